@@ -1,0 +1,78 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// The engine's microkernels use SIMD4<Double>.addProduct, which is one vfmadd231pd only when the
+// target has FMA (../PERF-NOTES: 33 GFLOP/s with it, 0.6 without). Every machine this project runs
+// on is AVX2+FMA; CONVGRAD_PORTABLE=1 builds a baseline x86-64 binary with the portable kernels.
+let portable = Context.environment["CONVGRAD_PORTABLE"] != nil
+let cpuSettings: [SwiftSetting] =
+    portable ? [] : [.unsafeFlags(["-target-cpu", "haswell"]), .define("CONVGRAD_FMA")]
+
+let package = Package(
+    name: "ConvGrad",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "gradserver", targets: ["gradserver"]),
+        .executable(name: "gradclient", targets: ["gradclient"]),
+        .executable(name: "gradbench", targets: ["gradbench"]),
+        .library(name: "GradClient", targets: ["GradClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    ],
+    targets: [
+        // Numerics: tensors, ops (forward + backward side by side), losses, the sequential network.
+        .target(name: "ConvEngine", swiftSettings: cpuSettings),
+        // Diagnosis of students' mistakes, the chain rule per element, gradient checks.
+        .target(name: "Grading", dependencies: ["ConvEngine"], swiftSettings: cpuSettings),
+        // Bytes in, values out: JSON reader and writer.
+        .target(name: "JSONCodec", swiftSettings: cpuSettings),
+        // Bytes in, values out: HTTP/1.1 request parser, response serializer, router.
+        .target(name: "HTTP1"),
+        // Sockets, Dispatch, connections, deadlines, the compute pool, draining, metrics.
+        .target(
+            name: "HTTPServer",
+            dependencies: [
+                "HTTP1",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
+        // The contract's wire format and routes.
+        .target(
+            name: "GradAPI", dependencies: ["HTTP1", "JSONCodec", "ConvEngine", "Grading"],
+            swiftSettings: cpuSettings),
+        .executableTarget(
+            name: "gradserver",
+            dependencies: [
+                "HTTPServer", "GradAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "GradClient", dependencies: ["CCurl"]),
+        .executableTarget(
+            name: "gradclient",
+            dependencies: [
+                "GradClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "gradbench", dependencies: ["ConvEngine", "JSONCodec", "GradAPI", "HTTP1"],
+            path: "bench/gradbench", swiftSettings: cpuSettings),
+
+        .testTarget(name: "ConvEngineTests", dependencies: ["ConvEngine", "JSONCodec"]),
+        .testTarget(name: "GradingTests", dependencies: ["Grading", "ConvEngine"]),
+        .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec"]),
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTP1"]),
+        .testTarget(name: "GradAPITests", dependencies: ["GradAPI", "HTTP1", "JSONCodec", "ConvEngine"]),
+        .testTarget(
+            name: "IntegrationTests", dependencies: ["GradClient", "JSONCodec"],
+            exclude: []),
+    ]
+)

@@ -1,0 +1,78 @@
+/// A parsed JSON document.
+///
+/// Objects keep their members in document order (duplicate keys are a parse error), so a value
+/// re-encodes to the same bytes. Arrays whose elements are all numbers are stored as `numbers`, so a
+/// tensor's innermost rows arrive as `[Double]` with no per-element boxing.
+public enum JSONValue: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    /// A number; one that overflows float64 (`1e999`) is ±infinity, for the caller to reject.
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    /// A non-empty array of numbers only.
+    case numbers([Double])
+    case object(JSONObject)
+}
+
+/// A JSON object: members in document order, looked up by key.
+public struct JSONObject: Sendable, Equatable {
+    public var members: [(key: String, value: JSONValue)]
+
+    public init(_ members: [(key: String, value: JSONValue)] = []) { self.members = members }
+
+    public subscript(key: String) -> JSONValue? {
+        for member in members where member.key == key { return member.value }
+        return nil
+    }
+
+    public var keys: [String] { members.map(\.key) }
+
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        lhs.members.count == rhs.members.count
+            && zip(lhs.members, rhs.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
+}
+
+extension JSONValue {
+    /// The elements of an array (either storage), or nil for a non-array.
+    public var arrayElements: [JSONValue]? {
+        switch self {
+        case .array(let elements): return elements
+        case .numbers(let values): return values.map(JSONValue.number)
+        default: return nil
+        }
+    }
+
+    public var objectValue: JSONObject? {
+        if case .object(let object) = self { return object }
+        return nil
+    }
+
+    public var numberValue: Double? {
+        if case .number(let value) = self { return value }
+        return nil
+    }
+
+    public var stringValue: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
+    public var boolValue: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
+    /// The JSON type's name for error messages: "object", "array", "number", ...
+    public var typeName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "boolean"
+        case .number: return "number"
+        case .string: return "string"
+        case .array, .numbers: return "array"
+        case .object: return "object"
+        }
+    }
+}

@@ -1,0 +1,1 @@
+print("gradclient: not implemented yet")

@@ -1,0 +1,1 @@
+print("gradserver: not implemented yet")

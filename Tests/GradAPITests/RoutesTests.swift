@@ -1,0 +1,6 @@
+import Testing
+@testable import GradAPI
+
+@Test func routesAreDeclared() {
+    #expect(GradAPI.routes().count >= 0)
+}

@@ -1,0 +1,1 @@
+print("gradbench: not implemented yet")
