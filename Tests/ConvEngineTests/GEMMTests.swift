@@ -90,6 +90,7 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
     [false, true].flatMap { tb in [false, true].map { acc in (ta, tb, acc) } }
 }
 
+/// Small sizes take the direct path through `GEMM.multiply`, so the blocked path is checked too.
 @Test func edgeSizes_matchNaiveForEveryTransposeAndAccumulate() {
     var rng = SeededGenerator(state: 1)
     let sizes = [0, 1, 2, 5, 6, 7, 8, 9, 13]
@@ -99,6 +100,7 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
                 for (ta, tb, acc) in flagCombinations {
                     let problem = Problem(m: m, n: n, k: k, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
                     problem.expectMatchesNaive(problem.run())
+                    if m > 0 && n > 0 && k > 0 { problem.expectMatchesNaive(singleThreaded(problem)) }
                 }
             }
         }
@@ -108,7 +110,7 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
 @Test func randomSizesAcrossBlockBoundaries_matchNaive() {
     var rng = SeededGenerator(state: 2)
     for _ in 0..<24 {
-        let m = Int.random(in: 1...210, using: &rng)  // crosses mc = 192 and mr = 6
+        let m = Int.random(in: 1...210, using: &rng)  // crosses mc = 192, odd remainders of mr = 4
         let n = Int.random(in: 1...70, using: &rng)
         let k = Int.random(in: 1...300, using: &rng)  // crosses kc = 256
         let (ta, tb, acc) = flagCombinations.randomElement(using: &rng)!

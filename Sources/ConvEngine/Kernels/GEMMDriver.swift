@@ -2,7 +2,7 @@
 struct GEMMWorkspace: ~Copyable {
     let packedA: UnsafeMutablePointer<Double>
     let packedB: UnsafeMutablePointer<Double>
-    /// One 6×8 tile for edge stores.
+    /// One register tile for edge stores.
     let scratch: UnsafeMutablePointer<Double>
     private let raw: UnsafeMutableRawPointer
 
@@ -56,7 +56,7 @@ extension GEMMOperands {
         for jr in stride(from: 0, to: cols.count, by: nr) {
             let bPanel = UnsafePointer(workspace.packedB + jr * kc)
             for ir in stride(from: 0, to: rows.count, by: mr) {
-                microkernel6x8(
+                microkernel4x8(
                     kc: kc, a: UnsafePointer(workspace.packedA + ir * kc), b: bPanel,
                     c: c + (rows.lowerBound + ir) * ldc + cols.lowerBound + jr, ldc: ldc,
                     rows: min(mr, rows.count - ir), cols: min(nr, cols.count - jr),

@@ -20,14 +20,15 @@ func multiplyAdd(_ acc: inout Double, _ a: Double, _ b: Double) {
     #endif
 }
 
-/// One `mr × nr` (6×8) tile of C from packed panels: `tile = Σ_p a[p, :] ⊗ b[p, :]` summed in
+/// One `mr × nr` (4×8) tile of C from packed panels: `tile = Σ_p a[p, :] ⊗ b[p, :]` summed in
 /// increasing p from zero, then `C = C + tile` (`addToC`) or `C = tile`.
 ///
-/// `a` is a packed A micro-panel (`kc × 6`), `b` a packed B micro-panel (`kc × 8`). Only the
-/// top-left `rows × cols` of the tile is stored; `scratch` (48 doubles) holds edge tiles.
-/// The loop is written out by hand so that all 12 accumulators live in ymm registers.
+/// `a` is a packed A micro-panel (`kc × 4`), `b` a packed B micro-panel (`kc × 8`). Only the
+/// top-left `rows × cols` of the tile is stored; `scratch` (32 doubles) holds edge tiles.
+/// Written out by hand so the 8 accumulators, 2 B vectors and 4 broadcasts fit the 16 ymm
+/// registers even when the compiler hoists every load (it does; a 6×8 tile spilled).
 @inline(__always)
-func microkernel6x8(
+func microkernel4x8(
     kc: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
     c: UnsafeMutablePointer<Double>, ldc: Int, rows: Int, cols: Int, addToC: Bool,
     scratch: UnsafeMutablePointer<Double>
@@ -36,8 +37,6 @@ func microkernel6x8(
     var c10 = SIMD4<Double>(), c11 = SIMD4<Double>()
     var c20 = SIMD4<Double>(), c21 = SIMD4<Double>()
     var c30 = SIMD4<Double>(), c31 = SIMD4<Double>()
-    var c40 = SIMD4<Double>(), c41 = SIMD4<Double>()
-    var c50 = SIMD4<Double>(), c51 = SIMD4<Double>()
     let rawB = UnsafeRawPointer(b)
     var ap = a
     var offset = 0
@@ -52,28 +51,20 @@ func microkernel6x8(
         multiplyAdd(&c20, x, b0); multiplyAdd(&c21, x, b1)
         x = SIMD4<Double>(repeating: ap[3])
         multiplyAdd(&c30, x, b0); multiplyAdd(&c31, x, b1)
-        x = SIMD4<Double>(repeating: ap[4])
-        multiplyAdd(&c40, x, b0); multiplyAdd(&c41, x, b1)
-        x = SIMD4<Double>(repeating: ap[5])
-        multiplyAdd(&c50, x, b0); multiplyAdd(&c51, x, b1)
-        ap += 6
+        ap += 4
         offset += 64
     }
-    if rows == 6 && cols == 8 {
+    if rows == 4 && cols == 8 {
         store(c00, c01, to: c, addToC)
         store(c10, c11, to: c + ldc, addToC)
         store(c20, c21, to: c + 2 * ldc, addToC)
         store(c30, c31, to: c + 3 * ldc, addToC)
-        store(c40, c41, to: c + 4 * ldc, addToC)
-        store(c50, c51, to: c + 5 * ldc, addToC)
         return
     }
     store(c00, c01, to: scratch, false)
     store(c10, c11, to: scratch + 8, false)
     store(c20, c21, to: scratch + 16, false)
     store(c30, c31, to: scratch + 24, false)
-    store(c40, c41, to: scratch + 32, false)
-    store(c50, c51, to: scratch + 40, false)
     storeEdge(scratch, c: c, ldc: ldc, rows: rows, cols: cols, addToC: addToC)
 }
 
@@ -92,7 +83,7 @@ private func store(_ lo: SIMD4<Double>, _ hi: SIMD4<Double>, to c: UnsafeMutable
     }
 }
 
-/// Stores the live `rows × cols` corner of a tile held in `scratch` (6×8 row-major), with the
+/// Stores the live `rows × cols` corner of a tile held in `scratch` (4×8 row-major), with the
 /// same rounding as `store`.
 @inline(never)
 private func storeEdge(
