@@ -179,7 +179,7 @@ private func singleThreaded(_ problem: Problem) -> [Double] {
                     b: pb.baseAddress!, ldb: problem.ldb, transposeB: problem.transposeB,
                     c: pc.baseAddress!, ldc: problem.ldc, k: problem.k, accumulate: problem.accumulate)
                 let region = GEMMRegion(rows: 0..<problem.m, cols: 0..<problem.n)
-                operands.multiplyBlocked(region, workspace: GEMMWorkspace(region: region, k: problem.k))
+                operands.multiplyBlocked(region, workspace: GEMMWorkspace())
             }
         }
     }

@@ -12,6 +12,7 @@ enum GEMMSection {
             ours[n] = gflops(n: n, seconds: samples.median)
             print("ours   n=\(n): \(fmt(ours[n]!, digits: 1)) GFLOP/s  \(samples.summary)")
         }
+        ConvShapes.run(quick: options.quick)
         guard !options.skipNumpy else { return }
         switch NumpyBaseline.dgemmGFLOPS(sizes: sizes, quick: options.quick) {
         case .success(let theirs):
@@ -34,21 +35,6 @@ enum GEMMSection {
     }
 
     static func measureOurs(n: Int, runs: Int) -> Samples {
-        var rng = SeededGenerator(state: UInt64(n))
-        let a = randomValues(n * n, using: &rng)
-        let b = randomValues(n * n, using: &rng)
-        var c = [Double](repeating: 0, count: n * n)
-        return a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                c.withUnsafeMutableBufferPointer { pc in
-                    Samples.measure(runs: runs) {
-                        GEMM.multiply(
-                            m: n, n: n, k: n, a: pa.baseAddress!, lda: n, transposeA: false,
-                            b: pb.baseAddress!, ldb: n, transposeB: false,
-                            c: pc.baseAddress!, ldc: n, accumulate: false)
-                    }
-                }
-            }
-        }
+        GEMMShape(m: n, n: n, k: n, transposeA: false, transposeB: false, accumulate: false).measure(runs: runs)
     }
 }

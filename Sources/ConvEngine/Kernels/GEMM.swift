@@ -29,7 +29,7 @@ public enum GEMM {
             operands.multiplyDirect(m: m, n: n)
         } else if work < GEMMBlocking.parallelThreshold || GEMMParallel.processorCount == 1 {
             let region = GEMMRegion(rows: 0..<m, cols: 0..<n)
-            operands.multiplyBlocked(region, workspace: GEMMWorkspace(region: region, k: k))
+            operands.multiplyBlocked(region, workspace: GEMMWorkspace())
         } else {
             operands.multiplyParallel(m: m, n: n)
         }

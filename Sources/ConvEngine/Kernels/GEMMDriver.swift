@@ -1,30 +1,22 @@
-/// Packing buffers of one worker, allocated once per worker per call and reused for every block.
+/// Packing buffers of one worker for one call, borrowed from `GEMMBufferPool` and returned when
+/// the workspace ends, so they are reused for every block and every later call.
 struct GEMMWorkspace: ~Copyable {
     let packedA: UnsafeMutablePointer<Double>
     let packedB: UnsafeMutablePointer<Double>
     /// One register tile for edge stores.
     let scratch: UnsafeMutablePointer<Double>
-    private let raw: UnsafeMutableRawPointer
+    private let buffer: GEMMBufferPool.Buffer
 
-    /// Sized for `region` of a product with inner dimension `k`.
-    init(region: GEMMRegion, k: Int) {
-        let kc = min(GEMMBlocking.kc, k)
-        let aCount = roundUp(min(GEMMBlocking.mc, region.rows.count), to: GEMMBlocking.mr) * kc
-        let bCount = roundUp(min(GEMMBlocking.nc, region.cols.count), to: GEMMBlocking.nr) * kc
-        let scratchCount = GEMMBlocking.mr * GEMMBlocking.nr
-        // Each part starts on a 64-byte boundary (counts are multiples of 8 doubles).
-        raw = .allocate(byteCount: (aCount + bCount + scratchCount) * 8, alignment: 64)
-        let all = raw.bindMemory(to: Double.self, capacity: aCount + bCount + scratchCount)
-        packedA = all
-        packedB = all + aCount
-        scratch = all + aCount + bCount
+    init() {
+        buffer = GEMMBufferPool.shared.acquire()
+        // Each part starts on a 64-byte boundary (mc·kc and kc·nc are multiples of 8 doubles).
+        packedA = buffer.base
+        packedB = buffer.base + GEMMBlocking.mc * GEMMBlocking.kc
+        scratch = packedB + GEMMBlocking.kc * GEMMBlocking.nc
     }
 
-    deinit { raw.deallocate() }
+    deinit { GEMMBufferPool.shared.release(buffer) }
 }
-
-@inline(__always)
-func roundUp(_ x: Int, to multiple: Int) -> Int { (x + multiple - 1) / multiple * multiple }
 
 extension GEMMOperands {
     /// Computes `region` of C with the Goto/BLIS loop nest: columns in `nc` panels, k in `kc`

@@ -39,7 +39,7 @@ extension GEMMOperands {
     func multiplyParallel(m: Int, n: Int) {
         let regions = GEMMParallel.partition(m: m, n: n, parts: GEMMParallel.processorCount)
         DispatchQueue.concurrentPerform(iterations: regions.count) { index in
-            let workspace = GEMMWorkspace(region: regions[index], k: k)
+            let workspace = GEMMWorkspace()
             multiplyBlocked(regions[index], workspace: workspace)
         }
     }
