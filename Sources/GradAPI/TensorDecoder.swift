@@ -60,6 +60,9 @@ public struct TensorDecoder: Sendable {
                     throw APIError.invalid("invalid_tensor", "\(currentPath) is an empty array; tensors have no empty dimensions", at: currentPath)
                 }
                 shape.append(elements.count)
+                guard shape.count <= 8 else {
+                    throw APIError.invalid("invalid_tensor", "\(path) is nested more than 8 deep; tensors have at most 8 dims", at: path)
+                }
                 current = first
                 currentPath = currentPath.index(0)
             case .number:
