@@ -4,6 +4,12 @@ import ConvEngine
 struct Candidate: Sendable {
     var diagnosis: Diagnosis
     var tensor: Tensor
+    /// `max |tensor|`, kept so fitting many submissions does not recompute it.
+    var scale: Double
+
+    init(diagnosis: Diagnosis, tensor: Tensor) {
+        self.diagnosis = diagnosis; self.tensor = tensor; self.scale = tensor.maxAbs
+    }
 }
 
 /// The mistaken readings of one solved problem, built the first time a submission needs them and
