@@ -18,11 +18,13 @@ struct Candidate: Sendable {
 /// Not Sendable on purpose: one request grades its submissions on one thread.
 final class MistakeCatalog {
     let solution: Solution
+    /// Checked by the engine between layers while mistakes are carried back (each is a backward pass).
+    let cancel: CancellationCheck?
     private var localMistakes: [Int: [Mistake]] = [:]
     private var propagated: [Int: [[GradientTarget: Tensor]]] = [:]
     private var byTarget: [GradientTarget: [Candidate]] = [:]
 
-    init(solution: Solution) { self.solution = solution }
+    init(solution: Solution, cancel: CancellationCheck? = nil) { self.solution = solution; self.cancel = cancel }
 
     private var problem: GradingProblem { solution.problem }
 
@@ -90,7 +92,7 @@ final class MistakeCatalog {
         var out: [GradientTarget: Tensor] = [direct: dX]
         guard m > 0, dX.shape == solution.layerInput(m).shape else { return out }
         let prefix = Network(layers: Array(problem.layers[0..<m]))
-        guard let back = try? prefix.backward(problem.input, seed: .gradOutput(dX)) else { return out }
+        guard let back = try? prefix.backward(problem.input, seed: .gradOutput(dX), cancel: cancel) else { return out }
         out[.input] = back.inputGradient
         for k in 0..<m {
             if let w = back.parameterGradients[k].weight { out[.weight(k)] = w }
