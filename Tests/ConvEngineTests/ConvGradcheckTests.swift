@@ -6,7 +6,7 @@ import Testing
 /// stride > 1 with uneven coverage, dilation, groups (incl. depthwise), every padding form and mode.
 @Suite struct ConvGradcheckTests {
     /// A random valid conv and input shape; retries until the kernel fits the padded input.
-    static func randomConv(mode: PaddingMode, _ rng: inout SeededGenerator) -> (Conv2dSpec, [Int]) {
+    static func randomConv(mode: PaddingMode, _ rng: inout CaseGenerator) -> (Conv2dSpec, [Int]) {
         while true {
             let groups = [1, 1, 2, 3].randomElement(using: &rng)!
             let (inPerGroup, outPerGroup) = (rng.int(1...2), rng.int(1...2))
@@ -30,7 +30,7 @@ import Testing
 
     @Test(arguments: PaddingMode.allCases, 0..<5)
     func gradientsMatchCentralDifferences(mode: PaddingMode, seed: Int) throws {
-        var rng = SeededGenerator(seed: UInt64(seed * 31 + mode.hashValue & 0xff))
+        var rng = CaseGenerator(seed: UInt64(seed * 31 + mode.hashValue & 0xff))
         let (spec, inputShape) = Self.randomConv(mode: mode, &rng)
         try Self.check(spec, input: rng.tensor(inputShape), &rng, label: "\(mode) seed \(seed) \(spec.summary)")
     }
@@ -38,7 +38,7 @@ import Testing
     /// Fixed cases the random ones might miss: stride 3 over a 7-wide input (a column never read),
     /// asymmetric "same" with an even dilated kernel, depthwise with a multiplier.
     @Test func unevenCoverageSameAndDepthwise() throws {
-        var rng = SeededGenerator(seed: 7)
+        var rng = CaseGenerator(seed: 7)
         let cases: [(Conv2dSpec, [Int])] = [
             (Conv2dSpec(weight: rng.tensor([2, 1, 2, 2]), bias: rng.tensor([2]), stride: Pair(3, 2)), [2, 1, 7, 6]),
             (Conv2dSpec(weight: rng.tensor([1, 2, 2, 4]), padding: .same, dilation: Pair(1, 2), paddingMode: .reflect), [1, 2, 5, 7]),
@@ -50,7 +50,7 @@ import Testing
         }
     }
 
-    static func check(_ spec: Conv2dSpec, input x: Tensor, _ rng: inout SeededGenerator, label: String) throws {
+    static func check(_ spec: Conv2dSpec, input x: Tensor, _ rng: inout CaseGenerator, label: String) throws {
         let y = try spec.forward(x)
         let r = rng.tensor(y.shape)
         let grads = spec.backward(input: x, gradOutput: r)

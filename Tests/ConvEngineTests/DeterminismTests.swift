@@ -6,7 +6,7 @@ import Testing
 /// The same problem gives the same bits every time, however the batch is spread over threads.
 @Suite struct DeterminismTests {
     static func problem() -> (Network, Tensor, LossSpec) {
-        var rng = SeededGenerator(seed: 31)
+        var rng = CaseGenerator(seed: 31)
         let network = Network(layers: [
             .conv2d(Conv2dSpec(weight: rng.tensor([6, 3, 3, 3]), bias: rng.tensor([6]), padding: .explicit(Pair(1)))),
             .relu,

@@ -12,7 +12,7 @@ import Testing
 
     @Test(arguments: elementwiseKinds, [Reduction.mean, .sum])
     func elementwiseLossMatchesCentralDifferences(kind: LossKind, reduction: Reduction) throws {
-        var rng = SeededGenerator(seed: 21)
+        var rng = CaseGenerator(seed: 21)
         let x = rng.tensor([2, 3, 2], in: -2...2)
         let target = kind == .bceWithLogits ? rng.tensor([2, 3, 2], in: 0...1) : rng.tensor([2, 3, 2], in: -2...2)
         let spec = LossSpec(kind: kind, reduction: reduction, target: .values(target))
@@ -21,7 +21,7 @@ import Testing
 
     @Test(arguments: [Reduction.mean, .sum])
     func classLossesMatchCentralDifferences(reduction: Reduction) throws {
-        var rng = SeededGenerator(seed: 22)
+        var rng = CaseGenerator(seed: 22)
         let x = rng.tensor([3, 4], in: -3...3)
         var probabilities = rng.tensor([3, 4], in: 0...1)
         for row in 0..<3 {
@@ -39,7 +39,7 @@ import Testing
 
     /// Unnormalised "probabilities" (PyTorch accepts any values): the gradient keeps the `sum_j p_j` factor.
     @Test func crossEntropyWithUnnormalisedProbabilities() throws {
-        var rng = SeededGenerator(seed: 23)
+        var rng = CaseGenerator(seed: 23)
         let spec = LossSpec(kind: .crossEntropy, target: .values(rng.tensor([2, 3], in: 0...2)))
         try Self.check(spec, rng.tensor([2, 3]), "cross_entropy unnormalised")
     }

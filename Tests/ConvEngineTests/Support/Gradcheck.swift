@@ -51,7 +51,7 @@ enum Gradcheck {
 }
 
 /// SplitMix64: a small seeded generator, so every random case is the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
+struct CaseGenerator: RandomNumberGenerator {
     private var state: UInt64
 
     init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
