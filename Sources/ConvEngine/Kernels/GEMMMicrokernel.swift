@@ -23,16 +23,18 @@ func multiplyAdd(_ acc: inout Double, _ a: Double, _ b: Double) {
 /// One `mr × nr` (4×8) tile of C from packed panels: `tile = Σ_p a[p, :] ⊗ b[p, :]` summed in
 /// increasing p from zero, then `C = C + tile` (`addToC`) or `C = tile`.
 ///
-/// `a` is a packed A micro-panel (`kc × 4`), `b` a packed B micro-panel (`kc × 8`). Only the
+/// `a` is a packed A micro-panel (`kc × 4`), `b` a B micro-panel (`kc × 8`, rows `bStride`
+/// doubles apart: 8 when packed, `ldb` when read in place). Only the
 /// top-left `rows × cols` of the tile is stored; `scratch` (32 doubles) holds edge tiles.
 /// Written out by hand so the 8 accumulators, 2 B vectors and 4 broadcasts fit the 16 ymm
 /// registers even when the compiler hoists every load (it does; a 6×8 tile spilled).
 @inline(__always)
 func microkernel4x8(
-    kc: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
+    kc: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, bStride: Int,
     c: UnsafeMutablePointer<Double>, ldc: Int, rows: Int, cols: Int, addToC: Bool,
     scratch: UnsafeMutablePointer<Double>
 ) {
+    let rowBytes = bStride * 8
     var c00 = SIMD4<Double>(), c01 = SIMD4<Double>()
     var c10 = SIMD4<Double>(), c11 = SIMD4<Double>()
     var c20 = SIMD4<Double>(), c21 = SIMD4<Double>()
@@ -52,7 +54,7 @@ func microkernel4x8(
         x = SIMD4<Double>(repeating: ap[3])
         multiplyAdd(&c30, x, b0); multiplyAdd(&c31, x, b1)
         ap += 4
-        offset += 64
+        offset += rowBytes
     }
     if rows == 4 && cols == 8 {
         store(c00, c01, to: c, addToC)
