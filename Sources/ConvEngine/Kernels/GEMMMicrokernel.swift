@@ -39,12 +39,11 @@ func microkernel4x8(
     var c10 = SIMD4<Double>(), c11 = SIMD4<Double>()
     var c20 = SIMD4<Double>(), c21 = SIMD4<Double>()
     var c30 = SIMD4<Double>(), c31 = SIMD4<Double>()
-    let rawB = UnsafeRawPointer(b)
+    var bp = UnsafeRawPointer(b)
     var ap = a
-    var offset = 0
     for _ in 0..<kc {
-        let b0 = rawB.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
-        let b1 = rawB.loadUnaligned(fromByteOffset: offset + 32, as: SIMD4<Double>.self)
+        let b0 = bp.loadUnaligned(as: SIMD4<Double>.self)
+        let b1 = bp.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self)
         var x = SIMD4<Double>(repeating: ap[0])
         multiplyAdd(&c00, x, b0); multiplyAdd(&c01, x, b1)
         x = SIMD4<Double>(repeating: ap[1])
@@ -54,7 +53,7 @@ func microkernel4x8(
         x = SIMD4<Double>(repeating: ap[3])
         multiplyAdd(&c30, x, b0); multiplyAdd(&c31, x, b1)
         ap += 4
-        offset += rowBytes
+        bp += rowBytes
     }
     if rows == 4 && cols == 8 {
         store(c00, c01, to: c, addToC)
