@@ -9,7 +9,7 @@ struct GEMMWorkspace: ~Copyable {
 
     init() {
         buffer = GEMMBufferPool.shared.acquire()
-        // Each part starts on a 64-byte boundary (mc·kc and kc·nc are multiples of 8 doubles).
+        // Each part starts on a 32-byte boundary (mc·kc and kc·nc are multiples of 4 doubles).
         packedA = buffer.base
         packedB = buffer.base + GEMMBlocking.mc * GEMMBlocking.kc
         scratch = packedB + GEMMBlocking.kc * GEMMBlocking.nc
@@ -58,7 +58,7 @@ extension GEMMOperands {
         for jr in stride(from: 0, to: cols.count, by: nr) {
             let (bPanel, bStride) = panels.panel(at: jr)
             for ir in stride(from: 0, to: rows.count, by: mr) {
-                microkernel4x8(
+                microkernel(
                     kc: kc, a: UnsafePointer(workspace.packedA + ir * kc), b: bPanel, bStride: bStride,
                     c: c + (rows.lowerBound + ir) * ldc + cols.lowerBound + jr, ldc: ldc,
                     rows: min(mr, rows.count - ir), cols: min(nr, cols.count - jr),

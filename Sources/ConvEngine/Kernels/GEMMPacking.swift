@@ -21,25 +21,26 @@ extension GEMMOperands {
         }
     }
 
-    /// Packs `op(B)[p0 ..< p0+kc, cols]` as micro-panels of `nr` (8) columns: element `(p, j)` of
-    /// panel `q` goes to `dst[q*8*kc + p*8 + j]`; columns past the end are zero.
+    /// Packs `op(B)[p0 ..< p0+kc, cols]` as micro-panels of `nr` columns: element `(p, j)` of
+    /// panel `q` goes to `dst[q*nr*kc + p*nr + j]`; columns past the end are zero. Each panel
+    /// is packed as `nr / 4` strips of 4 columns.
     func packB(cols: Range<Int>, p0: Int, kc: Int, into dst: UnsafeMutablePointer<Double>) {
+        let nr = GEMMBlocking.nr
         var out = dst
-        for j0 in stride(from: cols.lowerBound, to: cols.upperBound, by: 8) {
-            let live = min(8, cols.upperBound - j0)
-            if transposeB {
-                // op(B)[p, j] = b[j*ldb + p]: columns j are contiguous in p.
-                let source = b + j0 * ldb + p0
-                packRows(from: source, stride: ldb, live: min(4, live), count: kc, into: out, outStride: 8)
-                packRows(
-                    from: source + 4 * ldb, stride: ldb, live: max(0, live - 4), count: kc, into: out + 4, outStride: 8)
-            } else {
-                // op(B)[p, j] = b[p*ldb + j]: each p is 8 contiguous values.
-                let source = b + p0 * ldb + j0
-                packStrips(from: source, stride: ldb, live: min(4, live), count: kc, into: out, outStride: 8)
-                packStrips(from: source + 4, stride: ldb, live: max(0, live - 4), count: kc, into: out + 4, outStride: 8)
+        for j0 in stride(from: cols.lowerBound, to: cols.upperBound, by: nr) {
+            for strip in stride(from: 0, to: nr, by: 4) {
+                let live = max(0, min(4, cols.upperBound - j0 - strip))
+                if transposeB {
+                    // op(B)[p, j] = b[j*ldb + p]: columns j are contiguous in p.
+                    let source = b + (j0 + strip) * ldb + p0
+                    packRows(from: source, stride: ldb, live: live, count: kc, into: out + strip, outStride: nr)
+                } else {
+                    // op(B)[p, j] = b[p*ldb + j]: each p is nr contiguous values.
+                    let source = b + p0 * ldb + j0 + strip
+                    packStrips(from: source, stride: ldb, live: live, count: kc, into: out + strip, outStride: nr)
+                }
             }
-            out += 8 * kc
+            out += nr * kc
         }
     }
 }
