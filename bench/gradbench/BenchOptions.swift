@@ -20,9 +20,12 @@ struct BenchOptions {
         }
     }
 
+    /// Every section unless some are named; naming only workloads runs them in workloads and api.
     func wants(section: String) -> Bool {
-        if selected.isEmpty || selected.contains(section) { return true }
-        return (section == "workloads" || section == "api") && !selected.isDisjoint(with: BenchOptions.workloads)
+        let sections = selected.intersection(BenchOptions.sections)
+        if !sections.isEmpty { return sections.contains(section) }
+        if selected.isEmpty { return true }
+        return section == "workloads" || section == "api"
     }
 
     /// Every workload unless some are named.
