@@ -120,14 +120,16 @@ enum DoubleText {
         }
     }
 
-    /// Number of decimal digits of `v` (1...20).
+    /// Number of decimal digits of `v` (1...17), testing the common 17- and 16-digit cases first.
     @inline(__always)
     static func decimalLength(_ v: UInt64) -> Int {
+        if v >= 10_000_000_000_000_000 { return 17 }
+        if v >= 1_000_000_000_000_000 { return 16 }
         var length = 1
         var threshold: UInt64 = 10
-        while length < 20 && v >= threshold {
+        while v >= threshold {
             length += 1
-            threshold &*= 10
+            threshold *= 10
         }
         return length
     }
