@@ -89,35 +89,66 @@ enum DoubleText {
         return length + 4
     }
 
-    /// Writes exactly `count` decimal digits of `value` (at most 17), right to left, two at a time.
+    /// Writes exactly `count` decimal digits of `value` (at most 17). Eight-digit blocks are
+    /// split into independent 4- and 2-digit halves, so the divisions (multiplications by
+    /// reciprocals) do not wait on each other.
     @inline(__always)
     static func writeDigits(_ value: UInt64, count: Int, to p: UnsafeMutablePointer<UInt8>) {
+        if count > 8 {
+            let high = value / 100_000_000
+            write8(UInt32(truncatingIfNeeded: value &- high &* 100_000_000), to: p + count - 8)
+            writeUpTo9(UInt32(truncatingIfNeeded: high), count: count - 8, to: p)
+        } else {
+            writeUpTo9(UInt32(truncatingIfNeeded: value), count: count, to: p)
+        }
+    }
+
+    /// Exactly `count` (1...9) digits of `value`.
+    @inline(__always)
+    private static func writeUpTo9(_ value: UInt32, count: Int, to p: UnsafeMutablePointer<UInt8>) {
+        if count == 9 {
+            let first = value / 100_000_000
+            p[0] = UInt8(truncatingIfNeeded: first) + UInt8(ascii: "0")
+            write8(value &- first &* 100_000_000, to: p + 1)
+            return
+        }
+        if count == 8 {
+            write8(value, to: p)
+            return
+        }
         let pairs = digitPairs.utf8Start
         var end = count
         var v = value
-        if v >> 32 != 0 {
-            // Peel 8 digits with one 64-bit division so the rest fits 32-bit arithmetic.
-            var low = UInt32(truncatingIfNeeded: v % 100_000_000)
-            v /= 100_000_000
-            for _ in 0..<4 {
-                let pair = Int(low % 100)
-                low /= 100
-                end -= 2
-                p[end] = pairs[2 * pair]; p[end + 1] = pairs[2 * pair + 1]
-            }
-        }
-        var small = UInt32(truncatingIfNeeded: v)
-        while small >= 100 {
-            let pair = Int(small % 100)
-            small /= 100
+        while v >= 100 {
+            let pair = Int(v % 100)
+            v /= 100
             end -= 2
             p[end] = pairs[2 * pair]; p[end + 1] = pairs[2 * pair + 1]
         }
-        if small >= 10 {
-            p[end - 2] = pairs[2 * Int(small)]; p[end - 1] = pairs[2 * Int(small) + 1]
+        if v >= 10 {
+            p[end - 2] = pairs[2 * Int(v)]; p[end - 1] = pairs[2 * Int(v) + 1]
         } else {
-            p[end - 1] = UInt8(truncatingIfNeeded: small) + UInt8(ascii: "0")
+            p[end - 1] = UInt8(truncatingIfNeeded: v) + UInt8(ascii: "0")
         }
+    }
+
+    /// Exactly eight digits of `value` (< 10^8), leading zeros included.
+    @inline(__always)
+    private static func write8(_ value: UInt32, to p: UnsafeMutablePointer<UInt8>) {
+        let high = value / 10_000
+        let low = value &- high &* 10_000
+        write4(high, to: p)
+        write4(low, to: p + 4)
+    }
+
+    /// Exactly four digits of `value` (< 10^4), leading zeros included.
+    @inline(__always)
+    private static func write4(_ value: UInt32, to p: UnsafeMutablePointer<UInt8>) {
+        let pairs = digitPairs.utf8Start
+        let high = Int(value / 100)
+        let low = Int(value) &- high &* 100
+        p[0] = pairs[2 * high]; p[1] = pairs[2 * high + 1]
+        p[2] = pairs[2 * low]; p[3] = pairs[2 * low + 1]
     }
 
     /// Number of decimal digits of `v` (1...17), testing the common 17- and 16-digit cases first.
