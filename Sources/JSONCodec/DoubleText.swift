@@ -12,6 +12,8 @@ enum DoubleText {
     static let digitPairs: StaticString =
         "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
 
+    static let hexDigits: StaticString = "0123456789abcdef"
+
     /// Writes `value` at `out` (which must have `maxLength` bytes of room); returns the length.
     @inline(__always)
     static func write(_ value: Double, to out: UnsafeMutablePointer<UInt8>) -> Int {

@@ -77,7 +77,9 @@ extension JSONScanner {
         }
         position = p
         if truncated {
-            return DecimalToDouble.strtodFallback(UnsafeBufferPointer(start: base + start, count: p - start))
+            return DecimalToDouble.convertTruncated(
+                mantissa: mantissa, exponent: exponent, negative: negative,
+                token: UnsafeBufferPointer(start: base + start, count: p - start))
         }
         return DecimalToDouble.convert(mantissa: mantissa, exponent: exponent, negative: negative)
     }
