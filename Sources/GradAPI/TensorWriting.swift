@@ -5,7 +5,7 @@ extension JSONWriter {
     /// Writes a response tensor in the form the request chose (`tensor_format`): nested arrays
     /// (a rank-0 tensor is a bare number), `{"shape", "data"}`, or `{"shape", "base64"}` with
     /// little-endian float64 bytes. Numbers are shortest round-trip; the caller has checked they are finite.
-    mutating func tensor(_ tensor: Tensor, format: ResponseOptions.TensorFormat) {
+    public mutating func tensor(_ tensor: Tensor, format: ResponseOptions.TensorFormat) {
         switch format {
         case .nested:
             self.tensor(shape: tensor.shape, data: tensor.data)

@@ -116,3 +116,25 @@ import Testing
         #expect(object["submission"] != nil)
     }
 }
+
+/// The bridge to the Grading module: names and written shapes.
+@Suite struct GradingBridgeTests {
+    @Test func shortFormNamesTranslateBothWays() throws {
+        let (problem, _) = try Problem.decode(body: Array(#"{"images": [[1, 2], [3, 4]], "kernels": [[1]], "bias": [0], "grad_output": [[1, 1], [1, 1]]}"#.utf8))
+        #expect(problem.gradingName(of: "kernels") == "0.weight")
+        #expect(problem.gradingName(of: "images") == "input")
+        #expect(problem.gradingName(of: "bias") == "0.bias")
+        #expect(problem.gradingName(of: "0") == "0")
+        #expect(problem.gradingName(of: "weights") == nil)
+        #expect(problem.wireName(of: "0.weight") == "kernels" && problem.wireName(of: "input") == "images")
+        let grading = problem.gradingProblem(seed: try problem.requireSingleSeed())
+        #expect(grading.writtenShapes == ["input": [2, 2], "0.weight": [1, 1], "0.bias": [1]])
+        #expect(grading.gradientNames == ["input", "0.weight", "0.bias"])
+    }
+
+    @Test func layersFormNamesAreGradingNames() throws {
+        let (problem, _) = try Problem.decode(body: Array(Body.problem().utf8))
+        for name in problem.gradientNames { #expect(problem.gradingName(of: name) == name && problem.wireName(of: name) == name) }
+        #expect(problem.gradingProblem(seed: try problem.requireSingleSeed()).gradientNames == problem.gradientNames)
+    }
+}
