@@ -2,6 +2,9 @@
 struct InputBuffer {
     private var storage: [UInt8] = []
     private var start = 0
+    /// Bytes already searched for a line feed without finding one, so a line arriving a byte at a
+    /// time is scanned once, not once per byte.
+    fileprivate var scannedWithoutLineFeed = 0
 
     /// Unconsumed bytes.
     var count: Int { storage.count - start }
@@ -34,6 +37,7 @@ struct InputBuffer {
 
     mutating func consume(_ count: Int) {
         start += count
+        scannedWithoutLineFeed = max(0, scannedWithoutLineFeed - count)
         if start == storage.count {
             storage.removeAll(keepingCapacity: storage.capacity <= 65_536)
             start = 0
@@ -52,8 +56,11 @@ struct Line {
 
 extension InputBuffer {
     /// The next whole line, accepting a bare LF as its end (RFC 9112 §2.2), or nil if none has arrived.
-    func nextLine() -> Line? {
-        guard let lf = firstLineFeed(from: 0) else { return nil }
+    mutating func nextLine() -> Line? {
+        guard let lf = firstLineFeed(from: scannedWithoutLineFeed) else {
+            scannedWithoutLineFeed = count
+            return nil
+        }
         let crlf = lf > 0 && self[lf - 1] == 0x0D
         return Line(content: bytes(0..<(crlf ? lf - 1 : lf)), consumed: lf + 1, endsWithCRLF: crlf)
     }

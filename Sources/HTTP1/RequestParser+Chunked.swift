@@ -11,7 +11,7 @@ extension RequestParser {
             return false
         }
         guard line.endsWithCRLF else { throw .badRequest("a chunk-size line ends with a bare LF") }
-        input.consume(line.consumed)
+        consume(line.consumed)
         let size = try Self.chunkSize(line.content, limits: limits)
         if size == 0 {
             state = .trailers
@@ -48,7 +48,7 @@ extension RequestParser {
     mutating func readChunkData(_ remaining: Int) -> Bool {
         let take = min(remaining, input.count)
         body.append(contentsOf: input.bytes(0..<take))
-        input.consume(take)
+        consume(take)
         state = remaining == take ? .chunkDataEnd : .chunkData(remaining: remaining - take)
         return remaining == take
     }
@@ -62,7 +62,7 @@ extension RequestParser {
         }
         guard input.count >= 2 else { return false }
         guard input[1] == ASCII.lf else { throw .badRequest("chunk data is not followed by CRLF") }
-        input.consume(2)
+        consume(2)
         state = .chunkSize
         return true
     }

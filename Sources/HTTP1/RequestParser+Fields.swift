@@ -3,7 +3,7 @@ extension RequestParser {
     /// the section is complete. Limits: one field line, the section, the field count (431).
     mutating func readFields() throws(HTTPError) -> Bool {
         while let line = input.nextLine() {
-            input.consume(line.consumed)
+            consume(line.consumed)
             if line.content.isEmpty { return true }
             try checkFieldLimits(lineLength: line.content.count)
             headerBytes += line.content.count

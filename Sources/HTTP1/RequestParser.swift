@@ -45,11 +45,18 @@ public struct RequestParser {
     var fields = HTTPHeaders()
     var headerBytes = 0
     var body: [UInt8] = []
+    var consumedForRequest = 0
 
     public init(limits: HTTPLimits = HTTPLimits()) { self.limits = limits }
 
     /// Buffers received bytes; nothing is parsed until `next()`.
     public mutating func append(_ bytes: some Collection<UInt8>) { input.append(bytes) }
+
+    /// Bytes of the current request parsed so far (request line to last body byte), for logs.
+    public var requestByteCount: Int { consumedForRequest }
+
+    /// Bytes of the last complete request, as of its `.request` event.
+    public private(set) var completedRequestByteCount = 0
 
     /// Bytes received and not yet parsed (pipelined requests waiting, for back-pressure).
     public var bufferedByteCount: Int { input.count }
@@ -106,7 +113,7 @@ public struct RequestParser {
     /// Skips empty lines before the request line (RFC 9112 §2.2) and parses it.
     private mutating func nextRequestLine() throws(HTTPError) -> RequestLine? {
         while let line = input.nextLine() {
-            input.consume(line.consumed)
+            consume(line.consumed)
             if line.content.isEmpty { continue }
             guard line.content.count <= limits.maxRequestLineBytes else { throw requestLineTooLong() }
             return try RequestLine.parse(line.content)
@@ -133,14 +140,21 @@ public struct RequestParser {
     private mutating func readLengthBody(_ remaining: Int) -> Bool {
         let take = min(remaining, input.count)
         body.append(contentsOf: input.bytes(0..<take))
-        input.consume(take)
+        consume(take)
         state = remaining == take ? .complete : .lengthBody(remaining: remaining - take)
         return remaining == take
     }
 
+    /// Drops parsed bytes from the buffer, counting them for the current request.
+    mutating func consume(_ count: Int) {
+        input.consume(count)
+        consumedForRequest += count
+    }
+
     private mutating func finishRequest() -> HTTPRequest {
         let request = head!.request(body: body)
-        head = nil; fields = HTTPHeaders(); headerBytes = 0; body = []
+        completedRequestByteCount = consumedForRequest
+        head = nil; fields = HTTPHeaders(); headerBytes = 0; body = []; consumedForRequest = 0
         state = .requestLine
         return request
     }

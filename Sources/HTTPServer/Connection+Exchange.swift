@@ -49,6 +49,7 @@ extension Connection {
 
     private func dispatch(_ request: HTTPRequest) {
         guard let exchange, let route = exchange.route else { return }
+        exchange.bytesIn = parser.completedRequestByteCount
         state = .handling
         let cancellation = exchange.cancellation
         let context = RequestContext(isCancelled: { cancellation.isCancelled })
@@ -102,6 +103,7 @@ extension Connection {
             return core.logResponse(nil, status: status, bytesOut: bytesOut)
         }
         exchange.answered = true
+        if exchange.bytesIn == 0 { exchange.bytesIn = parser.requestByteCount }
         if !exchange.submitted { exchange.slot?.release() }
         core.metrics.requestEnded()
         core.logResponse(exchange, status: status, bytesOut: bytesOut)

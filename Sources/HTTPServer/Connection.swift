@@ -90,7 +90,6 @@ final class Connection: @unchecked Sendable {
         core.metrics.received(bytes.count)
         guard state != .lingering else { return }
         if state == .reading && parser.phase == .idle { phaseStart = DispatchTime.now().uptimeNanoseconds }
-        exchange?.bytesIn += bytes.count
         parser.append(bytes)
     }
 
@@ -166,7 +165,9 @@ final class Connection: @unchecked Sendable {
     private func armWriteSource() {
         if writeSource == nil {
             let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: loop.queue)
-            source.setEventHandler { [unowned self] in if state != .closed { flush() } }
+            source.setEventHandler { [unowned self] in
+                if state != .closed && outgoingOffset < outgoing.count { flush() }
+            }
             source.setCancelHandler { [self] in sourceCancelled() }
             pendingCancels += 1
             writeSource = source
@@ -205,7 +206,10 @@ final class Connection: @unchecked Sendable {
     func close() {
         guard state != .closed else { return }
         state = .closed
-        if let exchange, !exchange.answered { exchange.slot?.release(); core.metrics.requestEnded() }
+        if let exchange, !exchange.answered {
+            if !exchange.submitted { exchange.slot?.release() }
+            core.metrics.requestEnded()
+        }
         exchange = nil
         stopReading()
         if let source = writeSource {

@@ -23,7 +23,8 @@ final class EventLoop: @unchecked Sendable {
         let timer = DispatchSource.makeTimerSource(queue: queue)
         let nanos = Int(max(interval.nanoseconds, 10_000_000))
         timer.schedule(deadline: .now() + .nanoseconds(nanos), repeating: .nanoseconds(nanos), leeway: .milliseconds(10))
-        timer.setEventHandler { [unowned self] in
+        timer.setEventHandler { [weak self] in
+            guard let self else { return }
             let now = DispatchTime.now().uptimeNanoseconds
             for connection in Array(connections.values) { connection.checkDeadlines(now: now) }
         }

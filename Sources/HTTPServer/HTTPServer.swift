@@ -54,12 +54,24 @@ public final class HTTPServer: Sendable {
     public var connectionCount: Int { core.lifecycle.connectionCount }
 
     private func acceptPending(_ listenFD: Int32) {
-        while let fd = try? Socket.accept(listenFD) {
-            core.lifecycle.connectionAccepted()
-            let loop = loops[nextLoop.wrappingAdd(1, ordering: .relaxed).oldValue % loops.count]
-            let connection = Connection(fd: fd, loop: loop, core: core)
-            loop.queue.async { connection.start() }
+        do {
+            while let fd = try Socket.accept(listenFD) {
+                core.lifecycle.connectionAccepted()
+                let loop = loops[nextLoop.wrappingAdd(1, ordering: .relaxed).oldValue % loops.count]
+                let connection = Connection(fd: fd, loop: loop, core: core)
+                loop.queue.async { connection.start() }
+            }
+        } catch {
+            pauseAccepting(after: error)
         }
+    }
+
+    /// Out of file descriptors (EMFILE) or similar: the pending connection stays in the backlog;
+    /// stop polling the listener for a moment instead of spinning on it.
+    private func pauseAccepting(after error: any Error) {
+        core.logger.warning("accept failed; pausing 100 ms", metadata: ["error": "\(error)"])
+        listener.pause()
+        acceptQueue.asyncAfter(deadline: .now() + .milliseconds(100)) { [listener] in listener.resume() }
     }
 
     /// Graceful shutdown: readiness off now; after the grace the listener closes and idle
@@ -86,9 +98,7 @@ public final class HTTPServer: Sendable {
     }
 
     private func closeListener() {
-        guard let source = listener.source else { return }
-        listener.source = nil
-        source.cancel()
+        guard listener.close() else { return }
         core.lifecycle.listenerDidClose()
     }
 }
@@ -96,4 +106,26 @@ public final class HTTPServer: Sendable {
 /// The listening socket's read source; touched only on the accept queue (hence `@unchecked Sendable`).
 final class ListenerSlot: @unchecked Sendable {
     var source: DispatchSourceRead?
+    private var paused = false
+
+    func pause() {
+        guard let source, !paused else { return }
+        paused = true
+        source.suspend()
+    }
+
+    func resume() {
+        guard let source, paused else { return }
+        paused = false
+        source.resume()
+    }
+
+    /// Cancels the source (its cancel handler closes the socket); false if already closed.
+    func close() -> Bool {
+        guard let source else { return false }
+        self.source = nil
+        source.cancel()
+        if paused { paused = false; source.resume() }
+        return true
+    }
 }

@@ -85,3 +85,15 @@ enum Socket {
     /// Ignores SIGPIPE process-wide: a write to a vanished peer returns EPIPE instead of killing us.
     static func ignoreSIGPIPE() { signal(SIGPIPE, SIG_IGN) }
 }
+
+/// Process-wide settings a server executable wants.
+public enum ProcessLimits {
+    /// Raises the soft open-file limit to the hard one, so a thousand idle keep-alive connections fit.
+    public static func raiseOpenFileLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    }
+
+}

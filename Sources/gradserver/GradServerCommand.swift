@@ -17,6 +17,7 @@ struct GradServerCommand: ParsableCommand {
 
     func run() throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        ProcessLimits.raiseOpenFileLimit()
         var logger = Logger(label: "gradserver")
         logger.logLevel = server.logLevel
         let httpServer = HTTPServer(configuration: server.configuration(), routes: api.routes(), logger: logger)
