@@ -30,11 +30,6 @@ struct GradServerCommand: ParsableCommand {
     }
 }
 
-/// Options the API teammate owns: add API flags here and pass them to `GradAPI.routes()`.
-struct APIOptions: ParsableArguments {
-    func routes() -> [Route] { GradAPI.routes() }
-}
-
 /// SIGTERM and SIGINT start a drain (via Dispatch signal sources); exit 0 when it completes.
 final class SignalDrain: @unchecked Sendable {
     let server: HTTPServer
