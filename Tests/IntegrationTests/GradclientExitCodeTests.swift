@@ -49,7 +49,7 @@ struct GradclientExitCodeTests {
 
     @Test("no server at the URL exits 2")
     func unreachableServer_exits2() throws {
-        let result = try Self.run(["backward", "--url", "http://127.0.0.1:\(try Self.closedPort())"], stdin: Problems.workedExample)
+        let result = try Self.run(["backward", "--url", "http://127.0.0.1:\(try SilentListener.unusedPort())"], stdin: Problems.workedExample)
         #expect(result.status == 2, "stderr: \(result.stderr)")
         #expect(result.stderr.contains("cannot connect"), "stderr: \(result.stderr)")
     }
@@ -78,22 +78,5 @@ struct GradclientExitCodeTests {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("gradclient-test-\(UUID().uuidString)")
         try contents.write(to: url, atomically: true, encoding: .utf8)
         return url
-    }
-
-    /// A loopback port nothing listens on: bound to learn a free number, then closed.
-    static func closedPort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
-            }
-        }
-        guard bound else { throw FixtureError("cannot bind a probe socket") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
