@@ -26,10 +26,13 @@ public struct JSONWriter: Sendable {
     }
 
     /// A finite number in shortest round-trip form (`0.1`, `-0.0`, `1e-05`); integral values keep `.0`.
+    /// Same bytes as `value.description`, written without a `String`.
     public mutating func number(_ value: Double) {
         separate()
-        precondition(value.isFinite, "JSON has no non-finite numbers")
-        bytes.append(contentsOf: value.description.utf8)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DoubleText.maxLength) { buffer in
+            let length = DoubleText.write(value, to: buffer.baseAddress!)
+            bytes.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress!, count: length))
+        }
         needsComma = true
     }
 
@@ -44,6 +47,11 @@ public struct JSONWriter: Sendable {
         beginArray()
         for value in values { number(value) }
         endArray()
+    }
+
+    /// `[v0, v1, ...]` for a row of numbers, formatted in bulk.
+    public mutating func numbers(_ values: [Double]) {
+        tensor(shape: [values.count], data: values)
     }
 
     public mutating func bool(_ value: Bool) { separate(); bytes.append(contentsOf: (value ? "true" : "false").utf8); needsComma = true }
@@ -67,7 +75,15 @@ public struct JSONWriter: Sendable {
         }
     }
 
-    private mutating func separate() {
+    /// Appends `count` bytes that `body` wrote into scratch memory (used by bulk writers).
+    mutating func appendBytes(_ start: UnsafePointer<UInt8>, count: Int) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: count))
+    }
+
+    /// Marks the end of a value written by an extension (the next value needs a comma).
+    mutating func finishValue() { needsComma = true }
+
+    mutating func separate() {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
     }
 

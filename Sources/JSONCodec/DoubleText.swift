@@ -1,0 +1,134 @@
+/// Writes a finite double as exactly the bytes of Swift's `Double.description` (Python's `repr`
+/// format): the shortest round-trip digits (`Schubfach`), laid out as
+/// - `0.0` / `-0.0` for zeros;
+/// - plain decimal with at least one fractional digit (`2.0`, `0.001`, `123.456`) when
+///   `1e-4 <= |v| <= 2^53`;
+/// - otherwise `d.ddde±XX`, exponent at least two digits (`1e-05`, `1e+16`, `5e-324`).
+enum DoubleText {
+    /// The most bytes one double can take: `-1.7976931348623157e+308` has 24.
+    static let maxLength = 24
+
+    /// "00" "01" ... "99": two ASCII digits per value below 100, with no initialisation cost.
+    static let digitPairs: StaticString =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+
+    /// Writes `value` at `out` (which must have `maxLength` bytes of room); returns the length.
+    @inline(__always)
+    static func write(_ value: Double, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        precondition(value.isFinite, "JSON has no non-finite numbers")
+        var p = out
+        if value.sign == .minus {
+            p.pointee = UInt8(ascii: "-")
+            p += 1
+        }
+        let magnitude = value.magnitude
+        if magnitude == 0 {
+            p[0] = UInt8(ascii: "0"); p[1] = UInt8(ascii: "."); p[2] = UInt8(ascii: "0")
+            return p + 3 - out
+        }
+        var (digits, exponent) = Schubfach.shortest(magnitude)
+        while digits % 10 == 0 {
+            digits /= 10
+            exponent += 1
+        }
+        let count = decimalLength(digits)
+        let pointPosition = count + exponent  // digits before the decimal point
+        if pointPosition < -3 || magnitude > 0x1p53 {
+            return p + writeExponential(digits, count: count, exponent: pointPosition - 1, to: p) - out
+        }
+        return p + writeDecimal(digits, count: count, pointPosition: pointPosition, to: p) - out
+    }
+
+    /// `0.000ddd`, `dd.ddd` or `ddd000.0`.
+    @inline(__always)
+    private static func writeDecimal(_ digits: UInt64, count: Int, pointPosition: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        if pointPosition <= 0 {
+            let zeros = -pointPosition
+            p[0] = UInt8(ascii: "0"); p[1] = UInt8(ascii: ".")
+            for i in 0..<zeros { p[2 + i] = UInt8(ascii: "0") }
+            writeDigits(digits, count: count, to: p + 2 + zeros)
+            return 2 + zeros + count
+        }
+        if pointPosition < count {
+            // Write the digits one to the right, then pull the integer part back over the gap.
+            writeDigits(digits, count: count, to: p + 1)
+            for i in 0..<pointPosition { p[i] = p[i + 1] }
+            p[pointPosition] = UInt8(ascii: ".")
+            return count + 1
+        }
+        writeDigits(digits, count: count, to: p)
+        for i in count..<pointPosition { p[i] = UInt8(ascii: "0") }
+        p[pointPosition] = UInt8(ascii: "."); p[pointPosition + 1] = UInt8(ascii: "0")
+        return pointPosition + 2
+    }
+
+    /// `d[.ddd]e±XX[X]`.
+    @inline(__always)
+    private static func writeExponential(_ digits: UInt64, count: Int, exponent: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        var length: Int
+        if count == 1 {
+            p[0] = UInt8(truncatingIfNeeded: digits) + UInt8(ascii: "0")
+            length = 1
+        } else {
+            writeDigits(digits, count: count, to: p + 1)
+            p[0] = p[1]
+            p[1] = UInt8(ascii: ".")
+            length = count + 1
+        }
+        p[length] = UInt8(ascii: "e")
+        p[length + 1] = exponent < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
+        let e = exponent.magnitude
+        let pairs = digitPairs.utf8Start
+        if e >= 100 {
+            p[length + 2] = UInt8(truncatingIfNeeded: e / 100) + UInt8(ascii: "0")
+            let rest = Int(e % 100)
+            p[length + 3] = pairs[2 * rest]; p[length + 4] = pairs[2 * rest + 1]
+            return length + 5
+        }
+        p[length + 2] = pairs[2 * Int(e)]; p[length + 3] = pairs[2 * Int(e) + 1]
+        return length + 4
+    }
+
+    /// Writes exactly `count` decimal digits of `value` (at most 17), right to left, two at a time.
+    @inline(__always)
+    static func writeDigits(_ value: UInt64, count: Int, to p: UnsafeMutablePointer<UInt8>) {
+        let pairs = digitPairs.utf8Start
+        var end = count
+        var v = value
+        if v >> 32 != 0 {
+            // Peel 8 digits with one 64-bit division so the rest fits 32-bit arithmetic.
+            var low = UInt32(truncatingIfNeeded: v % 100_000_000)
+            v /= 100_000_000
+            for _ in 0..<4 {
+                let pair = Int(low % 100)
+                low /= 100
+                end -= 2
+                p[end] = pairs[2 * pair]; p[end + 1] = pairs[2 * pair + 1]
+            }
+        }
+        var small = UInt32(truncatingIfNeeded: v)
+        while small >= 100 {
+            let pair = Int(small % 100)
+            small /= 100
+            end -= 2
+            p[end] = pairs[2 * pair]; p[end + 1] = pairs[2 * pair + 1]
+        }
+        if small >= 10 {
+            p[end - 2] = pairs[2 * Int(small)]; p[end - 1] = pairs[2 * Int(small) + 1]
+        } else {
+            p[end - 1] = UInt8(truncatingIfNeeded: small) + UInt8(ascii: "0")
+        }
+    }
+
+    /// Number of decimal digits of `v` (1...20).
+    @inline(__always)
+    static func decimalLength(_ v: UInt64) -> Int {
+        var length = 1
+        var threshold: UInt64 = 10
+        while length < 20 && v >= threshold {
+            length += 1
+            threshold &*= 10
+        }
+        return length
+    }
+}
