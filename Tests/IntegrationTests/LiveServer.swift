@@ -4,11 +4,13 @@ import Testing
 /// reach it through `LiveServer.current`. Starting fails the suite's tests with the server's log.
 struct LiveServer: SuiteTrait, TestScoping {
     @TaskLocal static var current: ServerProcess?
+    /// Flags added after `--host 127.0.0.1 --port 0`.
+    var arguments: [String] = []
 
     func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
-        let server = try ServerProcess.start()
+        let server = try ServerProcess.start(extraArguments: arguments)
         defer { server.terminate() }
         try await LiveServer.$current.withValue(server) { try await function() }
     }
@@ -22,4 +24,7 @@ struct LiveServer: SuiteTrait, TestScoping {
 extension Trait where Self == LiveServer {
     /// One `gradserver` on a free port for the whole suite.
     static var liveServer: LiveServer { LiveServer() }
+
+    /// One `gradserver` started with extra flags for the whole suite.
+    static func liveServer(arguments: [String]) -> LiveServer { LiveServer(arguments: arguments) }
 }
