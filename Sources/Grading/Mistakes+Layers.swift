@@ -46,7 +46,7 @@ extension Solution {
             for i in 0..<g.outH {
                 for j in 0..<g.outW {
                     let d = dY.data[(nc * g.outH + i) * g.outW + j]
-                    for h in g.rows(i) { for w in g.cols(j) { spread.data[nc * plane + h * g.inW + w] += d } }
+                    g.forEachElement(i, j) { h, w in spread.data[nc * plane + h * g.inW + w] += d }
                 }
             }
         }
