@@ -31,8 +31,7 @@ extension JSONWriter {
     /// `"<base64 of the little-endian float64 bytes>"`, quotes included (base64 needs no escaping).
     static func base64Literal(_ data: [Double]) -> [UInt8] {
         var output: [UInt8] = [UInt8(ascii: "\"")]
-        let littleEndian = data.map { Double(bitPattern: $0.bitPattern.littleEndian) }
-        littleEndian.withUnsafeBytes { Base64.encode($0, into: &output) }
+        output.append(contentsOf: Base64.encodeToASCII(Base64.float64Bytes(data)))
         output.append(UInt8(ascii: "\""))
         return output
     }
