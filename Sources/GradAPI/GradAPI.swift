@@ -2,5 +2,22 @@ import HTTP1
 
 /// The contract's routes (../shared/API.md), ready for any HTTP server.
 public enum GradAPI {
-    public static func routes() -> [Route] { [] }
+    /// POST /forward and POST /backward on the compute lane; GET /openapi.yaml inline.
+    /// (/grade, /explain and /gradcheck join these from the grading files; the server owns /healthz,
+    /// /readyz and /metrics.)
+    public static func routes(_ configuration: APIConfiguration = APIConfiguration()) -> [Route] {
+        [
+            Route("POST", "/forward", lane: .compute) { request, context in
+                ComputeEndpoints.forward(request, context, configuration)
+            },
+            Route("POST", "/backward", lane: .compute) { request, context in
+                ComputeEndpoints.backward(request, context, configuration)
+            },
+            Route("GET", "/openapi.yaml", lane: .inline) { _, _ in
+                HTTPResponse(
+                    status: 200, headers: HTTPHeaders([("Content-Type", "application/yaml")]),
+                    body: Array(OpenAPIDocument.yaml.utf8))
+            },
+        ] + gradingRoutes(configuration)
+    }
 }

@@ -4,24 +4,38 @@ public enum GEMM {
     /// or its transpose. `lda`, `ldb`, `ldc` are row strides of the matrices as stored.
     ///
     /// Results are bit-identical however many threads run it: every element of C is reduced over k
-    /// in one fixed order.
+    /// in one fixed order (slices of `GEMMBlocking.kc`, each summed from zero in increasing k, then
+    /// added to C in increasing k), whatever path or partition computes it.
+    ///
+    /// Edge cases: `m == 0` or `n == 0` touches nothing; `k == 0` sets C to 0 (or leaves it when
+    /// accumulating).
     public static func multiply(
         m: Int, n: Int, k: Int,
         a: UnsafePointer<Double>, lda: Int, transposeA: Bool,
         b: UnsafePointer<Double>, ldb: Int, transposeB: Bool,
         c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool
     ) {
-        // Reference implementation; the blocked SIMD kernel replaces it.
-        for i in 0..<m {
-            for j in 0..<n {
-                var sum = accumulate ? c[i * ldc + j] : 0
-                for p in 0..<k {
-                    let x = transposeA ? a[p * lda + i] : a[i * lda + p]
-                    let y = transposeB ? b[j * ldb + p] : b[p * ldb + j]
-                    sum += x * y
-                }
-                c[i * ldc + j] = sum
-            }
+        precondition(m >= 0 && n >= 0 && k >= 0, "negative GEMM size \(m)x\(n)x\(k)")
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            if !accumulate { zero(m: m, n: n, c: c, ldc: ldc) }
+            return
         }
+        let operands = GEMMOperands(
+            a: a, lda: lda, transposeA: transposeA, b: b, ldb: ldb, transposeB: transposeB,
+            c: c, ldc: ldc, k: k, accumulate: accumulate)
+        let work = m * n * k
+        if work <= GEMMBlocking.directThreshold && k <= GEMMBlocking.kc {
+            operands.multiplyDirect(m: m, n: n)
+        } else if work < GEMMBlocking.parallelThreshold || GEMMParallel.processorCount == 1 {
+            let region = GEMMRegion(rows: 0..<m, cols: 0..<n)
+            operands.multiplyBlocked(region, workspace: GEMMWorkspace())
+        } else {
+            operands.multiplyParallel(m: m, n: n)
+        }
+    }
+
+    private static func zero(m: Int, n: Int, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
     }
 }

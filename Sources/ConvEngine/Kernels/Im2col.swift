@@ -1,0 +1,89 @@
+/// im2col and its adjoint col2im over a tile of output rows: one image's channels unrolled so a
+/// conv is one GEMM per tile.
+///
+/// For channels `[C, H, W]` (C = C_in/groups of one group) and output rows `rows`, the matrix
+/// `[C*kh*kw, rows.count * W_out]` is
+/// `col[(c*kh + i)*kw + j][(oh - rows.lowerBound)*W_out + ow] = x[c][oh*sh - top + i*dh][ow*sw - left + j*dw]`,
+/// 0 where that index lies in the zero padding.
+enum Im2col {
+    /// Writes the im2col matrix of `channels` planes starting at `x`, output rows `rows`, into `col`.
+    static func unroll(
+        _ x: UnsafePointer<Double>, channels: Int, _ p: ConvPlan, rows: Range<Int>, into col: UnsafeMutablePointer<Double>
+    ) {
+        let ranges = columnRanges(p)
+        let tileColumns = rows.count * p.outWidth
+        var row = col
+        for c in 0..<channels {
+            let plane = x + c * p.inPlane
+            for i in 0..<p.kernel.h {
+                for j in 0..<p.kernel.w {
+                    let offset = j * p.dilation.w - p.pad.left
+                    for oh in rows {
+                        let dst = row + (oh - rows.lowerBound) * p.outWidth
+                        unrollRow(plane, inputRow: oh * p.stride.h - p.pad.top + i * p.dilation.h, ranges[j], offset, p, dst)
+                    }
+                    row += tileColumns
+                }
+            }
+        }
+    }
+
+    /// One output row of kernel tap (i, j): zeros outside `valid`, strided copies inside.
+    @inline(__always)
+    private static func unrollRow(
+        _ plane: UnsafePointer<Double>, inputRow ih: Int, _ valid: Range<Int>, _ columnOffset: Int, _ p: ConvPlan,
+        _ dst: UnsafeMutablePointer<Double>
+    ) {
+        guard ih >= 0, ih < p.height, !valid.isEmpty else {
+            dst.update(repeating: 0, count: p.outWidth)
+            return
+        }
+        dst.update(repeating: 0, count: valid.lowerBound)
+        let src = plane + ih * p.width + columnOffset
+        if p.stride.w == 1 {
+            (dst + valid.lowerBound).update(from: src + valid.lowerBound, count: valid.count)
+        } else {
+            let sw = p.stride.w
+            for ow in valid { dst[ow] = src[ow * sw] }
+        }
+        (dst + valid.upperBound).update(repeating: 0, count: p.outWidth - valid.upperBound)
+    }
+
+    /// Adds the adjoint of `unroll` (col2im) of `col` (output rows `rows`) into `channels` planes at `dx`.
+    static func fold(
+        _ col: UnsafePointer<Double>, channels: Int, _ p: ConvPlan, rows: Range<Int>, into dx: UnsafeMutablePointer<Double>
+    ) {
+        let ranges = columnRanges(p)
+        let tileColumns = rows.count * p.outWidth
+        let sw = p.stride.w
+        var row = col
+        for c in 0..<channels {
+            let plane = dx + c * p.inPlane
+            for i in 0..<p.kernel.h {
+                for j in 0..<p.kernel.w {
+                    let valid = ranges[j]
+                    let columnOffset = j * p.dilation.w - p.pad.left
+                    for oh in rows where !valid.isEmpty {
+                        let ih = oh * p.stride.h - p.pad.top + i * p.dilation.h
+                        guard ih >= 0, ih < p.height else { continue }
+                        let src = row + (oh - rows.lowerBound) * p.outWidth
+                        let dst = plane + ih * p.width + columnOffset
+                        for ow in valid { dst[ow * sw] += src[ow] }
+                    }
+                    row += tileColumns
+                }
+            }
+        }
+    }
+
+    /// For each kernel column j, the output columns whose input column lies inside the image:
+    /// `0 <= ow*sw + j*dw - left < W`.
+    private static func columnRanges(_ p: ConvPlan) -> [Range<Int>] {
+        (0..<p.kernel.w).map { j in
+            let offset = j * p.dilation.w - p.pad.left
+            let lo = min(p.outWidth, max(0, -floorDivide(offset, p.stride.w)))
+            let hi = min(p.outWidth, floorDivide(p.width - 1 - offset, p.stride.w) + 1)
+            return lo..<max(lo, hi)
+        }
+    }
+}

@@ -1,0 +1,86 @@
+/// linear forward and backward (torch.nn.functional.linear): `y = x W^T + b`.
+///
+///     x (N, F_in), W (F_out, F_in), b (F_out), y (N, F_out)
+///     dx = dy W        dW = dy^T x        db = sum over n of dy[n, :]
+extension LinearSpec {
+    /// The output `(N, F_out)` for an input `(N, F_in)`.
+    public func forward(_ x: Tensor) throws -> Tensor {
+        try forward(x, LayerContext(index: 0, type: "linear"))
+    }
+
+    func forward(_ x: Tensor, _ ctx: LayerContext) throws -> Tensor {
+        try check(inputShape: x.shape, ctx)
+        let (n, fIn, fOut) = (x.shape[0], x.shape[1], weight.shape[0])
+        var y = [Double](repeating: 0, count: n * fOut)
+        x.data.withUnsafeBufferPointer { xb in
+            weight.data.withUnsafeBufferPointer { wb in
+                y.withUnsafeMutableBufferPointer { yb in
+                    GEMM.multiply(
+                        m: n, n: fOut, k: fIn, a: xb.baseAddress!, lda: fIn, transposeA: false,
+                        b: wb.baseAddress!, ldb: fIn, transposeB: true,
+                        c: yb.baseAddress!, ldc: fOut, accumulate: false)
+                }
+            }
+        }
+        if let bias {  // added after the product, as BLAS addmm does
+            for row in 0..<n { for o in 0..<fOut { y[row * fOut + o] += bias.data[o] } }
+        }
+        return Tensor(shape: [n, fOut], data: y)
+    }
+
+    /// Gradients with respect to the input, the weight and the bias (nil without a bias).
+    ///
+    /// Precondition: `forward(input)` succeeds and `gradOutput` is `(N, F_out)`; otherwise the
+    /// gradients are zeros of the right shapes.
+    public func backward(input: Tensor, gradOutput: Tensor) -> (input: Tensor, weight: Tensor, bias: Tensor?) {
+        guard (try? check(inputShape: input.shape, LayerContext(index: 0, type: "linear"))) != nil,
+            gradOutput.shape == [input.shape[0], weight.shape[0]]
+        else { return (Tensor(shape: input.shape), Tensor(shape: weight.shape), bias.map { Tensor(shape: $0.shape) }) }
+        let (n, fIn, fOut) = (input.shape[0], input.shape[1], weight.shape[0])
+        var dx = [Double](repeating: 0, count: n * fIn)
+        var dw = [Double](repeating: 0, count: fOut * fIn)
+        input.data.withUnsafeBufferPointer { xb in
+            weight.data.withUnsafeBufferPointer { wb in
+                gradOutput.data.withUnsafeBufferPointer { gb in
+                    GEMM.multiply(
+                        m: n, n: fIn, k: fOut, a: gb.baseAddress!, lda: fOut, transposeA: false,
+                        b: wb.baseAddress!, ldb: fIn, transposeB: false, c: &dx, ldc: fIn, accumulate: false)
+                    GEMM.multiply(
+                        m: fOut, n: fIn, k: n, a: gb.baseAddress!, lda: fOut, transposeA: true,
+                        b: xb.baseAddress!, ldb: fIn, transposeB: false, c: &dw, ldc: fIn, accumulate: false)
+                }
+            }
+        }
+        let db = bias.map { _ in Tensor(shape: [fOut], data: columnSums(gradOutput, rows: n, columns: fOut)) }
+        return (Tensor(shape: input.shape, data: dx), Tensor(shape: weight.shape, data: dw), db)
+    }
+
+    /// `sum over n of dy[n, o]`, in row order.
+    private func columnSums(_ g: Tensor, rows: Int, columns: Int) -> [Double] {
+        var sums = [Double](repeating: 0, count: columns)
+        for r in 0..<rows { for c in 0..<columns { sums[c] += g.data[r * columns + c] } }
+        return sums
+    }
+
+    /// Input `[N, F_in]`, weight `[F_out, F_in]` with no empty dims, bias `[F_out]`.
+    func check(inputShape x: [Int], _ ctx: LayerContext) throws {
+        let w = weight.shape
+        guard w.count == 2, w.allSatisfy({ $0 >= 1 }) else {
+            throw ctx.error(
+                "shape_mismatch", field: "weight", "weight \(describe(w)) must be [out_features, in_features]")
+        }
+        guard x.count == 2, x.allSatisfy({ $0 >= 1 }) else {
+            throw ctx.rankError("input \(describe(x)) has \(x.count) dims; linear takes [N, in_features]")
+        }
+        guard x[1] == w[1] else {
+            throw ctx.error(
+                "shape_mismatch", field: "weight",
+                "input \(describe(x)) has \(x[1]) features but weight \(describe(w)) expects \(w[1])")
+        }
+        if let bias, bias.shape != [w[0]] {
+            throw ctx.error(
+                "shape_mismatch", field: "bias", "bias \(describe(bias.shape)) must be [\(w[0])] for weight \(describe(w))")
+        }
+        guard ShapeArithmetic.count([x[0], w[0]]) != nil else { throw ctx.tooLarge("the output") }
+    }
+}

@@ -1,0 +1,93 @@
+import ConvEngine
+import JSONCodec
+
+/// The bodies of /forward and /backward, keys in a fixed order so equal requests get equal bytes:
+/// `output`, `loss`, `gradients` (the input first, then parameters in layer order), `activations`,
+/// `activation_gradients` (both in layer order, keyed by layer name).
+public enum ComputeResponse {
+    static func forward(_ problem: Problem, _ result: ForwardResult) throws -> [UInt8] {
+        try checkFinite(output: result.output, loss: result.loss)
+        var writer = JSONWriter(reservingCapacity: 32 * result.output.count + 256)
+        writer.beginObject()
+        writeOutputAndLoss(&writer, problem, result.output, result.loss)
+        if problem.options.activations {
+            try writeByLayer(&writer, "activations", problem, result.activations)
+        }
+        writer.endObject()
+        return writer.bytes
+    }
+
+    static func backward(_ problem: Problem, _ result: BackwardResult) throws -> [UInt8] {
+        try checkFinite(output: result.output, loss: result.loss)
+        let gradients = problem.writtenGradients(result)
+        for (name, gradient) in gradients { try checkFinite(gradient, "the gradient \"\(name)\"") }
+        var writer = JSONWriter(reservingCapacity: 32 * (result.output.count + result.inputGradient.count) + 256)
+        writer.beginObject()
+        writeOutputAndLoss(&writer, problem, result.output, result.loss)
+        writer.key("gradients")
+        writer.beginObject()
+        for (name, gradient) in gradients {
+            writer.key(name)
+            writer.tensor(gradient, format: problem.options.tensorFormat)
+        }
+        writer.endObject()
+        if problem.options.activations {
+            try writeByLayer(&writer, "activations", problem, result.activations)
+        }
+        if problem.options.activationGradients {
+            try writeByLayer(&writer, "activation_gradients", problem, result.activationGradients)
+        }
+        writer.endObject()
+        return writer.bytes
+    }
+
+    private static func writeOutputAndLoss(_ writer: inout JSONWriter, _ problem: Problem, _ output: Tensor, _ loss: Double?) {
+        writer.key("output")
+        writer.tensor(output, format: problem.options.tensorFormat)
+        if let loss {
+            writer.key("loss")
+            writer.number(loss)
+        }
+    }
+
+    /// `{"<layer name>": T, ...}` in layer order.
+    private static func writeByLayer(_ writer: inout JSONWriter, _ key: String, _ problem: Problem, _ tensors: [Tensor]) throws {
+        for (name, tensor) in zip(problem.layerNames, tensors) { try checkFinite(tensor, "\(key) of layer \"\(name)\"") }
+        writer.key(key)
+        writer.beginObject()
+        for (name, tensor) in zip(problem.layerNames, tensors) {
+            writer.key(name)
+            writer.tensor(tensor, format: problem.options.tensorFormat)
+        }
+        writer.endObject()
+    }
+
+    private static func checkFinite(output: Tensor, loss: Double?) throws {
+        try checkFinite(output, "the output")
+        if let loss, !loss.isFinite {
+            throw APIError.invalid("non_finite_result", "the loss is \(loss); the problem overflows float64", at: nil)
+        }
+    }
+
+    /// 422 `non_finite_result`: JSON cannot carry the value, and it means the problem overflowed.
+    public static func checkFinite(_ tensor: Tensor, _ what: String) throws {
+        guard let bad = tensor.data.firstIndex(where: { !$0.isFinite }) else { return }
+        let index = LossDecoder.elementPath(.root, flatIndex: bad, shape: tensor.shape).description
+        throw APIError.invalid(
+            "non_finite_result", "\(what) has \(tensor.data[bad]) at index \(index.isEmpty ? "[]" : index); the problem overflows float64", at: nil)
+    }
+}
+
+extension Problem {
+    /// Every gradient by name in response order, each in the shape the request wrote its tensor in.
+    public func writtenGradients(_ result: BackwardResult) -> [(name: String, tensor: Tensor)] {
+        var gradients = [(name: inputName, tensor: result.inputGradient.reshaped(inputWrittenShape))]
+        for parameter in parameters {
+            let layer = result.parameterGradients[parameter.layer]
+            if let gradient = parameter.role == .weight ? layer.weight : layer.bias {
+                gradients.append((parameter.name, gradient.reshaped(parameter.writtenShape)))
+            }
+        }
+        return gradients
+    }
+}

@@ -1,0 +1,26 @@
+import ConvEngine
+
+extension Problem {
+    /// The request path of an engine error's site: `layers[2].stride`, `loss.target`, `grad_output`;
+    /// in the short form the conv's fields are top-level members and its weight is `kernels`.
+    public func path(of site: ErrorSite) -> JSONPath? {
+        switch site {
+        case .input: return JSONPath(inputName)
+        case .gradOutput: return JSONPath("grad_output")
+        case .loss(let field): return field.map { JSONPath("loss").key($0) } ?? JSONPath("loss")
+        case .layer(let index, let field):
+            switch form {
+            case .layers:
+                let layer = JSONPath("layers").index(index)
+                return field.map { layer.key($0) } ?? layer
+            case .short:
+                return field.map { JSONPath($0 == "weight" ? "kernels" : $0) }
+            }
+        }
+    }
+
+    /// An engine error as the contract's 422, at its site's path.
+    public func apiError(_ error: EngineError) -> APIError {
+        APIError.invalid(error.code, error.message, at: path(of: error.site))
+    }
+}

@@ -1,0 +1,94 @@
+import ConvEngine
+import JSONCodec
+
+/// Decodes `loss` (API.md, the loss table) for a batch of `batch` samples.
+///
+/// Cross-entropy's target is class indices when it is a bare number or `[N]`, and probabilities when it
+/// has the output's rank, or is `[K]` with N = 1 (PyTorch tells them apart by dtype; JSON has one
+/// number type, so the shape decides). Class indices accept integral floats (`1.0`), not `1.5`.
+struct LossDecoder {
+    var tensors: TensorDecoder
+    static let types = ["mse", "l1", "smooth_l1", "huber", "cross_entropy", "nll", "bce_with_logits"]
+
+    func decode(_ value: JSONValue, at path: JSONPath, batch: Int) throws -> LossSpec {
+        let fields = try FieldReader(value, at: path, expected: "a loss object such as {\"type\": \"mse\", \"target\": ...}")
+        let type = try LayerDecoder.typeName(fields, choices: Self.types, unknownCode: "unknown_loss")
+        var allowed = ["type", "target", "reduction"]
+        if type == "smooth_l1" { allowed.append("beta") }
+        if type == "huber" { allowed.append("delta") }
+        try fields.rejectUnknownKeys(allowed: allowed, context: "a \(type) loss")
+        let reduction = Reduction(rawValue: try fields.choice("reduction", default: "mean", choices: ["mean", "sum"])!)!
+        let targetPath = path.key("target")
+        let target = try tensors.decode(fields.required("target", what: "the values or class indices the output is compared with"), at: targetPath)
+        let kind = try lossKind(type, fields)
+        return LossSpec(kind: kind, reduction: reduction, target: try lossTarget(kind, target, batch: batch, at: targetPath))
+    }
+
+    private func lossKind(_ type: String, _ fields: FieldReader) throws -> LossKind {
+        switch type {
+        case "mse": return .mse
+        case "l1": return .l1
+        case "smooth_l1": return .smoothL1(beta: try nonNegative(fields, "beta"))
+        case "huber":
+            let delta = try nonNegative(fields, "delta")
+            guard delta > 0 else { throw APIError.invalid("invalid_value", "\(fields.path.key("delta")) must be positive; found 0", at: fields.path.key("delta")) }
+            return .huber(delta: delta)
+        case "cross_entropy": return .crossEntropy
+        case "nll": return .nll
+        default: return .bceWithLogits
+        }
+    }
+
+    private func nonNegative(_ fields: FieldReader, _ key: String) throws -> Double {
+        let value = try fields.number(key, default: 1.0)
+        guard value >= 0 else { throw APIError.invalid("invalid_value", "\(fields.path.key(key)) must be at least 0; found \(value)", at: fields.path.key(key)) }
+        return value
+    }
+
+    private func lossTarget(_ kind: LossKind, _ target: Tensor, batch: Int, at path: JSONPath) throws -> LossTarget {
+        switch kind {
+        case .crossEntropy:
+            if target.rank == 0 || (target.rank == 1 && (batch > 1 || target.count == 1)) {
+                return .classIndices(try classIndices(target, batch: batch, at: path))
+            }
+            return .values(target)
+        case .nll:
+            guard target.rank <= 1 else {
+                throw APIError.invalid(
+                    "shape_mismatch", "\(path) has shape \(target.shape); nll takes class indices [N] (a bare index when N = 1)", at: path)
+            }
+            return .classIndices(try classIndices(target, batch: batch, at: path))
+        case .bceWithLogits:
+            if let bad = target.data.firstIndex(where: { !(0...1).contains($0) }) {
+                let at = Self.elementPath(path, flatIndex: bad, shape: target.shape)
+                throw APIError.invalid("invalid_value", "\(at) is \(target.data[bad]); bce_with_logits targets must be in [0, 1]", at: at)
+            }
+            return .values(target)
+        default:
+            return .values(target)
+        }
+    }
+
+    /// `[N]` integers (integral floats accepted), one per sample.
+    private func classIndices(_ target: Tensor, batch: Int, at path: JSONPath) throws -> [Int] {
+        guard target.count == batch else {
+            throw APIError.invalid(
+                "shape_mismatch", "\(path) has \(target.count) class indices; the batch has \(batch) samples, so it must be [\(batch)]", at: path)
+        }
+        return try target.data.enumerated().map { i, value in
+            let at = target.rank == 0 ? path : path.index(i)
+            guard value.rounded(.towardZero) == value, value >= 0, let index = Int(exactly: value) else {
+                throw APIError.invalid("invalid_value", "\(at) must be a class index (an integer, at least 0); found \(value)", at: at)
+            }
+            return index
+        }
+    }
+
+    /// The path of the element at row-major `flatIndex` of a tensor of `shape`.
+    static func elementPath(_ path: JSONPath, flatIndex: Int, shape: [Int]) -> JSONPath {
+        var index: [Int] = []
+        var rest = flatIndex
+        for dim in shape.reversed() { index.insert(rest % dim, at: 0); rest /= dim }
+        return path.indices(index)
+    }
+}

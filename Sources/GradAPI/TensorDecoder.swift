@@ -1,0 +1,160 @@
+import ConvEngine
+import JSONCodec
+
+/// Reads a request tensor in any of API.md's three forms, keeping the shape the request wrote:
+/// nested rectangular arrays, `{"shape", "data"}` (row-major), or `{"shape", "base64", "dtype"?}`
+/// (little-endian float64, or float32 widened exactly to float64).
+///
+/// Edge cases: a bare number is a scalar (shape `[]`); an empty dimension, a ragged array, a non-number,
+/// a shape/data length mismatch and bad base64 are 422 at the element's path; more elements than
+/// `maxElements` is 413. Non-finite numbers were refused when the body was read (`NonFiniteScan`).
+public struct TensorDecoder: Sendable {
+    public var maxElements: Int
+
+    public init(maxElements: Int) { self.maxElements = maxElements }
+
+    public func decode(_ value: JSONValue, at path: JSONPath) throws -> Tensor {
+        switch value {
+        case .number(let scalar): return Tensor(scalar: scalar)
+        case .numbers(let row): return try checked(Tensor(shape: [row.count], data: row), at: path)
+        case .array: return try decodeNested(value, at: path)
+        case .object(let object): return try decodeObject(FieldReader(object, at: path))
+        default: throw APIError.wrongType(at: path, expected: Self.expectedForms, found: value)
+        }
+    }
+
+    static let expectedForms = "a tensor (nested arrays of numbers, {\"shape\", \"data\"} or {\"shape\", \"base64\"})"
+
+    private func checked(_ tensor: Tensor, at path: JSONPath) throws -> Tensor {
+        guard tensor.count <= maxElements else {
+            throw APIError.tooLarge("\(path) has \(tensor.count) elements; the limit is \(maxElements)", at: path)
+        }
+        return tensor
+    }
+
+    // MARK: nested arrays
+
+    private func decodeNested(_ value: JSONValue, at path: JSONPath) throws -> Tensor {
+        let shape = try nestedShape(value, at: path)
+        let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
+        guard count <= maxElements else {
+            throw APIError.tooLarge("\(path) has shape \(shape) (\(count) elements); the limit is \(maxElements)", at: path)
+        }
+        var data: [Double] = []
+        data.reserveCapacity(count)
+        var index: [Int] = []
+        try fill(&data, from: value, shape: shape[...], at: path, index: &index)
+        return Tensor(shape: shape, data: data)
+    }
+
+    /// The shape read down the first elements; `fill` then checks every other element against it.
+    private func nestedShape(_ value: JSONValue, at path: JSONPath) throws -> [Int] {
+        var shape: [Int] = []
+        var current = value
+        var currentPath = path
+        while true {
+            switch current {
+            case .numbers(let row):
+                return shape + [row.count]
+            case .array(let elements):
+                guard let first = elements.first else {
+                    throw APIError.invalid("invalid_tensor", "\(currentPath) is an empty array; tensors have no empty dimensions", at: currentPath)
+                }
+                shape.append(elements.count)
+                guard shape.count <= 8 else {
+                    throw APIError.invalid("invalid_tensor", "\(path) is nested more than 8 deep; tensors have at most 8 dims", at: path)
+                }
+                current = first
+                currentPath = currentPath.index(0)
+            case .number:
+                return shape
+            default:
+                throw APIError.wrongType(at: currentPath, expected: "a number or an array of numbers", found: current)
+            }
+        }
+    }
+
+    /// Appends the numbers of `value` row-major, checking each level against `shape`. `index` holds the
+    /// position being read; a path is built from it only for an error.
+    private func fill(_ data: inout [Double], from value: JSONValue, shape: ArraySlice<Int>, at path: JSONPath, index: inout [Int]) throws {
+        guard let length = shape.first else {
+            guard case .number(let number) = value else {
+                let at = path.indices(index)
+                throw APIError.invalid("invalid_tensor", "\(at) is \(APIError.describe(value)) where a number was expected (arrays must be rectangular)", at: at)
+            }
+            data.append(number)
+            return
+        }
+        switch value {
+        case .numbers(let row) where shape.count == 1 && row.count == length:
+            data.append(contentsOf: row)
+        case .array(let elements) where elements.count == length:
+            index.append(0)
+            for (i, element) in elements.enumerated() {
+                index[index.count - 1] = i
+                try fill(&data, from: element, shape: shape.dropFirst(), at: path, index: &index)
+            }
+            index.removeLast()
+        default:
+            let at = path.indices(index)
+            let expected = shape.count == 1 ? "\(length) numbers" : "\(length) arrays"
+            throw APIError.invalid(
+                "invalid_tensor", "\(at) is \(APIError.describe(value)) where an array of \(expected) was expected (arrays must be rectangular)", at: at)
+        }
+    }
+
+    // MARK: {"shape", "data"} and {"shape", "base64"}
+
+    private func decodeObject(_ fields: FieldReader) throws -> Tensor {
+        try fields.rejectUnknownKeys(allowed: ["shape", "data", "base64", "dtype"], context: "a tensor")
+        let shape = try decodeShape(fields.required("shape", what: "the tensor's dimensions, e.g. [2, 3]"), at: fields.path.key("shape"))
+        let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
+        guard count <= maxElements else {
+            throw APIError.tooLarge("\(fields.path) has shape \(shape) (\(count) elements); the limit is \(maxElements)", at: fields.path)
+        }
+        switch (fields.optional("data"), fields.optional("base64")) {
+        case (let data?, nil):
+            if fields.has("dtype") {
+                throw APIError.invalid("invalid_request", "\(fields.path.key("dtype")) applies to \"base64\" only; \"data\" holds JSON numbers", at: fields.path.key("dtype"))
+            }
+            return Tensor(shape: shape, data: try flatData(data, count: count, shape: shape, at: fields.path.key("data")))
+        case (nil, let encoded?):
+            let dtype = try fields.choice("dtype", default: "float64", choices: ["float64", "float32"]) ?? "float64"
+            let values = try Base64Tensor.decode(encoded, count: count, shape: shape, float32: dtype == "float32", at: fields.path.key("base64"))
+            return Tensor(shape: shape, data: values)
+        case (nil, nil):
+            throw APIError.invalid(
+                "missing_field", "\(fields.path) needs \"data\" (numbers) or \"base64\" (bytes) beside \"shape\"", at: fields.path)
+        case (.some, .some):
+            throw APIError.invalid("invalid_request", "\(fields.path) has both \"data\" and \"base64\"; give one", at: fields.path)
+        }
+    }
+
+    /// At most 8 dims, each at least 1 (`[]` is a scalar).
+    private func decodeShape(_ value: JSONValue, at path: JSONPath) throws -> [Int] {
+        guard let elements = value.arrayElements, elements.count <= 8 else {
+            throw APIError.wrongType(at: path, expected: "an array of at most 8 positive integers", found: value)
+        }
+        return try elements.enumerated().map { i, element in
+            try FieldReader.integer(element, at: path.index(i), range: 1...Int.max)
+        }
+    }
+
+    private func flatData(_ value: JSONValue, count: Int, shape: [Int], at path: JSONPath) throws -> [Double] {
+        let values: [Double]
+        switch value {
+        case .numbers(let numbers): values = numbers
+        case .array(let elements):
+            values = try elements.enumerated().map { i, element in
+                guard case .number(let number) = element else { throw APIError.wrongType(at: path.index(i), expected: "a number", found: element) }
+                return number
+            }
+        default: throw APIError.wrongType(at: path, expected: "a flat array of numbers", found: value)
+        }
+        guard values.count == count else {
+            throw APIError.invalid(
+                "shape_mismatch", "\(path) has \(values.count) numbers; shape \(shape) needs \(count)", at: path)
+        }
+        return values
+    }
+}

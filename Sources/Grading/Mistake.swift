@@ -1,0 +1,85 @@
+import ConvEngine
+
+/// A stable diagnosis code and a one-sentence explanation a student understands.
+public struct Diagnosis: Sendable, Equatable {
+    public var code: String
+    public var message: String
+    public init(code: String, message: String) { self.code = code; self.message = message }
+}
+
+/// The usual mistakes, by their stable codes.
+public enum DiagnosisCode {
+    public static let kernelFlipped = "kernel_flipped"
+    public static let transposed = "transposed"
+    public static let axesPermuted = "axes_permuted"
+    public static let constantFactor = "constant_factor"
+    public static let wrongSign = "wrong_sign"
+    public static let strideIgnored = "stride_ignored"
+    public static let stridesSwapped = "strides_swapped"
+    public static let paddingNotCropped = "padding_not_cropped"
+    public static let paddingShifted = "padding_shifted"
+    public static let biasWrongAxes = "bias_wrong_axes"
+    public static let reluMaskWrong = "relu_mask_wrong"
+    public static let maxpoolSpread = "maxpool_spread"
+    public static let flattenOrder = "flatten_order"
+    public static let partialAccumulation = "partial_accumulation"
+}
+
+/// A mistaken backward pass at one layer: what a student who made `diagnosis`'s mistake there
+/// would have computed.
+struct Mistake: Sendable {
+    var diagnosis: Diagnosis
+    /// The layer the mistake is made in.
+    var layer: Int
+    /// The wrong dL/d(input of `layer`), full rank. When it has the true shape it is carried back
+    /// through the earlier layers, so every earlier gradient shows the mistake too.
+    var inputGradient: Tensor?
+    /// Wrong gradients of the layer's own parameters.
+    var own: [GradientTarget: Tensor] = [:]
+
+    init(_ code: String, _ message: String, layer: Int, inputGradient: Tensor? = nil, own: [GradientTarget: Tensor] = [:]) {
+        self.diagnosis = Diagnosis(code: code, message: message)
+        self.layer = layer; self.inputGradient = inputGradient; self.own = own
+    }
+}
+
+extension Tensor {
+    /// The tensor with its last two axes reversed in order: a kernel rotated by 180 degrees.
+    func rotated180() -> Tensor {
+        let kh = shape[rank - 2], kw = shape[rank - 1]
+        var out = self
+        let plane = kh * kw
+        for base in stride(from: 0, to: count, by: max(plane, 1)) {
+            for p in 0..<plane { out.data[base + p] = data[base + plane - 1 - p] }
+        }
+        return out
+    }
+
+    /// Elementwise product with another tensor of the same element count.
+    func multiplied(by other: Tensor) -> Tensor {
+        Tensor(shape: shape, data: zip(data, other.data).map { $0 * $1 })
+    }
+
+    /// The sum over `axes`, which are dropped from the shape.
+    func summed(over axes: Set<Int>) -> Tensor {
+        let kept = shape.indices.filter { !axes.contains($0) }
+        let outShape = kept.map { shape[$0] }
+        var out = [Double](repeating: 0, count: outShape.reduce(1, *))
+        for k in 0..<count {
+            let index = TensorIndex.unravel(k, shape)
+            out[TensorIndex.ravel(kept.map { index[$0] }, outShape)] += data[k]
+        }
+        return Tensor(shape: outShape, data: out)
+    }
+
+    /// Axes permuted: axis `a` of the result is axis `order[a]` of this tensor.
+    func permuted(_ order: [Int]) -> Tensor {
+        let outShape = order.map { shape[$0] }
+        var out = [Double](repeating: 0, count: count)
+        for k in 0..<count {
+            let index = TensorIndex.unravel(k, shape)
+            out[TensorIndex.ravel(order.map { index[$0] }, outShape)] = data[k]
+        }
+        return Tensor(shape: outShape, data: out)
+    }
+}

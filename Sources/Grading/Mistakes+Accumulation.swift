@@ -1,0 +1,99 @@
+import ConvEngine
+
+/// Parameter-gradient reductions done wrong: a bias summed over the wrong axes, a weight or bias
+/// gradient taken from one sample or one position instead of accumulated over all of them.
+extension Solution {
+    /// Every reduction of dL/dZ over a set of axes other than the right one (all but the channel /
+    /// feature axis), including none and all.
+    func biasMistakes(_ k: Int) -> [Mistake] {
+        guard backward.parameterGradients[k].bias != nil else { return [] }
+        let dZ = upstream(k)
+        let axisNames = dZ.rank == 4 ? ["n", "c", "h", "w"] : ["n", "f"]
+        let right = Set(dZ.shape.indices).subtracting([1])
+        let name = problem.layerNames[k]
+        var found: [Mistake] = []
+        for mask in 0..<(1 << dZ.rank) {
+            let axes = Set(dZ.shape.indices.filter { mask & (1 << $0) != 0 })
+            guard axes != right else { continue }
+            let over = axes.isEmpty ? "no axis" : axes.sorted().map { axisNames[$0] }.joined(separator: ", ")
+            let should = right.sorted().map { axisNames[$0] }.joined(separator: ", ")
+            found.append(Mistake(
+                DiagnosisCode.biasWrongAxes,
+                "Your bias gradient of layer \"\(name)\" sums dL/dZ over \(over); it must sum over \(should), leaving one value per output \(dZ.rank == 4 ? "channel" : "feature").",
+                layer: k, own: [.bias(k): dZ.summed(over: axes)]))
+        }
+        return found
+    }
+
+    /// Weight and bias gradients from the first or last sample only, or (conv) from the first or
+    /// last output position only, or from a single term: what `=` instead of `+=` leaves.
+    func accumulationMistakes(_ k: Int) -> [Mistake] {
+        let dZ = upstream(k), x = layerInput(k), batch = dZ.shape[0]
+        let name = "layer \"\(problem.layerNames[k])\""
+        var found: [Mistake] = []
+        var samples = [(0..<1, "sample 0")]
+        if batch > 1 { samples.append(((batch - 1)..<batch, "the last sample (n = \(batch - 1))")) }
+        for (range, which) in samples {
+            var own: [GradientTarget: Tensor] = [:]
+            if let weight = weightGradient(k, dZ: dZ, x: x, samples: range, position: nil) { own[.weight(k)] = weight }
+            if backward.parameterGradients[k].bias != nil {
+                own[.bias(k)] = dZ.summed(over: Set(dZ.shape.indices).subtracting([1]).subtracting([0]))
+                    .rows(range)
+            }
+            found.append(Mistake(
+                DiagnosisCode.partialAccumulation,
+                "Your gradient of \(name) has only \(which)'s contribution: the gradient sums (+=) over every sample of the batch.",
+                layer: k, own: own))
+        }
+        found += positionMistakes(k, dZ: dZ, x: x, name: name)
+        return found
+    }
+
+    private func positionMistakes(_ k: Int, dZ: Tensor, x: Tensor, name: String) -> [Mistake] {
+        guard dZ.rank == 4, case .conv2d = problem.layers[k] else { return [] }
+        let (outH, outW, batch) = (dZ.shape[2], dZ.shape[3], dZ.shape[0])
+        guard outH * outW > 1 else { return [] }
+        var found: [Mistake] = []
+        let last = (outH - 1, outW - 1)
+        for (position, samples) in [((0, 0), 0..<batch), (last, 0..<batch), ((0, 0), 0..<1), (last, (batch - 1)..<batch)] {
+            guard let weight = weightGradient(k, dZ: dZ, x: x, samples: samples, position: position) else { continue }
+            let what = samples.count == batch ? "output position (\(position.0), \(position.1))" : "one term (sample \(samples.lowerBound), output position (\(position.0), \(position.1)))"
+            found.append(Mistake(
+                DiagnosisCode.partialAccumulation,
+                "Your weight gradient of \(name) has only \(what)'s contribution: every output position (i, j) of every sample adds its dL/dZ[n,co,i,j] * X term, so accumulate with += over all of them.",
+                layer: k, own: [.weight(k): weight]))
+        }
+        return found
+    }
+
+    /// A weight gradient restricted to some samples (and, for conv, one output position).
+    private func weightGradient(_ k: Int, dZ: Tensor, x: Tensor, samples: Range<Int>, position: (Int, Int)?) -> Tensor? {
+        switch problem.layers[k] {
+        case .conv2d(let spec):
+            return ConvGeometry(spec: spec, inputShape: x.shape)
+                .weightGradient(upstream: dZ, input: x, samples: samples, position: position)
+        case .linear(let spec):
+            let (outF, inF) = (spec.weight.shape[0], spec.weight.shape[1])
+            var out = Tensor(shape: [outF, inF])
+            for n in samples {
+                for o in 0..<outF {
+                    let g = dZ.data[n * outF + o]
+                    for f in 0..<inF { out.data[o * inF + f] += g * x.data[n * inF + f] }
+                }
+            }
+            return out
+        default:
+            return nil
+        }
+    }
+}
+
+extension Tensor {
+    /// The sum of rows `range` of a `[N, F]` tensor, as `[F]`.
+    func rows(_ range: Range<Int>) -> Tensor {
+        let width = count / max(shape[0], 1)
+        var out = [Double](repeating: 0, count: width)
+        for n in range { for f in 0..<width { out[f] += data[n * width + f] } }
+        return Tensor(shape: [width], data: out)
+    }
+}

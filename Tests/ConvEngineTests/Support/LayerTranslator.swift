@@ -1,0 +1,71 @@
+import Foundation
+
+@testable import ConvEngine
+
+/// Test-only translation of one layer object of a request into a `Layer`, with the weight and bias
+/// shapes as written.
+enum LayerTranslator {
+    typealias Malformed = JSONTensor.Malformed
+
+    static func layer(_ o: [String: Any]) throws -> (Layer, weight: [Int]?, bias: [Int]?) {
+        let type = o["type"] as? String ?? ""
+        switch type {
+        case "conv2d": return try conv(o)
+        case "maxpool2d":
+            let k = try pair(o["kernel_size"])
+            let spec = MaxPool2dSpec(
+                kernel: k, stride: try o["stride"].map(pair), padding: try o["padding"].map(pair) ?? Pair(0),
+                dilation: try o["dilation"].map(pair) ?? Pair(1), ceilMode: o["ceil_mode"] as? Bool ?? false)
+            return (.maxPool2d(spec), nil, nil)
+        case "avgpool2d":
+            let spec = AvgPool2dSpec(
+                kernel: try pair(o["kernel_size"]), stride: try o["stride"].map(pair),
+                padding: try o["padding"].map(pair) ?? Pair(0), ceilMode: o["ceil_mode"] as? Bool ?? false,
+                countIncludePad: o["count_include_pad"] as? Bool ?? true)
+            return (.avgPool2d(spec), nil, nil)
+        case "relu": return (.relu, nil, nil)
+        case "leaky_relu":
+            return (.leakyReLU(negativeSlope: (o["negative_slope"] as? NSNumber)?.doubleValue ?? 0.01), nil, nil)
+        case "sigmoid": return (.sigmoid, nil, nil)
+        case "tanh": return (.tanh, nil, nil)
+        case "flatten": return (.flatten, nil, nil)
+        case "linear":
+            let weight = try JSONTensor.decode(o["weight"] as Any)
+            let bias = try o["bias"].map(JSONTensor.decode)
+            return (.linear(LinearSpec(weight: weight, bias: bias)), weight.shape, bias?.shape)
+        default: throw Malformed(description: "unknown layer \(type)")
+        }
+    }
+
+    private static func conv(_ o: [String: Any]) throws -> (Layer, weight: [Int]?, bias: [Int]?) {
+        let written = try JSONTensor.decode(o["weight"] as Any)
+        let weight = written.rank == 2 ? written.reshaped([1, 1] + written.shape) : written
+        let bias = try o["bias"].map(JSONTensor.decode)
+        let spec = Conv2dSpec(
+            weight: weight, bias: bias, stride: try o["stride"].map(pair) ?? Pair(1),
+            padding: try padding(o["padding"]), dilation: try o["dilation"].map(pair) ?? Pair(1),
+            groups: (o["groups"] as? NSNumber)?.intValue ?? 1,
+            paddingMode: PaddingMode(rawValue: o["padding_mode"] as? String ?? "zeros") ?? .zeros)
+        return (.conv2d(spec), written.shape, bias?.shape)
+    }
+
+    private static func padding(_ value: Any?) throws -> ConvPadding {
+        switch value {
+        case nil: return .explicit(Pair(0))
+        case let text as String:
+            switch text {
+            case "same": return .same
+            case "valid": return .valid
+            default: throw Malformed(description: "padding \(text)")
+            }
+        default: return .explicit(try pair(value))
+        }
+    }
+
+    /// `k` or `[kh, kw]`, integral floats accepted.
+    static func pair(_ value: Any?) throws -> Pair {
+        if let n = value as? NSNumber { return Pair(Int(n.doubleValue)) }
+        if let a = value as? [NSNumber], a.count == 2 { return Pair(Int(a[0].doubleValue), Int(a[1].doubleValue)) }
+        throw Malformed(description: "not an int or pair: \(String(describing: value))")
+    }
+}

@@ -1,0 +1,48 @@
+import ConvEngine
+
+/// A GEMM problem shape with dense (unpadded) operands.
+struct GEMMShape {
+    var m: Int, n: Int, k: Int
+    var transposeA: Bool, transposeB: Bool, accumulate: Bool
+
+    var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
+
+    /// Times `GEMM.multiply` on seeded random operands.
+    func measure(runs: Int) -> Samples {
+        var rng = SeededGenerator(state: UInt64(m * 31 + n * 7 + k))
+        let a = randomValues(m * k, using: &rng)
+        let b = randomValues(k * n, using: &rng)
+        var c = [Double](repeating: 0, count: m * n)
+        let lda = transposeA ? m : k, ldb = transposeB ? k : n
+        return a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    Samples.measure(runs: runs) {
+                        GEMM.multiply(
+                            m: m, n: n, k: k, a: pa.baseAddress!, lda: lda, transposeA: transposeA,
+                            b: pb.baseAddress!, ldb: ldb, transposeB: transposeB,
+                            c: pc.baseAddress!, ldc: n, accumulate: accumulate)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The per-image GEMMs of bigconv ([8,64,56,56], 64->64 3x3 pad 1) lowered with im2col:
+/// `cols` is `[C_in·9, H·W]` = [576, 3136].
+enum ConvShapes {
+    static let shapes: [(String, GEMMShape)] = [
+        ("forward      Y = W·cols          ", GEMMShape(m: 64, n: 3136, k: 576, transposeA: false, transposeB: false, accumulate: false)),
+        ("input grad   dcols = W^T·dY      ", GEMMShape(m: 576, n: 3136, k: 64, transposeA: true, transposeB: false, accumulate: false)),
+        ("weight grad  dW += dY·cols^T     ", GEMMShape(m: 64, n: 576, k: 3136, transposeA: false, transposeB: true, accumulate: true)),
+    ]
+
+    static func run(quick: Bool) {
+        print("bigconv per-image GEMMs (im2col lowering):")
+        for (label, shape) in shapes {
+            let samples = shape.measure(runs: quick ? 5 : 20)
+            print("  \(label) \(shape.m)x\(shape.n)x\(shape.k): \(fmt(shape.flops / samples.median / 1e9, digits: 1)) GFLOP/s  \(samples.summary); \(fmt(shape.flops / samples.cpuMedian / 1e9, digits: 1)) per CPU-second")
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ConvEngine
+
+/// GEMM GFLOP/s (2·n³ flops per product) for square row-major products, ours and numpy's.
+enum GEMMSection {
+    static let sizes = [512, 1024, 2048]
+
+    static func run(options: BenchOptions) {
+        print("== GEMM: C = A·B, float64, square n (GFLOP/s = 2n^3 / median wall time) ==")
+        print("(per CPU-second: flops / CPU time of all our threads, i.e. per fully used core)")
+        var ours: [Int: Double] = [:]
+        for n in sizes {
+            let samples = measureOurs(n: n, runs: runs(for: n, quick: options.quick))
+            ours[n] = gflops(n: n, seconds: samples.median)
+            let perCore = gflops(n: n, seconds: samples.cpuMedian)
+            print("ours   n=\(n): \(fmt(ours[n]!, digits: 1)) GFLOP/s  \(samples.summary); \(fmt(perCore, digits: 1)) per CPU-second")
+        }
+        ConvShapes.run(quick: options.quick)
+        guard !options.skipNumpy else { return }
+        switch NumpyBaseline.dgemmGFLOPS(sizes: sizes, quick: options.quick) {
+        case .success(let theirs):
+            for n in sizes {
+                guard let their = theirs[n], let our = ours[n] else { continue }
+                print("numpy  n=\(n): \(fmt(their, digits: 1)) GFLOP/s   ours/numpy = \(fmt(our / their, digits: 2))")
+            }
+        case .failure(let error):
+            print("numpy baseline unavailable: \(error.reason)")
+        }
+    }
+
+    static func runs(for n: Int, quick: Bool) -> Int {
+        let full = n <= 512 ? 15 : n <= 1024 ? 7 : 3
+        return quick ? max(1, full / 3) : full
+    }
+
+    static func gflops(n: Int, seconds: Double) -> Double {
+        2 * Double(n) * Double(n) * Double(n) / seconds / 1e9
+    }
+
+    static func measureOurs(n: Int, runs: Int) -> Samples {
+        GEMMShape(m: n, n: n, k: n, transposeA: false, transposeB: false, accumulate: false).measure(runs: runs)
+    }
+}
