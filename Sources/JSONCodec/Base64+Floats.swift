@@ -1,5 +1,5 @@
 /// Little-endian IEEE-754 bytes to and from `[Double]`, and their base64 form.
-extension Base64Codec {
+extension Base64 {
     /// The doubles in `bytes`, 8 little-endian bytes each (IEEE-754 binary64).
     public static func float64Values(littleEndian bytes: [UInt8]) throws(Base64Error) -> [Double] {
         guard bytes.count % 8 == 0 else {
@@ -64,11 +64,11 @@ extension JSONWriter {
     /// A JSON string holding the base64 of `values` as little-endian float64 bytes, written
     /// straight into the buffer (the `"base64"` tensor form).
     public mutating func base64Float64(_ values: [Double]) {
-        let bytes = Base64Codec.float64Bytes(values)
+        let bytes = Base64.float64Bytes(values)
         separate()
         var quoted = [UInt8](repeating: UInt8(ascii: "\""), count: (bytes.count + 2) / 3 * 4 + 2)
         quoted.withUnsafeMutableBufferPointer { output in
-            bytes.withUnsafeBufferPointer { Base64Codec.encode($0, into: output.baseAddress! + 1) }
+            bytes.withUnsafeBufferPointer { Base64.encode($0, into: output.baseAddress! + 1) }
         }
         appendBytes(quoted, count: quoted.count)
         finishValue()

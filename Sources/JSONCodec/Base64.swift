@@ -7,13 +7,11 @@ public struct Base64Error: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// RFC 4648 §4 base64 (standard alphabet `A-Z a-z 0-9 + /`, `=` padding), table-driven.
-/// (Named `Base64Codec`, not `Base64`, so it does not collide with GradAPI's internal `Base64`
-/// in files that import both modules.)
 ///
 /// Decoding is strict: the length must be a multiple of 4, `=` may only end the text (at most
 /// two), the bits that padding leaves over must be zero (§3.5, canonical encoding), and no other
 /// byte, whitespace or line break included, is accepted.
-public enum Base64Codec {
+public enum Base64 {
     static let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
     /// Each byte's 6-bit value, or 0xFF for a byte outside the alphabet.
