@@ -98,3 +98,7 @@ import Testing
     let dx = spec.backward(input: x, gradOutput: Tensor(shape: [1, 1, 1, 2], data: [1, 2]))
     #expect(dx.data == [0, 0, 0, 0, 0, 1, 0, 2])
 }
+
+@Test func allocatorTuningIsAcceptedByGlibc() {
+    #expect(AllocatorTuning.retainFreedMemory())
+}

@@ -9,16 +9,18 @@ enum ConvKernels {
 
     /// `y[n, g*Cg_out + o, :] = W_g[o, :] · col(x[n, group g]) + b`: output `(N, C_out, H_out, W_out)`.
     static func forward(_ x: Tensor, weight: Tensor, bias: Tensor?, _ p: ConvPlan) -> Tensor {
-        var out = [Double](repeating: 0, count: p.batch * p.outChannels * p.outPlane)
-        x.data.withUnsafeBufferPointer { xb in
-            weight.data.withUnsafeBufferPointer { wb in
-                out.withUnsafeMutableBufferPointer { ob in
+        let count = p.batch * p.outChannels * p.outPlane
+        // Every element is written by exactly one GEMM (accumulate: false), so no zero fill.
+        var out = [Double](unsafeUninitializedCapacity: count) { ob, initialized in
+            x.data.withUnsafeBufferPointer { xb in
+                weight.data.withUnsafeBufferPointer { wb in
                     let (xs, ws, os) = (xb.baseAddress!, wb.baseAddress!, ob.baseAddress!)
                     Parallel.forEach(p.batch) { n in
                         forwardOne(xs + n * p.inChannels * p.inPlane, ws, os + n * p.outChannels * p.outPlane, p)
                     }
                 }
             }
+            initialized = count
         }
         if let bias { addBias(bias.data, to: &out, p) }
         return Tensor(shape: p.outputShape, data: out)
