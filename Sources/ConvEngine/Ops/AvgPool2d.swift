@@ -107,8 +107,10 @@ struct AvgWindows {
             for ow in 0..<p.outWidth {
                 let c = cols[ow]
                 guard !c.clipped.isEmpty else { continue }
-                let divisor = countIncludePad ? r.padded * c.padded : r.clipped.count * c.clipped.count
-                body(oh * p.outWidth + ow, r.clipped, c.clipped, Double(divisor))
+                // In Double: a huge kernel's padded extent may overflow Int when multiplied.
+                let divisor = countIncludePad
+                    ? Double(r.padded) * Double(c.padded) : Double(r.clipped.count * c.clipped.count)
+                body(oh * p.outWidth + ow, r.clipped, c.clipped, divisor)
             }
         }
     }

@@ -18,7 +18,8 @@ struct PoolWindows {
 
     /// Planes per parallel chunk: enough window reads to pay for a thread hop.
     static func grain(_ p: PoolPlan) -> Int {
-        max(1, 32_768 / max(1, p.outPlane * p.kernel.h * p.kernel.w))
+        let reads = ShapeArithmetic.product(p.kernel.h, p.kernel.w).flatMap { ShapeArithmetic.product($0, p.outPlane) }
+        return max(1, 32_768 / max(1, reads ?? Int.max))
     }
 
     private static func axis(_ count: Int, _ size: Int, _ k: Int, _ s: Int, _ pad: Int, _ d: Int) -> ([Int], [Int]) {
