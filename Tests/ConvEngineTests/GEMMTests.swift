@@ -180,6 +180,12 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
     }
 }
 
+@Test func regionCount_addsChunksOnlyForLongSides() {
+    #expect(GEMMParallel.regionCount(m: 64, n: 576, workers: 2) == 2)
+    #expect(GEMMParallel.regionCount(m: 64, n: 3136, workers: 2) == 2 * GEMMParallel.chunksPerWorker)
+    #expect(GEMMParallel.regionCount(m: 131, n: 125, workers: 2) == 2)
+}
+
 /// The blocked path over the whole of C on the calling thread.
 private func singleThreaded(_ problem: Problem) -> [Double] {
     var out = problem.c
