@@ -8,7 +8,9 @@
 ///   broadcasts).
 /// - `kc` = 256: a B micro-panel (`kc × nr`, 24 KiB) and an A micro-panel (8 KiB) share L1.
 /// - `mc` = 192: a packed A block (`mc × kc` = 384 KiB) stays in L2.
-/// - `nc` = 4092 (a multiple of `nr`): a packed B panel (`kc × nc` = 8 MiB) per worker stays in L3.
+/// - `nc` = 2040 (a multiple of `nr`): a packed B panel (`kc × nc` = 4 MiB) per worker stays in
+///   L3; larger panels only save repacking A (1/nc of the work) and the pooled buffers keep
+///   their touched pages for the process's life.
 ///
 /// `kc` fixes how each element's k-reduction is split into partial sums, so it must never depend
 /// on the thread count or the problem's partition (that is what keeps results bit-identical).
@@ -17,7 +19,7 @@ enum GEMMBlocking {
     static let nr = 12
     static let kc = 256
     static let mc = 192
-    static let nc = 4092
+    static let nc = 2040
 
     /// Below this many multiply-adds one thread does the whole product: waking a second thread
     /// costs tens of microseconds, about what one core does with 2^20 multiply-adds.
