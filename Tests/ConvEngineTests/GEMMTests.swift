@@ -112,7 +112,7 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
     for _ in 0..<24 {
         let m = Int.random(in: 1...210, using: &rng)  // crosses mc = 192, odd remainders of mr = 4
         let n = Int.random(in: 1...70, using: &rng)
-        let k = Int.random(in: 1...300, using: &rng)  // crosses kc = 256
+        let k = Int.random(in: 1...300, using: &rng)  // crosses kc = 192
         let (ta, tb, acc) = flagCombinations.randomElement(using: &rng)!
         let problem = Problem(m: m, n: n, k: k, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
         problem.expectMatchesNaive(problem.run())
