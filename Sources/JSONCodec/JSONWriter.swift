@@ -29,7 +29,7 @@ public struct JSONWriter: Sendable {
     /// Same bytes as `value.description`, written without a `String`.
     public mutating func number(_ value: Double) {
         separate()
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DoubleText.maxLength) { buffer in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DoubleText.scratchLength) { buffer in
             let length = DoubleText.write(value, to: buffer.baseAddress!)
             bytes.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress!, count: length))
         }
