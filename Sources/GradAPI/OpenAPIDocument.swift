@@ -31,6 +31,8 @@ info:
       with any number of the output's leading 1s left out (a bare number for an output of all 1s).
     - Unknown members are refused (422 `unknown_field`, with the path), in the problem, its layers, its
       loss and its tensor objects, so that a typo such as `"strides"` is caught rather than ignored.
+      An optional member given as `null` takes its default, as PyTorch's `None` does (`"bias": null`
+      is no bias, `"stride": null` on a pool is the kernel size).
 
     Errors are JSON, `{"error": {"code", "message", "path"}}`; `path` names the one place in the
     request at fault, e.g. `layers[2].kernel_size`, `loss.target[1]`, `input[0][3]`.
@@ -999,6 +1001,9 @@ components:
         index: {$ref: '#/components/schemas/Index'}
         value: {type: number}
         formula: {type: string}
+        board:
+          type: string
+          description: 'The sum with every term named, 1-based as on the board: "dL/dw1 = dL/dz1*x1 + dL/dz2*x3 + ...".'
         terms:
           type: array
           items:
