@@ -438,8 +438,9 @@ components:
         at fault. Codes: `missing_field`, `unknown_field`, `wrong_type`, `invalid_value`, `invalid_tensor`
         (ragged arrays, empty dimensions), `shape_mismatch`, `invalid_base64`, `non_finite_number` (a number
         that overflows float64, such as `1e999`, or a non-finite base64 value), `unknown_layer`,
-        `unknown_loss`, `duplicate_name`, `non_finite_result` (the result overflowed float64), and the
-        engine's codes (e.g. `kernel_too_large`) for problems whose shapes do not fit together.
+        `unknown_loss`, `duplicate_name`, `non_finite_result` (the result overflowed float64),
+        `unknown_gradient` and `invalid_index` (/grade, /explain: a name or index the problem does not
+        have), and the engine's codes (e.g. `kernel_too_large`) for problems whose shapes do not fit together.
       headers:
         Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
       content:
@@ -865,10 +866,14 @@ components:
           type: array
           items:
             type: object
-            required: [id, gradients]
+            required: [gradients]
             additionalProperties: false
             properties:
-              id: {type: string}
+              id:
+                description: "The student's id (default: the submission's index)."
+                oneOf:
+                  - {type: string}
+                  - {type: integer}
               gradients: {$ref: '#/components/schemas/GradientSubmission'}
         tolerance: {$ref: '#/components/schemas/Tolerance'}
         feedback:
@@ -911,15 +916,19 @@ components:
         message: {type: string, description: The likely cause in one sentence.}
     TensorGrade:
       type: object
-      required: [passed, shape_ok, expected_shape]
+      required: [passed, shape_ok, expected_shape, mismatched, total, mismatches]
       properties:
         passed: {type: boolean}
         shape_ok: {type: boolean}
         expected_shape: {$ref: '#/components/schemas/Index'}
         mismatched: {type: integer, minimum: 0}
         total: {type: integer, minimum: 0}
-        max_abs_error: {type: number, description: Absent with hidden feedback.}
-        max_rel_error: {type: number, description: Over elements whose expected value is not 0; absent with hidden feedback.}
+        max_abs_error:
+          type: [number, 'null']
+          description: Absent with hidden feedback or a wrong shape; null when the difference overflows float64.
+        max_rel_error:
+          type: [number, 'null']
+          description: Over elements whose expected value is not 0; absent with hidden feedback or a wrong shape.
         mismatches:
           type: array
           maxItems: 10
@@ -990,7 +999,7 @@ components:
       properties:
         of: {type: string, description: 'A tensor or layer name, "constant" (a bias''s local factor) or "loss".'}
         index: {$ref: '#/components/schemas/Index'}
-        value: {type: number}
+        value: {type: [number, 'null'], description: null only when the value overflows float64.}
         padding: {type: boolean}
         formula: {type: string, description: "The loss's own derivative, on the last layer's upstream factor."}
     ExplainResponse:
@@ -1012,7 +1021,7 @@ components:
             properties:
               upstream: {$ref: '#/components/schemas/Factor'}
               local: {$ref: '#/components/schemas/Factor'}
-              product: {type: number}
+              product: {type: [number, 'null']}
     GradcheckRequest:
       allOf:
         - {$ref: '#/components/schemas/ProblemForms'}
@@ -1031,12 +1040,13 @@ components:
           type: object
           additionalProperties:
             type: object
-            required: [analytic, numeric, max_abs_error, max_rel_error, kinks]
+            required: [passed, analytic, numeric, max_abs_error, max_rel_error, kinks]
             properties:
+              passed: {type: boolean}
               analytic: {$ref: '#/components/schemas/ResponseTensor'}
               numeric: {$ref: '#/components/schemas/ResponseTensor'}
-              max_abs_error: {type: number}
-              max_rel_error: {type: number}
+              max_abs_error: {type: [number, 'null']}
+              max_rel_error: {type: [number, 'null']}
               kinks:
                 type: array
                 items: {$ref: '#/components/schemas/Index'}
