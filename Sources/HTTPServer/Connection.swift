@@ -1,6 +1,5 @@
 import Dispatch
 import HTTP1
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -96,8 +95,8 @@ final class Connection: @unchecked Sendable {
         parser.append(bytes)
     }
 
-    /// The client closed (FIN) or reset. Requests it sent in full before a FIN are still answered
-    /// (a half-closed client may be waiting); one cut short, or one being computed, counts as an abort.
+    /// The client closed (FIN) or reset. Inline requests it sent in full before a FIN are still
+    /// answered; a compute request, or one cut short, counts as an abort and its work is cancelled.
     private func endOfInput(reset: Bool) {
         peerClosed = true
         stopReading()
