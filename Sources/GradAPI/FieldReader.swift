@@ -83,7 +83,7 @@ public struct FieldReader: Sendable {
             throw APIError.invalid("invalid_value", "\(path) must be an integer; found \(number)", at: path)
         }
         guard range.contains(integer) else {
-            let bound = range.upperBound >= largestInteger ? "at least \(range.lowerBound)" : "in \(range.lowerBound)...\(range.upperBound)"
+            let bound = integer < range.lowerBound ? "at least \(range.lowerBound)" : "at most \(range.upperBound)"
             throw APIError.invalid("invalid_value", "\(path) must be an integer \(bound); found \(integer)", at: path)
         }
         return integer

@@ -69,5 +69,8 @@ extension Tensor {
     var maxAbs: Double { data.reduce(0) { max($0, abs($1)) } }
 
     /// Element at a full multi-index.
-    subscript(index: [Int]) -> Double { data[TensorIndex.ravel(index, shape)] }
+    subscript(index: [Int]) -> Double {
+        get { data[TensorIndex.ravel(index, shape)] }
+        set { data[TensorIndex.ravel(index, shape)] = newValue }
+    }
 }

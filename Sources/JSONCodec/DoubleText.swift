@@ -12,6 +12,8 @@ enum DoubleText {
     static let digitPairs: StaticString =
         "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
 
+    static let hexDigits: StaticString = "0123456789abcdef"
+
     /// Writes `value` at `out` (which must have `maxLength` bytes of room); returns the length.
     @inline(__always)
     static func write(_ value: Double, to out: UnsafeMutablePointer<UInt8>) -> Int {
@@ -89,45 +91,78 @@ enum DoubleText {
         return length + 4
     }
 
-    /// Writes exactly `count` decimal digits of `value` (at most 17), right to left, two at a time.
+    /// Writes exactly `count` decimal digits of `value` (at most 17). Eight-digit blocks are
+    /// split into independent 4- and 2-digit halves, so the divisions (multiplications by
+    /// reciprocals) do not wait on each other.
     @inline(__always)
     static func writeDigits(_ value: UInt64, count: Int, to p: UnsafeMutablePointer<UInt8>) {
-        let pairs = digitPairs.utf8Start
-        var end = count
-        var v = value
-        if v >> 32 != 0 {
-            // Peel 8 digits with one 64-bit division so the rest fits 32-bit arithmetic.
-            var low = UInt32(truncatingIfNeeded: v % 100_000_000)
-            v /= 100_000_000
-            for _ in 0..<4 {
-                let pair = Int(low % 100)
-                low /= 100
-                end -= 2
-                p[end] = pairs[2 * pair]; p[end + 1] = pairs[2 * pair + 1]
-            }
-        }
-        var small = UInt32(truncatingIfNeeded: v)
-        while small >= 100 {
-            let pair = Int(small % 100)
-            small /= 100
-            end -= 2
-            p[end] = pairs[2 * pair]; p[end + 1] = pairs[2 * pair + 1]
-        }
-        if small >= 10 {
-            p[end - 2] = pairs[2 * Int(small)]; p[end - 1] = pairs[2 * Int(small) + 1]
+        if count > 8 {
+            let high = value / 100_000_000
+            write8(UInt32(truncatingIfNeeded: value &- high &* 100_000_000), to: p + count - 8)
+            writeUpTo9(UInt32(truncatingIfNeeded: high), count: count - 8, to: p)
         } else {
-            p[end - 1] = UInt8(truncatingIfNeeded: small) + UInt8(ascii: "0")
+            writeUpTo9(UInt32(truncatingIfNeeded: value), count: count, to: p)
         }
     }
 
-    /// Number of decimal digits of `v` (1...20).
+    /// Exactly `count` (1...9) digits of `value`.
+    @inline(__always)
+    private static func writeUpTo9(_ value: UInt32, count: Int, to p: UnsafeMutablePointer<UInt8>) {
+        if count == 9 {
+            let first = value / 100_000_000
+            p[0] = UInt8(truncatingIfNeeded: first) + UInt8(ascii: "0")
+            write8(value &- first &* 100_000_000, to: p + 1)
+            return
+        }
+        if count == 8 {
+            write8(value, to: p)
+            return
+        }
+        let pairs = digitPairs.utf8Start
+        var end = count
+        var v = value
+        while v >= 100 {
+            let pair = Int(v % 100)
+            v /= 100
+            end -= 2
+            p[end] = pairs[2 * pair]; p[end + 1] = pairs[2 * pair + 1]
+        }
+        if v >= 10 {
+            p[end - 2] = pairs[2 * Int(v)]; p[end - 1] = pairs[2 * Int(v) + 1]
+        } else {
+            p[end - 1] = UInt8(truncatingIfNeeded: v) + UInt8(ascii: "0")
+        }
+    }
+
+    /// Exactly eight digits of `value` (< 10^8), leading zeros included.
+    @inline(__always)
+    private static func write8(_ value: UInt32, to p: UnsafeMutablePointer<UInt8>) {
+        let high = value / 10_000
+        let low = value &- high &* 10_000
+        write4(high, to: p)
+        write4(low, to: p + 4)
+    }
+
+    /// Exactly four digits of `value` (< 10^4), leading zeros included.
+    @inline(__always)
+    private static func write4(_ value: UInt32, to p: UnsafeMutablePointer<UInt8>) {
+        let pairs = digitPairs.utf8Start
+        let high = Int(value / 100)
+        let low = Int(value) &- high &* 100
+        p[0] = pairs[2 * high]; p[1] = pairs[2 * high + 1]
+        p[2] = pairs[2 * low]; p[3] = pairs[2 * low + 1]
+    }
+
+    /// Number of decimal digits of `v` (1...17), testing the common 17- and 16-digit cases first.
     @inline(__always)
     static func decimalLength(_ v: UInt64) -> Int {
+        if v >= 10_000_000_000_000_000 { return 17 }
+        if v >= 1_000_000_000_000_000 { return 16 }
         var length = 1
         var threshold: UInt64 = 10
-        while length < 20 && v >= threshold {
+        while v >= threshold {
             length += 1
-            threshold &*= 10
+            threshold *= 10
         }
         return length
     }

@@ -15,7 +15,7 @@ private struct SeededGenerator: RandomNumberGenerator {
 
 /// One GEMM problem: operands stored with padded leading dimensions (so strides are exercised)
 /// and a C whose padding must stay untouched.
-private struct Problem {
+private struct Problem: Sendable {
     let m: Int, n: Int, k: Int
     let transposeA: Bool, transposeB: Bool, accumulate: Bool
     let lda: Int, ldb: Int, ldc: Int
@@ -148,6 +148,18 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
         #expect(first.map(\.bitPattern) == singleThreaded(problem).map(\.bitPattern))
         problem.expectMatchesNaive(first)
     }
+}
+
+@Test func concurrentCallers_getTheSameBitsAsOneCaller() async {
+    var rng = SeededGenerator(state: 7)
+    let problem = Problem(m: 67, n: 129, k: 300, transposeA: true, transposeB: false, accumulate: false, rng: &rng)
+    let expected = problem.run().map(\.bitPattern)
+    let results = await withTaskGroup(of: [UInt64].self) { group in
+        for _ in 0..<6 { group.addTask { problem.run().map(\.bitPattern) } }
+        return await group.reduce(into: [[UInt64]]()) { $0.append($1) }
+    }
+    #expect(results.count == 6)
+    #expect(results.allSatisfy { $0 == expected })
 }
 
 @Test func directSmallPath_roundsExactlyLikeBlockedPath() {

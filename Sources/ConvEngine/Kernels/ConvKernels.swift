@@ -28,15 +28,19 @@ enum ConvKernels {
     private static func forwardOne(
         _ x: UnsafePointer<Double>, _ w: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ p: ConvPlan
     ) {
-        let scratch = Scratch(p)
+        let scratch = ConvScratch(p)
         defer { scratch.release() }
+        let tiles = scratch.tiles(p)
         for g in 0..<p.groups {
-            let col = scratch.columns(of: x + g * p.inPerGroup * p.inPlane, p)
-            GEMM.multiply(
-                m: p.outPerGroup, n: p.outPlane, k: p.patchSize,
-                a: w + g * p.outPerGroup * p.patchSize, lda: p.patchSize, transposeA: false,
-                b: col, ldb: p.outPlane, transposeB: false,
-                c: y + g * p.outPerGroup * p.outPlane, ldc: p.outPlane, accumulate: false)
+            for rows in tiles {
+                let col = scratch.columns(of: x + g * p.inPerGroup * p.inPlane, p, rows: rows)
+                GEMM.multiply(
+                    m: p.outPerGroup, n: rows.count * p.outWidth, k: p.patchSize,
+                    a: w + g * p.outPerGroup * p.patchSize, lda: p.patchSize, transposeA: false,
+                    b: col, ldb: scratch.columnsStride(p, rows: rows), transposeB: false,
+                    c: y + g * p.outPerGroup * p.outPlane + rows.lowerBound * p.outWidth, ldc: p.outPlane,
+                    accumulate: false)
+            }
         }
     }
 
@@ -66,33 +70,5 @@ enum ConvKernels {
             }
         }
         return Tensor(shape: [p.outChannels], data: db)
-    }
-}
-
-/// Per-work-item buffers for one im2col matrix and its gradient.
-///
-/// A 1x1 kernel with stride 1 and no padding needs no unrolling: the input plane is the matrix.
-struct Scratch {
-    let direct: Bool
-    let col: UnsafeMutablePointer<Double>
-    let gradCol: UnsafeMutablePointer<Double>
-
-    init(_ p: ConvPlan, needsGradient: Bool = false) {
-        direct = p.kernel == Pair(1) && p.stride == Pair(1) && p.pad == ResolvedPadding(top: 0, bottom: 0, left: 0, right: 0)
-        let size = direct ? 0 : p.patchSize * p.outPlane
-        col = .allocate(capacity: max(size, 1))
-        gradCol = .allocate(capacity: needsGradient ? max(size, 1) : 1)
-    }
-
-    /// The im2col matrix `(C_in/groups * kh * kw, H_out * W_out)` of the group starting at `x`.
-    func columns(of x: UnsafePointer<Double>, _ p: ConvPlan) -> UnsafePointer<Double> {
-        if direct { return x }
-        Im2col.unroll(x, channels: p.inPerGroup, p, into: col)
-        return UnsafePointer(col)
-    }
-
-    func release() {
-        col.deallocate()
-        gradCol.deallocate()
     }
 }
