@@ -74,8 +74,12 @@ extension Solution {
     private func weightGradient(_ k: Int, dZ: Tensor, x: Tensor, samples: Range<Int>, position: (Int, Int)?) -> Tensor? {
         switch problem.layers[k] {
         case .conv2d(let spec):
-            return ConvGeometry(spec: spec, inputShape: x.shape)
-                .weightGradient(upstream: dZ, input: x, samples: samples, position: position)
+            guard position == nil else {
+                return ConvGeometry(spec: spec, inputShape: x.shape)
+                    .weightGradient(upstream: dZ, input: x, samples: samples, position: position)
+            }
+            // Whole samples: the engine's kernels on the slice.
+            return spec.backward(input: x.samples(samples), gradOutput: dZ.samples(samples)).weight
         case .linear(let spec):
             let (outF, inF) = (spec.weight.shape[0], spec.weight.shape[1])
             var out = Tensor(shape: [outF, inF])
@@ -100,6 +104,12 @@ extension Solution {
 }
 
 extension Tensor {
+    /// Samples `range` of the leading (batch) axis.
+    func samples(_ range: Range<Int>) -> Tensor {
+        let size = count / Swift.max(shape[0], 1)
+        return Tensor(shape: [range.count] + shape.dropFirst(), data: Array(data[(range.lowerBound * size)..<(range.upperBound * size)]))
+    }
+
     /// The sum of rows `range` of a `[N, F]` tensor, as `[F]`.
     func rows(_ range: Range<Int>) -> Tensor {
         let width = count / max(shape[0], 1)

@@ -16,9 +16,13 @@ extension Solution {
         found.append(Mistake(
             DiagnosisCode.kernelFlipped,
             "Your input gradient through \(name) uses the kernel rotated by 180 degrees: each dL/dZ[i,j] goes back to X[i+ki, j+kj] times W[ki,kj] of the same, unflipped kernel (a full convolution flips it exactly once).",
-            layer: k, inputGradient: LazyTensor(shape: x.shape) { g.inputGradient(upstream: dZ, weight: spec.weight.rotated180()) }))
+            layer: k, inputGradient: LazyTensor(shape: x.shape) {
+                var rotated = spec
+                rotated.weight = spec.weight.rotated180()
+                return rotated.backward(input: x, gradOutput: dZ).input  // the engine's kernels, same geometry
+            }))
         found += strideMistakes(k, g, name, x: x, dZ: dZ, weight: spec.weight)
-        found += paddingMistakes(k, g, name, dZ: dZ, weight: spec.weight)
+        found += paddingMistakes(k, g, spec, name, x: x, dZ: dZ)
         return found
     }
 
@@ -44,10 +48,14 @@ extension Solution {
         return found
     }
 
-    private func paddingMistakes(_ k: Int, _ g: ConvGeometry, _ name: String, dZ: Tensor, weight: Tensor) -> [Mistake] {
+    private func paddingMistakes(_ k: Int, _ g: ConvGeometry, _ spec: Conv2dSpec, _ name: String, x: Tensor, dZ: Tensor) -> [Mistake] {
         guard g.hasPadding else { return [] }
         let padded = LazyTensor(shape: [g.batch, g.inChannels, g.paddedH, g.paddedW]) {
-            g.paddedInputGradient(upstream: dZ, weight: weight)
+            // dL/d(padded input): the same conv, unpadded, run by the engine on the padded input.
+            var unpadded = spec
+            unpadded.padding = .valid
+            unpadded.paddingMode = .zeros
+            return unpadded.backward(input: g.zeroPadded(x), gradOutput: dZ).input
         }
         let p = g.padTop == g.padLeft ? "p = \(g.padTop)" : "p = [\(g.padTop), \(g.padLeft)]"
         var found = [Mistake(
