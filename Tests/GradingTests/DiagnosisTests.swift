@@ -206,4 +206,12 @@ private func code(_ solution: Solution, _ name: String, _ submitted: Tensor) -> 
         #expect(d?.code == DiagnosisCode.partialAccumulation)
         #expect(d?.message.contains("output position (0, 0)") == true)
     }
+
+    @Test func graderLimitedToSubmittedNames_stillCarriesMistakesBack() throws {
+        let p = Fixtures.convNet()
+        let s = try Fixtures.solve(p)
+        let unmasked = try Planted.convBackward(p, gradOutput: s.backward.activationGradients[1]).parameterGradients[0].weight!
+        let grader = Grader(solution: s, names: ["0.weight"])
+        #expect(grader.grade(name: "0.weight", submitted: unmasked)?.diagnosis?.code == DiagnosisCode.reluMaskWrong)
+    }
 }
