@@ -6,6 +6,14 @@
 enum ConvKernels {
     /// Batch chunks of the weight-gradient reduction: fixed, so the summation order never changes.
     static let weightGradientChunks = 8
+    /// Doubles all chunks' partial weight gradients may hold together (128 MiB): a huge weight gets
+    /// fewer chunks (still a function of the shapes only, never of the scheduling).
+    static let partialBudget = 1 << 24
+
+    /// How many batch chunks the weight gradient of `p` is reduced in.
+    static func chunkCount(_ p: ConvPlan, weightCount: Int) -> Int {
+        max(1, min(p.batch, weightGradientChunks, partialBudget / max(weightCount, 1)))
+    }
 
     /// `y[n, g*Cg_out + o, :] = W_g[o, :] · col(x[n, group g]) + b`: output `(N, C_out, H_out, W_out)`.
     static func forward(_ x: Tensor, weight: Tensor, bias: Tensor?, _ p: ConvPlan) -> Tensor {
