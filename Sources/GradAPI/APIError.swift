@@ -71,6 +71,9 @@ extension APIError {
             message: "expected Content-Type: application/json; found \(found)")
     }
 
+    /// "1 dim", "3 dims".
+    static func dims(_ count: Int) -> String { count == 1 ? "1 dim" : "\(count) dims" }
+
     /// How a value reads in a message: its JSON type, with the value when it is short.
     static func describe(_ value: JSONValue) -> String {
         switch value {

@@ -5,18 +5,18 @@ import JSONCodec
 enum Base64Tensor {
     static func decode(_ value: JSONValue, count: Int, shape: [Int], float32: Bool, at path: JSONPath) throws -> [Double] {
         guard case .string(let text) = value else { throw APIError.wrongType(at: path, expected: "a base64 string", found: value) }
-        let values: [Double]
-        do {
-            values = float32 ? try Base64.decodeFloat32(text) : try Base64.decodeFloat64(text)
-        } catch {
-            throw APIError.invalid("invalid_base64", "\(path) is not float\(float32 ? 32 : 64) base64: \(error.message) at character \(error.offset)", at: path)
+        let bytes: [UInt8]
+        do { bytes = try Base64.decode(text) } catch {
+            throw APIError.invalid("invalid_base64", "\(path) is not base64 (RFC 4648): \(error.message) at character \(error.offset)", at: path)
         }
-        guard values.count == count else {
-            let width = float32 ? 4 : 8
+        let width = float32 ? 4 : 8
+        guard bytes.count == count * width else {
             let dtype = float32 ? "float32" : "float64"
             throw APIError.invalid(
-                "shape_mismatch", "\(path) holds \(values.count * width) bytes; shape \(shape) in \(dtype) needs \(count * width)", at: path)
+                "shape_mismatch", "\(path) holds \(bytes.count) bytes; shape \(shape) in \(dtype) needs \(count * width)", at: path)
         }
+        // The length is a whole number of values, checked above, so these cannot throw.
+        let values = (float32 ? try? Base64.float32Values(littleEndian: bytes) : try? Base64.float64Values(littleEndian: bytes)) ?? []
         if let bad = values.firstIndex(where: { !$0.isFinite }) {
             throw APIError.invalid(
                 "non_finite_number", "\(path) holds \(values[bad]) at element \(bad); tensors must be finite", at: path)

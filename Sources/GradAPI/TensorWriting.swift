@@ -17,7 +17,7 @@ extension JSONWriter {
         case .base64:
             beginObject()
             key("shape"); shape(tensor.shape)
-            key("base64"); raw(Self.base64Literal(tensor.data))
+            key("base64"); base64Float64(tensor.data)
             endObject()
         }
     }
@@ -26,13 +26,5 @@ extension JSONWriter {
         beginArray()
         for dim in shape { number(dim) }
         endArray()
-    }
-
-    /// `"<base64 of the little-endian float64 bytes>"`, quotes included (base64 needs no escaping).
-    static func base64Literal(_ data: [Double]) -> [UInt8] {
-        var output: [UInt8] = [UInt8(ascii: "\"")]
-        output.append(contentsOf: Base64.encodeToASCII(Base64.float64Bytes(data)))
-        output.append(UInt8(ascii: "\""))
-        return output
     }
 }

@@ -29,7 +29,7 @@ final class ComputePool: Sendable {
 
     let workers: Int
     let capacity: Int
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let wakeUp = DispatchSemaphore(value: 0)
 
     init(workers: Int, queueDepth: Int) {

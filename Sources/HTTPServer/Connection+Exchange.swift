@@ -56,6 +56,12 @@ extension Connection {
         guard route.lane == .compute, let slot = exchange.slot else {
             return finish(route.handler(request, context))
         }
+        // The client closed before its compute request started: it is gone, as it would be were
+        // the close seen a moment later, mid-compute (Go's net/http cancels the same way).
+        if peerClosed {
+            abortExchange()
+            return close()
+        }
         exchange.submitted = true
         core.pool.submit(slot) { [self] in
             let response = route.handler(request, context)

@@ -1,6 +1,5 @@
 import Dispatch
 import HTTP1
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -75,11 +74,14 @@ final class Connection: @unchecked Sendable {
                 received(UnsafeRawBufferPointer(rebasing: loop.scratch[0..<count]))
                 if state == .closed { return }
                 if count < loop.scratch.count { break }
-            } else if count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-                peerGone()
-                return
-            } else if errno != EINTR {
+            } else if count == 0 {
+                return endOfInput(reset: false)
+            } else if errno == EINTR {
+                continue
+            } else if errno == EAGAIN || errno == EWOULDBLOCK {
                 break
+            } else {
+                return endOfInput(reset: true)
             }
         }
         if state == .reading { processInput() }
@@ -93,19 +95,21 @@ final class Connection: @unchecked Sendable {
         parser.append(bytes)
     }
 
-    /// The client closed or reset: whatever it asked for that is unanswered counts as an abort.
-    private func peerGone() {
+    /// The client closed (FIN) or reset. Inline requests it sent in full before a FIN are still
+    /// answered; a compute request, or one cut short, counts as an abort and its work is cancelled.
+    private func endOfInput(reset: Bool) {
         peerClosed = true
+        stopReading()
         switch state {
         case .reading:
+            if !reset { processInput() }
+            guard state == .reading else { return }
             if exchange != nil { abortExchange() }
             close()
         case .handling:
             abortExchange()
-            stopReading()
         case .writing:
             closeAfterWrite = true
-            stopReading()
         case .lingering, .closed:
             close()
         }

@@ -112,7 +112,7 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
     for _ in 0..<24 {
         let m = Int.random(in: 1...210, using: &rng)  // crosses mc = 192, odd remainders of mr = 4
         let n = Int.random(in: 1...70, using: &rng)
-        let k = Int.random(in: 1...300, using: &rng)  // crosses kc = 256
+        let k = Int.random(in: 1...300, using: &rng)  // crosses kc = 192
         let (ta, tb, acc) = flagCombinations.randomElement(using: &rng)!
         let problem = Problem(m: m, n: n, k: k, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
         problem.expectMatchesNaive(problem.run())
@@ -178,6 +178,12 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
         }
         #expect(covered.allSatisfy { $0 == 1 }, "m=\(m) n=\(n) parts=\(parts)")
     }
+}
+
+@Test func regionCount_addsChunksOnlyForLongSides() {
+    #expect(GEMMParallel.regionCount(m: 64, n: 576, workers: 2) == 2)
+    #expect(GEMMParallel.regionCount(m: 64, n: 3136, workers: 2) == 2 * GEMMParallel.chunksPerWorker)
+    #expect(GEMMParallel.regionCount(m: 131, n: 125, workers: 2) == 2)
 }
 
 /// The blocked path over the whole of C on the calling thread.

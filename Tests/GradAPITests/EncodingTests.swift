@@ -56,21 +56,6 @@ import Testing
         } catch { Issue.record("\(error)") }
     }
 
-    @Test func base64RoundTripsEveryLength() throws {
-        for length in 0..<40 {
-            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
-            let text = Base64.encode(bytes)
-            #expect(text == Data(bytes).base64EncodedString(), "length \(length)")
-            #expect(try Base64.decode(text) == bytes, "length \(length)")
-        }
-    }
-
-    @Test func badBase64IsRefused() {
-        for text in ["A", "AB=C", "AAAA====", "AA A", "AAA*"] {
-            #expect(throws: Base64Error.self, "\(text)") { try Base64.decode(text) }
-        }
-    }
-
     @Test func responseFormsWriteShapeAndNumbers() {
         let tensor = Tensor(shape: [2, 1, 2], data: [0.1, -0.0, 1e308, .leastNonzeroMagnitude])
         var nested = JSONWriter()

@@ -113,4 +113,54 @@ import Testing
         let result = try Self.python(["-c", script, Repo.openAPI.path, Repo.vectors.path])
         #expect(result.status == 0, "\(result.output)")
     }
+
+    /// Every response the handlers give to the spec's example requests and to the conformance
+    /// requests validates against the response schema the spec gives for its path and status.
+    @Test func responsesMatchTheirSchemas() throws {
+        let examplesScript = """
+            import json, glob, sys, yaml
+            doc = yaml.safe_load(open(sys.argv[1]))
+            out = []
+            for path, item in doc['paths'].items():
+                for method, op in item.items():
+                    media = op.get('requestBody', {}).get('content', {}).get('application/json', {})
+                    for ex in media.get('examples', {}).values():
+                        if '$ref' in ex: ex = doc['components']['examples'][ex['$ref'].split('/')[-1]]
+                        out.append({'path': path, 'body': json.dumps(ex['value'])})
+            for f in sorted(glob.glob(sys.argv[2] + '/*.json')):
+                v = json.load(open(f))
+                out.append({'path': v['endpoint'], 'body': json.dumps(v['request'])})
+            print(json.dumps(out))
+            """
+        let listed = try Self.python(["-c", examplesScript, Repo.openAPI.path, Repo.vectors.path])
+        try #require(listed.status == 0, "\(listed.output)")
+        let requests = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: String]])
+        let client = APIClient()
+        var exchanges: [[String: Any]] = []
+        for request in requests {
+            let path = try #require(request["path"]), body = try #require(request["body"])
+            let response = try client.post(path, body)
+            #expect(response.status == 200, "\(path) \(body.prefix(200)): \(response.text)")
+            exchanges.append(["path": path, "status": String(response.status), "body": response.text])
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("gradapi-exchanges-\(UUID().uuidString).json")
+        try JSONSerialization.data(withJSONObject: exchanges).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let validateScript = """
+            import json, sys, yaml, jsonschema
+            doc = yaml.safe_load(open(sys.argv[1]))
+            failures = []
+            for x in json.load(open(sys.argv[2])):
+                response = doc['paths'][x['path']]['post']['responses'][x['status']]
+                if '$ref' in response: response = doc['components']['responses'][response['$ref'].split('/')[-1]]
+                schema = dict(doc); schema.update(response['content']['application/json']['schema'])
+                schema['$schema'] = 'https://json-schema.org/draft/2020-12/schema'
+                for e in jsonschema.Draft202012Validator(schema).iter_errors(json.loads(x['body'])):
+                    failures.append(x['path'] + ' ' + x['status'] + ': ' + e.message[:200])
+            print('\\n'.join(failures[:20]) if failures else 'all valid')
+            sys.exit(1 if failures else 0)
+            """
+        let result = try Self.python(["-c", validateScript, Repo.openAPI.path, file.path])
+        #expect(result.status == 0, "\(result.output)")
+    }
 }

@@ -110,6 +110,14 @@ import Testing
         #expect(problem.options == ResponseOptions(tensorFormat: .base64, activations: false, activationGradients: true))
     }
 
+    @Test func nullMeansTheDefaultAsNoneDoesInPyTorch() throws {
+        let problem = try decode(Body.problem(layers: [Body.conv(#""bias": null, "stride": null"#), #"{"type": "maxpool2d", "kernel_size": 1, "stride": null}"#], loss: "null", extra: #", "grad_output": [[[[1]]]], "tensor_format": null"#))
+        guard case .conv2d(let conv) = problem.network.layers[0] else { Issue.record("not a conv"); return }
+        #expect(conv.bias == nil && conv.stride == Pair(1))
+        #expect(problem.network.layers[1] == .maxPool2d(MaxPool2dSpec(kernel: Pair(1))))
+        #expect(problem.loss == nil && problem.gradOutput != nil && problem.gradientNames == ["input", "0.weight"])
+    }
+
     @Test func extraKeysAreLeftForTheEndpoint() throws {
         let (problem, object) = try Problem.decode(body: Array(Body.problem(extra: #", "submission": {"0.bias": [1]}"#).utf8), extraKeys: ["submission"])
         #expect(problem.gradientNames.count == 5)

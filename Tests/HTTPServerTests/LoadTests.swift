@@ -30,6 +30,18 @@ import Testing
         #expect(try server.metric("http_requests_shed_total") == 1)
     }
 
+    @Test func fullQueue_answersExpectContinueWith503And_no100() throws {
+        let server = try TestServer { $0.queueDepth = 0 }
+        defer { server.stop() }
+        let busy = try server.client()
+        busy.send(Self.slowRequest())
+        #expect(server.eventually { server.probe.started.load(ordering: .relaxed) == 1 })
+        let waiting = try server.client()
+        waiting.send("POST /slow HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 500000\r\n\r\n")
+        let response = try #require(waiting.readResponse())
+        #expect(response.status == 503 && response.closes)
+    }
+
     @Test func flood_isAnsweredWithOnly200sAnd503s() throws {
         let server = try TestServer()
         defer { server.stop() }

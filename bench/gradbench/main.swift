@@ -5,6 +5,7 @@ import Glibc
 
 do {
     let options = try BenchOptions(arguments: Array(CommandLine.arguments.dropFirst()))
+    if options.tunedMalloc { MallocTuning.keepFreedMemory() }
     if options.wants(section: "gemm") { GEMMSection.run(options: options) }
     if options.wants(section: "workloads") { WorkloadSection.run(options: options) }
     if options.wants(section: "api") { APISection.run(options: options) }
