@@ -22,8 +22,17 @@ public struct Route: Sendable {
     public var path: String
     public var lane: Lane
     public var handler: Handler
+    /// The media type a request body must have (`Content-Type`, parameters such as `charset`
+    /// ignored), checked from the header section before the body is read (415 otherwise);
+    /// nil accepts any. POST routes default to `application/json`.
+    public var acceptedMediaType: String?
 
     public init(_ method: String, _ path: String, lane: Lane, handler: @escaping Handler) {
+        self.init(method, path, lane: lane, accepts: method == "POST" ? "application/json" : nil, handler: handler)
+    }
+
+    public init(_ method: String, _ path: String, lane: Lane, accepts mediaType: String?, handler: @escaping Handler) {
         self.method = method; self.path = path; self.lane = lane; self.handler = handler
+        self.acceptedMediaType = mediaType?.lowercased()
     }
 }

@@ -1,0 +1,165 @@
+/// What the parser has found in the bytes it was given.
+public enum ParseEvent: Sendable {
+    /// A validated request line and header section; its body (if any) has not been read yet.
+    case head(RequestHead)
+    /// The whole request, body included, following its `.head`.
+    case request(HTTPRequest)
+    /// A framing or protocol error; the parser accepts nothing more.
+    case failure(HTTPError)
+}
+
+/// An incremental HTTP/1.1 request parser: bytes in (any split), events out, no sockets.
+///
+/// Feed bytes with `append`, then call `next()` until it returns nil (more bytes needed). Every
+/// request yields `.head`, then `.request` once the body is complete; pipelined requests follow in
+/// order. Limits are `HTTPLimits`; the result never depends on how the bytes were split.
+public struct RequestParser {
+    /// Where the parser is, for the server's deadlines.
+    public enum Phase: Sendable, Equatable {
+        /// Between requests with no byte of the next one buffered.
+        case idle
+        /// Reading a request line or header section.
+        case head
+        /// Reading a body (or trailers).
+        case body
+        /// Failed; nothing more will be parsed.
+        case failed
+    }
+
+    enum State {
+        case requestLine
+        case fields(RequestLine)
+        case lengthBody(remaining: Int)
+        case chunkSize
+        case chunkData(remaining: Int)
+        case chunkDataEnd
+        case trailers
+        case complete
+        case failed
+    }
+
+    public let limits: HTTPLimits
+    var input = InputBuffer()
+    var state = State.requestLine
+    var head: RequestHead?
+    var fields = HTTPHeaders()
+    var headerBytes = 0
+    var body: [UInt8] = []
+    var consumedForRequest = 0
+
+    public init(limits: HTTPLimits = HTTPLimits()) { self.limits = limits }
+
+    /// Buffers received bytes; nothing is parsed until `next()`.
+    public mutating func append(_ bytes: some Collection<UInt8>) { input.append(bytes) }
+
+    /// Bytes of the current request parsed so far (request line to last body byte), for logs.
+    public var requestByteCount: Int { consumedForRequest }
+
+    /// Bytes of the last complete request, as of its `.request` event.
+    public private(set) var completedRequestByteCount = 0
+
+    /// Bytes received and not yet parsed (pipelined requests waiting, for back-pressure).
+    public var bufferedByteCount: Int { input.count }
+
+    public var phase: Phase {
+        switch state {
+        case .requestLine: input.count == 0 ? .idle : .head
+        case .fields: .head
+        case .lengthBody, .chunkSize, .chunkData, .chunkDataEnd, .trailers, .complete: .body
+        case .failed: .failed
+        }
+    }
+
+    /// The next event the buffered bytes allow, or nil when more bytes are needed.
+    public mutating func next() -> ParseEvent? {
+        do throws(HTTPError) {
+            return try step()
+        } catch {
+            state = .failed
+            return .failure(error)
+        }
+    }
+
+    private mutating func step() throws(HTTPError) -> ParseEvent? {
+        while true {
+            switch state {
+            case .requestLine:
+                guard let line = try nextRequestLine() else { return nil }
+                state = .fields(line)
+            case .fields(let line):
+                guard try readFields() else { return nil }
+                let head = try RequestHead.validated(line: line, headers: fields, limits: limits)
+                startBody(of: head)
+                return .head(head)
+            case .lengthBody(let remaining):
+                guard readLengthBody(remaining) else { return nil }
+            case .chunkSize:
+                guard try readChunkSize() else { return nil }
+            case .chunkData(let remaining):
+                guard readChunkData(remaining) else { return nil }
+            case .chunkDataEnd:
+                guard try readChunkDataEnd() else { return nil }
+            case .trailers:
+                guard try readFields() else { return nil }
+                state = .complete
+            case .complete:
+                return .request(finishRequest())
+            case .failed:
+                return nil
+            }
+        }
+    }
+
+    /// Skips empty lines before the request line (RFC 9112 §2.2) and parses it.
+    private mutating func nextRequestLine() throws(HTTPError) -> RequestLine? {
+        while let line = input.nextLine() {
+            consume(line.consumed)
+            if line.content.isEmpty { continue }
+            guard line.content.count <= limits.maxRequestLineBytes else { throw requestLineTooLong() }
+            return try RequestLine.parse(line.content)
+        }
+        if input.partialLineLength > limits.maxRequestLineBytes { throw requestLineTooLong() }
+        return nil
+    }
+
+    private func requestLineTooLong() -> HTTPError {
+        .uriTooLong("the request line is over \(limits.maxRequestLineBytes) bytes")
+    }
+
+    private mutating func startBody(of head: RequestHead) {
+        self.head = head
+        switch head.framing {
+        case .none, .length(0): state = .complete
+        case .length(let length):
+            body.reserveCapacity(min(length, Self.initialBodyCapacity))
+            state = .lengthBody(remaining: length)
+        case .chunked: state = .chunkSize
+        }
+    }
+
+    /// Memory reserved for a body before its bytes arrive: a header alone never commits more.
+    static let initialBodyCapacity = 1_048_576
+
+    private mutating func readLengthBody(_ remaining: Int) -> Bool {
+        let take = min(remaining, input.count)
+        if body.count + take > body.capacity { body.reserveCapacity(body.count + remaining) }
+        body.append(contentsOf: input.bytes(0..<take))
+        consume(take)
+        state = remaining == take ? .complete : .lengthBody(remaining: remaining - take)
+        return remaining == take
+    }
+
+    /// Drops parsed bytes from the buffer, counting them for the current request.
+    mutating func consume(_ count: Int) {
+        input.consume(count)
+        consumedForRequest += count
+    }
+
+    private mutating func finishRequest() -> HTTPRequest {
+        let request = head!.request(body: body)
+        completedRequestByteCount = consumedForRequest
+        head = nil; fields = HTTPHeaders(); headerBytes = 0; body = []; consumedForRequest = 0
+        state = .requestLine
+        return request
+    }
+}

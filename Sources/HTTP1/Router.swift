@@ -1,0 +1,92 @@
+/// Maps a request head to a route, or to the answer the server gives itself: 404, 405 with
+/// `Allow`, 501 for unknown methods, 415 for a wrong media type, 204 for an OPTIONS preflight.
+/// Pure: no sockets, decided from the header section alone, before any body byte is read.
+public struct Router: Sendable {
+    /// What to do with a request.
+    public enum Resolution: Sendable {
+        /// Run this route's handler (for HEAD, the GET route's).
+        case handle(Route)
+        /// Answer at once with this response (a preflight); nothing is queued.
+        case respond(HTTPResponse)
+        /// Answer with this error.
+        case reject(HTTPError)
+    }
+
+    /// Methods of RFC 9110 §9 and PATCH (RFC 5789); any other is 501 (§9.1).
+    public static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
+
+    /// Seconds a browser may cache a preflight answer.
+    public static let preflightMaxAge = 7_200
+
+    private var routesByPath: [String: [String: Route]] = [:]
+
+    public init(routes: [Route]) {
+        for route in routes { routesByPath[route.path, default: [:]][route.method] = route }
+    }
+
+    /// Every route, the first of each method and path.
+    public var routes: [Route] { routesByPath.values.flatMap(\.values) }
+
+    public func resolve(_ head: RequestHead) -> Resolution {
+        resolve(method: head.method, path: head.path, headers: head.headers, hasBody: head.hasBody)
+    }
+
+    public func resolve(method: String, path: String, headers: HTTPHeaders, hasBody: Bool = false) -> Resolution {
+        guard Self.knownMethods.contains(method) else {
+            return .reject(.notImplemented("the method \(method) is not implemented"))
+        }
+        if method == "OPTIONS" { return preflight(path: path, headers: headers) }
+        guard let byMethod = routesByPath[path] else { return .reject(.notFound(path)) }
+        guard let route = byMethod[method] ?? (method == "HEAD" ? byMethod["GET"] : nil) else {
+            return .reject(.methodNotAllowed(method, allowed: allowedMethods(byMethod)))
+        }
+        if let error = mediaTypeError(route, headers: headers, hasBody: hasBody) { return .reject(error) }
+        return .handle(route)
+    }
+
+    /// The methods a path answers: its routes', HEAD with GET, and OPTIONS.
+    func allowedMethods(_ byMethod: [String: Route]) -> [String] {
+        var methods = Set(byMethod.keys)
+        if methods.contains("GET") { methods.insert("HEAD") }
+        methods.insert("OPTIONS")
+        let order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+        return order.filter(methods.contains) + methods.subtracting(order).sorted()
+    }
+
+    /// 415 unless `Content-Type`'s media type (before any `;` parameters) is the route's.
+    private func mediaTypeError(_ route: Route, headers: HTTPHeaders, hasBody: Bool) -> HTTPError? {
+        guard let accepted = route.acceptedMediaType else { return nil }
+        let found = headers["Content-Type"].map { $0.split(separator: ";", maxSplits: 1).first.map { $0.trimmingWhitespace().lowercased() } ?? "" }
+        guard found != accepted else { return nil }
+        return HTTPError(415, "unsupported_media_type",
+                         "\(route.method) \(route.path) takes Content-Type \(accepted); found \(found.map { "'\($0)'" } ?? "none")",
+                         closes: hasBody)
+    }
+
+    /// OPTIONS: 204 with the CORS preflight fields (Fetch standard §3.2.2) and `Allow`; never queued.
+    private func preflight(path: String, headers: HTTPHeaders) -> Resolution {
+        let allowed: [String]
+        if path == "*" {
+            allowed = allowedMethods(routesByPath.values.reduce(into: [:]) { $0.merge($1) { first, _ in first } })
+        } else if let byMethod = routesByPath[path] {
+            allowed = allowedMethods(byMethod)
+        } else {
+            return .reject(.notFound(path))
+        }
+        let requested = headers["Access-Control-Request-Headers"].flatMap(Self.headerList) ?? "Content-Type"
+        let list = allowed.joined(separator: ", ")
+        return .respond(HTTPResponse(status: 204, headers: HTTPHeaders([
+            ("Allow", list),
+            ("Access-Control-Allow-Methods", list),
+            ("Access-Control-Allow-Headers", requested),
+            ("Access-Control-Max-Age", String(Self.preflightMaxAge)),
+        ])))
+    }
+
+    /// The requested header names if they are a clean token list, to echo back.
+    private static func headerList(_ value: String) -> String? {
+        let names = value.split(separator: ",").map { $0.trimmingWhitespace() }
+        guard !names.isEmpty, names.allSatisfy({ ASCII.isToken(Array($0.utf8)) }) else { return nil }
+        return names.joined(separator: ", ")
+    }
+}

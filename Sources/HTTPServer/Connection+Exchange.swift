@@ -1,0 +1,128 @@
+import Dispatch
+import HTTP1
+
+/// The request cycle: head -> route -> admission -> body -> handler -> response.
+extension Connection {
+    /// Parses and answers what has arrived, one request at a time, in order (pipelining).
+    func processInput() {
+        guard !processing else { return }
+        processing = true
+        defer { processing = false }
+        while state == .reading, let event = parser.next() {
+            switch event {
+            case .head(let head): begin(head)
+            case .request(let request): dispatch(request)
+            case .failure(let error): respond(error.response, close: true)
+            }
+        }
+    }
+
+    /// Decides from the header section alone: reject, answer at once, shed, or read the body
+    /// (after `100 Continue` if the client waits for it, RFC 9110 §10.1.1).
+    private func begin(_ head: RequestHead) {
+        core.metrics.requestStarted()
+        let exchange = Exchange(head: head)
+        self.exchange = exchange
+        phaseStart = exchange.started
+        switch core.router.resolve(head) {
+        case .reject(let error):
+            respond(error.response, close: error.closesConnection || head.hasBody)
+        case .respond(let response):
+            respond(response, close: head.hasBody)
+        case .handle(let route):
+            exchange.route = route
+            if route.lane == .compute {
+                guard let slot = core.pool.tryReserve() else { return shed(head) }
+                exchange.slot = slot
+                core.metrics.setQueueDepth(core.pool.queueDepth)
+            }
+            if head.expectsContinue && head.hasBody { send(ResponseSerializer.continueResponse) }
+        }
+    }
+
+    /// 503 + Retry-After, before any body byte is read; the unread body forces a close.
+    private func shed(_ head: RequestHead) {
+        core.metrics.requestShed()
+        let error = HTTPError.overloaded("the compute queue is full; retry later", retryAfterSeconds: core.configuration.retryAfterSeconds)
+        respond(error.response, close: head.hasBody)
+    }
+
+    private func dispatch(_ request: HTTPRequest) {
+        guard let exchange, let route = exchange.route else { return }
+        exchange.bytesIn = parser.completedRequestByteCount
+        state = .handling
+        let cancellation = exchange.cancellation
+        let context = RequestContext(isCancelled: { cancellation.isCancelled })
+        guard route.lane == .compute, let slot = exchange.slot else {
+            return finish(route.handler(request, context))
+        }
+        // The client closed before its compute request started: it is gone, as it would be were
+        // the close seen a moment later, mid-compute (Go's net/http cancels the same way).
+        if peerClosed {
+            abortExchange()
+            return close()
+        }
+        exchange.submitted = true
+        core.pool.submit(slot) { [self] in
+            let response = route.handler(request, context)
+            loop.queue.async { self.finish(response) }
+        }
+        core.metrics.setQueueDepth(core.pool.queueDepth)
+    }
+
+    /// The handler's answer; dropped if the client has gone meanwhile.
+    private func finish(_ response: HTTPResponse) {
+        core.metrics.setQueueDepth(core.pool.queueDepth)
+        guard state == .handling, let exchange else { return }
+        if exchange.cancellation.isCancelled { return close() }
+        respond(response, close: !exchange.head.keepAlive)
+    }
+
+    /// The client vanished before its answer was delivered: one counter increment, and the
+    /// handler is told through `RequestContext.isCancelled`.
+    func abortExchange() {
+        guard let exchange, !exchange.answered else { return }
+        core.metrics.clientAborted()
+        exchange.cancellation.cancel()
+        core.logAbort(exchange)
+    }
+
+    /// Serializes and writes a response; "+close" unless the connection may carry another request.
+    func respond(_ response: HTTPResponse, close: Bool) {
+        let head = exchange?.head
+        let keepAlive = !close && (head?.keepAlive ?? false) && !peerClosed && !core.isDraining
+            && requestsAnswered + 1 < core.configuration.maxRequestsPerConnection
+        let framing = ResponseFraming(
+            isHead: head?.method == "HEAD", requestMinorVersion: head?.version.minor ?? 1,
+            keepAlive: keepAlive, date: loop.date())
+        let bytes = core.serializer.serialize(response, framing: framing)
+        closeAfterWrite = !keepAlive
+        state = .writing
+        phaseStart = DispatchTime.now().uptimeNanoseconds
+        requestsAnswered += 1
+        record(response.status, bytesOut: bytes.count)
+        send(bytes)
+    }
+
+    private func record(_ status: Int, bytesOut: Int) {
+        guard let exchange else {
+            return core.logResponse(nil, status: status, bytesOut: bytesOut)
+        }
+        exchange.answered = true
+        if exchange.bytesIn == 0 { exchange.bytesIn = parser.requestByteCount }
+        if !exchange.submitted { exchange.slot?.release() }
+        core.metrics.requestEnded()
+        core.logResponse(exchange, status: status, bytesOut: bytesOut)
+        self.exchange = nil
+    }
+
+    /// After a response is out: next request, or close.
+    func writeFinished() {
+        guard state == .writing else { return }
+        if closeAfterWrite { return linger() }
+        state = .reading
+        phaseStart = DispatchTime.now().uptimeNanoseconds
+        resumeReads()
+        processInput()
+    }
+}

@@ -1,0 +1,32 @@
+import Dispatch
+import HTTP1
+import Synchronization
+
+/// One request on its way through the connection: from its header section to its response.
+final class Exchange {
+    let head: RequestHead
+    /// Monotonic nanoseconds when the header section was complete.
+    let started = DispatchTime.now().uptimeNanoseconds
+    var route: Route?
+    /// The compute place held for this request, if it goes to the pool.
+    var slot: ComputeSlot?
+    /// True once the job is on the pool: the pool then gives the slot back.
+    var submitted = false
+    var answered = false
+    var bytesIn = 0
+    /// Set when the client vanishes; the handler sees it through `RequestContext.isCancelled`.
+    let cancellation = Cancellation()
+
+    init(head: RequestHead) { self.head = head }
+
+    /// The route label for metrics and logs: the matched path, or a fixed word so unknown paths
+    /// cannot blow up the metrics' cardinality.
+    var routeLabel: String { route?.path ?? "unmatched" }
+}
+
+/// A flag set from the connection's queue and read from a compute thread.
+final class Cancellation: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func cancel() { flag.store(true, ordering: .releasing) }
+    var isCancelled: Bool { flag.load(ordering: .acquiring) }
+}

@@ -1,0 +1,57 @@
+import HTTP1
+
+/// Every setting of the server, each named, with production defaults (shrunk in tests).
+public struct ServerConfiguration: Sendable {
+    /// Address to bind: an IPv4 or IPv6 literal or a host name.
+    public var host: String = "127.0.0.1"
+    /// TCP port; 0 asks the kernel for a free one (the bound port is reported by `start()`).
+    public var port: Int = 8080
+    /// Compute pool threads, one per core by default.
+    public var workers: Int = ServerConfiguration.coreCount
+    /// Requests admitted beyond the busy workers before shedding with 503.
+    public var queueDepth: Int = 2 * ServerConfiguration.coreCount
+    /// Parser limits: request line, fields, body.
+    public var limits = HTTPLimits()
+    /// Whole header section, from its first byte (slowloris); 408 +close past it.
+    public var headerTimeout: Duration = .seconds(10)
+    /// Whole body, from the end of the header section; 408 +close past it.
+    public var bodyTimeout: Duration = .seconds(30)
+    /// Silence allowed between keep-alive requests; the connection is closed quietly past it.
+    public var idleTimeout: Duration = .seconds(75)
+    /// Time to write a response to a client that does not read; then it counts as an abort.
+    public var sendTimeout: Duration = .seconds(30)
+    /// After a "+close" response: how long to keep draining the client's bytes before closing.
+    public var lingerTimeout: Duration = .seconds(1)
+    /// Requests served on one connection before it is closed (`Connection: close` on the last).
+    public var maxRequestsPerConnection: Int = 1_000
+    /// Between SIGTERM (readiness off) and closing the listener.
+    public var drainGrace: Duration = .seconds(1)
+    /// `Access-Control-Allow-Origin` on every response.
+    public var corsOrigin: String = "*"
+    /// `Retry-After` seconds on a 503.
+    public var retryAfterSeconds: Int = 1
+    /// Dispatch queues that drive the connections (each serves many).
+    public var eventLoops: Int = ServerConfiguration.coreCount
+    /// Pending connections the kernel may hold for `accept`.
+    public var backlog: Int32 = 4_096
+
+    public init() {}
+
+    public static var coreCount: Int { max(1, ProcessInfoShim.activeProcessorCount) }
+}
+
+import Foundation
+
+/// `ProcessInfo` behind a name, so the defaults above read cleanly.
+enum ProcessInfoShim {
+    static var activeProcessorCount: Int { ProcessInfo.processInfo.activeProcessorCount }
+}
+
+extension Duration {
+    /// Whole nanoseconds, saturating.
+    var nanoseconds: UInt64 {
+        let (seconds, attoseconds) = components
+        guard seconds >= 0 else { return 0 }
+        return UInt64(seconds) &* 1_000_000_000 &+ UInt64(attoseconds / 1_000_000_000)
+    }
+}

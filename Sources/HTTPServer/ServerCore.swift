@@ -1,0 +1,46 @@
+import Dispatch
+import HTTP1
+import Logging
+
+/// What every connection shares: settings, router, compute pool, metrics, logger, drain state.
+final class ServerCore: Sendable {
+    let configuration: ServerConfiguration
+    let router: Router
+    let pool: ComputePool
+    let metrics: ServerMetrics
+    let serializer: ResponseSerializer
+    let logger: Logger
+    let lifecycle: Lifecycle
+
+    init(configuration: ServerConfiguration, router: Router, metrics: ServerMetrics, lifecycle: Lifecycle, logger: Logger) {
+        self.configuration = configuration
+        self.router = router
+        self.metrics = metrics
+        self.lifecycle = lifecycle
+        self.logger = logger
+        pool = ComputePool(workers: configuration.workers, queueDepth: configuration.queueDepth)
+        serializer = ResponseSerializer(corsOrigin: configuration.corsOrigin)
+    }
+
+    var isDraining: Bool { lifecycle.isDraining }
+
+    func connectionClosed() { lifecycle.connectionClosed() }
+
+    /// One structured line per answered request.
+    func logResponse(_ exchange: Exchange?, status: Int, bytesOut: Int) {
+        let seconds = exchange.map { Double(DispatchTime.now().uptimeNanoseconds &- $0.started) / 1e9 } ?? 0
+        let method = exchange?.head.method ?? "-"
+        let route = exchange?.routeLabel ?? "unmatched"
+        metrics.requestFinished(route: route, method: method, status: status, seconds: seconds)
+        guard logger.logLevel <= .info else { return }
+        logger.info("request", metadata: [
+            "method": "\(method)", "path": "\(exchange?.head.path ?? "-")", "status": "\(status)",
+            "duration_ms": "\(Int((seconds * 1000).rounded()))",
+            "bytes_in": "\(exchange?.bytesIn ?? 0)", "bytes_out": "\(bytesOut)",
+        ])
+    }
+
+    func logAbort(_ exchange: Exchange) {
+        logger.info("client aborted", metadata: ["method": "\(exchange.head.method)", "path": "\(exchange.head.path)"])
+    }
+}

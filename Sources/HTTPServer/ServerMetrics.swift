@@ -1,0 +1,51 @@
+import Prometheus
+
+/// The server's Prometheus metrics (text exposition format 0.0.4), on its own registry.
+final class ServerMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    private let inFlight: Gauge
+    private let queueDepth: Gauge
+    private let openConnections: Gauge
+    private let shed: Counter
+    private let clientAborts: Counter
+    private let bytesIn: Counter
+    private let bytesOut: Counter
+    /// Upper bounds in seconds, from 1 ms to 60 s.
+    static let latencyBuckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
+    static var requests: MetricNameDescriptor { name("http_requests", "total", "Requests answered, by route, method and status") }
+    static var latency: MetricNameDescriptor { name("http_request_duration", "seconds", "Time from the header section to the response written") }
+
+    init() {
+        inFlight = registry.makeGauge(descriptor: Self.name("http_requests_in_flight", "", "Requests received and not yet answered"))
+        queueDepth = registry.makeGauge(descriptor: Self.name("compute_queue_depth", "", "Compute requests admitted and not yet running"))
+        openConnections = registry.makeGauge(descriptor: Self.name("http_open_connections", "", "Open client connections"))
+        shed = registry.makeCounter(descriptor: Self.name("http_requests_shed", "total", "Requests answered 503 because the compute queue was full"))
+        clientAborts = registry.makeCounter(descriptor: Self.name("http_client_aborts", "total", "Requests whose client vanished before the answer was delivered"))
+        bytesIn = registry.makeCounter(descriptor: Self.name("http_received", "bytes_total", "Bytes read from clients"))
+        bytesOut = registry.makeCounter(descriptor: Self.name("http_sent", "bytes_total", "Bytes written to clients"))
+    }
+
+    private static func name(_ base: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: base, unitName: unit, helpText: help)
+    }
+
+    func requestFinished(route: String, method: String, status: Int, seconds: Double) {
+        registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", String(status))])
+            .increment()
+        registry.makeValueHistogram(descriptor: Self.latency, labels: [("route", route)], buckets: Self.latencyBuckets)
+            .record(seconds)
+    }
+
+    func requestStarted() { inFlight.increment() }
+    func requestEnded() { inFlight.decrement() }
+    func setQueueDepth(_ depth: Int) { queueDepth.set(to: Double(depth)) }
+    func connectionOpened() { openConnections.increment() }
+    func connectionClosed() { openConnections.decrement() }
+    func requestShed() { shed.increment() }
+    func clientAborted() { clientAborts.increment() }
+    func received(_ count: Int) { bytesIn.increment(by: Int64(count)) }
+    func sent(_ count: Int) { bytesOut.increment(by: Int64(count)) }
+
+    /// The exposition text.
+    func render() -> [UInt8] { registry.emitToBuffer() }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import GradAPI
+import HTTP1
+import HTTPServer
+import Logging
+
+/// `gradserver`: serves the API until SIGTERM/SIGINT, then drains and exits 0.
+/// Every option can also be set by an environment variable `GRADSERVER_<NAME>` (flags win).
+struct GradServerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gradserver", abstract: "Serve the ConvGrad HTTP/1.1 API.")
+
+    @OptionGroup var server: ServerOptions
+    @OptionGroup var api: APIOptions
+
+    func run() throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        ProcessLimits.raiseOpenFileLimit()
+        var logger = Logger(label: "gradserver")
+        logger.logLevel = server.logLevel
+        let httpServer = HTTPServer(configuration: server.configuration(), routes: api.routes(), logger: logger)
+        let port = try httpServer.start()
+        print("listening on http://\(server.displayHost):\(port)")
+        fflush(nil)  // all output streams: stdout may be a pipe
+        let signals = SignalDrain(server: httpServer, logger: logger)
+        signals.install()
+        dispatchMain()
+    }
+}
+
+/// SIGTERM and SIGINT start a drain (via Dispatch signal sources); exit 0 when it completes.
+final class SignalDrain: @unchecked Sendable {
+    let server: HTTPServer
+    let logger: Logger
+    private var sources: [DispatchSourceSignal] = []
+
+    init(server: HTTPServer, logger: Logger) { self.server = server; self.logger = logger }
+
+    func install() {
+        for number in [SIGTERM, SIGINT] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
+            source.setEventHandler { [self] in beginDrain(number) }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    private func beginDrain(_ number: Int32) {
+        logger.notice("draining", metadata: ["signal": "\(number)"])
+        server.drain { [logger] in
+            logger.notice("drained; exiting")
+            exit(0)
+        }
+    }
+}

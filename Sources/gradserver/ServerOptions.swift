@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import HTTP1
+import HTTPServer
+import Logging
+
+/// The server's flags; each falls back to `GRADSERVER_<NAME>` in the environment, then the default.
+struct ServerOptions: ParsableArguments {
+    @Option(help: "Address to bind (IPv4 or IPv6). Env GRADSERVER_HOST.")
+    var host: String = env("HOST") ?? "127.0.0.1"
+    @Option(help: "Port; 0 picks a free one. Env GRADSERVER_PORT.")
+    var port: Int = env("PORT").flatMap(Int.init) ?? 8080
+    @Option(help: "Compute threads (default: cores). Env GRADSERVER_WORKERS.")
+    var workers: Int = env("WORKERS").flatMap(Int.init) ?? ServerConfiguration.coreCount
+    @Option(name: .customLong("queue-depth"), help: "Compute requests waiting beyond the workers before 503. Env GRADSERVER_QUEUE_DEPTH.")
+    var queueDepth: Int = env("QUEUE_DEPTH").flatMap(Int.init) ?? 2 * ServerConfiguration.coreCount
+    @Option(name: .customLong("max-body-bytes"), help: "Largest request body (413 past it). Env GRADSERVER_MAX_BODY_BYTES.")
+    var maxBodyBytes: Int = env("MAX_BODY_BYTES").flatMap(Int.init) ?? 64 * 1_048_576
+    @Option(name: .customLong("header-timeout"), help: "Seconds for the whole header section (408). Env GRADSERVER_HEADER_TIMEOUT.")
+    var headerTimeout: Double = env("HEADER_TIMEOUT").flatMap(Double.init) ?? 10
+    @Option(name: .customLong("body-timeout"), help: "Seconds for the whole body (408). Env GRADSERVER_BODY_TIMEOUT.")
+    var bodyTimeout: Double = env("BODY_TIMEOUT").flatMap(Double.init) ?? 30
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a keep-alive connection may idle. Env GRADSERVER_IDLE_TIMEOUT.")
+    var idleTimeout: Double = env("IDLE_TIMEOUT").flatMap(Double.init) ?? 75
+    @Option(name: .customLong("max-requests-per-connection"), help: "Env GRADSERVER_MAX_REQUESTS_PER_CONNECTION.")
+    var maxRequestsPerConnection: Int = env("MAX_REQUESTS_PER_CONNECTION").flatMap(Int.init) ?? 1_000
+    @Option(name: .customLong("cors-origin"), help: "Access-Control-Allow-Origin value. Env GRADSERVER_CORS_ORIGIN.")
+    var corsOrigin: String = env("CORS_ORIGIN") ?? "*"
+    @Option(name: .customLong("drain-grace"), help: "Seconds between SIGTERM (readiness 503) and closing the listener. Env GRADSERVER_DRAIN_GRACE.")
+    var drainGrace: Double = env("DRAIN_GRACE").flatMap(Double.init) ?? 1
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical. Env GRADSERVER_LOG_LEVEL.")
+    var logLevel: Logger.Level = env("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        guard workers >= 1, queueDepth >= 0, maxBodyBytes >= 0, maxRequestsPerConnection >= 1 else {
+            throw ValidationError("--workers and --max-requests-per-connection must be >= 1; sizes >= 0")
+        }
+        for value in [headerTimeout, bodyTimeout, idleTimeout] where !(value > 0) {
+            throw ValidationError("timeouts must be positive seconds")
+        }
+    }
+
+    func configuration() -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.workers = workers
+        configuration.queueDepth = queueDepth
+        configuration.limits.maxBodyBytes = maxBodyBytes
+        configuration.headerTimeout = .seconds(headerTimeout)
+        configuration.bodyTimeout = .seconds(bodyTimeout)
+        configuration.idleTimeout = .seconds(idleTimeout)
+        configuration.maxRequestsPerConnection = maxRequestsPerConnection
+        configuration.corsOrigin = corsOrigin
+        configuration.drainGrace = .seconds(max(0, drainGrace))
+        return configuration
+    }
+
+    /// The host as it appears in a URL (IPv6 literals in brackets).
+    var displayHost: String { host.contains(":") ? "[\(host)]" : host }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// `GRADSERVER_<NAME>` from the environment.
+func env(_ name: String) -> String? { ProcessInfo.processInfo.environment["GRADSERVER_" + name] }
