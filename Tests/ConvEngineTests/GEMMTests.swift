@@ -112,7 +112,7 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
     for _ in 0..<24 {
         let m = Int.random(in: 1...210, using: &rng)  // crosses mc = 192, odd remainders of mr = 4
         let n = Int.random(in: 1...70, using: &rng)
-        let k = Int.random(in: 1...300, using: &rng)  // crosses kc = 192
+        let k = Int.random(in: 1...600, using: &rng)  // crosses kc = 256 (two slices)
         let (ta, tb, acc) = flagCombinations.randomElement(using: &rng)!
         let problem = Problem(m: m, n: n, k: k, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
         problem.expectMatchesNaive(problem.run())
@@ -191,6 +191,16 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
         #expect(whole.map(\.bitPattern) == split.map(\.bitPattern), "\(problem.label)")
         problem.expectMatchesNaive(split)
     }
+}
+
+@Test func sliceDepth_cutsKIntoEqualSlicesOfAtMostKC() {
+    for k in [1, 191, 256, 257, 576, 3136] {
+        let depth = GEMMBlocking.sliceDepth(k: k)
+        let slices = (k + depth - 1) / depth
+        #expect(depth <= GEMMBlocking.kc && slices == (k + GEMMBlocking.kc - 1) / GEMMBlocking.kc, "k=\(k)")
+        #expect(k - (slices - 1) * depth > depth - slices, "k=\(k): last slice \(k - (slices - 1) * depth) of \(depth)")
+    }
+    #expect(GEMMBlocking.sliceDepth(k: 576) == 192)
 }
 
 @Test func regionCount_addsChunksOnlyForLongSides() {
