@@ -72,6 +72,7 @@ final class Connection: @unchecked Sendable {
             let count = Glibc.read(fd, loop.scratch.baseAddress, loop.scratch.count)
             if count > 0 {
                 received(UnsafeRawBufferPointer(rebasing: loop.scratch[0..<count]))
+                if state == .reading { processInput() }  // keeps the parser's buffer to one read
                 if state == .closed { return }
                 if count < loop.scratch.count { break }
             } else if count == 0 {
@@ -84,7 +85,6 @@ final class Connection: @unchecked Sendable {
                 return endOfInput(reset: true)
             }
         }
-        if state == .reading { processInput() }
         if state != .reading && state != .lingering && parser.bufferedByteCount > Self.pipelineBufferLimit { pauseReads() }
     }
 
