@@ -18,7 +18,7 @@ struct JSONLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         var fields: [(String, String)] = [
-            ("ts", Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date())),
+            ("ts", Self.timestamp()),
             ("level", event.level.rawValue), ("label", label), ("msg", "\(event.message)"),
         ]
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
@@ -27,8 +27,24 @@ struct JSONLogHandler: LogHandler {
         Self.output.write(line)
     }
 
+    /// Now as RFC 3339 UTC with milliseconds, `2026-11-27T10:03:33.123Z` (cheap: no formatter).
+    static func timestamp() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = now.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(parts.tm_year + 1900)-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(now.tv_nsec / 1_000_000), 3))Z"
+    }
+
     /// JSON string escaping (RFC 8259 §7).
     static func escape(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return text }
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {
