@@ -20,6 +20,10 @@ public struct ForwardResult: Sendable {
     /// Each layer's output, in layer order (the last is `output`).
     public var activations: [Tensor]
     public var loss: Double?
+
+    public init(output: Tensor, activations: [Tensor], loss: Double?) {
+        self.output = output; self.activations = activations; self.loss = loss
+    }
 }
 
 public struct BackwardResult: Sendable {
@@ -32,6 +36,15 @@ public struct BackwardResult: Sendable {
     public var parameterGradients: [ParameterGradients]
     /// dL/d(output of layer i), per layer: the dL/dz a student asks about.
     public var activationGradients: [Tensor]
+
+    public init(
+        output: Tensor, activations: [Tensor], loss: Double?, inputGradient: Tensor,
+        parameterGradients: [ParameterGradients], activationGradients: [Tensor]
+    ) {
+        self.output = output; self.activations = activations; self.loss = loss
+        self.inputGradient = inputGradient; self.parameterGradients = parameterGradients
+        self.activationGradients = activationGradients
+    }
 }
 
 /// A sequential network (torch.nn.Sequential) run forward and backward in float64.

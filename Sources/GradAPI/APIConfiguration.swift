@@ -9,6 +9,8 @@ public struct APIConfiguration: Sendable {
     public var maxWork: Double = 20_000_000_000
     /// Nesting and number-length limits for the JSON reader (API.md: deeper than 64 is 400).
     public var jsonLimits = JSONLimits()
+    /// Largest /gradcheck work, two forward passes per gradient element, in multiply-adds: 413 above.
+    public var maxGradcheckWork: Double = 1_000_000_000
 
     public init() {}
 

@@ -45,12 +45,12 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
 extension APIError {
     /// 422 with a specific code: valid JSON that is not a valid problem.
     public static func invalid(_ code: String, _ message: String, at path: JSONPath?) -> APIError {
-        APIError(status: 422, code: code, message: message, path: path?.description)
+        APIError(status: 422, code: code, message: message, path: path.flatMap { $0 == .root ? nil : $0.description })
     }
 
     /// 422 `wrong_type`: "layers[0].stride must be an integer or [h, w]; found a string".
     public static func wrongType(at path: JSONPath, expected: String, found value: JSONValue) -> APIError {
-        invalid("wrong_type", "\(path) must be \(expected); found \(describe(value))", at: path)
+        invalid("wrong_type", "\(path == .root ? "the body" : path.description) must be \(expected); found \(describe(value))", at: path)
     }
 
     /// 413 `too_large`: a tensor or the estimated work is over a configured limit.
@@ -70,6 +70,9 @@ extension APIError {
             status: 415, code: "unsupported_media_type",
             message: "expected Content-Type: application/json; found \(found)")
     }
+
+    /// "1 dim", "3 dims".
+    static func dims(_ count: Int) -> String { count == 1 ? "1 dim" : "\(count) dims" }
 
     /// How a value reads in a message: its JSON type, with the value when it is short.
     static func describe(_ value: JSONValue) -> String {

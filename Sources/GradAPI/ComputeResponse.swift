@@ -4,7 +4,7 @@ import JSONCodec
 /// The bodies of /forward and /backward, keys in a fixed order so equal requests get equal bytes:
 /// `output`, `loss`, `gradients` (the input first, then parameters in layer order), `activations`,
 /// `activation_gradients` (both in layer order, keyed by layer name).
-enum ComputeResponse {
+public enum ComputeResponse {
     static func forward(_ problem: Problem, _ result: ForwardResult) throws -> [UInt8] {
         try checkFinite(output: result.output, loss: result.loss)
         var writer = JSONWriter(reservingCapacity: 32 * result.output.count + 256)
@@ -70,7 +70,7 @@ enum ComputeResponse {
     }
 
     /// 422 `non_finite_result`: JSON cannot carry the value, and it means the problem overflowed.
-    static func checkFinite(_ tensor: Tensor, _ what: String) throws {
+    public static func checkFinite(_ tensor: Tensor, _ what: String) throws {
         guard let bad = tensor.data.firstIndex(where: { !$0.isFinite }) else { return }
         let index = LossDecoder.elementPath(.root, flatIndex: bad, shape: tensor.shape).description
         throw APIError.invalid(

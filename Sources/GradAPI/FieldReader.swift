@@ -20,12 +20,17 @@ public struct FieldReader: Sendable {
         self.init(object, at: path)
     }
 
-    public func has(_ key: String) -> Bool { object[key] != nil }
+    /// Whether `key` is given; `null` counts as absent, as PyTorch's `None` means "the default".
+    public func has(_ key: String) -> Bool { optional(key) != nil }
 
-    public func optional(_ key: String) -> JSONValue? { object[key] }
+    /// The member `key`, or nil when it is absent or `null`.
+    public func optional(_ key: String) -> JSONValue? {
+        guard let value = object[key], value != .null else { return nil }
+        return value
+    }
 
     public func required(_ key: String, what: String) throws -> JSONValue {
-        guard let value = object[key] else {
+        guard let value = optional(key) else {
             throw APIError.invalid("missing_field", "\(path.key(key)) is required: \(what)", at: path.key(key))
         }
         return value
@@ -42,32 +47,32 @@ public struct FieldReader: Sendable {
 
     /// An integer field in `range`, or `fallback` when absent.
     public func integer(_ key: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
-        guard let value = object[key] else { return fallback }
+        guard let value = optional(key) else { return fallback }
         return try Self.integer(value, at: path.key(key), range: range)
     }
 
     /// `k` or `[k_h, k_w]`, each in `range`; `fallback` when absent.
     public func pair(_ key: String, default fallback: Pair?, range: ClosedRange<Int>) throws -> Pair? {
-        guard let value = object[key] else { return fallback }
+        guard let value = optional(key) else { return fallback }
         return try Self.pair(value, at: path.key(key), range: range)
     }
 
     public func bool(_ key: String, default fallback: Bool) throws -> Bool {
-        guard let value = object[key] else { return fallback }
+        guard let value = optional(key) else { return fallback }
         guard case .bool(let flag) = value else { throw APIError.wrongType(at: path.key(key), expected: "true or false", found: value) }
         return flag
     }
 
     /// A finite number field (non-finite numbers were refused when the body was read).
     public func number(_ key: String, default fallback: Double) throws -> Double {
-        guard let value = object[key] else { return fallback }
+        guard let value = optional(key) else { return fallback }
         guard case .number(let number) = value else { throw APIError.wrongType(at: path.key(key), expected: "a number", found: value) }
         return number
     }
 
     /// A string field that must be one of `choices`.
     public func choice(_ key: String, default fallback: String?, choices: [String]) throws -> String? {
-        guard let value = object[key] else { return fallback }
+        guard let value = optional(key) else { return fallback }
         let list = choices.map { "\"\($0)\"" }.joined(separator: ", ")
         guard case .string(let text) = value else { throw APIError.wrongType(at: path.key(key), expected: "one of \(list)", found: value) }
         guard choices.contains(text) else {
@@ -83,7 +88,7 @@ public struct FieldReader: Sendable {
             throw APIError.invalid("invalid_value", "\(path) must be an integer; found \(number)", at: path)
         }
         guard range.contains(integer) else {
-            let bound = range.upperBound >= largestInteger ? "at least \(range.lowerBound)" : "in \(range.lowerBound)...\(range.upperBound)"
+            let bound = integer < range.lowerBound ? "at least \(range.lowerBound)" : "at most \(range.upperBound)"
             throw APIError.invalid("invalid_value", "\(path) must be an integer \(bound); found \(integer)", at: path)
         }
         return integer

@@ -49,6 +49,6 @@ enum InputRank {
     }
 
     private static func mismatch(_ input: Tensor, at path: JSONPath, expected: String) -> APIError {
-        APIError.invalid("shape_mismatch", "\(path) has \(input.rank) dims \(input.shape); \(expected)", at: path)
+        APIError.invalid("shape_mismatch", "\(path) has \(APIError.dims(input.rank)) \(input.shape); \(expected)", at: path)
     }
 }

@@ -92,7 +92,7 @@ struct LayerDecoder {
         case 4: return (weight, weight.shape)
         default:
             throw APIError.invalid(
-                "shape_mismatch", "\(path) has \(weight.rank) dims \(weight.shape); conv2d takes [kh, kw] or [out, in/groups, kh, kw]", at: path)
+                "shape_mismatch", "\(path) has \(APIError.dims(weight.rank)) \(weight.shape); conv2d takes [kh, kw] or [out, in/groups, kh, kw]", at: path)
         }
     }
 
@@ -157,7 +157,7 @@ struct LayerDecoder {
         let weight = try tensors.decode(fields.required("weight", what: "[out_features, in_features]"), at: path)
         guard weight.rank == 2 else {
             throw APIError.invalid(
-                "shape_mismatch", "\(path) has \(weight.rank) dims \(weight.shape); linear takes [out_features, in_features]", at: path)
+                "shape_mismatch", "\(path) has \(APIError.dims(weight.rank)) \(weight.shape); linear takes [out_features, in_features]", at: path)
         }
         let (bias, biasShape) = try bias(fields, outputs: weight.shape[0], of: "output features", weightShape: weight.shape)
         return DecodedLayer(layer: .linear(LinearSpec(weight: weight, bias: bias)), weightShape: weight.shape, biasShape: biasShape)

@@ -4,13 +4,22 @@ import JSONCodec
 /// request is 422 `non_finite_number` at that number's path, before any decoding looks at it.
 enum NonFiniteScan {
     static func check(_ value: JSONValue) throws {
-        if let path = firstNonFinite(in: value, at: .root) {
-            throw APIError.invalid(
-                "non_finite_number", "\(path) overflows float64; every number must be finite", at: path)
+        guard containsNonFinite(value), let path = firstNonFinite(in: value, at: .root) else { return }
+        throw APIError.invalid("non_finite_number", "\(path) overflows float64; every number must be finite", at: path)
+    }
+
+    /// The fast pass, with no paths built. Recursion depth is bounded by the parser's nesting limit (64).
+    private static func containsNonFinite(_ value: JSONValue) -> Bool {
+        switch value {
+        case .number(let number): return !number.isFinite
+        case .numbers(let numbers): return !numbers.allSatisfy(\.isFinite)
+        case .array(let elements): return elements.contains(where: containsNonFinite)
+        case .object(let object): return object.members.contains { containsNonFinite($0.value) }
+        case .null, .bool, .string: return false
         }
     }
 
-    /// Recursion depth is bounded by the parser's nesting limit (64).
+    /// The slow pass, run only when the fast one found something: the first such number's path.
     private static func firstNonFinite(in value: JSONValue, at path: JSONPath) -> JSONPath? {
         switch value {
         case .number(let number):

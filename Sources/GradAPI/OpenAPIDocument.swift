@@ -31,6 +31,8 @@ info:
       with any number of the output's leading 1s left out (a bare number for an output of all 1s).
     - Unknown members are refused (422 `unknown_field`, with the path), in the problem, its layers, its
       loss and its tensor objects, so that a typo such as `"strides"` is caught rather than ignored.
+      An optional member given as `null` takes its default, as PyTorch's `None` does (`"bias": null`
+      is no bias, `"stride": null` on a pool is the kernel size).
 
     Errors are JSON, `{"error": {"code", "message", "path"}}`; `path` names the one place in the
     request at fault, e.g. `layers[2].kernel_size`, `loss.target[1]`, `input[0][3]`.
@@ -436,8 +438,9 @@ components:
         at fault. Codes: `missing_field`, `unknown_field`, `wrong_type`, `invalid_value`, `invalid_tensor`
         (ragged arrays, empty dimensions), `shape_mismatch`, `invalid_base64`, `non_finite_number` (a number
         that overflows float64, such as `1e999`, or a non-finite base64 value), `unknown_layer`,
-        `unknown_loss`, `duplicate_name`, `non_finite_result` (the result overflowed float64), and the
-        engine's codes (e.g. `kernel_too_large`) for problems whose shapes do not fit together.
+        `unknown_loss`, `duplicate_name`, `non_finite_result` (the result overflowed float64),
+        `unknown_gradient` and `invalid_index` (/grade, /explain: a name or index the problem does not
+        have), and the engine's codes (e.g. `kernel_too_large`) for problems whose shapes do not fit together.
       headers:
         Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
       content:
@@ -863,10 +866,14 @@ components:
           type: array
           items:
             type: object
-            required: [id, gradients]
+            required: [gradients]
             additionalProperties: false
             properties:
-              id: {type: string}
+              id:
+                description: "The student's id (default: the submission's index)."
+                oneOf:
+                  - {type: string}
+                  - {type: integer}
               gradients: {$ref: '#/components/schemas/GradientSubmission'}
         tolerance: {$ref: '#/components/schemas/Tolerance'}
         feedback:
@@ -909,15 +916,19 @@ components:
         message: {type: string, description: The likely cause in one sentence.}
     TensorGrade:
       type: object
-      required: [passed, shape_ok, expected_shape]
+      required: [passed, shape_ok, expected_shape, mismatched, total, mismatches]
       properties:
         passed: {type: boolean}
         shape_ok: {type: boolean}
         expected_shape: {$ref: '#/components/schemas/Index'}
         mismatched: {type: integer, minimum: 0}
         total: {type: integer, minimum: 0}
-        max_abs_error: {type: number, description: Absent with hidden feedback.}
-        max_rel_error: {type: number, description: Over elements whose expected value is not 0; absent with hidden feedback.}
+        max_abs_error:
+          type: [number, 'null']
+          description: Absent with hidden feedback or a wrong shape; null when the difference overflows float64.
+        max_rel_error:
+          type: [number, 'null']
+          description: Over elements whose expected value is not 0; absent with hidden feedback or a wrong shape.
         mismatches:
           type: array
           maxItems: 10
@@ -988,7 +999,7 @@ components:
       properties:
         of: {type: string, description: 'A tensor or layer name, "constant" (a bias''s local factor) or "loss".'}
         index: {$ref: '#/components/schemas/Index'}
-        value: {type: number}
+        value: {type: [number, 'null'], description: null only when the value overflows float64.}
         padding: {type: boolean}
         formula: {type: string, description: "The loss's own derivative, on the last layer's upstream factor."}
     ExplainResponse:
@@ -999,6 +1010,9 @@ components:
         index: {$ref: '#/components/schemas/Index'}
         value: {type: number}
         formula: {type: string}
+        board:
+          type: string
+          description: 'The sum with every term named, 1-based as on the board: "dL/dw1 = dL/dz1*x1 + dL/dz2*x3 + ...".'
         terms:
           type: array
           items:
@@ -1007,7 +1021,7 @@ components:
             properties:
               upstream: {$ref: '#/components/schemas/Factor'}
               local: {$ref: '#/components/schemas/Factor'}
-              product: {type: number}
+              product: {type: [number, 'null']}
     GradcheckRequest:
       allOf:
         - {$ref: '#/components/schemas/ProblemForms'}
@@ -1026,12 +1040,13 @@ components:
           type: object
           additionalProperties:
             type: object
-            required: [analytic, numeric, max_abs_error, max_rel_error, kinks]
+            required: [passed, analytic, numeric, max_abs_error, max_rel_error, kinks]
             properties:
+              passed: {type: boolean}
               analytic: {$ref: '#/components/schemas/ResponseTensor'}
               numeric: {$ref: '#/components/schemas/ResponseTensor'}
-              max_abs_error: {type: number}
-              max_rel_error: {type: number}
+              max_abs_error: {type: [number, 'null']}
+              max_rel_error: {type: [number, 'null']}
               kinks:
                 type: array
                 items: {$ref: '#/components/schemas/Index'}

@@ -42,7 +42,8 @@ public struct TensorDecoder: Sendable {
         }
         var data: [Double] = []
         data.reserveCapacity(count)
-        try fill(&data, from: value, shape: shape[...], at: path)
+        var index: [Int] = []
+        try fill(&data, from: value, shape: shape[...], at: path, index: &index)
         return Tensor(shape: shape, data: data)
     }
 
@@ -73,10 +74,13 @@ public struct TensorDecoder: Sendable {
         }
     }
 
-    private func fill(_ data: inout [Double], from value: JSONValue, shape: ArraySlice<Int>, at path: JSONPath) throws {
+    /// Appends the numbers of `value` row-major, checking each level against `shape`. `index` holds the
+    /// position being read; a path is built from it only for an error.
+    private func fill(_ data: inout [Double], from value: JSONValue, shape: ArraySlice<Int>, at path: JSONPath, index: inout [Int]) throws {
         guard let length = shape.first else {
             guard case .number(let number) = value else {
-                throw APIError.invalid("invalid_tensor", "\(path) is \(APIError.describe(value)) where a number was expected (arrays must be rectangular)", at: path)
+                let at = path.indices(index)
+                throw APIError.invalid("invalid_tensor", "\(at) is \(APIError.describe(value)) where a number was expected (arrays must be rectangular)", at: at)
             }
             data.append(number)
             return
@@ -85,12 +89,17 @@ public struct TensorDecoder: Sendable {
         case .numbers(let row) where shape.count == 1 && row.count == length:
             data.append(contentsOf: row)
         case .array(let elements) where elements.count == length:
+            index.append(0)
             for (i, element) in elements.enumerated() {
-                try fill(&data, from: element, shape: shape.dropFirst(), at: path.index(i))
+                index[index.count - 1] = i
+                try fill(&data, from: element, shape: shape.dropFirst(), at: path, index: &index)
             }
+            index.removeLast()
         default:
+            let at = path.indices(index)
+            let expected = shape.count == 1 ? "\(length) numbers" : "\(length) arrays"
             throw APIError.invalid(
-                "invalid_tensor", "\(path) is \(APIError.describe(value)) where an array of \(length) was expected (arrays must be rectangular)", at: path)
+                "invalid_tensor", "\(at) is \(APIError.describe(value)) where an array of \(expected) was expected (arrays must be rectangular)", at: at)
         }
     }
 

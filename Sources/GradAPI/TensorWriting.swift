@@ -5,10 +5,10 @@ extension JSONWriter {
     /// Writes a response tensor in the form the request chose (`tensor_format`): nested arrays
     /// (a rank-0 tensor is a bare number), `{"shape", "data"}`, or `{"shape", "base64"}` with
     /// little-endian float64 bytes. Numbers are shortest round-trip; the caller has checked they are finite.
-    mutating func tensor(_ tensor: Tensor, format: ResponseOptions.TensorFormat) {
+    public mutating func tensor(_ tensor: Tensor, format: ResponseOptions.TensorFormat) {
         switch format {
         case .nested:
-            nested(tensor.data[...], shape: tensor.shape[...])
+            self.tensor(shape: tensor.shape, data: tensor.data)
         case .flat:
             beginObject()
             key("shape"); shape(tensor.shape)
@@ -17,7 +17,7 @@ extension JSONWriter {
         case .base64:
             beginObject()
             key("shape"); shape(tensor.shape)
-            key("base64"); raw(Self.base64Literal(tensor.data))
+            key("base64"); base64Float64(tensor.data)
             endObject()
         }
     }
@@ -26,33 +26,5 @@ extension JSONWriter {
         beginArray()
         for dim in shape { number(dim) }
         endArray()
-    }
-
-    /// Row-major `data` as arrays nested `shape.count` deep.
-    private mutating func nested(_ data: ArraySlice<Double>, shape: ArraySlice<Int>) {
-        guard let outer = shape.first else {
-            number(data[data.startIndex])
-            return
-        }
-        if shape.count == 1 {
-            numbers(data)
-            return
-        }
-        let stride = outer == 0 ? 0 : data.count / outer
-        beginArray()
-        for i in 0..<outer {
-            let start = data.startIndex + i * stride
-            nested(data[start..<start + stride], shape: shape.dropFirst())
-        }
-        endArray()
-    }
-
-    /// `"<base64 of the little-endian float64 bytes>"`, quotes included (base64 needs no escaping).
-    static func base64Literal(_ data: [Double]) -> [UInt8] {
-        var output: [UInt8] = [UInt8(ascii: "\"")]
-        let littleEndian = data.map { Double(bitPattern: $0.bitPattern.littleEndian) }
-        littleEndian.withUnsafeBytes { Base64.encode($0, into: &output) }
-        output.append(UInt8(ascii: "\""))
-        return output
     }
 }

@@ -22,8 +22,10 @@ struct Diagnoser {
         let solution = catalog.solution
         guard let truth = solution.gradient(of: target), !Self.fits(submitted, truth) else { return nil }
         if let scaled = scaleDiagnosis(submitted, truth) { return scaled }
+        let truthScale = truth.maxAbs
         for candidate in catalog.candidates(for: target)
-        where Self.fits(submitted, candidate.tensor) && !Self.fits(candidate.tensor, truth) {
+        where Self.fits(submitted, candidate.tensor, scale: candidate.scale)
+            && !Self.fits(candidate.tensor, truth, scale: truthScale) {
             return candidate.diagnosis
         }
         return nil
@@ -58,9 +60,9 @@ struct Diagnoser {
     }
 
     /// True when `s` fits `c` (see `fitRtol`); never for an all-zero `c`.
-    static func fits(_ s: Tensor, _ c: Tensor) -> Bool {
+    static func fits(_ s: Tensor, _ c: Tensor, scale: Double? = nil) -> Bool {
         guard sameLayout(s, c) else { return false }
-        let scale = c.maxAbs
+        let scale = scale ?? c.maxAbs
         guard scale > 0, scale.isFinite else { return false }
         let atol = fitAtol * scale
         for k in 0..<c.count where !(abs(s.data[k] - c.data[k]) <= atol + fitRtol * abs(c.data[k])) {

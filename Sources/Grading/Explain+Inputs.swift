@@ -67,7 +67,7 @@ extension Solution {
                             let wIndex = [co, ci, ki, kj]
                             terms.append(ExplainTerm(
                                 ExplainFactor(of: problem.layerNames[m], index: [n, co, i, j], value: dZ[[n, co, i, j]]),
-                                ExplainFactor(of: "\(problem.layerNames[m]).weight", index: weightIndex(m, wIndex),
+                                ExplainFactor(of: problem.name(of: .weight(m)), index: weightIndex(m, wIndex),
                                               value: spec.weight[wIndex], padding: viaPadding,
                                               formula: viaPadding ? "through \(g.mode.rawValue) padding at (\(g.row(i, ki)), \(g.col(j, kj)))" : nil)))
                         }
@@ -88,7 +88,7 @@ extension Solution {
         let (n, f) = (full[0], full[1])
         let terms = (0..<dZ.shape[1]).map { o in
             ExplainTerm(ExplainFactor(of: problem.layerNames[m], index: [n, o], value: dZ[[n, o]]),
-                        ExplainFactor(of: "\(problem.layerNames[m]).weight", index: weightIndex(m, [o, f]), value: spec.weight[[o, f]]))
+                        ExplainFactor(of: problem.name(of: .weight(m)), index: weightIndex(m, [o, f]), value: spec.weight[[o, f]]))
         }
         return Explanation(of: "", index: [], value: 0, formula: "dL/dX[\(n),\(f)] = sum over o of dL/dZ[\(n),o] * W[o,\(f)]",
                            board: board(lhs, terms, up: "z", dZ.shape, local: "w", spec.weight.shape), terms: terms)

@@ -81,17 +81,17 @@ extension Solution {
     }
 
     /// Name of the input of layer `m`: `"input"` or the previous layer's name.
-    func inputName(_ m: Int) -> String { m == 0 ? "input" : problem.layerNames[m - 1] }
+    func inputName(_ m: Int) -> String { m == 0 ? problem.name(of: .input) : problem.layerNames[m - 1] }
 
     /// A full-rank index of layer `m`'s input as its explanation writes it (written rank for `input`).
     func inputIndex(_ m: Int, _ full: [Int]) -> [Int] {
         guard m == 0 else { return full }
-        return TensorIndex.written(full, rank: problem.writtenShapes["input"]?.count ?? full.count)
+        return TensorIndex.written(full, rank: problem.writtenShapes[problem.name(of: .input)]?.count ?? full.count)
     }
 
     /// A full-rank index of layer `k`'s weight as the request wrote the weight.
     func weightIndex(_ k: Int, _ full: [Int]) -> [Int] {
-        TensorIndex.written(full, rank: problem.writtenShapes["\(problem.layerNames[k]).weight"]?.count ?? full.count)
+        TensorIndex.written(full, rank: problem.writtenShapes[problem.name(of: .weight(k))]?.count ?? full.count)
     }
 
     /// The 1-based board symbol of a full-rank element of `shape`: `x5`.

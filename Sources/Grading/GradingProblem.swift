@@ -12,14 +12,18 @@ public struct GradingProblem: Sendable {
     /// Request tensors as written, by gradient name (`"input"`, `"0.weight"`, …). A name missing here
     /// is taken at full rank.
     public var writtenShapes: [String: [Int]]
+    /// Gradient names that differ from the defaults (`"input"`, `"<layer>.weight"`,
+    /// `"<layer>.bias"`), such as the short form's `"images"`, `"kernels"` and `"bias"`.
+    public var renamed: [GradientTarget: String]
 
     public init(
         network: Network, input: Tensor, seed: BackwardSeed, layerNames: [String]? = nil,
-        writtenShapes: [String: [Int]] = [:]
+        writtenShapes: [String: [Int]] = [:], renamed: [GradientTarget: String] = [:]
     ) {
         self.network = network; self.input = input; self.seed = seed
         self.layerNames = layerNames ?? network.layers.indices.map(String.init)
         self.writtenShapes = writtenShapes
+        self.renamed = renamed
     }
 
     public var layers: [Layer] { network.layers }
@@ -46,30 +50,31 @@ public enum GradientTarget: Sendable, Hashable {
 extension GradingProblem {
     /// Gradient names in the order /backward writes them: `input`, then each layer's weight and bias.
     public var gradientNames: [String] {
-        var names = ["input"]
+        var names = [name(of: .input)]
         for (k, layer) in layers.enumerated() {
             let (weight, bias) = layer.parameters
-            if weight != nil { names.append("\(layerNames[k]).weight") }
-            if bias != nil { names.append("\(layerNames[k]).bias") }
+            if weight != nil { names.append(name(of: .weight(k))) }
+            if bias != nil { names.append(name(of: .bias(k))) }
         }
         return names
     }
 
     /// Resolves `"input"`, `"<layer>.weight"`, `"<layer>.bias"` or a layer name.
     public func target(named name: String) -> GradientTarget? {
-        if name == "input" { return .input }
+        if name == self.name(of: .input) { return .input }
         for (k, layerName) in layerNames.enumerated() {
             let (weight, bias) = layers[k].parameters
             if name == layerName { return .activation(k) }
-            if name == "\(layerName).weight", weight != nil { return .weight(k) }
-            if name == "\(layerName).bias", bias != nil { return .bias(k) }
+            if name == self.name(of: .weight(k)), weight != nil { return .weight(k) }
+            if name == self.name(of: .bias(k)), bias != nil { return .bias(k) }
         }
         return nil
     }
 
     /// The gradient name of a target.
     public func name(of target: GradientTarget) -> String {
-        switch target {
+        if let name = renamed[target] { return name }
+        return switch target {
         case .input: "input"
         case .weight(let k): "\(layerNames[k]).weight"
         case .bias(let k): "\(layerNames[k]).bias"

@@ -64,22 +64,22 @@ extension Tensor {
     func summed(over axes: Set<Int>) -> Tensor {
         let kept = shape.indices.filter { !axes.contains($0) }
         let outShape = kept.map { shape[$0] }
+        let outStrides = TensorIndex.strides(outShape)
+        var strides = [Int](repeating: 0, count: rank)  // output stride of each input axis, 0 if summed
+        for (position, axis) in kept.enumerated() { strides[axis] = outStrides[position] }
         var out = [Double](repeating: 0, count: outShape.reduce(1, *))
-        for k in 0..<count {
-            let index = TensorIndex.unravel(k, shape)
-            out[TensorIndex.ravel(kept.map { index[$0] }, outShape)] += data[k]
-        }
+        TensorIndex.forEachOffset(shape, strides) { k, offset in out[offset] += data[k] }
         return Tensor(shape: outShape, data: out)
     }
 
     /// Axes permuted: axis `a` of the result is axis `order[a]` of this tensor.
     func permuted(_ order: [Int]) -> Tensor {
         let outShape = order.map { shape[$0] }
+        let outStrides = TensorIndex.strides(outShape)
+        var strides = [Int](repeating: 0, count: rank)  // output stride of each input axis
+        for (position, axis) in order.enumerated() { strides[axis] = outStrides[position] }
         var out = [Double](repeating: 0, count: count)
-        for k in 0..<count {
-            let index = TensorIndex.unravel(k, shape)
-            out[TensorIndex.ravel(order.map { index[$0] }, outShape)] = data[k]
-        }
+        TensorIndex.forEachOffset(shape, strides) { k, offset in out[offset] = data[k] }
         return Tensor(shape: outShape, data: out)
     }
 }

@@ -4,6 +4,12 @@ import ConvEngine
 struct Candidate: Sendable {
     var diagnosis: Diagnosis
     var tensor: Tensor
+    /// `max |tensor|`, kept so fitting many submissions does not recompute it.
+    var scale: Double
+
+    init(diagnosis: Diagnosis, tensor: Tensor) {
+        self.diagnosis = diagnosis; self.tensor = tensor; self.scale = tensor.maxAbs
+    }
 }
 
 /// The mistaken readings of one solved problem, built the first time a submission needs them and
@@ -12,11 +18,13 @@ struct Candidate: Sendable {
 /// Not Sendable on purpose: one request grades its submissions on one thread.
 final class MistakeCatalog {
     let solution: Solution
+    /// Checked by the engine between layers while mistakes are carried back (each is a backward pass).
+    let cancel: CancellationCheck?
     private var localMistakes: [Int: [Mistake]] = [:]
     private var propagated: [Int: [[GradientTarget: Tensor]]] = [:]
     private var byTarget: [GradientTarget: [Candidate]] = [:]
 
-    init(solution: Solution) { self.solution = solution }
+    init(solution: Solution, cancel: CancellationCheck? = nil) { self.solution = solution; self.cancel = cancel }
 
     private var problem: GradingProblem { solution.problem }
 
@@ -84,7 +92,7 @@ final class MistakeCatalog {
         var out: [GradientTarget: Tensor] = [direct: dX]
         guard m > 0, dX.shape == solution.layerInput(m).shape else { return out }
         let prefix = Network(layers: Array(problem.layers[0..<m]))
-        guard let back = try? prefix.backward(problem.input, seed: .gradOutput(dX)) else { return out }
+        guard let back = try? prefix.backward(problem.input, seed: .gradOutput(dX), cancel: cancel) else { return out }
         out[.input] = back.inputGradient
         for k in 0..<m {
             if let w = back.parameterGradients[k].weight { out[.weight(k)] = w }

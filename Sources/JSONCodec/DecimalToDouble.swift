@@ -12,8 +12,9 @@ import Darwin
 /// 2. Eisel-Lemire (Lemire, "Number Parsing at a Gigabyte per Second", 2021, and Mushtak & Lemire,
 ///    "Fast Number Parsing Without Fallback", 2023): a 64x128-bit product with a truncated power
 ///    of five, which is exact enough for every 19-digit `w`.
-/// 3. Mantissas with more than 19 significant digits go to the C library's `strtod` (glibc's is
-///    correctly rounded), on a NUL-terminated copy of the token.
+/// 3. Mantissas with more than 19 significant digits: Eisel-Lemire on the 19-digit truncation and
+///    on its successor; if they disagree, the C library's `strtod` (glibc's is correctly rounded,
+///    and the token is plain ASCII `-1.5e3` syntax) on a NUL-terminated copy of the token.
 ///
 /// Edge cases: underflow gives ±0 or the correctly rounded subnormal; overflow gives ±infinity.
 enum DecimalToDouble {
@@ -90,6 +91,16 @@ enum DecimalToDouble {
             }
             return (high, low)
         }
+    }
+
+    /// A decimal whose digits past the 19th were dropped (not all zero): the true value lies
+    /// strictly between `w × 10^q` and `(w + 1) × 10^q`, so when both round to the same double
+    /// (nearly always), so does it; otherwise the exact slow path decides.
+    static func convertTruncated(mantissa w: UInt64, exponent q: Int, negative: Bool,
+                                 token: UnsafeBufferPointer<UInt8>) -> Double {
+        let low = eiselLemire(w, q)
+        if low.bitPattern == eiselLemire(w + 1, q).bitPattern { return negative ? -low : low }
+        return strtodFallback(token)
     }
 
     /// The slow, always-correct path: the C library's `strtod` on a NUL-terminated copy.

@@ -8,11 +8,17 @@ enum DoubleText {
     /// The most bytes one double can take: `-1.7976931348623157e+308` has 24.
     static let maxLength = 24
 
+    /// The room `write` needs at its destination: it stores whole 8- and 16-byte words past the
+    /// text it leaves (at most 35 bytes in), which later writes overwrite.
+    static let scratchLength = 48
+
     /// "00" "01" ... "99": two ASCII digits per value below 100, with no initialisation cost.
     static let digitPairs: StaticString =
         "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
 
-    /// Writes `value` at `out` (which must have `maxLength` bytes of room); returns the length.
+    static let hexDigits: StaticString = "0123456789abcdef"
+
+    /// Writes `value` at `out` (which must have `scratchLength` bytes of room); returns the length.
     @inline(__always)
     static func write(_ value: Double, to out: UnsafeMutablePointer<UInt8>) -> Int {
         precondition(value.isFinite, "JSON has no non-finite numbers")
@@ -43,23 +49,45 @@ enum DoubleText {
     @inline(__always)
     private static func writeDecimal(_ digits: UInt64, count: Int, pointPosition: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
         if pointPosition <= 0 {
-            let zeros = -pointPosition
-            p[0] = UInt8(ascii: "0"); p[1] = UInt8(ascii: ".")
-            for i in 0..<zeros { p[2 + i] = UInt8(ascii: "0") }
-            writeDigits(digits, count: count, to: p + 2 + zeros)
-            return 2 + zeros + count
+            // "0.000" (at most three zeros here) in one store; the digits overwrite the extra zeros.
+            store8(0x3030_3030_3030_2E30, at: p)  // "0.000000" little-endian
+            writeDigits(digits, count: count, to: p + 2 - pointPosition)
+            return 2 - pointPosition + count
         }
         if pointPosition < count {
-            // Write the digits one to the right, then pull the integer part back over the gap.
+            // Digits one to the right: the fraction is in place; the integer part (at most 16
+            // digits) moves left by one with fixed 16-byte copies, not a variable-length memmove.
             writeDigits(digits, count: count, to: p + 1)
-            for i in 0..<pointPosition { p[i] = p[i + 1] }
+            let integerPart = load16(p + 1)
+            let fraction = load16(p + pointPosition + 1)
+            store16(integerPart, at: p)
+            store16(fraction, at: p + pointPosition + 1)
             p[pointPosition] = UInt8(ascii: ".")
             return count + 1
         }
+        // An integer below 2^53: at most 16 digits, so at most 15 trailing zeros.
         writeDigits(digits, count: count, to: p)
-        for i in count..<pointPosition { p[i] = UInt8(ascii: "0") }
+        store16((0x3030_3030_3030_3030, 0x3030_3030_3030_3030), at: p + count)
         p[pointPosition] = UInt8(ascii: "."); p[pointPosition + 1] = UInt8(ascii: "0")
         return pointPosition + 2
+    }
+
+    @inline(__always)
+    private static func store8(_ word: UInt64, at p: UnsafeMutablePointer<UInt8>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: word, as: UInt64.self)
+    }
+
+    @inline(__always)
+    private static func load16(_ p: UnsafeMutablePointer<UInt8>) -> (UInt64, UInt64) {
+        let raw = UnsafeRawPointer(p)
+        return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+    }
+
+    @inline(__always)
+    private static func store16(_ words: (UInt64, UInt64), at p: UnsafeMutablePointer<UInt8>) {
+        let raw = UnsafeMutableRawPointer(p)
+        raw.storeBytes(of: words.0, as: UInt64.self)
+        raw.storeBytes(of: words.1, toByteOffset: 8, as: UInt64.self)
     }
 
     /// `d[.ddd]e±XX[X]`.
@@ -89,45 +117,84 @@ enum DoubleText {
         return length + 4
     }
 
-    /// Writes exactly `count` decimal digits of `value` (at most 17), right to left, two at a time.
+    /// Writes exactly `count` decimal digits of `value` (at most 17). Eight-digit blocks are
+    /// split into independent 4- and 2-digit halves, so the divisions (multiplications by
+    /// reciprocals) do not wait on each other.
     @inline(__always)
     static func writeDigits(_ value: UInt64, count: Int, to p: UnsafeMutablePointer<UInt8>) {
-        let pairs = digitPairs.utf8Start
-        var end = count
-        var v = value
-        if v >> 32 != 0 {
-            // Peel 8 digits with one 64-bit division so the rest fits 32-bit arithmetic.
-            var low = UInt32(truncatingIfNeeded: v % 100_000_000)
-            v /= 100_000_000
-            for _ in 0..<4 {
-                let pair = Int(low % 100)
-                low /= 100
-                end -= 2
-                p[end] = pairs[2 * pair]; p[end + 1] = pairs[2 * pair + 1]
-            }
-        }
-        var small = UInt32(truncatingIfNeeded: v)
-        while small >= 100 {
-            let pair = Int(small % 100)
-            small /= 100
-            end -= 2
-            p[end] = pairs[2 * pair]; p[end + 1] = pairs[2 * pair + 1]
-        }
-        if small >= 10 {
-            p[end - 2] = pairs[2 * Int(small)]; p[end - 1] = pairs[2 * Int(small) + 1]
+        if count > 8 {
+            let high = value / 100_000_000
+            write8(UInt32(truncatingIfNeeded: value &- high &* 100_000_000), to: p + count - 8)
+            writeUpTo9(UInt32(truncatingIfNeeded: high), count: count - 8, to: p)
         } else {
-            p[end - 1] = UInt8(truncatingIfNeeded: small) + UInt8(ascii: "0")
+            writeUpTo9(UInt32(truncatingIfNeeded: value), count: count, to: p)
         }
     }
 
-    /// Number of decimal digits of `v` (1...20).
+    /// Exactly `count` (1...9) digits of `value`.
+    @inline(__always)
+    private static func writeUpTo9(_ value: UInt32, count: Int, to p: UnsafeMutablePointer<UInt8>) {
+        if count == 9 {
+            let first = value / 100_000_000
+            p[0] = UInt8(truncatingIfNeeded: first) + UInt8(ascii: "0")
+            write8(value &- first &* 100_000_000, to: p + 1)
+            return
+        }
+        if count == 8 {
+            write8(value, to: p)
+            return
+        }
+        let pairs = digitPairs.utf8Start
+        var end = count
+        var v = value
+        while v >= 100 {
+            let pair = Int(v % 100)
+            v /= 100
+            end -= 2
+            p[end] = pairs[2 * pair]; p[end + 1] = pairs[2 * pair + 1]
+        }
+        if v >= 10 {
+            p[end - 2] = pairs[2 * Int(v)]; p[end - 1] = pairs[2 * Int(v) + 1]
+        } else {
+            p[end - 1] = UInt8(truncatingIfNeeded: v) + UInt8(ascii: "0")
+        }
+    }
+
+    /// Exactly eight digits of `value` (< 10^8), leading zeros included.
+    @inline(__always)
+    private static func write8(_ value: UInt32, to p: UnsafeMutablePointer<UInt8>) {
+        let high = value / 10_000
+        let low = value &- high &* 10_000
+        write4(high, to: p)
+        write4(low, to: p + 4)
+    }
+
+    /// Exactly four digits of `value` (< 10^4), leading zeros included.
+    @inline(__always)
+    private static func write4(_ value: UInt32, to p: UnsafeMutablePointer<UInt8>) {
+        let high = Int(value / 100)
+        let low = Int(value) &- high &* 100
+        write2(high, to: p)
+        write2(low, to: p + 2)
+    }
+
+    /// The two digits of `pair` (< 100) as one 16-bit copy from `digitPairs`.
+    @inline(__always)
+    private static func write2(_ pair: Int, to p: UnsafeMutablePointer<UInt8>) {
+        let digits = UnsafeRawPointer(digitPairs.utf8Start + 2 * pair).loadUnaligned(as: UInt16.self)
+        UnsafeMutableRawPointer(p).storeBytes(of: digits, as: UInt16.self)
+    }
+
+    /// Number of decimal digits of `v` (1...17), testing the common 17- and 16-digit cases first.
     @inline(__always)
     static func decimalLength(_ v: UInt64) -> Int {
+        if v >= 10_000_000_000_000_000 { return 17 }
+        if v >= 1_000_000_000_000_000 { return 16 }
         var length = 1
         var threshold: UInt64 = 10
-        while length < 20 && v >= threshold {
+        while v >= threshold {
             length += 1
-            threshold &*= 10
+            threshold *= 10
         }
         return length
     }

@@ -29,7 +29,7 @@ public struct JSONWriter: Sendable {
     /// Same bytes as `value.description`, written without a `String`.
     public mutating func number(_ value: Double) {
         separate()
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DoubleText.maxLength) { buffer in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DoubleText.scratchLength) { buffer in
             let length = DoubleText.write(value, to: buffer.baseAddress!)
             bytes.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress!, count: length))
         }
@@ -87,21 +87,35 @@ public struct JSONWriter: Sendable {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
     }
 
+    /// A string literal per RFC 8259 §7: `"` and `\` escaped, `\n` `\r` `\t` for those controls,
+    /// `\u00XX` for the other bytes below 0x20; everything else (valid UTF-8, since it is a
+    /// `String`) verbatim, copied in runs.
     private mutating func appendEscaped(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in s.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-            default: bytes.append(byte)
+        var copy = s
+        copy.withUTF8 { utf8 in
+            var runStart = 0
+            for (i, byte) in utf8.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
+                appendEscape(for: byte)
+                runStart = i + 1
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func appendEscape(for byte: UInt8) {
+        bytes.append(UInt8(ascii: "\\"))
+        switch byte {
+        case 0x22, 0x5C: bytes.append(byte)
+        case 0x0A: bytes.append(UInt8(ascii: "n"))
+        case 0x0D: bytes.append(UInt8(ascii: "r"))
+        case 0x09: bytes.append(UInt8(ascii: "t"))
+        default:
+            let hex = DoubleText.hexDigits.utf8Start
+            bytes.append(UInt8(ascii: "u")); bytes.append(0x30); bytes.append(0x30)
+            bytes.append(hex[Int(byte >> 4)]); bytes.append(hex[Int(byte & 15)])
+        }
     }
 }

@@ -15,7 +15,7 @@ private struct SeededGenerator: RandomNumberGenerator {
 
 /// One GEMM problem: operands stored with padded leading dimensions (so strides are exercised)
 /// and a C whose padding must stay untouched.
-private struct Problem {
+private struct Problem: Sendable {
     let m: Int, n: Int, k: Int
     let transposeA: Bool, transposeB: Bool, accumulate: Bool
     let lda: Int, ldb: Int, ldc: Int
@@ -112,7 +112,7 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
     for _ in 0..<24 {
         let m = Int.random(in: 1...210, using: &rng)  // crosses mc = 192, odd remainders of mr = 4
         let n = Int.random(in: 1...70, using: &rng)
-        let k = Int.random(in: 1...300, using: &rng)  // crosses kc = 256
+        let k = Int.random(in: 1...300, using: &rng)  // crosses kc = 192
         let (ta, tb, acc) = flagCombinations.randomElement(using: &rng)!
         let problem = Problem(m: m, n: n, k: k, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
         problem.expectMatchesNaive(problem.run())
@@ -150,6 +150,18 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
     }
 }
 
+@Test func concurrentCallers_getTheSameBitsAsOneCaller() async {
+    var rng = SeededGenerator(state: 7)
+    let problem = Problem(m: 67, n: 129, k: 300, transposeA: true, transposeB: false, accumulate: false, rng: &rng)
+    let expected = problem.run().map(\.bitPattern)
+    let results = await withTaskGroup(of: [UInt64].self) { group in
+        for _ in 0..<6 { group.addTask { problem.run().map(\.bitPattern) } }
+        return await group.reduce(into: [[UInt64]]()) { $0.append($1) }
+    }
+    #expect(results.count == 6)
+    #expect(results.allSatisfy { $0 == expected })
+}
+
 @Test func directSmallPath_roundsExactlyLikeBlockedPath() {
     var rng = SeededGenerator(state: 6)
     let problem = Problem(m: 5, n: 9, k: 11, transposeA: true, transposeB: false, accumulate: true, rng: &rng)
@@ -166,6 +178,12 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
         }
         #expect(covered.allSatisfy { $0 == 1 }, "m=\(m) n=\(n) parts=\(parts)")
     }
+}
+
+@Test func regionCount_addsChunksOnlyForLongSides() {
+    #expect(GEMMParallel.regionCount(m: 64, n: 576, workers: 2) == 2)
+    #expect(GEMMParallel.regionCount(m: 64, n: 3136, workers: 2) == 2 * GEMMParallel.chunksPerWorker)
+    #expect(GEMMParallel.regionCount(m: 131, n: 125, workers: 2) == 2)
 }
 
 /// The blocked path over the whole of C on the calling thread.

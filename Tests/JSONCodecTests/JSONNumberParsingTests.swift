@@ -54,7 +54,7 @@ struct SplitMix64: RandomNumberGenerator {
         let point = Int.random(in: 0...digitCount, using: &rng)
         var text = point == digitCount ? digits
             : String(digits.prefix(max(point, 1))) + "." + digits.dropFirst(max(point, 1))
-        if point == 0 { text = "0." + digits }
+        if point == 0 { text = "0." + String(repeating: "0", count: Int.random(in: 0...8, using: &rng)) + digits }
         if Bool.random(using: &rng) { text += "e\(Int.random(in: -345...310, using: &rng))" }
         if Bool.random(using: &rng) { text = "-" + text }
         let expected = Double(text)!

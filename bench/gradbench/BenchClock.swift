@@ -1,7 +1,14 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Wall-clock samples of repeated runs and their summary.
 struct Samples {
     /// Seconds per run.
     var seconds: [Double]
+    /// This process's CPU seconds (all threads) per run: unlike wall time, barely affected by
+    /// other processes competing for the cores, so it shows the kernel's own efficiency.
+    var cpuSeconds: [Double] = []
 
     /// Times `body` `runs` times after `warmups` untimed runs.
     static func measure(runs: Int, warmups: Int = 1, _ body: () throws -> Void) rethrows -> Samples {
@@ -9,16 +16,29 @@ struct Samples {
         let clock = ContinuousClock()
         var seconds: [Double] = []
         seconds.reserveCapacity(runs)
+        var cpuSeconds: [Double] = []
         for _ in 0..<runs {
+            let cpuStart = processCPUSeconds()
             let elapsed = try clock.measure(body)
+            cpuSeconds.append(processCPUSeconds() - cpuStart)
             seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
         }
-        return Samples(seconds: seconds)
+        return Samples(seconds: seconds, cpuSeconds: cpuSeconds)
+    }
+
+    /// Median CPU seconds per run.
+    var cpuMedian: Double { Samples(seconds: cpuSeconds).median }
+
+    static func processCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
     }
 
     var sorted: [Double] { seconds.sorted() }
     var median: Double {
         let s = sorted
+        if s.isEmpty { return 0 }
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
     var minimum: Double { seconds.min() ?? 0 }

@@ -1,11 +1,13 @@
-/// Command-line options: `gradbench [--quick] [--no-numpy] [gemm|workloads|json|seed|mnist|cifar|bigconv ...]`.
+/// Command-line options: `gradbench [--quick] [--no-numpy] [--tuned-malloc] [gemm|workloads|api|json|seed|mnist|cifar|bigconv ...]`.
 struct BenchOptions {
     var quick = false
     var skipNumpy = false
+    /// Keep freed memory in the malloc heap (see `MallocTuning`).
+    var tunedMalloc = false
     /// Sections or workload names to run; empty means all.
     var selected: Set<String> = []
 
-    static let sections: Set<String> = ["gemm", "workloads", "json"]
+    static let sections: Set<String> = ["gemm", "workloads", "json", "api"]
     static let workloads: Set<String> = ["seed", "mnist", "cifar", "bigconv"]
 
     init(arguments: [String]) throws(UsageError) {
@@ -13,6 +15,7 @@ struct BenchOptions {
             switch argument {
             case "--quick": quick = true
             case "--no-numpy": skipNumpy = true
+            case "--tuned-malloc": tunedMalloc = true
             case _ where BenchOptions.sections.contains(argument) || BenchOptions.workloads.contains(argument):
                 selected.insert(argument)
             default: throw UsageError(argument: argument)
@@ -20,19 +23,23 @@ struct BenchOptions {
         }
     }
 
+    /// Every section unless some are named; naming only workloads runs them in workloads and api.
     func wants(section: String) -> Bool {
-        if selected.isEmpty || selected.contains(section) { return true }
-        return section == "workloads" && !selected.isDisjoint(with: BenchOptions.workloads)
+        let sections = selected.intersection(BenchOptions.sections)
+        if !sections.isEmpty { return sections.contains(section) }
+        if selected.isEmpty { return true }
+        return section == "workloads" || section == "api"
     }
 
+    /// Every workload unless some are named.
     func wants(workload: String) -> Bool {
-        selected.isEmpty || selected.contains("workloads") || selected.contains(workload)
+        selected.isDisjoint(with: BenchOptions.workloads) || selected.contains(workload)
     }
 
     struct UsageError: Error, CustomStringConvertible {
         var argument: String
         var description: String {
-            "unknown argument \(argument)\nusage: gradbench [--quick] [--no-numpy] [gemm|workloads|json|seed|mnist|cifar|bigconv ...]"
+            "unknown argument \(argument)\nusage: gradbench [--quick] [--no-numpy] [--tuned-malloc] [gemm|workloads|api|json|seed|mnist|cifar|bigconv ...]"
         }
     }
 }

@@ -42,7 +42,7 @@ enum ConvShapes {
         print("bigconv per-image GEMMs (im2col lowering):")
         for (label, shape) in shapes {
             let samples = shape.measure(runs: quick ? 5 : 20)
-            print("  \(label) \(shape.m)x\(shape.n)x\(shape.k): \(fmt(shape.flops / samples.median / 1e9, digits: 1)) GFLOP/s  \(samples.summary)")
+            print("  \(label) \(shape.m)x\(shape.n)x\(shape.k): \(fmt(shape.flops / samples.median / 1e9, digits: 1)) GFLOP/s  \(samples.summary); \(fmt(shape.flops / samples.cpuMedian / 1e9, digits: 1)) per CPU-second")
         }
     }
 }

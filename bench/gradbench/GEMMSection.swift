@@ -5,12 +5,14 @@ enum GEMMSection {
     static let sizes = [512, 1024, 2048]
 
     static func run(options: BenchOptions) {
-        print("== GEMM: C = A·B, float64, square n (GFLOP/s = 2n^3 / median time) ==")
+        print("== GEMM: C = A·B, float64, square n (GFLOP/s = 2n^3 / median wall time) ==")
+        print("(per CPU-second: flops / CPU time of all our threads, i.e. per fully used core)")
         var ours: [Int: Double] = [:]
         for n in sizes {
             let samples = measureOurs(n: n, runs: runs(for: n, quick: options.quick))
             ours[n] = gflops(n: n, seconds: samples.median)
-            print("ours   n=\(n): \(fmt(ours[n]!, digits: 1)) GFLOP/s  \(samples.summary)")
+            let perCore = gflops(n: n, seconds: samples.cpuMedian)
+            print("ours   n=\(n): \(fmt(ours[n]!, digits: 1)) GFLOP/s  \(samples.summary); \(fmt(perCore, digits: 1)) per CPU-second")
         }
         ConvShapes.run(quick: options.quick)
         guard !options.skipNumpy else { return }

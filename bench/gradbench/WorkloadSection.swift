@@ -16,7 +16,7 @@ enum WorkloadSection {
             }
             var line = "\(workload.name): \(samples.summary)"
             let flops = workload.convFlops
-            if flops > 0 {
+            if flops >= 1e6 {
                 line += ", conv \(fmt(flops / samples.median / 1e9, digits: 1)) GFLOP/s"
             }
             line += ", PyTorch/ours = \(fmt(workload.pytorchSeconds / samples.median, digits: 2)) (issue 7's PyTorch time)"

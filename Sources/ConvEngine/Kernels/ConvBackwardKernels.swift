@@ -1,6 +1,8 @@
 extension ConvKernels {
-    /// Input and weight gradients of a conv:
-    /// `dcol = W_g^T · dy_g` folded back by col2im into dx, and `dW_g = sum over n of dy_g · col^T`.
+    /// Input and weight gradients of a conv, per output-row tile:
+    /// `dcol = W_g^T · dy_g[:, tile]` folded back by col2im into dx, and
+    /// `dW_g += dy_g[:, tile] · col_tile^T`, summed over the tiles and the batch elements of a chunk
+    /// in order, then over the chunks in order.
     ///
     /// Returns dx `(N, C_in, H, W)` of what the conv slid over (the padded input for non-zero modes)
     /// and dW `(C_out, C_in/groups, kh, kw)`.
@@ -14,20 +16,11 @@ extension ConvKernels {
                 gradOutput.data.withUnsafeBufferPointer { gb in
                     dx.withUnsafeMutableBufferPointer { dxb in
                         partials.withUnsafeMutableBufferPointer { pb in
-                            let (xs, ws, gs, dxs, ps) = (
-                                xb.baseAddress!, wb.baseAddress!, gb.baseAddress!, dxb.baseAddress!, pb.baseAddress!
-                            )
+                            let io = BackwardBuffers(
+                                x: xb.baseAddress!, w: wb.baseAddress!, dy: gb.baseAddress!, dx: dxb.baseAddress!,
+                                dw: pb.baseAddress!)
                             Parallel.forEach(chunks) { chunk in
-                                let scratch = Scratch(p, needsGradient: true)
-                                defer { scratch.release() }
-                                for n in Parallel.range(chunk, of: chunks, total: p.batch) {
-                                    backwardOne(
-                                        x: xs + n * p.inChannels * p.inPlane, w: ws,
-                                        dy: gs + n * p.outChannels * p.outPlane,
-                                        dx: dxs + n * p.inChannels * p.inPlane, dw: ps + chunk * weightCount,
-                                        accumulate: n > Parallel.range(chunk, of: chunks, total: p.batch).lowerBound,
-                                        scratch, p)
-                                }
+                                backwardChunk(io, chunk: chunk, of: chunks, weightCount: weightCount, p)
                             }
                         }
                     }
@@ -35,37 +28,61 @@ extension ConvKernels {
             }
         }
         var dw = [Double](partials[0..<weightCount])
-        for chunk in 1..<max(chunks, 1) {
+        for chunk in 1..<chunks {
             let base = chunk * weightCount
             for i in 0..<weightCount { dw[i] += partials[base + i] }
         }
         return (Tensor(shape: [p.batch, p.inChannels, p.height, p.width], data: dx), Tensor(shape: weight.shape, data: dw))
     }
 
-    /// One batch element: per group, its contribution to dW (accumulated into `dw`) and its dx.
-    private static func backwardOne(
-        x: UnsafePointer<Double>, w: UnsafePointer<Double>, dy: UnsafePointer<Double>,
-        dx: UnsafeMutablePointer<Double>, dw: UnsafeMutablePointer<Double>, accumulate: Bool,
-        _ scratch: Scratch, _ p: ConvPlan
-    ) {
-        for g in 0..<p.groups {
-            let dyGroup = dy + g * p.outPerGroup * p.outPlane  // (C_out/groups, H_out*W_out)
-            let wGroup = w + g * p.outPerGroup * p.patchSize  // (C_out/groups, patch)
-            let xGroup = x + g * p.inPerGroup * p.inPlane
-            let col = scratch.columns(of: xGroup, p)  // (patch, H_out*W_out)
-            GEMM.multiply(
-                m: p.outPerGroup, n: p.patchSize, k: p.outPlane,
-                a: dyGroup, lda: p.outPlane, transposeA: false,
-                b: col, ldb: p.outPlane, transposeB: true,
-                c: dw + g * p.outPerGroup * p.patchSize, ldc: p.patchSize, accumulate: accumulate)
-            let dxGroup = dx + g * p.inPerGroup * p.inPlane
-            let target = scratch.direct ? dxGroup : scratch.gradCol
-            GEMM.multiply(
-                m: p.patchSize, n: p.outPlane, k: p.outPerGroup,
-                a: wGroup, lda: p.patchSize, transposeA: true,
-                b: dyGroup, ldb: p.outPlane, transposeB: false,
-                c: target, ldc: p.outPlane, accumulate: false)
-            if !scratch.direct { Im2col.fold(scratch.gradCol, channels: p.inPerGroup, p, into: dxGroup) }
+    /// The batch elements of one chunk, in order; its weight gradient goes to its own partial.
+    private static func backwardChunk(_ io: BackwardBuffers, chunk: Int, of chunks: Int, weightCount: Int, _ p: ConvPlan) {
+        let scratch = ConvScratch(p, needsGradient: true)
+        defer { scratch.release() }
+        let batch = Parallel.range(chunk, of: chunks, total: p.batch)
+        for n in batch {
+            let element = BackwardBuffers(
+                x: io.x + n * p.inChannels * p.inPlane, w: io.w, dy: io.dy + n * p.outChannels * p.outPlane,
+                dx: io.dx + n * p.inChannels * p.inPlane, dw: io.dw + chunk * weightCount)
+            backwardOne(element, firstInChunk: n == batch.lowerBound, scratch, p)
         }
     }
+
+    /// One batch element: per group and tile, its contribution to dW and its dx.
+    private static func backwardOne(_ io: BackwardBuffers, firstInChunk: Bool, _ scratch: ConvScratch, _ p: ConvPlan) {
+        let tiles = scratch.tiles(p)
+        for g in 0..<p.groups {
+            let dyGroup = io.dy + g * p.outPerGroup * p.outPlane  // (C_out/groups, H_out*W_out)
+            let wGroup = io.w + g * p.outPerGroup * p.patchSize  // (C_out/groups, patch)
+            let xGroup = io.x + g * p.inPerGroup * p.inPlane
+            let dxGroup = io.dx + g * p.inPerGroup * p.inPlane
+            for (t, rows) in tiles.enumerated() {
+                let columns = rows.count * p.outWidth
+                let dyTile = dyGroup + rows.lowerBound * p.outWidth
+                let col = scratch.columns(of: xGroup, p, rows: rows)  // (patch, columns)
+                GEMM.multiply(
+                    m: p.outPerGroup, n: p.patchSize, k: columns,
+                    a: dyTile, lda: p.outPlane, transposeA: false,
+                    b: col, ldb: scratch.columnsStride(p, rows: rows), transposeB: true,
+                    c: io.dw + g * p.outPerGroup * p.patchSize, ldc: p.patchSize,
+                    accumulate: !(firstInChunk && t == 0))
+                let target = scratch.direct ? dxGroup : scratch.gradCol
+                GEMM.multiply(
+                    m: p.patchSize, n: columns, k: p.outPerGroup,
+                    a: wGroup, lda: p.patchSize, transposeA: true,
+                    b: dyTile, ldb: p.outPlane, transposeB: false,
+                    c: target, ldc: scratch.direct ? p.inPlane : columns, accumulate: false)
+                if !scratch.direct { Im2col.fold(scratch.gradCol, channels: p.inPerGroup, p, rows: rows, into: dxGroup) }
+            }
+        }
+    }
+}
+
+/// The base pointers one backward work item reads (x, w, dy) and writes (dx, dw).
+private struct BackwardBuffers {
+    var x: UnsafePointer<Double>
+    var w: UnsafePointer<Double>
+    var dy: UnsafePointer<Double>
+    var dx: UnsafeMutablePointer<Double>
+    var dw: UnsafeMutablePointer<Double>
 }

@@ -9,16 +9,18 @@ enum ConvKernels {
 
     /// `y[n, g*Cg_out + o, :] = W_g[o, :] · col(x[n, group g]) + b`: output `(N, C_out, H_out, W_out)`.
     static func forward(_ x: Tensor, weight: Tensor, bias: Tensor?, _ p: ConvPlan) -> Tensor {
-        var out = [Double](repeating: 0, count: p.batch * p.outChannels * p.outPlane)
-        x.data.withUnsafeBufferPointer { xb in
-            weight.data.withUnsafeBufferPointer { wb in
-                out.withUnsafeMutableBufferPointer { ob in
+        let count = p.batch * p.outChannels * p.outPlane
+        // Every element is written by exactly one GEMM (accumulate: false), so no zero fill.
+        var out = [Double](unsafeUninitializedCapacity: count) { ob, initialized in
+            x.data.withUnsafeBufferPointer { xb in
+                weight.data.withUnsafeBufferPointer { wb in
                     let (xs, ws, os) = (xb.baseAddress!, wb.baseAddress!, ob.baseAddress!)
                     Parallel.forEach(p.batch) { n in
                         forwardOne(xs + n * p.inChannels * p.inPlane, ws, os + n * p.outChannels * p.outPlane, p)
                     }
                 }
             }
+            initialized = count
         }
         if let bias { addBias(bias.data, to: &out, p) }
         return Tensor(shape: p.outputShape, data: out)
@@ -28,15 +30,19 @@ enum ConvKernels {
     private static func forwardOne(
         _ x: UnsafePointer<Double>, _ w: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ p: ConvPlan
     ) {
-        let scratch = Scratch(p)
+        let scratch = ConvScratch(p)
         defer { scratch.release() }
+        let tiles = scratch.tiles(p)
         for g in 0..<p.groups {
-            let col = scratch.columns(of: x + g * p.inPerGroup * p.inPlane, p)
-            GEMM.multiply(
-                m: p.outPerGroup, n: p.outPlane, k: p.patchSize,
-                a: w + g * p.outPerGroup * p.patchSize, lda: p.patchSize, transposeA: false,
-                b: col, ldb: p.outPlane, transposeB: false,
-                c: y + g * p.outPerGroup * p.outPlane, ldc: p.outPlane, accumulate: false)
+            for rows in tiles {
+                let col = scratch.columns(of: x + g * p.inPerGroup * p.inPlane, p, rows: rows)
+                GEMM.multiply(
+                    m: p.outPerGroup, n: rows.count * p.outWidth, k: p.patchSize,
+                    a: w + g * p.outPerGroup * p.patchSize, lda: p.patchSize, transposeA: false,
+                    b: col, ldb: scratch.columnsStride(p, rows: rows), transposeB: false,
+                    c: y + g * p.outPerGroup * p.outPlane + rows.lowerBound * p.outWidth, ldc: p.outPlane,
+                    accumulate: false)
+            }
         }
     }
 
@@ -52,47 +58,36 @@ enum ConvKernels {
         }
     }
 
-    /// `db[c] = sum over n, h, w of dy[n, c, h, w]`, summed in that order.
+    /// `db[c] = sum over n of (sum over h, w of dy[n, c, h, w])`, each plane summed by `planeSum`,
+    /// the planes added in batch order.
     static func biasGradient(_ gradOutput: Tensor, _ p: ConvPlan) -> Tensor {
         var db = [Double](repeating: 0, count: p.outChannels)
         gradOutput.data.withUnsafeBufferPointer { gb in
-            for c in 0..<p.outChannels {
-                var sum = 0.0
-                for n in 0..<p.batch {
-                    let plane = gb.baseAddress! + (n * p.outChannels + c) * p.outPlane
-                    for i in 0..<p.outPlane { sum += plane[i] }
+            for n in 0..<p.batch {
+                for c in 0..<p.outChannels {
+                    db[c] += planeSum(gb.baseAddress! + (n * p.outChannels + c) * p.outPlane, p.outPlane)
                 }
-                db[c] = sum
             }
         }
         return Tensor(shape: [p.outChannels], data: db)
     }
-}
 
-/// Per-work-item buffers for one im2col matrix and its gradient.
-///
-/// A 1x1 kernel with stride 1 and no padding needs no unrolling: the input plane is the matrix.
-struct Scratch {
-    let direct: Bool
-    let col: UnsafeMutablePointer<Double>
-    let gradCol: UnsafeMutablePointer<Double>
-
-    init(_ p: ConvPlan, needsGradient: Bool = false) {
-        direct = p.kernel == Pair(1) && p.stride == Pair(1) && p.pad == ResolvedPadding(top: 0, bottom: 0, left: 0, right: 0)
-        let size = direct ? 0 : p.patchSize * p.outPlane
-        col = .allocate(capacity: max(size, 1))
-        gradCol = .allocate(capacity: needsGradient ? max(size, 1) : 1)
-    }
-
-    /// The im2col matrix `(C_in/groups * kh * kw, H_out * W_out)` of the group starting at `x`.
-    func columns(of x: UnsafePointer<Double>, _ p: ConvPlan) -> UnsafePointer<Double> {
-        if direct { return x }
-        Im2col.unroll(x, channels: p.inPerGroup, p, into: col)
-        return UnsafePointer(col)
-    }
-
-    func release() {
-        col.deallocate()
-        gradCol.deallocate()
+    /// Sum of `count` values in four interleaved partial sums (`i mod 4`), added pairwise at the end:
+    /// a fixed order that keeps four adds in flight instead of one dependent chain.
+    static func planeSum(_ x: UnsafePointer<Double>, _ count: Int) -> Double {
+        var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
+        var i = 0
+        while i + 4 <= count {
+            s0 += x[i]
+            s1 += x[i + 1]
+            s2 += x[i + 2]
+            s3 += x[i + 3]
+            i += 4
+        }
+        while i < count {
+            s0 += x[i]
+            i += 1
+        }
+        return (s0 + s1) + (s2 + s3)
     }
 }

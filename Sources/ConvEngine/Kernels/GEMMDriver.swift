@@ -9,7 +9,7 @@ struct GEMMWorkspace: ~Copyable {
 
     init() {
         buffer = GEMMBufferPool.shared.acquire()
-        // Each part starts on a 64-byte boundary (mc·kc and kc·nc are multiples of 8 doubles).
+        // Each part starts on a 32-byte boundary (mc·kc and kc·nc are multiples of 4 doubles).
         packedA = buffer.base
         packedB = buffer.base + GEMMBlocking.mc * GEMMBlocking.kc
         scratch = packedB + GEMMBlocking.kc * GEMMBlocking.nc
@@ -23,33 +23,43 @@ extension GEMMOperands {
     /// slices (B slice packed once), rows in `mc` blocks (A block packed once), then `nr × mr`
     /// register tiles. Each element is `C = (C or 0) + slice_0 + slice_1 + ...`, each slice summed
     /// from zero in increasing p: the order depends on `kc` only, never on `region`.
+    ///
+    /// When the region has a single row block and B is not transposed, each B element would be
+    /// packed only to be used by that one block, so full-width B micro-panels are read in place
+    /// (rows `ldb` apart) and only the ragged last one is packed: that copy cost as much as a
+    /// third of the time for conv-shaped products (m = 64).
     func multiplyBlocked(_ region: GEMMRegion, workspace: borrowing GEMMWorkspace) {
+        let streamB = !transposeB && region.rows.count <= GEMMBlocking.mc
         for jc in stride(from: region.cols.lowerBound, to: region.cols.upperBound, by: GEMMBlocking.nc) {
             let cols = jc..<min(jc + GEMMBlocking.nc, region.cols.upperBound)
+            let packedFrom = streamB ? cols.lowerBound + cols.count / GEMMBlocking.nr * GEMMBlocking.nr : jc
             for pc in stride(from: 0, to: k, by: GEMMBlocking.kc) {
                 let kc = min(GEMMBlocking.kc, k - pc)
-                packB(cols: cols, p0: pc, kc: kc, into: workspace.packedB)
+                let panels = BPanels(
+                    packed: workspace.packedB, kc: kc, packedFrom: packedFrom - jc,
+                    inPlace: b + pc * ldb + jc, ldb: ldb)
+                packB(cols: packedFrom..<cols.upperBound, p0: pc, kc: kc, into: panels.packedStart)
                 let addToC = accumulate || pc > 0
                 for ic in stride(from: region.rows.lowerBound, to: region.rows.upperBound, by: GEMMBlocking.mc) {
                     let rows = ic..<min(ic + GEMMBlocking.mc, region.rows.upperBound)
                     packA(rows: rows, p0: pc, kc: kc, into: workspace.packedA)
-                    multiplyPackedBlock(rows: rows, cols: cols, kc: kc, addToC: addToC, workspace: workspace)
+                    multiplyPackedBlock(rows: rows, cols: cols, panels: panels, addToC: addToC, workspace: workspace)
                 }
             }
         }
     }
 
-    /// All register tiles of one packed `rows × cols` block: B micro-panel outside (it stays in
-    /// L1), A micro-panels inside (they stream from L2).
+    /// All register tiles of one `rows × cols` block: B micro-panel outside (it stays in L1),
+    /// A micro-panels inside (they stream from L2).
     private func multiplyPackedBlock(
-        rows: Range<Int>, cols: Range<Int>, kc: Int, addToC: Bool, workspace: borrowing GEMMWorkspace
+        rows: Range<Int>, cols: Range<Int>, panels: BPanels, addToC: Bool, workspace: borrowing GEMMWorkspace
     ) {
-        let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr
+        let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr, kc = panels.kc
         for jr in stride(from: 0, to: cols.count, by: nr) {
-            let bPanel = UnsafePointer(workspace.packedB + jr * kc)
+            let (bPanel, bStride) = panels.panel(at: jr)
             for ir in stride(from: 0, to: rows.count, by: mr) {
-                microkernel4x8(
-                    kc: kc, a: UnsafePointer(workspace.packedA + ir * kc), b: bPanel,
+                microkernel(
+                    kc: kc, a: UnsafePointer(workspace.packedA + ir * kc), b: bPanel, bStride: bStride,
                     c: c + (rows.lowerBound + ir) * ldc + cols.lowerBound + jr, ldc: ldc,
                     rows: min(mr, rows.count - ir), cols: min(nr, cols.count - jr),
                     addToC: addToC, scratch: workspace.scratch)
@@ -68,5 +78,25 @@ extension GEMMOperands {
                 target.pointee = accumulate ? target.pointee + sum : sum
             }
         }
+    }
+}
+
+/// Where the microkernel finds each `kc × nr` B micro-panel of a column panel: columns before
+/// `packedFrom` are read in place from B (row stride `ldb`), the rest from the packed buffer.
+struct BPanels {
+    let packed: UnsafeMutablePointer<Double>
+    let kc: Int
+    /// First packed column, relative to the panel (a multiple of `nr`).
+    let packedFrom: Int
+    /// `op(B)[pc, jc]` in B itself (only dereferenced for columns before `packedFrom`).
+    let inPlace: UnsafePointer<Double>
+    let ldb: Int
+
+    /// Where packing writes the micro-panel of column `packedFrom`.
+    var packedStart: UnsafeMutablePointer<Double> { packed + packedFrom * kc }
+
+    /// The micro-panel starting at column `jr` and its row stride in doubles.
+    @inline(__always) func panel(at jr: Int) -> (UnsafePointer<Double>, Int) {
+        jr < packedFrom ? (inPlace + jr, ldb) : (UnsafePointer(packed + jr * kc), GEMMBlocking.nr)
     }
 }

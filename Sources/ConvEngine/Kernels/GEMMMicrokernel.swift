@@ -20,70 +20,73 @@ func multiplyAdd(_ acc: inout Double, _ a: Double, _ b: Double) {
     #endif
 }
 
-/// One `mr × nr` (4×8) tile of C from packed panels: `tile = Σ_p a[p, :] ⊗ b[p, :]` summed in
+/// One `mr × nr` (4×12) tile of C from packed panels: `tile = Σ_p a[p, :] ⊗ b[p, :]` summed in
 /// increasing p from zero, then `C = C + tile` (`addToC`) or `C = tile`.
 ///
-/// `a` is a packed A micro-panel (`kc × 4`), `b` a packed B micro-panel (`kc × 8`). Only the
-/// top-left `rows × cols` of the tile is stored; `scratch` (32 doubles) holds edge tiles.
-/// Written out by hand so the 8 accumulators, 2 B vectors and 4 broadcasts fit the 16 ymm
-/// registers even when the compiler hoists every load (it does; a 6×8 tile spilled).
+/// `a` is a packed A micro-panel (`kc × 4`), `b` a B micro-panel (`kc × 12`, rows `bStride`
+/// doubles apart: 12 when packed, `ldb` when read in place). Only the top-left `rows × cols` of
+/// the tile is stored; `scratch` (48 doubles) holds edge tiles. Written out by hand: 12
+/// accumulators (enough independent FMA chains to cover FMA latency on both pipes), 3 B
+/// vectors and one broadcast at a time fill the 16 ymm registers.
 @inline(__always)
-func microkernel4x8(
-    kc: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
+func microkernel(
+    kc: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, bStride: Int,
     c: UnsafeMutablePointer<Double>, ldc: Int, rows: Int, cols: Int, addToC: Bool,
     scratch: UnsafeMutablePointer<Double>
 ) {
-    var c00 = SIMD4<Double>(), c01 = SIMD4<Double>()
-    var c10 = SIMD4<Double>(), c11 = SIMD4<Double>()
-    var c20 = SIMD4<Double>(), c21 = SIMD4<Double>()
-    var c30 = SIMD4<Double>(), c31 = SIMD4<Double>()
-    let rawB = UnsafeRawPointer(b)
+    let rowBytes = bStride * 8
+    var c00 = SIMD4<Double>(), c01 = SIMD4<Double>(), c02 = SIMD4<Double>()
+    var c10 = SIMD4<Double>(), c11 = SIMD4<Double>(), c12 = SIMD4<Double>()
+    var c20 = SIMD4<Double>(), c21 = SIMD4<Double>(), c22 = SIMD4<Double>()
+    var c30 = SIMD4<Double>(), c31 = SIMD4<Double>(), c32 = SIMD4<Double>()
+    var bp = UnsafeRawPointer(b)
     var ap = a
-    var offset = 0
     for _ in 0..<kc {
-        let b0 = rawB.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
-        let b1 = rawB.loadUnaligned(fromByteOffset: offset + 32, as: SIMD4<Double>.self)
+        let b0 = bp.loadUnaligned(as: SIMD4<Double>.self)
+        let b1 = bp.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self)
+        let b2 = bp.loadUnaligned(fromByteOffset: 64, as: SIMD4<Double>.self)
         var x = SIMD4<Double>(repeating: ap[0])
-        multiplyAdd(&c00, x, b0); multiplyAdd(&c01, x, b1)
+        multiplyAdd(&c00, x, b0); multiplyAdd(&c01, x, b1); multiplyAdd(&c02, x, b2)
         x = SIMD4<Double>(repeating: ap[1])
-        multiplyAdd(&c10, x, b0); multiplyAdd(&c11, x, b1)
+        multiplyAdd(&c10, x, b0); multiplyAdd(&c11, x, b1); multiplyAdd(&c12, x, b2)
         x = SIMD4<Double>(repeating: ap[2])
-        multiplyAdd(&c20, x, b0); multiplyAdd(&c21, x, b1)
+        multiplyAdd(&c20, x, b0); multiplyAdd(&c21, x, b1); multiplyAdd(&c22, x, b2)
         x = SIMD4<Double>(repeating: ap[3])
-        multiplyAdd(&c30, x, b0); multiplyAdd(&c31, x, b1)
+        multiplyAdd(&c30, x, b0); multiplyAdd(&c31, x, b1); multiplyAdd(&c32, x, b2)
         ap += 4
-        offset += 64
+        bp += rowBytes
     }
-    if rows == 4 && cols == 8 {
-        store(c00, c01, to: c, addToC)
-        store(c10, c11, to: c + ldc, addToC)
-        store(c20, c21, to: c + 2 * ldc, addToC)
-        store(c30, c31, to: c + 3 * ldc, addToC)
+    if rows == 4 && cols == 12 {
+        store(c00, c01, c02, to: c, addToC)
+        store(c10, c11, c12, to: c + ldc, addToC)
+        store(c20, c21, c22, to: c + 2 * ldc, addToC)
+        store(c30, c31, c32, to: c + 3 * ldc, addToC)
         return
     }
-    store(c00, c01, to: scratch, false)
-    store(c10, c11, to: scratch + 8, false)
-    store(c20, c21, to: scratch + 16, false)
-    store(c30, c31, to: scratch + 24, false)
+    store(c00, c01, c02, to: scratch, false)
+    store(c10, c11, c12, to: scratch + 12, false)
+    store(c20, c21, c22, to: scratch + 24, false)
+    store(c30, c31, c32, to: scratch + 36, false)
     storeEdge(scratch, c: c, ldc: ldc, rows: rows, cols: cols, addToC: addToC)
 }
 
-/// `C[0..<8] = (addToC ? C : 0) + [lo, hi]`, unaligned.
+/// `C[0..<12] = (addToC ? C : 0) + [v0, v1, v2]`, unaligned.
 @inline(__always)
-private func store(_ lo: SIMD4<Double>, _ hi: SIMD4<Double>, to c: UnsafeMutablePointer<Double>, _ addToC: Bool) {
-    let raw = UnsafeMutableRawPointer(c)
-    if addToC {
-        raw.storeBytes(of: raw.loadUnaligned(as: SIMD4<Double>.self) + lo, as: SIMD4<Double>.self)
-        raw.storeBytes(
-            of: raw.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self) + hi,
-            toByteOffset: 32, as: SIMD4<Double>.self)
-    } else {
-        raw.storeBytes(of: lo, as: SIMD4<Double>.self)
-        raw.storeBytes(of: hi, toByteOffset: 32, as: SIMD4<Double>.self)
-    }
+private func store(
+    _ v0: SIMD4<Double>, _ v1: SIMD4<Double>, _ v2: SIMD4<Double>, to c: UnsafeMutablePointer<Double>, _ addToC: Bool
+) {
+    store(v0, to: c, addToC)
+    store(v1, to: c + 4, addToC)
+    store(v2, to: c + 8, addToC)
 }
 
-/// Stores the live `rows × cols` corner of a tile held in `scratch` (4×8 row-major), with the
+@inline(__always)
+private func store(_ v: SIMD4<Double>, to c: UnsafeMutablePointer<Double>, _ addToC: Bool) {
+    let raw = UnsafeMutableRawPointer(c)
+    raw.storeBytes(of: addToC ? raw.loadUnaligned(as: SIMD4<Double>.self) + v : v, as: SIMD4<Double>.self)
+}
+
+/// Stores the live `rows × cols` corner of a tile held in `scratch` (4×12 row-major), with the
 /// same rounding as `store`.
 @inline(never)
 private func storeEdge(
@@ -92,7 +95,7 @@ private func storeEdge(
 ) {
     for i in 0..<rows {
         for j in 0..<cols {
-            let value = scratch[i * 8 + j]
+            let value = scratch[i * 12 + j]
             c[i * ldc + j] = addToC ? c[i * ldc + j] + value : value
         }
     }

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -10,6 +11,19 @@ import Darwin
 enum GEMMParallel {
     /// Online processors (2 on the project's machine).
     static let processorCount: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+
+    /// Regions per core: more balance the load when other processes share the cores, fewer
+    /// repack less (each region packs the whole of the operand it does not split).
+    static let chunksPerWorker = 2
+    /// Extra regions (beyond one per core) only when each stays at least this long: a region
+    /// repacks the other operand, which costs about `1/extent` of its compute per extra region
+    /// (for a conv weight gradient, n = 576, four regions made packing A 3.5% of the time).
+    static let minChunkExtent = 512
+
+    /// How many regions to cut an `m × n` product into for `workers` cores.
+    static func regionCount(m: Int, n: Int, workers: Int) -> Int {
+        min(workers * chunksPerWorker, max(workers, max(m, n) / minChunkExtent))
+    }
 
     /// Cuts C into `parts` rectangles along its longer side, each a whole number of register
     /// tiles (except the last), so no k-reduction is ever split between threads.
@@ -34,13 +48,22 @@ enum GEMMParallel {
 }
 
 extension GEMMOperands {
-    /// Runs `multiplyBlocked` on every core over disjoint regions of C; each worker owns its
-    /// packing buffers. Results equal the single-threaded ones bit for bit (see `multiplyBlocked`).
+    /// Runs `multiplyBlocked` on every core over disjoint regions of C. There are up to
+    /// `chunksPerWorker` regions per core (see `regionCount`), handed out on demand so a core slowed by other
+    /// processes takes fewer; each worker packs into its own workspace. Results equal the
+    /// single-threaded ones bit for bit (see `multiplyBlocked`), whoever computes which region.
     func multiplyParallel(m: Int, n: Int) {
-        let regions = GEMMParallel.partition(m: m, n: n, parts: GEMMParallel.processorCount)
-        DispatchQueue.concurrentPerform(iterations: regions.count) { index in
+        let workers = GEMMParallel.processorCount
+        let regions = GEMMParallel.partition(
+            m: m, n: n, parts: GEMMParallel.regionCount(m: m, n: n, workers: workers))
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: min(workers, regions.count)) { _ in
             let workspace = GEMMWorkspace()
-            multiplyBlocked(regions[index], workspace: workspace)
+            while true {
+                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < regions.count else { return }
+                multiplyBlocked(regions[index], workspace: workspace)
+            }
         }
     }
 }

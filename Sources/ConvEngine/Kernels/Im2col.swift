@@ -1,74 +1,89 @@
-/// im2col and its adjoint col2im: one image's channels unrolled so a conv is one GEMM.
+/// im2col and its adjoint col2im over a tile of output rows: one image's channels unrolled so a
+/// conv is one GEMM per tile.
 ///
-/// For channels `[C, H, W]` (C = C_in/groups of one group) the matrix `[C*kh*kw, H_out*W_out]` is
-/// `col[(c*kh + i)*kw + j][oh*W_out + ow] = x[c][oh*sh - top + i*dh][ow*sw - left + j*dw]`,
+/// For channels `[C, H, W]` (C = C_in/groups of one group) and output rows `rows`, the matrix
+/// `[C*kh*kw, rows.count * W_out]` is
+/// `col[(c*kh + i)*kw + j][(oh - rows.lowerBound)*W_out + ow] = x[c][oh*sh - top + i*dh][ow*sw - left + j*dw]`,
 /// 0 where that index lies in the zero padding.
 enum Im2col {
-    /// Writes the im2col matrix of `channels` planes starting at `x` into `col`.
+    /// Writes the im2col matrix of `channels` planes starting at `x`, output rows `rows`, into `col`.
     static func unroll(
-        _ x: UnsafePointer<Double>, channels: Int, _ p: ConvPlan, into col: UnsafeMutablePointer<Double>
+        _ x: UnsafePointer<Double>, channels: Int, _ p: ConvPlan, rows: Range<Int>, into col: UnsafeMutablePointer<Double>
     ) {
         let ranges = columnRanges(p)
+        let tileColumns = rows.count * p.outWidth
         var row = col
         for c in 0..<channels {
             let plane = x + c * p.inPlane
             for i in 0..<p.kernel.h {
                 for j in 0..<p.kernel.w {
-                    unrollRow(plane, kernelRow: i, range: ranges[j], columnOffset: j * p.dilation.w - p.pad.left, p, row)
-                    row += p.outPlane
+                    let offset = j * p.dilation.w - p.pad.left
+                    for oh in rows {
+                        let dst = row + (oh - rows.lowerBound) * p.outWidth
+                        unrollRow(plane, inputRow: oh * p.stride.h - p.pad.top + i * p.dilation.h, ranges[j], offset, p, dst)
+                    }
+                    row += tileColumns
                 }
             }
         }
     }
 
-    /// One row of the matrix: kernel tap (i, j) over every output position.
+    /// One output row of kernel tap (i, j): zeros outside `valid`, strided copies inside.
     @inline(__always)
     private static func unrollRow(
-        _ plane: UnsafePointer<Double>, kernelRow i: Int, range: Range<Int>, columnOffset: Int, _ p: ConvPlan,
-        _ out: UnsafeMutablePointer<Double>
+        _ plane: UnsafePointer<Double>, inputRow ih: Int, _ valid: Range<Int>, _ columnOffset: Int, _ p: ConvPlan,
+        _ dst: UnsafeMutablePointer<Double>
     ) {
-        let sw = p.stride.w
-        for oh in 0..<p.outHeight {
-            let dst = out + oh * p.outWidth
-            let ih = oh * p.stride.h - p.pad.top + i * p.dilation.h
-            guard ih >= 0, ih < p.height else {
-                dst.update(repeating: 0, count: p.outWidth)
-                continue
-            }
-            dst.update(repeating: 0, count: range.lowerBound)
-            let src = plane + ih * p.width + columnOffset
-            if sw == 1 {
-                (dst + range.lowerBound).update(from: src + range.lowerBound, count: range.count)
-            } else {
-                for ow in range { dst[ow] = src[ow * sw] }
-            }
-            (dst + range.upperBound).update(repeating: 0, count: p.outWidth - range.upperBound)
+        guard ih >= 0, ih < p.height, !valid.isEmpty else {
+            dst.update(repeating: 0, count: p.outWidth)
+            return
         }
+        dst.update(repeating: 0, count: valid.lowerBound)
+        let sw = p.stride.w
+        let from = plane + ih * p.width + columnOffset + valid.lowerBound * sw
+        let to = dst + valid.lowerBound
+        if sw == 1 {
+            to.update(from: from, count: valid.count)
+        } else {
+            for t in 0..<valid.count { to[t] = from[t * sw] }
+        }
+        (dst + valid.upperBound).update(repeating: 0, count: p.outWidth - valid.upperBound)
     }
 
-    /// Adds the adjoint of `unroll` (col2im) of `col` into `channels` planes at `dx`.
+    /// Adds the adjoint of `unroll` (col2im) of `col` (output rows `rows`) into `channels` planes at `dx`.
     static func fold(
-        _ col: UnsafePointer<Double>, channels: Int, _ p: ConvPlan, into dx: UnsafeMutablePointer<Double>
+        _ col: UnsafePointer<Double>, channels: Int, _ p: ConvPlan, rows: Range<Int>, into dx: UnsafeMutablePointer<Double>
     ) {
         let ranges = columnRanges(p)
-        var row = col
+        let tileColumns = rows.count * p.outWidth
         let sw = p.stride.w
+        var row = col
         for c in 0..<channels {
             let plane = dx + c * p.inPlane
             for i in 0..<p.kernel.h {
                 for j in 0..<p.kernel.w {
-                    let range = ranges[j]
+                    let valid = ranges[j]
                     let columnOffset = j * p.dilation.w - p.pad.left
-                    for oh in 0..<p.outHeight {
+                    for oh in rows where !valid.isEmpty {
                         let ih = oh * p.stride.h - p.pad.top + i * p.dilation.h
                         guard ih >= 0, ih < p.height else { continue }
-                        let src = row + oh * p.outWidth
-                        let dst = plane + ih * p.width + columnOffset
-                        for ow in range { dst[ow * sw] += src[ow] }
+                        let src = row + (oh - rows.lowerBound) * p.outWidth + valid.lowerBound
+                        let dst = plane + ih * p.width + columnOffset + valid.lowerBound * sw
+                        addRow(src, into: dst, count: valid.count, stride: sw)
                     }
-                    row += p.outPlane
+                    row += tileColumns
                 }
             }
+        }
+    }
+
+    /// `dst[t * stride] += src[t]` for `t < count`; the unit-stride case is a plain vectorizable loop.
+    @inline(__always)
+    private static func addRow(_ src: UnsafePointer<Double>, into dst: UnsafeMutablePointer<Double>, count: Int, stride: Int) {
+        if stride == 1 {
+            for t in 0..<count { dst[t] += src[t] }
+        } else {
+            for t in 0..<count { dst[t * stride] += src[t] }
         }
     }
 

@@ -14,7 +14,11 @@ extension Conv2dSpec {
     }
 
     func forward(_ x: Tensor, _ ctx: LayerContext) throws -> Tensor {
-        let p = try plan(inputShape: x.shape, ctx)
+        try forward(x, plan: plan(inputShape: x.shape, ctx))
+    }
+
+    /// The forward pass for a validated plan.
+    func forward(_ x: Tensor, plan p: ConvPlan) -> Tensor {
         let source = p.modePadding == nil ? x : ModePadding.pad(x, p)
         return ConvKernels.forward(source, weight: weight, bias: bias, p)
     }

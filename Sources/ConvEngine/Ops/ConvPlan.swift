@@ -23,6 +23,8 @@ struct ConvPlan {
     var mode: PaddingMode
     var inputHeight: Int
     var inputWidth: Int
+    /// Target size in doubles of one tile's im2col matrix (see `ConvScratch`).
+    var tileBudget = ConvScratch.defaultTileBudget
 
     var inPerGroup: Int { inChannels / groups }
     var outPerGroup: Int { outChannels / groups }

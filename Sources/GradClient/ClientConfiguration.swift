@@ -1,0 +1,23 @@
+/// Timeouts and identity of a `GradClient`.
+public struct ClientConfiguration: Sendable {
+    /// Longest wait for the TCP connection (CURLOPT_CONNECTTIMEOUT_MS).
+    public var connectTimeout: Duration = .seconds(5)
+    /// Longest wait for a whole request and response, connect included (CURLOPT_TIMEOUT_MS).
+    public var totalTimeout: Duration = .seconds(60)
+    /// The `User-Agent` header.
+    public var userAgent: String = "gradclient/1"
+
+    public init(connectTimeout: Duration = .seconds(5), totalTimeout: Duration = .seconds(60), userAgent: String = "gradclient/1") {
+        self.connectTimeout = connectTimeout
+        self.totalTimeout = totalTimeout
+        self.userAgent = userAgent
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, at least 1 (libcurl reads 0 as "no timeout").
+    var curlMilliseconds: Int {
+        let (seconds, attoseconds) = components
+        return max(1, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
+    }
+}

@@ -1,1 +1,0 @@
-print("gradclient: not implemented yet")

@@ -1,6 +1,0 @@
-import Testing
-@testable import GradAPI
-
-@Test func routesAreDeclared() {
-    #expect(GradAPI.routes().count >= 0)
-}
