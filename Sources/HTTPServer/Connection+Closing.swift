@@ -18,6 +18,7 @@ extension Connection {
     func close() {
         guard state != .closed else { return }
         state = .closed
+        abandonResponse()
         if let exchange, !exchange.answered {
             if !exchange.submitted { exchange.slot?.release() }
             core.metrics.requestEnded()

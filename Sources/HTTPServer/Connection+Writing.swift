@@ -58,7 +58,7 @@ extension Connection {
 
     /// The client stopped reading or reset mid-response.
     private func writeFailed() {
-        if state == .writing { core.metrics.clientAborted() }
+        abandonResponse()
         outgoing = []
         outgoingOffset = 0
         close()

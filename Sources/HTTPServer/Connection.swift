@@ -28,6 +28,8 @@ final class Connection: @unchecked Sendable {
     var state = State.reading
     /// The request being answered, from its head to its response.
     var exchange: Exchange?
+    /// The response being written, counted once it is out.
+    var pendingResponse: PendingResponse?
     var requestsAnswered = 0
     var closeAfterWrite = false
     var peerClosed = false
