@@ -24,6 +24,18 @@ public struct TensorDecoder: Sendable {
         }
     }
 
+    /// The product of `shape`, saturating at `Int.max` (a shape such as `[2^32, 2^32]` must read as
+    /// too large, never wrap around to a small or negative count).
+    static func elementCount(_ shape: [Int]) -> Int {
+        var count = 1
+        for dim in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dim)
+            if overflow { return Int.max }
+            count = product
+        }
+        return count
+    }
+
     static let expectedForms = "a tensor (nested arrays of numbers, {\"shape\", \"data\"} or {\"shape\", \"base64\"})"
 
     private func checked(_ tensor: Tensor, at path: () -> JSONPath) throws -> Tensor {
@@ -37,7 +49,7 @@ public struct TensorDecoder: Sendable {
 
     private func decodeNested(_ value: JSONValue, at path: () -> JSONPath) throws -> Tensor {
         let shape = try nestedShape(value, at: path)
-        let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
+        let count = Self.elementCount(shape)
         guard count <= maxElements else {
             throw APIError.tooLarge("\(path()) has shape \(shape) (\(count) elements); the limit is \(maxElements)", at: path())
         }
@@ -118,7 +130,7 @@ public struct TensorDecoder: Sendable {
     private func decodeObject(_ fields: FieldReader) throws -> Tensor {
         try fields.rejectUnknownKeys(allowed: ["shape", "data", "base64", "dtype"], context: "a tensor")
         let shape = try decodeShape(fields.required("shape", what: "the tensor's dimensions, e.g. [2, 3]"), at: fields.path.key("shape"))
-        let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
+        let count = Self.elementCount(shape)
         guard count <= maxElements else {
             throw APIError.tooLarge("\(fields.path) has shape \(shape) (\(count) elements); the limit is \(maxElements)", at: fields.path)
         }
