@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Issue 7's HTTP benchmark: gradserver (release) on loopback, driven by wrk.
 #
-# usage: bench/http/run.sh [-d SECONDS] [-b BIGCONV_SECONDS] [-w WORKERS] [--no-build] [NAME ...]
+# usage: bench/http/run.sh [-d SECONDS] [-b BIGCONV_SECONDS] [-w WORKERS] [-q DEPTH] [--no-build] [NAME ...]
 #   NAME: healthz seed mnist cifar bigconv (default: all, in that order)
 #   -d  wrk duration for healthz, seed, mnist, cifar (default 5)
 #   -b  wrk duration for bigconv (default 10)
 #   -w  gradserver --workers (default: its own, one per core)
+#   -q  gradserver --queue-depth (default 64, above wrk's 32 connections: the server's own default,
+#       2 x cores, answers about 30% of seed's 32 connections 503; `-q default` keeps it)
 #
 # For each workload: one curl POST that must answer 200 (its latency and the server CPU it took),
 # then wrk (2 threads; 64 connections for GET /healthz, 32 for seed, 4 for the others) and the
@@ -16,15 +18,16 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-duration=5 big_duration=10 workers="" build=1 names=()
+duration=5 big_duration=10 workers="" queue_depth=64 build=1 names=()
 while (($#)); do
     case "$1" in
         -d) duration=$2; shift 2 ;;
         -b) big_duration=$2; shift 2 ;;
         -w) workers=$2; shift 2 ;;
+        -q) queue_depth=$2; shift 2 ;;
         --no-build) build=0; shift ;;
         healthz | seed | mnist | cifar | bigconv) names+=("$1"); shift ;;
-        *) sed -n '2,15p' "$0" >&2; exit 2 ;;
+        *) sed -n '2,17p' "$0" >&2; exit 2 ;;
     esac
 done
 ((${#names[@]})) || names=(healthz seed mnist cifar bigconv)
@@ -57,7 +60,9 @@ bodies=()
 for name in "${names[@]}"; do [[ $name == healthz ]] || bodies+=("$name"); done
 if ((${#bodies[@]})); then python3 "$here/make_bodies.py" "$tmp" "${bodies[@]}" | sed 's/^/bodies: /'; fi
 
+[[ $queue_depth == default ]] && queue_depth=""
 "$server_bin" --host 127.0.0.1 --port 0 --log-level warning ${workers:+--workers "$workers"} \
+    ${queue_depth:+--queue-depth "$queue_depth"} \
     > "$tmp/server.out" 2> "$tmp/server.err" &
 server_pid=$!
 for _ in $(seq 600); do
@@ -67,7 +72,7 @@ for _ in $(seq 600); do
 done
 base_url=$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$tmp/server.out" | head -1)
 [[ -n $base_url ]] || { echo "gradserver did not report its address" >&2; exit 1; }
-echo "server: pid $server_pid at $base_url  workers ${workers:-default}"
+echo "server: pid $server_pid at $base_url  workers ${workers:-default}  queue depth ${queue_depth:-default}"
 
 ticks_per_second=$(getconf CLK_TCK)
 # Server CPU ticks so far (utime + stime, fields 14 and 15 after the command name).
@@ -102,9 +107,9 @@ run_wrk() {
     line=$(grep '^RESULT' <<< "$out") || { echo "$out" >&2; return 1; }
     requests=$(field requests "$line")
     cpu_ms=$(awk -v t=$((after - before)) -v hz="$ticks_per_second" -v n="$requests" \
-        'BEGIN { printf "%.3f", n > 0 ? 1000 * t / hz / n : 0 }')
+        'BEGIN { printf "%.3f", (n > 0 ? 1000 * t / hz / n : 0) }')
     printf '%-8s %5s %5s %9s %10s %9s %9s %7s %7s %11s\n' "$name" "$connections" "$seconds" \
-        "$requests" "$(field rps "$line")" "$(field p50_ms "$line")" "$(field p99_ms "$line")" \
+        "$requests" "$(field ok_rps "$line")" "$(field p50_ms "$line")" "$(field p99_ms "$line")" \
         "$(field non2xx "$line")" "$(field errors "$line")" "$cpu_ms" >> "$results"
     tail -1 "$results"
 }
@@ -157,6 +162,6 @@ done
 
 echo
 echo "== summary ($(date -u '+%T UTC'), load:$(cut -d' ' -f1-3 /proc/loadavg))"
-printf '%-8s %5s %5s %9s %10s %9s %9s %7s %7s %11s\n' workload conns secs requests req/s \
+printf '%-8s %5s %5s %9s %10s %9s %9s %7s %7s %11s\n' workload conns secs requests 2xx/s \
     p50_ms p99_ms non2xx errors cpu_ms/req
 cat "$results"
