@@ -82,3 +82,33 @@ import Testing
         Closeness.expect(got.weight, Tensor(shape: spec.weight.shape, data: want.weight), case: "\(c)", tensor: "weight gradient")
     }
 }
+
+/// Mode padding over enough planes to run in parallel chunks: every padded element copies the input
+/// element the PyTorch rule names, and fold is pad's adjoint (`<pad(x), y> == <x, fold(y)>`).
+@Test(arguments: [PaddingMode.reflect, .replicate, .circular])
+func modePaddingCopiesAndFoldsOverManyPlanes(mode: PaddingMode) throws {
+    var rng = CaseGenerator(seed: 51)
+    let spec = Conv2dSpec(weight: rng.tensor([2, 40, 1, 1]), padding: .explicit(Pair(2, 3)), paddingMode: mode)
+    let x = rng.tensor([64, 40, 5, 4])
+    let plan = try spec.plan(inputShape: x.shape, LayerContext(index: 0, type: "conv2d"))
+    let padded = ModePadding.pad(x, plan)
+    #expect(padded.shape == [64, 40, 9, 10])
+    func source(_ j: Int, _ n: Int) -> Int {
+        switch mode {
+        case .reflect: return j < 0 ? -j : (j >= n ? 2 * (n - 1) - j : j)
+        case .replicate: return min(max(j, 0), n - 1)
+        default: return (j + n) % n
+        }
+    }
+    for plane in [0, 1337, 2559] {
+        for r in 0..<9 { for c in 0..<10 {
+            let want = x.data[plane * 20 + source(r - 2, 5) * 4 + source(c - 3, 4)]
+            #expect(padded.data[plane * 90 + r * 10 + c] == want, "plane \(plane) [\(r), \(c)]")
+        } }
+    }
+    let y = rng.tensor(padded.shape)
+    let folded = ModePadding.fold(y, plan)
+    let lhs = Gradcheck.project(padded, y)
+    let rhs = Gradcheck.project(x, folded)
+    #expect(abs(lhs - rhs) <= 1e-9 * max(1, abs(lhs)), "adjoint: \(lhs) vs \(rhs)")
+}
