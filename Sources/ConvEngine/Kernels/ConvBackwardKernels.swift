@@ -50,7 +50,7 @@ extension ConvKernels {
 
     /// One batch element: per group and tile, its contribution to dW and its dx.
     private static func backwardOne(_ io: BackwardBuffers, firstInChunk: Bool, _ scratch: ConvScratch, _ p: ConvPlan) {
-        let tiles = scratch.tiles(p)
+        let tiles = p.tiles
         for g in 0..<p.groups {
             let dyGroup = io.dy + g * p.outPerGroup * p.outPlane  // (C_out/groups, H_out*W_out)
             let wGroup = io.w + g * p.outPerGroup * p.patchSize  // (C_out/groups, patch)
