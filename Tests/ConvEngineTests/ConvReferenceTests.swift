@@ -84,8 +84,8 @@ import Testing
     }
 }
 
-/// A single image's forward pass (parallel over groups and tiles) gives the same bits as the same
-/// image inside a batch (one work item per image, serial within it).
+/// A single image's passes (forward parallel over groups and tiles, backward over groups) give the
+/// same bits as the same image inside a batch (one work item per image, serial within it).
 @Test func singleImageForwardMatchesBatchedBitForBit() throws {
     var rng = CaseGenerator(seed: 52)
     let spec = Conv2dSpec(weight: rng.tensor([16, 4, 3, 3]), bias: rng.tensor([16]), padding: .explicit(Pair(1)), groups: 2)
@@ -94,6 +94,12 @@ import Testing
     let alone = try spec.forward(image)
     let batched = try spec.forward(batch)
     #expect(alone.data.map(\.bitPattern) == batched.data.prefix(alone.count).map(\.bitPattern))
+    // Backward: one image parallel over its groups, against the same image first in a batch.
+    let dy = rng.tensor(alone.shape)
+    let dyBatch = Tensor(shape: batched.shape, data: dy.data + rng.tensor([alone.count]).data)
+    let dxAlone = spec.backward(input: image, gradOutput: dy).input
+    let dxBatched = spec.backward(input: batch, gradOutput: dyBatch).input
+    #expect(dxAlone.data.map(\.bitPattern) == dxBatched.data.prefix(dxAlone.count).map(\.bitPattern))
 }
 
 /// Mode padding over enough planes to run in parallel chunks: every padded element copies the input
