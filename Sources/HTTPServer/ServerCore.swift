@@ -12,13 +12,13 @@ final class ServerCore: Sendable {
     let logger: Logger
     let lifecycle: Lifecycle
 
-    init(configuration: ServerConfiguration, router: Router, metrics: ServerMetrics, lifecycle: Lifecycle, logger: Logger) {
+    init(configuration: ServerConfiguration, router: Router, pool: ComputePool, metrics: ServerMetrics, lifecycle: Lifecycle, logger: Logger) {
         self.configuration = configuration
         self.router = router
         self.metrics = metrics
         self.lifecycle = lifecycle
         self.logger = logger
-        pool = ComputePool(workers: configuration.workers, queueDepth: configuration.queueDepth)
+        self.pool = pool
         serializer = ResponseSerializer(corsOrigin: configuration.corsOrigin)
     }
 

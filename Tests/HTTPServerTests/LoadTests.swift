@@ -30,6 +30,19 @@ import Testing
         #expect(try server.metric("http_requests_shed_total") == 1)
     }
 
+    @Test func shedWithSmallBody_keepsTheConnection() throws {
+        let server = try TestServer { $0.queueDepth = 0 }
+        defer { server.stop() }
+        let busy = try server.client()
+        busy.send(Self.slowRequest())
+        #expect(server.eventually { server.probe.started.load(ordering: .relaxed) == 1 })
+        let client = try server.client()
+        client.send(Self.slowRequest("{\"a\":1}") + "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        let shed = try #require(client.readResponse())
+        #expect(shed.status == 503 && !shed.closes)
+        #expect(client.readResponse()?.text == #"{"hello":true}"#)
+    }
+
     @Test func fullQueue_answersExpectContinueWith503And_no100() throws {
         let server = try TestServer { $0.queueDepth = 0 }
         defer { server.stop() }
@@ -49,6 +62,7 @@ import Testing
         busy.send(Self.slowRequest())
         #expect(server.eventually { server.probe.started.load(ordering: .relaxed) == 1 })
         queued.send(Self.slowRequest())
+        #expect(server.eventually { (try? server.metric("compute_queue_depth")) == 1 })
         let shed = try (0..<3).map { _ in try server.client() }
         for client in shed { client.send(Self.slowRequest()) }
         #expect(shed.allSatisfy { $0.readResponse()?.status == 503 })
