@@ -112,8 +112,7 @@ extension Connection {
         let keepAlive = !close && (head?.keepAlive ?? false) && !peerClosed && !core.isDraining
             && requestsAnswered + 1 < core.configuration.maxRequestsPerConnection
         let framing = ResponseFraming(
-            isHead: head?.method == "HEAD", requestMinorVersion: head?.version.minor ?? 1,
-            keepAlive: keepAlive, date: loop.date())
+            isHead: head?.method == "HEAD", keepAlive: keepAlive, date: loop.date())
         let bytes = core.serializer.serialize(response, framing: framing)
         closeAfterWrite = !keepAlive
         state = .writing
