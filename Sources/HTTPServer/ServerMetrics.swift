@@ -10,6 +10,8 @@ final class ServerMetrics: Sendable {
     private let clientAborts: Counter
     private let bytesIn: Counter
     private let bytesOut: Counter
+    private let residentMemory: Gauge
+    private let openFileDescriptors: Gauge
     /// Upper bounds in seconds, from 1 ms to 60 s.
     static let latencyBuckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
     static var requests: MetricNameDescriptor { name("http_requests", "total", "Requests answered, by route, method and status") }
@@ -23,6 +25,8 @@ final class ServerMetrics: Sendable {
         clientAborts = registry.makeCounter(descriptor: Self.name("http_client_aborts", "total", "Requests whose client vanished before the answer was delivered"))
         bytesIn = registry.makeCounter(descriptor: Self.name("http_received", "bytes_total", "Bytes read from clients"))
         bytesOut = registry.makeCounter(descriptor: Self.name("http_sent", "bytes_total", "Bytes written to clients"))
+        residentMemory = registry.makeGauge(descriptor: Self.name("process_resident_memory", "bytes", "Resident set size"))
+        openFileDescriptors = registry.makeGauge(descriptor: Self.name("process_open_fds", "", "Open file descriptors"))
     }
 
     private static func name(_ base: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
@@ -46,6 +50,10 @@ final class ServerMetrics: Sendable {
     func received(_ count: Int) { bytesIn.increment(by: Int64(count)) }
     func sent(_ count: Int) { bytesOut.increment(by: Int64(count)) }
 
-    /// The exposition text.
-    func render() -> [UInt8] { registry.emitToBuffer() }
+    /// The exposition text, with the process gauges read now.
+    func render() -> [UInt8] {
+        if let rss = ProcessStats.residentBytes() { residentMemory.set(to: Double(rss)) }
+        if let fds = ProcessStats.openFileDescriptors() { openFileDescriptors.set(to: Double(fds)) }
+        return registry.emitToBuffer()
+    }
 }

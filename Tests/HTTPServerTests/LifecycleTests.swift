@@ -49,7 +49,8 @@ import Testing
         #expect(metrics.field("Content-Type")?.hasPrefix("text/plain") == true)
         for name in ["http_requests_total{", "http_request_duration_seconds_bucket{", "http_requests_in_flight ",
                      "compute_queue_depth ", "http_requests_shed_total ", "http_client_aborts_total ",
-                     "http_open_connections ", "http_received_bytes_total ", "http_sent_bytes_total "] {
+                     "http_open_connections ", "http_received_bytes_total ", "http_sent_bytes_total ",
+                     "process_open_fds ", "process_resident_memory_bytes "] {
             #expect(metrics.text.contains(name), "missing \(name)")
         }
         #expect(metrics.text.contains(#"http_requests_total{route="/healthz",method="GET",status="200"} 1"#))
