@@ -12,6 +12,14 @@ final class ServerMetrics: Sendable {
     private let bytesOut: Counter
     private let residentMemory: Gauge
     private let openFileDescriptors: Gauge
+    /// Per-request series, made once per label set (the registry validates names on every lookup).
+    private let series = Locked<[SeriesKey: (Counter, ValueHistogram)]>([:])
+
+    private struct SeriesKey: Hashable {
+        var route: String
+        var method: String
+        var status: Int
+    }
     /// Upper bounds in seconds, from 1 ms to 60 s.
     static let latencyBuckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
     static var requests: MetricNameDescriptor { name("http_requests", "total", "Requests answered, by route, method and status") }
@@ -34,10 +42,17 @@ final class ServerMetrics: Sendable {
     }
 
     func requestFinished(route: String, method: String, status: Int, seconds: Double) {
-        registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", String(status))])
-            .increment()
-        registry.makeValueHistogram(descriptor: Self.latency, labels: [("route", route)], buckets: Self.latencyBuckets)
-            .record(seconds)
+        let key = SeriesKey(route: route, method: method, status: status)
+        let (counter, histogram) = series.withLock { series in
+            if let known = series[key] { return known }
+            let made = (
+                registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", String(status))]),
+                registry.makeValueHistogram(descriptor: Self.latency, labels: [("route", route)], buckets: Self.latencyBuckets))
+            series[key] = made
+            return made
+        }
+        counter.increment()
+        histogram.record(seconds)
     }
 
     func requestStarted() { inFlight.increment() }

@@ -56,6 +56,16 @@ import Testing
         #expect(metrics.text.contains(#"http_requests_total{route="/healthz",method="GET",status="200"} 1"#))
     }
 
+    @Test func unknownMethods_shareOneMetricsSeries() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let client = try server.client()
+        client.send("FOO /x HTTP/1.1\r\nHost: t\r\n\r\nBAR /y HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(client.readResponse()?.status == 501)
+        #expect(client.readResponse()?.status == 501)
+        #expect(try server.metric(#"http_requests_total{route="unmatched",method="other",status="501"}"#) == 2)
+    }
+
     @Test func ipv6Loopback_isServed() throws {
         let server = try TestServer { $0.host = "::1" }
         defer { server.stop() }
