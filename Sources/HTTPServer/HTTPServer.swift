@@ -75,7 +75,10 @@ public final class HTTPServer: Sendable {
     private func pauseAccepting(after error: any Error) {
         core.logger.warning("accept failed; pausing 100 ms", metadata: ["error": "\(error)"])
         listener.pause()
-        acceptQueue.asyncAfter(deadline: .now() + .milliseconds(100)) { [listener] in listener.resume() }
+        acceptQueue.asyncAfter(deadline: .now() + .milliseconds(100)) { [self] in
+            listener.resume()
+            if let fd = listener.fd { acceptPending(fd) }  // what queued meanwhile raises no new event
+        }
     }
 
     /// Graceful shutdown: readiness off now; after the grace the listener closes and idle

@@ -144,6 +144,25 @@ import Testing
         #expect(next.readResponse()?.status == 200)
     }
 
+    @Test func manyResetsMidBody_freeEveryCompactSlotAtOnce() throws {
+        let server = try TestServer { $0.bodyTimeout = .seconds(30); $0.queueDepth = 4 }
+        defer { server.stop() }
+        let body = "[" + String(repeating: "1,", count: 100_000) + "1]"
+        for _ in 0..<200 {
+            let client = try server.client()
+            client.send("POST /slow HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
+            client.send(Array(body.utf8.prefix(150_000)))
+            client.reset()
+        }
+        #expect(server.eventually(2) {
+            (try? server.metric("compute_queue_depth")) == 0 && (try? server.metric("http_requests_in_flight")) == 1
+        }, "in flight: \(String(describing: try? server.metric("http_requests_in_flight")))")
+        server.gate.open()
+        let next = try server.client()
+        next.send(Self.slowRequest())
+        #expect(next.readResponse()?.status == 200)
+    }
+
     @Test func clientVanishingMidResponse_isCounted() throws {
         let server = try TestServer()
         defer { server.stop() }
