@@ -127,29 +127,45 @@ public struct TensorDecoder: Sendable {
 
     // MARK: {"shape", "data"} and {"shape", "base64"}
 
+    /// Members are checked before sizes: a malformed tensor is 422 whatever its shape claims; a
+    /// well-formed one over `maxElements` is 413; then the data must fill the shape exactly.
     private func decodeObject(_ fields: FieldReader) throws -> Tensor {
         try fields.rejectUnknownKeys(allowed: ["shape", "data", "base64", "dtype"], context: "a tensor")
         let shape = try decodeShape(fields.required("shape", what: "the tensor's dimensions, e.g. [2, 3]"), at: fields.path.key("shape"))
-        let count = Self.elementCount(shape)
-        guard count <= maxElements else {
-            throw APIError.tooLarge("\(fields.path) has shape \(shape) (\(count) elements); the limit is \(maxElements)", at: fields.path)
-        }
         switch (fields.optional("data"), fields.optional("base64")) {
         case (let data?, nil):
             if fields.has("dtype") {
                 throw APIError.invalid("invalid_request", "\(fields.path.key("dtype")) applies to \"base64\" only; \"data\" holds JSON numbers", at: fields.path.key("dtype"))
             }
-            return Tensor(shape: shape, data: try flatData(data, count: count, shape: shape, at: fields.path.key("data")))
-        case (nil, let encoded?):
-            let dtype = try fields.choice("dtype", default: "float64", choices: ["float64", "float32"]) ?? "float64"
-            let values = try Base64Tensor.decode(encoded, count: count, shape: shape, float32: dtype == "float32", at: fields.path.key("base64"))
+            let values = try flatData(data, at: fields.path.key("data"))
+            let count = try checkedCount(shape, at: fields.path)
+            guard values.count == count else {
+                let path = fields.path.key("data")
+                throw APIError.invalid("shape_mismatch", "\(path) has \(values.count) numbers; shape \(shape) needs \(count)", at: path)
+            }
             return Tensor(shape: shape, data: values)
+        case (nil, let encoded?):
+            let path = fields.path.key("base64")
+            guard case .string(let text) = encoded else { throw APIError.wrongType(at: path, expected: "a base64 string", found: encoded) }
+            let dtype = try fields.choice("dtype", default: "float64", choices: ["float64", "float32"]) ?? "float64"
+            let count = try checkedCount(shape, at: fields.path)
+            return Tensor(shape: shape, data: try Base64Tensor.decode(text, count: count, shape: shape, float32: dtype == "float32", at: path))
         case (nil, nil):
             throw APIError.invalid(
                 "missing_field", "\(fields.path) needs \"data\" (numbers) or \"base64\" (bytes) beside \"shape\"", at: fields.path)
         case (.some, .some):
             throw APIError.invalid("invalid_request", "\(fields.path) has both \"data\" and \"base64\"; give one", at: fields.path)
         }
+    }
+
+    /// The element count of `shape`, or 413 when it is over `maxElements`.
+    private func checkedCount(_ shape: [Int], at path: JSONPath) throws -> Int {
+        let count = Self.elementCount(shape)
+        guard count <= maxElements else {
+            let size = count == Int.max ? "more than \(Int.max)" : String(count)
+            throw APIError.tooLarge("\(path) has shape \(shape) (\(size) elements); the limit is \(maxElements)", at: path)
+        }
+        return count
     }
 
     /// At most 8 dims, each at least 1 (`[]` is a scalar).
@@ -162,21 +178,15 @@ public struct TensorDecoder: Sendable {
         }
     }
 
-    private func flatData(_ value: JSONValue, count: Int, shape: [Int], at path: JSONPath) throws -> [Double] {
-        let values: [Double]
+    private func flatData(_ value: JSONValue, at path: JSONPath) throws -> [Double] {
         switch value {
-        case .numbers(let numbers): values = numbers
+        case .numbers(let numbers): return numbers
         case .array(let elements):
-            values = try elements.enumerated().map { i, element in
+            return try elements.enumerated().map { i, element in
                 guard case .number(let number) = element else { throw APIError.wrongType(at: path.index(i), expected: "a number", found: element) }
                 return number
             }
         default: throw APIError.wrongType(at: path, expected: "a flat array of numbers", found: value)
         }
-        guard values.count == count else {
-            throw APIError.invalid(
-                "shape_mismatch", "\(path) has \(values.count) numbers; shape \(shape) needs \(count)", at: path)
-        }
-        return values
     }
 }

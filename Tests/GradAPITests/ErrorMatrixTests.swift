@@ -64,6 +64,9 @@ enum Body {
                 loss: nil, extra: #", "grad_output": 0"#),
             status: 413, code: "too_large"),
         ErrorCase(
+            label: "malformed tensor claiming a huge shape", body: Body.problem(input: #"{"shape": [100000, 100000], "data": "x"}"#),
+            status: 422, code: "wrong_type", path: "input.data"),
+        ErrorCase(
             label: "padding that makes a huge activation", body: Body.problem(layers: [Body.conv(#""padding": 1000"#)], loss: nil, extra: #", "grad_output": 0"#),
             status: 413, code: "too_large"),
         // 422: the body is JSON but not a problem
