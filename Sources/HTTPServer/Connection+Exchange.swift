@@ -84,6 +84,8 @@ extension Connection {
         exchange.submitted = true
         core.pool.submit(slot) { [self] in
             let response = route.handler(request, context)
+            // The place is free before the answer can reach the client, whose next request may need it.
+            slot.release()
             loop.queue.async { self.finish(response) }
         }
         core.metrics.setQueueDepth(core.pool.queueDepth)
