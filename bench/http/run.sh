@@ -2,7 +2,7 @@
 # Issue 7's HTTP benchmark: gradserver (release) on loopback, driven by wrk.
 #
 # usage: bench/http/run.sh [-d SECONDS] [-b BIGCONV_SECONDS] [-w WORKERS] [-q DEPTH] [--perf DIR]
-#                          [--no-build] [NAME ...]
+#                          [--tuned-malloc] [--no-build] [NAME ...]
 #   NAME: healthz seed mnist cifar bigconv (default: all, in that order)
 #   -d  wrk duration for healthz, seed, mnist, cifar (default 5)
 #   -b  wrk duration for bigconv (default 10)
@@ -10,7 +10,10 @@
 #   -q  gradserver --queue-depth (default 64, above wrk's 32 connections: the server's own default,
 #       2 x cores, answers about 30% of seed's 32 connections 503; `-q default` keeps it)
 #   --perf DIR  also sample the server with `perf record -e cpu-clock -g` during each wrk run and
-#       write DIR/NAME.perf and DIR/NAME.top.txt (top symbols, self time); slows the server a little
+#       write DIR/NAME.perf and DIR/NAME.txt (perf_summary.py: where the time goes)
+#   --tuned-malloc  start the server with GLIBC_TUNABLES raising glibc's mmap threshold (to its
+#       32 MiB maximum) and trim threshold, as ConvEngine's AllocatorTuning.retainFreedMemory does
+#       (freed tensors stay in the heap instead of being unmapped and faulted in again)
 #
 # For each workload: one curl POST that must answer 200 (its latency and the server CPU it took),
 # then wrk (2 threads; 64 connections for GET /healthz, 32 for seed, 4 for the others) and the
@@ -21,17 +24,18 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-duration=5 big_duration=10 workers="" queue_depth=64 build=1 perf_dir="" names=()
+duration=5 big_duration=10 workers="" queue_depth=64 build=1 perf_dir="" tunables="" names=()
 while (($#)); do
     case "$1" in
         -d) duration=$2; shift 2 ;;
         -b) big_duration=$2; shift 2 ;;
         -w) workers=$2; shift 2 ;;
         -q) queue_depth=$2; shift 2 ;;
+        --tuned-malloc) tunables=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824; shift ;;
         --perf) perf_dir=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
         --no-build) build=0; shift ;;
         healthz | seed | mnist | cifar | bigconv) names+=("$1"); shift ;;
-        *) sed -n '2,20p' "$0" >&2; exit 2 ;;
+        *) sed -n '2,22p' "$0" >&2; exit 2 ;;
     esac
 done
 ((${#names[@]})) || names=(healthz seed mnist cifar bigconv)
@@ -66,7 +70,7 @@ for name in "${names[@]}"; do [[ $name == healthz ]] || bodies+=("$name"); done
 if ((${#bodies[@]})); then python3 "$here/make_bodies.py" "$tmp" "${bodies[@]}" | sed 's/^/bodies: /'; fi
 
 [[ $queue_depth == default ]] && queue_depth=""
-"$server_bin" --host 127.0.0.1 --port 0 --log-level warning ${workers:+--workers "$workers"} \
+GLIBC_TUNABLES=${tunables:-${GLIBC_TUNABLES:-}} "$server_bin" --host 127.0.0.1 --port 0 --log-level warning ${workers:+--workers "$workers"} \
     ${queue_depth:+--queue-depth "$queue_depth"} \
     > "$tmp/server.out" 2> "$tmp/server.err" &
 server_pid=$!
@@ -77,7 +81,7 @@ for _ in $(seq 600); do
 done
 base_url=$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$tmp/server.out" | head -1)
 [[ -n $base_url ]] || { echo "gradserver did not report its address" >&2; exit 1; }
-echo "server: pid $server_pid at $base_url  workers ${workers:-default}  queue depth ${queue_depth:-default}"
+echo "server: pid $server_pid at $base_url  workers ${workers:-default}  queue depth ${queue_depth:-default}${tunables:+  GLIBC_TUNABLES=$tunables}"
 
 ticks_per_second=$(getconf CLK_TCK)
 # Server CPU ticks so far (utime + stime, fields 14 and 15 after the command name).
@@ -133,11 +137,7 @@ stop_perf() {
     [[ -n $perf_pid ]] || return 0
     kill -INT "$perf_pid"; wait "$perf_pid" || true
     perf_pid=""
-    {
-        perf report -i "$perf_dir/$1.perf" --no-children --sort dso --stdio -g none 2> /dev/null
-        perf report -i "$perf_dir/$1.perf" --no-children --sort symbol --stdio -g none \
-            --percent-limit 0.7 2> /dev/null | swift demangle --simplified
-    } | grep -v '^#' | grep -v '^$' | sed 's/[ -]*$//' | cut -c1-150 > "$perf_dir/$1.top.txt" || true
+    python3 "$here/perf_summary.py" "$perf_dir/$1.perf" > "$perf_dir/$1.txt" || true
 }
 
 # check_once NAME: one POST that must answer 200; prints its latency, response size and server CPU.
