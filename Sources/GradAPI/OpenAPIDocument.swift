@@ -322,8 +322,6 @@ paths:
           content:
             application/json:
               schema: {$ref: '#/components/schemas/Status'}
-            text/plain:
-              schema: {type: string}
     options:
       tags: [operations]
       summary: CORS preflight; answered at once, never queued.
@@ -342,8 +340,6 @@ paths:
           content:
             application/json:
               schema: {$ref: '#/components/schemas/Status'}
-            text/plain:
-              schema: {type: string}
         '503': {$ref: '#/components/responses/Overloaded'}
     options:
       tags: [operations]
@@ -380,7 +376,7 @@ paths:
             Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
           content:
             application/yaml:
-              schema: {type: string}
+              schema: {type: object, description: 'This document (YAML, parsed as an object by clients that read YAML).'}
     options:
       tags: [operations]
       summary: CORS preflight; answered at once, never queued.
@@ -1052,8 +1048,9 @@ components:
                 items: {$ref: '#/components/schemas/Index'}
     Status:
       type: object
+      required: [status]
       properties:
-        status: {type: string}
+        status: {type: string, enum: [ok, ready]}
     Error:
       type: object
       required: [error]

@@ -241,8 +241,14 @@ enum Body {
         #expect(!message.isEmpty)
     }
 
+    @Test func mediaTypeComparisonIsExact() {
+        for contentType in ["application/jsonp", "application/jso", "application\u{0F}json", "text/json", "", "application/json+x"] {
+            #expect(!APIEndpoint.isJSON(contentType), "\(contentType)")
+        }
+    }
+
     @Test func contentTypeParametersAreAccepted() throws {
-        for contentType in ["application/json; charset=utf-8", "Application/JSON", "application/json ;charset=UTF-8"] {
+        for contentType in ["application/json; charset=utf-8", "Application/JSON", "application/json ;charset=UTF-8", " application/json\t"] {
             let response = try Self.client.post("/backward", Body.problem(layers: [#"{"type": "relu"}"#], loss: nil, extra: #", "grad_output": 1"#), contentType: contentType)
             #expect(response.status != 415, "\(contentType): \(response.text)")
         }
