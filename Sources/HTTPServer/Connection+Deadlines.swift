@@ -1,3 +1,4 @@
+import Dispatch
 import HTTP1
 
 /// Deadlines, checked by the loop's sweep: header and body (408 +close), idle (quiet close),
@@ -5,6 +6,8 @@ import HTTP1
 extension Connection {
     func checkDeadlines(now: UInt64) {
         if exchange?.slot != nil { probePeer() }
+        guard state != .closed else { return }
+        if core.lifecycle.isListenerClosed { closeIfIdle(now: now) }
         guard state != .closed else { return }
         let elapsed = now &- phaseStart
         let configuration = core.configuration
@@ -32,8 +35,16 @@ extension Connection {
         respond(HTTPError.requestTimeout(message).response, close: true)
     }
 
-    /// Draining: a connection between requests is closed now; others finish with `Connection: close`.
-    func closeIfIdle() {
-        if state == .reading && parser.phase == .idle { close() }
+    /// Draining, once the listener is closed: a connection between requests is closed; others
+    /// finish with `Connection: close`. A connection that has not sent its first request yet is
+    /// given `firstRequestWindow` for it, since its request may be on the wire (Go's Shutdown
+    /// treats new connections the same way): closing it now would reset a request it sent.
+    func closeIfIdle(now: UInt64 = DispatchTime.now().uptimeNanoseconds) {
+        guard state == .reading && parser.phase == .idle else { return }
+        let window = min(Self.firstRequestWindow, core.configuration.headerTimeout).nanoseconds
+        if requestsAnswered > 0 || now &- openedAt > window { close() }
     }
+
+    /// How long a fresh connection may stay silent while the server drains.
+    static let firstRequestWindow: Duration = .seconds(1)
 }

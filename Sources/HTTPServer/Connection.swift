@@ -37,6 +37,8 @@ final class Connection: @unchecked Sendable {
     var processing = false
     /// When the current phase (idle, head, body, write, linger) began, monotonic nanoseconds.
     var phaseStart = DispatchTime.now().uptimeNanoseconds
+    /// When the connection was accepted, monotonic nanoseconds.
+    let openedAt = DispatchTime.now().uptimeNanoseconds
 
     var readSource: DispatchSourceRead?
     var readPaused = false

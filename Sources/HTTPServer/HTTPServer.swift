@@ -42,8 +42,20 @@ public final class HTTPServer: Sendable {
         acceptQueue.sync { listener.source = source; listener.fd = fd }
         let sweep = Self.sweepInterval(configuration)
         for loop in loops { loop.queue.async { loop.startSweeping(every: sweep) } }
+        startTrimming()
         source.resume()
         return port
+    }
+
+    /// Every few seconds, when no request is in flight, free heap memory goes back to the OS.
+    private func startTrimming() {
+        let timer = DispatchSource.makeTimerSource(queue: acceptQueue)
+        timer.schedule(deadline: .now() + .seconds(5), repeating: .seconds(5), leeway: .seconds(1))
+        timer.setEventHandler { [core] in
+            if core.metrics.requestsInFlight == 0 { MemoryTrim.releaseFreeMemory() }
+        }
+        timer.resume()
+        listener.trimTimer = timer
     }
 
     /// A quarter of the shortest deadline, at most a second.
@@ -93,7 +105,10 @@ public final class HTTPServer: Sendable {
 
     /// Stops at once: listener, every connection, the pool's workers (tests use it).
     public func stop() {
-        acceptQueue.sync { closeListener() }
+        acceptQueue.sync {
+            closeListener()
+            listener.trimTimer?.cancel()
+        }
         for loop in loops {
             loop.queue.sync {
                 loop.all.forEach { $0.close() }
@@ -121,6 +136,8 @@ public final class HTTPServer: Sendable {
 final class ListenerSlot: @unchecked Sendable {
     var source: DispatchSourceRead?
     var fd: Int32?
+    /// The idle-memory trim timer, stopped with the server.
+    var trimTimer: DispatchSourceTimer?
     private var paused = false
 
     func pause() {

@@ -9,6 +9,8 @@ final class Lifecycle: Sendable {
     private let drained = Locked<(@Sendable () -> Void)?>(nil)
 
     var isDraining: Bool { draining.load(ordering: .acquiring) }
+    /// True once draining has closed the listener: idle connections are closed from then on.
+    var isListenerClosed: Bool { listenerClosed.load(ordering: .acquiring) }
     var connectionCount: Int { openConnections.load(ordering: .acquiring) }
 
     func beginDraining(then done: @escaping @Sendable () -> Void) {

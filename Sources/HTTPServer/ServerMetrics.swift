@@ -1,4 +1,5 @@
 import Prometheus
+import Synchronization
 
 /// The server's Prometheus metrics (text exposition format 0.0.4), on its own registry.
 final class ServerMetrics: Sendable {
@@ -12,6 +13,7 @@ final class ServerMetrics: Sendable {
     private let bytesOut: Counter
     private let residentMemory: Gauge
     private let openFileDescriptors: Gauge
+    private let inFlightCount = Atomic<Int>(0)
     /// Per-request series, made once per label set (the registry validates names on every lookup).
     private let series = Locked<[SeriesKey: (Counter, ValueHistogram)]>([:])
 
@@ -55,8 +57,18 @@ final class ServerMetrics: Sendable {
         histogram.record(seconds)
     }
 
-    func requestStarted() { inFlight.increment() }
-    func requestEnded() { inFlight.decrement() }
+    func requestStarted() {
+        inFlight.increment()
+        inFlightCount.add(1, ordering: .relaxed)
+    }
+
+    func requestEnded() {
+        inFlight.decrement()
+        inFlightCount.subtract(1, ordering: .relaxed)
+    }
+
+    /// Requests received and not yet answered, readable without rendering.
+    var requestsInFlight: Int { inFlightCount.load(ordering: .relaxed) }
     func setQueueDepth(_ depth: Int) { queueDepth.set(to: Double(depth)) }
     func connectionOpened() { openConnections.increment() }
     func connectionClosed() { openConnections.decrement() }
