@@ -47,12 +47,16 @@ public final class HTTPServer: Sendable {
         return port
     }
 
-    /// Every few seconds, when no request is in flight, free heap memory goes back to the OS.
+    /// Once a second: if requests came since the last look and none is in flight now, free heap
+    /// memory goes back to the OS (so RSS returns to baseline soon after a burst).
     private func startTrimming() {
         let timer = DispatchSource.makeTimerSource(queue: acceptQueue)
-        timer.schedule(deadline: .now() + .seconds(5), repeating: .seconds(5), leeway: .seconds(1))
+        timer.schedule(deadline: .now() + .seconds(1), repeating: .seconds(1), leeway: .milliseconds(200))
+        let lastSeen = Locked(0)
         timer.setEventHandler { [core] in
-            if core.metrics.requestsInFlight == 0 { MemoryTrim.releaseFreeMemory() }
+            let started = core.metrics.requestsStarted
+            let busySinceLastTrim = lastSeen.withLock { seen in defer { seen = started }; return seen != started }
+            if busySinceLastTrim && core.metrics.requestsInFlight == 0 { MemoryTrim.releaseFreeMemory() }
         }
         timer.resume()
         listener.trimTimer = timer

@@ -14,6 +14,7 @@ final class ServerMetrics: Sendable {
     private let residentMemory: Gauge
     private let openFileDescriptors: Gauge
     private let inFlightCount = Atomic<Int>(0)
+    private let startedCount = Atomic<Int>(0)
     /// Per-request series, made once per label set (the registry validates names on every lookup).
     private let series = Locked<[SeriesKey: (Counter, ValueHistogram)]>([:])
 
@@ -60,12 +61,16 @@ final class ServerMetrics: Sendable {
     func requestStarted() {
         inFlight.increment()
         inFlightCount.add(1, ordering: .relaxed)
+        startedCount.add(1, ordering: .relaxed)
     }
 
     func requestEnded() {
         inFlight.decrement()
         inFlightCount.subtract(1, ordering: .relaxed)
     }
+
+    /// Requests received since the start (a header section complete).
+    var requestsStarted: Int { startedCount.load(ordering: .relaxed) }
 
     /// Requests received and not yet answered, readable without rendering.
     var requestsInFlight: Int { inFlightCount.load(ordering: .relaxed) }
