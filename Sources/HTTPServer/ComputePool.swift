@@ -32,10 +32,10 @@ final class ComputePool: Sendable {
     private let state = Locked(State())
     private let wakeUp = DispatchSemaphore(value: 0)
 
-    init(workers: Int, queueDepth: Int) {
+    init(workers: Int, queueDepth: Int, nice: Int32 = 0) {
         self.workers = max(1, workers)
         self.capacity = self.workers + max(0, queueDepth)
-        for index in 0..<self.workers { startWorker(index) }
+        for index in 0..<self.workers { startWorker(index, nice: nice) }
     }
 
     /// A place for one more request, or nil when the pool and its queue are full.
@@ -65,9 +65,9 @@ final class ComputePool: Sendable {
         for _ in 0..<workers { wakeUp.signal() }
     }
 
-    private func startWorker(_ index: Int) {
+    private func startWorker(_ index: Int, nice: Int32) {
         let thread = Thread { [self] in
-            Self.lowerPriority()
+            if nice != 0 { Self.setNice(nice) }
             while let (slot, job) = nextJob() {
                 job()
                 state.withLock { $0.running -= 1 }
@@ -79,14 +79,10 @@ final class ComputePool: Sendable {
         thread.start()
     }
 
-    /// Nice value of the compute threads: the event loops (nice 0) get the CPU first when both
-    /// want it, so health checks and shedding stay fast while every core computes.
-    static let workerNice: Int32 = 5
-
     /// Linux threads have their own nice value; `who` 0 names the calling thread (setpriority(2), BUGS).
-    private static func lowerPriority() {
+    private static func setNice(_ nice: Int32) {
         #if os(Linux)
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, workerNice)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice)
         #endif
     }
 

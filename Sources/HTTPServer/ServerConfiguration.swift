@@ -11,6 +11,9 @@ public struct ServerConfiguration: Sendable {
     public var workers: Int = ServerConfiguration.coreCount
     /// Requests admitted beyond the busy workers before shedding with 503.
     public var queueDepth: Int = 2 * ServerConfiguration.coreCount
+    /// Nice value of the compute threads (Linux: per thread). Above 0 the event loops get the CPU
+    /// first when both want it: health checks and shedding stay fast, compute yields a little.
+    public var computeNice: Int32 = 5
     /// Parser limits: request line, fields, body.
     public var limits = HTTPLimits()
     /// Whole header section, from its first byte (slowloris); 408 +close past it.

@@ -14,6 +14,8 @@ struct ServerOptions: ParsableArguments {
     var workers: Int = env("WORKERS").flatMap(Int.init) ?? ServerConfiguration.coreCount
     @Option(name: .customLong("queue-depth"), help: "Compute requests waiting beyond the workers before 503. Env GRADSERVER_QUEUE_DEPTH.")
     var queueDepth: Int = env("QUEUE_DEPTH").flatMap(Int.init) ?? 2 * ServerConfiguration.coreCount
+    @Option(name: .customLong("compute-nice"), help: "Nice value of the compute threads (0-19; higher favours health checks over compute under overload). Env GRADSERVER_COMPUTE_NICE.")
+    var computeNice: Int32 = env("COMPUTE_NICE").flatMap(Int32.init) ?? 5
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body (413 past it). Env GRADSERVER_MAX_BODY_BYTES.")
     var maxBodyBytes: Int = env("MAX_BODY_BYTES").flatMap(Int.init) ?? 64 * 1_048_576
     @Option(name: .customLong("header-timeout"), help: "Seconds for the whole header section (408). Env GRADSERVER_HEADER_TIMEOUT.")
@@ -36,6 +38,7 @@ struct ServerOptions: ParsableArguments {
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        guard (0...19).contains(computeNice) else { throw ValidationError("--compute-nice must be 0...19") }
         guard workers >= 1, queueDepth >= 0, maxBodyBytes >= 0, maxRequestsPerConnection >= 1 else {
             throw ValidationError("--workers and --max-requests-per-connection must be >= 1; sizes >= 0")
         }
@@ -50,6 +53,7 @@ struct ServerOptions: ParsableArguments {
         configuration.port = port
         configuration.workers = workers
         configuration.queueDepth = queueDepth
+        configuration.computeNice = computeNice
         configuration.limits.maxBodyBytes = maxBodyBytes
         configuration.headerTimeout = .seconds(headerTimeout)
         configuration.bodyTimeout = .seconds(bodyTimeout)
