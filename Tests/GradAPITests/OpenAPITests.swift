@@ -31,9 +31,11 @@ import Testing
         let file = try #require(FileManager.default.contents(atPath: Repo.openAPI.path))
         let embedded = Array(OpenAPIDocument.yaml.utf8)
         // Compared as one Bool so a mismatch prints the first differing byte, not both documents.
-        let firstDifference = zip(embedded, Array(file)).firstIndex { $0 != $1 } ?? min(embedded.count, file.count)
-        let identical = embedded == Array(file)
-        #expect(identical, "embedded copy differs from openapi.yaml at byte \(firstDifference) (sizes \(embedded.count), \(file.count)): run scripts/embed-openapi")
+        let repository = Array(file)
+        let shared = min(embedded.count, repository.count)
+        let firstDifference = (0..<shared).first { embedded[$0] != repository[$0] } ?? shared
+        let identical = embedded == repository
+        #expect(identical, "embedded copy differs from openapi.yaml at byte \(firstDifference) (sizes \(embedded.count), \(repository.count)): run scripts/embed-openapi")
     }
 
     @Test func getOpenAPIServesTheFileAsYAML() throws {
