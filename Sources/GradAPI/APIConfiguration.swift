@@ -11,6 +11,9 @@ public struct APIConfiguration: Sendable {
     public var jsonLimits = JSONLimits()
     /// Largest /gradcheck work, two forward passes per gradient element, in multiply-adds: 413 above.
     public var maxGradcheckWork: Double = 1_000_000_000
+    /// Most terms one /explain answer lists (each is ~150 bytes of JSON): 413 above. A conv bias
+    /// over a large activation sums one term per output element.
+    public var maxExplainTerms: Int = 100_000
 
     public init() {}
 
