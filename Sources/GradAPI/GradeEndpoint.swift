@@ -9,7 +9,7 @@ enum GradeEndpoint {
             let (problem, object) = try Problem.decode(body: request.body, configuration: configuration, extraKeys: GradeRequest.keys)
             let grade = try GradeRequest(object, problem: problem, configuration: configuration)
             let solution = try problem.solve(cancel: context.isCancelled)
-            let grader = Grader(solution: solution, options: grade.options)
+            let grader = Grader(solution: solution, options: grade.options, cancel: context.isCancelled)
             var graded: [(id: String?, submission: GradedSubmission)] = []
             for submission in grade.submissions {
                 if context.isCancelled() { throw CancelledError() }

@@ -75,9 +75,10 @@ enum GradeResponse {
         writer.endObject()
     }
 
-    /// A number, or null when the difference of two huge submitted values overflowed float64.
+    /// A number; one that overflowed float64 (the difference of two huge submitted values) is
+    /// written as the largest finite double, which JSON can carry.
     static func number(_ writer: inout JSONWriter, _ value: Double) {
-        if value.isFinite { writer.number(value) } else { writer.null() }
+        writer.number(value.isFinite ? value : value < 0 ? -Double.greatestFiniteMagnitude : Double.greatestFiniteMagnitude)
     }
 
     static func integers(_ writer: inout JSONWriter, _ values: [Int]) {

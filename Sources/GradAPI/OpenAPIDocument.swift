@@ -378,7 +378,7 @@ paths:
             Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
           content:
             application/yaml:
-              schema: {type: object, description: The OpenAPI document (YAML).}
+              schema: {type: object, description: 'This document (YAML, parsed as an object by clients that read YAML).'}
     options:
       tags: [operations]
       summary: CORS preflight; answered at once, never queued.

@@ -62,8 +62,11 @@ public final class GradClient {
         defer { headerList.free() }
         // curl_easy_reset keeps live connections, so keep-alive survives it (curl_easy_reset(3)).
         curl_easy_reset(handle)
+        errorBuffer[0] = 0  // so a failure's reason is never a previous transfer's
         configure(url: url, method: request.method, headers: headerList, sink: sink)
-        let code = withExtendedLifetime(sink) { performWithBody(request.body) }
+        // A POST always hands libcurl a body: without one it would read the body from stdin.
+        let body = request.body ?? (request.method == "POST" ? [] : nil)
+        let code = withExtendedLifetime(sink) { performWithBody(body) }
         guard code == CURLE_OK else { throw failure(code, url: url) }
         return response(from: sink)
     }
@@ -111,10 +114,17 @@ public final class GradClient {
         response.interimStatuses = sink.interimStatuses
         response.reusedConnection = info(CURLINFO_NUM_CONNECTS) == 0
         response.localPort = info(CURLINFO_LOCAL_PORT)
-        var microseconds: curl_off_t = 0
-        _ = curl_get_off_t(handle, CURLINFO_TOTAL_TIME_T, &microseconds)
-        response.elapsedSeconds = Double(microseconds) / 1_000_000
+        response.elapsedSeconds = seconds(CURLINFO_TOTAL_TIME_T)
+        response.requestStartSeconds = seconds(CURLINFO_PRETRANSFER_TIME_T)
+        response.firstByteSeconds = seconds(CURLINFO_STARTTRANSFER_TIME_T)
         return response
+    }
+
+    /// A `*_TIME_T` info, which libcurl gives in microseconds.
+    private func seconds(_ item: CURLINFO) -> Double {
+        var microseconds: curl_off_t = 0
+        _ = curl_get_off_t(handle, item, &microseconds)
+        return Double(microseconds) / 1_000_000
     }
 
     private func info(_ item: CURLINFO) -> Int {
@@ -127,12 +137,11 @@ public final class GradClient {
     /// (CURLINFO_CONNECT_TIME_T still 0) is a failure to connect, not a slow server.
     private func failure(_ code: CURLcode, url: String) -> GradClientError {
         let reason = errorBuffer.pointee == 0 ? String(cString: curl_easy_strerror(code)) : String(cString: errorBuffer)
-        var connectMicroseconds: curl_off_t = 0
-        _ = curl_get_off_t(handle, CURLINFO_CONNECT_TIME_T, &connectMicroseconds)
+        let connectSeconds = seconds(CURLINFO_CONNECT_TIME_T)
         switch code {
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             return .cannotConnect(url: url, reason: reason)
-        case CURLE_OPERATION_TIMEDOUT where connectMicroseconds == 0:
+        case CURLE_OPERATION_TIMEDOUT where connectSeconds == 0:
             return .cannotConnect(url: url, reason: reason)
         case CURLE_OPERATION_TIMEDOUT:
             return .timedOut(url: url, reason: reason)

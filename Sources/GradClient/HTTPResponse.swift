@@ -13,6 +13,13 @@ public struct HTTPResponse: Sendable {
     public var localPort: Int = 0
     /// Seconds from the start of the request to the end of the response (CURLINFO_TOTAL_TIME_T).
     public var elapsedSeconds: Double = 0
+    /// Seconds from the start of the request until the request was about to be sent
+    /// (CURLINFO_PRETRANSFER_TIME_T: connected, nothing written yet).
+    public var requestStartSeconds: Double = 0
+    /// Seconds from the start of the request until the first byte of the response, an interim
+    /// `100 Continue` included (CURLINFO_STARTTRANSFER_TIME_T). After `Expect: 100-continue`,
+    /// `firstByteSeconds - requestStartSeconds` is how long the body waited to be sent.
+    public var firstByteSeconds: Double = 0
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status

@@ -23,21 +23,11 @@ struct ConvGeometry: Sendable, Equatable {
         batch = inputShape[0]; inChannels = inputShape[1]; inH = inputShape[2]; inW = inputShape[3]
         outChannels = spec.weight.shape[0]; kernelH = spec.weight.shape[2]; kernelW = spec.weight.shape[3]
         groups = spec.groups; stride = spec.stride; dilation = spec.dilation; mode = spec.paddingMode
-        (padTop, padBottom) = Self.resolve(spec.padding, axis: \.h, kernel: kernelH, dilation: spec.dilation.h)
-        (padLeft, padRight) = Self.resolve(spec.padding, axis: \.w, kernel: kernelW, dilation: spec.dilation.w)
+        // The engine resolves "same" (the odd extra after); the problem ran, so it resolves.
+        let pad = (try? spec.resolvedPadding()) ?? ResolvedPadding(top: 0, bottom: 0, left: 0, right: 0)
+        (padTop, padBottom, padLeft, padRight) = (pad.top, pad.bottom, pad.left, pad.right)
         outH = (inH + padTop + padBottom - dilation.h * (kernelH - 1) - 1) / stride.h + 1
         outW = (inW + padLeft + padRight - dilation.w * (kernelW - 1) - 1) / stride.w + 1
-    }
-
-    /// Padding before and after along one axis; "same" pads `d*(k-1)` in total, the odd one after.
-    static func resolve(_ padding: ConvPadding, axis: KeyPath<Pair, Int>, kernel: Int, dilation: Int) -> (Int, Int) {
-        switch padding {
-        case .explicit(let p): return (p[keyPath: axis], p[keyPath: axis])
-        case .valid: return (0, 0)
-        case .same:
-            let total = dilation * (kernel - 1)
-            return (total / 2, total - total / 2)
-        }
     }
 
     var inChannelsPerGroup: Int { inChannels / max(groups, 1) }

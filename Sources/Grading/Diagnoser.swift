@@ -22,9 +22,12 @@ struct Diagnoser {
         let solution = catalog.solution
         guard let truth = solution.gradient(of: target), !Self.fits(submitted, truth) else { return nil }
         if let scaled = scaleDiagnosis(submitted, truth) { return scaled }
-        for candidate in catalog.candidates(for: target)
-        where Self.fits(submitted, candidate.tensor) && !Self.fits(candidate.tensor, truth) {
-            return candidate.diagnosis
+        let truthScale = truth.maxAbs
+        for candidate in catalog.candidates(for: target) where Self.sameLayout(submitted.shape, candidate.tensor.shape) {
+            guard let (tensor, scale) = candidate.tensor.value else { continue }
+            if Self.fits(submitted, tensor, scale: scale) && !Self.fits(tensor, truth, scale: truthScale) {
+                return candidate.diagnosis
+            }
         }
         return nil
     }
@@ -53,14 +56,14 @@ struct Diagnoser {
     }
 
     /// Same element count and the same shape once 1s are ignored.
-    static func sameLayout(_ a: Tensor, _ b: Tensor) -> Bool {
-        a.count == b.count && TensorIndex.squeezed(a.shape) == TensorIndex.squeezed(b.shape)
-    }
+    static func sameLayout(_ a: Tensor, _ b: Tensor) -> Bool { sameLayout(a.shape, b.shape) }
+
+    static func sameLayout(_ a: [Int], _ b: [Int]) -> Bool { TensorIndex.squeezed(a) == TensorIndex.squeezed(b) }
 
     /// True when `s` fits `c` (see `fitRtol`); never for an all-zero `c`.
-    static func fits(_ s: Tensor, _ c: Tensor) -> Bool {
+    static func fits(_ s: Tensor, _ c: Tensor, scale: Double? = nil) -> Bool {
         guard sameLayout(s, c) else { return false }
-        let scale = c.maxAbs
+        let scale = scale ?? c.maxAbs
         guard scale > 0, scale.isFinite else { return false }
         let atol = fitAtol * scale
         for k in 0..<c.count where !(abs(s.data[k] - c.data[k]) <= atol + fitRtol * abs(c.data[k])) {

@@ -38,9 +38,10 @@ public final class Grader {
     public let options: GradingOptions
     private let catalog: MistakeCatalog
 
-    public init(solution: Solution, options: GradingOptions = GradingOptions()) {
+    /// `cancel` is checked while mistake candidates are computed (a few backward passes, once).
+    public init(solution: Solution, options: GradingOptions = GradingOptions(), cancel: CancellationCheck? = nil) {
         self.solution = solution; self.options = options
-        self.catalog = MistakeCatalog(solution: solution)
+        self.catalog = MistakeCatalog(solution: solution, cancel: cancel)
     }
 
     /// Grades a submission; every name must be one `solution.expected(named:)` knows (the API layer

@@ -26,20 +26,43 @@ public enum DiagnosisCode {
 }
 
 /// A mistaken backward pass at one layer: what a student who made `diagnosis`'s mistake there
-/// would have computed.
-struct Mistake: Sendable {
+/// would have computed. Its tensors are computed only when a submission of their shape needs them.
+struct Mistake {
     var diagnosis: Diagnosis
     /// The layer the mistake is made in.
     var layer: Int
     /// The wrong dL/d(input of `layer`), full rank. When it has the true shape it is carried back
     /// through the earlier layers, so every earlier gradient shows the mistake too.
-    var inputGradient: Tensor?
+    var inputGradient: LazyTensor?
     /// Wrong gradients of the layer's own parameters.
-    var own: [GradientTarget: Tensor] = [:]
+    var own: [GradientTarget: LazyTensor] = [:]
 
-    init(_ code: String, _ message: String, layer: Int, inputGradient: Tensor? = nil, own: [GradientTarget: Tensor] = [:]) {
+    init(_ code: String, _ message: String, layer: Int, inputGradient: LazyTensor? = nil, own: [GradientTarget: LazyTensor] = [:]) {
         self.diagnosis = Diagnosis(code: code, message: message)
         self.layer = layer; self.inputGradient = inputGradient; self.own = own
+    }
+}
+
+/// A tensor computed on first use, whose shape is known before: a candidate that cannot fit a
+/// submission's shape is never computed.
+///
+/// Not Sendable: it belongs to one request's `MistakeCatalog`.
+final class LazyTensor {
+    let shape: [Int]
+    private var compute: (() -> Tensor?)?
+    private var computed: (tensor: Tensor, scale: Double)??
+
+    init(shape: [Int], _ compute: @escaping () -> Tensor?) { self.shape = shape; self.compute = compute }
+
+    convenience init(_ tensor: Tensor) { self.init(shape: tensor.shape) { tensor } }
+
+    /// The tensor and its `max |x|`, computed once (nil when it could not be computed).
+    var value: (tensor: Tensor, scale: Double)? {
+        if let computed { return computed }
+        let result = compute?().map { ($0, $0.maxAbs) }
+        computed = .some(result)
+        compute = nil
+        return result
     }
 }
 
@@ -64,22 +87,22 @@ extension Tensor {
     func summed(over axes: Set<Int>) -> Tensor {
         let kept = shape.indices.filter { !axes.contains($0) }
         let outShape = kept.map { shape[$0] }
+        let outStrides = TensorIndex.strides(outShape)
+        var strides = [Int](repeating: 0, count: rank)  // output stride of each input axis, 0 if summed
+        for (position, axis) in kept.enumerated() { strides[axis] = outStrides[position] }
         var out = [Double](repeating: 0, count: outShape.reduce(1, *))
-        for k in 0..<count {
-            let index = TensorIndex.unravel(k, shape)
-            out[TensorIndex.ravel(kept.map { index[$0] }, outShape)] += data[k]
-        }
+        TensorIndex.forEachOffset(shape, strides) { k, offset in out[offset] += data[k] }
         return Tensor(shape: outShape, data: out)
     }
 
     /// Axes permuted: axis `a` of the result is axis `order[a]` of this tensor.
     func permuted(_ order: [Int]) -> Tensor {
         let outShape = order.map { shape[$0] }
+        let outStrides = TensorIndex.strides(outShape)
+        var strides = [Int](repeating: 0, count: rank)  // output stride of each input axis
+        for (position, axis) in order.enumerated() { strides[axis] = outStrides[position] }
         var out = [Double](repeating: 0, count: count)
-        for k in 0..<count {
-            let index = TensorIndex.unravel(k, shape)
-            out[TensorIndex.ravel(order.map { index[$0] }, outShape)] = data[k]
-        }
+        TensorIndex.forEachOffset(shape, strides) { k, offset in out[offset] = data[k] }
         return Tensor(shape: outShape, data: out)
     }
 }

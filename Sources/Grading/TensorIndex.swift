@@ -58,6 +58,27 @@ enum TensorIndex {
         [Int](repeating: 0, count: max(0, fullRank - writtenIndex.count)) + writtenIndex
     }
 
+    /// Walks `shape` in row-major order, calling `body(flat, offset)` where `offset` is the dot
+    /// product of the multi-index with `strides` (an odometer: no division per element).
+    static func forEachOffset(_ shape: [Int], _ strides: [Int], _ body: (Int, Int) -> Void) {
+        let count = shape.reduce(1, *)
+        guard count > 0 else { return }
+        var index = [Int](repeating: 0, count: shape.count)
+        var offset = 0
+        for k in 0..<count {
+            body(k, offset)
+            var axis = shape.count - 1
+            while axis >= 0 {
+                index[axis] += 1
+                offset += strides[axis]
+                if index[axis] < shape[axis] { break }
+                offset -= strides[axis] * shape[axis]
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+    }
+
     /// `[0,0,2,2]` as `"0,0,2,2"`: how indices appear in formulas.
     static func text(_ index: [Int]) -> String {
         index.map(String.init).joined(separator: ",")

@@ -131,14 +131,18 @@ public struct RequestParser {
         switch head.framing {
         case .none, .length(0): state = .complete
         case .length(let length):
-            body.reserveCapacity(length)
+            body.reserveCapacity(min(length, Self.initialBodyCapacity))
             state = .lengthBody(remaining: length)
         case .chunked: state = .chunkSize
         }
     }
 
+    /// Memory reserved for a body before its bytes arrive: a header alone never commits more.
+    static let initialBodyCapacity = 1_048_576
+
     private mutating func readLengthBody(_ remaining: Int) -> Bool {
         let take = min(remaining, input.count)
+        if body.count + take > body.capacity { body.reserveCapacity(body.count + remaining) }
         body.append(contentsOf: input.bytes(0..<take))
         consume(take)
         state = remaining == take ? .complete : .lengthBody(remaining: remaining - take)

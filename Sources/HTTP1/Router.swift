@@ -12,8 +12,9 @@ public struct Router: Sendable {
         case reject(HTTPError)
     }
 
-    /// Methods of RFC 9110 §9 and PATCH (RFC 5789); any other is 501 (§9.1).
-    public static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
+    /// Methods of RFC 9110 §9, PATCH (RFC 5789) and QUERY (the registered safe method with a body);
+    /// any other is 501 (§9.1).
+    public static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY"]
 
     /// Seconds a browser may cache a preflight answer.
     public static let preflightMaxAge = 7_200

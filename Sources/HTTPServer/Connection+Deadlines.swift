@@ -18,8 +18,7 @@ extension Connection {
             default: break
             }
         case .writing where elapsed > configuration.sendTimeout.nanoseconds:
-            core.metrics.clientAborted()
-            close()
+            close()  // the unwritten response counts as a client abort
         case .lingering where elapsed > configuration.lingerTimeout.nanoseconds:
             close()
         default:

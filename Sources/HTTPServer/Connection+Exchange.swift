@@ -56,6 +56,12 @@ extension Connection {
         guard route.lane == .compute, let slot = exchange.slot else {
             return finish(route.handler(request, context))
         }
+        // The client closed before its compute request started: it is gone, as it would be were
+        // the close seen a moment later, mid-compute (Go's net/http cancels the same way).
+        if peerClosed {
+            abortExchange()
+            return close()
+        }
         exchange.submitted = true
         core.pool.submit(slot) { [self] in
             let response = route.handler(request, context)
@@ -78,7 +84,7 @@ extension Connection {
         guard let exchange, !exchange.answered else { return }
         core.metrics.clientAborted()
         exchange.cancellation.cancel()
-        core.logAbort(exchange)
+        core.logAbort(exchange, during: state == .handling ? "compute" : "request")
     }
 
     /// Serializes and writes a response; "+close" unless the connection may carry another request.
@@ -94,25 +100,42 @@ extension Connection {
         state = .writing
         phaseStart = DispatchTime.now().uptimeNanoseconds
         requestsAnswered += 1
-        record(response.status, bytesOut: bytes.count)
+        pendingResponse = PendingResponse(exchange: takeExchange(), status: response.status, bytesOut: bytes.count)
         send(bytes)
     }
 
-    private func record(_ status: Int, bytesOut: Int) {
-        guard let exchange else {
-            return core.logResponse(nil, status: status, bytesOut: bytesOut)
-        }
+    /// Ends the current exchange's claim on the connection: its compute place is given back
+    /// unless the pool holds it.
+    private func takeExchange() -> Exchange? {
+        guard let exchange else { return nil }
         exchange.answered = true
         if exchange.bytesIn == 0 { exchange.bytesIn = parser.requestByteCount }
         if !exchange.submitted { exchange.slot?.release() }
-        core.metrics.requestEnded()
-        core.logResponse(exchange, status: status, bytesOut: bytesOut)
         self.exchange = nil
+        return exchange
+    }
+
+    /// The response is fully written: it counts as answered (metrics, one log line).
+    private func delivered() {
+        guard let pending = pendingResponse else { return }
+        pendingResponse = nil
+        if pending.exchange != nil { core.metrics.requestEnded() }
+        core.logResponse(pending.exchange, status: pending.status, bytesOut: pending.bytesOut)
+    }
+
+    /// The response could not be delivered (reset, a client that stops reading, a stop): one abort.
+    func abandonResponse() {
+        guard let pending = pendingResponse else { return }
+        pendingResponse = nil
+        if pending.exchange != nil { core.metrics.requestEnded() }
+        core.metrics.clientAborted()
+        core.logAbort(pending.exchange, during: "response")
     }
 
     /// After a response is out: next request, or close.
     func writeFinished() {
         guard state == .writing else { return }
+        delivered()
         if closeAfterWrite { return linger() }
         state = .reading
         phaseStart = DispatchTime.now().uptimeNanoseconds

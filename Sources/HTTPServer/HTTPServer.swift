@@ -34,8 +34,11 @@ public final class HTTPServer: Sendable {
         let (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
         let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: acceptQueue)
         source.setEventHandler { [self] in acceptPending(fd) }
-        source.setCancelHandler { Glibc.close(fd) }
-        acceptQueue.sync { listener.source = source }
+        source.setCancelHandler { [self] in
+            Glibc.close(fd)
+            listenerClosed()
+        }
+        acceptQueue.sync { listener.source = source; listener.fd = fd }
         let sweep = Self.sweepInterval(configuration)
         for loop in loops { loop.queue.async { loop.startSweeping(every: sweep) } }
         source.resume()
@@ -81,7 +84,6 @@ public final class HTTPServer: Sendable {
         let grace = Int(configuration.drainGrace.nanoseconds)
         acceptQueue.asyncAfter(deadline: .now() + .nanoseconds(grace)) { [self] in
             closeListener()
-            for loop in loops { loop.queue.async { loop.all.forEach { $0.closeIfIdle() } } }
         }
     }
 
@@ -97,8 +99,16 @@ public final class HTTPServer: Sendable {
         core.pool.stop()
     }
 
+    /// Accepts what the kernel already queued (those clients were let in), then stops listening.
     private func closeListener() {
-        guard listener.close() else { return }
+        guard let fd = listener.fd else { return }
+        acceptPending(fd)
+        _ = listener.close()
+    }
+
+    /// Runs once the listening socket is closed: from now on no connection can arrive.
+    private func listenerClosed() {
+        for loop in loops { loop.queue.async { loop.all.forEach { $0.closeIfIdle() } } }
         core.lifecycle.listenerDidClose()
     }
 }
@@ -106,6 +116,7 @@ public final class HTTPServer: Sendable {
 /// The listening socket's read source; touched only on the accept queue (hence `@unchecked Sendable`).
 final class ListenerSlot: @unchecked Sendable {
     var source: DispatchSourceRead?
+    var fd: Int32?
     private var paused = false
 
     func pause() {
@@ -124,6 +135,7 @@ final class ListenerSlot: @unchecked Sendable {
     func close() -> Bool {
         guard let source else { return false }
         self.source = nil
+        fd = nil
         source.cancel()
         if paused { paused = false; source.resume() }
         return true

@@ -6,7 +6,7 @@ final class Lifecycle: Sendable {
     private let draining = Atomic<Bool>(false)
     private let openConnections = Atomic<Int>(0)
     private let listenerClosed = Atomic<Bool>(false)
-    private let drained = Mutex<(@Sendable () -> Void)?>(nil)
+    private let drained = Locked<(@Sendable () -> Void)?>(nil)
 
     var isDraining: Bool { draining.load(ordering: .acquiring) }
     var connectionCount: Int { openConnections.load(ordering: .acquiring) }

@@ -40,7 +40,11 @@ final class ServerCore: Sendable {
         ])
     }
 
-    func logAbort(_ exchange: Exchange) {
-        logger.info("client aborted", metadata: ["method": "\(exchange.head.method)", "path": "\(exchange.head.path)"])
+    /// One line per request whose client vanished before its answer was delivered.
+    func logAbort(_ exchange: Exchange?, during phase: String) {
+        guard logger.logLevel <= .info else { return }
+        logger.info("client aborted", metadata: [
+            "method": "\(exchange?.head.method ?? "-")", "path": "\(exchange?.head.path ?? "-")", "during": "\(phase)",
+        ])
     }
 }

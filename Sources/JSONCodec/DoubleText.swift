@@ -8,13 +8,17 @@ enum DoubleText {
     /// The most bytes one double can take: `-1.7976931348623157e+308` has 24.
     static let maxLength = 24
 
+    /// The room `write` needs at its destination: it stores whole 8- and 16-byte words past the
+    /// text it leaves (at most 35 bytes in), which later writes overwrite.
+    static let scratchLength = 48
+
     /// "00" "01" ... "99": two ASCII digits per value below 100, with no initialisation cost.
     static let digitPairs: StaticString =
         "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
 
     static let hexDigits: StaticString = "0123456789abcdef"
 
-    /// Writes `value` at `out` (which must have `maxLength` bytes of room); returns the length.
+    /// Writes `value` at `out` (which must have `scratchLength` bytes of room); returns the length.
     @inline(__always)
     static func write(_ value: Double, to out: UnsafeMutablePointer<UInt8>) -> Int {
         precondition(value.isFinite, "JSON has no non-finite numbers")
@@ -45,23 +49,45 @@ enum DoubleText {
     @inline(__always)
     private static func writeDecimal(_ digits: UInt64, count: Int, pointPosition: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
         if pointPosition <= 0 {
-            let zeros = -pointPosition
-            p[0] = UInt8(ascii: "0"); p[1] = UInt8(ascii: ".")
-            for i in 0..<zeros { p[2 + i] = UInt8(ascii: "0") }
-            writeDigits(digits, count: count, to: p + 2 + zeros)
-            return 2 + zeros + count
+            // "0.000" (at most three zeros here) in one store; the digits overwrite the extra zeros.
+            store8(0x3030_3030_3030_2E30, at: p)  // "0.000000" little-endian
+            writeDigits(digits, count: count, to: p + 2 - pointPosition)
+            return 2 - pointPosition + count
         }
         if pointPosition < count {
-            // Write the digits one to the right, then pull the integer part back over the gap.
+            // Digits one to the right: the fraction is in place; the integer part (at most 16
+            // digits) moves left by one with fixed 16-byte copies, not a variable-length memmove.
             writeDigits(digits, count: count, to: p + 1)
-            for i in 0..<pointPosition { p[i] = p[i + 1] }
+            let integerPart = load16(p + 1)
+            let fraction = load16(p + pointPosition + 1)
+            store16(integerPart, at: p)
+            store16(fraction, at: p + pointPosition + 1)
             p[pointPosition] = UInt8(ascii: ".")
             return count + 1
         }
+        // An integer below 2^53: at most 16 digits, so at most 15 trailing zeros.
         writeDigits(digits, count: count, to: p)
-        for i in count..<pointPosition { p[i] = UInt8(ascii: "0") }
+        store16((0x3030_3030_3030_3030, 0x3030_3030_3030_3030), at: p + count)
         p[pointPosition] = UInt8(ascii: "."); p[pointPosition + 1] = UInt8(ascii: "0")
         return pointPosition + 2
+    }
+
+    @inline(__always)
+    private static func store8(_ word: UInt64, at p: UnsafeMutablePointer<UInt8>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: word, as: UInt64.self)
+    }
+
+    @inline(__always)
+    private static func load16(_ p: UnsafeMutablePointer<UInt8>) -> (UInt64, UInt64) {
+        let raw = UnsafeRawPointer(p)
+        return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+    }
+
+    @inline(__always)
+    private static func store16(_ words: (UInt64, UInt64), at p: UnsafeMutablePointer<UInt8>) {
+        let raw = UnsafeMutableRawPointer(p)
+        raw.storeBytes(of: words.0, as: UInt64.self)
+        raw.storeBytes(of: words.1, toByteOffset: 8, as: UInt64.self)
     }
 
     /// `d[.ddd]e±XX[X]`.
@@ -146,11 +172,17 @@ enum DoubleText {
     /// Exactly four digits of `value` (< 10^4), leading zeros included.
     @inline(__always)
     private static func write4(_ value: UInt32, to p: UnsafeMutablePointer<UInt8>) {
-        let pairs = digitPairs.utf8Start
         let high = Int(value / 100)
         let low = Int(value) &- high &* 100
-        p[0] = pairs[2 * high]; p[1] = pairs[2 * high + 1]
-        p[2] = pairs[2 * low]; p[3] = pairs[2 * low + 1]
+        write2(high, to: p)
+        write2(low, to: p + 2)
+    }
+
+    /// The two digits of `pair` (< 100) as one 16-bit copy from `digitPairs`.
+    @inline(__always)
+    private static func write2(_ pair: Int, to p: UnsafeMutablePointer<UInt8>) {
+        let digits = UnsafeRawPointer(digitPairs.utf8Start + 2 * pair).loadUnaligned(as: UInt16.self)
+        UnsafeMutableRawPointer(p).storeBytes(of: digits, as: UInt16.self)
     }
 
     /// Number of decimal digits of `v` (1...17), testing the common 17- and 16-digit cases first.

@@ -22,15 +22,16 @@ public struct JSONLimits: Sendable {
 /// (`1e999`) is ±infinity, not an error (the caller decides). Nesting deeper than
 /// `limits.maxDepth` is an error found with an explicit stack, never by recursion.
 public func parseJSON(_ bytes: [UInt8], limits: JSONLimits = JSONLimits()) throws(JSONParseError) -> JSONValue {
-    let result: Result<JSONValue, JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
-        var parser = JSONDocumentParser(JSONScanner(buffer, limits: limits))
-        do throws(JSONParseError) {
-            return .success(try parser.parseDocument())
-        } catch {
-            return .failure(error)
-        }
+    let result = bytes.withUnsafeBufferPointer { buffer in
+        Result { () throws(JSONParseError) in try parseJSON(buffer, limits: limits) }
     }
     return try result.get()
+}
+
+/// `parseJSON` over borrowed bytes (a slice of a receive buffer, say), with no copy.
+public func parseJSON(_ buffer: UnsafeBufferPointer<UInt8>, limits: JSONLimits = JSONLimits()) throws(JSONParseError) -> JSONValue {
+    var parser = JSONDocumentParser(JSONScanner(buffer, limits: limits))
+    return try parser.parseDocument()
 }
 
 /// The parse loop: reads values with an explicit stack of open containers.
@@ -45,11 +46,11 @@ struct JSONDocumentParser {
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
         scanner.skipWhitespace()
         if scanner.isAtEnd { throw scanner.error("empty document, expected a JSON value", at: scanner.position) }
-        stack.reserveCapacity(min(scanner.limits.maxDepth, 64))
+        stack.reserveCapacity(max(0, min(scanner.limits.maxDepth, 64)))
         var value = try readValueOrOpen()
         while true {
             guard let completed = value else {
-                // A container was opened: read its first element (or first member's value).
+                // A container was opened or a ',' read: the next element (or member value) follows.
                 value = try readValueOrOpen()
                 continue
             }

@@ -52,7 +52,7 @@ extension JSONWriter {
             chunk.put(UInt8(ascii: "["))
             let base = row * rowLength
             for i in 0..<rowLength {
-                if chunk.room < DoubleText.maxLength + 2 * rank + 2 { chunk.flush(into: &self) }
+                if chunk.room < DoubleText.scratchLength + 2 * rank + 2 { chunk.flush(into: &self) }
                 if i > 0 { chunk.put(UInt8(ascii: ",")) }
                 chunk.put(values[base + i])
             }

@@ -9,11 +9,14 @@ struct APIOptions: ParsableArguments {
     var maxTensorElements: Int = env("MAX_TENSOR_ELEMENTS").flatMap(Int.init) ?? APIConfiguration().maxTensorElements
     @Option(name: .customLong("max-work"), help: "Largest estimated multiply-adds of one problem (413 above). Env GRADSERVER_MAX_WORK.")
     var maxWork: Double = env("MAX_WORK").flatMap(Double.init) ?? APIConfiguration().maxWork
+    @Option(name: .customLong("max-gradcheck-work"), help: "Largest /gradcheck work, 2 forward passes per gradient element, in multiply-adds (413 above). Env GRADSERVER_MAX_GRADCHECK_WORK.")
+    var maxGradcheckWork: Double = env("MAX_GRADCHECK_WORK").flatMap(Double.init) ?? APIConfiguration().maxGradcheckWork
 
     func routes() -> [Route] {
         var configuration = APIConfiguration()
         configuration.maxTensorElements = maxTensorElements
         configuration.maxWork = maxWork
+        configuration.maxGradcheckWork = maxGradcheckWork
         return GradAPI.routes(configuration)
     }
 }

@@ -86,3 +86,19 @@ import Testing
         }
     }
 }
+
+/// Non-finite values follow PyTorch's scan `val > maxval || isnan(val)`: a NaN wins its window,
+/// the last NaN taking the gradient.
+@Test func maxPoolNaNWinsItsWindow() throws {
+    let spec = MaxPool2dSpec(kernel: Pair(2))
+    let x = Tensor(shape: [1, 1, 2, 4], data: [1, .nan, 5, 6, 3, .nan, 7, 8])
+    let y = try spec.forward(x)
+    #expect(y.data[0].isNaN)
+    #expect(y.data[1] == 8)
+    let dx = spec.backward(input: x, gradOutput: Tensor(shape: [1, 1, 1, 2], data: [1, 2]))
+    #expect(dx.data == [0, 0, 0, 0, 0, 1, 0, 2])
+}
+
+@Test func allocatorTuningIsAcceptedByGlibc() {
+    #expect(AllocatorTuning.retainFreedMemory())
+}

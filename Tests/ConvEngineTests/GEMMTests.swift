@@ -112,7 +112,7 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
     for _ in 0..<24 {
         let m = Int.random(in: 1...210, using: &rng)  // crosses mc = 192, odd remainders of mr = 4
         let n = Int.random(in: 1...70, using: &rng)
-        let k = Int.random(in: 1...300, using: &rng)  // crosses kc = 256
+        let k = Int.random(in: 1...600, using: &rng)  // crosses kc = 256 (two slices)
         let (ta, tb, acc) = flagCombinations.randomElement(using: &rng)!
         let problem = Problem(m: m, n: n, k: k, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
         problem.expectMatchesNaive(problem.run())
@@ -180,8 +180,37 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
     }
 }
 
-/// The blocked path over the whole of C on the calling thread.
-private func singleThreaded(_ problem: Problem) -> [Double] {
+/// Regions of at most `mc` rows read a non-transposed B in place; a taller region packs it. Both
+/// must round the same, since which one runs depends on the core count.
+@Test func inPlaceAndPackedB_giveTheSameBits() {
+    var rng = SeededGenerator(state: 8)
+    for (ta, tb, acc) in flagCombinations {
+        let problem = Problem(m: GEMMBlocking.mc + 9, n: 29, k: 41, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
+        let whole = singleThreaded(problem)
+        let split = singleThreaded(problem, regions: [0..<100, 100..<problem.m])
+        #expect(whole.map(\.bitPattern) == split.map(\.bitPattern), "\(problem.label)")
+        problem.expectMatchesNaive(split)
+    }
+}
+
+@Test func sliceDepth_cutsKIntoEqualSlicesOfAtMostKC() {
+    for k in [1, 191, 256, 257, 576, 3136] {
+        let depth = GEMMBlocking.sliceDepth(k: k)
+        let slices = (k + depth - 1) / depth
+        #expect(depth <= GEMMBlocking.kc && slices == (k + GEMMBlocking.kc - 1) / GEMMBlocking.kc, "k=\(k)")
+        #expect(k - (slices - 1) * depth > depth - slices, "k=\(k): last slice \(k - (slices - 1) * depth) of \(depth)")
+    }
+    #expect(GEMMBlocking.sliceDepth(k: 576) == 192)
+}
+
+@Test func regionCount_addsChunksOnlyForLongSides() {
+    #expect(GEMMParallel.regionCount(m: 64, n: 576, workers: 2) == 2)
+    #expect(GEMMParallel.regionCount(m: 64, n: 3136, workers: 2) == 2 * GEMMParallel.chunksPerWorker)
+    #expect(GEMMParallel.regionCount(m: 131, n: 125, workers: 2) == 2)
+}
+
+/// The blocked path on the calling thread, over the whole of C or over the given row ranges.
+private func singleThreaded(_ problem: Problem, regions rowRanges: [Range<Int>]? = nil) -> [Double] {
     var out = problem.c
     problem.a.withUnsafeBufferPointer { pa in
         problem.b.withUnsafeBufferPointer { pb in
@@ -190,8 +219,9 @@ private func singleThreaded(_ problem: Problem) -> [Double] {
                     a: pa.baseAddress!, lda: problem.lda, transposeA: problem.transposeA,
                     b: pb.baseAddress!, ldb: problem.ldb, transposeB: problem.transposeB,
                     c: pc.baseAddress!, ldc: problem.ldc, k: problem.k, accumulate: problem.accumulate)
-                let region = GEMMRegion(rows: 0..<problem.m, cols: 0..<problem.n)
-                operands.multiplyBlocked(region, workspace: GEMMWorkspace())
+                for rows in rowRanges ?? [0..<problem.m] {
+                    operands.multiplyBlocked(GEMMRegion(rows: rows, cols: 0..<problem.n), workspace: GEMMWorkspace())
+                }
             }
         }
     }

@@ -133,3 +133,16 @@ import Testing
         Self.expectError(Self.error([hugeStride], input: [1, 1, 4, 4]), code: "too_large", site: .layer(0, field: nil), mentions: [])
     }
 }
+
+/// A pool kernel far larger than the input is legal in PyTorch when the padding covers it
+/// (pad <= kernel/2); its window sizes must not overflow anywhere.
+@Test func hugePoolKernelDoesNotOverflow() throws {
+    let k = Pair(1 << 40)
+    let avg = AvgPool2dSpec(kernel: k, padding: Pair(1 << 39), countIncludePad: true)
+    let y = try avg.forward(Tensor(shape: [1, 1, 1, 1], data: [4]))
+    #expect(y.shape == [1, 1, 1, 1])
+    #expect(y.data[0] == 4 / (Double(1 << 40) * Double(1 << 40)))
+    let maxPool = Layer.maxPool2d(MaxPool2dSpec(kernel: k, padding: Pair(1 << 39)))
+    #expect(try maxPool.forward(Tensor(shape: [1, 1, 1, 1], data: [4])).data == [4])
+    #expect(try Network(layers: [maxPool]).estimatedWork(inputShape: [1, 1, 1, 1]) == 1)
+}

@@ -62,4 +62,17 @@ import Testing
         #expect(call.status == 422, "\(call.text)")
         #expect(call.error.code == code && call.error.path == path, "\(call.text)")
     }
+
+    @Test func shortForm_namesImagesAndKernels() throws {
+        let body = """
+            {"images": [[1, 2, 3], [4, 5, 6], [7, 8, 9]], "kernels": [[1, 0], [0, 1]], "grad_output": [[1, 1], [1, 1]],
+             "of": "images", "index": [1, 1]}
+            """
+        let call = try GradeCall("/explain", body)
+        #expect(call.status == 200, "\(call.text)")
+        let terms = try #require(call.json["terms"]?.arrayElements)
+        // x[1][1] is read by all four outputs, through kernel taps (1,1), (1,0), (0,1), (0,0).
+        #expect(terms.count == 4 && terms.allSatisfy { $0["local"]?["of"]?.stringValue == "kernels" })
+        #expect(call.json["value"]?.numberValue == 2)
+    }
 }

@@ -143,4 +143,30 @@ import Testing
         let call = try GradeCall("/grade", body)
         #expect(call.status == 422 && call.error.path == "loss")
     }
+
+    @Test func hugeSubmittedValues_areGradedWithFiniteErrors() throws {
+        let call = try GradeCall("/grade", GradeBodies.lesson(#""submission": {"0.weight": [[1e308, -1e308], [1.7e308, -1.7e308]]}"#))
+        #expect(call.status == 200, "\(call.text)")
+        #expect(call.json["results"]?["0.weight"]?["max_abs_error"]?.numberValue == 1.7e308)
+    }
+
+    @Test func sameMistakeInManySubmissions_getsTheSameDiagnosis() throws {
+        let one = #"{"id": "x", "gradients": {"input": [[-1.1, 0, -2.2, 0], [0, 1.1, 0, 2.2], [-3.3, 0, -4.4, 0], [0, 3.3, 0, 4.4]]}}"#
+        let call = try GradeCall("/grade", GradeBodies.lesson(#""submissions": [\#(one), \#(one), \#(one)]"#))
+        let list = try #require(call.json["submissions"]?.arrayElements)
+        #expect(list.count == 3)
+        #expect(list.allSatisfy { $0["passed"]?.boolValue == true })
+        let negated = #"{"id": "y", "gradients": {"input": [[1.1, 0, 2.2, 0], [0, -1.1, 0, -2.2], [3.3, 0, 4.4, 0], [0, -3.3, 0, -4.4]]}}"#
+        let wrong = try GradeCall("/grade", GradeBodies.lesson(#""submissions": [\#(negated), \#(negated)]"#))
+        let codes = try #require(wrong.json["submissions"]?.arrayElements).map { $0["results"]?["input"]?["diagnosis"]?["code"]?.stringValue }
+        #expect(codes == ["wrong_sign", "wrong_sign"])
+    }
+
+    @Test func layerName_gradesDLossDItsOutput() throws {
+        // dL/dz of the lesson: -11 * [0.1, 0.2, 0.3, 0.4], graded at full rank [1, 4].
+        let call = try GradeCall("/grade", GradeBodies.lesson(#""submission": {"1": [[-1.1, -2.2, -3.3, -4.4]], "0": [[[[-1.1, -2.2], [-3.3, -4.4]]]]}"#))
+        #expect(call.status == 200, "\(call.text)")
+        #expect(call.json["passed"]?.boolValue == true)
+        #expect(call.json["results"]?["0"]?["expected_shape"]?.numbersValue == [1, 1, 2, 2])
+    }
 }

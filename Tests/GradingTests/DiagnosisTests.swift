@@ -165,4 +165,29 @@ private func code(_ solution: Solution, _ name: String, _ submitted: Tensor) -> 
         let wrong = try Planted.convBackward(p, input: xLast, gradOutput: lastSample).parameterGradients[0].weight!
         #expect(code(s, "0.weight", wrong) == DiagnosisCode.partialAccumulation)
     }
+
+    @Test func inputGradientWithHeightAndWidthSwapped_isTransposed() throws {
+        let s = try Fixtures.solve(Fixtures.convNet())
+        let g = try #require(s.expected(named: "input"))
+        var t = g
+        for n in 0..<4 { for c in 0..<3 { for h in 0..<8 { for w in 0..<8 { t[[n, c, w, h]] = g[[n, c, h, w]] } } } }
+        #expect(code(s, "input", t) == DiagnosisCode.transposed)
+    }
+
+    @Test func inputGradientWithStrideOne_isStrideIgnored() throws {
+        let p = Fixtures.convNet(stride: Pair(2))
+        let s = try Fixtures.solve(p)
+        guard case .conv2d(let spec) = p.layers[0] else { return }
+        // Scatter each dL/dZ[n,co,i,j] * W[co,ci,ki,kj] to X[n,ci,i+ki-1,j+kj-1]: the stride-1 map.
+        let dZ = s.backward.activationGradients[0]
+        var wrong = Tensor(shape: p.input.shape)
+        for n in 0..<4 { for co in 0..<2 { for i in 0..<dZ.shape[2] { for j in 0..<dZ.shape[3] {
+            for ci in 0..<3 { for ki in 0..<3 { for kj in 0..<3 {
+                let (r, q) = (i + ki - 1, j + kj - 1)
+                guard r >= 0 && r < 8 && q >= 0 && q < 8 else { continue }
+                wrong[[n, ci, r, q]] += dZ[[n, co, i, j]] * spec.weight[[co, ci, ki, kj]]
+            } } }
+        } } } }
+        #expect(code(s, "input", wrong) == DiagnosisCode.strideIgnored)
+    }
 }

@@ -54,4 +54,13 @@ import Testing
         #expect(!hidden.message.contains("3.7"))
         for value in g.data { #expect(!hidden.message.contains("\(value)")) }
     }
+
+    @Test(arguments: 0..<4) func oneWrongElement_getsNoDiagnosis(_ which: Int) throws {
+        let s = try Fixtures.solve(Self.problems()[which])
+        for (name, expected) in Self.expectations(s) where expected.count > 1 {
+            var submitted = expected
+            submitted.data[expected.count / 2] += 1 + abs(submitted.data[expected.count / 2])
+            #expect(Fixtures.diagnose(s, name, submitted) == nil, "\(name)")
+        }
+    }
 }

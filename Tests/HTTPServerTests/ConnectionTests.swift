@@ -67,6 +67,28 @@ import Testing
         #expect(response.status == 200 && response.text == "{}")
     }
 
+    @Test func halfClosedClient_stillGetsInlineAnswers() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let client = try server.client()
+        client.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        client.shutdownWrite()
+        #expect(client.readResponse()?.status == 200)
+        #expect(client.readResponse()?.status == 200)
+        #expect(client.seesClose())
+        #expect(try server.metric("http_client_aborts_total") == 0)
+    }
+
+    @Test func closeBeforeComputeAnswer_isAnAbortWhateverTheTiming() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let client = try server.client()
+        client.send("POST /slow HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+        client.shutdownWrite()
+        #expect(client.seesClose())
+        #expect(server.eventually { (try? server.metric("http_client_aborts_total")) == 1 })
+    }
+
     @Test func lastAllowedRequest_closesTheConnection() throws {
         let server = try TestServer { $0.maxRequestsPerConnection = 3 }
         defer { server.stop() }

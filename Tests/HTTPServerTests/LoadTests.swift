@@ -30,6 +30,48 @@ import Testing
         #expect(try server.metric("http_requests_shed_total") == 1)
     }
 
+    @Test func fullQueue_answersExpectContinueWith503And_no100() throws {
+        let server = try TestServer { $0.queueDepth = 0 }
+        defer { server.stop() }
+        let busy = try server.client()
+        busy.send(Self.slowRequest())
+        #expect(server.eventually { server.probe.started.load(ordering: .relaxed) == 1 })
+        let waiting = try server.client()
+        waiting.send("POST /slow HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 500000\r\n\r\n")
+        let response = try #require(waiting.readResponse())
+        #expect(response.status == 503 && response.closes)
+    }
+
+    @Test func nothingIsLost_answeredPlusAbortsEqualsSent() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let busy = try server.client(), queued = try server.client()
+        busy.send(Self.slowRequest())
+        #expect(server.eventually { server.probe.started.load(ordering: .relaxed) == 1 })
+        queued.send(Self.slowRequest())
+        let shed = try (0..<3).map { _ in try server.client() }
+        for client in shed { client.send(Self.slowRequest()) }
+        #expect(shed.allSatisfy { $0.readResponse()?.status == 503 })
+        busy.reset()
+        let vanishing = try server.client()
+        vanishing.send("GET /big HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(vanishing.awaitData())
+        vanishing.reset()
+        let plain = try server.client()
+        for _ in 0..<4 {
+            plain.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(plain.readResponse()?.status == 200)
+        }
+        server.gate.open()
+        #expect(queued.readResponse()?.status == 200)
+        let sent = 1 + 1 + 3 + 1 + 4
+        #expect(server.eventually {
+            let answered = (try? server.answeredRequests()) ?? 0
+            let aborts = (try? server.metric("http_client_aborts_total")) ?? 0
+            return answered + aborts == Double(sent) && aborts == 2
+        })
+    }
+
     @Test func flood_isAnsweredWithOnly200sAnd503s() throws {
         let server = try TestServer()
         defer { server.stop() }
@@ -93,7 +135,7 @@ import Testing
         defer { server.stop() }
         let client = try server.client()
         client.send("GET /big HTTP/1.1\r\nHost: t\r\n\r\n")
-        Thread.sleep(forTimeInterval: 0.1)
+        #expect(client.awaitData())
         client.reset()
         #expect(server.eventually { (try? server.metric("http_client_aborts_total")) == 1 })
         let next = try server.client()

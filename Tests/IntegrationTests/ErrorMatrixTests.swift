@@ -19,6 +19,9 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
     static let all: [ErrorCase] = [
         ErrorCase(name: "body not JSON: 400 invalid_json", request: .post("/backward", json: Array("{\"input\": [1, 2".utf8)),
                   status: 400, code: "invalid_json"),
+        ErrorCase(name: "empty body: 400 invalid_json",
+                  request: HTTPRequest(method: "POST", path: "/forward", headers: [("Content-Type", "application/json")]),
+                  status: 400, code: "invalid_json"),
         ErrorCase(name: "NaN: 400 invalid_json", request: .post("/forward", json: Array(#"{"input": [NaN], "layers": []}"#.utf8)),
                   status: 400, code: "invalid_json"),
         ErrorCase(name: "Content-Type text/plain: 415",

@@ -49,35 +49,19 @@ struct GradClientErrorTests {
     }
 }
 
-/// A loopback socket that listens but never accepts: the kernel completes the TCP handshake, so a
-/// client connects and then waits for an answer that never comes.
-final class SilentListener {
-    let descriptor: Int32
-    let port: Int
-
-    init() throws {
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let descriptor = self.descriptor
-        let ready = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                bind(descriptor, socketAddress, length) == 0 && listen(descriptor, 8) == 0
-                    && getsockname(descriptor, socketAddress, &length) == 0
-            }
-        }
-        guard ready else { throw FixtureError("cannot listen on loopback") }
-        port = Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    func close() { _ = Glibc.close(descriptor) }
-
-    /// A loopback port nothing listens on: bound to learn a free number, then closed.
-    static func unusedPort() throws -> Int {
-        let probe = try SilentListener()
-        probe.close()
-        return probe.port
+/// The stall the large-body tests look for, shown on a server that never sends `100 Continue`:
+/// libcurl holds the body back for its one-second Expect timeout, and `firstByteSeconds -
+/// requestStartSeconds` shows it. This keeps the large-body tests' bound honest.
+@Suite("Expect: 100-continue stall detection")
+struct ExpectStallDetectionTests {
+    @Test("without 100 Continue, a large body waits about one second")
+    func serverWithoutContinue_stallsOneSecond() throws {
+        let server = try NoContinueServer()
+        defer { server.close() }
+        let client = try GradClient(baseURL: "http://127.0.0.1:\(server.listener.port)")
+        let response = try client.post("/forward", json: Problems.largeForward())
+        #expect(response.status == 200)
+        #expect(response.interimStatuses.isEmpty)
+        #expect(response.firstByteSeconds - response.requestStartSeconds >= 0.9)
     }
 }

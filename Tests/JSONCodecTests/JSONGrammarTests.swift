@@ -60,3 +60,11 @@ func invalidDocument_reportsOffset(text: String, offset: Int) {
     #expect(try parse("[1, 2, null, 3]") == .array([.number(1), .number(2), .null, .number(3)]))
     #expect(try parse("[[1, 2], [3, [4]]]") == .array([.numbers([1, 2]), .array([.number(3), .numbers([4])])]))
 }
+
+@Test func borrowedBuffer_parsesWithoutCopy() throws {
+    let body = Array("xx[1, 2]yy".utf8)
+    let value = try body[2..<8].withUnsafeBufferPointer { try parseJSON($0) }
+    #expect(value == .numbers([1, 2]))
+    let error = body[2..<8].withUnsafeBufferPointer { buffer in Result { () throws(JSONParseError) in try parseJSON(UnsafeBufferPointer(rebasing: buffer[0..<5])) } }
+    #expect(throws: JSONParseError.self) { try error.get() }
+}

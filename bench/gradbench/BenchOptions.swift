@@ -1,7 +1,9 @@
-/// Command-line options: `gradbench [--quick] [--no-numpy] [gemm|workloads|api|json|seed|mnist|cifar|bigconv ...]`.
+/// Command-line options: `gradbench [--quick] [--no-numpy] [--default-malloc] [gemm|workloads|api|json|seed|mnist|cifar|bigconv ...]`.
 struct BenchOptions {
     var quick = false
     var skipNumpy = false
+    /// Leave glibc malloc at its defaults instead of `AllocatorTuning.retainFreedMemory()`.
+    var defaultMalloc = false
     /// Sections or workload names to run; empty means all.
     var selected: Set<String> = []
 
@@ -13,6 +15,7 @@ struct BenchOptions {
             switch argument {
             case "--quick": quick = true
             case "--no-numpy": skipNumpy = true
+            case "--default-malloc": defaultMalloc = true
             case _ where BenchOptions.sections.contains(argument) || BenchOptions.workloads.contains(argument):
                 selected.insert(argument)
             default: throw UsageError(argument: argument)
@@ -36,7 +39,7 @@ struct BenchOptions {
     struct UsageError: Error, CustomStringConvertible {
         var argument: String
         var description: String {
-            "unknown argument \(argument)\nusage: gradbench [--quick] [--no-numpy] [gemm|workloads|api|json|seed|mnist|cifar|bigconv ...]"
+            "unknown argument \(argument)\nusage: gradbench [--quick] [--no-numpy] [--default-malloc] [gemm|workloads|api|json|seed|mnist|cifar|bigconv ...]"
         }
     }
 }

@@ -29,19 +29,23 @@ struct GEMMShape {
     }
 }
 
-/// The per-image GEMMs of bigconv ([8,64,56,56], 64->64 3x3 pad 1) lowered with im2col:
-/// `cols` is `[C_in·9, H·W]` = [576, 3136].
+/// The GEMMs of bigconv ([8,64,56,56], 64->64 3x3 pad 1) lowered with im2col: `cols` is
+/// `[C_in·9, H·W]` = [576, 3136] per image, or [576, 224] per tile of 4 output rows (how
+/// ConvKernels bounds its scratch as of this writing).
 enum ConvShapes {
     static let shapes: [(String, GEMMShape)] = [
-        ("forward      Y = W·cols          ", GEMMShape(m: 64, n: 3136, k: 576, transposeA: false, transposeB: false, accumulate: false)),
-        ("input grad   dcols = W^T·dY      ", GEMMShape(m: 576, n: 3136, k: 64, transposeA: true, transposeB: false, accumulate: false)),
-        ("weight grad  dW += dY·cols^T     ", GEMMShape(m: 64, n: 576, k: 3136, transposeA: false, transposeB: true, accumulate: true)),
+        ("image forward      Y = W·cols     ", GEMMShape(m: 64, n: 3136, k: 576, transposeA: false, transposeB: false, accumulate: false)),
+        ("image input grad   dcols = W^T·dY ", GEMMShape(m: 576, n: 3136, k: 64, transposeA: true, transposeB: false, accumulate: false)),
+        ("image weight grad  dW += dY·cols^T", GEMMShape(m: 64, n: 576, k: 3136, transposeA: false, transposeB: true, accumulate: true)),
+        ("tile forward                      ", GEMMShape(m: 64, n: 224, k: 576, transposeA: false, transposeB: false, accumulate: false)),
+        ("tile input grad                   ", GEMMShape(m: 576, n: 224, k: 64, transposeA: true, transposeB: false, accumulate: false)),
+        ("tile weight grad                  ", GEMMShape(m: 64, n: 576, k: 224, transposeA: false, transposeB: true, accumulate: true)),
     ]
 
     static func run(quick: Bool) {
-        print("bigconv per-image GEMMs (im2col lowering):")
+        print("bigconv GEMMs (im2col lowering), per image and per 4-row tile:")
         for (label, shape) in shapes {
-            let samples = shape.measure(runs: quick ? 5 : 20)
+            let samples = shape.measure(runs: (quick ? 5 : 20) * max(1, 3136 / shape.n / 4))
             print("  \(label) \(shape.m)x\(shape.n)x\(shape.k): \(fmt(shape.flops / samples.median / 1e9, digits: 1)) GFLOP/s  \(samples.summary); \(fmt(shape.flops / samples.cpuMedian / 1e9, digits: 1)) per CPU-second")
         }
     }

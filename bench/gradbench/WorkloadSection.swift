@@ -14,7 +14,7 @@ enum WorkloadSection {
             let samples = try Samples.measure(runs: workload.runs) {
                 _ = try workload.network.backward(workload.input, seed: workload.seed)
             }
-            var line = "\(workload.name): \(samples.summary)"
+            var line = "\(workload.name): \(samples.summary), \(samples.cpuSummary)"
             let flops = workload.convFlops
             if flops >= 1e6 {
                 line += ", conv \(fmt(flops / samples.median / 1e9, digits: 1)) GFLOP/s"

@@ -7,8 +7,8 @@ extension ConvKernels {
     /// Returns dx `(N, C_in, H, W)` of what the conv slid over (the padded input for non-zero modes)
     /// and dW `(C_out, C_in/groups, kh, kw)`.
     static func backward(_ x: Tensor, weight: Tensor, gradOutput: Tensor, _ p: ConvPlan) -> (input: Tensor, weight: Tensor) {
-        let chunks = min(p.batch, weightGradientChunks)
         let weightCount = weight.count
+        let chunks = chunkCount(p, weightCount: weightCount)
         var dx = [Double](repeating: 0, count: p.batch * p.inChannels * p.inPlane)
         var partials = [Double](repeating: 0, count: chunks * weightCount)
         x.data.withUnsafeBufferPointer { xb in

@@ -1,26 +1,38 @@
 /// The three conv passes as im2col + GEMM, per batch element and per group, over contiguous buffers.
 ///
-/// Forward and input gradient run one batch element per work item (disjoint outputs); the weight
-/// gradient is reduced per fixed batch chunk and the chunks are summed in chunk order, so results
-/// are bit-identical however the work is scheduled.
+/// Each image's output plane is processed in tiles of output rows (`ConvScratch`). Forward and input
+/// gradient run one batch element per work item (disjoint outputs); the weight gradient is reduced
+/// per fixed batch chunk and the chunks are summed in chunk order, so results are bit-identical
+/// however the work is scheduled.
 enum ConvKernels {
     /// Batch chunks of the weight-gradient reduction: fixed, so the summation order never changes.
     static let weightGradientChunks = 8
+    /// Doubles all chunks' partial weight gradients may hold together (128 MiB): a huge weight gets
+    /// fewer chunks (still a function of the shapes only, never of the scheduling).
+    static let partialBudget = 1 << 24
+
+    /// How many batch chunks the weight gradient of `p` is reduced in.
+    static func chunkCount(_ p: ConvPlan, weightCount: Int) -> Int {
+        max(1, min(p.batch, weightGradientChunks, partialBudget / max(weightCount, 1)))
+    }
 
     /// `y[n, g*Cg_out + o, :] = W_g[o, :] · col(x[n, group g]) + b`: output `(N, C_out, H_out, W_out)`.
     static func forward(_ x: Tensor, weight: Tensor, bias: Tensor?, _ p: ConvPlan) -> Tensor {
-        var out = [Double](repeating: 0, count: p.batch * p.outChannels * p.outPlane)
-        x.data.withUnsafeBufferPointer { xb in
-            weight.data.withUnsafeBufferPointer { wb in
-                out.withUnsafeMutableBufferPointer { ob in
+        let count = p.batch * p.outChannels * p.outPlane
+        // Every element is written by exactly one GEMM (accumulate: false), so no zero fill.
+        let out = [Double](unsafeUninitializedCapacity: count) { ob, initialized in
+            x.data.withUnsafeBufferPointer { xb in
+                weight.data.withUnsafeBufferPointer { wb in
                     let (xs, ws, os) = (xb.baseAddress!, wb.baseAddress!, ob.baseAddress!)
                     Parallel.forEach(p.batch) { n in
-                        forwardOne(xs + n * p.inChannels * p.inPlane, ws, os + n * p.outChannels * p.outPlane, p)
+                        let y = os + n * p.outChannels * p.outPlane
+                        forwardOne(xs + n * p.inChannels * p.inPlane, ws, y, p)
+                        if let bias { addBias(bias.data, to: y, p) }
                     }
                 }
             }
+            initialized = count
         }
-        if let bias { addBias(bias.data, to: &out, p) }
         return Tensor(shape: p.outputShape, data: out)
     }
 
@@ -44,31 +56,45 @@ enum ConvKernels {
         }
     }
 
-    private static func addBias(_ bias: [Double], to out: inout [Double], _ p: ConvPlan) {
-        out.withUnsafeMutableBufferPointer { ob in
-            for n in 0..<p.batch {
-                for c in 0..<p.outChannels {
-                    let plane = ob.baseAddress! + (n * p.outChannels + c) * p.outPlane
-                    let b = bias[c]
-                    for i in 0..<p.outPlane { plane[i] += b }
-                }
-            }
+    /// `y[c, :] += b[c]` for one batch element's output `(C_out, H_out * W_out)`.
+    private static func addBias(_ bias: [Double], to y: UnsafeMutablePointer<Double>, _ p: ConvPlan) {
+        for c in 0..<p.outChannels {
+            let plane = y + c * p.outPlane
+            let b = bias[c]
+            for i in 0..<p.outPlane { plane[i] += b }
         }
     }
 
-    /// `db[c] = sum over n, h, w of dy[n, c, h, w]`, summed in that order.
+    /// `db[c] = sum over n of (sum over h, w of dy[n, c, h, w])`, each plane summed by `planeSum`,
+    /// the planes added in batch order.
     static func biasGradient(_ gradOutput: Tensor, _ p: ConvPlan) -> Tensor {
         var db = [Double](repeating: 0, count: p.outChannels)
         gradOutput.data.withUnsafeBufferPointer { gb in
-            for c in 0..<p.outChannels {
-                var sum = 0.0
-                for n in 0..<p.batch {
-                    let plane = gb.baseAddress! + (n * p.outChannels + c) * p.outPlane
-                    for i in 0..<p.outPlane { sum += plane[i] }
+            for n in 0..<p.batch {
+                for c in 0..<p.outChannels {
+                    db[c] += planeSum(gb.baseAddress! + (n * p.outChannels + c) * p.outPlane, p.outPlane)
                 }
-                db[c] = sum
             }
         }
         return Tensor(shape: [p.outChannels], data: db)
+    }
+
+    /// Sum of `count` values in four interleaved partial sums (`i mod 4`), added pairwise at the end:
+    /// a fixed order that keeps four adds in flight instead of one dependent chain.
+    static func planeSum(_ x: UnsafePointer<Double>, _ count: Int) -> Double {
+        var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
+        var i = 0
+        while i + 4 <= count {
+            s0 += x[i]
+            s1 += x[i + 1]
+            s2 += x[i + 2]
+            s3 += x[i + 3]
+            i += 4
+        }
+        while i < count {
+            s0 += x[i]
+            i += 1
+        }
+        return (s0 + s1) + (s2 + s3)
     }
 }

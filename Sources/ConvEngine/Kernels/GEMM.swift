@@ -4,7 +4,7 @@ public enum GEMM {
     /// or its transpose. `lda`, `ldb`, `ldc` are row strides of the matrices as stored.
     ///
     /// Results are bit-identical however many threads run it: every element of C is reduced over k
-    /// in one fixed order (slices of `GEMMBlocking.kc`, each summed from zero in increasing k, then
+    /// in one fixed order (slices of `GEMMBlocking.sliceDepth(k)`, each summed from zero in increasing k, then
     /// added to C in increasing k), whatever path or partition computes it.
     ///
     /// Edge cases: `m == 0` or `n == 0` touches nothing; `k == 0` sets C to 0 (or leaves it when

@@ -19,10 +19,10 @@ struct GEMMWorkspace: ~Copyable {
 }
 
 extension GEMMOperands {
-    /// Computes `region` of C with the Goto/BLIS loop nest: columns in `nc` panels, k in `kc`
-    /// slices (B slice packed once), rows in `mc` blocks (A block packed once), then `nr × mr`
+    /// Computes `region` of C with the Goto/BLIS loop nest: columns in `nc` panels, k in slices
+    /// of `sliceDepth(k)` (B slice packed once), rows in `mc` blocks (A block packed once), then `nr × mr`
     /// register tiles. Each element is `C = (C or 0) + slice_0 + slice_1 + ...`, each slice summed
-    /// from zero in increasing p: the order depends on `kc` only, never on `region`.
+    /// from zero in increasing p: the order depends on k only, never on `region`.
     ///
     /// When the region has a single row block and B is not transposed, each B element would be
     /// packed only to be used by that one block, so full-width B micro-panels are read in place
@@ -33,8 +33,9 @@ extension GEMMOperands {
         for jc in stride(from: region.cols.lowerBound, to: region.cols.upperBound, by: GEMMBlocking.nc) {
             let cols = jc..<min(jc + GEMMBlocking.nc, region.cols.upperBound)
             let packedFrom = streamB ? cols.lowerBound + cols.count / GEMMBlocking.nr * GEMMBlocking.nr : jc
-            for pc in stride(from: 0, to: k, by: GEMMBlocking.kc) {
-                let kc = min(GEMMBlocking.kc, k - pc)
+            let depth = GEMMBlocking.sliceDepth(k: k)
+            for pc in stride(from: 0, to: k, by: depth) {
+                let kc = min(depth, k - pc)
                 let panels = BPanels(
                     packed: workspace.packedB, kc: kc, packedFrom: packedFrom - jc,
                     inPlace: b + pc * ldb + jc, ldb: ldb)

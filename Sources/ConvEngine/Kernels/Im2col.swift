@@ -39,12 +39,13 @@ enum Im2col {
             return
         }
         dst.update(repeating: 0, count: valid.lowerBound)
-        let src = plane + ih * p.width + columnOffset
-        if p.stride.w == 1 {
-            (dst + valid.lowerBound).update(from: src + valid.lowerBound, count: valid.count)
+        let sw = p.stride.w
+        let from = plane + ih * p.width + columnOffset + valid.lowerBound * sw
+        let to = dst + valid.lowerBound
+        if sw == 1 {
+            to.update(from: from, count: valid.count)
         } else {
-            let sw = p.stride.w
-            for ow in valid { dst[ow] = src[ow * sw] }
+            for t in 0..<valid.count { to[t] = from[t * sw] }
         }
         (dst + valid.upperBound).update(repeating: 0, count: p.outWidth - valid.upperBound)
     }
@@ -66,13 +67,23 @@ enum Im2col {
                     for oh in rows where !valid.isEmpty {
                         let ih = oh * p.stride.h - p.pad.top + i * p.dilation.h
                         guard ih >= 0, ih < p.height else { continue }
-                        let src = row + (oh - rows.lowerBound) * p.outWidth
-                        let dst = plane + ih * p.width + columnOffset
-                        for ow in valid { dst[ow * sw] += src[ow] }
+                        let src = row + (oh - rows.lowerBound) * p.outWidth + valid.lowerBound
+                        let dst = plane + ih * p.width + columnOffset + valid.lowerBound * sw
+                        addRow(src, into: dst, count: valid.count, stride: sw)
                     }
                     row += tileColumns
                 }
             }
+        }
+    }
+
+    /// `dst[t * stride] += src[t]` for `t < count`; the unit-stride case is a plain vectorizable loop.
+    @inline(__always)
+    private static func addRow(_ src: UnsafePointer<Double>, into dst: UnsafeMutablePointer<Double>, count: Int, stride: Int) {
+        if stride == 1 {
+            for t in 0..<count { dst[t] += src[t] }
+        } else {
+            for t in 0..<count { dst[t * stride] += src[t] }
         }
     }
 

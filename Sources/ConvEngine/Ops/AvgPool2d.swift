@@ -20,15 +20,21 @@ extension AvgPool2dSpec {
 
     func forward(_ x: Tensor, _ ctx: LayerContext) throws -> Tensor {
         let p = try plan(inputShape: x.shape, ctx)
+        let windows = AvgWindows(p, countIncludePad: countIncludePad)
         var out = [Double](repeating: 0, count: p.planes * p.outPlane)
-        for plane in 0..<p.planes {
-            let base = plane * p.inPlane
-            for o in 0..<p.outPlane {
-                let w = window(o, p)
-                guard w.divisor > 0 else { continue }
-                var sum = 0.0
-                for ih in w.rows { for iw in w.cols { sum += x.data[base + ih * p.width + iw] } }
-                out[plane * p.outPlane + o] = sum / Double(w.divisor)
+        x.data.withUnsafeBufferPointer { xb in
+            out.withUnsafeMutableBufferPointer { ob in
+                let (xs, ys) = (xb.baseAddress!, ob.baseAddress!)
+                Parallel.forEachChunk(total: p.planes, grain: PoolWindows.grain(p)) { planes in
+                    for plane in planes {
+                        let (src, dst) = (xs + plane * p.inPlane, ys + plane * p.outPlane)
+                        windows.forEachWindow { o, rows, cols, divisor in
+                            var sum = 0.0
+                            for ih in rows { for iw in cols { sum += src[ih * p.width + iw] } }
+                            dst[o] = sum / divisor
+                        }
+                    }
+                }
             }
         }
         return Tensor(shape: p.outputShape, data: out)
@@ -43,13 +49,19 @@ extension AvgPool2dSpec {
         guard let p = try? plan(inputShape: input.shape, LayerContext(index: 0, type: "avgpool2d")),
             gradOutput.shape == p.outputShape
         else { return Tensor(shape: input.shape, data: dx) }
-        for plane in 0..<p.planes {
-            let base = plane * p.inPlane
-            for o in 0..<p.outPlane {
-                let w = window(o, p)
-                guard w.divisor > 0 else { continue }
-                let share = gradOutput.data[plane * p.outPlane + o] / Double(w.divisor)
-                for ih in w.rows { for iw in w.cols { dx[base + ih * p.width + iw] += share } }
+        let windows = AvgWindows(p, countIncludePad: countIncludePad)
+        gradOutput.data.withUnsafeBufferPointer { gb in
+            dx.withUnsafeMutableBufferPointer { db in
+                let (gs, ds) = (gb.baseAddress!, db.baseAddress!)
+                Parallel.forEachChunk(total: p.planes, grain: PoolWindows.grain(p)) { planes in
+                    for plane in planes {
+                        let (g, dst) = (gs + plane * p.outPlane, ds + plane * p.inPlane)
+                        windows.forEachWindow { o, rows, cols, divisor in
+                            let share = g[o] / divisor
+                            for ih in rows { for iw in cols { dst[ih * p.width + iw] += share } }
+                        }
+                    }
+                }
             }
         }
         return Tensor(shape: input.shape, data: dx)
@@ -60,18 +72,46 @@ extension AvgPool2dSpec {
             inputShape: inputShape, kernel: kernel, stride: stride, padding: padding, dilation: Pair(1),
             ceilMode: ceilMode, ctx)
     }
+}
 
-    /// Output position `o`'s window clipped to the input, and its divisor (0 when it is empty).
-    private func window(_ o: Int, _ p: PoolPlan) -> (rows: Range<Int>, cols: Range<Int>, divisor: Int) {
-        let (oh, ow) = (o / p.outWidth, o % p.outWidth)
-        let h0 = oh * p.stride.h - p.padding.h
-        let w0 = ow * p.stride.w - p.padding.w
-        let h1 = min(h0 + p.kernel.h, p.height + p.padding.h)
-        let w1 = min(w0 + p.kernel.w, p.width + p.padding.w)
-        let padded = (h1 - h0) * (w1 - w0)
-        let rows = max(h0, 0)..<max(max(h0, 0), min(h1, p.height))
-        let cols = max(w0, 0)..<max(max(w0, 0), min(w1, p.width))
-        guard !rows.isEmpty, !cols.isEmpty else { return (rows, cols, 0) }
-        return (rows, cols, countIncludePad ? padded : rows.count * cols.count)
+/// An average pool's windows per axis, computed once per call: the input range each output row
+/// (column) covers, clipped to the input, and its extent clipped to the padded input.
+struct AvgWindows {
+    let p: PoolPlan
+    let countIncludePad: Bool
+    let rows: [(clipped: Range<Int>, padded: Int)]
+    let cols: [(clipped: Range<Int>, padded: Int)]
+
+    init(_ p: PoolPlan, countIncludePad: Bool) {
+        self.p = p
+        self.countIncludePad = countIncludePad
+        rows = Self.axis(p.outHeight, p.height, p.kernel.h, p.stride.h, p.padding.h)
+        cols = Self.axis(p.outWidth, p.width, p.kernel.w, p.stride.w, p.padding.w)
+    }
+
+    private static func axis(_ count: Int, _ size: Int, _ k: Int, _ s: Int, _ pad: Int) -> [(clipped: Range<Int>, padded: Int)] {
+        (0..<count).map { i in
+            let start = i * s - pad
+            let end = min(start + k, size + pad)
+            let lo = max(start, 0)
+            return (lo..<max(lo, min(end, size)), end - start)
+        }
+    }
+
+    /// Calls `body(o, rows, cols, divisor)` for every output position whose window holds an input element.
+    @inline(__always)
+    func forEachWindow(_ body: (Int, Range<Int>, Range<Int>, Double) -> Void) {
+        for oh in 0..<p.outHeight {
+            let r = rows[oh]
+            guard !r.clipped.isEmpty else { continue }
+            for ow in 0..<p.outWidth {
+                let c = cols[ow]
+                guard !c.clipped.isEmpty else { continue }
+                // In Double: a huge kernel's padded extent may overflow Int when multiplied.
+                let divisor = countIncludePad
+                    ? Double(r.padded) * Double(c.padded) : Double(r.clipped.count * c.clipped.count)
+                body(oh * p.outWidth + ow, r.clipped, c.clipped, divisor)
+            }
+        }
     }
 }

@@ -18,15 +18,15 @@ extension Layer {
 
     /// Multiply-adds of one forward pass (a backward pass costs about twice as much), saturating at
     /// `Int.max`. Conv: `N * C_out * H_out * W_out * C_in/groups * kh * kw`; pool: output elements
-    /// times window size; linear: `N * F_out * F_in`; elementwise: element count.
+    /// times window size (clipped to the input, as the loops are); linear: `N * F_out * F_in`; elementwise: element count.
     public func estimatedWork(inputShape: [Int], index: Int = 0) throws -> Int {
         let out = try outputShape(inputShape: inputShape, index: index)
         let outCount = out.reduce(1) { ShapeArithmetic.product($0, $1) ?? Int.max }
         let perOutput: Int
         switch self {
         case .conv2d(let spec): perOutput = spec.weight.shape.dropFirst().reduce(1, *)
-        case .maxPool2d(let spec): perOutput = spec.kernel.h * spec.kernel.w
-        case .avgPool2d(let spec): perOutput = spec.kernel.h * spec.kernel.w
+        case .maxPool2d(let spec): perOutput = min(spec.kernel.h, inputShape[2]) * min(spec.kernel.w, inputShape[3])
+        case .avgPool2d(let spec): perOutput = min(spec.kernel.h, inputShape[2]) * min(spec.kernel.w, inputShape[3])
         case .linear(let spec): perOutput = spec.weight.shape[1]
         case .flatten, .relu, .leakyReLU, .sigmoid, .tanh: perOutput = 1
         }

@@ -19,16 +19,17 @@ extension MaxPool2dSpec {
 
     func forward(_ x: Tensor, _ ctx: LayerContext) throws -> Tensor {
         let p = try plan(inputShape: x.shape, ctx)
-        var out = [Double](repeating: 0, count: p.planes * p.outPlane)
-        x.data.withUnsafeBufferPointer { xb in
-            out.withUnsafeMutableBufferPointer { ob in
-                for plane in 0..<p.planes {
-                    let src = xb.baseAddress! + plane * p.inPlane
-                    for o in 0..<p.outPlane {
-                        ob[plane * p.outPlane + o] = argmax(src, o, p).value
+        let windows = PoolWindows(p, dilated: true)
+        let out = [Double](unsafeUninitializedCapacity: p.planes * p.outPlane) { ob, count in
+            x.data.withUnsafeBufferPointer { xb in
+                let (xs, ys) = (xb.baseAddress!, ob.baseAddress!)
+                Parallel.forEachChunk(total: p.planes, grain: PoolWindows.grain(p)) { planes in
+                    for plane in planes {
+                        windows.forEachArgmax(xs + plane * p.inPlane) { o, value, _ in ys[plane * p.outPlane + o] = value }
                     }
                 }
             }
+            count = p.planes * p.outPlane
         }
         return Tensor(shape: p.outputShape, data: out)
     }
@@ -42,13 +43,18 @@ extension MaxPool2dSpec {
         guard let p = try? plan(inputShape: input.shape, LayerContext(index: 0, type: "maxpool2d")),
             gradOutput.shape == p.outputShape
         else { return Tensor(shape: input.shape, data: dx) }
+        let windows = PoolWindows(p, dilated: true)
         input.data.withUnsafeBufferPointer { xb in
-            dx.withUnsafeMutableBufferPointer { db in
-                for plane in 0..<p.planes {
-                    let src = xb.baseAddress! + plane * p.inPlane
-                    for o in 0..<p.outPlane {
-                        guard let index = argmax(src, o, p).index else { continue }
-                        db[plane * p.inPlane + index] += gradOutput.data[plane * p.outPlane + o]
+            gradOutput.data.withUnsafeBufferPointer { gb in
+                dx.withUnsafeMutableBufferPointer { db in
+                    let (xs, gs, ds) = (xb.baseAddress!, gb.baseAddress!, db.baseAddress!)
+                    Parallel.forEachChunk(total: p.planes, grain: PoolWindows.grain(p)) { planes in
+                        for plane in planes {
+                            let (dPlane, gPlane) = (ds + plane * p.inPlane, gs + plane * p.outPlane)
+                            windows.forEachArgmax(xs + plane * p.inPlane) { o, _, index in
+                                if index >= 0 { dPlane[index] += gPlane[o] }
+                            }
+                        }
                     }
                 }
             }
@@ -60,31 +66,5 @@ extension MaxPool2dSpec {
         try PoolPlan(
             inputShape: inputShape, kernel: kernel, stride: stride, padding: padding, dilation: dilation,
             ceilMode: ceilMode, ctx)
-    }
-
-    /// The maximum of output position `o`'s window and its index in the plane (nil if the window
-    /// holds no input element), scanning as PyTorch's CPU kernel does.
-    @inline(__always)
-    private func argmax(_ plane: UnsafePointer<Double>, _ o: Int, _ p: PoolPlan) -> (value: Double, index: Int?) {
-        let (oh, ow) = (o / p.outWidth, o % p.outWidth)
-        var h0 = oh * p.stride.h - p.padding.h
-        var w0 = ow * p.stride.w - p.padding.w
-        let h1 = min(h0 + (p.kernel.h - 1) * p.dilation.h + 1, p.height)
-        let w1 = min(w0 + (p.kernel.w - 1) * p.dilation.w + 1, p.width)
-        while h0 < 0 { h0 += p.dilation.h }
-        while w0 < 0 { w0 += p.dilation.w }
-        guard h0 < h1, w0 < w1 else { return (-.infinity, nil) }
-        var best = -Double.infinity
-        var bestIndex = h0 * p.width + w0
-        for ih in Swift.stride(from: h0, to: h1, by: p.dilation.h) {
-            for iw in Swift.stride(from: w0, to: w1, by: p.dilation.w) {
-                let v = plane[ih * p.width + iw]
-                if v > best || v.isNaN {
-                    best = v
-                    bestIndex = ih * p.width + iw
-                }
-            }
-        }
-        return (best, bestIndex)
     }
 }

@@ -31,3 +31,19 @@ enum Parallel {
 private struct UncheckedBody: @unchecked Sendable {
     let run: (Int) -> Void
 }
+
+extension Parallel {
+    /// At most this many chunks for `forEachChunk`: a few per core, so uneven chunks still balance.
+    static let maxChunks = 16
+
+    /// Runs `body` on contiguous chunks of `0..<total`, concurrently when there are at least two
+    /// chunks of `grain` items. Chunks must write disjoint memory (see `forEach`).
+    static func forEachChunk(total: Int, grain: Int, _ body: (Range<Int>) -> Void) {
+        let chunks = max(1, min(maxChunks, total / max(grain, 1)))
+        if chunks == 1 {
+            body(0..<total)
+            return
+        }
+        forEach(chunks) { body(range($0, of: chunks, total: total)) }
+    }
+}

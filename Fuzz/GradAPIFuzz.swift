@@ -1,0 +1,32 @@
+import GradAPI
+import HTTP1
+
+/// libFuzzer entry for the problem decoder and the API handlers, at the seam the server calls:
+/// a request body in, an `HTTPResponse` out. The input is a route path, a line feed, then the body
+/// (`/backward\n{...}`); inputs naming no POST route are skipped. Any body must be answered
+/// with 200 or a 4xx JSON error (API.md "Errors"), never a 5xx and never a trap. The limits are
+/// small so that no input can make one execution slow.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzGradAPI(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let input = UnsafeBufferPointer(start: data, count: size)
+    guard let newline = input.firstIndex(of: UInt8(ascii: "\n")),
+          let route = postRoutes[String(decoding: input[..<newline], as: UTF8.self)] else { return 0 }
+    let body = Array(input[(newline + 1)...])
+    let headers = HTTPHeaders([("Host", "fuzz"), ("Content-Type", "application/json")])
+    let response = route.handler(HTTPRequest(method: "POST", target: route.path, headers: headers, body: body), RequestContext())
+    guard response.status == 200 || (400..<500).contains(response.status) else {
+        fatalError("\(route.path) answered \(response.status): \(String(decoding: response.body, as: UTF8.self))")
+    }
+    guard response.body.first == UInt8(ascii: "{") else {
+        fatalError("\(route.path) answered \(response.status) without a JSON object body")
+    }
+    return 0
+}
+
+/// The POST routes by path.
+let postRoutes: [String: Route] = {
+    var configuration = APIConfiguration(maxTensorElements: 4_096, maxWork: 2_000_000)
+    configuration.maxGradcheckWork = 200_000
+    let routes = GradAPI.routes(configuration).filter { $0.method == "POST" }
+    return Dictionary(uniqueKeysWithValues: routes.map { ($0.path, $0) })
+}()
