@@ -18,7 +18,13 @@ final class MistakeCatalog {
     private var propagated: [Int: [Int: [GradientTarget: Tensor]]] = [:]
     private var byTarget: [GradientTarget: [Candidate]] = [:]
 
-    init(solution: Solution, cancel: CancellationCheck? = nil) { self.solution = solution; self.cancel = cancel }
+    /// The targets submissions will be graded on, when known: carried-back gradients of other
+    /// targets are not kept (on a large problem each is as big as an activation).
+    let wanted: Set<GradientTarget>?
+
+    init(solution: Solution, cancel: CancellationCheck? = nil, wanted: Set<GradientTarget>? = nil) {
+        self.solution = solution; self.cancel = cancel; self.wanted = wanted
+    }
 
     private var problem: GradingProblem { solution.problem }
 
@@ -95,19 +101,23 @@ final class MistakeCatalog {
     private func carryBack(_ mistake: Mistake) -> [GradientTarget: Tensor] {
         guard let dX = mistake.inputGradient?.value?.tensor else { return [:] }
         let m = mistake.layer
-        var out: [GradientTarget: Tensor] = [m == 0 ? .input : .activation(m - 1): dX]
+        var out: [GradientTarget: Tensor] = [:]
+        func keep(_ target: GradientTarget, _ tensor: Tensor?) {
+            if let tensor, wanted?.contains(target) ?? true { out[target] = tensor }
+        }
+        keep(m == 0 ? .input : .activation(m - 1), dX)
         guard m > 0, dX.shape == solution.layerInput(m).shape else { return out }
         var gradient = dX
         for k in stride(from: m - 1, through: 0, by: -1) {
             if cancel?() == true { return out }
-            out[.activation(k)] = gradient
+            keep(.activation(k), gradient)
             let step = problem.layers[k].backward(
                 input: solution.layerInput(k), output: solution.backward.activations[k], gradOutput: gradient)
-            if let w = step.parameters.weight { out[.weight(k)] = w }
-            if let b = step.parameters.bias { out[.bias(k)] = b }
+            keep(.weight(k), step.parameters.weight)
+            keep(.bias(k), step.parameters.bias)
             gradient = step.input
         }
-        out[.input] = gradient
+        keep(.input, gradient)
         return out
     }
 }

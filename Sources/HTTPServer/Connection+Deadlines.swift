@@ -4,6 +4,8 @@ import HTTP1
 /// send (a client that does not read is an abort), linger (close).
 extension Connection {
     func checkDeadlines(now: UInt64) {
+        if exchange?.slot != nil { probePeer() }
+        guard state != .closed else { return }
         let elapsed = now &- phaseStart
         let configuration = core.configuration
         switch state {

@@ -68,26 +68,39 @@ final class Connection: @unchecked Sendable {
 
     // MARK: Reading
 
-    private func readAvailable() {
-        guard state != .closed else { return }
-        for _ in 0..<16 {
+    /// Reads until the socket says EAGAIN: a short read does not mean it is drained (a reset or
+    /// more data may have arrived meanwhile, and Dispatch does not report it again on Linux).
+    /// After `readBudget` reads the rest waits its turn behind other connections on the loop.
+    func readAvailable() {
+        guard state != .closed, readSource != nil, !readPaused else { return }
+        for _ in 0..<Self.readBudget {
             let count = Glibc.read(fd, loop.scratch.baseAddress, loop.scratch.count)
             if count > 0 {
                 received(UnsafeRawBufferPointer(rebasing: loop.scratch[0..<count]))
                 if state == .reading { processInput() }  // keeps the parser's buffer to one read
                 if state == .closed { return }
-                if count < loop.scratch.count { break }
+                if backPressure() { return }
             } else if count == 0 {
                 return endOfInput(reset: false)
             } else if errno == EINTR {
                 continue
             } else if errno == EAGAIN || errno == EWOULDBLOCK {
-                break
+                return
             } else {
                 return endOfInput(reset: true)
             }
         }
-        if state != .reading && state != .lingering && parser.bufferedByteCount > Self.pipelineBufferLimit { pauseReads() }
+        loop.queue.async { [self] in readAvailable() }
+    }
+
+    /// Reads per turn before yielding to the loop's other connections.
+    static let readBudget = 16
+
+    /// Stops reading while a response is pending and pipelined bytes pile up; true when paused.
+    private func backPressure() -> Bool {
+        guard state != .reading && state != .lingering && parser.bufferedByteCount > Self.pipelineBufferLimit else { return false }
+        pauseReads()
+        return true
     }
 
     private func received(_ bytes: UnsafeRawBufferPointer) {
@@ -117,16 +130,28 @@ final class Connection: @unchecked Sendable {
         }
     }
 
+    /// Asks the socket itself whether the client has gone (MSG_PEEK, without consuming a byte): on
+    /// Linux the read source does not always fire for a reset that arrives after the last data byte.
+    /// Called by the deadline sweep for connections that hold a compute place.
+    func probePeer() {
+        guard readSource != nil, !readPaused, state == .reading || state == .handling else { return }
+        var byte: UInt8 = 0
+        let count = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        if count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) { endOfInput(reset: true) }
+    }
+
     func pauseReads() {
         guard let readSource, !readPaused else { return }
         readSource.suspend()
         readPaused = true
     }
 
+    /// Resumes reading, and reads at once what arrived while paused (no new event may come for it).
     func resumeReads() {
         guard let readSource, readPaused else { return }
         readPaused = false
         readSource.resume()
+        loop.queue.async { [self] in readAvailable() }
     }
 
     func stopReading() {

@@ -193,6 +193,20 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
     }
 }
 
+/// Regions of at most `inPlaceAColumns` columns read a non-transposed A in place; wider ones
+/// pack it. Both must round the same.
+@Test func inPlaceAndPackedA_giveTheSameBits() {
+    var rng = SeededGenerator(state: 9)
+    for (ta, tb, acc) in flagCombinations {
+        let n = GEMMBlocking.inPlaceAColumns + 7
+        let problem = Problem(m: 23, n: n, k: 300, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
+        let whole = singleThreaded(problem)
+        let split = singleThreaded(problem, columns: [0..<12, 12..<n])
+        #expect(whole.map(\.bitPattern) == split.map(\.bitPattern), "\(problem.label)")
+        problem.expectMatchesNaive(split)
+    }
+}
+
 @Test func sliceDepth_cutsKIntoEqualSlicesOfAtMostKC() {
     for k in [1, 191, 256, 257, 576, 3136] {
         let depth = GEMMBlocking.sliceDepth(k: k)
@@ -209,8 +223,11 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
     #expect(GEMMParallel.regionCount(m: 131, n: 125, workers: 2) == 2)
 }
 
-/// The blocked path on the calling thread, over the whole of C or over the given row ranges.
-private func singleThreaded(_ problem: Problem, regions rowRanges: [Range<Int>]? = nil) -> [Double] {
+/// The blocked path on the calling thread, over the whole of C or over the given row and column
+/// ranges.
+private func singleThreaded(
+    _ problem: Problem, regions rowRanges: [Range<Int>]? = nil, columns columnRanges: [Range<Int>]? = nil
+) -> [Double] {
     var out = problem.c
     problem.a.withUnsafeBufferPointer { pa in
         problem.b.withUnsafeBufferPointer { pb in
@@ -220,7 +237,9 @@ private func singleThreaded(_ problem: Problem, regions rowRanges: [Range<Int>]?
                     b: pb.baseAddress!, ldb: problem.ldb, transposeB: problem.transposeB,
                     c: pc.baseAddress!, ldc: problem.ldc, k: problem.k, accumulate: problem.accumulate)
                 for rows in rowRanges ?? [0..<problem.m] {
-                    operands.multiplyBlocked(GEMMRegion(rows: rows, cols: 0..<problem.n), workspace: GEMMWorkspace())
+                    for cols in columnRanges ?? [0..<problem.n] {
+                        operands.multiplyBlocked(GEMMRegion(rows: rows, cols: cols), workspace: GEMMWorkspace())
+                    }
                 }
             }
         }

@@ -29,7 +29,13 @@ import Testing
 
     @Test func embeddedDocumentEqualsRepositoryFile() throws {
         let file = try #require(FileManager.default.contents(atPath: Repo.openAPI.path))
-        #expect(Array(OpenAPIDocument.yaml.utf8) == Array(file), "run scripts/embed-openapi")
+        let embedded = Array(OpenAPIDocument.yaml.utf8)
+        // Compared as one Bool so a mismatch prints the first differing byte, not both documents.
+        let repository = Array(file)
+        let shared = min(embedded.count, repository.count)
+        let firstDifference = (0..<shared).first { embedded[$0] != repository[$0] } ?? shared
+        let identical = embedded == repository
+        #expect(identical, "embedded copy differs from openapi.yaml at byte \(firstDifference) (sizes \(embedded.count), \(repository.count)): run scripts/embed-openapi")
     }
 
     @Test func getOpenAPIServesTheFileAsYAML() throws {

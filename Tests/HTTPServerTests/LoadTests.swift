@@ -30,6 +30,19 @@ import Testing
         #expect(try server.metric("http_requests_shed_total") == 1)
     }
 
+    @Test func shedWithSmallBody_keepsTheConnection() throws {
+        let server = try TestServer { $0.queueDepth = 0 }
+        defer { server.stop() }
+        let busy = try server.client()
+        busy.send(Self.slowRequest())
+        #expect(server.eventually { server.probe.started.load(ordering: .relaxed) == 1 })
+        let client = try server.client()
+        client.send(Self.slowRequest("{\"a\":1}") + "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        let shed = try #require(client.readResponse())
+        #expect(shed.status == 503 && !shed.closes)
+        #expect(client.readResponse()?.text == #"{"hello":true}"#)
+    }
+
     @Test func fullQueue_answersExpectContinueWith503And_no100() throws {
         let server = try TestServer { $0.queueDepth = 0 }
         defer { server.stop() }
@@ -49,6 +62,7 @@ import Testing
         busy.send(Self.slowRequest())
         #expect(server.eventually { server.probe.started.load(ordering: .relaxed) == 1 })
         queued.send(Self.slowRequest())
+        #expect(server.eventually { (try? server.metric("compute_queue_depth")) == 1 })
         let shed = try (0..<3).map { _ in try server.client() }
         for client in shed { client.send(Self.slowRequest()) }
         #expect(shed.allSatisfy { $0.readResponse()?.status == 503 })
@@ -124,6 +138,25 @@ import Testing
         Thread.sleep(forTimeInterval: 0.1)
         client.reset()
         #expect(server.eventually { (try? server.metric("http_client_aborts_total")) == 1 })
+        server.gate.open()
+        let next = try server.client()
+        next.send(Self.slowRequest())
+        #expect(next.readResponse()?.status == 200)
+    }
+
+    @Test func manyResetsMidBody_freeEveryCompactSlotAtOnce() throws {
+        let server = try TestServer { $0.bodyTimeout = .seconds(30); $0.queueDepth = 4 }
+        defer { server.stop() }
+        let body = "[" + String(repeating: "1,", count: 100_000) + "1]"
+        for _ in 0..<200 {
+            let client = try server.client()
+            client.send("POST /slow HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
+            client.send(Array(body.utf8.prefix(150_000)))
+            client.reset()
+        }
+        #expect(server.eventually(2) {
+            (try? server.metric("compute_queue_depth")) == 0 && (try? server.metric("http_requests_in_flight")) == 1
+        }, "in flight: \(String(describing: try? server.metric("http_requests_in_flight")))")
         server.gate.open()
         let next = try server.client()
         next.send(Self.slowRequest())

@@ -40,12 +40,14 @@ enum ConvShapes {
         ("tile forward                      ", GEMMShape(m: 64, n: 224, k: 576, transposeA: false, transposeB: false, accumulate: false)),
         ("tile input grad                   ", GEMMShape(m: 576, n: 224, k: 64, transposeA: true, transposeB: false, accumulate: false)),
         ("tile weight grad                  ", GEMMShape(m: 64, n: 576, k: 224, transposeA: false, transposeB: true, accumulate: true)),
+        ("mnist linear forward  y = x·W^T   ", GEMMShape(m: 64, n: 10, k: 1568, transposeA: false, transposeB: true, accumulate: false)),
+        ("mnist conv weight grad (one image)", GEMMShape(m: 8, n: 9, k: 784, transposeA: false, transposeB: true, accumulate: true)),
     ]
 
     static func run(quick: Bool) {
         print("bigconv GEMMs (im2col lowering), per image and per 4-row tile:")
         for (label, shape) in shapes {
-            let samples = shape.measure(runs: (quick ? 5 : 20) * max(1, 3136 / shape.n / 4))
+            let samples = shape.measure(runs: (quick ? 5 : 20) * max(1, min(100, 3136 / shape.n / 4)))
             print("  \(label) \(shape.m)x\(shape.n)x\(shape.k): \(fmt(shape.flops / samples.median / 1e9, digits: 1)) GFLOP/s  \(samples.summary); \(fmt(shape.flops / samples.cpuMedian / 1e9, digits: 1)) per CPU-second")
         }
     }

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Issue 7's HTTP benchmark: gradserver (release) on loopback, driven by wrk.
 #
-# usage: bench/http/run.sh [-d SECONDS] [-b BIGCONV_SECONDS] [-w WORKERS] [-q DEPTH] [--no-build] [NAME ...]
+# usage: bench/http/run.sh [-d SECONDS] [-b BIGCONV_SECONDS] [-w WORKERS] [-q DEPTH] [--perf DIR]
+#                          [--tuned-malloc] [--no-build] [NAME ...]
 #   NAME: healthz seed mnist cifar bigconv (default: all, in that order)
 #   -d  wrk duration for healthz, seed, mnist, cifar (default 5)
 #   -b  wrk duration for bigconv (default 10)
 #   -w  gradserver --workers (default: its own, one per core)
 #   -q  gradserver --queue-depth (default 64, above wrk's 32 connections: the server's own default,
 #       2 x cores, answers about 30% of seed's 32 connections 503; `-q default` keeps it)
+#   --perf DIR  also sample the server with `perf record -e cpu-clock -g` during each wrk run and
+#       write DIR/NAME.perf and DIR/NAME.txt (perf_summary.py: where the time goes)
+#   --tuned-malloc  start the server with GLIBC_TUNABLES raising glibc's mmap threshold (to its
+#       32 MiB maximum) and trim threshold, as ConvEngine's AllocatorTuning.retainFreedMemory does
+#       (freed tensors stay in the heap instead of being unmapped and faulted in again)
 #
 # For each workload: one curl POST that must answer 200 (its latency and the server CPU it took),
 # then wrk (2 threads; 64 connections for GET /healthz, 32 for seed, 4 for the others) and the
@@ -18,16 +24,18 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-duration=5 big_duration=10 workers="" queue_depth=64 build=1 names=()
+duration=5 big_duration=10 workers="" queue_depth=64 build=1 perf_dir="" tunables="" names=()
 while (($#)); do
     case "$1" in
         -d) duration=$2; shift 2 ;;
         -b) big_duration=$2; shift 2 ;;
         -w) workers=$2; shift 2 ;;
         -q) queue_depth=$2; shift 2 ;;
+        --tuned-malloc) tunables=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824; shift ;;
+        --perf) perf_dir=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
         --no-build) build=0; shift ;;
         healthz | seed | mnist | cifar | bigconv) names+=("$1"); shift ;;
-        *) sed -n '2,17p' "$0" >&2; exit 2 ;;
+        *) sed -n '2,22p' "$0" >&2; exit 2 ;;
     esac
 done
 ((${#names[@]})) || names=(healthz seed mnist cifar bigconv)
@@ -43,6 +51,7 @@ server_bin="$(swift build -c release --show-bin-path)/gradserver"
 tmp=$(mktemp -d /tmp/convgrad-http-bench.XXXXXX)
 server_pid=""
 stop_server() {
+    [[ -n ${perf_pid:-} ]] && kill -INT "$perf_pid" 2> /dev/null
     if [[ -n $server_pid ]] && kill -0 "$server_pid" 2> /dev/null; then
         kill -TERM "$server_pid" 2> /dev/null || true
         for _ in $(seq 50); do kill -0 "$server_pid" 2> /dev/null || break; sleep 0.1; done
@@ -61,7 +70,7 @@ for name in "${names[@]}"; do [[ $name == healthz ]] || bodies+=("$name"); done
 if ((${#bodies[@]})); then python3 "$here/make_bodies.py" "$tmp" "${bodies[@]}" | sed 's/^/bodies: /'; fi
 
 [[ $queue_depth == default ]] && queue_depth=""
-"$server_bin" --host 127.0.0.1 --port 0 --log-level warning ${workers:+--workers "$workers"} \
+GLIBC_TUNABLES=${tunables:-${GLIBC_TUNABLES:-}} "$server_bin" --host 127.0.0.1 --port 0 --log-level warning ${workers:+--workers "$workers"} \
     ${queue_depth:+--queue-depth "$queue_depth"} \
     > "$tmp/server.out" 2> "$tmp/server.err" &
 server_pid=$!
@@ -72,7 +81,7 @@ for _ in $(seq 600); do
 done
 base_url=$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$tmp/server.out" | head -1)
 [[ -n $base_url ]] || { echo "gradserver did not report its address" >&2; exit 1; }
-echo "server: pid $server_pid at $base_url  workers ${workers:-default}  queue depth ${queue_depth:-default}"
+echo "server: pid $server_pid at $base_url  workers ${workers:-default}  queue depth ${queue_depth:-default}${tunables:+  GLIBC_TUNABLES=$tunables}"
 
 ticks_per_second=$(getconf CLK_TCK)
 # Server CPU ticks so far (utime + stime, fields 14 and 15 after the command name).
@@ -98,11 +107,13 @@ run_wrk() {
     if [[ $method == GET ]]; then script=$here/get.lua url=$base_url/healthz
     else script=$here/post.lua url=$base_url/backward; fi
     settle
+    start_perf "$name"
     before=$(cpu_ticks)
     out=$(BODY_FILE="$tmp/$name.json" wrk -t2 -c"$connections" -d"${seconds}s" --timeout 60s \
         -s "$script" "$url" 2>&1) || { echo "$out" >&2; return 1; }
     settle
     after=$(cpu_ticks)
+    stop_perf "$name"
     local line requests cpu_ms
     line=$(grep '^RESULT' <<< "$out") || { echo "$out" >&2; return 1; }
     requests=$(field requests "$line")
@@ -112,6 +123,21 @@ run_wrk() {
         "$requests" "$(field ok_rps "$line")" "$(field p50_ms "$line")" "$(field p99_ms "$line")" \
         "$(field non2xx "$line")" "$(field errors "$line")" "$cpu_ms" >> "$results"
     tail -1 "$results"
+}
+
+perf_pid=""
+# start_perf NAME / stop_perf NAME: with --perf, sample the server (all threads) meanwhile.
+start_perf() {
+    [[ -n $perf_dir ]] || return 0
+    perf record -q -e cpu-clock -F 999 -g -p "$server_pid" -o "$perf_dir/$1.perf" > /dev/null 2>&1 &
+    perf_pid=$!
+    sleep 0.5
+}
+stop_perf() {
+    [[ -n $perf_pid ]] || return 0
+    kill -INT "$perf_pid"; wait "$perf_pid" || true
+    perf_pid=""
+    python3 "$here/perf_summary.py" "$perf_dir/$1.perf" > "$perf_dir/$1.txt" || true
 }
 
 # check_once NAME: one POST that must answer 200; prints its latency, response size and server CPU.

@@ -24,6 +24,11 @@ enum ConvKernels {
             x.data.withUnsafeBufferPointer { xb in
                 weight.data.withUnsafeBufferPointer { wb in
                     let (xs, ws, os) = (xb.baseAddress!, wb.baseAddress!, ob.baseAddress!)
+                    if p.batch == 1 {
+                        forwardSingleImage(xs, ws, os, p)
+                        if let bias { addBias(bias.data, to: os, p) }
+                        return
+                    }
                     Parallel.forEach(p.batch) { n in
                         let y = os + n * p.outChannels * p.outPlane
                         forwardOne(xs + n * p.inChannels * p.inPlane, ws, y, p)
@@ -42,18 +47,45 @@ enum ConvKernels {
     ) {
         let scratch = ConvScratch(p)
         defer { scratch.release() }
-        let tiles = scratch.tiles(p)
+        let tiles = p.tiles
         for g in 0..<p.groups {
-            for rows in tiles {
-                let col = scratch.columns(of: x + g * p.inPerGroup * p.inPlane, p, rows: rows)
-                GEMM.multiply(
-                    m: p.outPerGroup, n: rows.count * p.outWidth, k: p.patchSize,
-                    a: w + g * p.outPerGroup * p.patchSize, lda: p.patchSize, transposeA: false,
-                    b: col, ldb: scratch.columnsStride(p, rows: rows), transposeB: false,
-                    c: y + g * p.outPerGroup * p.outPlane + rows.lowerBound * p.outWidth, ldc: p.outPlane,
-                    accumulate: false)
-            }
+            for rows in tiles { forwardTile(x, w, y, group: g, rows: rows, scratch, p) }
         }
+    }
+
+    /// Multiply-adds above which a single image's (group, tile) items are spread over the cores.
+    static let singleImageParallelWork = 1 << 20
+
+    /// A batch of one: its (group, tile) items in parallel when there is enough work. Each output
+    /// element is still computed by one GEMM over the same k, so the result does not change.
+    private static func forwardSingleImage(
+        _ x: UnsafePointer<Double>, _ w: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ p: ConvPlan
+    ) {
+        let tiles = p.tiles
+        let items = p.groups * tiles.count
+        guard items > 1, p.outChannels * p.outPlane * p.patchSize >= singleImageParallelWork else {
+            return forwardOne(x, w, y, p)
+        }
+        Parallel.forEach(items) { item in
+            let scratch = ConvScratch(p)
+            defer { scratch.release() }
+            forwardTile(x, w, y, group: item / tiles.count, rows: tiles[item % tiles.count], scratch, p)
+        }
+    }
+
+    /// `y[group g, tile] = W_g · col(x[group g], tile)`: one GEMM.
+    @inline(__always)
+    private static func forwardTile(
+        _ x: UnsafePointer<Double>, _ w: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
+        group g: Int, rows: Range<Int>, _ scratch: ConvScratch, _ p: ConvPlan
+    ) {
+        let col = scratch.columns(of: x + g * p.inPerGroup * p.inPlane, p, rows: rows)
+        GEMM.multiply(
+            m: p.outPerGroup, n: rows.count * p.outWidth, k: p.patchSize,
+            a: w + g * p.outPerGroup * p.patchSize, lda: p.patchSize, transposeA: false,
+            b: col, ldb: scratch.columnsStride(p, rows: rows), transposeB: false,
+            c: y + g * p.outPerGroup * p.outPlane + rows.lowerBound * p.outWidth, ldc: p.outPlane,
+            accumulate: false)
     }
 
     /// `y[c, :] += b[c]` for one batch element's output `(C_out, H_out * W_out)`.

@@ -26,6 +26,10 @@ enum GEMMBlocking {
     static let mc = 192
     static let nc = 2040
 
+    /// A non-transposed A is read in place, not packed, when a region has at most this many
+    /// columns (each A element then feeds at most two 12-wide B panels).
+    static let inPlaceAColumns = 2 * nr
+
     /// The depth of every k-slice: `ceil(k / slices)` with `slices = ceil(k / kc)`.
     static func sliceDepth(k: Int) -> Int {
         let slices = max(1, (k + kc - 1) / kc)

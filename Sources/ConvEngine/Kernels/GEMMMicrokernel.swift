@@ -56,17 +56,65 @@ func microkernel(
         ap += 4
         bp += rowBytes
     }
+    storeTile(
+        (c00, c01, c02), (c10, c11, c12), (c20, c21, c22), (c30, c31, c32),
+        c: c, ldc: ldc, rows: rows, cols: cols, addToC: addToC, scratch: scratch)
+}
+
+/// `microkernel` with A read in place: rows `lda` apart, each contiguous in p (a non-transposed A
+/// whose block only one or two B panels use, so packing it would cost more than it saves; e.g.
+/// a linear layer's `x · Wᵀ` with 10 outputs). Same products in the same order, same bits.
+@inline(__always)
+func microkernelRowsA(
+    kc: Int, a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, bStride: Int,
+    c: UnsafeMutablePointer<Double>, ldc: Int, cols: Int, addToC: Bool,
+    scratch: UnsafeMutablePointer<Double>
+) {
+    let rowBytes = bStride * 8
+    var c00 = SIMD4<Double>(), c01 = SIMD4<Double>(), c02 = SIMD4<Double>()
+    var c10 = SIMD4<Double>(), c11 = SIMD4<Double>(), c12 = SIMD4<Double>()
+    var c20 = SIMD4<Double>(), c21 = SIMD4<Double>(), c22 = SIMD4<Double>()
+    var c30 = SIMD4<Double>(), c31 = SIMD4<Double>(), c32 = SIMD4<Double>()
+    var bp = UnsafeRawPointer(b)
+    let a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda
+    for p in 0..<kc {
+        let b0 = bp.loadUnaligned(as: SIMD4<Double>.self)
+        let b1 = bp.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self)
+        let b2 = bp.loadUnaligned(fromByteOffset: 64, as: SIMD4<Double>.self)
+        var x = SIMD4<Double>(repeating: a0[p])
+        multiplyAdd(&c00, x, b0); multiplyAdd(&c01, x, b1); multiplyAdd(&c02, x, b2)
+        x = SIMD4<Double>(repeating: a1[p])
+        multiplyAdd(&c10, x, b0); multiplyAdd(&c11, x, b1); multiplyAdd(&c12, x, b2)
+        x = SIMD4<Double>(repeating: a2[p])
+        multiplyAdd(&c20, x, b0); multiplyAdd(&c21, x, b1); multiplyAdd(&c22, x, b2)
+        x = SIMD4<Double>(repeating: a3[p])
+        multiplyAdd(&c30, x, b0); multiplyAdd(&c31, x, b1); multiplyAdd(&c32, x, b2)
+        bp += rowBytes
+    }
+    storeTile(
+        (c00, c01, c02), (c10, c11, c12), (c20, c21, c22), (c30, c31, c32),
+        c: c, ldc: ldc, rows: 4, cols: cols, addToC: addToC, scratch: scratch)
+}
+
+/// Stores a 4×12 tile (rows of three vectors) into C, or its live corner via `scratch`.
+@inline(__always)
+private func storeTile(
+    _ r0: (SIMD4<Double>, SIMD4<Double>, SIMD4<Double>), _ r1: (SIMD4<Double>, SIMD4<Double>, SIMD4<Double>),
+    _ r2: (SIMD4<Double>, SIMD4<Double>, SIMD4<Double>), _ r3: (SIMD4<Double>, SIMD4<Double>, SIMD4<Double>),
+    c: UnsafeMutablePointer<Double>, ldc: Int, rows: Int, cols: Int, addToC: Bool,
+    scratch: UnsafeMutablePointer<Double>
+) {
     if rows == 4 && cols == 12 {
-        store(c00, c01, c02, to: c, addToC)
-        store(c10, c11, c12, to: c + ldc, addToC)
-        store(c20, c21, c22, to: c + 2 * ldc, addToC)
-        store(c30, c31, c32, to: c + 3 * ldc, addToC)
+        store(r0.0, r0.1, r0.2, to: c, addToC)
+        store(r1.0, r1.1, r1.2, to: c + ldc, addToC)
+        store(r2.0, r2.1, r2.2, to: c + 2 * ldc, addToC)
+        store(r3.0, r3.1, r3.2, to: c + 3 * ldc, addToC)
         return
     }
-    store(c00, c01, c02, to: scratch, false)
-    store(c10, c11, c12, to: scratch + 12, false)
-    store(c20, c21, c22, to: scratch + 24, false)
-    store(c30, c31, c32, to: scratch + 36, false)
+    store(r0.0, r0.1, r0.2, to: scratch, false)
+    store(r1.0, r1.1, r1.2, to: scratch + 12, false)
+    store(r2.0, r2.1, r2.2, to: scratch + 24, false)
+    store(r3.0, r3.1, r3.2, to: scratch + 36, false)
     storeEdge(scratch, c: c, ldc: ldc, rows: rows, cols: cols, addToC: addToC)
 }
 
