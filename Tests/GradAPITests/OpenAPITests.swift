@@ -113,6 +113,13 @@ import Testing
             ]
             for m in mistakes:
                 if problem.is_valid(m): failures.append('accepted ' + json.dumps(m))
+            accepted = [
+                {"input": [[1]], "layers": [{"type": "conv2d", "weight": [[1]], "bias": None, "stride": None, "name": None}], "loss": None, "grad_output": 1},
+                {"images": [[1]], "kernels": {"shape": [1, 1], "base64": "AAAAAAAA8D8=", "dtype": None}, "padding": None, "tensor_format": None},
+                {"input": [[1]], "layers": [{"type": "maxpool2d", "kernel_size": 1, "stride": None, "ceil_mode": None}], "return": None},
+            ]
+            for a in accepted:
+                if not problem.is_valid(a): failures.append('refused ' + json.dumps(a))
             print('\\n'.join(failures) if failures else 'all valid')
             sys.exit(1 if failures else 0)
             """
