@@ -60,6 +60,7 @@ public struct Network: Sendable {
     ///
     /// Checks `cancel` before each layer and throws `CancelledError` when it says stop.
     public func forward(_ input: Tensor, loss: LossSpec? = nil, cancel: CancellationCheck? = nil) throws -> ForwardResult {
+        try validate(inputShape: input.shape, seed: loss.map { .loss($0) })
         let activations = try run(input, cancel: cancel)
         let output = activations.last ?? input
         let value = try loss.map { try $0.evaluate(output: output).loss }
@@ -72,6 +73,7 @@ public struct Network: Sendable {
     /// The seed is a loss (its gradient starts the pass) or dL/d(output) given directly (its shape
     /// may leave out the output's leading 1s; errors at `.gradOutput`).
     public func backward(_ input: Tensor, seed: BackwardSeed, cancel: CancellationCheck? = nil) throws -> BackwardResult {
+        try validate(inputShape: input.shape, seed: seed)
         let activations = try run(input, cancel: cancel)
         let output = activations.last ?? input
         var (loss, gradient) = try start(seed, output: output)
@@ -90,11 +92,22 @@ public struct Network: Sendable {
             parameterGradients: parameterGradients, activationGradients: activationGradients)
     }
 
+    /// Throws every error `forward`/`backward` would for these shapes and this seed, before any
+    /// arithmetic: each layer's shapes, then the loss target or grad_output against the output shape.
+    public func validate(inputShape: [Int], seed: BackwardSeed?) throws {
+        guard inputShape.allSatisfy({ $0 >= 1 }) else {
+            throw EngineError(code: "shape_mismatch", message: "input \(describe(inputShape)) is empty", site: .input)
+        }
+        let outputShape = try outputShapes(inputShape: inputShape).last ?? inputShape
+        switch seed {
+        case .loss(let spec): try spec.validate(outputShape: outputShape)
+        case .gradOutput(let g): try LeadingOnes.check(g.shape, outputShape, site: .gradOutput, what: "grad_output")
+        case nil: return
+        }
+    }
+
     /// Each layer's output, in order.
     private func run(_ input: Tensor, cancel: CancellationCheck?) throws -> [Tensor] {
-        guard input.count >= 1 else {
-            throw EngineError(code: "shape_mismatch", message: "input \(describe(input.shape)) is empty", site: .input)
-        }
         var activations: [Tensor] = []
         activations.reserveCapacity(layers.count)
         var x = input

@@ -27,22 +27,22 @@ public enum APIEndpoint {
     /// 415 unless `Content-Type` is `application/json` (parameters such as `charset` are fine; RFC 9110 §8.3.1).
     public static func checkMediaType(_ request: HTTPRequest) throws {
         let contentType = request.headers["Content-Type"]
-        let mediaType = contentType?.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first
-            .map { $0.trimmingCharacters(in: " \t").lowercased() }
-        guard mediaType == "application/json" else { throw APIError.unsupportedMediaType(found: contentType) }
+        guard let contentType, isJSON(contentType) else { throw APIError.unsupportedMediaType(found: contentType) }
+    }
+
+    /// Whether a Content-Type's media type, before any `;` parameters, is application/json
+    /// (case-insensitive, surrounding spaces and tabs ignored), compared without allocating.
+    static func isJSON(_ contentType: String) -> Bool {
+        let mediaType = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let trimmed = mediaType.drop(while: isBlank).reversed().drop(while: isBlank).reversed()
+        let expected = "application/json".utf8
+        let lowercased = { (byte: UInt8) in (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte }
+        return trimmed.count == expected.count && zip(trimmed, expected).allSatisfy { lowercased($0) == $1 }
     }
 
     /// Runs the engine, mapping its errors to the problem's request paths.
     public static func run<Result>(_ problem: Problem, _ body: () throws -> Result) throws -> Result {
         do { return try body() } catch let error as EngineError { throw problem.apiError(error) }
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in set: String) -> Substring {
-        var text = self
-        while let first = text.first, set.contains(first) { text.removeFirst() }
-        while let last = text.last, set.contains(last) { text.removeLast() }
-        return text
     }
 }

@@ -3,8 +3,7 @@ import JSONCodec
 /// The `{"shape", "base64", "dtype"?}` tensor form: little-endian float64 bytes, or float32 bytes
 /// widened exactly to float64 before any arithmetic.
 enum Base64Tensor {
-    static func decode(_ value: JSONValue, count: Int, shape: [Int], float32: Bool, at path: JSONPath) throws -> [Double] {
-        guard case .string(let text) = value else { throw APIError.wrongType(at: path, expected: "a base64 string", found: value) }
+    static func decode(_ text: String, count: Int, shape: [Int], float32: Bool, at path: JSONPath) throws -> [Double] {
         let bytes: [UInt8]
         do { bytes = try Base64.decode(text) } catch {
             throw APIError.invalid("invalid_base64", "\(path) is not base64 (RFC 4648): \(error.message) at character \(error.offset)", at: path)

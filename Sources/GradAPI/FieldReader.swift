@@ -29,19 +29,20 @@ public struct FieldReader: Sendable {
         return value
     }
 
-    public func required(_ key: String, what: String) throws -> JSONValue {
+    /// The member `key`; 422 `missing_field` naming `what` it should hold when absent.
+    public func required(_ key: String, what: @autoclosure () -> String) throws -> JSONValue {
         guard let value = optional(key) else {
-            throw APIError.invalid("missing_field", "\(path.key(key)) is required: \(what)", at: path.key(key))
+            throw APIError.invalid("missing_field", "\(path.key(key)) is required: \(what())", at: path.key(key))
         }
         return value
     }
 
     /// Refuses members not in `allowed` (PyTorch users expect a typo such as `"strides"` to be caught).
     public func rejectUnknownKeys(allowed: [String], context: String) throws {
-        for key in object.keys where !allowed.contains(key) {
-            let list = allowed.map { "\"\($0)\"" }.joined(separator: ", ")
+        for member in object.members where !allowed.contains(member.key) {
             throw APIError.invalid(
-                "unknown_field", "\(path.key(key)) is not a field of \(context); expected one of \(list)", at: path.key(key))
+                "unknown_field", "\(path.key(member.key)) is not a field of \(context); expected one of \(Self.quoted(allowed))",
+                at: path.key(member.key))
         }
     }
 
@@ -73,35 +74,41 @@ public struct FieldReader: Sendable {
     /// A string field that must be one of `choices`.
     public func choice(_ key: String, default fallback: String?, choices: [String]) throws -> String? {
         guard let value = optional(key) else { return fallback }
-        let list = choices.map { "\"\($0)\"" }.joined(separator: ", ")
-        guard case .string(let text) = value else { throw APIError.wrongType(at: path.key(key), expected: "one of \(list)", found: value) }
+        guard case .string(let text) = value else {
+            throw APIError.wrongType(at: path.key(key), expected: "one of \(Self.quoted(choices))", found: value)
+        }
         guard choices.contains(text) else {
-            throw APIError.invalid("invalid_value", "\(path.key(key)) must be one of \(list); found \"\(text)\"", at: path.key(key))
+            throw APIError.invalid("invalid_value", "\(path.key(key)) must be one of \(Self.quoted(choices)); found \"\(text)\"", at: path.key(key))
         }
         return text
     }
 
-    /// An integral number (`2` or `2.0`) in `range`.
-    public static func integer(_ value: JSONValue, at path: JSONPath, range: ClosedRange<Int>) throws -> Int {
-        guard case .number(let number) = value else { throw APIError.wrongType(at: path, expected: "an integer", found: value) }
+    /// `"a", "b", "c"` for a message.
+    public static func quoted(_ words: [String]) -> String {
+        words.map { "\"\($0)\"" }.joined(separator: ", ")
+    }
+
+    /// An integral number (`2` or `2.0`) in `range`; `path` is built only for an error.
+    public static func integer(_ value: JSONValue, at path: @autoclosure () -> JSONPath, range: ClosedRange<Int>) throws -> Int {
+        guard case .number(let number) = value else { throw APIError.wrongType(at: path(), expected: "an integer", found: value) }
         guard number.rounded(.towardZero) == number, let integer = Int(exactly: number) else {
-            throw APIError.invalid("invalid_value", "\(path) must be an integer; found \(number)", at: path)
+            throw APIError.invalid("invalid_value", "\(path()) must be an integer; found \(number)", at: path())
         }
         guard range.contains(integer) else {
             let bound = integer < range.lowerBound ? "at least \(range.lowerBound)" : "at most \(range.upperBound)"
-            throw APIError.invalid("invalid_value", "\(path) must be an integer \(bound); found \(integer)", at: path)
+            throw APIError.invalid("invalid_value", "\(path()) must be an integer \(bound); found \(integer)", at: path())
         }
         return integer
     }
 
     /// `k` (both dims) or `[k_h, k_w]`.
-    public static func pair(_ value: JSONValue, at path: JSONPath, range: ClosedRange<Int>) throws -> Pair {
+    public static func pair(_ value: JSONValue, at path: @autoclosure () -> JSONPath, range: ClosedRange<Int>) throws -> Pair {
         if case .number = value {
-            return Pair(try integer(value, at: path, range: range))
+            return Pair(try integer(value, at: path(), range: range))
         }
         guard let elements = value.arrayElements, elements.count == 2 else {
-            throw APIError.wrongType(at: path, expected: "an integer or a pair [h, w]", found: value)
+            throw APIError.wrongType(at: path(), expected: "an integer or a pair [h, w]", found: value)
         }
-        return Pair(try integer(elements[0], at: path.index(0), range: range), try integer(elements[1], at: path.index(1), range: range))
+        return Pair(try integer(elements[0], at: path().index(0), range: range), try integer(elements[1], at: path().index(1), range: range))
     }
 }

@@ -9,7 +9,9 @@ enum GradeEndpoint {
             let (problem, object) = try Problem.decode(body: request.body, configuration: configuration, extraKeys: GradeRequest.keys)
             let grade = try GradeRequest(object, problem: problem, configuration: configuration)
             let solution = try problem.solve(cancel: context.isCancelled)
-            let grader = Grader(solution: solution, options: grade.options, cancel: context.isCancelled)
+            let grader = Grader(
+                solution: solution, options: grade.options, cancel: context.isCancelled,
+                names: Set(grade.submissions.flatMap { $0.gradients.map(\.name) }))
             var graded: [(id: String?, submission: GradedSubmission)] = []
             for submission in grade.submissions {
                 if context.isCancelled() { throw CancelledError() }

@@ -26,7 +26,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
 
     /// The element `index` of the array here.
     public func index(_ index: Int) -> JSONPath {
-        JSONPath(description: description + "[\(index)]")
+        JSONPath(description: description + "[" + String(index) + "]")
     }
 
     /// The element at a multi-dimensional index: `input[1][0][2]`.

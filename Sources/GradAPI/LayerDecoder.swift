@@ -14,6 +14,7 @@ struct DecodedLayer: Sendable {
 struct LayerDecoder {
     var tensors: TensorDecoder
     static let types = ["conv2d", "maxpool2d", "avgpool2d", "relu", "sigmoid", "tanh", "leaky_relu", "flatten", "linear"]
+    static let paddingModes = PaddingMode.allCases.map(\.rawValue)
     static let positive = 1...FieldReader.largestInteger
     static let nonNegative = 0...FieldReader.largestInteger
 
@@ -39,12 +40,13 @@ struct LayerDecoder {
 
     /// The `type` field, which must be one of `choices` (`unknownCode` when it is not).
     static func typeName(_ fields: FieldReader, choices: [String], unknownCode: String) throws -> String {
-        let path = fields.path.key("type")
-        let list = choices.map { "\"\($0)\"" }.joined(separator: ", ")
-        let value = try fields.required("type", what: "one of \(list)")
-        guard case .string(let type) = value else { throw APIError.wrongType(at: path, expected: "one of \(list)", found: value) }
+        let value = try fields.required("type", what: "one of \(FieldReader.quoted(choices))")
+        guard case .string(let type) = value else {
+            throw APIError.wrongType(at: fields.path.key("type"), expected: "one of \(FieldReader.quoted(choices))", found: value)
+        }
         guard choices.contains(type) else {
-            throw APIError.invalid(unknownCode, "\(path) must be one of \(list); found \"\(type)\"", at: path)
+            let path = fields.path.key("type")
+            throw APIError.invalid(unknownCode, "\(path) must be one of \(FieldReader.quoted(choices)); found \"\(type)\"", at: path)
         }
         return type
     }
@@ -54,10 +56,10 @@ struct LayerDecoder {
     /// A layer name as `nn.Sequential` allows it: a non-empty string without ".".
     private func name(_ fields: FieldReader) throws -> String? {
         guard let value = fields.optional("name") else { return nil }
-        let path = fields.path.key("name")
-        guard case .string(let name) = value else { throw APIError.wrongType(at: path, expected: "a string", found: value) }
+        func path() -> JSONPath { fields.path.key("name") }
+        guard case .string(let name) = value else { throw APIError.wrongType(at: path(), expected: "a string", found: value) }
         guard !name.isEmpty, !name.contains(".") else {
-            throw APIError.invalid("invalid_value", "\(path) must be a non-empty name without \".\" (as nn.Sequential requires); found \"\(name)\"", at: path)
+            throw APIError.invalid("invalid_value", "\(path()) must be a non-empty name without \".\" (as nn.Sequential requires); found \"\(name)\"", at: path())
         }
         return name
     }
@@ -80,44 +82,44 @@ struct LayerDecoder {
             padding: try convPadding(fields),
             dilation: try fields.pair("dilation", default: Pair(1), range: Self.positive)!,
             groups: try fields.integer("groups", default: 1, range: Self.positive),
-            paddingMode: PaddingMode(rawValue: try fields.choice("padding_mode", default: "zeros", choices: PaddingMode.allCases.map(\.rawValue))!)!)
+            paddingMode: PaddingMode(rawValue: try fields.choice("padding_mode", default: "zeros", choices: Self.paddingModes)!)!)
         return (spec, weightShape, biasShape)
     }
 
     /// A conv weight `[kh, kw]` (one filter, one channel) becomes `[1, 1, kh, kw]`.
-    func convWeight(_ value: JSONValue, at path: JSONPath) throws -> (Tensor, [Int]) {
-        let weight = try tensors.decode(value, at: path)
+    func convWeight(_ value: JSONValue, at path: @autoclosure () -> JSONPath) throws -> (Tensor, [Int]) {
+        let weight = try tensors.decode(value, at: path())
         switch weight.rank {
         case 2: return (weight.reshaped([1, 1] + weight.shape), weight.shape)
         case 4: return (weight, weight.shape)
         default:
             throw APIError.invalid(
-                "shape_mismatch", "\(path) has \(APIError.dims(weight.rank)) \(weight.shape); conv2d takes [kh, kw] or [out, in/groups, kh, kw]", at: path)
+                "shape_mismatch", "\(path()) has \(APIError.dims(weight.rank)) \(weight.shape); conv2d takes [kh, kw] or [out, in/groups, kh, kw]", at: path())
         }
     }
 
     /// `padding`: an int, `[ph, pw]`, `"valid"` or `"same"`.
     func convPadding(_ fields: FieldReader) throws -> ConvPadding {
         guard let value = fields.optional("padding") else { return .explicit(Pair(0)) }
-        let path = fields.path.key("padding")
+        func path() -> JSONPath { fields.path.key("padding") }
         switch value {
         case .string("valid"): return .valid
         case .string("same"): return .same
         case .string(let text):
-            throw APIError.invalid("invalid_value", "\(path) must be an integer, [ph, pw], \"valid\" or \"same\"; found \"\(text)\"", at: path)
-        case .number, .numbers, .array: return .explicit(try FieldReader.pair(value, at: path, range: Self.nonNegative))
-        default: throw APIError.wrongType(at: path, expected: "an integer, [ph, pw], \"valid\" or \"same\"", found: value)
+            throw APIError.invalid("invalid_value", "\(path()) must be an integer, [ph, pw], \"valid\" or \"same\"; found \"\(text)\"", at: path())
+        case .number, .numbers, .array: return .explicit(try FieldReader.pair(value, at: path(), range: Self.nonNegative))
+        default: throw APIError.wrongType(at: path(), expected: "an integer, [ph, pw], \"valid\" or \"same\"", found: value)
         }
     }
 
     /// An optional bias `[outputs]`; `null` means none, like PyTorch's `bias=None`.
     func bias(_ fields: FieldReader, outputs: Int, of what: String, weightShape: [Int]) throws -> (Tensor?, [Int]?) {
         guard let value = fields.optional("bias"), value != .null else { return (nil, nil) }
-        let path = fields.path.key("bias")
-        let bias = try tensors.decode(value, at: path)
+        func path() -> JSONPath { fields.path.key("bias") }
+        let bias = try tensors.decode(value, at: path())
         guard bias.rank == 1, bias.count == outputs else {
             throw APIError.invalid(
-                "shape_mismatch", "\(path) has shape \(bias.shape); weight \(weightShape) has \(outputs) \(what), so the bias must be [\(outputs)]", at: path)
+                "shape_mismatch", "\(path()) has shape \(bias.shape); weight \(weightShape) has \(outputs) \(what), so the bias must be [\(outputs)]", at: path())
         }
         return (bias, bias.shape)
     }

@@ -18,8 +18,8 @@ struct LossDecoder {
         if type == "huber" { allowed.append("delta") }
         try fields.rejectUnknownKeys(allowed: allowed, context: "a \(type) loss")
         let reduction = Reduction(rawValue: try fields.choice("reduction", default: "mean", choices: ["mean", "sum"])!)!
-        let targetPath = path.key("target")
-        let target = try tensors.decode(fields.required("target", what: "the values or class indices the output is compared with"), at: targetPath)
+        func targetPath() -> JSONPath { path.key("target") }
+        let target = try tensors.decode(fields.required("target", what: "the values or class indices the output is compared with"), at: targetPath())
         let kind = try lossKind(type, fields)
         return LossSpec(kind: kind, reduction: reduction, target: try lossTarget(kind, target, batch: batch, at: targetPath))
     }
@@ -45,7 +45,7 @@ struct LossDecoder {
         return value
     }
 
-    private func lossTarget(_ kind: LossKind, _ target: Tensor, batch: Int, at path: JSONPath) throws -> LossTarget {
+    private func lossTarget(_ kind: LossKind, _ target: Tensor, batch: Int, at path: () -> JSONPath) throws -> LossTarget {
         switch kind {
         case .crossEntropy:
             if target.rank == 0 || (target.rank == 1 && (batch > 1 || target.count == 1)) {
@@ -55,12 +55,12 @@ struct LossDecoder {
         case .nll:
             guard target.rank <= 1 else {
                 throw APIError.invalid(
-                    "shape_mismatch", "\(path) has shape \(target.shape); nll takes class indices [N] (a bare index when N = 1)", at: path)
+                    "shape_mismatch", "\(path()) has shape \(target.shape); nll takes class indices [N] (a bare index when N = 1)", at: path())
             }
             return .classIndices(try classIndices(target, batch: batch, at: path))
         case .bceWithLogits:
             if let bad = target.data.firstIndex(where: { !(0...1).contains($0) }) {
-                let at = Self.elementPath(path, flatIndex: bad, shape: target.shape)
+                let at = Self.elementPath(path(), flatIndex: bad, shape: target.shape)
                 throw APIError.invalid("invalid_value", "\(at) is \(target.data[bad]); bce_with_logits targets must be in [0, 1]", at: at)
             }
             return .values(target)
@@ -70,13 +70,13 @@ struct LossDecoder {
     }
 
     /// `[N]` integers (integral floats accepted), one per sample.
-    private func classIndices(_ target: Tensor, batch: Int, at path: JSONPath) throws -> [Int] {
+    private func classIndices(_ target: Tensor, batch: Int, at path: () -> JSONPath) throws -> [Int] {
         guard target.count == batch else {
             throw APIError.invalid(
-                "shape_mismatch", "\(path) has \(target.count) class indices; the batch has \(batch) samples, so it must be [\(batch)]", at: path)
+                "shape_mismatch", "\(path()) has \(target.count) class indices; the batch has \(batch) samples, so it must be [\(batch)]", at: path())
         }
         return try target.data.enumerated().map { i, value in
-            let at = target.rank == 0 ? path : path.index(i)
+            let at = target.rank == 0 ? path() : path().index(i)
             guard value.rounded(.towardZero) == value, value >= 0, let index = Int(exactly: value) else {
                 throw APIError.invalid("invalid_value", "\(at) must be a class index (an integer, at least 0); found \(value)", at: at)
             }

@@ -32,7 +32,9 @@ info:
     - Unknown members are refused (422 `unknown_field`, with the path), in the problem, its layers, its
       loss and its tensor objects, so that a typo such as `"strides"` is caught rather than ignored.
       An optional member given as `null` takes its default, as PyTorch's `None` does (`"bias": null`
-      is no bias, `"stride": null` on a pool is the kernel size).
+      is no bias, `"stride": null` on a pool is the kernel size). A tensor object's members are checked
+      before its size: a malformed one is 422 whatever shape it claims; a well-formed one over the
+      server's element limit is 413.
 
     Errors are JSON, `{"error": {"code", "message", "path"}}`; `path` names the one place in the
     request at fault, e.g. `layers[2].kernel_size`, `loss.target[1]`, `input[0][3]`.
@@ -322,8 +324,6 @@ paths:
           content:
             application/json:
               schema: {$ref: '#/components/schemas/Status'}
-            text/plain:
-              schema: {type: string}
     options:
       tags: [operations]
       summary: CORS preflight; answered at once, never queued.
@@ -342,8 +342,6 @@ paths:
           content:
             application/json:
               schema: {$ref: '#/components/schemas/Status'}
-            text/plain:
-              schema: {type: string}
         '503': {$ref: '#/components/responses/Overloaded'}
     options:
       tags: [operations]
@@ -380,7 +378,7 @@ paths:
             Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
           content:
             application/yaml:
-              schema: {type: string}
+              schema: {type: object, description: 'This document (YAML, parsed as an object by clients that read YAML).'}
     options:
       tags: [operations]
       summary: CORS preflight; answered at once, never queued.
@@ -546,7 +544,10 @@ components:
       properties:
         shape: {$ref: '#/components/schemas/Shape'}
         base64: {type: string, contentEncoding: base64}
-        dtype: {type: string, enum: [float64, float32], default: float64}
+        dtype:
+          anyOf:
+            - {type: string, enum: [float64, float32], default: float64}
+            - {type: 'null'}
     Tensor:
       description: A request tensor in any of the three forms; all mean the same.
       oneOf:
@@ -596,7 +597,10 @@ components:
       additionalProperties: false
       properties:
         type: {const: conv2d}
-        name: {$ref: '#/components/schemas/LayerName'}
+        name:
+          anyOf:
+            - {$ref: '#/components/schemas/LayerName'}
+            - {type: 'null'}
         weight:
           allOf: [{$ref: '#/components/schemas/Tensor'}]
           description: '`[out, in/groups, kh, kw]`, or `[kh, kw]` for one filter over one channel.'
@@ -605,15 +609,29 @@ components:
           oneOf:
             - {$ref: '#/components/schemas/Tensor'}
             - type: 'null'
-        stride: {allOf: [{$ref: '#/components/schemas/IntOrPair'}], default: 1}
+        stride:
+          anyOf:
+            - {allOf: [{$ref: '#/components/schemas/IntOrPair'}], default: 1}
+            - {type: 'null'}
         padding:
-          default: 0
-          oneOf:
-            - {$ref: '#/components/schemas/PaddingPair'}
-            - {type: string, enum: [valid, same]}
-        dilation: {allOf: [{$ref: '#/components/schemas/IntOrPair'}], default: 1}
-        groups: {type: integer, minimum: 1, default: 1}
-        padding_mode: {type: string, enum: [zeros, reflect, replicate, circular], default: zeros}
+          anyOf:
+            - default: 0
+              oneOf:
+                - {$ref: '#/components/schemas/PaddingPair'}
+                - {type: string, enum: [valid, same]}
+            - {type: 'null'}
+        dilation:
+          anyOf:
+            - {allOf: [{$ref: '#/components/schemas/IntOrPair'}], default: 1}
+            - {type: 'null'}
+        groups:
+          anyOf:
+            - {type: integer, minimum: 1, default: 1}
+            - {type: 'null'}
+        padding_mode:
+          anyOf:
+            - {type: string, enum: [zeros, reflect, replicate, circular], default: zeros}
+            - {type: 'null'}
     MaxPool2dLayer:
       description: torch.nn.functional.max_pool2d. Ties send the gradient to the first maximum in row-major order; padding is at most half the dilated kernel.
       type: object
@@ -621,12 +639,27 @@ components:
       additionalProperties: false
       properties:
         type: {const: maxpool2d}
-        name: {$ref: '#/components/schemas/LayerName'}
+        name:
+          anyOf:
+            - {$ref: '#/components/schemas/LayerName'}
+            - {type: 'null'}
         kernel_size: {$ref: '#/components/schemas/IntOrPair'}
-        stride: {allOf: [{$ref: '#/components/schemas/IntOrPair'}], description: 'Defaults to kernel_size.'}
-        padding: {allOf: [{$ref: '#/components/schemas/PaddingPair'}], default: 0}
-        dilation: {allOf: [{$ref: '#/components/schemas/IntOrPair'}], default: 1}
-        ceil_mode: {type: boolean, default: false}
+        stride:
+          anyOf:
+            - {allOf: [{$ref: '#/components/schemas/IntOrPair'}], description: 'Defaults to kernel_size.'}
+            - {type: 'null'}
+        padding:
+          anyOf:
+            - {allOf: [{$ref: '#/components/schemas/PaddingPair'}], default: 0}
+            - {type: 'null'}
+        dilation:
+          anyOf:
+            - {allOf: [{$ref: '#/components/schemas/IntOrPair'}], default: 1}
+            - {type: 'null'}
+        ceil_mode:
+          anyOf:
+            - {type: boolean, default: false}
+            - {type: 'null'}
     AvgPool2dLayer:
       description: torch.nn.functional.avg_pool2d. With ceil_mode a window that runs past the padded input is divided by its clipped size.
       type: object
@@ -634,12 +667,27 @@ components:
       additionalProperties: false
       properties:
         type: {const: avgpool2d}
-        name: {$ref: '#/components/schemas/LayerName'}
+        name:
+          anyOf:
+            - {$ref: '#/components/schemas/LayerName'}
+            - {type: 'null'}
         kernel_size: {$ref: '#/components/schemas/IntOrPair'}
-        stride: {allOf: [{$ref: '#/components/schemas/IntOrPair'}], description: 'Defaults to kernel_size.'}
-        padding: {allOf: [{$ref: '#/components/schemas/PaddingPair'}], default: 0}
-        ceil_mode: {type: boolean, default: false}
-        count_include_pad: {type: boolean, default: true}
+        stride:
+          anyOf:
+            - {allOf: [{$ref: '#/components/schemas/IntOrPair'}], description: 'Defaults to kernel_size.'}
+            - {type: 'null'}
+        padding:
+          anyOf:
+            - {allOf: [{$ref: '#/components/schemas/PaddingPair'}], default: 0}
+            - {type: 'null'}
+        ceil_mode:
+          anyOf:
+            - {type: boolean, default: false}
+            - {type: 'null'}
+        count_include_pad:
+          anyOf:
+            - {type: boolean, default: true}
+            - {type: 'null'}
     ParameterlessLayer:
       description: 'relu (gradient 0 at 0), sigmoid, tanh, or flatten (`[N, C, H, W]` becomes `[N, C*H*W]`).'
       type: object
@@ -647,7 +695,10 @@ components:
       additionalProperties: false
       properties:
         type: {type: string, enum: [relu, sigmoid, tanh, flatten]}
-        name: {$ref: '#/components/schemas/LayerName'}
+        name:
+          anyOf:
+            - {$ref: '#/components/schemas/LayerName'}
+            - {type: 'null'}
     LeakyReluLayer:
       description: Leaky ReLU; its gradient at 0 is negative_slope.
       type: object
@@ -655,8 +706,14 @@ components:
       additionalProperties: false
       properties:
         type: {const: leaky_relu}
-        name: {$ref: '#/components/schemas/LayerName'}
-        negative_slope: {type: number, default: 0.01}
+        name:
+          anyOf:
+            - {$ref: '#/components/schemas/LayerName'}
+            - {type: 'null'}
+        negative_slope:
+          anyOf:
+            - {type: number, default: 0.01}
+            - {type: 'null'}
     LinearLayer:
       description: '`y = x W^T + b`.'
       type: object
@@ -664,7 +721,10 @@ components:
       additionalProperties: false
       properties:
         type: {const: linear}
-        name: {$ref: '#/components/schemas/LayerName'}
+        name:
+          anyOf:
+            - {$ref: '#/components/schemas/LayerName'}
+            - {type: 'null'}
         weight:
           allOf: [{$ref: '#/components/schemas/Tensor'}]
           description: '`[out_features, in_features]`.'
@@ -705,7 +765,10 @@ components:
       properties:
         type: {type: string, enum: [mse, l1, bce_with_logits]}
         target: {$ref: '#/components/schemas/Tensor'}
-        reduction: {$ref: '#/components/schemas/Reduction'}
+        reduction:
+          anyOf:
+            - {$ref: '#/components/schemas/Reduction'}
+            - {type: 'null'}
     SmoothL1Loss:
       type: object
       required: [type, target]
@@ -713,8 +776,14 @@ components:
       properties:
         type: {const: smooth_l1}
         target: {$ref: '#/components/schemas/Tensor'}
-        reduction: {$ref: '#/components/schemas/Reduction'}
-        beta: {type: number, minimum: 0, default: 1.0}
+        reduction:
+          anyOf:
+            - {$ref: '#/components/schemas/Reduction'}
+            - {type: 'null'}
+        beta:
+          anyOf:
+            - {type: number, minimum: 0, default: 1.0}
+            - {type: 'null'}
     HuberLoss:
       type: object
       required: [type, target]
@@ -722,8 +791,14 @@ components:
       properties:
         type: {const: huber}
         target: {$ref: '#/components/schemas/Tensor'}
-        reduction: {$ref: '#/components/schemas/Reduction'}
-        delta: {type: number, exclusiveMinimum: 0, default: 1.0}
+        reduction:
+          anyOf:
+            - {$ref: '#/components/schemas/Reduction'}
+            - {type: 'null'}
+        delta:
+          anyOf:
+            - {type: number, exclusiveMinimum: 0, default: 1.0}
+            - {type: 'null'}
     CrossEntropyLoss:
       description: |
         Logits `[N, K]` against class indices `[N]` (integers; `1.0` accepted, `1.5` refused) or
@@ -735,7 +810,10 @@ components:
       properties:
         type: {const: cross_entropy}
         target: {$ref: '#/components/schemas/Tensor'}
-        reduction: {$ref: '#/components/schemas/Reduction'}
+        reduction:
+          anyOf:
+            - {$ref: '#/components/schemas/Reduction'}
+            - {type: 'null'}
     NllLoss:
       description: Log-probabilities `[N, K]` against class indices `[N]` (with N = 1, a bare index).
       type: object
@@ -744,7 +822,10 @@ components:
       properties:
         type: {const: nll}
         target: {$ref: '#/components/schemas/Tensor'}
-        reduction: {$ref: '#/components/schemas/Reduction'}
+        reduction:
+          anyOf:
+            - {$ref: '#/components/schemas/Reduction'}
+            - {type: 'null'}
     Loss:
       oneOf:
         - {$ref: '#/components/schemas/ValueLoss'}
@@ -766,19 +847,28 @@ components:
       description: Members shared by both problem forms.
       type: object
       properties:
-        loss: {$ref: '#/components/schemas/Loss'}
+        loss:
+          anyOf:
+            - {$ref: '#/components/schemas/Loss'}
+            - {type: 'null'}
         grad_output:
-          allOf: [{$ref: '#/components/schemas/Tensor'}]
-          description: dL/d(output) instead of a loss (/backward needs exactly one of the two); the output's shape, leading 1s optional.
+          anyOf:
+            - allOf: [{$ref: '#/components/schemas/Tensor'}]
+              description: dL/d(output) instead of a loss (/backward needs exactly one of the two); the output's shape, leading 1s optional.
+            - {type: 'null'}
         return:
-          description: Extra results to include, keyed by layer name.
-          type: array
-          items: {type: string, enum: [activations, activation_gradients]}
+          anyOf:
+            - description: Extra results to include, keyed by layer name.
+              type: array
+              items: {type: string, enum: [activations, activation_gradients]}
+            - {type: 'null'}
         tensor_format:
-          description: The form of every tensor in the response.
-          type: string
-          enum: [nested, flat, base64]
-          default: nested
+          anyOf:
+            - description: The form of every tensor in the response.
+              type: string
+              enum: [nested, flat, base64]
+              default: nested
+            - {type: 'null'}
     LayersProblemFields:
       type: object
       required: [input, layers]
@@ -799,14 +889,28 @@ components:
           oneOf:
             - {$ref: '#/components/schemas/Tensor'}
             - type: 'null'
-        stride: {$ref: '#/components/schemas/IntOrPair'}
+        stride:
+          anyOf:
+            - {$ref: '#/components/schemas/IntOrPair'}
+            - {type: 'null'}
         padding:
-          oneOf:
-            - {$ref: '#/components/schemas/PaddingPair'}
-            - {type: string, enum: [valid, same]}
-        dilation: {$ref: '#/components/schemas/IntOrPair'}
-        groups: {type: integer, minimum: 1}
-        padding_mode: {type: string, enum: [zeros, reflect, replicate, circular]}
+          anyOf:
+            - oneOf:
+                - {$ref: '#/components/schemas/PaddingPair'}
+                - {type: string, enum: [valid, same]}
+            - {type: 'null'}
+        dilation:
+          anyOf:
+            - {$ref: '#/components/schemas/IntOrPair'}
+            - {type: 'null'}
+        groups:
+          anyOf:
+            - {type: integer, minimum: 1}
+            - {type: 'null'}
+        padding_mode:
+          anyOf:
+            - {type: string, enum: [zeros, reflect, replicate, circular]}
+            - {type: 'null'}
     ProblemForms:
       oneOf:
         - {$ref: '#/components/schemas/LayersProblemFields'}
@@ -1052,8 +1156,9 @@ components:
                 items: {$ref: '#/components/schemas/Index'}
     Status:
       type: object
+      required: [status]
       properties:
-        status: {type: string}
+        status: {type: string, enum: [ok, ready]}
     Error:
       type: object
       required: [error]

@@ -2,6 +2,8 @@ import ConvEngine
 import JSONCodec
 
 extension Problem {
+    static let tensorFormats = ResponseOptions.TensorFormat.allCases.map(\.rawValue)
+
     /// `loss`, `grad_output`, `return` and `tensor_format`, shared by both request forms.
     mutating func decodeSeedAndOptions(_ fields: FieldReader, _ configuration: APIConfiguration) throws {
         let tensors = configuration.tensorDecoder
@@ -11,7 +13,7 @@ extension Problem {
         if let value = fields.optional("grad_output") {
             gradOutput = try tensors.decode(value, at: JSONPath("grad_output"))
         }
-        if let format = try fields.choice("tensor_format", default: nil, choices: ResponseOptions.TensorFormat.allCases.map(\.rawValue)) {
+        if let format = try fields.choice("tensor_format", default: nil, choices: Self.tensorFormats) {
             options.tensorFormat = ResponseOptions.TensorFormat(rawValue: format)!
         }
         for extra in try returnList(fields) {

@@ -13,121 +13,159 @@ public struct TensorDecoder: Sendable {
 
     public init(maxElements: Int) { self.maxElements = maxElements }
 
-    public func decode(_ value: JSONValue, at path: JSONPath) throws -> Tensor {
+    /// The tensor `value` holds; `path` (built only for an error) is where the request wrote it.
+    public func decode(_ value: JSONValue, at path: @autoclosure () -> JSONPath) throws -> Tensor {
         switch value {
         case .number(let scalar): return Tensor(scalar: scalar)
         case .numbers(let row): return try checked(Tensor(shape: [row.count], data: row), at: path)
         case .array: return try decodeNested(value, at: path)
-        case .object(let object): return try decodeObject(FieldReader(object, at: path))
-        default: throw APIError.wrongType(at: path, expected: Self.expectedForms, found: value)
+        case .object(let object): return try decodeObject(FieldReader(object, at: path()))
+        default: throw APIError.wrongType(at: path(), expected: Self.expectedForms, found: value)
         }
+    }
+
+    /// The product of `shape`, saturating at `Int.max` (a shape such as `[2^32, 2^32]` must read as
+    /// too large, never wrap around to a small or negative count).
+    static func elementCount(_ shape: [Int]) -> Int {
+        var count = 1
+        for dim in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dim)
+            if overflow { return Int.max }
+            count = product
+        }
+        return count
     }
 
     static let expectedForms = "a tensor (nested arrays of numbers, {\"shape\", \"data\"} or {\"shape\", \"base64\"})"
 
-    private func checked(_ tensor: Tensor, at path: JSONPath) throws -> Tensor {
+    private func checked(_ tensor: Tensor, at path: () -> JSONPath) throws -> Tensor {
         guard tensor.count <= maxElements else {
-            throw APIError.tooLarge("\(path) has \(tensor.count) elements; the limit is \(maxElements)", at: path)
+            throw APIError.tooLarge("\(path()) has \(tensor.count) elements; the limit is \(maxElements)", at: path())
         }
         return tensor
     }
 
     // MARK: nested arrays
 
-    private func decodeNested(_ value: JSONValue, at path: JSONPath) throws -> Tensor {
+    private func decodeNested(_ value: JSONValue, at path: () -> JSONPath) throws -> Tensor {
         let shape = try nestedShape(value, at: path)
-        let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
+        let count = Self.elementCount(shape)
         guard count <= maxElements else {
-            throw APIError.tooLarge("\(path) has shape \(shape) (\(count) elements); the limit is \(maxElements)", at: path)
+            throw APIError.tooLarge("\(path()) has shape \(shape) (\(count) elements); the limit is \(maxElements)", at: path())
         }
         var data: [Double] = []
         data.reserveCapacity(count)
-        var index: [Int] = []
-        try fill(&data, from: value, shape: shape[...], at: path, index: &index)
+        try fill(&data, from: value, shape: shape, depth: 0, at: path)
         return Tensor(shape: shape, data: data)
     }
 
     /// The shape read down the first elements; `fill` then checks every other element against it.
-    private func nestedShape(_ value: JSONValue, at path: JSONPath) throws -> [Int] {
+    private func nestedShape(_ value: JSONValue, at path: () -> JSONPath) throws -> [Int] {
         var shape: [Int] = []
         var current = value
-        var currentPath = path
         while true {
             switch current {
             case .numbers(let row):
-                return shape + [row.count]
+                shape.append(row.count)
+                return shape
             case .array(let elements):
                 guard let first = elements.first else {
-                    throw APIError.invalid("invalid_tensor", "\(currentPath) is an empty array; tensors have no empty dimensions", at: currentPath)
+                    let here = path().indices(Array(repeating: 0, count: shape.count))
+                    throw APIError.invalid("invalid_tensor", "\(here) is an empty array; tensors have no empty dimensions", at: here)
+                }
+                guard shape.count < 8 else {
+                    throw APIError.invalid("invalid_tensor", "\(path()) is nested more than 8 deep; tensors have at most 8 dims", at: path())
                 }
                 shape.append(elements.count)
-                guard shape.count <= 8 else {
-                    throw APIError.invalid("invalid_tensor", "\(path) is nested more than 8 deep; tensors have at most 8 dims", at: path)
-                }
                 current = first
-                currentPath = currentPath.index(0)
             case .number:
                 return shape
             default:
-                throw APIError.wrongType(at: currentPath, expected: "a number or an array of numbers", found: current)
+                let here = path().indices(Array(repeating: 0, count: shape.count))
+                throw APIError.wrongType(at: here, expected: "a number or an array of numbers", found: current)
             }
         }
     }
 
-    /// Appends the numbers of `value` row-major, checking each level against `shape`. `index` holds the
-    /// position being read; a path is built from it only for an error.
-    private func fill(_ data: inout [Double], from value: JSONValue, shape: ArraySlice<Int>, at path: JSONPath, index: inout [Int]) throws {
-        guard let length = shape.first else {
+    /// Appends the numbers of `value` (the sub-array at `depth`) row-major, checking each level against
+    /// `shape`. Filling is row-major, so on an error `data.count` locates the element at fault.
+    private func fill(_ data: inout [Double], from value: JSONValue, shape: [Int], depth: Int, at path: () -> JSONPath) throws {
+        guard depth < shape.count else {
             guard case .number(let number) = value else {
-                let at = path.indices(index)
+                let at = elementPath(path, data.count, shape, depth)
                 throw APIError.invalid("invalid_tensor", "\(at) is \(APIError.describe(value)) where a number was expected (arrays must be rectangular)", at: at)
             }
             data.append(number)
             return
         }
+        let length = shape[depth]
         switch value {
-        case .numbers(let row) where shape.count == 1 && row.count == length:
+        case .numbers(let row) where depth == shape.count - 1 && row.count == length:
             data.append(contentsOf: row)
         case .array(let elements) where elements.count == length:
-            index.append(0)
-            for (i, element) in elements.enumerated() {
-                index[index.count - 1] = i
-                try fill(&data, from: element, shape: shape.dropFirst(), at: path, index: &index)
+            for element in elements {
+                try fill(&data, from: element, shape: shape, depth: depth + 1, at: path)
             }
-            index.removeLast()
         default:
-            let at = path.indices(index)
-            let expected = shape.count == 1 ? "\(length) numbers" : "\(length) arrays"
+            let at = elementPath(path, data.count, shape, depth)
+            let expected = depth == shape.count - 1 ? "\(length) numbers" : "\(length) arrays"
             throw APIError.invalid(
                 "invalid_tensor", "\(at) is \(APIError.describe(value)) where an array of \(expected) was expected (arrays must be rectangular)", at: at)
         }
     }
 
+    /// The path of the sub-array at `depth` that starts at row-major offset `offset`.
+    private func elementPath(_ path: () -> JSONPath, _ offset: Int, _ shape: [Int], _ depth: Int) -> JSONPath {
+        var index: [Int] = []
+        var stride = shape.reduce(1, *)
+        for dim in shape.prefix(depth) {
+            stride /= dim
+            index.append(offset / stride % dim)
+        }
+        return path().indices(index)
+    }
+
     // MARK: {"shape", "data"} and {"shape", "base64"}
 
+    /// Members are checked before sizes: a malformed tensor is 422 whatever its shape claims; a
+    /// well-formed one over `maxElements` is 413; then the data must fill the shape exactly.
     private func decodeObject(_ fields: FieldReader) throws -> Tensor {
         try fields.rejectUnknownKeys(allowed: ["shape", "data", "base64", "dtype"], context: "a tensor")
         let shape = try decodeShape(fields.required("shape", what: "the tensor's dimensions, e.g. [2, 3]"), at: fields.path.key("shape"))
-        let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
-        guard count <= maxElements else {
-            throw APIError.tooLarge("\(fields.path) has shape \(shape) (\(count) elements); the limit is \(maxElements)", at: fields.path)
-        }
         switch (fields.optional("data"), fields.optional("base64")) {
         case (let data?, nil):
             if fields.has("dtype") {
                 throw APIError.invalid("invalid_request", "\(fields.path.key("dtype")) applies to \"base64\" only; \"data\" holds JSON numbers", at: fields.path.key("dtype"))
             }
-            return Tensor(shape: shape, data: try flatData(data, count: count, shape: shape, at: fields.path.key("data")))
-        case (nil, let encoded?):
-            let dtype = try fields.choice("dtype", default: "float64", choices: ["float64", "float32"]) ?? "float64"
-            let values = try Base64Tensor.decode(encoded, count: count, shape: shape, float32: dtype == "float32", at: fields.path.key("base64"))
+            let values = try flatData(data, at: fields.path.key("data"))
+            let count = try checkedCount(shape, at: fields.path)
+            guard values.count == count else {
+                let path = fields.path.key("data")
+                throw APIError.invalid("shape_mismatch", "\(path) has \(values.count) numbers; shape \(shape) needs \(count)", at: path)
+            }
             return Tensor(shape: shape, data: values)
+        case (nil, let encoded?):
+            let path = fields.path.key("base64")
+            guard case .string(let text) = encoded else { throw APIError.wrongType(at: path, expected: "a base64 string", found: encoded) }
+            let dtype = try fields.choice("dtype", default: "float64", choices: ["float64", "float32"]) ?? "float64"
+            let count = try checkedCount(shape, at: fields.path)
+            return Tensor(shape: shape, data: try Base64Tensor.decode(text, count: count, shape: shape, float32: dtype == "float32", at: path))
         case (nil, nil):
             throw APIError.invalid(
                 "missing_field", "\(fields.path) needs \"data\" (numbers) or \"base64\" (bytes) beside \"shape\"", at: fields.path)
         case (.some, .some):
             throw APIError.invalid("invalid_request", "\(fields.path) has both \"data\" and \"base64\"; give one", at: fields.path)
         }
+    }
+
+    /// The element count of `shape`, or 413 when it is over `maxElements`.
+    private func checkedCount(_ shape: [Int], at path: JSONPath) throws -> Int {
+        let count = Self.elementCount(shape)
+        guard count <= maxElements else {
+            let size = count == Int.max ? "more than \(Int.max)" : String(count)
+            throw APIError.tooLarge("\(path) has shape \(shape) (\(size) elements); the limit is \(maxElements)", at: path)
+        }
+        return count
     }
 
     /// At most 8 dims, each at least 1 (`[]` is a scalar).
@@ -140,21 +178,15 @@ public struct TensorDecoder: Sendable {
         }
     }
 
-    private func flatData(_ value: JSONValue, count: Int, shape: [Int], at path: JSONPath) throws -> [Double] {
-        let values: [Double]
+    private func flatData(_ value: JSONValue, at path: JSONPath) throws -> [Double] {
         switch value {
-        case .numbers(let numbers): values = numbers
+        case .numbers(let numbers): return numbers
         case .array(let elements):
-            values = try elements.enumerated().map { i, element in
+            return try elements.enumerated().map { i, element in
                 guard case .number(let number) = element else { throw APIError.wrongType(at: path.index(i), expected: "a number", found: element) }
                 return number
             }
         default: throw APIError.wrongType(at: path, expected: "a flat array of numbers", found: value)
         }
-        guard values.count == count else {
-            throw APIError.invalid(
-                "shape_mismatch", "\(path) has \(values.count) numbers; shape \(shape) needs \(count)", at: path)
-        }
-        return values
     }
 }

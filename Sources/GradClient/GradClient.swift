@@ -62,6 +62,7 @@ public final class GradClient {
         defer { headerList.free() }
         // curl_easy_reset keeps live connections, so keep-alive survives it (curl_easy_reset(3)).
         curl_easy_reset(handle)
+        errorBuffer[0] = 0  // so a failure's reason is never a previous transfer's
         configure(url: url, method: request.method, headers: headerList, sink: sink)
         // A POST always hands libcurl a body: without one it would read the body from stdin.
         let body = request.body ?? (request.method == "POST" ? [] : nil)

@@ -37,6 +37,18 @@ extension ConvGeometry {
         return Tensor(shape: [batch, inChannels, ph, pw], data: out)
     }
 
+    /// The input with this geometry's padding added as zeros, `[N, C, H + p_top + p_bottom, W + p_left + p_right]`.
+    func zeroPadded(_ x: Tensor) -> Tensor {
+        var out = Tensor(shape: [batch, inChannels, paddedH, paddedW])
+        for nc in 0..<(batch * inChannels) {
+            for h in 0..<inH {
+                let from = (nc * inH + h) * inW, to = (nc * paddedH + h + padTop) * paddedW + padLeft
+                out.data.replaceSubrange(to..<(to + inW), with: x.data[from..<(from + inW)])
+            }
+        }
+        return out
+    }
+
     /// Folds a padded-input gradient onto the input: zero padding is cropped, reflect/replicate/
     /// circular padding adds each padded position's gradient to the element it copies.
     func fold(_ padded: Tensor) -> Tensor {

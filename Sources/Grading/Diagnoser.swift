@@ -23,10 +23,11 @@ struct Diagnoser {
         guard let truth = solution.gradient(of: target), !Self.fits(submitted, truth) else { return nil }
         if let scaled = scaleDiagnosis(submitted, truth) { return scaled }
         let truthScale = truth.maxAbs
-        for candidate in catalog.candidates(for: target)
-        where Self.fits(submitted, candidate.tensor, scale: candidate.scale)
-            && !Self.fits(candidate.tensor, truth, scale: truthScale) {
-            return candidate.diagnosis
+        for candidate in catalog.candidates(for: target) where Self.sameLayout(submitted.shape, candidate.tensor.shape) {
+            guard let (tensor, scale) = candidate.tensor.value else { continue }
+            if Self.fits(submitted, tensor, scale: scale) && !Self.fits(tensor, truth, scale: truthScale) {
+                return candidate.diagnosis
+            }
         }
         return nil
     }
@@ -55,9 +56,9 @@ struct Diagnoser {
     }
 
     /// Same element count and the same shape once 1s are ignored.
-    static func sameLayout(_ a: Tensor, _ b: Tensor) -> Bool {
-        a.count == b.count && TensorIndex.squeezed(a.shape) == TensorIndex.squeezed(b.shape)
-    }
+    static func sameLayout(_ a: Tensor, _ b: Tensor) -> Bool { sameLayout(a.shape, b.shape) }
+
+    static func sameLayout(_ a: [Int], _ b: [Int]) -> Bool { TensorIndex.squeezed(a) == TensorIndex.squeezed(b) }
 
     /// True when `s` fits `c` (see `fitRtol`); never for an all-zero `c`.
     static func fits(_ s: Tensor, _ c: Tensor, scale: Double? = nil) -> Bool {

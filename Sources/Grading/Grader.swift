@@ -39,9 +39,15 @@ public final class Grader {
     private let catalog: MistakeCatalog
 
     /// `cancel` is checked while mistake candidates are computed (a few backward passes, once).
-    public init(solution: Solution, options: GradingOptions = GradingOptions(), cancel: CancellationCheck? = nil) {
+    /// `names`, when given, are the only gradient names that will be graded: mistake candidates
+    /// are kept for those alone.
+    public init(
+        solution: Solution, options: GradingOptions = GradingOptions(), cancel: CancellationCheck? = nil,
+        names: Set<String>? = nil
+    ) {
         self.solution = solution; self.options = options
-        self.catalog = MistakeCatalog(solution: solution, cancel: cancel)
+        let wanted = names.map { Set($0.compactMap(solution.problem.target(named:))) }
+        self.catalog = MistakeCatalog(solution: solution, cancel: cancel, wanted: wanted)
     }
 
     /// Grades a submission; every name must be one `solution.expected(named:)` knows (the API layer

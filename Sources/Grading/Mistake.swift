@@ -26,20 +26,43 @@ public enum DiagnosisCode {
 }
 
 /// A mistaken backward pass at one layer: what a student who made `diagnosis`'s mistake there
-/// would have computed.
-struct Mistake: Sendable {
+/// would have computed. Its tensors are computed only when a submission of their shape needs them.
+struct Mistake {
     var diagnosis: Diagnosis
     /// The layer the mistake is made in.
     var layer: Int
     /// The wrong dL/d(input of `layer`), full rank. When it has the true shape it is carried back
     /// through the earlier layers, so every earlier gradient shows the mistake too.
-    var inputGradient: Tensor?
+    var inputGradient: LazyTensor?
     /// Wrong gradients of the layer's own parameters.
-    var own: [GradientTarget: Tensor] = [:]
+    var own: [GradientTarget: LazyTensor] = [:]
 
-    init(_ code: String, _ message: String, layer: Int, inputGradient: Tensor? = nil, own: [GradientTarget: Tensor] = [:]) {
+    init(_ code: String, _ message: String, layer: Int, inputGradient: LazyTensor? = nil, own: [GradientTarget: LazyTensor] = [:]) {
         self.diagnosis = Diagnosis(code: code, message: message)
         self.layer = layer; self.inputGradient = inputGradient; self.own = own
+    }
+}
+
+/// A tensor computed on first use, whose shape is known before: a candidate that cannot fit a
+/// submission's shape is never computed.
+///
+/// Not Sendable: it belongs to one request's `MistakeCatalog`.
+final class LazyTensor {
+    let shape: [Int]
+    private var compute: (() -> Tensor?)?
+    private var computed: (tensor: Tensor, scale: Double)??
+
+    init(shape: [Int], _ compute: @escaping () -> Tensor?) { self.shape = shape; self.compute = compute }
+
+    convenience init(_ tensor: Tensor) { self.init(shape: tensor.shape) { tensor } }
+
+    /// The tensor and its `max |x|`, computed once (nil when it could not be computed).
+    var value: (tensor: Tensor, scale: Double)? {
+        if let computed { return computed }
+        let result = compute?().map { ($0, $0.maxAbs) }
+        computed = .some(result)
+        compute = nil
+        return result
     }
 }
 

@@ -7,7 +7,8 @@ extension MistakeCatalog {
         guard truth.rank >= 2, truth.rank <= 4 else { return [] }
         var found: [Candidate] = []
         for order in allOrders(truth.rank) where movesData(order, truth.shape) {
-            found.append(Candidate(diagnosis: diagnosis(order, rank: truth.rank), tensor: truth.permuted(order)))
+            let shape = order.map { truth.shape[$0] }
+            found.append(Candidate(diagnosis: diagnosis(order, rank: truth.rank), tensor: LazyTensor(shape: shape) { truth.permuted(order) }))
         }
         return found
     }

@@ -1,15 +1,9 @@
 import ConvEngine
 
 /// A wrong gradient a student could have computed, with what to tell them when theirs matches it.
-struct Candidate: Sendable {
+struct Candidate {
     var diagnosis: Diagnosis
-    var tensor: Tensor
-    /// `max |tensor|`, kept so fitting many submissions does not recompute it.
-    var scale: Double
-
-    init(diagnosis: Diagnosis, tensor: Tensor) {
-        self.diagnosis = diagnosis; self.tensor = tensor; self.scale = tensor.maxAbs
-    }
+    var tensor: LazyTensor
 }
 
 /// The mistaken readings of one solved problem, built the first time a submission needs them and
@@ -21,10 +15,16 @@ final class MistakeCatalog {
     /// Checked by the engine between layers while mistakes are carried back (each is a backward pass).
     let cancel: CancellationCheck?
     private var localMistakes: [Int: [Mistake]] = [:]
-    private var propagated: [Int: [[GradientTarget: Tensor]]] = [:]
+    private var propagated: [Int: [Int: [GradientTarget: Tensor]]] = [:]
     private var byTarget: [GradientTarget: [Candidate]] = [:]
 
-    init(solution: Solution, cancel: CancellationCheck? = nil) { self.solution = solution; self.cancel = cancel }
+    /// The targets submissions will be graded on, when known: carried-back gradients of other
+    /// targets are not kept (on a large problem each is as big as an activation).
+    let wanted: Set<GradientTarget>?
+
+    init(solution: Solution, cancel: CancellationCheck? = nil, wanted: Set<GradientTarget>? = nil) {
+        self.solution = solution; self.cancel = cancel; self.wanted = wanted
+    }
 
     private var problem: GradingProblem { solution.problem }
 
@@ -37,12 +37,16 @@ final class MistakeCatalog {
         if let k = ownLayer {
             found += mistakes(at: k).compactMap { m in m.own[target].map { Candidate(diagnosis: m.diagnosis, tensor: $0) } }
         }
+        guard let truth = solution.gradient(of: target) else { return [] }
         for m in firstLater..<problem.layers.count {
-            for (i, mistake) in mistakes(at: m).enumerated() {
-                if let t = gradients(of: m, i)[target] { found.append(Candidate(diagnosis: mistake.diagnosis, tensor: t)) }
+            for (i, mistake) in mistakes(at: m).enumerated() where reaches(mistake, target) {
+                let direct = target == (m == 0 ? .input : .activation(m - 1))
+                let shape = direct ? mistake.inputGradient?.shape ?? truth.shape : truth.shape
+                let carried = LazyTensor(shape: shape) { [unowned self] in gradients(of: m, i)[target] }
+                found.append(Candidate(diagnosis: mistake.diagnosis, tensor: carried))
             }
         }
-        if let truth = solution.gradient(of: target) { found += Self.permutations(of: truth) }
+        found += Self.permutations(of: truth)
         byTarget[target] = found
         return found
     }
@@ -75,30 +79,45 @@ final class MistakeCatalog {
         return found
     }
 
-    /// The gradients mistake `i` of layer `m` leads to in the layers before it: its wrong
-    /// dL/d(input of m) directly, and, when that has the true shape, carried back through layers
-    /// `0..<m` by the engine (a backward pass of the prefix seeded with it).
+    /// True when mistake `mistake` shows in `target`: directly (the gradient of its layer's
+    /// input), or carried back when its wrong input gradient has the true shape.
+    private func reaches(_ mistake: Mistake, _ target: GradientTarget) -> Bool {
+        guard let dX = mistake.inputGradient else { return false }
+        let m = mistake.layer
+        if target == (m == 0 ? .input : .activation(m - 1)) { return true }
+        return dX.shape == solution.layerInput(m).shape
+    }
+
+    /// The gradients mistake `i` of layer `m` leads to in the layers before it, computed once: its
+    /// wrong dL/d(input of m) directly, then carried back through layers `m-1 … 0` by the engine's
+    /// per-layer backward over the solution's saved activations (no forward pass is repeated).
     private func gradients(of m: Int, _ i: Int) -> [GradientTarget: Tensor] {
-        if let known = propagated[m], i < known.count { return known[i] }
-        let all = mistakes(at: m).map { carryBack($0) }
-        propagated[m] = all
-        return all[i]
+        if let known = propagated[m]?[i] { return known }
+        let carried = carryBack(mistakes(at: m)[i])
+        propagated[m, default: [:]][i] = carried
+        return carried
     }
 
     private func carryBack(_ mistake: Mistake) -> [GradientTarget: Tensor] {
-        guard let dX = mistake.inputGradient else { return [:] }
+        guard let dX = mistake.inputGradient?.value?.tensor else { return [:] }
         let m = mistake.layer
-        let direct: GradientTarget = m == 0 ? .input : .activation(m - 1)
-        var out: [GradientTarget: Tensor] = [direct: dX]
-        guard m > 0, dX.shape == solution.layerInput(m).shape else { return out }
-        let prefix = Network(layers: Array(problem.layers[0..<m]))
-        guard let back = try? prefix.backward(problem.input, seed: .gradOutput(dX), cancel: cancel) else { return out }
-        out[.input] = back.inputGradient
-        for k in 0..<m {
-            if let w = back.parameterGradients[k].weight { out[.weight(k)] = w }
-            if let b = back.parameterGradients[k].bias { out[.bias(k)] = b }
-            if k < m - 1 { out[.activation(k)] = back.activationGradients[k] }
+        var out: [GradientTarget: Tensor] = [:]
+        func keep(_ target: GradientTarget, _ tensor: Tensor?) {
+            if let tensor, wanted?.contains(target) ?? true { out[target] = tensor }
         }
+        keep(m == 0 ? .input : .activation(m - 1), dX)
+        guard m > 0, dX.shape == solution.layerInput(m).shape else { return out }
+        var gradient = dX
+        for k in stride(from: m - 1, through: 0, by: -1) {
+            if cancel?() == true { return out }
+            keep(.activation(k), gradient)
+            let step = problem.layers[k].backward(
+                input: solution.layerInput(k), output: solution.backward.activations[k], gradOutput: gradient)
+            keep(.weight(k), step.parameters.weight)
+            keep(.bias(k), step.parameters.bias)
+            gradient = step.input
+        }
+        keep(.input, gradient)
         return out
     }
 }

@@ -20,7 +20,7 @@ extension Solution {
             found.append(Mistake(
                 DiagnosisCode.biasWrongAxes,
                 "Your bias gradient of layer \"\(name)\" sums dL/dZ over \(over); it must sum over \(should), leaving one value per output \(dZ.rank == 4 ? "channel" : "feature").",
-                layer: k, own: [.bias(k): dZ.summed(over: axes)]))
+                layer: k, own: [.bias(k): LazyTensor(shape: Self.keptShape(dZ.shape, without: axes)) { dZ.summed(over: axes) }]))
         }
         return found
     }
@@ -34,11 +34,14 @@ extension Solution {
         var samples = [(0..<1, "sample 0")]
         if batch > 1 { samples.append(((batch - 1)..<batch, "the last sample (n = \(batch - 1))")) }
         for (range, which) in samples {
-            var own: [GradientTarget: Tensor] = [:]
-            if let weight = weightGradient(k, dZ: dZ, x: x, samples: range, position: nil) { own[.weight(k)] = weight }
+            var own: [GradientTarget: LazyTensor] = [:]
+            if let weight = problem.layers[k].parameters.weight {
+                own[.weight(k)] = LazyTensor(shape: weight.shape) { weightGradient(k, dZ: dZ, x: x, samples: range, position: nil) }
+            }
             if backward.parameterGradients[k].bias != nil {
-                own[.bias(k)] = dZ.summed(over: Set(dZ.shape.indices).subtracting([1]).subtracting([0]))
-                    .rows(range)
+                own[.bias(k)] = LazyTensor(shape: [dZ.shape[1]]) {
+                    dZ.summed(over: Set(dZ.shape.indices).subtracting([0, 1])).rows(range)
+                }
             }
             found.append(Mistake(
                 DiagnosisCode.partialAccumulation,
@@ -55,8 +58,9 @@ extension Solution {
         guard outH * outW > 1 else { return [] }
         var found: [Mistake] = []
         let last = (outH - 1, outW - 1)
+        guard let shape = problem.layers[k].parameters.weight?.shape else { return [] }
         for (position, samples) in [((0, 0), 0..<batch), (last, 0..<batch), ((0, 0), 0..<1), (last, (batch - 1)..<batch)] {
-            guard let weight = weightGradient(k, dZ: dZ, x: x, samples: samples, position: position) else { continue }
+            let weight = LazyTensor(shape: shape) { weightGradient(k, dZ: dZ, x: x, samples: samples, position: position) }
             let what = samples.count == batch ? "output position (\(position.0), \(position.1))" : "one term (sample \(samples.lowerBound), output position (\(position.0), \(position.1)))"
             found.append(Mistake(
                 DiagnosisCode.partialAccumulation,
@@ -70,8 +74,12 @@ extension Solution {
     private func weightGradient(_ k: Int, dZ: Tensor, x: Tensor, samples: Range<Int>, position: (Int, Int)?) -> Tensor? {
         switch problem.layers[k] {
         case .conv2d(let spec):
-            return ConvGeometry(spec: spec, inputShape: x.shape)
-                .weightGradient(upstream: dZ, input: x, samples: samples, position: position)
+            guard position == nil else {
+                return ConvGeometry(spec: spec, inputShape: x.shape)
+                    .weightGradient(upstream: dZ, input: x, samples: samples, position: position)
+            }
+            // Whole samples: the engine's kernels on the slice.
+            return spec.backward(input: x.samples(samples), gradOutput: dZ.samples(samples)).weight
         case .linear(let spec):
             let (outF, inF) = (spec.weight.shape[0], spec.weight.shape[1])
             var out = Tensor(shape: [outF, inF])
@@ -88,7 +96,20 @@ extension Solution {
     }
 }
 
+extension Solution {
+    /// The shape `summed(over: axes)` gives.
+    static func keptShape(_ shape: [Int], without axes: Set<Int>) -> [Int] {
+        shape.indices.filter { !axes.contains($0) }.map { shape[$0] }
+    }
+}
+
 extension Tensor {
+    /// Samples `range` of the leading (batch) axis.
+    func samples(_ range: Range<Int>) -> Tensor {
+        let size = count / Swift.max(shape[0], 1)
+        return Tensor(shape: [range.count] + shape.dropFirst(), data: Array(data[(range.lowerBound * size)..<(range.upperBound * size)]))
+    }
+
     /// The sum of rows `range` of a `[N, F]` tensor, as `[F]`.
     func rows(_ range: Range<Int>) -> Tensor {
         let width = count / max(shape[0], 1)

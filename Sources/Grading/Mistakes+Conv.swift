@@ -11,14 +11,18 @@ extension Solution {
             found.append(Mistake(
                 DiagnosisCode.kernelFlipped,
                 "Your weight gradient of \(name) is the expected one rotated by 180 degrees: the forward pass is a cross-correlation (no kernel flip), so dL/dW[ki,kj] sums dL/dZ[i,j] * X[i+ki, j+kj] with no flip.",
-                layer: k, own: [.weight(k): dW.rotated180()]))
+                layer: k, own: [.weight(k): LazyTensor(shape: dW.shape) { dW.rotated180() }]))
         }
         found.append(Mistake(
             DiagnosisCode.kernelFlipped,
             "Your input gradient through \(name) uses the kernel rotated by 180 degrees: each dL/dZ[i,j] goes back to X[i+ki, j+kj] times W[ki,kj] of the same, unflipped kernel (a full convolution flips it exactly once).",
-            layer: k, inputGradient: g.inputGradient(upstream: dZ, weight: spec.weight.rotated180())))
+            layer: k, inputGradient: LazyTensor(shape: x.shape) {
+                var rotated = spec
+                rotated.weight = spec.weight.rotated180()
+                return rotated.backward(input: x, gradOutput: dZ).input  // the engine's kernels, same geometry
+            }))
         found += strideMistakes(k, g, name, x: x, dZ: dZ, weight: spec.weight)
-        found += paddingMistakes(k, g, name, dZ: dZ, weight: spec.weight)
+        found += paddingMistakes(k, g, spec, name, x: x, dZ: dZ)
         return found
     }
 
@@ -28,8 +32,9 @@ extension Solution {
             var altered = g
             altered.stride = stride
             found.append(Mistake(
-                code, message, layer: k, inputGradient: altered.inputGradient(upstream: dZ, weight: weight),
-                own: [.weight(k): altered.weightGradient(upstream: dZ, input: x)]))
+                code, message, layer: k,
+                inputGradient: LazyTensor(shape: x.shape) { altered.inputGradient(upstream: dZ, weight: weight) },
+                own: [.weight(k): LazyTensor(shape: weight.shape) { altered.weightGradient(upstream: dZ, input: x) }]))
         }
         let s = g.stride
         if s != Pair(1) {
@@ -43,9 +48,15 @@ extension Solution {
         return found
     }
 
-    private func paddingMistakes(_ k: Int, _ g: ConvGeometry, _ name: String, dZ: Tensor, weight: Tensor) -> [Mistake] {
+    private func paddingMistakes(_ k: Int, _ g: ConvGeometry, _ spec: Conv2dSpec, _ name: String, x: Tensor, dZ: Tensor) -> [Mistake] {
         guard g.hasPadding else { return [] }
-        let padded = g.paddedInputGradient(upstream: dZ, weight: weight)
+        let padded = LazyTensor(shape: [g.batch, g.inChannels, g.paddedH, g.paddedW]) {
+            // dL/d(padded input): the same conv, unpadded, run by the engine on the padded input.
+            var unpadded = spec
+            unpadded.padding = .valid
+            unpadded.paddingMode = .zeros
+            return unpadded.backward(input: g.zeroPadded(x), gradOutput: dZ).input
+        }
         let p = g.padTop == g.padLeft ? "p = \(g.padTop)" : "p = [\(g.padTop), \(g.padLeft)]"
         var found = [Mistake(
             DiagnosisCode.paddingNotCropped,
@@ -56,7 +67,9 @@ extension Solution {
             found.append(Mistake(
                 DiagnosisCode.paddingShifted,
                 "Your input gradient through \(name) is shifted by one row or column: padded position (h, w) is input element (h - \(g.padTop), w - \(g.padLeft)), so crop exactly the padding (\(p)) from each side.",
-                layer: k, inputGradient: g.crop(padded, shiftH: dh, shiftW: dw)))
+                layer: k, inputGradient: LazyTensor(shape: [g.batch, g.inChannels, g.inH, g.inW]) {
+                    padded.value.map { g.crop($0.tensor, shiftH: dh, shiftW: dw) }
+                }))
         }
         return found
     }

@@ -10,13 +10,13 @@ extension Solution {
         return [
             Mistake(DiagnosisCode.reluMaskWrong,
                     "Your gradient passes through \(name) without its mask: its derivative is \(derivative), so the gradient must be masked by the input's sign.",
-                    layer: k, inputGradient: dY),
+                    layer: k, inputGradient: LazyTensor(dY)),
             Mistake(DiagnosisCode.reluMaskWrong,
                     "Your gradient through \(name) is multiplied by the layer's output values; its derivative is the mask (\(derivative)), not the output itself.",
-                    layer: k, inputGradient: dY.multiplied(by: y)),
+                    layer: k, inputGradient: LazyTensor(shape: dY.shape) { dY.multiplied(by: y) }),
             Mistake(DiagnosisCode.reluMaskWrong,
                     "Your gradient through \(name) is masked by the sign of the incoming gradient; the mask comes from the layer's input (x > 0), not from dL/dY.",
-                    layer: k, inputGradient: Tensor(shape: dY.shape, data: dY.data.map { $0 > 0 ? $0 : 0 })),
+                    layer: k, inputGradient: LazyTensor(shape: dY.shape) { Tensor(shape: dY.shape, data: dY.data.map { $0 > 0 ? $0 : 0 }) }),
         ]
     }
 
@@ -25,18 +25,9 @@ extension Solution {
         let x = layerInput(k), dY = upstream(k)
         let g = PoolGeometry(max: spec, inputShape: x.shape)
         let name = "max-pool layer \"\(problem.layerNames[k])\""
-        let size = spec.kernel.h * spec.kernel.w
-        var spread = Tensor(shape: x.shape)
-        let plane = g.inH * g.inW
-        for nc in 0..<(x.shape[0] * x.shape[1]) {
-            for i in 0..<g.outH {
-                for j in 0..<g.outW {
-                    let d = dY.data[(nc * g.outH + i) * g.outW + j]
-                    for h in g.rows(i) { for w in g.cols(j) { spread.data[nc * plane + h * g.inW + w] += d } }
-                }
-            }
-        }
-        let averaged = Tensor(shape: x.shape, data: spread.data.map { $0 / Double(size) })
+        let size = Double(spec.kernel.h * spec.kernel.w)
+        let spread = LazyTensor(shape: x.shape) { Self.spread(dY, g, inputShape: x.shape) }
+        let averaged = LazyTensor(shape: x.shape) { spread.value.map { Tensor(shape: x.shape, data: $0.tensor.data.map { $0 / size }) } }
         return [
             Mistake(DiagnosisCode.maxpoolSpread,
                     "Your gradient through \(name) is spread over the whole \(spec.kernel.h)x\(spec.kernel.w) window; max pooling routes each window's gradient only to the element that was the maximum (the first one on ties).",
@@ -47,14 +38,32 @@ extension Solution {
         ]
     }
 
+    /// Every window's gradient added to every element of the window.
+    static func spread(_ dY: Tensor, _ g: PoolGeometry, inputShape: [Int]) -> Tensor {
+        var spread = Tensor(shape: inputShape)
+        let plane = g.inH * g.inW
+        for nc in 0..<(inputShape[0] * inputShape[1]) {
+            for i in 0..<g.outH {
+                for j in 0..<g.outW {
+                    let d = dY.data[(nc * g.outH + i) * g.outW + j]
+                    g.forEachElement(i, j) { h, w in spread.data[nc * plane + h * g.inW + w] += d }
+                }
+            }
+        }
+        return spread
+    }
+
     /// dL/d(flatten input) unflattened channel-last: `dA[n,c,h,w] = dFlat[n, (h*W + w)*C + c]`.
     func flattenMistakes(_ k: Int) -> [Mistake] {
         let x = layerInput(k)
         guard let order = ChannelLastOrder(shape: x.shape) else { return [] }
         let dFlat = upstream(k)
-        var dA = Tensor(shape: x.shape)
-        for n in 0..<x.shape[0] {
-            for chw in 0..<order.features { dA.data[n * order.features + chw] = dFlat.data[n * order.features + order.channelLast(chw)] }
+        let dA = LazyTensor(shape: x.shape) {
+            var dA = Tensor(shape: x.shape)
+            for n in 0..<x.shape[0] {
+                for chw in 0..<order.features { dA.data[n * order.features + chw] = dFlat.data[n * order.features + order.channelLast(chw)] }
+            }
+            return dA
         }
         return [Mistake(DiagnosisCode.flattenOrder, order.message(problem.layerNames[k]), layer: k, inputGradient: dA)]
     }
@@ -64,10 +73,13 @@ extension Solution {
     func linearFlattenMistakes(_ k: Int) -> [Mistake] {
         guard k > 0, case .flatten = problem.layers[k - 1], let dW = backward.parameterGradients[k].weight,
               let order = ChannelLastOrder(shape: layerInput(k - 1).shape) else { return [] }
-        var student = dW
-        let (outF, inF) = (dW.shape[0], dW.shape[1])
-        for o in 0..<outF {
-            for chw in 0..<inF { student.data[o * inF + order.channelLast(chw)] = dW.data[o * inF + chw] }
+        let student = LazyTensor(shape: dW.shape) {
+            var student = dW
+            let (outF, inF) = (dW.shape[0], dW.shape[1])
+            for o in 0..<outF {
+                for chw in 0..<inF { student.data[o * inF + order.channelLast(chw)] = dW.data[o * inF + chw] }
+            }
+            return student
         }
         return [Mistake(DiagnosisCode.flattenOrder, order.message(problem.layerNames[k - 1]), layer: k, own: [.weight(k): student])]
     }

@@ -44,17 +44,29 @@ struct PoolGeometry: Sendable {
         (0..<kernel.w).map { stride.w * j - padding.w + dilation.w * $0 }.filter { $0 >= 0 && $0 < inW }
     }
 
+    /// Calls `body(h, w)` for every element of window `(i, j)` inside the input, in row-major
+    /// kernel order (no arrays: this runs once per window in the hot loops).
+    @inline(__always)
+    func forEachElement(_ i: Int, _ j: Int, _ body: (Int, Int) -> Void) {
+        for ki in 0..<kernel.h {
+            let h = stride.h * i - padding.h + dilation.h * ki
+            guard h >= 0 && h < inH else { continue }
+            for kj in 0..<kernel.w {
+                let w = stride.w * j - padding.w + dilation.w * kj
+                if w >= 0 && w < inW { body(h, w) }
+            }
+        }
+    }
+
     /// The flat `h*W + w` position of the maximum of window `(i, j)` in a channel plane starting at
-    /// `base`: the first maximum in row-major order, as PyTorch breaks ties; -1 for an empty window.
+    /// `base`: the first maximum in row-major order, as PyTorch breaks ties (a NaN wins, the last one as in PyTorch); -1 for an
+    /// empty window.
     func argmax(_ x: [Double], base: Int, _ i: Int, _ j: Int) -> Int {
         var best = -1
         var bestValue = -Double.infinity
-        for h in rows(i) {
-            for w in cols(j) {
-                let v = x[base + h * inW + w]
-                if best < 0 || v > bestValue || v.isNaN { best = h * inW + w; bestValue = v }
-                if v.isNaN { return best }
-            }
+        forEachElement(i, j) { h, w in
+            let v = x[base + h * inW + w]
+            if best < 0 || v > bestValue || v.isNaN { best = h * inW + w; bestValue = v }
         }
         return best
     }

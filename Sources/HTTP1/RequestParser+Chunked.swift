@@ -17,7 +17,7 @@ extension RequestParser {
             state = .trailers
             return true
         }
-        guard size <= limits.maxBodyBytes - body.count else {
+        guard size <= limits.maxBodyBytes - bodyLength else {
             throw .tooLarge("the chunked body grows past the limit of \(limits.maxBodyBytes) bytes")
         }
         state = .chunkData(remaining: size)
@@ -47,7 +47,7 @@ extension RequestParser {
 
     mutating func readChunkData(_ remaining: Int) -> Bool {
         let take = min(remaining, input.count)
-        body.append(contentsOf: input.bytes(0..<take))
+        keepBody(take, remaining: remaining)
         consume(take)
         state = remaining == take ? .chunkDataEnd : .chunkData(remaining: remaining - take)
         return remaining == take

@@ -45,6 +45,10 @@ public struct RequestParser {
     var fields = HTTPHeaders()
     var headerBytes = 0
     var body: [UInt8] = []
+    /// Body bytes read so far, kept or not (the limits count them either way).
+    var bodyLength = 0
+    /// Set by `discardBody()`: body bytes are read and dropped.
+    var discardingBody = false
     var consumedForRequest = 0
 
     public init(limits: HTTPLimits = HTTPLimits()) { self.limits = limits }
@@ -68,6 +72,14 @@ public struct RequestParser {
         case .lengthBody, .chunkSize, .chunkData, .chunkDataEnd, .trailers, .complete: .body
         case .failed: .failed
         }
+    }
+
+    /// Reads the current request's body without keeping it: the server answered from the header
+    /// section (404, 415, 503…) and skips the body to keep the connection. Its `.request` event
+    /// still follows, with an empty body.
+    public mutating func discardBody() {
+        discardingBody = true
+        body = []
     }
 
     /// The next event the buffered bytes allow, or nil when more bytes are needed.
@@ -142,8 +154,7 @@ public struct RequestParser {
 
     private mutating func readLengthBody(_ remaining: Int) -> Bool {
         let take = min(remaining, input.count)
-        if body.count + take > body.capacity { body.reserveCapacity(body.count + remaining) }
-        body.append(contentsOf: input.bytes(0..<take))
+        keepBody(take, remaining: remaining)
         consume(take)
         state = remaining == take ? .complete : .lengthBody(remaining: remaining - take)
         return remaining == take
@@ -155,10 +166,19 @@ public struct RequestParser {
         consumedForRequest += count
     }
 
+    /// Appends the next `count` input bytes to the body unless it is being discarded.
+    mutating func keepBody(_ count: Int, remaining: Int) {
+        bodyLength += count
+        guard !discardingBody else { return }
+        if body.count + count > body.capacity { body.reserveCapacity(body.count + remaining) }
+        body.append(contentsOf: input.bytes(0..<count))
+    }
+
     private mutating func finishRequest() -> HTTPRequest {
         let request = head!.request(body: body)
         completedRequestByteCount = consumedForRequest
         head = nil; fields = HTTPHeaders(); headerBytes = 0; body = []; consumedForRequest = 0
+        bodyLength = 0; discardingBody = false
         state = .requestLine
         return request
     }

@@ -2,16 +2,14 @@
 public struct ResponseFraming: Sendable {
     /// A HEAD request: the same fields as GET, no body (RFC 9110 §9.3.2).
     public var isHead: Bool
-    /// The request's version; HTTP/1.0 keep-alive must be announced.
-    public var requestMinorVersion: Int
-    /// Whether the connection stays open after this response.
+    /// Whether the connection stays open after this response (announced either way, which
+    /// HTTP/1.0 keep-alive needs).
     public var keepAlive: Bool
     /// The `Date` value, IMF-fixdate.
     public var date: String
 
-    public init(isHead: Bool = false, requestMinorVersion: Int = 1, keepAlive: Bool = true, date: String) {
-        self.isHead = isHead; self.requestMinorVersion = requestMinorVersion
-        self.keepAlive = keepAlive; self.date = date
+    public init(isHead: Bool = false, keepAlive: Bool = true, date: String) {
+        self.isHead = isHead; self.keepAlive = keepAlive; self.date = date
     }
 }
 

@@ -12,8 +12,9 @@ public struct Router: Sendable {
         case reject(HTTPError)
     }
 
-    /// Methods of RFC 9110 §9 and PATCH (RFC 5789); any other is 501 (§9.1).
-    public static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
+    /// Methods of RFC 9110 §9, PATCH (RFC 5789) and QUERY (the registered safe method with a body);
+    /// any other is 501 (§9.1).
+    public static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY"]
 
     /// Seconds a browser may cache a preflight answer.
     public static let preflightMaxAge = 7_200
@@ -28,10 +29,10 @@ public struct Router: Sendable {
     public var routes: [Route] { routesByPath.values.flatMap(\.values) }
 
     public func resolve(_ head: RequestHead) -> Resolution {
-        resolve(method: head.method, path: head.path, headers: head.headers, hasBody: head.hasBody)
+        resolve(method: head.method, path: head.path, headers: head.headers)
     }
 
-    public func resolve(method: String, path: String, headers: HTTPHeaders, hasBody: Bool = false) -> Resolution {
+    public func resolve(method: String, path: String, headers: HTTPHeaders) -> Resolution {
         guard Self.knownMethods.contains(method) else {
             return .reject(.notImplemented("the method \(method) is not implemented"))
         }
@@ -40,7 +41,7 @@ public struct Router: Sendable {
         guard let route = byMethod[method] ?? (method == "HEAD" ? byMethod["GET"] : nil) else {
             return .reject(.methodNotAllowed(method, allowed: allowedMethods(byMethod)))
         }
-        if let error = mediaTypeError(route, headers: headers, hasBody: hasBody) { return .reject(error) }
+        if let error = mediaTypeError(route, headers: headers) { return .reject(error) }
         return .handle(route)
     }
 
@@ -54,13 +55,12 @@ public struct Router: Sendable {
     }
 
     /// 415 unless `Content-Type`'s media type (before any `;` parameters) is the route's.
-    private func mediaTypeError(_ route: Route, headers: HTTPHeaders, hasBody: Bool) -> HTTPError? {
+    private func mediaTypeError(_ route: Route, headers: HTTPHeaders) -> HTTPError? {
         guard let accepted = route.acceptedMediaType else { return nil }
         let found = headers["Content-Type"].map { $0.split(separator: ";", maxSplits: 1).first.map { $0.trimmingWhitespace().lowercased() } ?? "" }
         guard found != accepted else { return nil }
-        return HTTPError(415, "unsupported_media_type",
-                         "\(route.method) \(route.path) takes Content-Type \(accepted); found \(found.map { "'\($0)'" } ?? "none")",
-                         closes: hasBody)
+        return .unsupportedMediaType(
+            "\(route.method) \(route.path) takes Content-Type \(accepted); found \(found.map { "'\($0)'" } ?? "none")")
     }
 
     /// OPTIONS: 204 with the CORS preflight fields (Fetch standard §3.2.2) and `Allow`; never queued.

@@ -3,7 +3,7 @@ import HTTP1
 /// The routes the server answers itself, inline (never behind compute): liveness, readiness
 /// (503 while draining), and Prometheus metrics.
 enum BuiltinRoutes {
-    static func routes(metrics: ServerMetrics, lifecycle: Lifecycle) -> [Route] {
+    static func routes(metrics: ServerMetrics, lifecycle: Lifecycle, pool: ComputePool) -> [Route] {
         [
             Route("GET", "/healthz", lane: .inline) { _, _ in .json(200, Array(#"{"status":"ok"}"#.utf8)) },
             Route("GET", "/readyz", lane: .inline) { _, _ in
@@ -13,7 +13,8 @@ enum BuiltinRoutes {
                 return .json(200, Array(#"{"status":"ready"}"#.utf8))
             },
             Route("GET", "/metrics", lane: .inline) { _, _ in
-                HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]),
+                metrics.setQueueDepth(pool.queueDepth)
+                return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]),
                              body: metrics.render())
             },
         ]

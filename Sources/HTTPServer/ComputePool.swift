@@ -67,6 +67,7 @@ final class ComputePool: Sendable {
 
     private func startWorker(_ index: Int) {
         let thread = Thread { [self] in
+            Self.lowerPriority()
             while let (slot, job) = nextJob() {
                 job()
                 state.withLock { $0.running -= 1 }
@@ -76,6 +77,17 @@ final class ComputePool: Sendable {
         thread.name = "compute-\(index)"
         thread.stackSize = 8 << 20
         thread.start()
+    }
+
+    /// Nice value of the compute threads: the event loops (nice 0) get the CPU first when both
+    /// want it, so health checks and shedding stay fast while every core computes.
+    static let workerNice: Int32 = 5
+
+    /// Linux threads have their own nice value; `who` 0 names the calling thread (setpriority(2), BUGS).
+    private static func lowerPriority() {
+        #if os(Linux)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, workerNice)
+        #endif
     }
 
     private func nextJob() -> (ComputeSlot, @Sendable () -> Void)? {

@@ -4,6 +4,8 @@ import HTTP1
 /// send (a client that does not read is an abort), linger (close).
 extension Connection {
     func checkDeadlines(now: UInt64) {
+        if exchange?.slot != nil { probePeer() }
+        guard state != .closed else { return }
         let elapsed = now &- phaseStart
         let configuration = core.configuration
         switch state {
@@ -18,8 +20,7 @@ extension Connection {
             default: break
             }
         case .writing where elapsed > configuration.sendTimeout.nanoseconds:
-            core.metrics.clientAborted()
-            close()
+            close()  // the unwritten response counts as a client abort
         case .lingering where elapsed > configuration.lingerTimeout.nanoseconds:
             close()
         default:

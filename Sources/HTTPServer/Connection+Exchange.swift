@@ -26,9 +26,9 @@ extension Connection {
         phaseStart = exchange.started
         switch core.router.resolve(head) {
         case .reject(let error):
-            respond(error.response, close: error.closesConnection || head.hasBody)
+            answerBeforeBody(error.response, head, closes: error.closesConnection)
         case .respond(let response):
-            respond(response, close: head.hasBody)
+            answerBeforeBody(response, head, closes: false)
         case .handle(let route):
             exchange.route = route
             if route.lane == .compute {
@@ -40,13 +40,32 @@ extension Connection {
         }
     }
 
-    /// 503 + Retry-After, before any body byte is read; the unread body forces a close.
+    /// 503 + Retry-After, before any body byte is read.
     private func shed(_ head: RequestHead) {
         core.metrics.requestShed()
         let error = HTTPError.overloaded("the compute queue is full; retry later", retryAfterSeconds: core.configuration.retryAfterSeconds)
-        respond(error.response, close: head.hasBody)
+        answerBeforeBody(error.response, head, closes: false)
     }
 
+    /// Bodies up to this size are read and dropped after an answer from the header section, to
+    /// keep the connection; larger ones, chunked ones and held-back ones (`Expect: 100-continue`)
+    /// end it ("+close"), as nginx's discard logic does.
+    static let discardableBodyBytes = 65_536
+
+    /// An answer decided from the header section alone, before any body byte is read.
+    private func answerBeforeBody(_ response: HTTPResponse, _ head: RequestHead, closes: Bool) {
+        var skippable = !closes
+        switch head.framing {
+        case .none: break
+        case .length(let length): skippable = skippable && (length == 0 || (length <= Self.discardableBodyBytes && !head.expectsContinue))
+        case .chunked: skippable = false
+        }
+        if skippable && head.hasBody { parser.discardBody() }
+        respond(response, close: !skippable)
+    }
+
+    /// Runs the handler of a request whose body is complete. A request answered from its header
+    /// section (its body discarded) has no exchange any more and is skipped.
     private func dispatch(_ request: HTTPRequest) {
         guard let exchange, let route = exchange.route else { return }
         exchange.bytesIn = parser.completedRequestByteCount
@@ -65,6 +84,8 @@ extension Connection {
         exchange.submitted = true
         core.pool.submit(slot) { [self] in
             let response = route.handler(request, context)
+            // The place is free before the answer can reach the client, whose next request may need it.
+            slot.release()
             loop.queue.async { self.finish(response) }
         }
         core.metrics.setQueueDepth(core.pool.queueDepth)
@@ -84,7 +105,7 @@ extension Connection {
         guard let exchange, !exchange.answered else { return }
         core.metrics.clientAborted()
         exchange.cancellation.cancel()
-        core.logAbort(exchange)
+        core.logAbort(exchange, during: state == .handling ? "compute" : "request")
     }
 
     /// Serializes and writes a response; "+close" unless the connection may carry another request.
@@ -93,32 +114,48 @@ extension Connection {
         let keepAlive = !close && (head?.keepAlive ?? false) && !peerClosed && !core.isDraining
             && requestsAnswered + 1 < core.configuration.maxRequestsPerConnection
         let framing = ResponseFraming(
-            isHead: head?.method == "HEAD", requestMinorVersion: head?.version.minor ?? 1,
-            keepAlive: keepAlive, date: loop.date())
+            isHead: head?.method == "HEAD", keepAlive: keepAlive, date: loop.date())
         let bytes = core.serializer.serialize(response, framing: framing)
         closeAfterWrite = !keepAlive
         state = .writing
         phaseStart = DispatchTime.now().uptimeNanoseconds
         requestsAnswered += 1
-        record(response.status, bytesOut: bytes.count)
+        pendingResponse = PendingResponse(exchange: takeExchange(), status: response.status, bytesOut: bytes.count)
         send(bytes)
     }
 
-    private func record(_ status: Int, bytesOut: Int) {
-        guard let exchange else {
-            return core.logResponse(nil, status: status, bytesOut: bytesOut)
-        }
+    /// Ends the current exchange's claim on the connection: its compute place is given back
+    /// unless the pool holds it.
+    private func takeExchange() -> Exchange? {
+        guard let exchange else { return nil }
         exchange.answered = true
         if exchange.bytesIn == 0 { exchange.bytesIn = parser.requestByteCount }
         if !exchange.submitted { exchange.slot?.release() }
-        core.metrics.requestEnded()
-        core.logResponse(exchange, status: status, bytesOut: bytesOut)
         self.exchange = nil
+        return exchange
+    }
+
+    /// The response is fully written: it counts as answered (metrics, one log line).
+    private func delivered() {
+        guard let pending = pendingResponse else { return }
+        pendingResponse = nil
+        if pending.exchange != nil { core.metrics.requestEnded() }
+        core.logResponse(pending.exchange, status: pending.status, bytesOut: pending.bytesOut)
+    }
+
+    /// The response could not be delivered (reset, a client that stops reading, a stop): one abort.
+    func abandonResponse() {
+        guard let pending = pendingResponse else { return }
+        pendingResponse = nil
+        if pending.exchange != nil { core.metrics.requestEnded() }
+        core.metrics.clientAborted()
+        core.logAbort(pending.exchange, during: "response")
     }
 
     /// After a response is out: next request, or close.
     func writeFinished() {
         guard state == .writing else { return }
+        delivered()
         if closeAfterWrite { return linger() }
         state = .reading
         phaseStart = DispatchTime.now().uptimeNanoseconds

@@ -28,6 +28,8 @@ final class Connection: @unchecked Sendable {
     var state = State.reading
     /// The request being answered, from its head to its response.
     var exchange: Exchange?
+    /// The response being written, counted once it is out.
+    var pendingResponse: PendingResponse?
     var requestsAnswered = 0
     var closeAfterWrite = false
     var peerClosed = false
@@ -36,13 +38,13 @@ final class Connection: @unchecked Sendable {
     /// When the current phase (idle, head, body, write, linger) began, monotonic nanoseconds.
     var phaseStart = DispatchTime.now().uptimeNanoseconds
 
-    private var readSource: DispatchSourceRead?
-    private var readPaused = false
-    private var writeSource: DispatchSourceWrite?
-    private var writeArmed = false
-    private var pendingCancels = 0
-    private var outgoing: [UInt8] = []
-    private var outgoingOffset = 0
+    var readSource: DispatchSourceRead?
+    var readPaused = false
+    var writeSource: DispatchSourceWrite?
+    var writeArmed = false
+    var pendingCancels = 0
+    var outgoing: [UInt8] = []
+    var outgoingOffset = 0
 
     /// Stop reading ahead while a request is being answered once this much is buffered.
     static let pipelineBufferLimit = 1_048_576
@@ -66,26 +68,39 @@ final class Connection: @unchecked Sendable {
 
     // MARK: Reading
 
-    private func readAvailable() {
-        guard state != .closed else { return }
-        for _ in 0..<16 {
+    /// Reads until the socket says EAGAIN: a short read does not mean it is drained (a reset or
+    /// more data may have arrived meanwhile, and Dispatch does not report it again on Linux).
+    /// After `readBudget` reads the rest waits its turn behind other connections on the loop.
+    func readAvailable() {
+        guard state != .closed, readSource != nil, !readPaused else { return }
+        for _ in 0..<Self.readBudget {
             let count = Glibc.read(fd, loop.scratch.baseAddress, loop.scratch.count)
             if count > 0 {
                 received(UnsafeRawBufferPointer(rebasing: loop.scratch[0..<count]))
+                if state == .reading { processInput() }  // keeps the parser's buffer to one read
                 if state == .closed { return }
-                if count < loop.scratch.count { break }
+                if backPressure() { return }
             } else if count == 0 {
                 return endOfInput(reset: false)
             } else if errno == EINTR {
                 continue
             } else if errno == EAGAIN || errno == EWOULDBLOCK {
-                break
+                return
             } else {
                 return endOfInput(reset: true)
             }
         }
-        if state == .reading { processInput() }
-        if state != .reading && state != .lingering && parser.bufferedByteCount > Self.pipelineBufferLimit { pauseReads() }
+        loop.queue.async { [self] in readAvailable() }
+    }
+
+    /// Reads per turn before yielding to the loop's other connections.
+    static let readBudget = 16
+
+    /// Stops reading while a response is pending and pipelined bytes pile up; true when paused.
+    private func backPressure() -> Bool {
+        guard state != .reading && state != .lingering && parser.bufferedByteCount > Self.pipelineBufferLimit else { return false }
+        pauseReads()
+        return true
     }
 
     private func received(_ bytes: UnsafeRawBufferPointer) {
@@ -115,122 +130,35 @@ final class Connection: @unchecked Sendable {
         }
     }
 
+    /// Asks the socket itself whether the client has gone (MSG_PEEK, without consuming a byte): on
+    /// Linux the read source does not always fire for a reset that arrives after the last data byte.
+    /// Called by the deadline sweep for connections that hold a compute place.
+    func probePeer() {
+        guard readSource != nil, !readPaused, state == .reading || state == .handling else { return }
+        var byte: UInt8 = 0
+        let count = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        if count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) { peerGone() }
+    }
+
     func pauseReads() {
         guard let readSource, !readPaused else { return }
         readSource.suspend()
         readPaused = true
     }
 
+    /// Resumes reading, and reads at once what arrived while paused (no new event may come for it).
     func resumeReads() {
         guard let readSource, readPaused else { return }
         readPaused = false
         readSource.resume()
+        loop.queue.async { [self] in readAvailable() }
     }
 
-    private func stopReading() {
+    func stopReading() {
         guard let source = readSource else { return }
         readSource = nil
         source.cancel()
         if readPaused { readPaused = false; source.resume() }
     }
 
-    // MARK: Writing
-
-    /// Queues bytes and writes what the socket takes; `writeFinished` runs once all are out.
-    func send(_ bytes: [UInt8]) {
-        if outgoing.isEmpty { outgoing = bytes; outgoingOffset = 0 } else { outgoing.append(contentsOf: bytes) }
-        flush()
-    }
-
-    private func flush() {
-        while outgoingOffset < outgoing.count {
-            let written = outgoing.withUnsafeBytes { buffer in
-                Glibc.send(fd, buffer.baseAddress! + outgoingOffset, buffer.count - outgoingOffset, Int32(MSG_NOSIGNAL))
-            }
-            if written > 0 {
-                outgoingOffset += written
-                core.metrics.sent(written)
-            } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                armWriteSource()
-                return
-            } else if written < 0 && errno == EINTR {
-                continue
-            } else {
-                writeFailed()
-                return
-            }
-        }
-        outgoing.removeAll(keepingCapacity: outgoing.capacity <= 65_536)
-        outgoingOffset = 0
-        disarmWriteSource()
-        writeFinished()
-    }
-
-    private func armWriteSource() {
-        if writeSource == nil {
-            let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: loop.queue)
-            source.setEventHandler { [unowned self] in
-                if state != .closed && outgoingOffset < outgoing.count { flush() }
-            }
-            source.setCancelHandler { [self] in sourceCancelled() }
-            pendingCancels += 1
-            writeSource = source
-        }
-        guard !writeArmed else { return }
-        writeArmed = true
-        writeSource?.resume()
-    }
-
-    private func disarmWriteSource() {
-        guard writeArmed else { return }
-        writeArmed = false
-        writeSource?.suspend()
-    }
-
-    /// The client stopped reading or reset mid-response.
-    private func writeFailed() {
-        if state == .writing { core.metrics.clientAborted() }
-        outgoing = []
-        outgoingOffset = 0
-        close()
-    }
-
-    // MARK: Closing
-
-    /// "+close" (RFC 9112 §9.6): shut the write side, keep reading briefly so the client sees the
-    /// response rather than a reset, then close.
-    func linger() {
-        guard !peerClosed, readSource != nil else { return close() }
-        state = .lingering
-        phaseStart = DispatchTime.now().uptimeNanoseconds
-        shutdown(fd, Int32(SHUT_WR))
-        resumeReads()
-    }
-
-    func close() {
-        guard state != .closed else { return }
-        state = .closed
-        if let exchange, !exchange.answered {
-            if !exchange.submitted { exchange.slot?.release() }
-            core.metrics.requestEnded()
-        }
-        exchange = nil
-        stopReading()
-        if let source = writeSource {
-            writeSource = nil
-            source.cancel()
-            if !writeArmed { source.resume() }
-            writeArmed = false
-        }
-        if pendingCancels == 0 { Glibc.close(fd) }
-        loop.remove(self)
-        core.metrics.connectionClosed()
-        core.connectionClosed()
-    }
-
-    /// The fd is closed only after every Dispatch source on it is cancelled.
-    private func sourceCancelled() {
-        pendingCancels -= 1
-        if pendingCancels == 0 && state == .closed { Glibc.close(fd) }
-    }
 }

@@ -24,6 +24,14 @@ final class Exchange {
     var routeLabel: String { route?.path ?? "unmatched" }
 }
 
+/// A response being written; it counts as answered once its last byte is out.
+struct PendingResponse {
+    /// Nil for a framing error answered before any header section was complete.
+    var exchange: Exchange?
+    var status: Int
+    var bytesOut: Int
+}
+
 /// A flag set from the connection's queue and read from a compute thread.
 final class Cancellation: Sendable {
     private let flag = Atomic<Bool>(false)

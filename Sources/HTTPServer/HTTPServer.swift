@@ -22,8 +22,9 @@ public final class HTTPServer: Sendable {
         self.configuration = configuration
         let metrics = ServerMetrics()
         let lifecycle = Lifecycle()
-        let router = Router(routes: routes + BuiltinRoutes.routes(metrics: metrics, lifecycle: lifecycle))
-        core = ServerCore(configuration: configuration, router: router, metrics: metrics, lifecycle: lifecycle, logger: logger)
+        let pool = ComputePool(workers: configuration.workers, queueDepth: configuration.queueDepth)
+        let router = Router(routes: routes + BuiltinRoutes.routes(metrics: metrics, lifecycle: lifecycle, pool: pool))
+        core = ServerCore(configuration: configuration, router: router, pool: pool, metrics: metrics, lifecycle: lifecycle, logger: logger)
         loops = (0..<max(1, configuration.eventLoops)).map { EventLoop(index: $0) }
     }
 
@@ -74,7 +75,10 @@ public final class HTTPServer: Sendable {
     private func pauseAccepting(after error: any Error) {
         core.logger.warning("accept failed; pausing 100 ms", metadata: ["error": "\(error)"])
         listener.pause()
-        acceptQueue.asyncAfter(deadline: .now() + .milliseconds(100)) { [listener] in listener.resume() }
+        acceptQueue.asyncAfter(deadline: .now() + .milliseconds(100)) { [self] in
+            listener.resume()
+            if let fd = listener.fd { acceptPending(fd) }  // what queued meanwhile raises no new event
+        }
     }
 
     /// Graceful shutdown: readiness off now; after the grace the listener closes and idle

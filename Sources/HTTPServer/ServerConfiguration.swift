@@ -1,3 +1,4 @@
+import Foundation
 import HTTP1
 
 /// Every setting of the server, each named, with production defaults (shrunk in tests).
@@ -37,14 +38,8 @@ public struct ServerConfiguration: Sendable {
 
     public init() {}
 
-    public static var coreCount: Int { max(1, ProcessInfoShim.activeProcessorCount) }
-}
-
-import Foundation
-
-/// `ProcessInfo` behind a name, so the defaults above read cleanly.
-enum ProcessInfoShim {
-    static var activeProcessorCount: Int { ProcessInfo.processInfo.activeProcessorCount }
+    /// Cores available to this process: the default for workers and event loops.
+    public static var coreCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 }
 
 extension Duration {

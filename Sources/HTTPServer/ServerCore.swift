@@ -12,13 +12,13 @@ final class ServerCore: Sendable {
     let logger: Logger
     let lifecycle: Lifecycle
 
-    init(configuration: ServerConfiguration, router: Router, metrics: ServerMetrics, lifecycle: Lifecycle, logger: Logger) {
+    init(configuration: ServerConfiguration, router: Router, pool: ComputePool, metrics: ServerMetrics, lifecycle: Lifecycle, logger: Logger) {
         self.configuration = configuration
         self.router = router
         self.metrics = metrics
         self.lifecycle = lifecycle
         self.logger = logger
-        pool = ComputePool(workers: configuration.workers, queueDepth: configuration.queueDepth)
+        self.pool = pool
         serializer = ResponseSerializer(corsOrigin: configuration.corsOrigin)
     }
 
@@ -31,7 +31,9 @@ final class ServerCore: Sendable {
         let seconds = exchange.map { Double(DispatchTime.now().uptimeNanoseconds &- $0.started) / 1e9 } ?? 0
         let method = exchange?.head.method ?? "-"
         let route = exchange?.routeLabel ?? "unmatched"
-        metrics.requestFinished(route: route, method: method, status: status, seconds: seconds)
+        // Labels stay a small set: any method token may arrive, only known ones become series.
+        let methodLabel = Router.knownMethods.contains(method) ? method : "other"
+        metrics.requestFinished(route: route, method: methodLabel, status: status, seconds: seconds)
         guard logger.logLevel <= .info else { return }
         logger.info("request", metadata: [
             "method": "\(method)", "path": "\(exchange?.head.path ?? "-")", "status": "\(status)",
@@ -40,7 +42,11 @@ final class ServerCore: Sendable {
         ])
     }
 
-    func logAbort(_ exchange: Exchange) {
-        logger.info("client aborted", metadata: ["method": "\(exchange.head.method)", "path": "\(exchange.head.path)"])
+    /// One line per request whose client vanished before its answer was delivered.
+    func logAbort(_ exchange: Exchange?, during phase: String) {
+        guard logger.logLevel <= .info else { return }
+        logger.info("client aborted", metadata: [
+            "method": "\(exchange?.head.method ?? "-")", "path": "\(exchange?.head.path ?? "-")", "during": "\(phase)",
+        ])
     }
 }

@@ -10,6 +10,16 @@ final class ServerMetrics: Sendable {
     private let clientAborts: Counter
     private let bytesIn: Counter
     private let bytesOut: Counter
+    private let residentMemory: Gauge
+    private let openFileDescriptors: Gauge
+    /// Per-request series, made once per label set (the registry validates names on every lookup).
+    private let series = Locked<[SeriesKey: (Counter, ValueHistogram)]>([:])
+
+    private struct SeriesKey: Hashable {
+        var route: String
+        var method: String
+        var status: Int
+    }
     /// Upper bounds in seconds, from 1 ms to 60 s.
     static let latencyBuckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
     static var requests: MetricNameDescriptor { name("http_requests", "total", "Requests answered, by route, method and status") }
@@ -23,6 +33,8 @@ final class ServerMetrics: Sendable {
         clientAborts = registry.makeCounter(descriptor: Self.name("http_client_aborts", "total", "Requests whose client vanished before the answer was delivered"))
         bytesIn = registry.makeCounter(descriptor: Self.name("http_received", "bytes_total", "Bytes read from clients"))
         bytesOut = registry.makeCounter(descriptor: Self.name("http_sent", "bytes_total", "Bytes written to clients"))
+        residentMemory = registry.makeGauge(descriptor: Self.name("process_resident_memory", "bytes", "Resident set size"))
+        openFileDescriptors = registry.makeGauge(descriptor: Self.name("process_open_fds", "", "Open file descriptors"))
     }
 
     private static func name(_ base: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
@@ -30,10 +42,17 @@ final class ServerMetrics: Sendable {
     }
 
     func requestFinished(route: String, method: String, status: Int, seconds: Double) {
-        registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", String(status))])
-            .increment()
-        registry.makeValueHistogram(descriptor: Self.latency, labels: [("route", route)], buckets: Self.latencyBuckets)
-            .record(seconds)
+        let key = SeriesKey(route: route, method: method, status: status)
+        let (counter, histogram) = series.withLock { series in
+            if let known = series[key] { return known }
+            let made = (
+                registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", String(status))]),
+                registry.makeValueHistogram(descriptor: Self.latency, labels: [("route", route)], buckets: Self.latencyBuckets))
+            series[key] = made
+            return made
+        }
+        counter.increment()
+        histogram.record(seconds)
     }
 
     func requestStarted() { inFlight.increment() }
@@ -46,6 +65,10 @@ final class ServerMetrics: Sendable {
     func received(_ count: Int) { bytesIn.increment(by: Int64(count)) }
     func sent(_ count: Int) { bytesOut.increment(by: Int64(count)) }
 
-    /// The exposition text.
-    func render() -> [UInt8] { registry.emitToBuffer() }
+    /// The exposition text, with the process gauges read now.
+    func render() -> [UInt8] {
+        if let rss = ProcessStats.residentBytes() { residentMemory.set(to: Double(rss)) }
+        if let fds = ProcessStats.openFileDescriptors() { openFileDescriptors.set(to: Double(fds)) }
+        return registry.emitToBuffer()
+    }
 }

@@ -46,11 +46,11 @@ struct JSONDocumentParser {
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
         scanner.skipWhitespace()
         if scanner.isAtEnd { throw scanner.error("empty document, expected a JSON value", at: scanner.position) }
-        stack.reserveCapacity(min(scanner.limits.maxDepth, 64))
+        stack.reserveCapacity(max(0, min(scanner.limits.maxDepth, 64)))
         var value = try readValueOrOpen()
         while true {
             guard let completed = value else {
-                // A container was opened: read its first element (or first member's value).
+                // A container was opened or a ',' read: the next element (or member value) follows.
                 value = try readValueOrOpen()
                 continue
             }

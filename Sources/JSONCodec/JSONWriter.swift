@@ -27,6 +27,7 @@ public struct JSONWriter: Sendable {
 
     /// A finite number in shortest round-trip form (`0.1`, `-0.0`, `1e-05`); integral values keep `.0`.
     /// Same bytes as `value.description`, written without a `String`.
+    /// Precondition: `value.isFinite` (JSON has no NaN or infinity; callers check first).
     public mutating func number(_ value: Double) {
         separate()
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DoubleText.scratchLength) { buffer in
@@ -75,7 +76,7 @@ public struct JSONWriter: Sendable {
         }
     }
 
-    /// Appends `count` bytes that `body` wrote into scratch memory (used by bulk writers).
+    /// Appends `count` already-encoded bytes from `start` (used by bulk writers).
     mutating func appendBytes(_ start: UnsafePointer<UInt8>, count: Int) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: count))
     }

@@ -16,7 +16,10 @@ struct GradServerCommand: ParsableCommand {
     @OptionGroup var api: APIOptions
 
     func run() throws {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let format = server.logFormat
+        LoggingSystem.bootstrap { label in
+            format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label) as any LogHandler
+        }
         ProcessLimits.raiseOpenFileLimit()
         var logger = Logger(label: "gradserver")
         logger.logLevel = server.logLevel

@@ -31,6 +31,9 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical. Env GRADSERVER_LOG_LEVEL.")
     var logLevel: Logger.Level = env("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
 
+    @Option(name: .customLong("log-format"), help: "json (one object per line) or text. Env GRADSERVER_LOG_FORMAT.")
+    var logFormat: LogFormat = env("LOG_FORMAT").flatMap(LogFormat.init(rawValue:)) ?? .json
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard workers >= 1, queueDepth >= 0, maxBodyBytes >= 0, maxRequestsPerConnection >= 1 else {
@@ -62,6 +65,11 @@ struct ServerOptions: ParsableArguments {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// How log lines are written to standard error.
+enum LogFormat: String, ExpressibleByArgument, Sendable {
+    case json, text
+}
 
 /// `GRADSERVER_<NAME>` from the environment.
 func env(_ name: String) -> String? { ProcessInfo.processInfo.environment["GRADSERVER_" + name] }

@@ -1,3 +1,4 @@
+import Dispatch
 import Testing
 
 @testable import ConvEngine
@@ -75,5 +76,37 @@ import Testing
         } catch let e as EngineError {
             ValidationTests.expectError(e, code: "shape_mismatch", site: .gradOutput, mentions: ["[4]", "[1, 1, 2, 2]"])
         }
+    }
+}
+
+/// A bad target or grad_output is refused before any layer runs (the cancellation check, called
+/// before each layer, is never reached).
+@Test func badSeedIsRefusedBeforeComputing() {
+    let calls = CallCounter()
+    let network = Network(layers: [.relu, .flatten])
+    let x = Tensor(shape: [2, 3, 2, 2])
+    let badLoss = LossSpec(kind: .mse, target: .values(Tensor(shape: [2, 11])))
+    #expect(throws: EngineError.self) { try network.backward(x, seed: .loss(badLoss), cancel: { calls.tick() }) }
+    #expect(throws: EngineError.self) { try network.backward(x, seed: .gradOutput(Tensor(shape: [12])), cancel: { calls.tick() }) }
+    #expect(throws: EngineError.self) { try network.forward(x, loss: badLoss, cancel: { calls.tick() }) }
+    #expect(calls.count == 0)
+}
+
+/// Counts calls from any thread; a lock guards the count.
+final class CallCounter: @unchecked Sendable {
+    private var calls = 0
+    private let lock = DispatchSemaphore(value: 1)
+
+    func tick() -> Bool {
+        lock.wait()
+        calls += 1
+        lock.signal()
+        return false
+    }
+
+    var count: Int {
+        lock.wait()
+        defer { lock.signal() }
+        return calls
     }
 }

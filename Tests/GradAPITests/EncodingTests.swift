@@ -97,3 +97,32 @@ import Testing
         #expect(WorkEstimate.poolSize(1, 3, 1, 0, 1, false) == nil)
     }
 }
+
+/// Shapes whose element count overflows Int are too large, never wrapped (a crash found by schemathesis).
+@Suite struct ShapeOverflowTests {
+    let decoder = TensorDecoder(maxElements: 1_000)
+
+    @Test(arguments: [[4_294_967_296, 4_294_967_296], [Int.max, 2], [3_037_000_500, 3_037_000_500, 3]])
+    func hugeShapes_are413(_ shape: [Int]) {
+        let shapeValue = JSONValue.numbers(shape.map(Double.init))
+        for form in [
+            JSONObject([("shape", shapeValue), ("base64", .string("AAAAAAAA8D8="))]),
+            JSONObject([("shape", shapeValue), ("data", .numbers([1]))]),
+        ] {
+            do {
+                _ = try decoder.decode(.object(form), at: JSONPath("input"))
+                Issue.record("\(shape) was accepted")
+            } catch let error as APIError {
+                #expect(error.status == 413 || error.status == 422, "\(error)")
+            } catch { Issue.record("\(error)") }
+        }
+        #expect(TensorDecoder.elementCount(shape) == Int.max)
+    }
+
+    @Test func deepFirstPathsDoNotWrapTheCount() {
+        // Each level's first element is wide; the product of the widths overflows Int.
+        var value = JSONValue.numbers(Array(repeating: 1, count: 300))
+        for _ in 0..<7 { value = .array([value] + Array(repeating: .number(0), count: 299)) }
+        #expect(throws: APIError.self) { try decoder.decode(value, at: JSONPath("input")) }
+    }
+}

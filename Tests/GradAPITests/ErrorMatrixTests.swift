@@ -64,6 +64,9 @@ enum Body {
                 loss: nil, extra: #", "grad_output": 0"#),
             status: 413, code: "too_large"),
         ErrorCase(
+            label: "malformed tensor claiming a huge shape", body: Body.problem(input: #"{"shape": [100000, 100000], "data": "x"}"#),
+            status: 422, code: "wrong_type", path: "input.data"),
+        ErrorCase(
             label: "padding that makes a huge activation", body: Body.problem(layers: [Body.conv(#""padding": 1000"#)], loss: nil, extra: #", "grad_output": 0"#),
             status: 413, code: "too_large"),
         // 422: the body is JSON but not a problem
@@ -241,8 +244,14 @@ enum Body {
         #expect(!message.isEmpty)
     }
 
+    @Test func mediaTypeComparisonIsExact() {
+        for contentType in ["application/jsonp", "application/jso", "application\u{0F}json", "text/json", "", "application/json+x"] {
+            #expect(!APIEndpoint.isJSON(contentType), "\(contentType)")
+        }
+    }
+
     @Test func contentTypeParametersAreAccepted() throws {
-        for contentType in ["application/json; charset=utf-8", "Application/JSON", "application/json ;charset=UTF-8"] {
+        for contentType in ["application/json; charset=utf-8", "Application/JSON", "application/json ;charset=UTF-8", " application/json\t"] {
             let response = try Self.client.post("/backward", Body.problem(layers: [#"{"type": "relu"}"#], loss: nil, extra: #", "grad_output": 1"#), contentType: contentType)
             #expect(response.status != 415, "\(contentType): \(response.text)")
         }

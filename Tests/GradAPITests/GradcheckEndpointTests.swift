@@ -45,4 +45,9 @@ import Testing
         #expect(call.status == 422, "\(call.text)")
         #expect(call.error.code == code && call.error.path == path, "\(call.text)")
     }
+
+    @Test func hugeEps_overflowsTo422NotACrash() throws {
+        let call = try GradeCall("/gradcheck", GradeBodies.lesson(#""eps": 1e300"#))
+        #expect(call.status == 422 && call.error.code == "non_finite_result", "\(call.text)")
+    }
 }

@@ -161,4 +161,12 @@ import Testing
         let codes = try #require(wrong.json["submissions"]?.arrayElements).map { $0["results"]?["input"]?["diagnosis"]?["code"]?.stringValue }
         #expect(codes == ["wrong_sign", "wrong_sign"])
     }
+
+    @Test func layerName_gradesDLossDItsOutput() throws {
+        // dL/dz of the lesson: -11 * [0.1, 0.2, 0.3, 0.4], graded at full rank [1, 4].
+        let call = try GradeCall("/grade", GradeBodies.lesson(#""submission": {"1": [[-1.1, -2.2, -3.3, -4.4]], "0": [[[[-1.1, -2.2], [-3.3, -4.4]]]]}"#))
+        #expect(call.status == 200, "\(call.text)")
+        #expect(call.json["passed"]?.boolValue == true)
+        #expect(call.json["results"]?["0"]?["expected_shape"]?.numbersValue == [1, 1, 2, 2])
+    }
 }

@@ -190,4 +190,28 @@ private func code(_ solution: Solution, _ name: String, _ submitted: Tensor) -> 
         } } } }
         #expect(code(s, "input", wrong) == DiagnosisCode.strideIgnored)
     }
+
+    @Test func weightGradientOfOneOutputPosition_isPartialAccumulation() throws {
+        let p = Fixtures.convNet(padding: 1)
+        let s = try Fixtures.solve(p)
+        let dZ = s.backward.activationGradients[0]
+        // Only output position (0, 0), every sample: X rows/columns ki - 1, kj - 1 (padding 1).
+        var wrong = Tensor(shape: [2, 3, 3, 3])
+        for n in 0..<4 { for co in 0..<2 { for ci in 0..<3 { for ki in 0..<3 { for kj in 0..<3 {
+            let (r, q) = (ki - 1, kj - 1)
+            guard r >= 0 && q >= 0 else { continue }
+            wrong[[co, ci, ki, kj]] += dZ[[n, co, 0, 0]] * p.input[[n, ci, r, q]]
+        } } } } }
+        let d = Fixtures.diagnose(s, "0.weight", wrong)
+        #expect(d?.code == DiagnosisCode.partialAccumulation)
+        #expect(d?.message.contains("output position (0, 0)") == true)
+    }
+
+    @Test func graderLimitedToSubmittedNames_stillCarriesMistakesBack() throws {
+        let p = Fixtures.convNet()
+        let s = try Fixtures.solve(p)
+        let unmasked = try Planted.convBackward(p, gradOutput: s.backward.activationGradients[1]).parameterGradients[0].weight!
+        let grader = Grader(solution: s, names: ["0.weight"])
+        #expect(grader.grade(name: "0.weight", submitted: unmasked)?.diagnosis?.code == DiagnosisCode.reluMaskWrong)
+    }
 }

@@ -105,6 +105,23 @@ import Testing
         #expect(parser.phase == .idle)
     }
 
+    @Test func discardedBody_isReadButNotKept_andTheNextRequestFollows() {
+        var parser = RequestParser()
+        parser.append(Array("POST /f HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhelloGET /g HTTP/1.1\r\nHost: a\r\n\r\n"))
+        guard case .head = parser.next() else { Issue.record("no head"); return }
+        parser.discardBody()
+        #expect(parser.next().map(Outcome.init) == .request(method: "POST", target: "/f", body: []))
+        #expect(parser.next().map(Outcome.init) == .head(method: "GET", target: "/g", minor: 1, framing: .none, keepAlive: true, expectsContinue: false))
+    }
+
+    @Test func discardedChunkedBody_stillCountsTowardTheLimit() {
+        var parser = RequestParser(limits: HTTPLimits(maxBodyBytes: 4))
+        parser.append(Array("POST /f HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\nabc\r\n0\r\n\r\n"))
+        guard case .head = parser.next() else { Issue.record("no head"); return }
+        parser.discardBody()
+        #expect(parser.next().map(Outcome.init) == .failure(status: 413, code: "too_large"))
+    }
+
     @Test func largeContentLengthBody_arrivesIntact() {
         let body = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         var parser = RequestParser()

@@ -53,7 +53,10 @@ import Testing
         Row(name: "headers over 16 KiB", raw: "GET /hello HTTP/1.1\r\nHost: t\r\n" + (0..<3).map { "X\($0): \(String(repeating: "a", count: 6_000))\r\n" }.joined() + "\r\n", status: 431, closes: true),
         Row(name: "over 100 fields", raw: "GET /hello HTTP/1.1\r\nHost: t\r\n" + (0..<100).map { "X\($0): a\r\n" }.joined() + "\r\n", status: 431, closes: true),
         Row(name: "Connection: close", raw: "GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", status: 200, closes: true),
-        Row(name: "POST without Content-Type", raw: "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n{}", status: 415, closes: true),
+        Row(name: "POST without Content-Type", raw: "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n{}", status: 415, closes: false),
+        Row(name: "POST without Content-Type, chunked", raw: "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n", status: 415, closes: true),
+        Row(name: "POST to an unknown path with a small body", raw: "POST /nope HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n{}", status: 404, closes: false),
+        Row(name: "POST to an unknown path with a large body", raw: "POST /nope HTTP/1.1\r\nHost: t\r\nContent-Length: 70000\r\n\r\n{}", status: 404, closes: true),
         Row(name: "POST with text/plain", raw: "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\nContent-Length: 0\r\n\r\n", status: 415, closes: false),
         Row(name: "POST with charset", raw: "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: 2\r\n\r\n{}", status: 200, closes: false),
     ]

@@ -49,10 +49,21 @@ import Testing
         #expect(metrics.field("Content-Type")?.hasPrefix("text/plain") == true)
         for name in ["http_requests_total{", "http_request_duration_seconds_bucket{", "http_requests_in_flight ",
                      "compute_queue_depth ", "http_requests_shed_total ", "http_client_aborts_total ",
-                     "http_open_connections ", "http_received_bytes_total ", "http_sent_bytes_total "] {
+                     "http_open_connections ", "http_received_bytes_total ", "http_sent_bytes_total ",
+                     "process_open_fds ", "process_resident_memory_bytes "] {
             #expect(metrics.text.contains(name), "missing \(name)")
         }
         #expect(metrics.text.contains(#"http_requests_total{route="/healthz",method="GET",status="200"} 1"#))
+    }
+
+    @Test func unknownMethods_shareOneMetricsSeries() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let client = try server.client()
+        client.send("FOO /x HTTP/1.1\r\nHost: t\r\n\r\nBAR /y HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(client.readResponse()?.status == 501)
+        #expect(client.readResponse()?.status == 501)
+        #expect(try server.metric(#"http_requests_total{route="unmatched",method="other",status="501"}"#) == 2)
     }
 
     @Test func ipv6Loopback_isServed() throws {

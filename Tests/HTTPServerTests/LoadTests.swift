@@ -30,6 +30,19 @@ import Testing
         #expect(try server.metric("http_requests_shed_total") == 1)
     }
 
+    @Test func shedWithSmallBody_keepsTheConnection() throws {
+        let server = try TestServer { $0.queueDepth = 0 }
+        defer { server.stop() }
+        let busy = try server.client()
+        busy.send(Self.slowRequest())
+        #expect(server.eventually { server.probe.started.load(ordering: .relaxed) == 1 })
+        let client = try server.client()
+        client.send(Self.slowRequest("{\"a\":1}") + "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        let shed = try #require(client.readResponse())
+        #expect(shed.status == 503 && !shed.closes)
+        #expect(client.readResponse()?.text == #"{"hello":true}"#)
+    }
+
     @Test func fullQueue_answersExpectContinueWith503And_no100() throws {
         let server = try TestServer { $0.queueDepth = 0 }
         defer { server.stop() }
@@ -40,6 +53,37 @@ import Testing
         waiting.send("POST /slow HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 500000\r\n\r\n")
         let response = try #require(waiting.readResponse())
         #expect(response.status == 503 && response.closes)
+    }
+
+    @Test func nothingIsLost_answeredPlusAbortsEqualsSent() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let busy = try server.client(), queued = try server.client()
+        busy.send(Self.slowRequest())
+        #expect(server.eventually { server.probe.started.load(ordering: .relaxed) == 1 })
+        queued.send(Self.slowRequest())
+        #expect(server.eventually { (try? server.metric("compute_queue_depth")) == 1 })
+        let shed = try (0..<3).map { _ in try server.client() }
+        for client in shed { client.send(Self.slowRequest()) }
+        #expect(shed.allSatisfy { $0.readResponse()?.status == 503 })
+        busy.reset()
+        let vanishing = try server.client()
+        vanishing.send("GET /big HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(vanishing.awaitData())
+        vanishing.reset()
+        let plain = try server.client()
+        for _ in 0..<4 {
+            plain.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(plain.readResponse()?.status == 200)
+        }
+        server.gate.open()
+        #expect(queued.readResponse()?.status == 200)
+        let sent = 1 + 1 + 3 + 1 + 4
+        #expect(server.eventually {
+            let answered = (try? server.answeredRequests()) ?? 0
+            let aborts = (try? server.metric("http_client_aborts_total")) ?? 0
+            return answered + aborts == Double(sent) && aborts == 2
+        })
     }
 
     @Test func flood_isAnsweredWithOnly200sAnd503s() throws {
@@ -100,12 +144,31 @@ import Testing
         #expect(next.readResponse()?.status == 200)
     }
 
+    @Test func manyResetsMidBody_freeEveryCompactSlotAtOnce() throws {
+        let server = try TestServer { $0.bodyTimeout = .seconds(30); $0.queueDepth = 4 }
+        defer { server.stop() }
+        let body = "[" + String(repeating: "1,", count: 100_000) + "1]"
+        for _ in 0..<200 {
+            let client = try server.client()
+            client.send("POST /slow HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
+            client.send(Array(body.utf8.prefix(150_000)))
+            client.reset()
+        }
+        #expect(server.eventually(2) {
+            (try? server.metric("compute_queue_depth")) == 0 && (try? server.metric("http_requests_in_flight")) == 1
+        }, "in flight: \(String(describing: try? server.metric("http_requests_in_flight")))")
+        server.gate.open()
+        let next = try server.client()
+        next.send(Self.slowRequest())
+        #expect(next.readResponse()?.status == 200)
+    }
+
     @Test func clientVanishingMidResponse_isCounted() throws {
         let server = try TestServer()
         defer { server.stop() }
         let client = try server.client()
         client.send("GET /big HTTP/1.1\r\nHost: t\r\n\r\n")
-        Thread.sleep(forTimeInterval: 0.1)
+        #expect(client.awaitData())
         client.reset()
         #expect(server.eventually { (try? server.metric("http_client_aborts_total")) == 1 })
         let next = try server.client()

@@ -100,6 +100,12 @@ final class RawClient {
         return count == 0 || (count < 0 && errno == ECONNRESET)
     }
 
+    /// Waits until some response bytes can be read (without reading them).
+    func awaitData(seconds: Double = 5) -> Bool {
+        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&poller, 1, Int32(seconds * 1000)) == 1
+    }
+
     /// True if nothing arrives within `seconds` (and the connection is still open).
     func staysSilent(for seconds: Double) -> Bool {
         var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)

@@ -80,6 +80,16 @@ struct TestServer {
             .flatMap { Double($0.split(separator: " ").last!) }
     }
 
+    /// The sum of `http_requests_total` over routes other than /metrics.
+    func answeredRequests() throws -> Double {
+        let client = try client()
+        client.send("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n")
+        return (client.readResponse()?.text ?? "").split(separator: "\n")
+            .filter { $0.hasPrefix("http_requests_total{") && !$0.contains(#"route="/metrics""#) }
+            .compactMap { Double($0.split(separator: " ").last!) }
+            .reduce(0, +)
+    }
+
     /// Polls `condition` for up to `seconds`.
     func eventually(_ seconds: Double = 3, _ condition: () throws -> Bool) rethrows -> Bool {
         let deadline = Date().addingTimeInterval(seconds)

@@ -9,6 +9,17 @@ enum Problems {
          "loss": {"type": "mse", "target": [[1.0]]}}
         """
 
+    /// The worked example with more members, e.g. `"submission": {...}`.
+    static func workedExample(adding members: String) -> String {
+        String(workedExample.dropLast()) + ", " + members + "}"
+    }
+
+    /// dL/dW of the worked example by hand: dW[a][b] = sum_ij dL/dz[i][j] * x[2i+a][2j+b] with
+    /// dL/dz = 2 (y_hat - 1) * [0.1, 0.2, 0.3, 0.4] = [-1.1, -2.2, -3.3, -4.4].
+    static let workedKernelGradient = "[[-85.8, -96.8], [-129.8, -140.8]]"
+    /// The same rotated by 180 degrees: the classic "flipped the kernel" mistake.
+    static let workedKernelGradientRotated = "[[-140.8, -129.8], [-96.8, -85.8]]"
+
     /// A /forward body over 1 MiB: a 512x512 image of 0.25s max-pooled by 8, so the answer is a
     /// (1, 1, 64, 64) tensor of 0.25s and the work is small next to the body.
     static func largeForward() -> String {

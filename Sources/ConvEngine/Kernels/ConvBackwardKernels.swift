@@ -7,8 +7,8 @@ extension ConvKernels {
     /// Returns dx `(N, C_in, H, W)` of what the conv slid over (the padded input for non-zero modes)
     /// and dW `(C_out, C_in/groups, kh, kw)`.
     static func backward(_ x: Tensor, weight: Tensor, gradOutput: Tensor, _ p: ConvPlan) -> (input: Tensor, weight: Tensor) {
-        let chunks = min(p.batch, weightGradientChunks)
         let weightCount = weight.count
+        let chunks = chunkCount(p, weightCount: weightCount)
         var dx = [Double](repeating: 0, count: p.batch * p.inChannels * p.inPlane)
         var partials = [Double](repeating: 0, count: chunks * weightCount)
         x.data.withUnsafeBufferPointer { xb in
@@ -19,6 +19,15 @@ extension ConvKernels {
                             let io = BackwardBuffers(
                                 x: xb.baseAddress!, w: wb.baseAddress!, dy: gb.baseAddress!, dx: dxb.baseAddress!,
                                 dw: pb.baseAddress!)
+                            if p.batch == 1 && p.groups > 1 && p.outChannels * p.outPlane * p.patchSize >= singleImageParallelWork {
+                                // One image, several groups: the groups' gradients are disjoint slices.
+                                Parallel.forEach(p.groups) { g in
+                                    let scratch = ConvScratch(p, needsGradient: true)
+                                    defer { scratch.release() }
+                                    backwardGroup(io, group: g, firstInChunk: true, scratch, p)
+                                }
+                                return
+                            }
                             Parallel.forEach(chunks) { chunk in
                                 backwardChunk(io, chunk: chunk, of: chunks, weightCount: weightCount, p)
                             }
@@ -48,32 +57,37 @@ extension ConvKernels {
         }
     }
 
-    /// One batch element: per group and tile, its contribution to dW and its dx.
+    /// One batch element: every group in turn.
     private static func backwardOne(_ io: BackwardBuffers, firstInChunk: Bool, _ scratch: ConvScratch, _ p: ConvPlan) {
-        let tiles = scratch.tiles(p)
-        for g in 0..<p.groups {
-            let dyGroup = io.dy + g * p.outPerGroup * p.outPlane  // (C_out/groups, H_out*W_out)
-            let wGroup = io.w + g * p.outPerGroup * p.patchSize  // (C_out/groups, patch)
-            let xGroup = io.x + g * p.inPerGroup * p.inPlane
-            let dxGroup = io.dx + g * p.inPerGroup * p.inPlane
-            for (t, rows) in tiles.enumerated() {
-                let columns = rows.count * p.outWidth
-                let dyTile = dyGroup + rows.lowerBound * p.outWidth
-                let col = scratch.columns(of: xGroup, p, rows: rows)  // (patch, columns)
-                GEMM.multiply(
-                    m: p.outPerGroup, n: p.patchSize, k: columns,
-                    a: dyTile, lda: p.outPlane, transposeA: false,
-                    b: col, ldb: scratch.columnsStride(p, rows: rows), transposeB: true,
-                    c: io.dw + g * p.outPerGroup * p.patchSize, ldc: p.patchSize,
-                    accumulate: !(firstInChunk && t == 0))
-                let target = scratch.direct ? dxGroup : scratch.gradCol
-                GEMM.multiply(
-                    m: p.patchSize, n: columns, k: p.outPerGroup,
-                    a: wGroup, lda: p.patchSize, transposeA: true,
-                    b: dyTile, ldb: p.outPlane, transposeB: false,
-                    c: target, ldc: scratch.direct ? p.inPlane : columns, accumulate: false)
-                if !scratch.direct { Im2col.fold(scratch.gradCol, channels: p.inPerGroup, p, rows: rows, into: dxGroup) }
-            }
+        for g in 0..<p.groups { backwardGroup(io, group: g, firstInChunk: firstInChunk, scratch, p) }
+    }
+
+    /// One group of one batch element, tile by tile: its contribution to dW (accumulated unless it
+    /// is the chunk's first) and its dx.
+    private static func backwardGroup(
+        _ io: BackwardBuffers, group g: Int, firstInChunk: Bool, _ scratch: ConvScratch, _ p: ConvPlan
+    ) {
+        let dyGroup = io.dy + g * p.outPerGroup * p.outPlane  // (C_out/groups, H_out*W_out)
+        let wGroup = io.w + g * p.outPerGroup * p.patchSize  // (C_out/groups, patch)
+        let xGroup = io.x + g * p.inPerGroup * p.inPlane
+        let dxGroup = io.dx + g * p.inPerGroup * p.inPlane
+        for (t, rows) in p.tiles.enumerated() {
+            let columns = rows.count * p.outWidth
+            let dyTile = dyGroup + rows.lowerBound * p.outWidth
+            let col = scratch.columns(of: xGroup, p, rows: rows)  // (patch, columns)
+            GEMM.multiply(
+                m: p.outPerGroup, n: p.patchSize, k: columns,
+                a: dyTile, lda: p.outPlane, transposeA: false,
+                b: col, ldb: scratch.columnsStride(p, rows: rows), transposeB: true,
+                c: io.dw + g * p.outPerGroup * p.patchSize, ldc: p.patchSize,
+                accumulate: !(firstInChunk && t == 0))
+            let target = scratch.direct ? dxGroup : scratch.gradCol
+            GEMM.multiply(
+                m: p.patchSize, n: columns, k: p.outPerGroup,
+                a: wGroup, lda: p.patchSize, transposeA: true,
+                b: dyTile, ldb: p.outPlane, transposeB: false,
+                c: target, ldc: scratch.direct ? p.inPlane : columns, accumulate: false)
+            if !scratch.direct { Im2col.fold(scratch.gradCol, channels: p.inPerGroup, p, rows: rows, into: dxGroup) }
         }
     }
 }

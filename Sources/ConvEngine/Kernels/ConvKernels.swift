@@ -1,28 +1,43 @@
 /// The three conv passes as im2col + GEMM, per batch element and per group, over contiguous buffers.
 ///
-/// Forward and input gradient run one batch element per work item (disjoint outputs); the weight
-/// gradient is reduced per fixed batch chunk and the chunks are summed in chunk order, so results
-/// are bit-identical however the work is scheduled.
+/// Each image's output plane is processed in tiles of output rows (`ConvScratch`). Forward and input
+/// gradient run one batch element per work item (disjoint outputs); the weight gradient is reduced
+/// per fixed batch chunk and the chunks are summed in chunk order, so results are bit-identical
+/// however the work is scheduled.
 enum ConvKernels {
     /// Batch chunks of the weight-gradient reduction: fixed, so the summation order never changes.
     static let weightGradientChunks = 8
+    /// Doubles all chunks' partial weight gradients may hold together (128 MiB): a huge weight gets
+    /// fewer chunks (still a function of the shapes only, never of the scheduling).
+    static let partialBudget = 1 << 24
+
+    /// How many batch chunks the weight gradient of `p` is reduced in.
+    static func chunkCount(_ p: ConvPlan, weightCount: Int) -> Int {
+        max(1, min(p.batch, weightGradientChunks, partialBudget / max(weightCount, 1)))
+    }
 
     /// `y[n, g*Cg_out + o, :] = W_g[o, :] · col(x[n, group g]) + b`: output `(N, C_out, H_out, W_out)`.
     static func forward(_ x: Tensor, weight: Tensor, bias: Tensor?, _ p: ConvPlan) -> Tensor {
         let count = p.batch * p.outChannels * p.outPlane
         // Every element is written by exactly one GEMM (accumulate: false), so no zero fill.
-        var out = [Double](unsafeUninitializedCapacity: count) { ob, initialized in
+        let out = [Double](unsafeUninitializedCapacity: count) { ob, initialized in
             x.data.withUnsafeBufferPointer { xb in
                 weight.data.withUnsafeBufferPointer { wb in
                     let (xs, ws, os) = (xb.baseAddress!, wb.baseAddress!, ob.baseAddress!)
+                    if p.batch == 1 {
+                        forwardSingleImage(xs, ws, os, p)
+                        if let bias { addBias(bias.data, to: os, p) }
+                        return
+                    }
                     Parallel.forEach(p.batch) { n in
-                        forwardOne(xs + n * p.inChannels * p.inPlane, ws, os + n * p.outChannels * p.outPlane, p)
+                        let y = os + n * p.outChannels * p.outPlane
+                        forwardOne(xs + n * p.inChannels * p.inPlane, ws, y, p)
+                        if let bias { addBias(bias.data, to: y, p) }
                     }
                 }
             }
             initialized = count
         }
-        if let bias { addBias(bias.data, to: &out, p) }
         return Tensor(shape: p.outputShape, data: out)
     }
 
@@ -32,29 +47,53 @@ enum ConvKernels {
     ) {
         let scratch = ConvScratch(p)
         defer { scratch.release() }
-        let tiles = scratch.tiles(p)
+        let tiles = p.tiles
         for g in 0..<p.groups {
-            for rows in tiles {
-                let col = scratch.columns(of: x + g * p.inPerGroup * p.inPlane, p, rows: rows)
-                GEMM.multiply(
-                    m: p.outPerGroup, n: rows.count * p.outWidth, k: p.patchSize,
-                    a: w + g * p.outPerGroup * p.patchSize, lda: p.patchSize, transposeA: false,
-                    b: col, ldb: scratch.columnsStride(p, rows: rows), transposeB: false,
-                    c: y + g * p.outPerGroup * p.outPlane + rows.lowerBound * p.outWidth, ldc: p.outPlane,
-                    accumulate: false)
-            }
+            for rows in tiles { forwardTile(x, w, y, group: g, rows: rows, scratch, p) }
         }
     }
 
-    private static func addBias(_ bias: [Double], to out: inout [Double], _ p: ConvPlan) {
-        out.withUnsafeMutableBufferPointer { ob in
-            for n in 0..<p.batch {
-                for c in 0..<p.outChannels {
-                    let plane = ob.baseAddress! + (n * p.outChannels + c) * p.outPlane
-                    let b = bias[c]
-                    for i in 0..<p.outPlane { plane[i] += b }
-                }
-            }
+    /// Multiply-adds above which a single image's (group, tile) items are spread over the cores.
+    static let singleImageParallelWork = 1 << 20
+
+    /// A batch of one: its (group, tile) items in parallel when there is enough work. Each output
+    /// element is still computed by one GEMM over the same k, so the result does not change.
+    private static func forwardSingleImage(
+        _ x: UnsafePointer<Double>, _ w: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ p: ConvPlan
+    ) {
+        let tiles = p.tiles
+        let items = p.groups * tiles.count
+        guard items > 1, p.outChannels * p.outPlane * p.patchSize >= singleImageParallelWork else {
+            return forwardOne(x, w, y, p)
+        }
+        Parallel.forEach(items) { item in
+            let scratch = ConvScratch(p)
+            defer { scratch.release() }
+            forwardTile(x, w, y, group: item / tiles.count, rows: tiles[item % tiles.count], scratch, p)
+        }
+    }
+
+    /// `y[group g, tile] = W_g · col(x[group g], tile)`: one GEMM.
+    @inline(__always)
+    private static func forwardTile(
+        _ x: UnsafePointer<Double>, _ w: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
+        group g: Int, rows: Range<Int>, _ scratch: ConvScratch, _ p: ConvPlan
+    ) {
+        let col = scratch.columns(of: x + g * p.inPerGroup * p.inPlane, p, rows: rows)
+        GEMM.multiply(
+            m: p.outPerGroup, n: rows.count * p.outWidth, k: p.patchSize,
+            a: w + g * p.outPerGroup * p.patchSize, lda: p.patchSize, transposeA: false,
+            b: col, ldb: scratch.columnsStride(p, rows: rows), transposeB: false,
+            c: y + g * p.outPerGroup * p.outPlane + rows.lowerBound * p.outWidth, ldc: p.outPlane,
+            accumulate: false)
+    }
+
+    /// `y[c, :] += b[c]` for one batch element's output `(C_out, H_out * W_out)`.
+    private static func addBias(_ bias: [Double], to y: UnsafeMutablePointer<Double>, _ p: ConvPlan) {
+        for c in 0..<p.outChannels {
+            let plane = y + c * p.outPlane
+            let b = bias[c]
+            for i in 0..<p.outPlane { plane[i] += b }
         }
     }
 

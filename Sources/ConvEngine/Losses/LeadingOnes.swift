@@ -11,13 +11,18 @@ enum LeadingOnes {
 
     /// `t` viewed at the output's full rank, or an error at `site` naming both shapes.
     static func expand(_ t: Tensor, to outputShape: [Int], site: ErrorSite, what: String) throws -> Tensor {
-        guard fits(t.shape, outputShape) else {
+        try check(t.shape, outputShape, site: site, what: what)
+        return t.reshaped(outputShape)
+    }
+
+    /// Throws a `shape_mismatch` at `site` naming both shapes unless `shape` fits `outputShape`.
+    static func check(_ shape: [Int], _ outputShape: [Int], site: ErrorSite, what: String) throws {
+        guard fits(shape, outputShape) else {
             throw EngineError(
                 code: "shape_mismatch",
-                message: "\(what) \(describe(t.shape)) does not match the output \(describe(outputShape)) "
+                message: "\(what) \(describe(shape)) does not match the output \(describe(outputShape)) "
                     + "(it may leave out only leading 1s)",
                 site: site)
         }
-        return t.reshaped(outputShape)
     }
 }

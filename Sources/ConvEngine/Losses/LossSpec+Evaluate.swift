@@ -7,23 +7,40 @@ extension LossSpec {
     /// does not fit, a class index out of `[0, K)` or not integral, a bce_with_logits target outside
     /// `[0, 1]`, a negative `beta` or non-positive `delta`, or logits that are not `[N, K]`.
     public func evaluate(output: Tensor) throws -> (loss: Double, gradient: Tensor) {
-        guard output.count >= 1 else {
-            throw EngineError(code: "shape_mismatch", message: "the output \(describe(output.shape)) is empty", site: .loss(field: nil))
+        switch try resolvedTarget(outputShape: output.shape) {
+        case .classes(let resolved): return ClassLoss.evaluate(kind, reduction, x: output, target: resolved)
+        case .values(let t): return ElementwiseLoss.evaluate(kind, reduction, x: output, t: t)
+        }
+    }
+
+    /// Throws the errors `evaluate` would for an output of `outputShape`, without computing:
+    /// lets a caller refuse a bad target before running the network.
+    public func validate(outputShape: [Int]) throws {
+        _ = try resolvedTarget(outputShape: outputShape)
+    }
+
+    /// The target read against the output's shape: class indices/probabilities, or values at full rank.
+    private enum ResolvedTarget {
+        case classes(ClassTarget)
+        case values(Tensor)
+    }
+
+    private func resolvedTarget(outputShape: [Int]) throws -> ResolvedTarget {
+        guard outputShape.allSatisfy({ $0 >= 1 }) else {
+            throw EngineError(code: "shape_mismatch", message: "the output \(describe(outputShape)) is empty", site: .loss(field: nil))
         }
         switch kind {
         case .crossEntropy, .nll:
-            guard output.rank == 2 else {
+            guard outputShape.count == 2 else {
                 throw EngineError(
                     code: "shape_mismatch",
-                    message: "\(kind.name) takes logits [N, K]; the network's output is \(describe(output.shape))",
+                    message: "\(kind.name) takes logits [N, K]; the network's output is \(describe(outputShape))",
                     site: .loss(field: nil))
             }
-            let resolved = try ClassTarget.resolve(target, kind: kind, n: output.shape[0], k: output.shape[1])
-            return ClassLoss.evaluate(kind, reduction, x: output, target: resolved)
+            return .classes(try ClassTarget.resolve(target, kind: kind, n: outputShape[0], k: outputShape[1]))
         case .mse, .l1, .smoothL1, .huber, .bceWithLogits:
             try checkParameters()
-            let t = try valuesTarget(output.shape)
-            return ElementwiseLoss.evaluate(kind, reduction, x: output, t: t)
+            return .values(try valuesTarget(outputShape))
         }
     }
 

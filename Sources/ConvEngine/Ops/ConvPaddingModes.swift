@@ -1,6 +1,7 @@
 /// reflect / replicate / circular padding, materialised as torch.nn.Conv2d does with F.pad before a
 /// conv with no padding; the backward pass folds the padded input's gradient back, accumulating
-/// every copy into the element it was copied from.
+/// every copy into the element it was copied from. Planes are independent, so both run in parallel
+/// over planes with the same result.
 enum ModePadding {
     /// For each padded coordinate along one axis, the input coordinate it copies
     /// (`j = i - before`): reflect `-j` / `2(n-1) - j`, replicate `clamp(j, 0, n-1)`, circular `j mod n`.
@@ -22,14 +23,16 @@ enum ModePadding {
         var out = [Double](repeating: 0, count: planes * p.inPlane)
         x.data.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                for plane in 0..<planes {
-                    let s = plane * p.inputHeight * p.inputWidth
-                    var d = plane * p.inPlane
-                    for r in rows {
-                        let rowStart = s + r * p.inputWidth
-                        for c in cols {
-                            dst[d] = src[rowStart + c]
-                            d += 1
+                let (source, target) = (src.baseAddress!, dst.baseAddress!)
+                Parallel.forEachChunk(total: planes, grain: Self.grain(p)) { chunk in
+                    for plane in chunk {
+                        var d = target + plane * p.inPlane
+                        for r in rows {
+                            let row = source + plane * p.inputHeight * p.inputWidth + r * p.inputWidth
+                            for c in cols {
+                                d.pointee = row[c]
+                                d += 1
+                            }
                         }
                     }
                 }
@@ -47,20 +50,27 @@ enum ModePadding {
         var out = [Double](repeating: 0, count: planes * inputPlane)
         paddedGradient.data.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                for plane in 0..<planes {
-                    var s = plane * p.inPlane
-                    let d = plane * inputPlane
-                    for r in rows {
-                        let rowStart = d + r * p.inputWidth
-                        for c in cols {
-                            dst[rowStart + c] += src[s]
-                            s += 1
+                let (source, target) = (src.baseAddress!, dst.baseAddress!)
+                Parallel.forEachChunk(total: planes, grain: Self.grain(p)) { chunk in
+                    for plane in chunk {
+                        var s = source + plane * p.inPlane
+                        for r in rows {
+                            let row = target + plane * inputPlane + r * p.inputWidth
+                            for c in cols {
+                                row[c] += s.pointee
+                                s += 1
+                            }
                         }
                     }
                 }
             }
         }
         return Tensor(shape: [p.batch, p.inChannels, p.inputHeight, p.inputWidth], data: out)
+    }
+
+    /// Planes per parallel chunk: about 64K copied elements.
+    private static func grain(_ p: ConvPlan) -> Int {
+        max(1, 65_536 / max(p.inPlane, 1))
     }
 
     private static func tables(_ p: ConvPlan) -> (rows: [Int], cols: [Int]) {

@@ -28,7 +28,7 @@ struct PoolWindows {
         for i in 0..<count {
             var start = i * s - pad
             ends[i] = min(start + (k - 1) * d + 1, size)
-            if start < 0 { start += ((-start + d - 1) / d) * d }
+            if start < 0 { start += ((-start - 1) / d + 1) * d }  // the first tap at or after 0
             starts[i] = start
         }
         return (starts, ends)
@@ -64,21 +64,26 @@ struct PoolWindows {
                 }
                 var best = -Double.infinity
                 var bestIndex = h0 * width + w0
-                var ih = h0
-                while ih < h1 {
-                    var iw = w0
-                    while iw < w1 {
+                // Counted taps rather than `ih += dh` up to h1: a huge dilation must not overflow.
+                for ti in 0..<Self.taps(h0, h1, dh) {
+                    let ih = h0 + ti * dh
+                    for tj in 0..<Self.taps(w0, w1, dw) {
+                        let iw = w0 + tj * dw
                         let v = plane[ih * width + iw]
                         let take = replaces(v, best)
                         best = take ? v : best
                         bestIndex = take ? ih * width + iw : bestIndex
-                        iw += dw
                     }
-                    ih += dh
                 }
                 body(oh * p.outWidth + ow, best, bestIndex)
             }
         }
+    }
+
+    /// Taps `start, start + step, ...` below `end` (`start < end`): `(end - start - 1) / step + 1`.
+    @inline(__always)
+    private static func taps(_ start: Int, _ end: Int, _ step: Int) -> Int {
+        (end - start - 1) / step + 1
     }
 
     /// Whether any of `count` values is a NaN: an integer test on the bits, so the loop vectorizes.

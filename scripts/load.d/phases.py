@@ -1,0 +1,295 @@
+"""The phases of scripts/load, each printing its figures and recording its checks."""
+import os
+import shutil
+import signal
+import subprocess
+import threading
+import time
+
+import clients
+from checks import percentile
+from server import Server, counter_sum, heavy_body, light_body, request
+from wrk import ensure_wrk, run_wrk
+
+PHASES = ["capacity", "steady", "overload", "slow", "aborts", "reconcile", "sigterm"]
+WORKERS = os.cpu_count() or 2
+QUEUE_DEPTH = 2 * WORKERS  # the server's default
+COMPUTE_ROUTES = ("/backward", "/forward")
+
+
+class Context:
+    def __init__(self, args, checks, binary):
+        self.args, self.checks, self.binary = args, checks, binary
+        self.light, self.heavy, self.heavy_nested = light_body(), heavy_body(), heavy_body("nested")
+        self.capacity = None
+        self.server = None
+
+
+def find_binary(path):
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    binary = path or os.path.join(root, ".build/release/gradserver")
+    if not os.path.exists(binary):
+        print("load: building gradserver (release)", flush=True)
+        subprocess.run(["swift", "build", "-c", "release", "--product", "gradserver"], cwd=root, check=True)
+    return binary
+
+
+def run_phases(args, checks):
+    ensure_wrk()
+    ctx = Context(args, checks, find_binary(args.server))
+    wanted = args.phases.split(",")
+    ctx.server = Server(ctx.binary)
+    print(f"load: gradserver pid {ctx.server.pid} on port {ctx.server.port}, {WORKERS} workers, queue {QUEUE_DEPTH}; "
+          f"light body {len(ctx.light)} B, heavy body {len(ctx.heavy)} B", flush=True)
+    try:
+        for phase in PHASES:
+            if phase in wanted or (phase == "capacity" and {"steady", "overload"} & set(wanted)):
+                print(f"--- {phase}", flush=True)
+                globals()["phase_" + phase](ctx)
+    finally:
+        ctx.server.terminate()
+
+
+def metrics_delta(before, after):
+    return {k: after.get(k, 0) - before.get(k, 0) for k in set(after) | set(before)}
+
+
+def answered_and_shed(delta):
+    """(answered non-503, shed 503, client aborts) on the compute routes, from a /metrics delta."""
+    answered = counter_sum(delta, "http_requests_total", route=COMPUTE_ROUTES) - \
+        counter_sum(delta, "http_requests_total", route=COMPUTE_ROUTES, status="503")
+    return answered, counter_sum(delta, "http_requests_shed_total"), counter_sum(delta, "http_client_aborts_total")
+
+
+def phase_capacity(ctx):
+    """Saturation with no shedding: as many connections as compute slots (workers + queue)."""
+    seconds = max(5, min(15, ctx.args.duration / 4))
+    run_wrk(ctx.server.port, ctx.light, 2, WORKERS)  # warm-up
+    result = run_wrk(ctx.server.port, ctx.light, seconds, WORKERS + QUEUE_DEPTH)
+    ctx.capacity = result.goodput
+    ctx.checks.figure(f"capacity {ctx.capacity:.0f} req/s (2xx) with {WORKERS + QUEUE_DEPTH} connections over {seconds:.0f} s; "
+                      f"latency p50 {result.p50_ms:.1f} ms p99 {result.p99_ms:.1f} ms")
+    ctx.checks.check("capacity probe sheds nothing", not result.non2xx() and not any(result.socket_errors.values()),
+                     f"statuses {result.statuses}, socket errors {result.socket_errors}")
+
+
+def paced(ctx, target_rate, connections, seconds):
+    """wrk at about target_rate req/s: each connection waits after each answer; one 3 s calibration run."""
+    delay = max(0.0, 1000 * connections / target_rate)
+    trial = run_wrk(ctx.server.port, ctx.light, 3, connections, delay)
+    per_request = 1000 * connections / max(trial.offered, 1) - delay  # latency + overhead per request
+    delay = max(0.0, 1000 * connections / target_rate - per_request)
+    return run_wrk(ctx.server.port, ctx.light, seconds, connections, delay, threads=min(2, connections))
+
+
+def phase_steady(ctx):
+    rss_before = ctx.server.rss_kib()
+    before = ctx.server.metrics()
+    result = paced(ctx, 0.8 * ctx.capacity, WORKERS + QUEUE_DEPTH, ctx.args.duration)
+    rss_after = ctx.server.rss_kib()
+    answered, shed, _ = answered_and_shed(metrics_delta(before, ctx.server.metrics()))
+    ctx.checks.figure(f"offered {result.offered:.0f} req/s = {result.offered / ctx.capacity:.2f} x capacity for {result.seconds:.0f} s; "
+                      f"{result.total} answered, p50 {result.p50_ms:.1f} ms p99 {result.p99_ms:.1f} ms; RSS {rss_before} -> {rss_after} KiB")
+    ctx.checks.check("0.8x capacity: zero non-2xx", result.total > 0 and not result.non2xx() and not any(result.socket_errors.values()),
+                     f"statuses {result.statuses}, socket errors {result.socket_errors}")
+    ctx.checks.check("0.8x capacity: RSS growth under 10 %", rss_after < 1.1 * rss_before, f"{rss_before} -> {rss_after} KiB")
+    ctx.checks.figure(f"/metrics: {answered:.0f} answered on the compute routes (wrk saw {result.total}; the calibration run adds its own)")
+
+
+def phase_overload(ctx):
+    rss_before = ctx.server.rss_kib()
+    probe = clients.Probe(ctx.server.port, "/healthz", interval=0.01)
+    probe.start()
+    connections = 64
+    before = ctx.server.metrics()
+    result = paced(ctx, 4 * ctx.capacity, connections, ctx.args.duration)
+    probe.stop()
+    answered, shed, aborts = answered_and_shed(metrics_delta(before, ctx.server.metrics()))
+    rss_after = ctx.server.rss_kib()
+    p99 = percentile(probe.latencies, 99)
+    ctx.checks.figure(f"offered {result.offered:.0f} req/s = {result.offered / ctx.capacity:.2f} x capacity over {connections} connections "
+                      f"for {result.seconds:.0f} s; statuses {result.statuses}; goodput {result.goodput:.0f} req/s = "
+                      f"{result.goodput / ctx.capacity:.2f} x capacity; socket errors {result.socket_errors}")
+    ctx.checks.figure(f"/healthz: {len(probe.latencies)} probes, p50 {percentile(probe.latencies, 50):.2f} ms, p99 {p99:.2f} ms, "
+                      f"max {max(probe.latencies, default=0):.2f} ms, {probe.errors} errors; RSS {rss_before} -> {rss_after} KiB")
+    ctx.checks.figure(f"/metrics over the phase (calibration included): {answered:.0f} answered, {shed:.0f} shed, {aborts:.0f} client aborts")
+    ctx.checks.check("4x capacity: only 503 shed", set(result.non2xx()) <= {503}, f"non-2xx {result.non2xx()}")
+    ctx.checks.check("4x capacity: goodput >= 0.9 x capacity", result.goodput >= 0.9 * ctx.capacity,
+                     f"{result.goodput:.0f} vs {ctx.capacity:.0f} req/s")
+    ctx.checks.check("4x capacity: /healthz p99 < 50 ms", p99 < 50 and probe.errors == 0 and probe.latencies, f"p99 {p99:.2f} ms")
+    ctx.checks.check("4x capacity: RSS growth under 10 %", rss_after < 1.1 * rss_before, f"{rss_before} -> {rss_after} KiB")
+
+
+def phase_slow(ctx):
+    """1,000 idle keep-alive + 200 slowloris while a normal client measures its latency."""
+    seconds = max(10, ctx.args.duration / 2)
+    baseline = clients.Probe(ctx.server.port, "/backward", body=ctx.light, interval=0.02)
+    baseline.start()
+    time.sleep(min(10, seconds / 2))
+    baseline.stop()
+    idle = clients.open_idle(ctx.server.port, 1000)
+    slow_tool = shutil.which("slowhttptest")
+    slowloris, tool = None, None
+    if slow_tool:
+        tool = subprocess.Popen(
+            [slow_tool, "-H", "-c", "200", "-r", "200", "-i", "2", "-l", str(int(seconds) + 2), "-s", "8192",
+             "-t", "POST", "-u", f"http://127.0.0.1:{ctx.server.port}/backward", "-p", "3"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    else:
+        slowloris = clients.Slowloris(ctx.server.port, 200)
+        slowloris.start()
+    time.sleep(2)
+    connections_held = ctx.server.fd_count()
+    during = clients.Probe(ctx.server.port, "/backward", body=ctx.light, interval=0.02)
+    during.start()
+    time.sleep(seconds - 2)
+    during.stop()
+    if tool:
+        output = tool.communicate(timeout=60)[0]
+        lines = [line for line in output.splitlines() if any(k in line for k in ("connected", "closed", "error", "pending", "available"))]
+        slow_figures = "slowhttptest (200 slowloris, a header line every 2 s): " + "; ".join(s.strip() for s in lines[-5:])
+    else:
+        slowloris.stop()
+        slow_figures = f"Python slowloris: 200 held, {slowloris.reopened} closed by the server and reopened ({slowloris.timeouts} with 408)"
+    alive = clients.still_answering(idle)
+    b50, b99 = percentile(baseline.latencies, 50), percentile(baseline.latencies, 99)
+    d50, d99 = percentile(during.latencies, 50), percentile(during.latencies, 99)
+    ctx.checks.figure(f"server fds with 1,000 idle + 200 slow connections: {connections_held}")
+    ctx.checks.figure(slow_figures)
+    ctx.checks.figure(f"normal client /backward: before p50 {b50:.2f} ms p99 {b99:.2f} ms ({len(baseline.latencies)} requests); "
+                      f"during p50 {d50:.2f} ms p99 {d99:.2f} ms ({len(during.latencies)} requests, statuses {during.statuses}, {during.errors} errors)")
+    ctx.checks.check("1,000 idle keep-alive connections held", alive == 1000, f"{alive} of 1000 still answer after {seconds:.0f} s")
+    ctx.checks.check("normal clients keep their latency under 1,000 idle + 200 slowloris",
+                     during.latencies and set(during.statuses) == {200} and during.errors == 0 and d99 <= max(2 * b99, b99 + 20),
+                     f"p99 {b99:.2f} -> {d99:.2f} ms (bound: max(2x, +20 ms))")
+
+
+def settle(server, fds, rss, seconds=10):
+    """Waits until the server's fd count is back to `fds` (lingering closes take up to 1 s)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and server.fd_count() > fds:
+        time.sleep(0.25)
+    return server.fd_count(), server.rss_kib()
+
+
+def phase_aborts(ctx):
+    server, count = ctx.server, ctx.args.aborts
+    for _ in range(20):  # warm the allocator with the large bodies first, then take the baseline
+        request(server.port, "POST", "/backward", ctx.heavy_nested, timeout=60)
+    time.sleep(1.5)
+    fds, rss = server.fd_count(), server.rss_kib()
+    reference = request(server.port, "POST", "/backward", ctx.light)
+    kinds = [("mid-body", lambda: clients.abort_mid_body(server.port, ctx.heavy)),
+             ("mid-compute", lambda: clients.abort_mid_compute(server.port, ctx.heavy)),
+             ("mid-response", lambda: clients.abort_mid_response(server.port, ctx.heavy_nested))]
+    for name, task in kinds:
+        before = server.metrics()
+        started = time.monotonic()
+        failures = clients.in_parallel(task, count, 8)
+        after_fds, after_rss = settle(server, fds, rss)
+        answered, shed, aborts = answered_and_shed(metrics_delta(before, server.metrics()))
+        ctx.checks.figure(f"{name}: {count} clients vanished in {time.monotonic() - started:.1f} s ({failures} could not even send); "
+                          f"/metrics: {aborts:.0f} client aborts, {answered:.0f} answered, {shed:.0f} shed; "
+                          f"fds {fds} -> {after_fds}, RSS {rss} -> {after_rss} KiB")
+        ctx.checks.check(f"{count} aborts {name}: fds back to baseline", after_fds <= fds, f"{fds} -> {after_fds}")
+        ctx.checks.check(f"{count} aborts {name}: RSS back to baseline (+10 %)", after_rss <= 1.1 * rss, f"{rss} -> {after_rss} KiB")
+    again = request(server.port, "POST", "/backward", ctx.light)
+    health = request(server.port, "GET", "/healthz")
+    ctx.checks.check("after the aborts: healthy and byte-identical answers", health[0] == 200 and again[0] == 200 and again[2] == reference[2],
+                     f"/healthz {health[0]}, /backward {again[0]}, same bytes: {again[2] == reference[2]}")
+
+
+def phase_reconcile(ctx):
+    """Overload with a share of clients that vanish mid-compute: every request sent is answered,
+    shed, or counted as a client abort by /metrics."""
+    server = ctx.server
+    clients_count, per_client = 32, max(20, ctx.args.aborts // 10)
+    before = server.metrics()
+    fates = clients.Fates()
+    clients.overload_with_aborts(server.port, ctx.heavy, clients_count, per_client, 10, fates)
+    time.sleep(1.5)  # let abandoned computations finish and lingering closes complete
+    answered, shed, aborts = answered_and_shed(metrics_delta(before, server.metrics()))
+    sent = clients_count * per_client - fates.get("not sent")
+    ctx.checks.figure(f"client side: {sent} sent, fates {dict(sorted(fates.counts.items(), key=str))}")
+    ctx.checks.figure(f"/metrics: {answered:.0f} answered + {shed:.0f} shed + {aborts:.0f} client aborts = {answered + shed + aborts:.0f}")
+    ctx.checks.check("nothing lost: answered + shed + client aborts = sent", answered + shed + aborts == sent,
+                     f"{answered + shed + aborts:.0f} vs {sent}")
+    client_answered = sum(n for k, n in fates.counts.items() if isinstance(k, int) and k != 503)
+    ctx.checks.check("every request a client waited for was answered",
+                     fates.get("unanswered") == 0 and fates.get("partial") == 0 and client_answered + fates.get(503) + fates.get("aborted") == sent,
+                     f"{fates.get('unanswered')} unanswered, {fates.get('partial')} partial")
+
+
+def phase_sigterm(ctx):
+    """Three times: a fresh server under load gets SIGTERM; clients keep sending until refused."""
+    for round_number in range(1, 4):
+        server = Server(ctx.binary)
+        fates, stop = clients.Fates(), threading.Event()
+        ready_turned = []
+
+        def watch_readyz():
+            while not stop.is_set():
+                try:
+                    if request(server.port, "GET", "/readyz", timeout=2)[0] == 503:
+                        ready_turned.append(time.monotonic())
+                        return
+                except (OSError, clients.NoResponse, clients.PartialResponse):
+                    return
+                time.sleep(0.005)
+
+        workers = [threading.Thread(target=sigterm_client, args=(server.port, ctx.light if i % 2 else ctx.heavy, fates, stop))
+                   for i in range(16)]
+        for w in workers:
+            w.start()
+        time.sleep(2)
+        watcher = threading.Thread(target=watch_readyz)
+        watcher.start()
+        signalled = time.monotonic()
+        server.process.send_signal(signal.SIGTERM)
+        try:
+            status = server.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            status = server.terminate()
+        exited = time.monotonic() - signalled
+        stop.set()
+        for w in workers:
+            w.join(30)
+        watcher.join(5)
+        readyz_ms = (ready_turned[0] - signalled) * 1000 if ready_turned else None
+        answered = sum(n for k, n in fates.counts.items() if isinstance(k, int))
+        ctx.checks.figure(f"round {round_number}: exit {status} after {exited:.2f} s; /readyz 503 after "
+                          f"{'%.0f ms' % readyz_ms if readyz_ms is not None else 'never seen'}; fates {dict(sorted(fates.counts.items(), key=str))}")
+        ctx.checks.check(f"SIGTERM under load #{round_number}: exit 0, no accepted request unanswered",
+                         status == 0 and fates.get("unanswered") == 0 and fates.get("partial") == 0 and answered > 0,
+                         f"exit {status}, {answered} answered, {fates.get('unanswered')} unanswered, {fates.get('partial')} partial, "
+                         f"{fates.get('refused')} refused at connect")
+
+
+def sigterm_client(port, body, fates, stop):
+    """Sends requests back to back (keep-alive) until the server refuses connections."""
+    sock, buffer = None, b""
+    while not stop.is_set():
+        try:
+            if sock is None:
+                sock, buffer = clients.socket.create_connection(("127.0.0.1", port), timeout=30), b""
+        except OSError:
+            fates.add("refused")
+            return
+        try:
+            sock.sendall(clients.post_bytes("/backward", body))
+        except OSError:
+            fates.add("not sent")
+            sock = None
+            continue
+        try:
+            status, headers, _, buffer = clients.read_response(sock, buffer)
+            fates.add(status)
+            if headers.get("connection", "").lower() == "close":
+                sock.close()
+                sock = None
+        except clients.NoResponse:
+            fates.add("unanswered")
+            sock = None
+        except (clients.PartialResponse, OSError):
+            fates.add("partial")
+            sock = None
