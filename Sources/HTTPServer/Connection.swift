@@ -137,7 +137,7 @@ final class Connection: @unchecked Sendable {
         guard readSource != nil, !readPaused, state == .reading || state == .handling else { return }
         var byte: UInt8 = 0
         let count = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
-        if count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) { peerGone() }
+        if count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) { endOfInput(reset: true) }
     }
 
     func pauseReads() {

@@ -29,7 +29,11 @@ import Testing
 
     @Test func embeddedDocumentEqualsRepositoryFile() throws {
         let file = try #require(FileManager.default.contents(atPath: Repo.openAPI.path))
-        #expect(Array(OpenAPIDocument.yaml.utf8) == Array(file), "run scripts/embed-openapi")
+        let embedded = Array(OpenAPIDocument.yaml.utf8)
+        // Compared as one Bool so a mismatch prints the first differing byte, not both documents.
+        let firstDifference = zip(embedded, Array(file)).firstIndex { $0 != $1 } ?? min(embedded.count, file.count)
+        let identical = embedded == Array(file)
+        #expect(identical, "embedded copy differs from openapi.yaml at byte \(firstDifference) (sizes \(embedded.count), \(file.count)): run scripts/embed-openapi")
     }
 
     @Test func getOpenAPIServesTheFileAsYAML() throws {
