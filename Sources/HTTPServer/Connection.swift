@@ -130,14 +130,13 @@ final class Connection: @unchecked Sendable {
         }
     }
 
-    /// Asks the socket itself whether the client has gone (MSG_PEEK, without consuming a byte): on
-    /// Linux the read source does not always fire for a reset that arrives after the last data byte.
-    /// Called by the deadline sweep for connections that hold a compute place.
+    /// Belt and braces for the deadline sweep, on connections that hold a compute place: reads
+    /// what the socket holds now (data, EOF or a reset) in case a Dispatch event was missed.
+    /// `readAvailable` reads until EAGAIN, which is the real fix; when nothing is pending this is
+    /// one `read` that returns EAGAIN.
     func probePeer() {
-        guard readSource != nil, !readPaused, state == .reading || state == .handling else { return }
-        var byte: UInt8 = 0
-        let count = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
-        if count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) { endOfInput(reset: true) }
+        guard state == .reading || state == .handling else { return }
+        readAvailable()
     }
 
     func pauseReads() {
