@@ -111,10 +111,15 @@ final class Connection: @unchecked Sendable {
         }
     }
 
-    /// Asks the socket itself whether the client has gone (MSG_PEEK, without consuming a byte): on
-    /// Linux the read source does not always fire for a reset that arrives after the last data byte.
-    /// Called by the deadline sweep for connections that hold a compute place.
+    /// Asks the socket itself whether the client has gone (MSG_PEEK, without consuming a byte; while
+    /// writing, by writing on): on Linux the Dispatch sources do not always fire for a reset that
+    /// arrives after the last data byte. Called by the deadline sweep for connections that hold a
+    /// compute place or are writing.
     func probePeer() {
+        if state == .writing {
+            if outgoingOffset < outgoing.count { flush() }
+            return
+        }
         guard readSource != nil, !readPaused, state == .reading || state == .handling else { return }
         var byte: UInt8 = 0
         let count = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
