@@ -48,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "gradserver",
             dependencies: [
-                "HTTPServer", "GradAPI",
+                "HTTPServer", "GradAPI", "ConvEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

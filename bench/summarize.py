@@ -107,17 +107,17 @@ def main(argv):
             summary = True
             continue
         f = line.split()
-        if summary and len(f) == 10 and f[0] in NAMES + ("healthz",):
+        if summary and len(f) >= 10 and f[0] in NAMES + ("healthz",):
             rows[f[0]] = f
     print("\nHTTP, wrk on loopback sharing the 2 cores (2 threads; 32 connections for seed, 4 others):\n")
     print("| workload | target req/s | FastAPI+uvicorn+orjson (issue) | ours 2xx/s | p50 ms | p99 ms "
-          "| server CPU ms/req | non-2xx | errors |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+          "| server CPU ms/req | wrk CPU ms/req | non-2xx | errors |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for n in ("healthz",) + NAMES:
         f = rows.get(n)
         if f:
             print(f"| {n} | {HTTP_TARGET.get(n, '-')} | {FASTAPI.get(n, '-')} | {f[4]} | {f[5]} | {f[6]} | "
-                  f"{f[9]} | {f[7]} | {f[8]} |")
+                  f"{f[9]} | {f[10] if len(f) > 10 else '-'} | {f[7]} | {f[8]} |")
     for line in http:
         if line.startswith("memory ") or line.startswith("check "):
             print(f"    {line}")

@@ -14,11 +14,18 @@ enum ExplainEndpoint {
             let of = try name(fields, problem)
             let index = try Self.index(fields)
             let solution = try problem.solve(cancel: context.isCancelled)
+            let explanation: Explanation
             do {
-                return ExplainResponse.write(try solution.explain(of: of, index: index))
+                explanation = try solution.explain(of: of, index: index)
             } catch let error as ExplainError {
                 throw APIError.invalid(error.field == "of" ? "unknown_gradient" : "invalid_index", error.message, at: JSONPath(error.field))
             }
+            guard explanation.terms.count <= configuration.maxExplainTerms else {
+                throw APIError.tooLarge(
+                    "\(of)\(index) sums \(explanation.terms.count) terms; the server lists at most \(configuration.maxExplainTerms)",
+                    at: JSONPath("index"))
+            }
+            return ExplainResponse.write(explanation)
         }
     }
 

@@ -230,7 +230,8 @@ paths:
         in zero padding has `"padding": true` and value 0; one in reflect/replicate/circular padding
         names the input element it copies, also flagged. A bias's local factor is
         `{"of": "constant", "value": 1}`. For the network's last layer the upstream factor is the
-        loss's own derivative, `{"of": "loss", "index", "value", "formula"}`.
+        loss's own derivative, `{"of": "loss", "index", "value", "formula"}`. An element whose sum has
+        more terms than the server lists (`--max-explain-terms`, 100000 by default) is refused with 413.
       requestBody:
         required: true
         content:

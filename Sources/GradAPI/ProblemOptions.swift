@@ -48,6 +48,10 @@ extension Problem {
             throw APIError.tooLarge(
                 "\(holder) \(Self.format(estimate.largestTensor)) elements; the limit is \(configuration.maxTensorElements)")
         }
+        if estimate.heldElements > configuration.maxHeldElements {
+            throw APIError.tooLarge(
+                "the \(network.layers.count) layers' activations and their gradients would hold \(Self.format(estimate.heldElements)) elements; the limit is \(Self.format(configuration.maxHeldElements))")
+        }
         if estimate.work > configuration.maxWork {
             throw APIError.tooLarge(
                 "the problem needs about \(Self.format(estimate.work)) multiply-adds; the limit is \(Self.format(configuration.maxWork))")

@@ -13,17 +13,21 @@ struct WorkEstimate {
     var largestTensor: Double = 0
     /// Which layer holds `largestTensor` (nil: the input).
     var largestAt: Int?
+    /// Elements held at once for the backward pass: the input, every activation and its gradient.
+    var heldElements: Double = 0
     /// Output shape of each layer whose input shape fitted.
     var shapes: [[Int]] = []
 
     init(layers: [Layer], input: [Int]) {
         var shape = input
         note(Self.elements(shape), at: nil)
+        heldElements = Self.elements(shape)
         for (i, layer) in layers.enumerated() {
             guard let next = step(layer, shape, at: i) else { return }
             shape = next
             shapes.append(shape)
             note(Self.elements(shape), at: i)
+            heldElements += 2 * Self.elements(shape)
             // Past this size the request is refused anyway; stopping keeps every Int product below 2^50.
             guard largestTensor < 0x1p50 else { return }
         }

@@ -11,7 +11,7 @@ extension Connection {
         flush()
     }
 
-    private func flush() {
+    func flush() {
         while outgoingOffset < outgoing.count {
             let written = outgoing.withUnsafeBytes { buffer in
                 Glibc.send(fd, buffer.baseAddress! + outgoingOffset, buffer.count - outgoingOffset, Int32(MSG_NOSIGNAL))

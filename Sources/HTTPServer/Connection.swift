@@ -132,11 +132,15 @@ final class Connection: @unchecked Sendable {
         }
     }
 
-    /// Belt and braces for the deadline sweep, on connections that hold a compute place: reads
-    /// what the socket holds now (data, EOF or a reset) in case a Dispatch event was missed.
-    /// `readAvailable` reads until EAGAIN, which is the real fix; when nothing is pending this is
-    /// one `read` that returns EAGAIN.
+    /// Belt and braces for the deadline sweep, on connections that hold a compute place or are
+    /// writing: Linux Dispatch sources do not always fire for a reset that arrives after the last
+    /// byte. Reading: reads what the socket holds now (data, EOF or a reset); `readAvailable` reads
+    /// until EAGAIN, which is the real fix. Writing: writes on, so a reset surfaces as EPIPE.
     func probePeer() {
+        if state == .writing {
+            if outgoingOffset < outgoing.count { flush() }
+            return
+        }
         guard state == .reading || state == .handling else { return }
         readAvailable()
     }

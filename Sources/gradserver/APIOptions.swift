@@ -11,12 +11,15 @@ struct APIOptions: ParsableArguments {
     var maxWork: Double = env("MAX_WORK").flatMap(Double.init) ?? APIConfiguration().maxWork
     @Option(name: .customLong("max-gradcheck-work"), help: "Largest /gradcheck work, 2 forward passes per gradient element, in multiply-adds (413 above). Env GRADSERVER_MAX_GRADCHECK_WORK.")
     var maxGradcheckWork: Double = env("MAX_GRADCHECK_WORK").flatMap(Double.init) ?? APIConfiguration().maxGradcheckWork
+    @Option(name: .customLong("max-explain-terms"), help: "Most terms one /explain answer lists (413 above). Env GRADSERVER_MAX_EXPLAIN_TERMS.")
+    var maxExplainTerms: Int = env("MAX_EXPLAIN_TERMS").flatMap(Int.init) ?? APIConfiguration().maxExplainTerms
 
     func routes() -> [Route] {
         var configuration = APIConfiguration()
         configuration.maxTensorElements = maxTensorElements
         configuration.maxWork = maxWork
         configuration.maxGradcheckWork = maxGradcheckWork
+        configuration.maxExplainTerms = maxExplainTerms
         return GradAPI.routes(configuration)
     }
 }

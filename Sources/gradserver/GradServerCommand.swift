@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConvEngine
 import Dispatch
 import Foundation
 import GradAPI
@@ -21,6 +22,9 @@ struct GradServerCommand: ParsableCommand {
             format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label) as any LogHandler
         }
         ProcessLimits.raiseOpenFileLimit()
+        // Keep freed tensor memory in the process: otherwise glibc returns each request's large
+        // buffers to the kernel and the next request page-faults them back in (mnist 32 ms -> 4.5 ms).
+        _ = AllocatorTuning.retainFreedMemory()
         var logger = Logger(label: "gradserver")
         logger.logLevel = server.logLevel
         let httpServer = HTTPServer(configuration: server.configuration(), routes: api.routes(), logger: logger)

@@ -66,6 +66,15 @@ import Testing
         #expect(code == "too_large" && message.contains("multiply-adds"), "\(message)")
     }
 
+    @Test func manyLayersOverTheHeldElementLimit_is413() throws {
+        var small = APIConfiguration()
+        small.maxHeldElements = 1_000
+        let layers = Array(repeating: #"{"type": "relu"}"#, count: 40)
+        let response = try APIClient(small).post("/backward", Body.problem(layers: layers, loss: nil, extra: #", "grad_output": 0"#))
+        #expect(response.status == 413, "\(response.text)")
+        #expect(try response.errorCodeAndPath().message.contains("activations"))
+    }
+
     @Test func engineShapeErrorsNameTheLayer() throws {
         // A 3-wide input into a linear layer that takes 4: the engine's error, at the layer's path.
         let response = try client.post("/backward", Body.problem(input: "[1, 2, 3]", layers: [Body.linear], loss: #"{"type": "mse", "target": 0}"#))

@@ -20,6 +20,14 @@ import Testing
         #expect(abs(sum - -85.8) < 1e-9)
     }
 
+    @Test func moreTermsThanTheLimit_is413() throws {
+        var configuration = APIConfiguration()
+        configuration.maxExplainTerms = 3  // the lesson's dL/dW[0,0] sums 4 terms
+        let call = try GradeCall("/explain", GradeBodies.lesson(#""of": "0.weight", "index": [0, 0]"#), configuration: configuration)
+        #expect(call.status == 413 && call.error.code == "too_large", "\(call.text)")
+        #expect(call.error.path == "index")
+    }
+
     @Test func lastLayer_upstreamIsTheLoss() throws {
         let call = try GradeCall("/explain", GradeBodies.lesson(#""of": "2", "index": [0, 0]"#))
         #expect(call.status == 200, "\(call.text)")

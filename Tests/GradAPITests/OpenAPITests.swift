@@ -29,7 +29,13 @@ import Testing
 
     @Test func embeddedDocumentEqualsRepositoryFile() throws {
         let file = try #require(FileManager.default.contents(atPath: Repo.openAPI.path))
-        #expect(Array(OpenAPIDocument.yaml.utf8) == Array(file), "run scripts/embed-openapi")
+        let embedded = Array(OpenAPIDocument.yaml.utf8)
+        // Compared as one Bool so a mismatch prints the first differing byte, not both documents.
+        let repository = Array(file)
+        let shared = min(embedded.count, repository.count)
+        let firstDifference = (0..<shared).first { embedded[$0] != repository[$0] } ?? shared
+        let identical = embedded == repository
+        #expect(identical, "embedded copy differs from openapi.yaml at byte \(firstDifference) (sizes \(embedded.count), \(repository.count)): run scripts/embed-openapi")
     }
 
     @Test func getOpenAPIServesTheFileAsYAML() throws {
@@ -107,6 +113,13 @@ import Testing
             ]
             for m in mistakes:
                 if problem.is_valid(m): failures.append('accepted ' + json.dumps(m))
+            accepted = [
+                {"input": [[1]], "layers": [{"type": "conv2d", "weight": [[1]], "bias": None, "stride": None, "name": None}], "loss": None, "grad_output": 1},
+                {"images": [[1]], "kernels": {"shape": [1, 1], "base64": "AAAAAAAA8D8=", "dtype": None}, "padding": None, "tensor_format": None},
+                {"input": [[1]], "layers": [{"type": "maxpool2d", "kernel_size": 1, "stride": None, "ceil_mode": None}], "return": None},
+            ]
+            for a in accepted:
+                if not problem.is_valid(a): failures.append('refused ' + json.dumps(a))
             print('\\n'.join(failures) if failures else 'all valid')
             sys.exit(1 if failures else 0)
             """

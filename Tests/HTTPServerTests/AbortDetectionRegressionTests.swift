@@ -28,4 +28,22 @@ import Testing
         #expect(server.eventually(5) { (try? server.metric("http_open_connections")) == 1 },
                 "open connections: \(String(describing: try? server.metric("http_open_connections")))")
     }
+
+    /// The same for a reset in the middle of a response: the write source did not always fire, so
+    /// the connection and its unsent answer (16 MB here) stayed until the send deadline (30 s).
+    @Test func resetsMidResponse_areAllNoticed_andFreeTheirConnections() throws {
+        let server = try TestServer { $0.sendTimeout = .seconds(30); $0.idleTimeout = .seconds(30) }
+        defer { server.stop() }
+        let count = 40
+        for _ in 0..<count {
+            let client = try server.client()
+            client.send("GET /big HTTP/1.1\r\nHost: t\r\n\r\n")
+            _ = client.readResponse(head: true)
+            client.reset()
+        }
+        #expect(server.eventually(5) { (try? server.metric("http_client_aborts_total")) == Double(count) },
+                "aborts counted: \(String(describing: try? server.metric("http_client_aborts_total")))")
+        #expect(server.eventually(5) { (try? server.metric("http_open_connections")) == 1 },
+                "open connections: \(String(describing: try? server.metric("http_open_connections")))")
+    }
 }

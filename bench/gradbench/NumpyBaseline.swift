@@ -4,7 +4,8 @@ import Foundation
 enum NumpyBaseline {
     struct Failure: Error { var reason: String }
 
-    /// Prints `n gflops` per size: median of timed runs after one warm-up.
+    /// Prints `n gflops gflopsPerCPUSecond` per size: medians of timed runs after one warm-up
+    /// (wall time, and CPU time of all the process's threads).
     static let script = """
         import sys, time, numpy as np
         quick = sys.argv[1] == '1'
@@ -14,17 +15,19 @@ enum NumpyBaseline {
             a @ b
             runs = (15 if n <= 512 else 7 if n <= 1024 else 3)
             runs = max(1, runs // 3) if quick else runs
-            t = []
+            t, c = [], []
             for _ in range(runs):
-                s = time.perf_counter(); a @ b; t.append(time.perf_counter() - s)
-            t.sort()
-            print(n, 2 * n**3 / t[len(t) // 2] / 1e9, flush=True)
+                s, p = time.perf_counter(), time.process_time()
+                a @ b
+                t.append(time.perf_counter() - s); c.append(time.process_time() - p)
+            t.sort(); c.sort()
+            print(n, 2 * n**3 / t[len(t) // 2] / 1e9, 2 * n**3 / max(c[len(c) // 2], 1e-9) / 1e9, flush=True)
         """
 
-    /// GFLOP/s per size. The subprocess gets 2 BLAS threads and none of the `OPENBLAS_CORETYPE` /
+    /// GFLOP/s per size (wall, per CPU-second). The subprocess gets 2 BLAS threads and none of the `OPENBLAS_CORETYPE` /
     /// `OPENBLAS_L2_SIZE` overrides that may be set for other tools on this machine (issue 7), so
     /// OpenBLAS picks its own kernel; only that child's environment is changed.
-    static func dgemmGFLOPS(sizes: [Int], quick: Bool) -> Result<[Int: Double], Failure> {
+    static func dgemmGFLOPS(sizes: [Int], quick: Bool) -> Result<[Int: (wall: Double, cpu: Double)], Failure> {
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_CORETYPE"] = nil
         environment["OPENBLAS_L2_SIZE"] = nil
@@ -45,11 +48,13 @@ enum NumpyBaseline {
         return .success(parse(String(decoding: data, as: UTF8.self)))
     }
 
-    private static func parse(_ text: String) -> [Int: Double] {
-        var result: [Int: Double] = [:]
+    private static func parse(_ text: String) -> [Int: (wall: Double, cpu: Double)] {
+        var result: [Int: (wall: Double, cpu: Double)] = [:]
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: " ")
-            if fields.count == 2, let n = Int(fields[0]), let g = Double(fields[1]) { result[n] = g }
+            if fields.count == 3, let n = Int(fields[0]), let wall = Double(fields[1]), let cpu = Double(fields[2]) {
+                result[n] = (wall, cpu)
+            }
         }
         return result
     }

@@ -17,7 +17,8 @@
 #
 # For each workload: one curl POST that must answer 200 (its latency and the server CPU it took),
 # then wrk (2 threads; 64 connections for GET /healthz, 32 for seed, 4 for the others) and the
-# server's CPU time per request from /proc/PID/stat (utime+stime) around the wrk run. For bigconv
+# server's CPU time per request from /proc/PID/stat (utime+stime) around the wrk run (and wrk's
+# own CPU per request: client and server share the 2 cores). For bigconv
 # also the server's peak RSS (VmHWM, reset through /proc/PID/clear_refs) against its tensor bytes.
 # Loopback only, bounded by the durations; the server is stopped on exit (trap).
 set -euo pipefail
@@ -97,6 +98,12 @@ settle() {
         ((after == before)) && return 0
     done
 }
+# children_cpu VAR: CPU seconds (user + system) of this shell's finished children so far, from
+# bash's `times`, run in this shell (not in a $(...) subshell, whose children are its own).
+children_cpu() {
+    times > "$tmp/times"
+    printf -v "$1" '%s' "$(tail -1 "$tmp/times" | sed 's/[ms]/ /g' | awk '{ print 60 * $1 + $2 + 60 * $3 + $4 }')"
+}
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< "$2"; }
 
 results="$tmp/results"
@@ -109,19 +116,24 @@ run_wrk() {
     settle
     start_perf "$name"
     before=$(cpu_ticks)
+    local wrk_before wrk_after
+    children_cpu wrk_before
     out=$(BODY_FILE="$tmp/$name.json" wrk -t2 -c"$connections" -d"${seconds}s" --timeout 60s \
         -s "$script" "$url" 2>&1) || { echo "$out" >&2; return 1; }
+    children_cpu wrk_after
     settle
     after=$(cpu_ticks)
     stop_perf "$name"
-    local line requests cpu_ms
+    local line requests cpu_ms wrk_ms
     line=$(grep '^RESULT' <<< "$out") || { echo "$out" >&2; return 1; }
     requests=$(field requests "$line")
     cpu_ms=$(awk -v t=$((after - before)) -v hz="$ticks_per_second" -v n="$requests" \
         'BEGIN { printf "%.3f", (n > 0 ? 1000 * t / hz / n : 0) }')
-    printf '%-8s %5s %5s %9s %10s %9s %9s %7s %7s %11s\n' "$name" "$connections" "$seconds" \
+    wrk_ms=$(awk -v a="$wrk_before" -v b="$wrk_after" -v n="$requests" \
+        'BEGIN { printf "%.3f", (n > 0 ? 1000 * (b - a) / n : 0) }')
+    printf '%-8s %5s %5s %9s %10s %9s %9s %7s %7s %11s %11s\n' "$name" "$connections" "$seconds" \
         "$requests" "$(field ok_rps "$line")" "$(field p50_ms "$line")" "$(field p99_ms "$line")" \
-        "$(field non2xx "$line")" "$(field errors "$line")" "$cpu_ms" >> "$results"
+        "$(field non2xx "$line")" "$(field errors "$line")" "$cpu_ms" "$wrk_ms" >> "$results"
     tail -1 "$results"
 }
 
@@ -188,6 +200,6 @@ done
 
 echo
 echo "== summary ($(date -u '+%T UTC'), load:$(cut -d' ' -f1-3 /proc/loadavg))"
-printf '%-8s %5s %5s %9s %10s %9s %9s %7s %7s %11s\n' workload conns secs requests 2xx/s \
-    p50_ms p99_ms non2xx errors cpu_ms/req
+printf '%-8s %5s %5s %9s %10s %9s %9s %7s %7s %11s %11s\n' workload conns secs requests 2xx/s \
+    p50_ms p99_ms non2xx errors cpu_ms/req wrk_cpu_ms
 cat "$results"

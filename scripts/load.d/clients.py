@@ -129,16 +129,20 @@ def abort_mid_body(port, body):
 
 
 def abort_mid_compute(port, body):
-    """Sends the whole request and vanishes (FIN) while the server computes."""
+    """Sends the whole request and vanishes (FIN) 10 ms later, while the server computes."""
     sock = socket.create_connection(("127.0.0.1", port), timeout=10)
     sock.sendall(post_bytes("/backward", body))
-    time.sleep(0.003)
+    time.sleep(0.010)
     sock.close()
 
 
 def abort_mid_response(port, body):
-    """Sends a request with a large answer, reads its first bytes, then vanishes (RST)."""
-    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+    """Sends a request with a large answer (a 4 KiB receive window, so the server cannot have it all
+    in flight), reads its first bytes, then vanishes (RST)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(30)
+    sock.connect(("127.0.0.1", port))
     sock.sendall(post_bytes("/backward", body))
     sock.recv(1)
     reset_close(sock)

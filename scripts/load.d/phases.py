@@ -20,7 +20,7 @@ COMPUTE_ROUTES = ("/backward", "/forward")
 class Context:
     def __init__(self, args, checks, binary):
         self.args, self.checks, self.binary = args, checks, binary
-        self.light, self.heavy, self.heavy_nested = light_body(), heavy_body(), heavy_body("nested")
+        self.light, self.heavy, self.big_answer = light_body(), heavy_body(), heavy_body(big_answer=True)
         self.capacity = None
         self.server = None
 
@@ -175,22 +175,28 @@ def settle(server, fds, rss, seconds=10):
 def phase_aborts(ctx):
     server, count = ctx.server, ctx.args.aborts
     for _ in range(20):  # warm the allocator with the large bodies first, then take the baseline
-        request(server.port, "POST", "/backward", ctx.heavy_nested, timeout=60)
+        request(server.port, "POST", "/backward", ctx.big_answer, timeout=60)
     time.sleep(1.5)
     fds, rss = server.fd_count(), server.rss_kib()
     reference = request(server.port, "POST", "/backward", ctx.light)
     kinds = [("mid-body", lambda: clients.abort_mid_body(server.port, ctx.heavy)),
              ("mid-compute", lambda: clients.abort_mid_compute(server.port, ctx.heavy)),
-             ("mid-response", lambda: clients.abort_mid_response(server.port, ctx.heavy_nested))]
+             ("mid-response", lambda: clients.abort_mid_response(server.port, ctx.big_answer))]
     for name, task in kinds:
         before = server.metrics()
         started = time.monotonic()
-        failures = clients.in_parallel(task, count, 8)
+        failures = clients.in_parallel(task, count, 4)  # fewer than the compute places: nothing shed
         after_fds, after_rss = settle(server, fds, rss)
         answered, shed, aborts = answered_and_shed(metrics_delta(before, server.metrics()))
         ctx.checks.figure(f"{name}: {count} clients vanished in {time.monotonic() - started:.1f} s ({failures} could not even send); "
                           f"/metrics: {aborts:.0f} client aborts, {answered:.0f} answered, {shed:.0f} shed; "
                           f"fds {fds} -> {after_fds}, RSS {rss} -> {after_rss} KiB")
+        if name == "mid-response":  # answered (the response had started) and then aborted: both counters
+            ctx.checks.check(f"{count} aborts {name}: every one answered, and counted as an abort when the write failed",
+                             answered == count - failures and aborts <= answered, f"{answered:.0f} answered, {aborts:.0f} aborts")
+        else:
+            ctx.checks.check(f"{count} aborts {name}: nothing lost (answered + shed + aborts = sent)",
+                             answered + shed + aborts == count - failures, f"{answered + shed + aborts:.0f} vs {count - failures}")
         ctx.checks.check(f"{count} aborts {name}: fds back to baseline", after_fds <= fds, f"{fds} -> {after_fds}")
         ctx.checks.check(f"{count} aborts {name}: RSS back to baseline (+10 %)", after_rss <= 1.1 * rss, f"{rss} -> {after_rss} KiB")
     again = request(server.port, "POST", "/backward", ctx.light)
@@ -237,8 +243,9 @@ def phase_sigterm(ctx):
                     return
                 time.sleep(0.005)
 
+        # As many clients as compute places, half of them heavy: requests are in flight, few are shed.
         workers = [threading.Thread(target=sigterm_client, args=(server.port, ctx.light if i % 2 else ctx.heavy, fates, stop))
-                   for i in range(16)]
+                   for i in range(WORKERS + QUEUE_DEPTH)]
         for w in workers:
             w.start()
         time.sleep(2)
@@ -260,21 +267,23 @@ def phase_sigterm(ctx):
         ctx.checks.figure(f"round {round_number}: exit {status} after {exited:.2f} s; /readyz 503 after "
                           f"{'%.0f ms' % readyz_ms if readyz_ms is not None else 'never seen'}; fates {dict(sorted(fates.counts.items(), key=str))}")
         ctx.checks.check(f"SIGTERM under load #{round_number}: exit 0, no accepted request unanswered",
-                         status == 0 and fates.get("unanswered") == 0 and fates.get("partial") == 0 and answered > 0,
-                         f"exit {status}, {answered} answered, {fates.get('unanswered')} unanswered, {fates.get('partial')} partial, "
+                         status == 0 and fates.get("unanswered") + fates.get("reset, unanswered") + fates.get("partial") == 0 and answered > 0,
+                         f"exit {status}, {answered} answered, {fates.get('unanswered')} closed and {fates.get('reset, unanswered')} reset "
+                         f"without an answer, {fates.get('partial')} partial, "
                          f"{fates.get('refused')} refused at connect")
 
 
 def sigterm_client(port, body, fates, stop):
     """Sends requests back to back (keep-alive) until the server refuses connections."""
-    sock, buffer = None, b""
+    sock, buffer, used = None, b"", 0
     while not stop.is_set():
         try:
             if sock is None:
-                sock, buffer = clients.socket.create_connection(("127.0.0.1", port), timeout=30), b""
+                sock, buffer, used = clients.socket.create_connection(("127.0.0.1", port), timeout=30), b"", 0
         except OSError:
             fates.add("refused")
             return
+        used += 1
         try:
             sock.sendall(clients.post_bytes("/backward", body))
         except OSError:
@@ -289,6 +298,11 @@ def sigterm_client(port, body, fates, stop):
                 sock = None
         except clients.NoResponse:
             fates.add("unanswered")
+            fates.add("unanswered, fresh connection" if used == 1 else "unanswered, reused connection")
+            sock = None
+        except ConnectionResetError:
+            fates.add("reset, unanswered")
+            fates.add("reset, fresh connection" if used == 1 else "reset, reused connection")
             sock = None
         except (clients.PartialResponse, OSError):
             fates.add("partial")

@@ -158,15 +158,17 @@ def light_body():
     }, separators=(",", ":")).encode()
 
 
-def heavy_body(tensor_format="base64"):
-    """A /backward problem of about 0.2 G multiply-adds (tens of ms); with nested output its
-    response is about 1 MB, so a client can vanish in the middle of it."""
+def heavy_body(big_answer=False):
+    """A /backward problem of about 0.06 G multiply-adds (8 conv layers, 16 channels, 32x32; tens of
+    ms); with `big_answer`, every activation and its gradient are returned too (about 5.6 MB of
+    base64), more than the socket buffers hold, so a client can vanish in the middle of it."""
     rng = random.Random(2)
-    layers = [{"type": "conv2d", "weight": tensor(rng, [32, 8, 3, 3], 0.2), "padding": 1}, {"type": "tanh"}]
-    for _ in range(4):
-        layers += [{"type": "conv2d", "weight": tensor(rng, [32, 32, 3, 3], 0.06), "padding": 1}, {"type": "tanh"}]
+    layers = [{"type": "conv2d", "weight": tensor(rng, [16, 8, 3, 3], 0.2), "padding": 1}, {"type": "tanh"}]
+    for _ in range(7):
+        layers += [{"type": "conv2d", "weight": tensor(rng, [16, 16, 3, 3], 0.1), "padding": 1}, {"type": "tanh"}]
+    layers += [{"type": "avgpool2d", "kernel_size": 32}, {"type": "flatten"}]
     problem = {"input": tensor(rng, [1, 8, 32, 32]), "layers": layers,
-               "grad_output": tensor(rng, [1, 32, 32, 32]), "tensor_format": tensor_format}
-    if tensor_format == "nested":
+               "loss": {"type": "cross_entropy", "target": [3]}, "tensor_format": "base64"}
+    if big_answer:
         problem["return"] = ["activations", "activation_gradients"]
     return json.dumps(problem, separators=(",", ":")).encode()

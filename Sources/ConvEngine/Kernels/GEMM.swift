@@ -24,7 +24,10 @@ public enum GEMM {
         let operands = GEMMOperands(
             a: a, lda: lda, transposeA: transposeA, b: b, ldb: ldb, transposeB: transposeB,
             c: c, ldc: ldc, k: k, accumulate: accumulate)
-        let work = m * n * k
+        // Multiply-adds, saturating (m·n·k can exceed Int.max for absurd sizes).
+        let (mn, overflowMN) = m.multipliedReportingOverflow(by: n)
+        let (product, overflow) = mn.multipliedReportingOverflow(by: k)
+        let work = overflowMN || overflow ? Int.max : product
         if work <= GEMMBlocking.directThreshold && k <= GEMMBlocking.kc {
             operands.multiplyDirect(m: m, n: n)
         } else if work < GEMMBlocking.parallelThreshold || GEMMParallel.processorCount == 1 {

@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Losses on `d = x - t` (or on logits `x` and targets `t`) elementwise, then reduced.
 ///
 /// Per element (PyTorch's formulas and backward kernels):
@@ -29,7 +21,7 @@ enum ElementwiseLoss {
         case .huber(let delta):
             return abs(d) < delta ? 0.5 * d * d : delta * (abs(d) - 0.5 * delta)
         case .bceWithLogits:
-            let logSigmoid = min(x, 0) - log1p(exp(-abs(x)))
+            let logSigmoid = min(x, 0) - Math.log1p(Math.exponential(-abs(x)))
             return (1 - t) * x - logSigmoid
         case .crossEntropy, .nll:
             return 0
@@ -48,7 +40,7 @@ enum ElementwiseLoss {
         case .huber(let delta):
             return d < -delta ? -delta : (d > delta ? delta : d)
         case .bceWithLogits:
-            return 1 / (1 + exp(-x)) - t
+            return 1 / (1 + Math.exponential(-x)) - t
         case .crossEntropy, .nll:
             return 0
         }
