@@ -47,16 +47,24 @@ public final class HTTPServer: Sendable {
         return port
     }
 
-    /// Once a second: if requests came since the last look and none is in flight now, free heap
-    /// memory goes back to the OS (so RSS returns to baseline soon after a burst).
+    /// A server left idle gives freed heap back to the OS once: after `idleTrimDelay` with no new
+    /// request and nothing in flight. Never sooner, since memory kept between requests is what
+    /// spares the next one its page faults (gradserver keeps freed memory on purpose).
     private func startTrimming() {
         let timer = DispatchSource.makeTimerSource(queue: acceptQueue)
-        timer.schedule(deadline: .now() + .seconds(1), repeating: .seconds(1), leeway: .milliseconds(200))
-        let lastSeen = Locked(0)
+        timer.schedule(deadline: .now() + .seconds(5), repeating: .seconds(5), leeway: .seconds(1))
+        let state = Locked((started: 0, quietSince: DispatchTime.now().uptimeNanoseconds, trimmed: true))
+        let delay = configuration.idleTrimDelay.nanoseconds
         timer.setEventHandler { [core] in
+            let now = DispatchTime.now().uptimeNanoseconds
             let started = core.metrics.requestsStarted
-            let busySinceLastTrim = lastSeen.withLock { seen in defer { seen = started }; return seen != started }
-            if busySinceLastTrim && core.metrics.requestsInFlight == 0 { MemoryTrim.releaseFreeMemory() }
+            let due = state.withLock { state -> Bool in
+                if started != state.started { state = (started, now, false); return false }
+                guard !state.trimmed, now &- state.quietSince >= delay else { return false }
+                state.trimmed = true
+                return true
+            }
+            if due && core.metrics.requestsInFlight == 0 { MemoryTrim.releaseFreeMemory() }
         }
         timer.resume()
         listener.trimTimer = timer
@@ -124,7 +132,9 @@ public final class HTTPServer: Sendable {
 
     /// Accepts what the kernel already queued (those clients were let in), then stops listening.
     private func closeListener() {
-        guard let fd = listener.fd else { return }
+        guard let fd = listener.fd else {
+            return core.lifecycle.listenerDidClose()  // never started: nothing to wait for
+        }
         acceptPending(fd)
         _ = listener.close()
     }

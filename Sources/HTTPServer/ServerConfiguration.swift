@@ -30,6 +30,8 @@ public struct ServerConfiguration: Sendable {
     public var maxRequestsPerConnection: Int = 1_000
     /// Between SIGTERM (readiness off) and closing the listener.
     public var drainGrace: Duration = .seconds(1)
+    /// Quiet time after which an idle server gives freed heap memory back to the OS (once).
+    public var idleTrimDelay: Duration = .seconds(60)
     /// `Access-Control-Allow-Origin` on every response.
     public var corsOrigin: String = "*"
     /// `Retry-After` seconds on a 503.

@@ -28,11 +28,12 @@ struct GradServerCommand: ParsableCommand {
         var logger = Logger(label: "gradserver")
         logger.logLevel = server.logLevel
         let httpServer = HTTPServer(configuration: server.configuration(), routes: api.routes(), logger: logger)
+        // Signal sources first: a SIGTERM sent as soon as the line below is read must not be lost.
+        let signals = SignalDrain(server: httpServer, logger: logger)
+        signals.install()
         let port = try httpServer.start()
         print("listening on http://\(server.displayHost):\(port)")
         fflush(nil)  // all output streams: stdout may be a pipe
-        let signals = SignalDrain(server: httpServer, logger: logger)
-        signals.install()
         dispatchMain()
     }
 }

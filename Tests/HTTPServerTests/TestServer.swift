@@ -92,6 +92,10 @@ struct TestServer {
 
     /// Polls `condition` for up to `seconds`.
     func eventually(_ seconds: Double = 3, _ condition: () throws -> Bool) rethrows -> Bool {
+        try Self.eventually(seconds, condition)
+    }
+
+    static func eventually(_ seconds: Double = 3, _ condition: () throws -> Bool) rethrows -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if try condition() { return true }
