@@ -174,8 +174,9 @@ def settle(server, fds, rss, seconds=10):
 
 def phase_aborts(ctx):
     server, count = ctx.server, ctx.args.aborts
-    for _ in range(20):  # warm the allocator with the large bodies first, then take the baseline
-        request(server.port, "POST", "/backward", ctx.big_answer, timeout=60)
+    # Warm the allocator with the same requests, as parallel as the aborts, then take the baseline.
+    for body in (ctx.heavy, ctx.big_answer):
+        clients.in_parallel(lambda: request(server.port, "POST", "/backward", body, timeout=60), 12, 4)
     time.sleep(1.5)
     fds, rss = server.fd_count(), server.rss_kib()
     reference = request(server.port, "POST", "/backward", ctx.light)
