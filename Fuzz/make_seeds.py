@@ -2,8 +2,9 @@
 """Writes the fuzzers' seed corpora: scripts/fuzz calls it as `make_seeds.py OUT_DIR`.
 
 Seeds come from the conformance vectors (every request body, pretty and compact), the request
-examples of openapi.yaml, and the valid and invalid cases of ../shared/HTTP-CASES.md and the unit
-tests (JSON grammar and limits, HTTP framing), so the fuzzers start from every branch the tests know.
+examples of openapi.yaml, the valid and invalid cases of ../shared/HTTP-CASES.md and the unit
+tests (JSON grammar and limits, HTTP framing), and every input that once found a bug
+(Fuzz/regressions), so the fuzzers start from every branch the tests know.
 """
 import glob
 import json
@@ -96,6 +97,12 @@ def main(out):
         write(f"{out}/grad-api", f"case{i:03}", "/backward\n" + case)
     for i, case in enumerate(HTTP_CASES):
         write(f"{out}/http-parser", f"case{i:03}", bytes([0, i % 40]) + case.encode("latin-1"))
+    # Inputs that once found a bug (Fuzz/regressions/<harness>-<what>) stay in that harness's seeds.
+    for file in sorted(glob.glob(os.path.join(ROOT, "Fuzz/regressions/*"))):
+        name = os.path.basename(file)
+        harness = next((h for h in ("http-parser", "json-reader", "grad-api") if name.startswith(h)), None)
+        if harness:
+            write(f"{out}/{harness}", "regression-" + name, open(file, "rb").read())
 
 
 if __name__ == "__main__":

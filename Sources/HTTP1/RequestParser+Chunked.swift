@@ -11,6 +11,8 @@ extension RequestParser {
             return false
         }
         guard line.endsWithCRLF else { throw .badRequest("a chunk-size line ends with a bare LF") }
+        // The same limit as for a line still arriving, so the outcome does not depend on the split.
+        guard line.content.count <= maxChunkSizeLine else { throw .badRequest("a chunk-size line is too long") }
         consume(line.consumed)
         let size = try Self.chunkSize(line.content, limits: limits)
         if size == 0 {

@@ -73,19 +73,24 @@ def phase_capacity(ctx):
                      f"statuses {result.statuses}, socket errors {result.socket_errors}")
 
 
-def paced(ctx, target_rate, connections, seconds):
-    """wrk at about target_rate req/s: each connection waits after each answer; one 3 s calibration run."""
+def calibrated_delay(ctx, target_rate, connections):
+    """The per-connection pause (ms) that makes wrk offer about target_rate req/s, from a 3 s trial
+    at the same rate (which also warms the server up to the phase's load)."""
     delay = max(0.0, 1000 * connections / target_rate)
-    trial = run_wrk(ctx.server.port, ctx.light, 3, connections, delay)
+    trial = run_wrk(ctx.server.port, ctx.light, 3, connections, delay, threads=min(2, connections))
     per_request = 1000 * connections / max(trial.offered, 1) - delay  # latency + overhead per request
-    delay = max(0.0, 1000 * connections / target_rate - per_request)
+    return max(0.0, 1000 * connections / target_rate - per_request)
+
+
+def paced(ctx, delay, connections, seconds):
     return run_wrk(ctx.server.port, ctx.light, seconds, connections, delay, threads=min(2, connections))
 
 
 def phase_steady(ctx):
+    delay = calibrated_delay(ctx, 0.8 * ctx.capacity, WORKERS + QUEUE_DEPTH)
     rss_before = ctx.server.rss_kib()
     before = ctx.server.metrics()
-    result = paced(ctx, 0.8 * ctx.capacity, WORKERS + QUEUE_DEPTH, ctx.args.duration)
+    result = paced(ctx, delay, WORKERS + QUEUE_DEPTH, ctx.args.duration)
     rss_after = ctx.server.rss_kib()
     answered, shed, _ = answered_and_shed(metrics_delta(before, ctx.server.metrics()))
     ctx.checks.figure(f"offered {result.offered:.0f} req/s = {result.offered / ctx.capacity:.2f} x capacity for {result.seconds:.0f} s; "
@@ -93,16 +98,17 @@ def phase_steady(ctx):
     ctx.checks.check("0.8x capacity: zero non-2xx", result.total > 0 and not result.non2xx() and not any(result.socket_errors.values()),
                      f"statuses {result.statuses}, socket errors {result.socket_errors}")
     ctx.checks.check("0.8x capacity: RSS growth under 10 %", rss_after < 1.1 * rss_before, f"{rss_before} -> {rss_after} KiB")
-    ctx.checks.figure(f"/metrics: {answered:.0f} answered on the compute routes (wrk saw {result.total}; the calibration run adds its own)")
+    ctx.checks.figure(f"/metrics: {answered:.0f} answered on the compute routes (wrk saw {result.total})")
 
 
 def phase_overload(ctx):
+    connections = 64
+    delay = calibrated_delay(ctx, 4 * ctx.capacity, connections)
     rss_before = ctx.server.rss_kib()
     probe = clients.Probe(ctx.server.port, "/healthz", interval=0.01)
     probe.start()
-    connections = 64
     before = ctx.server.metrics()
-    result = paced(ctx, 4 * ctx.capacity, connections, ctx.args.duration)
+    result = paced(ctx, delay, connections, ctx.args.duration)
     probe.stop()
     answered, shed, aborts = answered_and_shed(metrics_delta(before, ctx.server.metrics()))
     rss_after = ctx.server.rss_kib()
@@ -112,7 +118,7 @@ def phase_overload(ctx):
                       f"{result.goodput / ctx.capacity:.2f} x capacity; socket errors {result.socket_errors}")
     ctx.checks.figure(f"/healthz: {len(probe.latencies)} probes, p50 {percentile(probe.latencies, 50):.2f} ms, p99 {p99:.2f} ms, "
                       f"max {max(probe.latencies, default=0):.2f} ms, {probe.errors} errors; RSS {rss_before} -> {rss_after} KiB")
-    ctx.checks.figure(f"/metrics over the phase (calibration included): {answered:.0f} answered, {shed:.0f} shed, {aborts:.0f} client aborts")
+    ctx.checks.figure(f"/metrics over the phase: {answered:.0f} answered, {shed:.0f} shed, {aborts:.0f} client aborts")
     ctx.checks.check("4x capacity: only 503 shed", set(result.non2xx()) <= {503}, f"non-2xx {result.non2xx()}")
     ctx.checks.check("4x capacity: goodput >= 0.9 x capacity", result.goodput >= 0.9 * ctx.capacity,
                      f"{result.goodput:.0f} vs {ctx.capacity:.0f} req/s")
@@ -174,8 +180,9 @@ def settle(server, fds, rss, seconds=10):
 
 def phase_aborts(ctx):
     server, count = ctx.server, ctx.args.aborts
-    for _ in range(20):  # warm the allocator with the large bodies first, then take the baseline
-        request(server.port, "POST", "/backward", ctx.big_answer, timeout=60)
+    # Warm the allocator with the same requests, as parallel as the aborts, then take the baseline.
+    for body in (ctx.heavy, ctx.big_answer):
+        clients.in_parallel(lambda: request(server.port, "POST", "/backward", body, timeout=60), 12, 4)
     time.sleep(1.5)
     fds, rss = server.fd_count(), server.rss_kib()
     reference = request(server.port, "POST", "/backward", ctx.light)
