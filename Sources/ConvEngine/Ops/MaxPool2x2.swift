@@ -8,7 +8,7 @@
 /// `best = v > best || v.isNaN ? v : best` (the first maximum wins ties, the last NaN wins). Starting
 /// from `best = a` equals the general scan's start from `-inf` (a NaN or anything above -inf replaces
 /// it; `a = -inf` leaves -inf with index a). Without NaNs, `v.isNaN` is always false, so one kernel
-/// serves planes with and without NaNs. Four windows at a time as SIMD lanes, the rest one by one.
+/// serves planes with and without NaNs. Four windows at a time as SIMD lanes (rows of fewer than four windows one by one).
 enum MaxPool2x2 {
     /// Whether `p` is the 2x2 / stride 2 / no padding / dilation 1 pool with only full windows.
     static func applies(_ p: PoolPlan) -> Bool {
@@ -45,18 +45,33 @@ enum MaxPool2x2 {
         return (best, tookB, tookC, tookD)
     }
 
+    /// The four-window blocks of a row of `outWidth` windows, as positions stepping by 4 (none for
+    /// rows of fewer than 4 windows); `blockStart` moves the last one back to end at the last window
+    /// when `outWidth` is not a multiple of 4. That block overlaps the one before; the overlapped
+    /// windows are written again with the same values (plain stores, not sums), so the result does
+    /// not change.
+    @inline(__always)
+    private static func blocks(_ outWidth: Int) -> StrideTo<Int> { stride(from: 0, to: outWidth < 4 ? 0 : outWidth, by: 4) }
+
+    @inline(__always)
+    private static func blockStart(_ position: Int, _ outWidth: Int) -> Int { min(position, outWidth - 4) }
+
+    /// The windows no block covers: all of them in a row of fewer than 4.
+    @inline(__always)
+    private static func scalarColumns(_ outWidth: Int) -> Range<Int> { outWidth < 4 ? 0..<outWidth : outWidth..<outWidth }
+
     /// One plane's maxima: `y[i][j] = max(a, b, c, d)` in scan order (see the type's comment).
     static func forward(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ p: PoolPlan) {
         let (width, outWidth) = (p.width, p.outWidth)
-        let vectorWidth = outWidth & ~3
         for oh in 0..<p.outHeight {
             let top = x + 2 * oh * width
             let bottom = top + width
             let out = y + oh * outWidth
-            for ow in stride(from: 0, to: vectorWidth, by: 4) {
+            for position in blocks(outWidth) {
+                let ow = blockStart(position, outWidth)
                 UnsafeMutableRawPointer(out + ow).storeBytes(of: scan4(top + 2 * ow, bottom + 2 * ow).best, as: Quad.self)
             }
-            for ow in vectorWidth..<outWidth {
+            for ow in scalarColumns(outWidth) {
                 var best = top[2 * ow]
                 let (b, c, d) = (top[2 * ow + 1], bottom[2 * ow], bottom[2 * ow + 1])
                 best = pick(b, over: best) ? b : best
@@ -69,18 +84,19 @@ enum MaxPool2x2 {
 
     /// One plane's input gradient: each `dy[i][j]` goes to its window's argmax (`0 + dy`, exactly as
     /// the general path's `dx[index] += dy` on a zeroed gradient), the window's other three elements
-    /// get 0. Windows do not overlap, so every element is written at most once; the elements no
-    /// window covers (an odd last row or column) are left as they are (zero).
+    /// get 0. Windows do not overlap, so each element gets one value (stored, not summed; an
+    /// overlapping last block stores some again, identically); the elements no window covers (an
+    /// odd last row or column) are left as they are (zero).
     static func backward(
         _ x: UnsafePointer<Double>, _ dy: UnsafePointer<Double>, _ dx: UnsafeMutablePointer<Double>, _ p: PoolPlan
     ) {
         let (width, outWidth) = (p.width, p.outWidth)
-        let vectorWidth = outWidth & ~3
         for oh in 0..<p.outHeight {
             let (top, dTop) = (x + 2 * oh * width, dx + 2 * oh * width)
             let (bottom, dBottom) = (top + width, dTop + width)
             let g = dy + oh * outWidth
-            for ow in stride(from: 0, to: vectorWidth, by: 4) {
+            for position in blocks(outWidth) {
+                let ow = blockStart(position, outWidth)
                 let w = scan4(top + 2 * ow, bottom + 2 * ow)
                 let routed = Quad(repeating: 0) + UnsafeRawPointer(g + ow).loadUnaligned(as: Quad.self)
                 let zero = Quad(repeating: 0)
@@ -92,7 +108,7 @@ enum MaxPool2x2 {
                 UnsafeMutableRawPointer(dTop + 2 * ow).storeBytes(of: upper, as: Octet.self)
                 UnsafeMutableRawPointer(dBottom + 2 * ow).storeBytes(of: lower, as: Octet.self)
             }
-            for ow in vectorWidth..<outWidth {
+            for ow in scalarColumns(outWidth) {
                 let (a, b, c, d) = (top[2 * ow], top[2 * ow + 1], bottom[2 * ow], bottom[2 * ow + 1])
                 let tookB = pick(b, over: a)
                 let afterB = tookB ? b : a
