@@ -19,13 +19,18 @@ extension MaxPool2dSpec {
 
     func forward(_ x: Tensor, _ ctx: LayerContext) throws -> Tensor {
         let p = try plan(inputShape: x.shape, ctx)
+        let fast = MaxPool2x2.applies(p)
         let windows = PoolWindows(p, dilated: true)
         let out = [Double](unsafeUninitializedCapacity: p.planes * p.outPlane) { ob, count in
             x.data.withUnsafeBufferPointer { xb in
                 let (xs, ys) = (xb.baseAddress!, ob.baseAddress!)
                 Parallel.forEachChunk(total: p.planes, grain: PoolWindows.grain(p)) { planes in
                     for plane in planes {
-                        windows.forEachArgmax(xs + plane * p.inPlane) { o, value, _ in ys[plane * p.outPlane + o] = value }
+                        if fast {
+                            MaxPool2x2.forward(xs + plane * p.inPlane, ys + plane * p.outPlane, p)
+                        } else {
+                            windows.forEachArgmax(xs + plane * p.inPlane) { o, value, _ in ys[plane * p.outPlane + o] = value }
+                        }
                     }
                 }
             }
@@ -43,6 +48,7 @@ extension MaxPool2dSpec {
         guard let p = try? plan(inputShape: input.shape, LayerContext(index: 0, type: "maxpool2d")),
             gradOutput.shape == p.outputShape
         else { return Tensor(shape: input.shape, data: dx) }
+        let fast = MaxPool2x2.applies(p)
         let windows = PoolWindows(p, dilated: true)
         input.data.withUnsafeBufferPointer { xb in
             gradOutput.data.withUnsafeBufferPointer { gb in
@@ -51,6 +57,10 @@ extension MaxPool2dSpec {
                     Parallel.forEachChunk(total: p.planes, grain: PoolWindows.grain(p)) { planes in
                         for plane in planes {
                             let (dPlane, gPlane) = (ds + plane * p.inPlane, gs + plane * p.outPlane)
+                            if fast {
+                                MaxPool2x2.backward(xs + plane * p.inPlane, gPlane, dPlane, p)
+                                continue
+                            }
                             windows.forEachArgmax(xs + plane * p.inPlane) { o, _, index in
                                 if index >= 0 { dPlane[index] += gPlane[o] }
                             }
