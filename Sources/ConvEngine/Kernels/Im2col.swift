@@ -41,12 +41,7 @@ enum Im2col {
         dst.update(repeating: 0, count: valid.lowerBound)
         let sw = p.stride.w
         let from = plane + ih * p.width + columnOffset + valid.lowerBound * sw
-        let to = dst + valid.lowerBound
-        if sw == 1 {
-            to.update(from: from, count: valid.count)
-        } else {
-            for t in 0..<valid.count { to[t] = from[t * sw] }
-        }
+        copyRow(from, stride: sw, into: dst + valid.lowerBound, count: valid.count)
         (dst + valid.upperBound).update(repeating: 0, count: p.outWidth - valid.upperBound)
     }
 
@@ -77,13 +72,54 @@ enum Im2col {
         }
     }
 
+    /// `to[t] = from[t * stride]` for `t < count`: a block copy for stride 1; for stride 2 four
+    /// values at a time from the even lanes of one 8-wide load (the load ends before the last
+    /// element read, so it stays inside the row), the rest one by one.
+    @inline(__always)
+    private static func copyRow(
+        _ from: UnsafePointer<Double>, stride: Int, into to: UnsafeMutablePointer<Double>, count: Int
+    ) {
+        if stride == 1 {
+            to.update(from: from, count: count)
+            return
+        }
+        var t = 0
+        if stride == 2 {
+            while t + 4 < count {
+                let eight = UnsafeRawPointer(from + 2 * t).loadUnaligned(as: SIMD8<Double>.self)
+                UnsafeMutableRawPointer(to + t).storeBytes(of: eight.evenHalf, as: SIMD4<Double>.self)
+                t += 4
+            }
+        }
+        while t < count {
+            to[t] = from[t * stride]
+            t += 1
+        }
+    }
+
     /// `dst[t * stride] += src[t]` for `t < count`; the unit-stride case is a plain vectorizable loop.
+    /// Stride 2 adds four values at a time into the even lanes of an 8-wide load-add-store (the odd
+    /// lanes are stored back unchanged; the block ends before the last element touched, so it stays
+    /// inside the row, which only this work item writes). Each element gets the same additions in
+    /// the same order as one at a time, so the sums are bit-identical.
     @inline(__always)
     private static func addRow(_ src: UnsafePointer<Double>, into dst: UnsafeMutablePointer<Double>, count: Int, stride: Int) {
         if stride == 1 {
             for t in 0..<count { dst[t] += src[t] }
-        } else {
-            for t in 0..<count { dst[t * stride] += src[t] }
+            return
+        }
+        var t = 0
+        if stride == 2 {
+            while t + 4 < count {
+                var eight = UnsafeRawPointer(dst + 2 * t).loadUnaligned(as: SIMD8<Double>.self)
+                eight.evenHalf += UnsafeRawPointer(src + t).loadUnaligned(as: SIMD4<Double>.self)
+                UnsafeMutableRawPointer(dst + 2 * t).storeBytes(of: eight, as: SIMD8<Double>.self)
+                t += 4
+            }
+        }
+        while t < count {
+            dst[t * stride] += src[t]
+            t += 1
         }
     }
 
