@@ -9,23 +9,7 @@ enum GradeGradescope {
     static func write(
         _ graded: [(id: String?, submission: GradedSubmission)], batch: Bool, request: GradeRequest
     ) -> [UInt8] {
-        var writer = JSONWriter(reservingCapacity: 512 * graded.count)
-        writer.beginObject()
-        if batch {
-            writer.key("submissions")
-            writer.beginArray()
-            for (id, submission) in graded {
-                writer.beginObject()
-                writer.key("id"); writer.string(id ?? "")
-                write(&writer, submission, request)
-                writer.endObject()
-            }
-            writer.endArray()
-        } else if let only = graded.first {
-            write(&writer, only.submission, request)
-        }
-        writer.endObject()
-        return writer.bytes
+        GradeResponse.envelope(graded, batch: batch) { writer, submission in write(&writer, submission, request) }
     }
 
     private static func write(_ writer: inout JSONWriter, _ submission: GradedSubmission, _ request: GradeRequest) {

@@ -10,6 +10,15 @@ import JSONCodec
 /// (hidden feedback: indices only), `diagnosis` (on a failing tensor that matches a known mistake).
 enum GradeResponse {
     static func write(_ graded: [(id: String?, submission: GradedSubmission)], batch: Bool, hidden: Bool) -> [UInt8] {
+        envelope(graded, batch: batch) { writer, submission in write(&writer, submission, hidden: hidden) }
+    }
+
+    /// The envelope both /grade formats share: one submission's members at the top level, or
+    /// `{"submissions": [{"id", ...members}, ...]}` in the order given.
+    static func envelope(
+        _ graded: [(id: String?, submission: GradedSubmission)], batch: Bool,
+        members: (inout JSONWriter, GradedSubmission) -> Void
+    ) -> [UInt8] {
         var writer = JSONWriter(reservingCapacity: 512 * graded.count)
         writer.beginObject()
         if batch {
@@ -18,12 +27,12 @@ enum GradeResponse {
             for (id, submission) in graded {
                 writer.beginObject()
                 writer.key("id"); writer.string(id ?? "")
-                write(&writer, submission, hidden: hidden)
+                members(&writer, submission)
                 writer.endObject()
             }
             writer.endArray()
         } else if let only = graded.first {
-            write(&writer, only.submission, hidden: hidden)
+            members(&writer, only.submission)
         }
         writer.endObject()
         return writer.bytes
