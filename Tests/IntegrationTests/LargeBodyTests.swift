@@ -5,8 +5,11 @@ import Testing
 /// waits a full second before sending the body anyway (HTTP-CASES.md, RFC 9110 §10.1.1).
 @Suite("Bodies over 1 MiB", .liveServer)
 struct LargeBodyTests {
-    /// Far below libcurl's one-second wait for `100 Continue`, far above a loopback exchange.
-    static let stallBound = 0.5
+    /// Just under libcurl's one-second wait for `100 Continue` (ExpectStallDetectionTests shows a
+    /// stalled body waits at least this long); a prompt `100` lets the body go after one loopback
+    /// round trip. A tighter bound measured the machine rather than the server (0.6-4.7 s seen
+    /// under sanitizers on a loaded host); the `interimStatuses == [100]` check is the primary one.
+    static let stallBound = 0.9
 
     @Test("a 1.3 MB body gets 100 Continue and its answer without the one-second stall")
     func largeBody_getsContinue_withoutStall() throws {
