@@ -23,7 +23,7 @@ BUCKETS = [  # (bucket, dso pattern or None, symbol pattern); the first match wi
     ("engine: GEMM", None, r"GEMM"),
     ("engine: other (conv, pool, activations, ...)", None,
      r"ConvKernels|Conv2dSpec|MaxPool|AvgPool|Activation|Linear|Loss|CrossEntropy|Network\.|"
-     r"Parallel|Tensor\.|im2col|col2im|Padding|Pool"),
+     r"Parallel|Tensor\.|[Ii]m2col|col2im|Padding|Pool"),
     ("JSON read (parse, decode problem)", None,
      r"JSONDocumentParser|JSONScanner|DecimalToDouble|eiselLemire|parseJSON|TensorDecoder|"
      r"Problem\.|LayerDecoder|LossDecoder|FieldReader|JSONValue|NonFiniteScan|InputRank"),
