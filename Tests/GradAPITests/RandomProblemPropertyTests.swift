@@ -12,7 +12,7 @@ import Testing
     let api = APIClient()
 
     @Test func randomValidProblems_answer200_andTheirGradientsMatchCentralDifferences() throws {
-        var rng = SeededRNG(seed: 20_261_127)
+        var rng = SplitMix(seed: 20_261_127)
         var checkedElements = 0
         for caseNumber in 0..<40 {
             var problem = RandomProblem.spatial(using: &rng)
@@ -79,7 +79,7 @@ struct FlatTensor {
         self.init(shape: shape, data: data)
     }
 
-    static func random(_ shape: [Int], in range: ClosedRange<Double>, using rng: inout SeededRNG) -> FlatTensor {
+    static func random(_ shape: [Int], in range: ClosedRange<Double>, using rng: inout SplitMix) -> FlatTensor {
         FlatTensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in Double.random(in: range, using: &rng) })
     }
 
@@ -105,18 +105,5 @@ indirect enum JSONText: CustomStringConvertible {
         case .array(let items): "[" + items.map(\.description).joined(separator: ",") + "]"
         case .object(let members): "{" + members.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
         }
-    }
-}
-
-/// SplitMix64: a seeded generator, so every run tries the same cases.
-struct SeededRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -13,7 +13,7 @@ struct RandomProblem {
     var binaryTensors = false
 
     /// Input [N, C, H, W] and 1 to 3 spatial layers.
-    static func spatial(using rng: inout SeededRNG) -> RandomProblem {
+    static func spatial(using rng: inout SplitMix) -> RandomProblem {
         var problem = RandomProblem()
         let n = Int.random(in: 1...2, using: &rng)
         var channels = Int.random(in: 1...3, using: &rng)
@@ -31,7 +31,7 @@ struct RandomProblem {
         return problem
     }
 
-    private mutating func addConv(_ channels: inout Int, _ height: inout Int, _ width: inout Int, using rng: inout SeededRNG) {
+    private mutating func addConv(_ channels: inout Int, _ height: inout Int, _ width: inout Int, using rng: inout SplitMix) {
         let i = layers.count
         let groups = channels > 1 && Bool.random(using: &rng) ? channels : 1
         let out = groups * Int.random(in: 1...2, using: &rng)
@@ -59,7 +59,7 @@ struct RandomProblem {
         channels = out
     }
 
-    private mutating func addPool(_ height: inout Int, _ width: inout Int, using rng: inout SeededRNG) {
+    private mutating func addPool(_ height: inout Int, _ width: inout Int, using rng: inout SplitMix) {
         let isMax = Bool.random(using: &rng)
         let k = Int.random(in: 1...min(3, height, width), using: &rng)
         let stride = Int.random(in: 1...k, using: &rng), padding = Int.random(in: 0...(k / 2), using: &rng)
@@ -73,7 +73,7 @@ struct RandomProblem {
         layers.append((members, nil, nil))
     }
 
-    private mutating func addActivation(using rng: inout SeededRNG) {
+    private mutating func addActivation(using rng: inout SplitMix) {
         let type = ["relu", "leaky_relu", "sigmoid", "tanh"].randomElement(using: &rng)!
         var members: [(String, JSONText)] = [("type", .string(type))]
         if type == "leaky_relu" { members.append(("negative_slope", .number(Double.random(in: 0.01...0.3, using: &rng)))) }
@@ -81,7 +81,7 @@ struct RandomProblem {
     }
 
     /// Adds flatten + linear half the time, then a loss fitting the final output (or a grad_output).
-    mutating func finish(outputShape: [Int], using rng: inout SeededRNG) {
+    mutating func finish(outputShape: [Int], using rng: inout SplitMix) {
         var shape = outputShape
         if Bool.random(using: &rng) {
             let i = layers.count + 1, k = Int.random(in: 1...4, using: &rng)

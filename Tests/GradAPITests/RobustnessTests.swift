@@ -82,8 +82,9 @@ import Testing
     }
 }
 
-/// A small deterministic generator (SplitMix64), so a failure reproduces.
-struct SplitMix {
+/// A small deterministic generator (SplitMix64), so a failure reproduces; the property tests draw
+/// from it through `RandomNumberGenerator` too.
+struct SplitMix: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
 
