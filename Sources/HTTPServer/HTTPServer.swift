@@ -130,10 +130,15 @@ public final class HTTPServer: Sendable {
         core.pool.stop()
     }
 
-    /// Accepts what the kernel already queued (those clients were let in), then stops listening.
+    /// Shuts the door, accepts what the kernel already queued (those clients were let in, and may
+    /// have sent a request), then stops listening; with the door shut first, no connection can
+    /// land in the queue between the last accept and the close (which would reset it).
     private func closeListener() {
         guard let fd = listener.fd else {
             return core.lifecycle.listenerDidClose()  // never started: nothing to wait for
+        }
+        if !Socket.refuseNewConnections(fd) {
+            core.logger.warning("could not shut the listener's door; connections arriving during the close may be reset")
         }
         acceptPending(fd)
         _ = listener.close()

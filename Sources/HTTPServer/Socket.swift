@@ -70,6 +70,28 @@ enum Socket {
         }
     }
 
+    /// Shuts a listening socket's door without closing it: new handshakes can no longer complete,
+    /// while connections the kernel already queued stay there for `accept`. Closing a listener
+    /// resets its queued connections (their clients may have sent a request), so a drain first
+    /// shuts the door, then accepts what is queued, then closes: nothing can slip in between.
+    ///
+    /// The door is a classic BPF program of one instruction, `BPF_RET|BPF_K 0` ("keep 0 bytes":
+    /// drop), attached with `SO_ATTACH_FILTER` (socket(7)); a listener filters SYNs and
+    /// handshake-completing ACKs too, so a client stays in SYN-SENT and is refused once the socket
+    /// closes. Linux only; false where the filter could not be attached.
+    @discardableResult
+    static func refuseNewConnections(_ listener: Int32) -> Bool {
+        #if os(Linux)
+        var dropAll = BPFInstruction(code: 0x06, jumpIfTrue: 0, jumpIfFalse: 0, constant: 0)  // BPF_RET|BPF_K, k = 0
+        return withUnsafeMutablePointer(to: &dropAll) { instruction in
+            var program = BPFProgram(length: 1, instructions: instruction)
+            return setsockopt(listener, SOL_SOCKET, SO_ATTACH_FILTER, &program, socklen_t(MemoryLayout<BPFProgram>.size)) == 0
+        }
+        #else
+        return false
+        #endif
+    }
+
     static func setNonBlocking(_ fd: Int32) throws {
         let flags = fcntl(fd, F_GETFL, 0)
         guard flags >= 0, fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 else { throw SocketError(call: "fcntl", code: errno) }
@@ -84,6 +106,21 @@ enum Socket {
 
     /// Ignores SIGPIPE process-wide: a write to a vanished peer returns EPIPE instead of killing us.
     static func ignoreSIGPIPE() { signal(SIGPIPE, SIG_IGN) }
+}
+
+/// `struct sock_filter` of linux/filter.h (Swift's Glibc module does not import it); Swift lays
+/// these plain structs out as C does: 2 + 1 + 1 + 4 bytes.
+private struct BPFInstruction {
+    var code: UInt16
+    var jumpIfTrue: UInt8
+    var jumpIfFalse: UInt8
+    var constant: UInt32
+}
+
+/// `struct sock_fprog`: a length and a pointer (8-byte aligned, so 16 bytes).
+private struct BPFProgram {
+    var length: UInt16
+    var instructions: UnsafeMutablePointer<BPFInstruction>
 }
 
 /// Process-wide settings a server executable wants.
