@@ -1,29 +1,16 @@
 import Foundation
 import Synchronization
 
-/// A place in the compute pool, taken from the header section before the body is read and given
-/// back exactly once: when its job ends, or when the request dies before reaching the pool.
-final class ComputeSlot: Sendable {
-    private let released = Atomic<Bool>(false)
-    private let pool: ComputePool
-
-    init(pool: ComputePool) { self.pool = pool }
-
-    /// Gives the place back; later calls do nothing.
-    func release() {
-        if !released.exchange(true, ordering: .acquiringAndReleasing) { pool.slotReleased() }
-    }
-}
-
 /// A fixed set of worker threads (one per core) behind a bounded queue.
 ///
-/// Capacity is `workers + queueDepth` admitted requests; `tryReserve` refuses past it, which the
-/// server answers with 503 before reading the body.
+/// Capacity is `workers + queueDepth` requests, each holding a `Place` from `tryReserve` (taken
+/// once its body is complete) until its job ends; past it the server answers 503, before reading
+/// the body whenever the pool is already full when the header section arrives.
 final class ComputePool: Sendable {
     private struct State {
         var reserved = 0
         var running = 0
-        var jobs: [(ComputeSlot, @Sendable () -> Void)] = []
+        var jobs: [(Place, @Sendable () -> Void)] = []
         var stopped = false
     }
 
@@ -39,25 +26,26 @@ final class ComputePool: Sendable {
     }
 
     /// A place for one more request, or nil when the pool and its queue are full.
-    func tryReserve() -> ComputeSlot? {
+    func tryReserve() -> Place? {
         let admitted = state.withLock { state -> Bool in
             guard !state.stopped, state.reserved < capacity else { return false }
             state.reserved += 1
             return true
         }
-        return admitted ? ComputeSlot(pool: self) : nil
+        return admitted ? Place { [self] in state.withLock { $0.reserved -= 1 } } : nil
     }
 
-    /// Runs `job` on a worker; the slot is released when it returns.
-    func submit(_ slot: ComputeSlot, _ job: @escaping @Sendable () -> Void) {
+    /// True when every place is taken: a new request would be shed.
+    var isFull: Bool { state.withLock { $0.stopped || $0.reserved >= capacity } }
+
+    /// Runs `job` on a worker; the place is released when it returns.
+    func submit(_ slot: Place, _ job: @escaping @Sendable () -> Void) {
         state.withLock { $0.jobs.append((slot, job)) }
         wakeUp.signal()
     }
 
-    /// Admitted requests not yet running (waiting for their body or for a worker).
+    /// Admitted requests not yet running (waiting for a worker).
     var queueDepth: Int { state.withLock { max(0, $0.reserved - $0.running) } }
-
-    func slotReleased() { state.withLock { $0.reserved -= 1 } }
 
     /// Lets the workers finish their current job and exit.
     func stop() {
@@ -86,10 +74,10 @@ final class ComputePool: Sendable {
         #endif
     }
 
-    private func nextJob() -> (ComputeSlot, @Sendable () -> Void)? {
+    private func nextJob() -> (Place, @Sendable () -> Void)? {
         while true {
             wakeUp.wait()
-            let next = state.withLock { state -> (ComputeSlot, @Sendable () -> Void)?? in
+            let next = state.withLock { state -> (Place, @Sendable () -> Void)?? in
                 if state.stopped && state.jobs.isEmpty { return .some(nil) }
                 guard !state.jobs.isEmpty else { return nil }
                 state.running += 1

@@ -20,7 +20,7 @@ extension Connection {
         state = .closed
         abandonResponse()
         if let exchange, !exchange.answered {
-            if !exchange.submitted { exchange.slot?.release() }
+            exchange.releasePlaces()
             core.metrics.requestEnded()
         }
         exchange = nil

@@ -5,7 +5,7 @@ import HTTP1
 /// send (a client that does not read is an abort), linger (close).
 extension Connection {
     func checkDeadlines(now: UInt64) {
-        if exchange?.slot != nil || state == .writing { probePeer() }
+        if exchange?.holdsPlace == true || state == .writing { probePeer() }
         guard state != .closed else { return }
         if core.lifecycle.isListenerClosed { closeIfIdle(now: now) }
         guard state != .closed else { return }

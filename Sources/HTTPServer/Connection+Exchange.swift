@@ -32,19 +32,46 @@ extension Connection {
         case .handle(let route):
             exchange.route = route
             if route.lane == .compute {
-                guard let slot = core.pool.tryReserve() else { return shed(head) }
-                exchange.slot = slot
-                core.metrics.setQueueDepth(core.pool.queueDepth)
+                guard admitCompute(exchange) else { return }
             }
             if head.expectsContinue && head.hasBody { send(ResponseSerializer.continueResponse) }
         }
     }
 
+    /// A compute request is let in from its header section when the pool has a free place and its
+    /// body fits the upload budget; otherwise it is shed before any body byte is read. The compute
+    /// place itself is taken once the body is complete, so a slow upload never holds one.
+    private func admitCompute(_ exchange: Exchange) -> Bool {
+        let head = exchange.head
+        guard !core.pool.isFull else {
+            shed(head, "the compute queue is full; retry later")
+            return false
+        }
+        guard let upload = core.uploads.tryTake(declaredBodyBytes(head)) else {
+            shed(head, "too many request bodies are arriving at once; retry later")
+            return false
+        }
+        exchange.upload = upload
+        return true
+    }
+
+    /// What a body will occupy: its `Content-Length`, or for a chunked one the largest allowed.
+    private func declaredBodyBytes(_ head: RequestHead) -> Int {
+        switch head.framing {
+        case .none: 0
+        case .length(let length): length
+        case .chunked: core.configuration.limits.maxBodyBytes
+        }
+    }
+
     /// 503 + Retry-After, before any body byte is read.
-    private func shed(_ head: RequestHead) {
+    private func shed(_ head: RequestHead, _ reason: String) {
         core.metrics.requestShed()
-        let error = HTTPError.overloaded("the compute queue is full; retry later", retryAfterSeconds: core.configuration.retryAfterSeconds)
-        answerBeforeBody(error.response, head, closes: false)
+        answerBeforeBody(overloaded(reason), head, closes: false)
+    }
+
+    private func overloaded(_ reason: String) -> HTTPResponse {
+        HTTPError.overloaded(reason, retryAfterSeconds: core.configuration.retryAfterSeconds).response
     }
 
     /// Bodies up to this size are read and dropped after an answer from the header section, to
@@ -72,15 +99,23 @@ extension Connection {
         state = .handling
         let cancellation = exchange.cancellation
         let context = RequestContext(isCancelled: { cancellation.isCancelled })
-        guard route.lane == .compute, let slot = exchange.slot else {
+        guard route.lane == .compute else {
             return finish(route.handler(request, context))
         }
+        exchange.upload?.release()
+        exchange.upload = nil
         // The client closed before its compute request started: it is gone, as it would be were
         // the close seen a moment later, mid-compute (Go's net/http cancels the same way).
         if peerClosed {
             abortExchange()
             return close()
         }
+        // The pool filled up while the body arrived: shed now (the body is read, the connection stays).
+        guard let slot = core.pool.tryReserve() else {
+            core.metrics.requestShed()
+            return respond(overloaded("the compute queue is full; retry later"), close: false)
+        }
+        exchange.slot = slot
         exchange.submitted = true
         core.pool.submit(slot) { [self] in
             let response = route.handler(request, context)
@@ -88,12 +123,10 @@ extension Connection {
             slot.release()
             loop.queue.async { self.finish(response) }
         }
-        core.metrics.setQueueDepth(core.pool.queueDepth)
     }
 
     /// The handler's answer; dropped if the client has gone meanwhile.
     private func finish(_ response: HTTPResponse) {
-        core.metrics.setQueueDepth(core.pool.queueDepth)
         guard state == .handling, let exchange else { return }
         if exchange.cancellation.isCancelled { return close() }
         respond(response, close: !exchange.head.keepAlive)
@@ -124,13 +157,13 @@ extension Connection {
         send(bytes)
     }
 
-    /// Ends the current exchange's claim on the connection: its compute place is given back
-    /// unless the pool holds it.
+    /// Ends the current exchange's claim on the connection and gives back what it holds (upload
+    /// bytes; its compute place unless the pool holds it).
     private func takeExchange() -> Exchange? {
         guard let exchange else { return nil }
         exchange.answered = true
         if exchange.bytesIn == 0 { exchange.bytesIn = parser.requestByteCount }
-        if !exchange.submitted { exchange.slot?.release() }
+        exchange.releasePlaces()
         self.exchange = nil
         return exchange
     }

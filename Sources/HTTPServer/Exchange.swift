@@ -8,8 +8,10 @@ final class Exchange {
     /// Monotonic nanoseconds when the header section was complete.
     let started = DispatchTime.now().uptimeNanoseconds
     var route: Route?
-    /// The compute place held for this request, if it goes to the pool.
-    var slot: ComputeSlot?
+    /// The upload bytes held while a compute request's body arrives.
+    var upload: Place?
+    /// The compute place held from the complete body until the job ends.
+    var slot: Place?
     /// True once the job is on the pool: the pool then gives the slot back.
     var submitted = false
     var answered = false
@@ -18,6 +20,16 @@ final class Exchange {
     let cancellation = Cancellation()
 
     init(head: RequestHead) { self.head = head }
+
+    /// True while the exchange holds something other requests may be waiting for.
+    var holdsPlace: Bool { upload != nil || slot != nil }
+
+    /// Gives back what the exchange holds, except a place the pool will give back itself.
+    func releasePlaces() {
+        upload?.release()
+        upload = nil
+        if !submitted { slot?.release() }
+    }
 
     /// The route label for metrics and logs: the matched path, or a fixed word so unknown paths
     /// cannot blow up the metrics' cardinality.

@@ -11,6 +11,10 @@ public struct ServerConfiguration: Sendable {
     public var workers: Int = ServerConfiguration.coreCount
     /// Requests admitted beyond the busy workers before shedding with 503.
     public var queueDepth: Int = 2 * ServerConfiguration.coreCount
+    /// Bytes of compute-request bodies that may be arriving at once (a chunked body counts as
+    /// `limits.maxBodyBytes`); past it new compute requests are shed with 503. Never below
+    /// `limits.maxBodyBytes`, so the largest allowed body can always be admitted.
+    public var uploadBudgetBytes: Int = 256 * 1_048_576
     /// Nice value of the compute threads (Linux: per thread). Above 0 the event loops get the CPU
     /// first when both want it: health checks and shedding stay fast, compute yields a little.
     public var computeNice: Int32 = 5

@@ -2,11 +2,13 @@ import Dispatch
 import HTTP1
 import Logging
 
-/// What every connection shares: settings, router, compute pool, metrics, logger, drain state.
+/// What every connection shares: settings, router, compute pool, upload budget, metrics, logger,
+/// drain state.
 final class ServerCore: Sendable {
     let configuration: ServerConfiguration
     let router: Router
     let pool: ComputePool
+    let uploads: UploadBudget
     let metrics: ServerMetrics
     let serializer: ResponseSerializer
     let logger: Logger
@@ -19,6 +21,7 @@ final class ServerCore: Sendable {
         self.lifecycle = lifecycle
         self.logger = logger
         self.pool = pool
+        uploads = UploadBudget(limitBytes: max(configuration.uploadBudgetBytes, configuration.limits.maxBodyBytes))
         serializer = ResponseSerializer(corsOrigin: configuration.corsOrigin)
     }
 

@@ -74,6 +74,7 @@ final class ServerMetrics: Sendable {
 
     /// Requests received and not yet answered, readable without rendering.
     var requestsInFlight: Int { inFlightCount.load(ordering: .relaxed) }
+    /// Set only when `/metrics` renders, from the pool itself, so it is never stale.
     func setQueueDepth(_ depth: Int) { queueDepth.set(to: Double(depth)) }
     func connectionOpened() { openConnections.increment() }
     func connectionClosed() { openConnections.decrement() }

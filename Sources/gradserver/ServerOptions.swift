@@ -18,6 +18,8 @@ struct ServerOptions: ParsableArguments {
     var computeNice: Int32 = env("COMPUTE_NICE").flatMap(Int32.init) ?? 5
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body (413 past it). Env GRADSERVER_MAX_BODY_BYTES.")
     var maxBodyBytes: Int = env("MAX_BODY_BYTES").flatMap(Int.init) ?? 64 * 1_048_576
+    @Option(name: .customLong("upload-budget-bytes"), help: "Bytes of compute-request bodies arriving at once before 503 (a chunked body counts as --max-body-bytes; never below it). Env GRADSERVER_UPLOAD_BUDGET_BYTES.")
+    var uploadBudgetBytes: Int = env("UPLOAD_BUDGET_BYTES").flatMap(Int.init) ?? 256 * 1_048_576
     @Option(name: .customLong("header-timeout"), help: "Seconds for the whole header section (408). Env GRADSERVER_HEADER_TIMEOUT.")
     var headerTimeout: Double = env("HEADER_TIMEOUT").flatMap(Double.init) ?? 10
     @Option(name: .customLong("body-timeout"), help: "Seconds for the whole body (408). Env GRADSERVER_BODY_TIMEOUT.")
@@ -39,7 +41,7 @@ struct ServerOptions: ParsableArguments {
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard (0...19).contains(computeNice) else { throw ValidationError("--compute-nice must be 0...19") }
-        guard workers >= 1, queueDepth >= 0, maxBodyBytes >= 0, maxRequestsPerConnection >= 1 else {
+        guard workers >= 1, queueDepth >= 0, maxBodyBytes >= 0, uploadBudgetBytes >= 0, maxRequestsPerConnection >= 1 else {
             throw ValidationError("--workers and --max-requests-per-connection must be >= 1; sizes >= 0")
         }
         for value in [headerTimeout, bodyTimeout, idleTimeout] where !(value > 0) {
@@ -55,6 +57,7 @@ struct ServerOptions: ParsableArguments {
         configuration.queueDepth = queueDepth
         configuration.computeNice = computeNice
         configuration.limits.maxBodyBytes = maxBodyBytes
+        configuration.uploadBudgetBytes = uploadBudgetBytes
         configuration.headerTimeout = .seconds(headerTimeout)
         configuration.bodyTimeout = .seconds(bodyTimeout)
         configuration.idleTimeout = .seconds(idleTimeout)

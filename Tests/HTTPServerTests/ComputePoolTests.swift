@@ -24,7 +24,7 @@ import Testing
         pool.submit(slot) { done.signal() }
         #expect(done.wait(timeout: .now() + 5) == .success)
         let deadline = Date().addingTimeInterval(2)
-        var next: ComputeSlot?
+        var next: Place?
         while next == nil && Date() < deadline { next = pool.tryReserve() }
         #expect(next != nil)
         #expect(pool.queueDepth == 1)
