@@ -48,11 +48,11 @@ public final class HTTPServer: Sendable {
     }
 
     /// A server left idle gives freed heap back to the OS once: after `idleTrimDelay` with no new
-    /// request and nothing in flight. Never sooner, since memory kept between requests is what
-    /// spares the next one its page faults (gradserver keeps freed memory on purpose).
+    /// request and nothing in flight. Never while requests keep coming, since memory kept between
+    /// requests is what spares the next one its page faults (gradserver keeps freed memory on purpose).
     private func startTrimming() {
         let timer = DispatchSource.makeTimerSource(queue: acceptQueue)
-        timer.schedule(deadline: .now() + .seconds(5), repeating: .seconds(5), leeway: .seconds(1))
+        timer.schedule(deadline: .now() + .seconds(1), repeating: .seconds(1), leeway: .milliseconds(250))
         let state = Locked((started: 0, quietSince: DispatchTime.now().uptimeNanoseconds, trimmed: true))
         let delay = configuration.idleTrimDelay.nanoseconds
         timer.setEventHandler { [core] in

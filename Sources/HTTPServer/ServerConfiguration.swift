@@ -34,8 +34,11 @@ public struct ServerConfiguration: Sendable {
     public var maxRequestsPerConnection: Int = 1_000
     /// Between SIGTERM (readiness off) and closing the listener.
     public var drainGrace: Duration = .seconds(1)
-    /// Quiet time after which an idle server gives freed heap memory back to the OS (once).
-    public var idleTrimDelay: Duration = .seconds(60)
+    /// Quiet time (no request started, none in flight) after which the server gives freed heap
+    /// memory back to the OS, once per quiet spell. A server under steady load never trims, so
+    /// its requests keep reusing warm memory; only the first request after a pause pays to fault
+    /// pages in again.
+    public var idleTrimDelay: Duration = .seconds(5)
     /// `Access-Control-Allow-Origin` on every response.
     public var corsOrigin: String = "*"
     /// `Retry-After` seconds on a 503.

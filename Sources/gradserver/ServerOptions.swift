@@ -32,6 +32,8 @@ struct ServerOptions: ParsableArguments {
     var corsOrigin: String = env("CORS_ORIGIN") ?? "*"
     @Option(name: .customLong("drain-grace"), help: "Seconds between SIGTERM (readiness 503) and closing the listener. Env GRADSERVER_DRAIN_GRACE.")
     var drainGrace: Double = env("DRAIN_GRACE").flatMap(Double.init) ?? 1
+    @Option(name: .customLong("idle-trim-delay"), help: "Seconds of quiet after which freed heap memory goes back to the OS. Env GRADSERVER_IDLE_TRIM_DELAY.")
+    var idleTrimDelay: Double = env("IDLE_TRIM_DELAY").flatMap(Double.init) ?? 5
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical. Env GRADSERVER_LOG_LEVEL.")
     var logLevel: Logger.Level = env("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
 
@@ -44,8 +46,8 @@ struct ServerOptions: ParsableArguments {
         guard workers >= 1, queueDepth >= 0, maxBodyBytes >= 0, uploadBudgetBytes >= 0, maxRequestsPerConnection >= 1 else {
             throw ValidationError("--workers and --max-requests-per-connection must be >= 1; sizes >= 0")
         }
-        for value in [headerTimeout, bodyTimeout, idleTimeout] where !(value > 0) {
-            throw ValidationError("timeouts must be positive seconds")
+        for value in [headerTimeout, bodyTimeout, idleTimeout, idleTrimDelay] where !(value > 0) {
+            throw ValidationError("timeouts and --idle-trim-delay must be positive seconds")
         }
     }
 
@@ -64,6 +66,7 @@ struct ServerOptions: ParsableArguments {
         configuration.maxRequestsPerConnection = maxRequestsPerConnection
         configuration.corsOrigin = corsOrigin
         configuration.drainGrace = .seconds(max(0, drainGrace))
+        configuration.idleTrimDelay = .seconds(idleTrimDelay)
         return configuration
     }
 
