@@ -44,11 +44,11 @@ extension Connection {
     private func admitCompute(_ exchange: Exchange) -> Bool {
         let head = exchange.head
         guard !core.pool.isFull else {
-            shed(head, "the compute queue is full; retry later")
+            shed(head, core.computeQueueFull)
             return false
         }
         guard let upload = core.uploads.tryTake(declaredBodyBytes(head)) else {
-            shed(head, "too many request bodies are arriving at once; retry later")
+            shed(head, core.uploadBudgetFull)
             return false
         }
         exchange.upload = upload
@@ -65,19 +65,17 @@ extension Connection {
     }
 
     /// 503 + Retry-After, before any body byte is read.
-    private func shed(_ head: RequestHead, _ reason: String) {
+    private func shed(_ head: RequestHead, _ response: HTTPResponse) {
         core.metrics.requestShed()
-        answerBeforeBody(overloaded(reason), head, closes: false)
-    }
-
-    private func overloaded(_ reason: String) -> HTTPResponse {
-        HTTPError.overloaded(reason, retryAfterSeconds: core.configuration.retryAfterSeconds).response
+        answerBeforeBody(response, head, closes: false)
     }
 
     /// Bodies up to this size are read and dropped after an answer from the header section, to
-    /// keep the connection; larger ones, chunked ones and held-back ones (`Expect: 100-continue`)
-    /// end it ("+close"), as nginx's discard logic does.
-    static let discardableBodyBytes = 65_536
+    /// keep the connection, as nginx's discard logic does: a client sends such a body without
+    /// waiting (curl asks with `Expect: 100-continue` only above 1 MiB), so it arrives anyway, and
+    /// a lingering close would read it too, then cost the client a new connection. Larger ones,
+    /// chunked ones and held-back ones (`Expect: 100-continue`) end the connection ("+close").
+    static let discardableBodyBytes = 1_048_576
 
     /// An answer decided from the header section alone, before any body byte is read.
     private func answerBeforeBody(_ response: HTTPResponse, _ head: RequestHead, closes: Bool) {
@@ -113,7 +111,7 @@ extension Connection {
         // The pool filled up while the body arrived: shed now (the body is read, the connection stays).
         guard let slot = core.pool.tryReserve() else {
             core.metrics.requestShed()
-            return respond(overloaded("the compute queue is full; retry later"), close: false)
+            return respond(core.computeQueueFull, close: false)
         }
         exchange.slot = slot
         exchange.submitted = true

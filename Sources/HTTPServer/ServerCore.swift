@@ -13,6 +13,9 @@ final class ServerCore: Sendable {
     let serializer: ResponseSerializer
     let logger: Logger
     let lifecycle: Lifecycle
+    /// The 503 answers, made once: under overload most requests get one, so it must be cheap.
+    let computeQueueFull: HTTPResponse
+    let uploadBudgetFull: HTTPResponse
 
     init(configuration: ServerConfiguration, router: Router, pool: ComputePool, metrics: ServerMetrics, lifecycle: Lifecycle, logger: Logger) {
         self.configuration = configuration
@@ -23,6 +26,9 @@ final class ServerCore: Sendable {
         self.pool = pool
         uploads = UploadBudget(limitBytes: max(configuration.uploadBudgetBytes, configuration.limits.maxBodyBytes))
         serializer = ResponseSerializer(corsOrigin: configuration.corsOrigin)
+        let retryAfter = configuration.retryAfterSeconds
+        computeQueueFull = HTTPError.overloaded("the compute queue is full; retry later", retryAfterSeconds: retryAfter).response
+        uploadBudgetFull = HTTPError.overloaded("too many request bodies are arriving at once; retry later", retryAfterSeconds: retryAfter).response
     }
 
     var isDraining: Bool { lifecycle.isDraining }

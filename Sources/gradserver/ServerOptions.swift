@@ -15,7 +15,7 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .customLong("queue-depth"), help: "Compute requests waiting beyond the workers before 503. Env GRADSERVER_QUEUE_DEPTH.")
     var queueDepth: Int = env("QUEUE_DEPTH").flatMap(Int.init) ?? 2 * ServerConfiguration.coreCount
     @Option(name: .customLong("compute-nice"), help: "Nice value of the compute threads (0-19; higher favours health checks over compute under overload). Env GRADSERVER_COMPUTE_NICE.")
-    var computeNice: Int32 = env("COMPUTE_NICE").flatMap(Int32.init) ?? 5
+    var computeNice: Int32 = env("COMPUTE_NICE").flatMap(Int32.init) ?? 0
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body (413 past it). Env GRADSERVER_MAX_BODY_BYTES.")
     var maxBodyBytes: Int = env("MAX_BODY_BYTES").flatMap(Int.init) ?? 64 * 1_048_576
     @Option(name: .customLong("upload-budget-bytes"), help: "Bytes of compute-request bodies arriving at once before 503 (a chunked body counts as --max-body-bytes; never below it). Env GRADSERVER_UPLOAD_BUDGET_BYTES.")

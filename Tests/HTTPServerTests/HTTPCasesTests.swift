@@ -56,7 +56,8 @@ import Testing
         Row(name: "POST without Content-Type", raw: "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n{}", status: 415, closes: false),
         Row(name: "POST without Content-Type, chunked", raw: "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n", status: 415, closes: true),
         Row(name: "POST to an unknown path with a small body", raw: "POST /nope HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n{}", status: 404, closes: false),
-        Row(name: "POST to an unknown path with a large body", raw: "POST /nope HTTP/1.1\r\nHost: t\r\nContent-Length: 70000\r\n\r\n{}", status: 404, closes: true),
+        Row(name: "POST to an unknown path with a body under 1 MiB (read and dropped)", raw: "POST /nope HTTP/1.1\r\nHost: t\r\nContent-Length: 70000\r\n\r\n{}" + String(repeating: " ", count: 69_998), status: 404, closes: false),
+        Row(name: "POST to an unknown path with a held-back body", raw: "POST /nope HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 70000\r\n\r\n", status: 404, closes: true),
         Row(name: "POST with text/plain", raw: "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\nContent-Length: 0\r\n\r\n", status: 415, closes: false),
         Row(name: "POST with charset", raw: "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: 2\r\n\r\n{}", status: 200, closes: false),
     ]

@@ -110,10 +110,12 @@ def phase_overload(ctx):
     before = ctx.server.metrics()
     result = paced(ctx, delay, connections, ctx.args.duration)
     probe.stop()
+    if not result.statuses:
+        print(result.output, flush=True)
     answered, shed, aborts = answered_and_shed(metrics_delta(before, ctx.server.metrics()))
     rss_after = ctx.server.rss_kib()
     p99 = percentile(probe.latencies, 99)
-    ctx.checks.figure(f"offered {result.offered:.0f} req/s = {result.offered / ctx.capacity:.2f} x capacity over {connections} connections "
+    ctx.checks.figure(f"offered {result.offered:.0f} req/s = {result.offered / ctx.capacity:.2f} x capacity over {connections} connections (paced {delay:.2f} ms) "
                       f"for {result.seconds:.0f} s; statuses {result.statuses}; goodput {result.goodput:.0f} req/s = "
                       f"{result.goodput / ctx.capacity:.2f} x capacity; socket errors {result.socket_errors}")
     ctx.checks.figure(f"/healthz: {len(probe.latencies)} probes, p50 {percentile(probe.latencies, 50):.2f} ms, p99 {p99:.2f} ms, "

@@ -75,7 +75,7 @@ def run_wrk(port, body, seconds, connections, delay_ms=0.0, threads=1, path="/ba
         script = os.path.join(tmp, "post.lua")
         with open(script, "w") as f:
             f.write(LUA % {"body": body_file, "delay_ms": delay_ms})
-        command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+        command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
                    "-s", script, f"http://127.0.0.1:{port}{path}"]
         output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60).stdout
     return WrkResult(output, seconds)
