@@ -55,6 +55,7 @@ public final class HTTPServer: Sendable {
         timer.schedule(deadline: .now() + .seconds(1), repeating: .seconds(1), leeway: .milliseconds(250))
         let state = Locked((started: 0, quietSince: DispatchTime.now().uptimeNanoseconds, trimmed: true))
         let delay = configuration.idleTrimDelay.nanoseconds
+        let releaseCaches = configuration.releaseCachesWhenIdle
         timer.setEventHandler { [core] in
             let now = DispatchTime.now().uptimeNanoseconds
             let started = core.metrics.requestsStarted
@@ -64,7 +65,9 @@ public final class HTTPServer: Sendable {
                 state.trimmed = true
                 return true
             }
-            if due && core.metrics.requestsInFlight == 0 { MemoryTrim.releaseFreeMemory() }
+            guard due && core.metrics.requestsInFlight == 0 else { return }
+            releaseCaches()
+            MemoryTrim.releaseFreeMemory()
         }
         timer.resume()
         listener.trimTimer = timer

@@ -41,6 +41,9 @@ public struct ServerConfiguration: Sendable {
     /// its requests keep reusing warm memory; only the first request after a pause pays to fault
     /// pages in again.
     public var idleTrimDelay: Duration = .seconds(5)
+    /// Runs at each idle trim, before freed memory goes back to the OS: where the routes' code
+    /// drops what it caches between requests.
+    public var releaseCachesWhenIdle: @Sendable () -> Void = {}
     /// `Access-Control-Allow-Origin` on every response.
     public var corsOrigin: String = "*"
     /// `Retry-After` seconds on a 503.

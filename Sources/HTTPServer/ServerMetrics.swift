@@ -13,6 +13,8 @@ final class ServerMetrics: Sendable {
     private let bytesOut: Counter
     private let residentMemory: Gauge
     private let openFileDescriptors: Gauge
+    private let heapInUse: Gauge
+    private let heapKept: Gauge
     private let inFlightCount = Atomic<Int>(0)
     private let startedCount = Atomic<Int>(0)
     /// Per-request series, made once per label set (the registry validates names on every lookup).
@@ -38,6 +40,8 @@ final class ServerMetrics: Sendable {
         bytesOut = registry.makeCounter(descriptor: Self.name("http_sent", "bytes_total", "Bytes written to clients"))
         residentMemory = registry.makeGauge(descriptor: Self.name("process_resident_memory", "bytes", "Resident set size"))
         openFileDescriptors = registry.makeGauge(descriptor: Self.name("process_open_fds", "", "Open file descriptors"))
+        heapInUse = registry.makeGauge(descriptor: Self.name("process_heap_in_use", "bytes", "Heap bytes in live allocations (glibc malloc_info)"))
+        heapKept = registry.makeGauge(descriptor: Self.name("process_heap_kept", "bytes", "Free heap bytes the allocator keeps for reuse (glibc malloc_info)"))
     }
 
     private static func name(_ base: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
@@ -87,6 +91,10 @@ final class ServerMetrics: Sendable {
     func render() -> [UInt8] {
         if let rss = ProcessStats.residentBytes() { residentMemory.set(to: Double(rss)) }
         if let fds = ProcessStats.openFileDescriptors() { openFileDescriptors.set(to: Double(fds)) }
+        if let heap = ProcessStats.heap() {
+            heapInUse.set(to: Double(heap.inUse))
+            heapKept.set(to: Double(heap.kept))
+        }
         return registry.emitToBuffer()
     }
 }

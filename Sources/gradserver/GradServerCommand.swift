@@ -27,7 +27,9 @@ struct GradServerCommand: ParsableCommand {
         _ = AllocatorTuning.retainFreedMemory()
         var logger = Logger(label: "gradserver")
         logger.logLevel = server.logLevel
-        let httpServer = HTTPServer(configuration: server.configuration(), routes: api.routes(), logger: logger)
+        var configuration = server.configuration()
+        configuration.releaseCachesWhenIdle = { AllocatorTuning.releaseCachedBuffers() }
+        let httpServer = HTTPServer(configuration: configuration, routes: api.routes(), logger: logger)
         // Signal sources first: a SIGTERM sent as soon as the line below is read must not be lost.
         let signals = SignalDrain(server: httpServer, logger: logger)
         signals.install()

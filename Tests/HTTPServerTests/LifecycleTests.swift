@@ -50,7 +50,8 @@ import Testing
         for name in ["http_requests_total{", "http_request_duration_seconds_bucket{", "http_requests_in_flight ",
                      "compute_queue_depth ", "http_requests_shed_total ", "http_client_aborts_total ",
                      "http_open_connections ", "http_received_bytes_total ", "http_sent_bytes_total ",
-                     "process_open_fds ", "process_resident_memory_bytes "] {
+                     "process_open_fds ", "process_resident_memory_bytes ", "process_heap_in_use_bytes ",
+                     "process_heap_kept_bytes "] {
             #expect(metrics.text.contains(name), "missing \(name)")
         }
         #expect(metrics.text.contains(#"http_requests_total{route="/healthz",method="GET",status="200"} 1"#))

@@ -28,6 +28,12 @@ final class GEMMBufferPool: Sendable {
         return Buffer(base: raw.bindMemory(to: Double.self, capacity: GEMMBufferPool.capacity))
     }
 
+    /// Frees every kept buffer (an idle server gives its memory back; the next call allocates anew).
+    func freeKept() {
+        let kept = free.withLock { list in defer { list = [] }; return list }
+        for buffer in kept { UnsafeMutableRawPointer(buffer.base).deallocate() }
+    }
+
     func release(_ buffer: Buffer) {
         let kept = free.withLock { list in
             guard list.count < GEMMBufferPool.maxKept else { return false }
