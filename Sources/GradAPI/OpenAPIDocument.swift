@@ -451,7 +451,7 @@ components:
               message: layers[0].weight has 3 dims [1, 2, 2]; conv2d takes [kh, kw] or [out, in/groups, kh, kw]
               path: layers[0].weight
     Overloaded:
-      description: '`overloaded`: the work queue is full, or the server is draining.'
+      description: '`overloaded`: the work queue is full, too many request bodies are arriving at once (the upload budget), or the server is draining.'
       headers:
         Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
         Retry-After: {$ref: '#/components/headers/RetryAfter'}
