@@ -22,7 +22,7 @@ enum ProcessStats {
     /// chunks and tops ("fast" + "rest"), in use = arena memory ("system current") - kept + mmapped
     /// blocks. A leak shows in the first; the second is what RSS holds beyond it.
     static func heap() -> (inUse: Int, kept: Int)? {
-        guard let mallocInfo, let xml = capture({ mallocInfo(0, $0) == 0 }),
+        guard usesGlibcMalloc, let mallocInfo, let xml = capture({ mallocInfo(0, $0) == 0 }),
               let lastHeap = xml.range(of: "</heap>", options: .backwards) else { return nil }
         let totals = xml[lastHeap.upperBound...]
         guard let fast = size(in: totals, of: #"<total type="fast""#), let rest = size(in: totals, of: #"<total type="rest""#),
@@ -48,6 +48,18 @@ enum ProcessStats {
         guard written, let buffer else { return nil }
         return String(cString: buffer)
     }
+
+    /// False when another allocator stands in for glibc's (AddressSanitizer's, jemalloc): its
+    /// memory is not in glibc's figures. glibc's `malloc` is an alias of `__libc_malloc`.
+    static let usesGlibcMalloc: Bool = {
+        #if os(Linux)
+        let process = dlopen(nil, RTLD_NOW)
+        guard let malloc = dlsym(process, "malloc"), let glibc = dlsym(process, "__libc_malloc") else { return false }
+        return malloc == glibc
+        #else
+        return false
+        #endif
+    }()
 
     private typealias MallocInfoFunction = @convention(c) (Int32, UnsafeMutablePointer<FILE>?) -> Int32
 
