@@ -39,8 +39,8 @@ final class ComputePool: Sendable {
     var isFull: Bool { state.withLock { $0.stopped || $0.reserved >= capacity } }
 
     /// Runs `job` on a worker; the place is released when it returns.
-    func submit(_ slot: Place, _ job: @escaping @Sendable () -> Void) {
-        state.withLock { $0.jobs.append((slot, job)) }
+    func submit(_ place: Place, _ job: @escaping @Sendable () -> Void) {
+        state.withLock { $0.jobs.append((place, job)) }
         wakeUp.signal()
     }
 
@@ -56,10 +56,10 @@ final class ComputePool: Sendable {
     private func startWorker(_ index: Int, nice: Int32) {
         let thread = Thread { [self] in
             if nice != 0 { Self.setNice(nice) }
-            while let (slot, job) = nextJob() {
+            while let (place, job) = nextJob() {
                 job()
                 state.withLock { $0.running -= 1 }
-                slot.release()
+                place.release()
             }
         }
         thread.name = "compute-\(index)"

@@ -100,8 +100,7 @@ extension Connection {
         guard route.lane == .compute else {
             return finish(route.handler(request, context))
         }
-        exchange.upload?.release()
-        exchange.upload = nil
+        exchange.bodyReceived()
         // The client closed before its compute request started: it is gone, as it would be were
         // the close seen a moment later, mid-compute (Go's net/http cancels the same way).
         if peerClosed {
@@ -109,16 +108,16 @@ extension Connection {
             return close()
         }
         // The pool filled up while the body arrived: shed now (the body is read, the connection stays).
-        guard let slot = core.pool.tryReserve() else {
+        guard let place = core.pool.tryReserve() else {
             core.metrics.requestShed()
             return respond(core.computeQueueFull, close: false)
         }
-        exchange.slot = slot
+        exchange.computePlace = place
         exchange.submitted = true
-        core.pool.submit(slot) { [self] in
+        core.pool.submit(place) { [self] in
             let response = route.handler(request, context)
             // The place is free before the answer can reach the client, whose next request may need it.
-            slot.release()
+            place.release()
             loop.queue.async { self.finish(response) }
         }
     }

@@ -11,8 +11,8 @@ final class Exchange {
     /// The upload bytes held while a compute request's body arrives.
     var upload: Place?
     /// The compute place held from the complete body until the job ends.
-    var slot: Place?
-    /// True once the job is on the pool: the pool then gives the slot back.
+    var computePlace: Place?
+    /// True once the job is on the pool: the pool then gives the compute place back.
     var submitted = false
     var answered = false
     var bytesIn = 0
@@ -22,13 +22,18 @@ final class Exchange {
     init(head: RequestHead) { self.head = head }
 
     /// True while the exchange holds something other requests may be waiting for.
-    var holdsPlace: Bool { upload != nil || slot != nil }
+    var holdsPlace: Bool { upload != nil || computePlace != nil }
+
+    /// The body is in: its upload bytes are given back.
+    func bodyReceived() {
+        upload?.release()
+        upload = nil
+    }
 
     /// Gives back what the exchange holds, except a place the pool will give back itself.
     func releasePlaces() {
-        upload?.release()
-        upload = nil
-        if !submitted { slot?.release() }
+        bodyReceived()
+        if !submitted { computePlace?.release() }
     }
 
     /// The route label for metrics and logs: the matched path, or a fixed word so unknown paths

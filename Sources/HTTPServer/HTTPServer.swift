@@ -59,15 +59,16 @@ public final class HTTPServer: Sendable {
         timer.setEventHandler { [core] in
             let now = DispatchTime.now().uptimeNanoseconds
             let started = core.metrics.requestsStarted
+            let idle = core.metrics.requestsInFlight == 0  // a long request may outlast the delay
             let due = state.withLock { state -> Bool in
                 if started != state.started { state = (started, now, false); return false }
-                guard !state.trimmed, now &- state.quietSince >= delay else { return false }
+                guard idle, !state.trimmed, now &- state.quietSince >= delay else { return false }
                 state.trimmed = true
                 return true
             }
-            guard due && core.metrics.requestsInFlight == 0 else { return }
+            guard due else { return }
             releaseCaches()
-            MemoryTrim.releaseFreeMemory()
+            GlibcMalloc.releaseFreeMemory()
         }
         timer.resume()
         listener.trimTimer = timer

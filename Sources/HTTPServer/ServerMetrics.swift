@@ -91,7 +91,7 @@ final class ServerMetrics: Sendable {
     func render() -> [UInt8] {
         if let rss = ProcessStats.residentBytes() { residentMemory.set(to: Double(rss)) }
         if let fds = ProcessStats.openFileDescriptors() { openFileDescriptors.set(to: Double(fds)) }
-        if let heap = ProcessStats.heap() {
+        if let heap = GlibcMalloc.heap() {
             heapInUse.set(to: Double(heap.inUse))
             heapKept.set(to: Double(heap.kept))
         }

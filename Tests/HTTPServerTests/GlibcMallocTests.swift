@@ -3,19 +3,19 @@ import Testing
 
 /// The allocator figures behind `process_heap_in_use_bytes`, which tell a leak (live bytes that
 /// do not come back) from memory the allocator keeps for reuse.
-@Suite struct ProcessStatsTests {
+@Suite struct GlibcMallocTests {
     @Test func heapInUse_followsALiveAllocation() throws {
-        guard ProcessStats.usesGlibcMalloc else {
+        guard GlibcMalloc.usesGlibcMalloc else {
             // Under AddressSanitizer its allocator serves malloc: glibc's figures would not move.
-            #expect(ProcessStats.heap() == nil)
+            #expect(GlibcMalloc.heap() == nil)
             return
         }
-        let before = try #require(ProcessStats.heap()).inUse
+        let before = try #require(GlibcMalloc.heap()).inUse
         // 256 MiB, far above any other test's allocations running meanwhile (never touched, so cheap).
         let block = UnsafeMutableRawPointer.allocate(byteCount: 256 << 20, alignment: 64)
-        let during = try #require(ProcessStats.heap()).inUse
+        let during = try #require(GlibcMalloc.heap()).inUse
         block.deallocate()
-        let after = try #require(ProcessStats.heap()).inUse
+        let after = try #require(GlibcMalloc.heap()).inUse
         #expect(during - before > 200 << 20)
         #expect(during - after > 200 << 20)
     }
