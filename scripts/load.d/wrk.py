@@ -11,8 +11,11 @@ wrk.headers["Content-Type"] = "application/json"
 local f = io.open("%(body)s", "rb"); wrk.body = f:read("*a"); f:close()
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
-function init(args) counts = {} end
-function delay() return %(delay_ms)f end
+function init(args) counts = {}; math.randomseed(os.time()) end
+-- wrk waits whole milliseconds (its timer truncates); a fractional pause is met on average by
+-- waiting the next whole millisecond with the fraction's probability.
+local whole, fraction = math.floor(%(delay_ms)f), %(delay_ms)f - math.floor(%(delay_ms)f)
+function delay() if math.random() < fraction then return whole + 1 end return whole end
 function response(status, headers, body) counts[status] = (counts[status] or 0) + 1 end
 function done(summary, latency, requests)
   local total = {}
