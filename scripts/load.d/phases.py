@@ -212,9 +212,8 @@ def at_rest(server):
 
 def phase_aborts(ctx):
     server, count = ctx.server, ctx.args.aborts
-    # Warm up with the same requests, more parallel than the aborts, so the engine's pool of GEMM
-    # packing buffers (up to 2 x cores + 2 of 4.6 MB, kept for reuse) is as full as it will get;
-    # the baseline is taken at rest.
+    # Warm up with the same requests, more parallel than the aborts; the baseline is taken at rest
+    # (after the idle trim, which also frees the engine's kept GEMM buffers).
     for body in (ctx.heavy, ctx.big_answer):
         clients.in_parallel(lambda: request(server.port, "POST", "/backward", body, timeout=60), 48, 8)
     time.sleep(1.5)  # lingering closes end
