@@ -118,11 +118,19 @@ def phase_overload(ctx):
     through loopback TCP, a 503 back) on the 2 cores wrk shares: its goodput is a figure, since
     there shedding cannot free much CPU for the answers (docs/RELIABILITY.md)."""
     capacity = measure_capacity(ctx, ctx.heavy, "heavy problem")
-    overload(ctx, ctx.heavy, capacity, "4x capacity (heavy problem)", goodput_is_criterion=True)
-    overload(ctx, ctx.light, ctx.capacity, "4x capacity (light problem)", goodput_is_criterion=False)
+    result = overload(ctx, ctx.heavy, capacity, "4x capacity (heavy problem)")
+    # The host's speed drifts (docs/PERFORMANCE.md): capacity is probed again after the overload
+    # and the goodput judged against the mean of the two probes, each reported.
+    after = measure_capacity(ctx, ctx.heavy, "heavy problem, after the overload")
+    mean = (capacity + after) / 2
+    ctx.checks.check("4x capacity (heavy problem): goodput >= 0.9 x capacity", result.goodput >= 0.9 * mean,
+                     f"{result.goodput:.1f} req/s = {result.goodput / mean:.2f} x the mean capacity {mean:.1f} "
+                     f"({capacity:.1f} before, {after:.1f} after)")
+    overload(ctx, ctx.light, ctx.capacity, "4x capacity (light problem)")
 
 
-def overload(ctx, body, capacity, label, goodput_is_criterion):
+def overload(ctx, body, capacity, label):
+    """wrk at 4 x `capacity` over 64 connections for the phase's duration; returns its result."""
     connections = 64
     delay = calibrated_delay(ctx, body, 4 * capacity, connections)
     rss_before = ctx.server.rss_kib()
@@ -141,11 +149,9 @@ def overload(ctx, body, capacity, label, goodput_is_criterion):
                       f"max {max(probe.latencies, default=0):.2f} ms, {probe.errors} errors; RSS {rss_before} -> {rss_after} KiB")
     ctx.checks.figure(f"/metrics over the phase: {answered:.0f} answered, {shed:.0f} shed, {aborts:.0f} client aborts (wrk stops with requests in flight)")
     ctx.checks.check(f"{label}: only 503 shed", result.total > 0 and set(result.non2xx()) <= {503}, f"non-2xx {result.non2xx()}")
-    if goodput_is_criterion:
-        ctx.checks.check(f"{label}: goodput >= 0.9 x capacity", result.goodput >= 0.9 * capacity,
-                         f"{result.goodput:.1f} vs {capacity:.1f} req/s")
     ctx.checks.check(f"{label}: /healthz p99 < 50 ms", p99 < 50 and probe.errors == 0 and probe.latencies, f"p99 {p99:.2f} ms")
     ctx.checks.check(f"{label}: RSS growth under 10 %", rss_after < 1.1 * rss_before, f"{rss_before} -> {rss_after} KiB")
+    return result
 
 
 def phase_slow(ctx):
