@@ -17,8 +17,9 @@ public struct ServerConfiguration: Sendable {
     public var uploadBudgetBytes: Int = 256 * 1_048_576
     /// Nice value of the compute threads (Linux: per thread). Above 0 the event loops get the CPU
     /// first when both want it. 0 by default: under 4x overload on 2 cores nice 5 gave compute
-    /// away to shedding and to the clients (goodput 0.41-0.54 of capacity against 0.59-0.60 on the
-    /// light problem), while `/healthz` p99 stayed under 6 ms either way (docs/RELIABILITY.md).
+    /// away to shedding and to the clients (in short probes, goodput 0.41-0.54 of capacity against
+    /// 0.59-0.60 on the light problem), while `/healthz` p99 stayed under 10 ms either way
+    /// (docs/RELIABILITY.md).
     public var computeNice: Int32 = 0
     /// Parser limits: request line, fields, body.
     public var limits = HTTPLimits()
