@@ -9,8 +9,9 @@ let cpuSettings: [SwiftSetting] =
     portable ? [] : [.unsafeFlags(["-target-cpu", "haswell"]), .define("CONVGRAD_FMA")]
 
 let package = Package(
+    // Linux only: the server's sockets, signals and allocator calls are Glibc's (Sources/HTTPServer/Socket.swift,
+    // GlibcMalloc.swift), so no Apple platform is declared.
     name: "ConvGrad",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "gradserver", targets: ["gradserver"]),
         .executable(name: "gradclient", targets: ["gradclient"]),
@@ -65,12 +66,15 @@ let package = Package(
             name: "gradbench", dependencies: ["ConvEngine", "JSONCodec", "GradAPI", "HTTP1"],
             path: "bench/gradbench", swiftSettings: cpuSettings),
 
-        .testTarget(name: "ConvEngineTests", dependencies: ["ConvEngine", "JSONCodec"]),
-        .testTarget(name: "GradingTests", dependencies: ["Grading", "ConvEngine"]),
-        .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec"]),
-        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
+        // What several test targets share: the seeded generator.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ConvEngineTests", dependencies: ["ConvEngine", "JSONCodec", "TestSupport"]),
+        .testTarget(name: "GradingTests", dependencies: ["Grading", "ConvEngine", "TestSupport"]),
+        .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec", "TestSupport"]),
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTP1"]),
-        .testTarget(name: "GradAPITests", dependencies: ["GradAPI", "HTTP1", "JSONCodec", "ConvEngine"]),
+        .testTarget(
+            name: "GradAPITests", dependencies: ["GradAPI", "Grading", "HTTP1", "JSONCodec", "ConvEngine", "TestSupport"]),
         .testTarget(
             name: "IntegrationTests", dependencies: ["GradClient", "JSONCodec"],
             exclude: []),

@@ -8,21 +8,16 @@ public enum BackwardSeed: Sendable {
     case gradOutput(Tensor)
 }
 
-/// Gradients of one layer's parameters (nil where the layer has none).
-public struct ParameterGradients: Sendable, Equatable {
-    public var weight: Tensor?
-    public var bias: Tensor?
-    public init(weight: Tensor? = nil, bias: Tensor? = nil) { self.weight = weight; self.bias = bias }
-}
-
 public struct ForwardResult: Sendable {
     public var output: Tensor
     /// Each layer's output, in layer order (the last is `output`).
     public var activations: [Tensor]
     public var loss: Double?
+    /// Each layer's updated buffers (running statistics), in layer order; empty for most layers.
+    public var buffers: [[NamedTensor]]
 
-    public init(output: Tensor, activations: [Tensor], loss: Double?) {
-        self.output = output; self.activations = activations; self.loss = loss
+    public init(output: Tensor, activations: [Tensor], loss: Double?, buffers: [[NamedTensor]] = []) {
+        self.output = output; self.activations = activations; self.loss = loss; self.buffers = buffers
     }
 }
 
@@ -32,18 +27,25 @@ public struct BackwardResult: Sendable {
     public var loss: Double?
     /// dL/d(input), in the input's shape.
     public var inputGradient: Tensor
-    /// Per layer, in layer order; parameter gradients have the parameters' shapes.
-    public var parameterGradients: [ParameterGradients]
+    /// Per layer, in layer order: each parameter's gradient under the parameter's name (`"weight"`),
+    /// in the parameter's shape.
+    public var parameterGradients: [[NamedTensor]]
     /// dL/d(output of layer i), per layer: the dL/dz a student asks about.
     public var activationGradients: [Tensor]
+    /// Each layer's updated buffers, in layer order.
+    public var buffers: [[NamedTensor]]
+    /// Each layer's backward pass bound to this forward pass: grading carries other gradients back
+    /// through them without running the forward pass again.
+    public var steps: [LayerBackward]
 
     public init(
         output: Tensor, activations: [Tensor], loss: Double?, inputGradient: Tensor,
-        parameterGradients: [ParameterGradients], activationGradients: [Tensor]
+        parameterGradients: [[NamedTensor]], activationGradients: [Tensor], buffers: [[NamedTensor]] = [],
+        steps: [LayerBackward] = []
     ) {
         self.output = output; self.activations = activations; self.loss = loss
         self.inputGradient = inputGradient; self.parameterGradients = parameterGradients
-        self.activationGradients = activationGradients
+        self.activationGradients = activationGradients; self.buffers = buffers; self.steps = steps
     }
 }
 
@@ -52,19 +54,19 @@ public struct BackwardResult: Sendable {
 /// The input is full rank: `[N, C, H, W]` when the first shape-bearing layer is spatial, `[N, F]`
 /// when it is linear. Errors are `EngineError`s naming the layer and both shapes.
 public struct Network: Sendable {
-    public var layers: [Layer]
+    public var layers: [any Layer]
 
-    public init(layers: [Layer]) { self.layers = layers }
+    public init(layers: [any Layer]) { self.layers = layers }
 
     /// Runs every layer in order; with a loss, evaluates it on the output.
     ///
     /// Checks `cancel` before each layer and throws `CancelledError` when it says stop.
     public func forward(_ input: Tensor, loss: LossSpec? = nil, cancel: CancellationCheck? = nil) throws -> ForwardResult {
         try validate(inputShape: input.shape, seed: loss.map { .loss($0) })
-        let activations = try run(input, cancel: cancel)
-        let output = activations.last ?? input
+        let steps = try run(input, cancel: cancel)
+        let output = steps.last?.output ?? input
         let value = try loss.map { try $0.evaluate(output: output).loss }
-        return ForwardResult(output: output, activations: activations, loss: value)
+        return ForwardResult(output: output, activations: steps.map(\.output), loss: value, buffers: steps.map(\.buffers))
     }
 
     /// The forward pass, then the chain rule layer by layer from the last:
@@ -74,29 +76,29 @@ public struct Network: Sendable {
     /// may leave out the output's leading 1s; errors at `.gradOutput`).
     public func backward(_ input: Tensor, seed: BackwardSeed, cancel: CancellationCheck? = nil) throws -> BackwardResult {
         try validate(inputShape: input.shape, seed: seed)
-        let activations = try run(input, cancel: cancel)
-        let output = activations.last ?? input
+        let steps = try run(input, cancel: cancel)
+        let output = steps.last?.output ?? input
         var (loss, gradient) = try start(seed, output: output)
-        var parameterGradients = [ParameterGradients](repeating: ParameterGradients(), count: layers.count)
+        var parameterGradients = [[NamedTensor]](repeating: [], count: layers.count)
         var activationGradients = [Tensor](repeating: Tensor(shape: []), count: layers.count)
         for i in layers.indices.reversed() {
             if cancel?() == true { throw CancelledError() }
             activationGradients[i] = gradient
-            let layerInput = i == 0 ? input : activations[i - 1]
-            let step = layers[i].backward(input: layerInput, output: activations[i], gradOutput: gradient)
-            parameterGradients[i] = step.parameters
+            let step = steps[i].backward(gradient)
+            parameterGradients[i] = zip(layers[i].parameters, step.parameters).map { NamedTensor($0.name, $1) }
             gradient = step.input
         }
         return BackwardResult(
-            output: output, activations: activations, loss: loss, inputGradient: gradient,
-            parameterGradients: parameterGradients, activationGradients: activationGradients)
+            output: output, activations: steps.map(\.output), loss: loss, inputGradient: gradient,
+            parameterGradients: parameterGradients, activationGradients: activationGradients,
+            buffers: steps.map(\.buffers), steps: steps.map(\.backward))
     }
 
     /// Throws every error `forward`/`backward` would for these shapes and this seed, before any
     /// arithmetic: each layer's shapes, then the loss target or grad_output against the output shape.
     public func validate(inputShape: [Int], seed: BackwardSeed?) throws {
         guard inputShape.allSatisfy({ $0 >= 1 }) else {
-            throw EngineError(code: "shape_mismatch", message: "input \(describe(inputShape)) is empty", site: .input)
+            throw EngineError(code: .shapeMismatch, message: "input \(describe(inputShape)) is empty", site: .input)
         }
         let outputShape = try outputShapes(inputShape: inputShape).last ?? inputShape
         switch seed {
@@ -106,17 +108,18 @@ public struct Network: Sendable {
         }
     }
 
-    /// Each layer's output, in order.
-    private func run(_ input: Tensor, cancel: CancellationCheck?) throws -> [Tensor] {
-        var activations: [Tensor] = []
-        activations.reserveCapacity(layers.count)
+    /// Each layer's forward pass, in order, with its backward pass bound to what it saved.
+    private func run(_ input: Tensor, cancel: CancellationCheck?) throws -> [LayerStep] {
+        var steps: [LayerStep] = []
+        steps.reserveCapacity(layers.count)
         var x = input
         for (i, layer) in layers.enumerated() {
             if cancel?() == true { throw CancelledError() }
-            x = try layer.forward(x, index: i)
-            activations.append(x)
+            let step = try layer.step(x, index: i)
+            x = step.output
+            steps.append(step)
         }
-        return activations
+        return steps
     }
 
     /// The loss (if any) and dL/d(output) that start the backward pass.
@@ -128,5 +131,19 @@ public struct Network: Sendable {
         case .gradOutput(let g):
             return (nil, try LeadingOnes.expand(g, to: output.shape, site: .gradOutput, what: "grad_output"))
         }
+    }
+}
+
+extension Network {
+    /// Every layer's output shape for an input of `inputShape`, validating each layer in turn
+    /// (the errors `forward` would throw, without computing anything).
+    public func outputShapes(inputShape: [Int]) throws -> [[Int]] {
+        var shapes: [[Int]] = []
+        var shape = inputShape
+        for (i, layer) in layers.enumerated() {
+            shape = try layer.outputShape(inputShape: shape, index: i)
+            shapes.append(shape)
+        }
+        return shapes
     }
 }

@@ -16,11 +16,11 @@ public enum APIEndpoint {
         } catch let error as APIError {
             return error.response
         } catch let error as EngineError {
-            return APIError.invalid(error.code, error.message, at: nil).response
+            return APIError(engine: error, at: nil).response
         } catch is CancelledError {
-            return APIError(status: 503, code: "cancelled", message: "the client went away before the work finished").response
+            return APIError(status: 503, code: .cancelled, message: "the client went away before the work finished").response
         } catch {
-            return APIError(status: 500, code: "internal_error", message: "unexpected error: \(error)").response
+            return APIError(status: 500, code: .internalError, message: "unexpected error: \(error)").response
         }
     }
 

@@ -1,3 +1,4 @@
+import ConvEngine
 import HTTP1
 import JSONCodec
 
@@ -8,14 +9,14 @@ import JSONCodec
 public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public var status: Int
     /// A stable machine-readable code: `invalid_json`, `too_large`, `shape_mismatch`, ...
-    public var code: String
+    public var code: ErrorCode
     /// What was expected and what was found.
     public var message: String
     public var path: String?
     /// Extra response headers, e.g. `Retry-After` on a 503.
     public var headers: [(name: String, value: String)] = []
 
-    public init(status: Int, code: String, message: String, path: String? = nil) {
+    public init(status: Int, code: ErrorCode, message: String, path: String? = nil) {
         self.status = status; self.code = code; self.message = message; self.path = path
     }
 
@@ -27,7 +28,7 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         writer.beginObject()
         writer.key("error")
         writer.beginObject()
-        writer.key("code"); writer.string(code)
+        writer.key("code"); writer.string(code.rawValue)
         writer.key("message"); writer.string(message)
         if let path { writer.key("path"); writer.string(path) }
         writer.endObject()
@@ -44,30 +45,37 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
 
 extension APIError {
     /// 422 with a specific code: valid JSON that is not a valid problem.
-    public static func invalid(_ code: String, _ message: String, at path: JSONPath?) -> APIError {
+    public static func invalid(_ code: ErrorCode, _ message: String, at path: JSONPath?) -> APIError {
         APIError(status: 422, code: code, message: message, path: path.flatMap { $0 == .root ? nil : $0.description })
     }
 
     /// 422 `wrong_type`: "layers[0].stride must be an integer or [h, w]; found a string".
     public static func wrongType(at path: JSONPath, expected: String, found value: JSONValue) -> APIError {
-        invalid("wrong_type", "\(path == .root ? "the body" : path.description) must be \(expected); found \(describe(value))", at: path)
+        invalid(.wrongType, "\(path == .root ? "the body" : path.description) must be \(expected); found \(describe(value))", at: path)
+    }
+
+    /// An engine error as the contract writes it: 413 for `too_large` (a size past the engine's
+    /// 2^31 elements), 422 for every other code.
+    public init(engine error: EngineError, at path: JSONPath?) {
+        self = error.code == .tooLarge
+            ? APIError.tooLarge(error.message, at: path) : APIError.invalid(error.code, error.message, at: path)
     }
 
     /// 413 `too_large`: a tensor or the estimated work is over a configured limit.
     public static func tooLarge(_ message: String, at path: JSONPath? = nil) -> APIError {
-        APIError(status: 413, code: "too_large", message: message, path: path?.description)
+        APIError(status: 413, code: .tooLarge, message: message, path: path?.description)
     }
 
     /// 400 `invalid_json` with the byte offset where parsing stopped.
     public static func invalidJSON(_ error: JSONParseError) -> APIError {
-        APIError(status: 400, code: "invalid_json", message: "the body is not JSON: \(error.message) at byte \(error.offset)")
+        APIError(status: 400, code: .invalidJSON, message: "the body is not JSON: \(error.message) at byte \(error.offset)")
     }
 
     /// 415: a POST whose Content-Type is missing or not application/json.
     public static func unsupportedMediaType(found: String?) -> APIError {
         let found = found.map { "Content-Type: \($0)" } ?? "no Content-Type"
         return APIError(
-            status: 415, code: "unsupported_media_type",
+            status: 415, code: .unsupportedMediaType,
             message: "expected Content-Type: application/json; found \(found)")
     }
 

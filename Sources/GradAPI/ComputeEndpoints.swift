@@ -37,11 +37,11 @@ extension Problem {
         case (nil, let gradOutput?): return .gradOutput(gradOutput)
         case (.some, .some):
             throw APIError.invalid(
-                "invalid_request", "grad_output and loss are both given; the backward pass starts from exactly one of them",
+                .invalidRequest, "grad_output and loss are both given; the backward pass starts from exactly one of them",
                 at: JSONPath("grad_output"))
         case (nil, nil):
             throw APIError.invalid(
-                "missing_field", "loss is required (or grad_output, dL/d(output) given directly): the backward pass starts from one of them",
+                .missingField, "loss is required (or grad_output, dL/d(output) given directly): the backward pass starts from one of them",
                 at: JSONPath("loss"))
         }
     }

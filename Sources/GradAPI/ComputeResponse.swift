@@ -65,7 +65,7 @@ public enum ComputeResponse {
     private static func checkFinite(output: Tensor, loss: Double?) throws {
         try checkFinite(output, "the output")
         if let loss, !loss.isFinite {
-            throw APIError.invalid("non_finite_result", "the loss is \(loss); the problem overflows float64", at: nil)
+            throw APIError.invalid(.nonFiniteResult, "the loss is \(loss); the problem overflows float64", at: nil)
         }
     }
 
@@ -74,7 +74,7 @@ public enum ComputeResponse {
         guard let bad = tensor.data.firstIndex(where: { !$0.isFinite }) else { return }
         let index = LossDecoder.elementPath(.root, flatIndex: bad, shape: tensor.shape).description
         throw APIError.invalid(
-            "non_finite_result", "\(what) has \(tensor.data[bad]) at index \(index.isEmpty ? "[]" : index); the problem overflows float64", at: nil)
+            .nonFiniteResult, "\(what) has \(tensor.data[bad]) at index \(index.isEmpty ? "[]" : index); the problem overflows float64", at: nil)
     }
 }
 
@@ -83,8 +83,7 @@ extension Problem {
     public func writtenGradients(_ result: BackwardResult) -> [(name: String, tensor: Tensor)] {
         var gradients = [(name: inputName, tensor: result.inputGradient.reshaped(inputWrittenShape))]
         for parameter in parameters {
-            let layer = result.parameterGradients[parameter.layer]
-            if let gradient = parameter.role == .weight ? layer.weight : layer.bias {
+            if let gradient = result.parameterGradients[parameter.layer].first(where: { $0.name == parameter.role })?.tensor {
                 gradients.append((parameter.name, gradient.reshaped(parameter.writtenShape)))
             }
         }

@@ -19,8 +19,8 @@ extension Problem {
         }
     }
 
-    /// An engine error as the contract's 422, at its site's path.
+    /// An engine error as the contract's 422 (413 for `too_large`), at its site's path.
     public func apiError(_ error: EngineError) -> APIError {
-        APIError.invalid(error.code, error.message, at: path(of: error.site))
+        APIError(engine: error, at: path(of: error.site))
     }
 }

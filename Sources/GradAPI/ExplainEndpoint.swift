@@ -18,7 +18,7 @@ enum ExplainEndpoint {
             do {
                 explanation = try solution.explain(of: of, index: index)
             } catch let error as ExplainError {
-                throw APIError.invalid(error.field == "of" ? "unknown_gradient" : "invalid_index", error.message, at: JSONPath(error.field))
+                throw APIError.invalid(error.field == "of" ? .unknownGradient : .invalidIndex, error.message, at: JSONPath(error.field))
             }
             guard explanation.terms.count <= configuration.maxExplainTerms else {
                 throw APIError.tooLarge(
@@ -36,7 +36,7 @@ enum ExplainEndpoint {
             throw APIError.wrongType(at: JSONPath("of"), expected: "a gradient or layer name", found: value)
         }
         guard problem.gradableNames.contains(name) else {
-            throw APIError.invalid("unknown_gradient", "of is \"\(name)\", which names no gradient; this problem has \(problem.gradableNamesText)", at: JSONPath("of"))
+            throw APIError.invalid(.unknownGradient, "of is \"\(name)\", which names no gradient; this problem has \(problem.gradableNamesText)", at: JSONPath("of"))
         }
         return name
     }

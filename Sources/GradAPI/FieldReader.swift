@@ -32,7 +32,7 @@ public struct FieldReader: Sendable {
     /// The member `key`; 422 `missing_field` naming `what` it should hold when absent.
     public func required(_ key: String, what: @autoclosure () -> String) throws -> JSONValue {
         guard let value = optional(key) else {
-            throw APIError.invalid("missing_field", "\(path.key(key)) is required: \(what())", at: path.key(key))
+            throw APIError.invalid(.missingField, "\(path.key(key)) is required: \(what())", at: path.key(key))
         }
         return value
     }
@@ -41,7 +41,7 @@ public struct FieldReader: Sendable {
     public func rejectUnknownKeys(allowed: [String], context: String) throws {
         for member in object.members where !allowed.contains(member.key) {
             throw APIError.invalid(
-                "unknown_field", "\(path.key(member.key)) is not a field of \(context); expected one of \(Self.quoted(allowed))",
+                .unknownField, "\(path.key(member.key)) is not a field of \(context); expected one of \(Self.quoted(allowed))",
                 at: path.key(member.key))
         }
     }
@@ -78,7 +78,7 @@ public struct FieldReader: Sendable {
             throw APIError.wrongType(at: path.key(key), expected: "one of \(Self.quoted(choices))", found: value)
         }
         guard choices.contains(text) else {
-            throw APIError.invalid("invalid_value", "\(path.key(key)) must be one of \(Self.quoted(choices)); found \"\(text)\"", at: path.key(key))
+            throw APIError.invalid(.invalidValue, "\(path.key(key)) must be one of \(Self.quoted(choices)); found \"\(text)\"", at: path.key(key))
         }
         return text
     }
@@ -92,11 +92,11 @@ public struct FieldReader: Sendable {
     public static func integer(_ value: JSONValue, at path: @autoclosure () -> JSONPath, range: ClosedRange<Int>) throws -> Int {
         guard case .number(let number) = value else { throw APIError.wrongType(at: path(), expected: "an integer", found: value) }
         guard number.rounded(.towardZero) == number, let integer = Int(exactly: number) else {
-            throw APIError.invalid("invalid_value", "\(path()) must be an integer; found \(number)", at: path())
+            throw APIError.invalid(.invalidValue, "\(path()) must be an integer; found \(number)", at: path())
         }
         guard range.contains(integer) else {
             let bound = integer < range.lowerBound ? "at least \(range.lowerBound)" : "at most \(range.upperBound)"
-            throw APIError.invalid("invalid_value", "\(path()) must be an integer \(bound); found \(integer)", at: path())
+            throw APIError.invalid(.invalidValue, "\(path()) must be an integer \(bound); found \(integer)", at: path())
         }
         return integer
     }

@@ -24,7 +24,7 @@ enum GradcheckEndpoint {
     private static func eps(_ fields: FieldReader) throws -> Double {
         let eps = try fields.number("eps", default: 1e-6)
         guard eps > 0 else {
-            throw APIError.invalid("invalid_value", "eps must be a number greater than 0; found \(eps)", at: JSONPath("eps"))
+            throw APIError.invalid(.invalidValue, "eps must be a number greater than 0; found \(eps)", at: JSONPath("eps"))
         }
         return eps
     }
@@ -32,15 +32,9 @@ enum GradcheckEndpoint {
     /// Work = 2 forward passes x gradient elements, a forward pass costing a third of the problem's
     /// forward-plus-backward estimate.
     static func checkWork(_ problem: Problem, _ configuration: APIConfiguration) throws {
-        let parameters = problem.network.layers.reduce(0.0) { total, layer in
-            switch layer {
-            case .conv2d(let spec): total + Double(spec.weight.count + (spec.bias?.count ?? 0))
-            case .linear(let spec): total + Double(spec.weight.count + (spec.bias?.count ?? 0))
-            default: total
-            }
-        }
+        let parameters = problem.parameters.reduce(0.0) { $0 + Double($1.writtenShape.reduce(1, *)) }
         let elements = Double(problem.input.count) + parameters
-        let forward = max(1, WorkEstimate(layers: problem.network.layers, input: problem.input.shape).work / 3)
+        let forward = max(1, NetworkCost(layers: problem.layers, inputShape: problem.input.shape).work / 3)
         let work = 2 * elements * forward
         guard work <= configuration.maxGradcheckWork else {
             throw APIError.tooLarge(

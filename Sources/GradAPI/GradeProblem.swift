@@ -1,19 +1,26 @@
 import ConvEngine
 import Grading
 
+/// The one adapter from the API's `Problem` to Grading's `GradingProblem`. Grading names gradients as
+/// the layers form does (`input`, `0.weight`, `0.bias`); the request's own names (the short form's
+/// `images`, `kernels`, `bias`) are passed as renames, so Grading answers in the request's names.
 extension Problem {
     /// The problem as the Grading module takes it: the engine's values plus the request's names and
     /// written shapes. /grade, /explain and /gradcheck need a seed (`loss` or `grad_output`).
     func gradingProblem() throws -> GradingProblem {
-        let seed = try requireSingleSeed()
+        gradingProblem(seed: try requireSingleSeed())
+    }
+
+    /// The problem as the Grading module takes it, with this seed.
+    func gradingProblem(seed: BackwardSeed) -> GradingProblem {
         var writtenShapes = [inputName: inputWrittenShape]
         var renamed: [GradientTarget: String] = [.input: inputName]
         for parameter in parameters {
             writtenShapes[parameter.name] = parameter.writtenShape
-            renamed[parameter.role == .weight ? .weight(parameter.layer) : .bias(parameter.layer)] = parameter.name
+            renamed[.parameter(parameter.layer, parameter.role)] = parameter.name
         }
         return GradingProblem(
-            network: network, input: input, seed: seed, layerNames: layerNames,
+            layers: layers, input: input, seed: seed, layerNames: layerNames,
             writtenShapes: writtenShapes, renamed: renamed)
     }
 

@@ -30,9 +30,9 @@ struct GradeRequest {
             submissions = try decoder.submissions(many, at: JSONPath("submissions"))
             isBatch = true
         case (.some, .some):
-            throw APIError.invalid("invalid_request", "submission and submissions are both given; send one student's gradients as submission or many as submissions", at: JSONPath("submissions"))
+            throw APIError.invalid(.invalidRequest, "submission and submissions are both given; send one student's gradients as submission or many as submissions", at: JSONPath("submissions"))
         case (nil, nil):
-            throw APIError.invalid("missing_field", "submission is required: the gradients to grade by name, e.g. {\"0.weight\": [[...]]} (or submissions: [{\"id\", \"gradients\"}, ...])", at: JSONPath("submission"))
+            throw APIError.invalid(.missingField, "submission is required: the gradients to grade by name, e.g. {\"0.weight\": [[...]]} (or submissions: [{\"id\", \"gradients\"}, ...])", at: JSONPath("submission"))
         }
         let hidden = try fields.choice("feedback", default: "full", choices: ["full", "hidden"]) == "hidden"
         options = GradingOptions(tolerance: try Self.tolerance(fields), hidden: hidden)
@@ -47,7 +47,7 @@ struct GradeRequest {
         try tolerance.rejectUnknownKeys(allowed: ["rtol", "atol"], context: "tolerance")
         let result = Tolerance(rtol: try tolerance.number("rtol", default: 1e-5), atol: try tolerance.number("atol", default: 1e-8))
         for (key, bound) in [("rtol", result.rtol), ("atol", result.atol)] where bound < 0 {
-            throw APIError.invalid("invalid_value", "tolerance.\(key) must be at least 0; found \(bound)", at: JSONPath("tolerance").key(key))
+            throw APIError.invalid(.invalidValue, "tolerance.\(key) must be at least 0; found \(bound)", at: JSONPath("tolerance").key(key))
         }
         return result
     }
@@ -60,10 +60,10 @@ struct GradeRequest {
         var result: [String: Double] = [:]
         for (name, entry) in points.object.members {
             guard problem.gradableNames.contains(name) else {
-                throw APIError.invalid("unknown_gradient", "\(path.key(name)) names no gradient; this problem has \(problem.gradableNamesText)", at: path.key(name))
+                throw APIError.invalid(.unknownGradient, "\(path.key(name)) names no gradient; this problem has \(problem.gradableNamesText)", at: path.key(name))
             }
             guard case .number(let number) = entry, number >= 0 else {
-                throw APIError.invalid("invalid_value", "\(path.key(name)) must be a number of points, at least 0; found \(APIError.describe(entry))", at: path.key(name))
+                throw APIError.invalid(.invalidValue, "\(path.key(name)) must be a number of points, at least 0; found \(APIError.describe(entry))", at: path.key(name))
             }
             result[name] = number
         }
@@ -80,7 +80,7 @@ struct SubmissionDecoder {
         let fields = try FieldReader(value, at: path, expected: "an object of gradients by name, e.g. {\"0.weight\": [[...]]}")
         return try fields.object.members.map { name, tensor in
             guard problem.gradableNames.contains(name) else {
-                throw APIError.invalid("unknown_gradient", "\(path.key(name)) names no gradient; this problem has \(problem.gradableNamesText)", at: path.key(name))
+                throw APIError.invalid(.unknownGradient, "\(path.key(name)) names no gradient; this problem has \(problem.gradableNamesText)", at: path.key(name))
             }
             return (name, try tensors.decode(tensor, at: path.key(name)))
         }

@@ -12,7 +12,7 @@ struct LossDecoder {
 
     func decode(_ value: JSONValue, at path: JSONPath, batch: Int) throws -> LossSpec {
         let fields = try FieldReader(value, at: path, expected: "a loss object such as {\"type\": \"mse\", \"target\": ...}")
-        let type = try LayerDecoder.typeName(fields, choices: Self.types, unknownCode: "unknown_loss")
+        let type = try LayerDecoder.typeName(fields, choices: Self.types, unknownCode: .unknownLoss)
         var allowed = ["type", "target", "reduction"]
         if type == "smooth_l1" { allowed.append("beta") }
         if type == "huber" { allowed.append("delta") }
@@ -31,7 +31,7 @@ struct LossDecoder {
         case "smooth_l1": return .smoothL1(beta: try nonNegative(fields, "beta"))
         case "huber":
             let delta = try nonNegative(fields, "delta")
-            guard delta > 0 else { throw APIError.invalid("invalid_value", "\(fields.path.key("delta")) must be positive; found 0", at: fields.path.key("delta")) }
+            guard delta > 0 else { throw APIError.invalid(.invalidValue, "\(fields.path.key("delta")) must be positive; found 0", at: fields.path.key("delta")) }
             return .huber(delta: delta)
         case "cross_entropy": return .crossEntropy
         case "nll": return .nll
@@ -41,7 +41,7 @@ struct LossDecoder {
 
     private func nonNegative(_ fields: FieldReader, _ key: String) throws -> Double {
         let value = try fields.number(key, default: 1.0)
-        guard value >= 0 else { throw APIError.invalid("invalid_value", "\(fields.path.key(key)) must be at least 0; found \(value)", at: fields.path.key(key)) }
+        guard value >= 0 else { throw APIError.invalid(.invalidValue, "\(fields.path.key(key)) must be at least 0; found \(value)", at: fields.path.key(key)) }
         return value
     }
 
@@ -55,13 +55,13 @@ struct LossDecoder {
         case .nll:
             guard target.rank <= 1 else {
                 throw APIError.invalid(
-                    "shape_mismatch", "\(path()) has shape \(target.shape); nll takes class indices [N] (a bare index when N = 1)", at: path())
+                    .shapeMismatch, "\(path()) has shape \(target.shape); nll takes class indices [N] (a bare index when N = 1)", at: path())
             }
             return .classIndices(try classIndices(target, batch: batch, at: path))
         case .bceWithLogits:
             if let bad = target.data.firstIndex(where: { !(0...1).contains($0) }) {
                 let at = Self.elementPath(path(), flatIndex: bad, shape: target.shape)
-                throw APIError.invalid("invalid_value", "\(at) is \(target.data[bad]); bce_with_logits targets must be in [0, 1]", at: at)
+                throw APIError.invalid(.invalidValue, "\(at) is \(target.data[bad]); bce_with_logits targets must be in [0, 1]", at: at)
             }
             return .values(target)
         default:
@@ -73,12 +73,12 @@ struct LossDecoder {
     private func classIndices(_ target: Tensor, batch: Int, at path: () -> JSONPath) throws -> [Int] {
         guard target.count == batch else {
             throw APIError.invalid(
-                "shape_mismatch", "\(path()) has \(target.count) class indices; the batch has \(batch) samples, so it must be [\(batch)]", at: path())
+                .shapeMismatch, "\(path()) has \(target.count) class indices; the batch has \(batch) samples, so it must be [\(batch)]", at: path())
         }
         return try target.data.enumerated().map { i, value in
             let at = target.rank == 0 ? path() : path().index(i)
             guard value.rounded(.towardZero) == value, value >= 0, let index = Int(exactly: value) else {
-                throw APIError.invalid("invalid_value", "\(at) must be a class index (an integer, at least 0); found \(value)", at: at)
+                throw APIError.invalid(.invalidValue, "\(at) must be a class index (an integer, at least 0); found \(value)", at: at)
             }
             return index
         }

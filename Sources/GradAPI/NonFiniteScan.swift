@@ -5,7 +5,7 @@ import JSONCodec
 enum NonFiniteScan {
     static func check(_ value: JSONValue) throws {
         guard containsNonFinite(value), let path = firstNonFinite(in: value, at: .root) else { return }
-        throw APIError.invalid("non_finite_number", "\(path) overflows float64; every number must be finite", at: path)
+        throw APIError.invalid(.nonFiniteNumber, "\(path) overflows float64; every number must be finite", at: path)
     }
 
     /// The fast pass, with no paths built. Recursion depth is bounded by the parser's nesting limit (64).

@@ -13,7 +13,8 @@ public struct Problem: Sendable {
     }
 
     public var form: Form
-    public var network: Network
+    /// The layers in order, each a kind of `LayerRegistry`.
+    public var layers: [any RegisteredLayer]
     /// The input at the rank the engine takes: `[N, C, H, W]` before a spatial layer, `[N, F]` before a linear one.
     public var input: Tensor
     /// `"input"`, or `"images"` in the short form: the input's gradient name and request path.
@@ -41,21 +42,17 @@ public struct Problem: Sendable {
     /// The index of the layer called `name`, if any.
     public func layerIndex(named name: String) -> Int? { layerNames.firstIndex(of: name) }
 
-    /// What starts the backward pass: the loss, else `grad_output`.
-    public var backwardSeed: BackwardSeed? {
-        if let loss { return .loss(loss) }
-        return gradOutput.map(BackwardSeed.gradOutput)
-    }
+    /// The network the engine runs.
+    public var network: Network { Network(layers: layers) }
 }
 
 /// One learnable tensor of the network and where it sits.
 public struct ProblemParameter: Sendable, Equatable {
-    public enum Role: String, Sendable { case weight, bias }
-
     /// Its gradient's name: `"<layer name>.weight"`, `"<layer name>.bias"`, or `"kernels"`/`"bias"` (short form).
     public var name: String
     public var layer: Int
-    public var role: Role
+    /// The layer's own name for it: `"weight"`, `"bias"`.
+    public var role: String
     /// The shape the request wrote (a conv weight may be `[kh, kw]`); the gradient comes back in it.
     public var writtenShape: [Int]
     /// Where the request wrote it: `layers[0].weight`, `kernels`.

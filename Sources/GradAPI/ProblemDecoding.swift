@@ -30,7 +30,7 @@ extension Problem {
         let isShort = fields.has("images") || fields.has("kernels")
         if isShort, let key = ["input", "layers"].first(where: fields.has) {
             throw APIError.invalid(
-                "invalid_request", "\(key) belongs to the layers form and images/kernels to the short form; use one", at: JSONPath(key))
+                .invalidRequest, "\(key) belongs to the layers form and images/kernels to the short form; use one", at: JSONPath(key))
         }
         try fields.rejectUnknownKeys(allowed: (isShort ? shortFormKeys : layersFormKeys) + extraKeys, context: "the problem")
         var problem = isShort ? try decodeShortForm(fields, configuration) : try decodeLayersForm(fields, configuration)
@@ -47,16 +47,16 @@ extension Problem {
             throw APIError.wrongType(at: layersPath, expected: "an array of layers", found: layersValue)
         }
         guard !layerValues.isEmpty else {
-            throw APIError.invalid("invalid_value", "layers is empty; a network needs at least one layer", at: layersPath)
+            throw APIError.invalid(.invalidValue, "layers is empty; a network needs at least one layer", at: layersPath)
         }
         let decoder = LayerDecoder(tensors: tensors)
         let layers = try layerValues.enumerated().map { i, value in try decoder.decode(value, at: layersPath.index(i)) }
         let names = try layerNames(layers)
         let inputPath = JSONPath("input")
         let written = try tensors.decode(fields.required("input", what: "the network's input tensor"), at: inputPath)
-        let network = Network(layers: layers.map(\.layer))
         return Problem(
-            form: .layers, network: network, input: try InputRank.normalise(written, for: network.layers, at: inputPath),
+            form: .layers, layers: layers.map(\.layer),
+            input: try InputRank.normalise(written, for: layers.map(\.layer), at: inputPath),
             inputName: "input", inputWrittenShape: written.shape, layerNames: names,
             parameters: parameters(layers, names: names), loss: nil, gradOutput: nil, options: ResponseOptions())
     }
@@ -71,7 +71,7 @@ extension Problem {
                 let path = layer.name == nil ? JSONPath("layers").index(i) : JSONPath("layers").index(i).key("name")
                 let how = layer.name == nil ? "is named \"\(name)\" by default (its index)" : "is named \"\(name)\""
                 throw APIError.invalid(
-                    "duplicate_name", "layers[\(i)] \(how), which layers[\(first)] already uses; layer names must be unique", at: path)
+                    .duplicateName, "layers[\(i)] \(how), which layers[\(first)] already uses; layer names must be unique", at: path)
             }
             names.append(name)
             firstUse[name] = i
@@ -79,33 +79,33 @@ extension Problem {
         return names
     }
 
+    /// Every layer's parameters, `"<layer name>.<parameter>"`, in the shapes and at the paths the request wrote them.
     private static func parameters(_ layers: [DecodedLayer], names: [String]) -> [ProblemParameter] {
-        var parameters: [ProblemParameter] = []
-        for (i, layer) in layers.enumerated() {
-            let path = JSONPath("layers").index(i)
-            if let shape = layer.weightShape {
-                parameters.append(ProblemParameter(name: names[i] + ".weight", layer: i, role: .weight, writtenShape: shape, path: path.key("weight")))
-            }
-            if let shape = layer.biasShape {
-                parameters.append(ProblemParameter(name: names[i] + ".bias", layer: i, role: .bias, writtenShape: shape, path: path.key("bias")))
+        layers.enumerated().flatMap { i, decoded in
+            decoded.layer.parameters.map { parameter in
+                ProblemParameter(
+                    name: "\(names[i]).\(parameter.name)", layer: i, role: parameter.name,
+                    writtenShape: decoded.writtenShapes[parameter.name] ?? parameter.tensor.shape,
+                    path: JSONPath("layers").index(i).key(parameter.name))
             }
         }
-        return parameters
     }
 
-    /// `{"images", "kernels", "bias"?, "stride"?, ...}`: one conv2d layer named "0"; gradients `images`, `kernels`, `bias`.
+    /// The design card's `{"images", "kernels", "bias"?, "stride"?, ...}`: one layer named "0", read by
+    /// `LayerRegistry.shortForm`; gradients `images`, `kernels`, `bias`.
     private static func decodeShortForm(_ fields: FieldReader, _ configuration: APIConfiguration) throws -> Problem {
         let tensors = configuration.tensorDecoder
-        let (spec, weightShape, biasShape) = try LayerDecoder(tensors: tensors).conv2dSpec(fields, weightKey: "kernels")
+        let decoded = try LayerRegistry.shortForm.decodeShortForm(fields, LayerDecoder(tensors: tensors))
         let inputPath = JSONPath("images")
         let written = try tensors.decode(fields.required("images", what: "the input images, [H, W], [C, H, W] or [N, C, H, W]"), at: inputPath)
-        var parameters = [ProblemParameter(name: "kernels", layer: 0, role: .weight, writtenShape: weightShape, path: JSONPath("kernels"))]
-        if let biasShape {
-            parameters.append(ProblemParameter(name: "bias", layer: 0, role: .bias, writtenShape: biasShape, path: JSONPath("bias")))
+        let parameters = decoded.layer.parameters.map { parameter in
+            let name = parameter.name == "weight" ? "kernels" : parameter.name
+            return ProblemParameter(
+                name: name, layer: 0, role: parameter.name, writtenShape: decoded.writtenShapes[parameter.name] ?? parameter.tensor.shape,
+                path: JSONPath(name))
         }
-        let network = Network(layers: [.conv2d(spec)])
         return Problem(
-            form: .short, network: network, input: try InputRank.normalise(written, for: network.layers, at: inputPath),
+            form: .short, layers: [decoded.layer], input: try InputRank.normalise(written, for: [decoded.layer], at: inputPath),
             inputName: "images", inputWrittenShape: written.shape, layerNames: ["0"],
             parameters: parameters, loss: nil, gradOutput: nil, options: ResponseOptions())
     }

@@ -32,7 +32,7 @@ extension Problem {
         return try elements.enumerated().map { i, element in
             guard case .string(let name) = element, choices.contains(name) else {
                 throw APIError.invalid(
-                    "invalid_value", "\(path.index(i)) must be \"activations\" or \"activation_gradients\"; found \(APIError.describe(element))",
+                    .invalidValue, "\(path.index(i)) must be \"activations\" or \"activation_gradients\"; found \(APIError.describe(element))",
                     at: path.index(i))
             }
             return name
@@ -42,7 +42,7 @@ extension Problem {
     /// 413 when a tensor the engine would hold, or the estimated work, is over the limits; 422 when a
     /// class index is not below the number of classes the output has.
     func checkSize(_ configuration: APIConfiguration) throws {
-        let estimate = WorkEstimate(layers: network.layers, input: input.shape)
+        let estimate = NetworkCost(layers: layers, inputShape: input.shape)
         if estimate.largestTensor > Double(configuration.maxTensorElements) {
             let holder = estimate.largestAt.map { "layers[\($0)] (\(layerNames[$0])) would hold a tensor of" } ?? "the input has"
             throw APIError.tooLarge(
@@ -50,13 +50,13 @@ extension Problem {
         }
         if estimate.heldElements > configuration.maxHeldElements {
             throw APIError.tooLarge(
-                "the \(network.layers.count) layers' activations and their gradients would hold \(Self.format(estimate.heldElements)) elements; the limit is \(Self.format(configuration.maxHeldElements))")
+                "the \(layers.count) layers' activations and their gradients would hold \(Self.format(estimate.heldElements)) elements; the limit is \(Self.format(configuration.maxHeldElements))")
         }
         if estimate.work > configuration.maxWork {
             throw APIError.tooLarge(
                 "the problem needs about \(Self.format(estimate.work)) multiply-adds; the limit is \(Self.format(configuration.maxWork))")
         }
-        if estimate.shapes.count == network.layers.count, let output = estimate.shapes.last {
+        if estimate.shapes.count == layers.count, let output = estimate.shapes.last {
             try checkClassIndices(outputShape: output)
         }
     }
@@ -68,7 +68,7 @@ extension Problem {
             let target = JSONPath("loss").key("target")
             let path = indices.count == 1 ? target : target.index(bad)
             throw APIError.invalid(
-                "invalid_value", "\(path) is class \(indices[bad]); the output [\(outputShape[0]), \(classes)] has classes 0...\(classes - 1)", at: path)
+                .invalidValue, "\(path) is class \(indices[bad]); the output [\(outputShape[0]), \(classes)] has classes 0...\(classes - 1)", at: path)
         }
     }
 

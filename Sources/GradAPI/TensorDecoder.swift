@@ -71,10 +71,10 @@ public struct TensorDecoder: Sendable {
             case .array(let elements):
                 guard let first = elements.first else {
                     let here = path().indices(Array(repeating: 0, count: shape.count))
-                    throw APIError.invalid("invalid_tensor", "\(here) is an empty array; tensors have no empty dimensions", at: here)
+                    throw APIError.invalid(.invalidTensor, "\(here) is an empty array; tensors have no empty dimensions", at: here)
                 }
                 guard shape.count < 8 else {
-                    throw APIError.invalid("invalid_tensor", "\(path()) is nested more than 8 deep; tensors have at most 8 dims", at: path())
+                    throw APIError.invalid(.invalidTensor, "\(path()) is nested more than 8 deep; tensors have at most 8 dims", at: path())
                 }
                 shape.append(elements.count)
                 current = first
@@ -93,7 +93,7 @@ public struct TensorDecoder: Sendable {
         guard depth < shape.count else {
             guard case .number(let number) = value else {
                 let at = elementPath(path, data.count, shape, depth)
-                throw APIError.invalid("invalid_tensor", "\(at) is \(APIError.describe(value)) where a number was expected (arrays must be rectangular)", at: at)
+                throw APIError.invalid(.invalidTensor, "\(at) is \(APIError.describe(value)) where a number was expected (arrays must be rectangular)", at: at)
             }
             data.append(number)
             return
@@ -110,7 +110,7 @@ public struct TensorDecoder: Sendable {
             let at = elementPath(path, data.count, shape, depth)
             let expected = depth == shape.count - 1 ? "\(length) numbers" : "\(length) arrays"
             throw APIError.invalid(
-                "invalid_tensor", "\(at) is \(APIError.describe(value)) where an array of \(expected) was expected (arrays must be rectangular)", at: at)
+                .invalidTensor, "\(at) is \(APIError.describe(value)) where an array of \(expected) was expected (arrays must be rectangular)", at: at)
         }
     }
 
@@ -135,13 +135,13 @@ public struct TensorDecoder: Sendable {
         switch (fields.optional("data"), fields.optional("base64")) {
         case (let data?, nil):
             if fields.has("dtype") {
-                throw APIError.invalid("invalid_request", "\(fields.path.key("dtype")) applies to \"base64\" only; \"data\" holds JSON numbers", at: fields.path.key("dtype"))
+                throw APIError.invalid(.invalidRequest, "\(fields.path.key("dtype")) applies to \"base64\" only; \"data\" holds JSON numbers", at: fields.path.key("dtype"))
             }
             let values = try flatData(data, at: fields.path.key("data"))
             let count = try checkedCount(shape, at: fields.path)
             guard values.count == count else {
                 let path = fields.path.key("data")
-                throw APIError.invalid("shape_mismatch", "\(path) has \(values.count) numbers; shape \(shape) needs \(count)", at: path)
+                throw APIError.invalid(.shapeMismatch, "\(path) has \(values.count) numbers; shape \(shape) needs \(count)", at: path)
             }
             return Tensor(shape: shape, data: values)
         case (nil, let encoded?):
@@ -152,9 +152,9 @@ public struct TensorDecoder: Sendable {
             return Tensor(shape: shape, data: try Base64Tensor.decode(text, count: count, shape: shape, float32: dtype == "float32", at: path))
         case (nil, nil):
             throw APIError.invalid(
-                "missing_field", "\(fields.path) needs \"data\" (numbers) or \"base64\" (bytes) beside \"shape\"", at: fields.path)
+                .missingField, "\(fields.path) needs \"data\" (numbers) or \"base64\" (bytes) beside \"shape\"", at: fields.path)
         case (.some, .some):
-            throw APIError.invalid("invalid_request", "\(fields.path) has both \"data\" and \"base64\"; give one", at: fields.path)
+            throw APIError.invalid(.invalidRequest, "\(fields.path) has both \"data\" and \"base64\"; give one", at: fields.path)
         }
     }
 

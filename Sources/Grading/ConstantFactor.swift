@@ -1,7 +1,7 @@
 import ConvEngine
 
 /// A constant a gradient can be off by, with what it stands for and the likely cause.
-struct NamedFactor {
+public struct NamedFactor {
     var value: Double
     /// How the message names it: "N = 64 (the batch size)".
     var name: String
@@ -34,23 +34,18 @@ extension GradingProblem {
     }
 
     private func windowFactors() -> [NamedFactor] {
-        var factors: [NamedFactor] = []
-        for (k, layer) in layers.enumerated() {
-            let (size, isAverage): (Pair?, Bool) = switch layer {
-            case .avgPool2d(let s): (s.kernel, true)
-            case .maxPool2d(let s): (s.kernel, false)
-            default: (nil, false)
-            }
-            guard let size, size.h * size.w > 1 else { continue }
-            let area = size.h * size.w
-            let cause = isAverage
-                ? "average pooling (layer \"\(layerNames[k])\") divides each window's gradient by its size kh*kw"
-                : "the \(size.h)x\(size.w) window of layer \"\(layerNames[k])\" routes its gradient to one element, undivided"
-            factors.append(NamedFactor(value: Double(area), name: "kh*kw = \(area)", cause: cause))
-            factors.append(NamedFactor(value: 1 / Double(area), name: "1/(kh*kw) = 1/\(area)", cause: cause))
-        }
-        return factors
+        layers.enumerated().flatMap { k, layer in layer.constantFactors(layerName: layerNames[k]) }
     }
+}
+
+/// `kh*kw` and `1/(kh*kw)` of a pooling window, for a window of more than one element.
+func windowFactors(_ size: Pair, cause: String) -> [NamedFactor] {
+    guard size.h * size.w > 1 else { return [] }
+    let area = size.h * size.w
+    return [
+        NamedFactor(value: Double(area), name: "kh*kw = \(area)", cause: cause),
+        NamedFactor(value: 1 / Double(area), name: "1/(kh*kw) = 1/\(area)", cause: cause),
+    ]
 }
 
 extension NamedFactor {

@@ -70,9 +70,10 @@ extension Solution {
         }
         let full = TensorIndex.full(index, rank: gradient.rank)
         var explanation = switch target {
-        case .weight(let k), .bias(let k): explainParameter(target, layer: k, full)
-        case .input: explainLayerInput(0, full)
-        case .activation(let k): k + 1 < problem.layers.count ? explainLayerInput(k + 1, full) : explainOutput(full)
+        case .parameter(let k, let parameter): problem.layers[k].explainParameter(parameter, in: self, layer: k, full)
+        case .input: problem.layers[0].explainInput(in: self, layer: 0, full)
+        case .activation(let k):
+            k + 1 < problem.layers.count ? problem.layers[k + 1].explainInput(in: self, layer: k + 1, full) : explainOutput(full)
         }
         explanation.of = name
         explanation.index = TensorIndex.written(full, rank: shape.count)
@@ -91,7 +92,7 @@ extension Solution {
 
     /// A full-rank index of layer `k`'s weight as the request wrote the weight.
     func weightIndex(_ k: Int, _ full: [Int]) -> [Int] {
-        TensorIndex.written(full, rank: problem.writtenShapes[problem.name(of: .weight(k))]?.count ?? full.count)
+        TensorIndex.written(full, rank: problem.writtenShapes[problem.name(of: .parameter(k, "weight"))]?.count ?? full.count)
     }
 
     /// The 1-based board symbol of a full-rank element of `shape`: `x5`.
@@ -103,5 +104,28 @@ extension Solution {
     static func indexMap(_ variable: String, stride: Int, offset: Int) -> String {
         let scaled = stride == 1 ? variable : "\(stride)\(variable)"
         return offset < 0 ? "\(scaled)\(offset)" : "\(scaled)+\(offset)"
+    }
+
+    /// `dL/dx5`: the board's left-hand side for element `full` of layer `m`'s input.
+    func inputLHS(_ m: Int, _ full: [Int]) -> String { "dL/d" + Self.symbol("x", full, layerInput(m).shape) }
+
+    /// "dL/dw1 = dL/dz1*x1 + dL/dz2*x3": upstream symbols from full-rank indices, local symbols
+    /// from the factor's index (1-based, row-major), constants 1 left out, padding written 0.
+    func board(_ lhs: String, _ terms: [ExplainTerm], up: String, _ upShape: [Int], local: String?, _ localShape: [Int]) -> String {
+        let sum = terms.map { term -> String in
+            let upstream = "dL/d" + Self.symbol(up, term.upstream.index ?? [], upShape)
+            guard let local, let index = term.local.index else {
+                return term.local.value == 1 ? upstream : "\(upstream)*\(term.local.value)"
+            }
+            if term.local.padding && term.local.value == 0 { return "\(upstream)*0" }
+            return "\(upstream)*" + Self.symbol(local, TensorIndex.full(index, rank: localShape.count), localShape)
+        }
+        return "\(lhs) = " + (sum.isEmpty ? "0" : sum.joined(separator: " + "))
+    }
+    /// `"2i+ki-1"`: the padded-input row an output row and kernel row read, as a formula.
+    static func indexMap(_ position: String, _ offset: String, stride: Int, dilation: Int, padding: Int) -> String {
+        let scaled = stride == 1 ? position : "\(stride)\(position)"
+        let kernel = dilation == 1 ? offset : "\(dilation)\(offset)"
+        return "\(scaled)+\(kernel)" + (padding == 0 ? "" : "-\(padding)")
     }
 }

@@ -77,12 +77,11 @@ extension Solution {
         var layers = problem.layers
         switch target {
         case .input: input.data[flat] += delta
-        case .weight(let k), .bias(let k): layers[k] = layers[k].nudged(target, flat, delta)
+        case .parameter(let k, let name): layers[k] = layers[k].nudged(name, flat, delta)
         case .activation: break
         }
-        let network = Network(layers: layers)
-        let forward = try network.forward(input, loss: problem.loss)
-        let signature = KinkSignature(problem: GradingProblem(network: network, input: input, seed: problem.seed),
+        let forward = try Network(layers: layers).forward(input, loss: problem.loss)
+        let signature = KinkSignature(problem: GradingProblem(layers: layers, input: input, seed: problem.seed),
                                       activations: forward.activations)
         return (forward.loss ?? gradOutputDot(forward.output), signature)
     }
@@ -94,19 +93,12 @@ extension Solution {
     }
 }
 
-extension Layer {
-    /// The layer with element `flat` of its weight or bias moved by `delta`.
-    func nudged(_ target: GradientTarget, _ flat: Int, _ delta: Double) -> Layer {
-        let isWeight = if case .weight = target { true } else { false }
-        switch self {
-        case .conv2d(var spec):
-            if isWeight { spec.weight.data[flat] += delta } else { spec.bias?.data[flat] += delta }
-            return .conv2d(spec)
-        case .linear(var spec):
-            if isWeight { spec.weight.data[flat] += delta } else { spec.bias?.data[flat] += delta }
-            return .linear(spec)
-        default:
-            return self
-        }
+extension GradedLayer {
+    /// The layer with element `flat` of its parameter `name` moved by `delta`.
+    func nudged(_ name: String, _ flat: Int, _ delta: Double) -> any GradedLayer {
+        var tensors = parameters.map(\.tensor)
+        guard let slot = parameters.firstIndex(where: { $0.name == name }) else { return self }
+        tensors[slot].data[flat] += delta
+        return replacingParameters(tensors)
     }
 }

@@ -27,7 +27,7 @@ public enum DiagnosisCode {
 
 /// A mistaken backward pass at one layer: what a student who made `diagnosis`'s mistake there
 /// would have computed. Its tensors are computed only when a submission of their shape needs them.
-struct Mistake {
+public struct Mistake {
     var diagnosis: Diagnosis
     /// The layer the mistake is made in.
     var layer: Int

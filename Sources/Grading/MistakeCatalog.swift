@@ -34,8 +34,10 @@ final class MistakeCatalog {
         if let known = byTarget[target] { return known }
         var found: [Candidate] = []
         let (ownLayer, firstLater) = reach(of: target)
-        if let k = ownLayer {
-            found += mistakes(at: k).compactMap { m in m.own[target].map { Candidate(diagnosis: m.diagnosis, tensor: $0) } }
+        if let k = ownLayer {  // a layer's own mistakes, and those of the layers before it that reach into it
+            for m in 0...k {
+                found += mistakes(at: m).compactMap { m in m.own[target].map { Candidate(diagnosis: m.diagnosis, tensor: $0) } }
+            }
         }
         guard let truth = solution.gradient(of: target) else { return [] }
         for m in firstLater..<problem.layers.count {
@@ -56,25 +58,14 @@ final class MistakeCatalog {
     private func reach(of target: GradientTarget) -> (Int?, Int) {
         switch target {
         case .input: (nil, 0)
-        case .weight(let k), .bias(let k): (k, k + 1)
+        case .parameter(let k, _): (k, k + 1)
         case .activation(let k): (nil, k + 1)
         }
     }
 
     private func mistakes(at k: Int) -> [Mistake] {
         if let known = localMistakes[k] { return known }
-        var found: [Mistake] = []
-        switch problem.layers[k] {
-        case .conv2d(let spec): found = solution.convMistakes(k, spec)
-        case .linear: found = solution.linearFlattenMistakes(k)
-        case .relu: found = solution.reluMistakes(k, leaky: false)
-        case .leakyReLU: found = solution.reluMistakes(k, leaky: true)
-        case .maxPool2d(let spec): found = solution.maxPoolMistakes(k, spec)
-        case .flatten: found = solution.flattenMistakes(k)
-        default: break
-        }
-        if case .conv2d = problem.layers[k] { found += solution.biasMistakes(k) + solution.accumulationMistakes(k) }
-        if case .linear = problem.layers[k] { found += solution.biasMistakes(k) + solution.accumulationMistakes(k) }
+        let found = problem.layers[k].mistakes(in: solution, layer: k)
         localMistakes[k] = found
         return found
     }
@@ -90,7 +81,7 @@ final class MistakeCatalog {
 
     /// The gradients mistake `i` of layer `m` leads to in the layers before it, computed once: its
     /// wrong dL/d(input of m) directly, then carried back through layers `m-1 … 0` by the engine's
-    /// per-layer backward over the solution's saved activations (no forward pass is repeated).
+    /// per-layer backward passes saved by the solution (no forward pass is repeated).
     private func gradients(of m: Int, _ i: Int) -> [GradientTarget: Tensor] {
         if let known = propagated[m]?[i] { return known }
         let carried = carryBack(mistakes(at: m)[i])
@@ -111,10 +102,10 @@ final class MistakeCatalog {
         for k in stride(from: m - 1, through: 0, by: -1) {
             if cancel?() == true { return out }
             keep(.activation(k), gradient)
-            let step = problem.layers[k].backward(
-                input: solution.layerInput(k), output: solution.backward.activations[k], gradOutput: gradient)
-            keep(.weight(k), step.parameters.weight)
-            keep(.bias(k), step.parameters.bias)
+            let step = solution.backward.steps[k](gradient)
+            for (parameter, tensor) in zip(problem.layers[k].parameters, step.parameters) {
+                keep(.parameter(k, parameter.name), tensor)
+            }
             gradient = step.input
         }
         keep(.input, gradient)

@@ -6,7 +6,7 @@ extension Solution {
     /// Every reduction of dL/dZ over a set of axes other than the right one (all but the channel /
     /// feature axis), including none and all.
     func biasMistakes(_ k: Int) -> [Mistake] {
-        guard backward.parameterGradients[k].bias != nil else { return [] }
+        guard parameterGradient(k, "bias") != nil else { return [] }
         let dZ = upstream(k)
         let axisNames = dZ.rank == 4 ? ["n", "c", "h", "w"] : ["n", "f"]
         let right = Set(dZ.shape.indices).subtracting([1])
@@ -20,14 +20,17 @@ extension Solution {
             found.append(Mistake(
                 DiagnosisCode.biasWrongAxes,
                 "Your bias gradient of layer \"\(name)\" sums dL/dZ over \(over); it must sum over \(should), leaving one value per output \(dZ.rank == 4 ? "channel" : "feature").",
-                layer: k, own: [.bias(k): LazyTensor(shape: Self.keptShape(dZ.shape, without: axes)) { dZ.summed(over: axes) }]))
+                layer: k, own: [.parameter(k, "bias"): LazyTensor(shape: Self.keptShape(dZ.shape, without: axes)) { dZ.summed(over: axes) }]))
         }
         return found
     }
 
     /// Weight and bias gradients from the first or last sample only, or (conv) from the first or
     /// last output position only, or from a single term: what `=` instead of `+=` leaves.
-    func accumulationMistakes(_ k: Int) -> [Mistake] {
+    ///
+    /// `weightGradient(samples, position)` is the layer's weight gradient from those samples (and
+    /// output position, where the layer has positions) only.
+    func accumulationMistakes(_ k: Int, weightGradient: @escaping (Range<Int>, (Int, Int)?) -> Tensor?) -> [Mistake] {
         let dZ = upstream(k), x = layerInput(k), batch = dZ.shape[0]
         let name = "layer \"\(problem.layerNames[k])\""
         var found: [Mistake] = []
@@ -35,11 +38,11 @@ extension Solution {
         if batch > 1 { samples.append(((batch - 1)..<batch, "the last sample (n = \(batch - 1))")) }
         for (range, which) in samples {
             var own: [GradientTarget: LazyTensor] = [:]
-            if let weight = problem.layers[k].parameters.weight {
-                own[.weight(k)] = LazyTensor(shape: weight.shape) { weightGradient(k, dZ: dZ, x: x, samples: range, position: nil) }
+            if let weight = parameterGradient(k, "weight") {
+                own[.parameter(k, "weight")] = LazyTensor(shape: weight.shape) { weightGradient(range, nil) }
             }
-            if backward.parameterGradients[k].bias != nil {
-                own[.bias(k)] = LazyTensor(shape: [dZ.shape[1]]) {
+            if parameterGradient(k, "bias") != nil {
+                own[.parameter(k, "bias")] = LazyTensor(shape: [dZ.shape[1]]) {
                     dZ.summed(over: Set(dZ.shape.indices).subtracting([0, 1])).rows(range)
                 }
             }
@@ -48,51 +51,29 @@ extension Solution {
                 "Your gradient of \(name) has only \(which)'s contribution: the gradient sums (+=) over every sample of the batch.",
                 layer: k, own: own))
         }
-        found += positionMistakes(k, dZ: dZ, x: x, name: name)
+        found += positionMistakes(k, dZ: dZ, name: name, weightGradient: weightGradient)
         return found
     }
 
-    private func positionMistakes(_ k: Int, dZ: Tensor, x: Tensor, name: String) -> [Mistake] {
-        guard dZ.rank == 4, case .conv2d = problem.layers[k] else { return [] }
+    /// Weight gradients from one output position of a layer whose output has positions (`[N, C, H, W]`).
+    private func positionMistakes(
+        _ k: Int, dZ: Tensor, name: String, weightGradient: @escaping (Range<Int>, (Int, Int)?) -> Tensor?
+    ) -> [Mistake] {
+        guard dZ.rank == 4 else { return [] }
         let (outH, outW, batch) = (dZ.shape[2], dZ.shape[3], dZ.shape[0])
         guard outH * outW > 1 else { return [] }
         var found: [Mistake] = []
         let last = (outH - 1, outW - 1)
-        guard let shape = problem.layers[k].parameters.weight?.shape else { return [] }
+        guard let shape = parameterGradient(k, "weight")?.shape else { return [] }
         for (position, samples) in [((0, 0), 0..<batch), (last, 0..<batch), ((0, 0), 0..<1), (last, (batch - 1)..<batch)] {
-            let weight = LazyTensor(shape: shape) { weightGradient(k, dZ: dZ, x: x, samples: samples, position: position) }
+            let weight = LazyTensor(shape: shape) { weightGradient(samples, position) }
             let what = samples.count == batch ? "output position (\(position.0), \(position.1))" : "one term (sample \(samples.lowerBound), output position (\(position.0), \(position.1)))"
             found.append(Mistake(
                 DiagnosisCode.partialAccumulation,
                 "Your weight gradient of \(name) has only \(what)'s contribution: every output position (i, j) of every sample adds its dL/dZ[n,co,i,j] * X term, so accumulate with += over all of them.",
-                layer: k, own: [.weight(k): weight]))
+                layer: k, own: [.parameter(k, "weight"): weight]))
         }
         return found
-    }
-
-    /// A weight gradient restricted to some samples (and, for conv, one output position).
-    private func weightGradient(_ k: Int, dZ: Tensor, x: Tensor, samples: Range<Int>, position: (Int, Int)?) -> Tensor? {
-        switch problem.layers[k] {
-        case .conv2d(let spec):
-            guard position == nil else {
-                return ConvGeometry(spec: spec, inputShape: x.shape)
-                    .weightGradient(upstream: dZ, input: x, samples: samples, position: position)
-            }
-            // Whole samples: the engine's kernels on the slice.
-            return spec.backward(input: x.samples(samples), gradOutput: dZ.samples(samples)).weight
-        case .linear(let spec):
-            let (outF, inF) = (spec.weight.shape[0], spec.weight.shape[1])
-            var out = Tensor(shape: [outF, inF])
-            for n in samples {
-                for o in 0..<outF {
-                    let g = dZ.data[n * outF + o]
-                    for f in 0..<inF { out.data[o * inF + f] += g * x.data[n * inF + f] }
-                }
-            }
-            return out
-        default:
-            return nil
-        }
     }
 }
 

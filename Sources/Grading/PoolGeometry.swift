@@ -1,38 +1,18 @@
 import ConvEngine
 
-/// The windows of max_pool2d / avg_pool2d: output `(i, j)` covers input rows
-/// `s_h*i - p_h + d_h*ki` for `ki in 0..<k_h` (likewise columns); rows outside the input are padding.
-///
-/// Output size: `floor_or_ceil((H + 2p - d(k-1) - 1) / s) + 1`, and with ceil_mode a last window
-/// that would start in the right/bottom padding is dropped (PyTorch's pooling_output_shape).
+/// The windows of a pooling layer: output `(i, j)` covers input rows `s_h*i - p_h + d_h*ki` for
+/// `ki in 0..<k_h` (likewise columns); rows outside the input are padding. The output size is the
+/// engine's (ConvEngine/Ops/PoolGeometry.swift, `PoolPlan.outputLength`).
 struct PoolGeometry: Sendable {
     var inH, inW: Int
     var kernel, stride, padding, dilation: Pair
     var outH, outW: Int
 
-    init(kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, ceilMode: Bool, inputShape: [Int]) {
+    /// The windows of a pool whose output the engine sized `outputShape` (`[N, C, H_out, W_out]`).
+    init(kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, inputShape: [Int], outputShape: [Int]) {
         inH = inputShape[2]; inW = inputShape[3]
         self.kernel = kernel; self.stride = stride; self.padding = padding; self.dilation = dilation
-        outH = Self.outputSize(inH, kernel.h, stride.h, padding.h, dilation.h, ceilMode)
-        outW = Self.outputSize(inW, kernel.w, stride.w, padding.w, dilation.w, ceilMode)
-    }
-
-    init(max spec: MaxPool2dSpec, inputShape: [Int]) {
-        self.init(kernel: spec.kernel, stride: spec.stride, padding: spec.padding, dilation: spec.dilation,
-                  ceilMode: spec.ceilMode, inputShape: inputShape)
-    }
-
-    init(avg spec: AvgPool2dSpec, inputShape: [Int]) {
-        self.init(kernel: spec.kernel, stride: spec.stride, padding: spec.padding, dilation: Pair(1),
-                  ceilMode: spec.ceilMode, inputShape: inputShape)
-    }
-
-    static func outputSize(_ size: Int, _ k: Int, _ s: Int, _ p: Int, _ d: Int, _ ceilMode: Bool) -> Int {
-        let span = size + 2 * p - d * (k - 1) - 1
-        guard span >= 0, s > 0 else { return 0 }
-        var out = (ceilMode ? (span + s - 1) / s : span / s) + 1
-        if ceilMode && (out - 1) * s >= size + p { out -= 1 }
-        return out
+        outH = outputShape[2]; outW = outputShape[3]
     }
 
     /// Input rows of output row `i` that lie inside the input, in kernel order.

@@ -16,8 +16,7 @@ public struct Solution: Sendable {
     public func gradient(of target: GradientTarget) -> Tensor? {
         switch target {
         case .input: backward.inputGradient
-        case .weight(let k): backward.parameterGradients[k].weight
-        case .bias(let k): backward.parameterGradients[k].bias
+        case .parameter(let k, let name): backward.parameterGradients[k].first { $0.name == name }?.tensor
         case .activation(let k): backward.activationGradients[k]
         }
     }
@@ -43,4 +42,7 @@ public struct Solution: Sendable {
 
     /// dL/d(output of layer k) (full rank).
     func upstream(_ k: Int) -> Tensor { backward.activationGradients[k] }
+
+    /// The gradient of layer `k`'s parameter `name`, if it has one.
+    func parameterGradient(_ k: Int, _ name: String) -> Tensor? { gradient(of: .parameter(k, name)) }
 }

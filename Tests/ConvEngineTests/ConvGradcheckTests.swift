@@ -6,7 +6,7 @@ import Testing
 /// stride > 1 with uneven coverage, dilation, groups (incl. depthwise), every padding form and mode.
 @Suite struct ConvGradcheckTests {
     /// A random valid conv and input shape; retries until the kernel fits the padded input.
-    static func randomConv(mode: PaddingMode, _ rng: inout CaseGenerator) -> (Conv2dSpec, [Int]) {
+    static func randomConv(mode: PaddingMode, _ rng: inout CaseGenerator) -> (Conv2d, [Int]) {
         while true {
             let groups = [1, 1, 2, 3].randomElement(using: &rng)!
             let (inPerGroup, outPerGroup) = (rng.int(1...2), rng.int(1...2))
@@ -20,11 +20,11 @@ import Testing
             default: padding = .explicit(Pair(rng.int(0...2), rng.int(0...2)))
             }
             let input = [rng.int(1...2), groups * inPerGroup, rng.int(3...7), rng.int(3...7)]
-            let spec = Conv2dSpec(
+            let spec = Conv2d(
                 weight: rng.tensor([groups * outPerGroup, inPerGroup, kernel.h, kernel.w]),
                 bias: rng.bool() ? rng.tensor([groups * outPerGroup]) : nil, stride: stride, padding: padding,
                 dilation: dilation, groups: groups, paddingMode: mode)
-            if (try? Layer.conv2d(spec).outputShape(inputShape: input)) != nil { return (spec, input) }
+            if (try? spec.outputShape(inputShape: input)) != nil { return (spec, input) }
         }
     }
 
@@ -39,18 +39,18 @@ import Testing
     /// asymmetric "same" with an even dilated kernel, depthwise with a multiplier.
     @Test func unevenCoverageSameAndDepthwise() throws {
         var rng = CaseGenerator(seed: 7)
-        let cases: [(Conv2dSpec, [Int])] = [
-            (Conv2dSpec(weight: rng.tensor([2, 1, 2, 2]), bias: rng.tensor([2]), stride: Pair(3, 2)), [2, 1, 7, 6]),
-            (Conv2dSpec(weight: rng.tensor([1, 2, 2, 4]), padding: .same, dilation: Pair(1, 2), paddingMode: .reflect), [1, 2, 5, 7]),
-            (Conv2dSpec(weight: rng.tensor([6, 1, 3, 3]), bias: rng.tensor([6]), padding: .explicit(Pair(1)), groups: 3), [2, 3, 4, 5]),
-            (Conv2dSpec(weight: rng.tensor([2, 2, 1, 1]), bias: rng.tensor([2])), [3, 2, 3, 3]),
+        let cases: [(Conv2d, [Int])] = [
+            (Conv2d(weight: rng.tensor([2, 1, 2, 2]), bias: rng.tensor([2]), stride: Pair(3, 2)), [2, 1, 7, 6]),
+            (Conv2d(weight: rng.tensor([1, 2, 2, 4]), padding: .same, dilation: Pair(1, 2), paddingMode: .reflect), [1, 2, 5, 7]),
+            (Conv2d(weight: rng.tensor([6, 1, 3, 3]), bias: rng.tensor([6]), padding: .explicit(Pair(1)), groups: 3), [2, 3, 4, 5]),
+            (Conv2d(weight: rng.tensor([2, 2, 1, 1]), bias: rng.tensor([2])), [3, 2, 3, 3]),
         ]
         for (spec, shape) in cases {
             try Self.check(spec, input: rng.tensor(shape), &rng, label: spec.summary)
         }
     }
 
-    static func check(_ spec: Conv2dSpec, input x: Tensor, _ rng: inout CaseGenerator, label: String) throws {
+    static func check(_ spec: Conv2d, input x: Tensor, _ rng: inout CaseGenerator, label: String) throws {
         let y = try spec.forward(x)
         let r = rng.tensor(y.shape)
         let grads = spec.backward(input: x, gradOutput: r)
@@ -70,8 +70,8 @@ import Testing
     }
 }
 
-extension Conv2dSpec {
+extension Conv2d {
     var summary: String {
-        "conv weight \(weight.shape) stride \(stride) padding \(padding) dilation \(dilation) groups \(groups) \(paddingMode)"
+        "conv weight \(spec.weight.shape) stride \(spec.stride) padding \(spec.padding) dilation \(spec.dilation) groups \(spec.groups) \(spec.paddingMode)"
     }
 }

@@ -7,16 +7,16 @@ import Testing
 @Suite struct ConvReferenceTests {
     /// Direct evaluation of the three conv formulas (zero padding only) — slow, obviously correct.
     struct DirectConv {
-        let spec: Conv2dSpec
+        let spec: Conv2d
         let x: Tensor
         let pad: ResolvedPadding
         let out: Pair
 
-        init(_ spec: Conv2dSpec, _ x: Tensor) throws {
+        init(_ spec: Conv2d, _ x: Tensor) throws {
             self.spec = spec
             self.x = x
-            pad = try spec.resolvedPadding()
-            out = try spec.outputSize(height: x.shape[2], width: x.shape[3])
+            pad = try spec.spec.resolvedPadding()
+            out = try spec.spec.outputSize(height: x.shape[2], width: x.shape[3])
         }
 
         /// Calls `body(n, o, i, j, xIndex, wIndex)` for every product of the forward sum that is not padding.
@@ -66,18 +66,18 @@ import Testing
     ])
     func tiledConvMatchesDirectEvaluation(_ c: [Int]) throws {
         var rng = CaseGenerator(seed: UInt64(c.reduce(0, +)))
-        let spec = Conv2dSpec(
+        let spec = Conv2d(
             weight: rng.tensor([c[4], c[1] / c[9], c[5], c[5]]), stride: Pair(c[6]), padding: .explicit(Pair(c[7])),
             dilation: Pair(c[8]), groups: c[9])
         let x = rng.tensor([c[0], c[1], c[2], c[3]])
-        var plan = try spec.plan(inputShape: x.shape, LayerContext(index: 0, type: "conv2d"))
+        var plan = try spec.spec.plan(inputShape: x.shape, LayerContext(index: 0, type: "conv2d"))
         plan.tileBudget = 600  // a few output rows per tile
         #expect(plan.tiles.count > 2, "the case should span several row tiles")
         let direct = try DirectConv(spec, x)
         let y = spec.forward(x, plan: plan)
         Closeness.expect(y, Tensor(shape: y.shape, data: direct.forward()), case: "\(c)", tensor: "output")
         let dy = rng.tensor(y.shape)
-        let got = spec.backward(input: x, gradOutput: dy, plan)
+        let got = spec.backward(dy, input: x, output: y, saved: plan)
         let want = direct.gradients(dy)
         Closeness.expect(got.input, Tensor(shape: x.shape, data: want.input), case: "\(c)", tensor: "input gradient")
         Closeness.expect(got.weight, Tensor(shape: spec.weight.shape, data: want.weight), case: "\(c)", tensor: "weight gradient")
@@ -88,7 +88,7 @@ import Testing
 /// same bits as the same image inside a batch (one work item per image, serial within it).
 @Test func singleImageForwardMatchesBatchedBitForBit() throws {
     var rng = CaseGenerator(seed: 52)
-    let spec = Conv2dSpec(weight: rng.tensor([16, 4, 3, 3]), bias: rng.tensor([16]), padding: .explicit(Pair(1)), groups: 2)
+    let spec = Conv2d(weight: rng.tensor([16, 4, 3, 3]), bias: rng.tensor([16]), padding: .explicit(Pair(1)), groups: 2)
     let image = rng.tensor([1, 8, 64, 48])
     let batch = Tensor(shape: [2, 8, 64, 48], data: image.data + rng.tensor([8 * 64 * 48]).data)
     let alone = try spec.forward(image)
@@ -107,9 +107,9 @@ import Testing
 @Test(arguments: [PaddingMode.reflect, .replicate, .circular])
 func modePaddingCopiesAndFoldsOverManyPlanes(mode: PaddingMode) throws {
     var rng = CaseGenerator(seed: 51)
-    let spec = Conv2dSpec(weight: rng.tensor([2, 40, 1, 1]), padding: .explicit(Pair(2, 3)), paddingMode: mode)
+    let spec = Conv2d(weight: rng.tensor([2, 40, 1, 1]), padding: .explicit(Pair(2, 3)), paddingMode: mode)
     let x = rng.tensor([64, 40, 5, 4])
-    let plan = try spec.plan(inputShape: x.shape, LayerContext(index: 0, type: "conv2d"))
+    let plan = try spec.spec.plan(inputShape: x.shape, LayerContext(index: 0, type: "conv2d"))
     let padded = ModePadding.pad(x, plan)
     #expect(padded.shape == [64, 40, 9, 10])
     func source(_ j: Int, _ n: Int) -> Int {

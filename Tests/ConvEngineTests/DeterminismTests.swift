@@ -8,11 +8,11 @@ import Testing
     static func problem() -> (Network, Tensor, LossSpec) {
         var rng = CaseGenerator(seed: 31)
         let network = Network(layers: [
-            .conv2d(Conv2dSpec(weight: rng.tensor([6, 3, 3, 3]), bias: rng.tensor([6]), padding: .explicit(Pair(1)))),
-            .relu,
-            .conv2d(Conv2dSpec(weight: rng.tensor([6, 2, 3, 3]), stride: Pair(2), groups: 3, paddingMode: .zeros)),
-            .flatten,
-            .linear(LinearSpec(weight: rng.tensor([5, 6 * 5 * 5]), bias: rng.tensor([5]))),
+            Conv2d(weight: rng.tensor([6, 3, 3, 3]), bias: rng.tensor([6]), padding: .explicit(Pair(1))),
+            ReLU(),
+            Conv2d(weight: rng.tensor([6, 2, 3, 3]), stride: Pair(2), groups: 3, paddingMode: .zeros),
+            Flatten(),
+            Linear(weight: rng.tensor([5, 6 * 5 * 5]), bias: rng.tensor([5])),
         ])
         // 11 batch elements: more than the weight-gradient chunks, not a multiple of them.
         let x = rng.tensor([11, 3, 11, 11])

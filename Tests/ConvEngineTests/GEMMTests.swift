@@ -1,17 +1,6 @@
 import Testing
+import TestSupport
 @testable import ConvEngine
-
-/// SplitMix64: a tiny seeded generator so every run tests the same matrices.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// One GEMM problem: operands stored with padded leading dimensions (so strides are exercised)
 /// and a C whose padding must stay untouched.
@@ -21,7 +10,7 @@ private struct Problem: Sendable {
     let lda: Int, ldb: Int, ldc: Int
     let a: [Double], b: [Double], c: [Double]
 
-    init(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, accumulate: Bool, rng: inout SeededGenerator) {
+    init(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, accumulate: Bool, rng: inout SplitMix64) {
         self.m = m; self.n = n; self.k = k
         self.transposeA = transposeA; self.transposeB = transposeB; self.accumulate = accumulate
         let (aRows, aCols) = transposeA ? (k, m) : (m, k)
@@ -92,7 +81,7 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
 
 /// Small sizes take the direct path through `GEMM.multiply`, so the blocked path is checked too.
 @Test func edgeSizes_matchNaiveForEveryTransposeAndAccumulate() {
-    var rng = SeededGenerator(state: 1)
+    var rng = SplitMix64(state: 1)
     let sizes = [0, 1, 2, 5, 6, 7, 8, 9, 13]
     for m in sizes {
         for n in sizes {
@@ -108,7 +97,7 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
 }
 
 @Test func randomSizesAcrossBlockBoundaries_matchNaive() {
-    var rng = SeededGenerator(state: 2)
+    var rng = SplitMix64(state: 2)
     for _ in 0..<24 {
         let m = Int.random(in: 1...210, using: &rng)  // crosses mc = 192, odd remainders of mr = 4
         let n = Int.random(in: 1...70, using: &rng)
@@ -120,7 +109,7 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
 }
 
 @Test func wideProductCrossingColumnPanel_matchesNaive() {
-    var rng = SeededGenerator(state: 3)
+    var rng = SplitMix64(state: 3)
     for (ta, tb, acc) in flagCombinations {
         let problem = Problem(m: 7, n: GEMMBlocking.nc + 13, k: 3, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
         problem.expectMatchesNaive(problem.run())
@@ -128,7 +117,7 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
 }
 
 @Test func zeroInnerDimension_zeroesOrKeepsC() {
-    var rng = SeededGenerator(state: 4)
+    var rng = SplitMix64(state: 4)
     let overwrite = Problem(m: 3, n: 4, k: 0, transposeA: false, transposeB: false, accumulate: false, rng: &rng)
     let zeroed = overwrite.run()
     #expect((0..<3).allSatisfy { i in (0..<4).allSatisfy { zeroed[i * overwrite.ldc + $0] == 0 } })
@@ -137,7 +126,7 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
 }
 
 @Test func parallelProduct_isBitIdenticalAcrossRunsAndToOneThread() {
-    var rng = SeededGenerator(state: 5)
+    var rng = SplitMix64(state: 5)
     // 2^21 multiply-adds: at the parallel threshold; odd sizes leave edge tiles in every worker.
     for (ta, tb, acc) in [(false, false, false), (true, true, true)] {
         let problem = Problem(m: 131, n: 125, k: 129, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
@@ -151,7 +140,7 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
 }
 
 @Test func concurrentCallers_getTheSameBitsAsOneCaller() async {
-    var rng = SeededGenerator(state: 7)
+    var rng = SplitMix64(state: 7)
     let problem = Problem(m: 67, n: 129, k: 300, transposeA: true, transposeB: false, accumulate: false, rng: &rng)
     let expected = problem.run().map(\.bitPattern)
     let results = await withTaskGroup(of: [UInt64].self) { group in
@@ -163,7 +152,7 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
 }
 
 @Test func directSmallPath_roundsExactlyLikeBlockedPath() {
-    var rng = SeededGenerator(state: 6)
+    var rng = SplitMix64(state: 6)
     let problem = Problem(m: 5, n: 9, k: 11, transposeA: true, transposeB: false, accumulate: true, rng: &rng)
     #expect(problem.m * problem.n * problem.k <= GEMMBlocking.directThreshold)
     #expect(problem.run().map(\.bitPattern) == singleThreaded(problem).map(\.bitPattern))
@@ -183,7 +172,7 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
 /// Regions of at most `mc` rows read a non-transposed B in place; a taller region packs it. Both
 /// must round the same, since which one runs depends on the core count.
 @Test func inPlaceAndPackedB_giveTheSameBits() {
-    var rng = SeededGenerator(state: 8)
+    var rng = SplitMix64(state: 8)
     for (ta, tb, acc) in flagCombinations {
         let problem = Problem(m: GEMMBlocking.mc + 9, n: 29, k: 41, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
         let whole = singleThreaded(problem)
@@ -196,7 +185,7 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
 /// Regions of at most `inPlaceAColumns` columns read a non-transposed A in place; wider ones
 /// pack it. Both must round the same.
 @Test func inPlaceAndPackedA_giveTheSameBits() {
-    var rng = SeededGenerator(state: 9)
+    var rng = SplitMix64(state: 9)
     for (ta, tb, acc) in flagCombinations {
         let n = GEMMBlocking.inPlaceAColumns + 7
         let problem = Problem(m: 23, n: n, k: 300, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)

@@ -4,10 +4,10 @@ import Testing
 
 /// Activations, flatten and linear against central differences, and a whole network's gradients.
 @Suite struct LayerGradcheckTests {
-    static let activations: [Layer] = [.relu, .leakyReLU(negativeSlope: 0.2), .sigmoid, .tanh, .flatten]
+    static let activations: [any Layer] = [ReLU(), LeakyReLU(negativeSlope: 0.2), Sigmoid(), Tanh(), Flatten()]
 
     @Test(arguments: activations)
-    func elementwiseAndFlattenMatchCentralDifferences(layer: Layer) throws {
+    func elementwiseAndFlattenMatchCentralDifferences(layer: any Layer) throws {
         var rng = CaseGenerator(seed: 11)
         let x = rng.tensor([2, 3, 2, 2], in: -3...3)
         let y = try layer.forward(x)
@@ -19,17 +19,17 @@ import Testing
     @Test(arguments: [true, false])
     func linearMatchesCentralDifferences(withBias: Bool) throws {
         var rng = CaseGenerator(seed: 12)
-        let spec = LinearSpec(weight: rng.tensor([4, 5]), bias: withBias ? rng.tensor([4]) : nil)
+        let spec = Linear(weight: rng.tensor([4, 5]), bias: withBias ? rng.tensor([4]) : nil)
         let x = rng.tensor([3, 5])
         let r = rng.tensor([3, 4])
         let g = spec.backward(input: x, gradOutput: r)
         try Gradcheck.expect("linear input", at: x, analytic: g.input) { Gradcheck.project(try spec.forward($0), r) }
         try Gradcheck.expect("linear weight", at: spec.weight, analytic: g.weight) {
-            Gradcheck.project(try LinearSpec(weight: $0, bias: spec.bias).forward(x), r)
+            Gradcheck.project(try Linear(weight: $0, bias: spec.bias).forward(x), r)
         }
         if let bias = spec.bias, let db = g.bias {
             try Gradcheck.expect("linear bias", at: bias, analytic: db) {
-                Gradcheck.project(try LinearSpec(weight: spec.weight, bias: $0).forward(x), r)
+                Gradcheck.project(try Linear(weight: spec.weight, bias: $0).forward(x), r)
             }
         }
     }
@@ -39,14 +39,14 @@ import Testing
     @Test func networkGradientsMatchCentralDifferences() throws {
         var rng = CaseGenerator(seed: 13)
         let network = Network(layers: [
-            .conv2d(Conv2dSpec(weight: rng.tensor([4, 1, 3, 3]), bias: rng.tensor([4]), padding: .explicit(Pair(1)), groups: 2)),
-            .leakyReLU(negativeSlope: 0.1),
-            .maxPool2d(MaxPool2dSpec(kernel: Pair(2), stride: Pair(2), ceilMode: true)),
-            .conv2d(Conv2dSpec(weight: rng.tensor([3, 4, 2, 2]), padding: .same, paddingMode: .reflect)),
-            .tanh,
-            .avgPool2d(AvgPool2dSpec(kernel: Pair(2), stride: Pair(1), padding: Pair(1), countIncludePad: false)),
-            .flatten,
-            .linear(LinearSpec(weight: rng.tensor([3, 75]), bias: rng.tensor([3]))),
+            Conv2d(weight: rng.tensor([4, 1, 3, 3]), bias: rng.tensor([4]), padding: .explicit(Pair(1)), groups: 2),
+            LeakyReLU(negativeSlope: 0.1),
+            MaxPool2d(kernel: Pair(2), stride: Pair(2), ceilMode: true),
+            Conv2d(weight: rng.tensor([3, 4, 2, 2]), padding: .same, paddingMode: .reflect),
+            Tanh(),
+            AvgPool2d(kernel: Pair(2), stride: Pair(1), padding: Pair(1), countIncludePad: false),
+            Flatten(),
+            Linear(weight: rng.tensor([3, 75]), bias: rng.tensor([3])),
         ])
         let x = rng.tensor([2, 2, 7, 7])
         let loss = LossSpec(kind: .crossEntropy, target: .classIndices([2, 0]))
@@ -61,10 +61,10 @@ import Testing
         }
     }
 
-    static func weight(of layer: Layer) -> Tensor {
+    static func weight(of layer: any Layer) -> Tensor {
         switch layer {
-        case .conv2d(let s): return s.weight
-        case .linear(let s): return s.weight
+        case let s as Conv2d: return s.weight
+        case let s as Linear: return s.weight
         default: return Tensor(shape: [0])
         }
     }
@@ -72,14 +72,10 @@ import Testing
     static func replacingWeight(_ network: Network, _ i: Int, _ w: Tensor) -> Network {
         var copy = network
         switch copy.layers[i] {
-        case .conv2d(var s): s.weight = w; copy.layers[i] = .conv2d(s)
-        case .linear(var s): s.weight = w; copy.layers[i] = .linear(s)
+        case var s as Conv2d: s.weight = w; copy.layers[i] = s
+        case var s as Linear: s.weight = w; copy.layers[i] = s
         default: break
         }
         return copy
     }
-}
-
-extension Layer: CustomTestStringConvertible {
-    public var testDescription: String { typeName }
 }

@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func gradOutputFollowsTheLeadingOnesRule() throws {
-        let network = Network(layers: [.relu])
+        let network = Network(layers: [ReLU()])
         let x = Tensor(shape: [1, 1, 2, 2], data: [1, -1, 2, 0])
         let r = try network.backward(x, seed: .gradOutput(Tensor(shape: [2, 2], data: [1, 2, 3, 4])))
         #expect(r.inputGradient == Tensor(shape: [1, 1, 2, 2], data: [1, 0, 3, 0]))
@@ -83,7 +83,7 @@ import Testing
 /// before each layer, is never reached).
 @Test func badSeedIsRefusedBeforeComputing() {
     let calls = CallCounter()
-    let network = Network(layers: [.relu, .flatten])
+    let network = Network(layers: [ReLU(), Flatten()])
     let x = Tensor(shape: [2, 3, 2, 2])
     let badLoss = LossSpec(kind: .mse, target: .values(Tensor(shape: [2, 11])))
     #expect(throws: EngineError.self) { try network.backward(x, seed: .loss(badLoss), cancel: { calls.tick() }) }

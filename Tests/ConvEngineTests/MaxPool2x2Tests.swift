@@ -37,7 +37,7 @@ import Testing
     func fastPathMatchesGeneralScan(seed: Int) throws {
         var rng = CaseGenerator(seed: UInt64(7_000 + seed))
         let shape = [rng.int(1...2), rng.int(1...3), rng.int(2...9), rng.int(2...21)]
-        let spec = MaxPool2dSpec(kernel: Pair(2), ceilMode: rng.bool() && shape[2] % 2 == 0 && shape[3] % 2 == 0)
+        let spec = MaxPool2d(kernel: Pair(2), ceilMode: rng.bool() && shape[2] % 2 == 0 && shape[3] % 2 == 0)
         let x = Self.input(shape, nanFree: seed % 3 == 0, &rng)
         let p = try spec.plan(inputShape: shape, LayerContext(index: 0, type: "maxpool2d"))
         #expect(MaxPool2x2.applies(p))
@@ -51,12 +51,12 @@ import Testing
 
     @Test func onlyFullUnpaddedStrideTwoWindowsTakeTheFastPath() throws {
         let ctx = LayerContext(index: 0, type: "maxpool2d")
-        let plan = { (spec: MaxPool2dSpec, shape: [Int]) in try spec.plan(inputShape: shape, ctx) }
-        #expect(MaxPool2x2.applies(try plan(MaxPool2dSpec(kernel: Pair(2)), [1, 1, 5, 7])))
-        #expect(!MaxPool2x2.applies(try plan(MaxPool2dSpec(kernel: Pair(2), ceilMode: true), [1, 1, 5, 7])))
-        #expect(!MaxPool2x2.applies(try plan(MaxPool2dSpec(kernel: Pair(2), stride: Pair(1)), [1, 1, 4, 4])))
-        #expect(!MaxPool2x2.applies(try plan(MaxPool2dSpec(kernel: Pair(2), padding: Pair(1)), [1, 1, 4, 4])))
-        #expect(!MaxPool2x2.applies(try plan(MaxPool2dSpec(kernel: Pair(2), dilation: Pair(2)), [1, 1, 6, 6])))
-        #expect(!MaxPool2x2.applies(try plan(MaxPool2dSpec(kernel: Pair(3), stride: Pair(2)), [1, 1, 6, 6])))
+        let plan = { (spec: MaxPool2d, shape: [Int]) in try spec.plan(inputShape: shape, ctx) }
+        #expect(MaxPool2x2.applies(try plan(MaxPool2d(kernel: Pair(2)), [1, 1, 5, 7])))
+        #expect(!MaxPool2x2.applies(try plan(MaxPool2d(kernel: Pair(2), ceilMode: true), [1, 1, 5, 7])))
+        #expect(!MaxPool2x2.applies(try plan(MaxPool2d(kernel: Pair(2), stride: Pair(1)), [1, 1, 4, 4])))
+        #expect(!MaxPool2x2.applies(try plan(MaxPool2d(kernel: Pair(2), padding: Pair(1)), [1, 1, 4, 4])))
+        #expect(!MaxPool2x2.applies(try plan(MaxPool2d(kernel: Pair(2), dilation: Pair(2)), [1, 1, 6, 6])))
+        #expect(!MaxPool2x2.applies(try plan(MaxPool2d(kernel: Pair(3), stride: Pair(2)), [1, 1, 6, 6])))
     }
 }

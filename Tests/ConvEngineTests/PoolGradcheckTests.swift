@@ -15,8 +15,8 @@ import Testing
             let dilation = dilated ? Pair(rng.int(1...2), rng.int(1...2)) : Pair(1)
             let input = [rng.int(1...2), rng.int(1...2), rng.int(2...7), rng.int(2...7)]
             let ceil = rng.bool()
-            let spec = MaxPool2dSpec(kernel: kernel, stride: stride, padding: padding, dilation: dilation, ceilMode: ceil)
-            if (try? Layer.maxPool2d(spec).outputShape(inputShape: input)) != nil {
+            let spec = MaxPool2d(kernel: kernel, stride: stride, padding: padding, dilation: dilation, ceilMode: ceil)
+            if (try? spec.outputShape(inputShape: input)) != nil {
                 return (kernel, stride, padding, dilation, ceil, input)
             }
         }
@@ -26,7 +26,7 @@ import Testing
     func maxPoolMatchesCentralDifferences(seed: Int) throws {
         var rng = CaseGenerator(seed: UInt64(100 + seed))
         let g = Self.randomGeometry(dilated: true, &rng)
-        let spec = MaxPool2dSpec(kernel: g.kernel, stride: g.stride, padding: g.padding, dilation: g.dilation, ceilMode: g.ceil)
+        let spec = MaxPool2d(kernel: g.kernel, stride: g.stride, padding: g.padding, dilation: g.dilation, ceilMode: g.ceil)
         let x = rng.tensor(g.input)
         let r = rng.tensor(try spec.forward(x).shape)
         try Gradcheck.expect("maxpool \(g)", at: x, analytic: spec.backward(input: x, gradOutput: r)) {
@@ -38,7 +38,7 @@ import Testing
     func avgPoolMatchesCentralDifferences(seed: Int) throws {
         var rng = CaseGenerator(seed: UInt64(200 + seed))
         let g = Self.randomGeometry(dilated: false, &rng)
-        let spec = AvgPool2dSpec(
+        let spec = AvgPool2d(
             kernel: g.kernel, stride: g.stride, padding: g.padding, ceilMode: g.ceil, countIncludePad: rng.bool())
         let x = rng.tensor(g.input)
         let r = rng.tensor(try spec.forward(x).shape)

@@ -16,28 +16,28 @@ import Testing
         switch rng.int(0...5) {
         case 0:
             let padding: ConvPadding = [.valid, .same, .explicit(awkwardPair(&rng)), .explicit(Pair(1))].randomElement(using: &rng)!
-            return .conv2d(Conv2dSpec(
+            return Conv2d(
                 weight: rng.tensor([rng.int(1...3), rng.int(1...3), rng.int(1...4), rng.int(1...4)]),
                 bias: rng.bool() ? rng.tensor([rng.int(1...3)]) : nil, stride: rng.bool() ? Pair(1) : awkwardPair(&rng),
                 padding: padding, dilation: rng.bool() ? Pair(1) : awkwardPair(&rng),
                 groups: [1, 1, 2, 3, 0, -1].randomElement(using: &rng)!,
-                paddingMode: PaddingMode.allCases.randomElement(using: &rng)!))
+                paddingMode: PaddingMode.allCases.randomElement(using: &rng)!)
         case 1:
-            return .maxPool2d(MaxPool2dSpec(
+            return MaxPool2d(
                 kernel: rng.bool() ? Pair(rng.int(1...3)) : awkwardPair(&rng), stride: rng.bool() ? nil : awkwardPair(&rng),
                 padding: rng.bool() ? Pair(rng.int(0...1)) : awkwardPair(&rng),
-                dilation: rng.bool() ? Pair(1) : awkwardPair(&rng), ceilMode: rng.bool()))
+                dilation: rng.bool() ? Pair(1) : awkwardPair(&rng), ceilMode: rng.bool())
         case 2:
-            return .avgPool2d(AvgPool2dSpec(
+            return AvgPool2d(
                 kernel: rng.bool() ? Pair(rng.int(1...3)) : awkwardPair(&rng), stride: rng.bool() ? nil : awkwardPair(&rng),
                 padding: rng.bool() ? Pair(rng.int(0...1)) : awkwardPair(&rng), ceilMode: rng.bool(),
-                countIncludePad: rng.bool()))
+                countIncludePad: rng.bool())
         case 3:
-            return .linear(LinearSpec(weight: rng.tensor([rng.int(1...3), rng.int(1...20)]), bias: rng.bool() ? rng.tensor([rng.int(1...3)]) : nil))
+            return Linear(weight: rng.tensor([rng.int(1...3), rng.int(1...20)]), bias: rng.bool() ? rng.tensor([rng.int(1...3)]) : nil)
         case 4:
-            return .flatten
+            return Flatten()
         default:
-            return [.relu, .sigmoid, .tanh, .leakyReLU(negativeSlope: 0.1)].randomElement(using: &rng)!
+            return [ReLU(), Sigmoid(), Tanh(), LeakyReLU(negativeSlope: 0.1)].randomElement(using: &rng)!
         }
     }
 

@@ -16,9 +16,9 @@ import Testing
 ///     dL/dx: +dL/dz_i at each window's top-left (K = 1), -dL/dz_i at its bottom-right (K = -1), 0 elsewhere.
 @Suite struct WorkedExampleTests {
     static let network = Network(layers: [
-        .conv2d(Conv2dSpec(weight: Tensor(shape: [1, 1, 2, 2], data: [1, 0, 0, -1]), bias: Tensor(shape: [1], data: [0.5]), stride: Pair(2))),
-        .flatten,
-        .linear(LinearSpec(weight: Tensor(shape: [1, 4], data: [0.1, 0.2, 0.3, 0.4]), bias: Tensor(shape: [1], data: [0]))),
+        Conv2d(weight: Tensor(shape: [1, 1, 2, 2], data: [1, 0, 0, -1]), bias: Tensor(shape: [1], data: [0.5]), stride: Pair(2)),
+        Flatten(),
+        Linear(weight: Tensor(shape: [1, 4], data: [0.1, 0.2, 0.3, 0.4]), bias: Tensor(shape: [1], data: [0])),
     ])
     static let input = Tensor(shape: [1, 1, 4, 4], data: (1...16).map(Double.init))
     static let loss = LossSpec(kind: .mse, target: .values(Tensor(shape: [1, 1], data: [1])))

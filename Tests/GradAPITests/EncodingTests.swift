@@ -52,7 +52,7 @@ import Testing
         do {
             _ = try decoder.decode(.numbers(Array(repeating: 0, count: 1_001)), at: JSONPath("input"))
         } catch let error as APIError {
-            #expect(error.status == 413 && error.code == "too_large" && error.path == "input")
+            #expect(error.status == 413 && error.code == .tooLarge && error.path == "input")
         } catch { Issue.record("\(error)") }
     }
 
@@ -79,7 +79,7 @@ import Testing
     }
 
     @Test func errorBodyHasCodeMessageAndPath() throws {
-        let error = APIError.invalid("invalid_value", "layers[0].stride must be an integer at least 1; found 0", at: JSONPath("layers").index(0).key("stride"))
+        let error = APIError.invalid(.invalidValue, "layers[0].stride must be an integer at least 1; found 0", at: JSONPath("layers").index(0).key("stride"))
         let response = error.response
         #expect(response.status == 422)
         #expect(response.headers["Content-Type"] == "application/json")
@@ -88,13 +88,18 @@ import Testing
         #expect(noPath.status == 413 && !noPath.text.contains("path"))
     }
 
-    @Test func poolOutputSizeFollowsPyTorch() {
+    @Test func poolOutputSizeFollowsPyTorch() throws {
+        func size(_ h: Int, kernel: Int, stride: Int, padding: Int = 0, ceil: Bool) throws -> Int {
+            let pool = MaxPool2d(kernel: Pair(kernel), stride: Pair(stride), padding: Pair(padding), ceilMode: ceil)
+            return try pool.outputShape(inputShape: [1, 1, h, h])[2]
+        }
         // floor((5 + 0 - 2) / 2) + 1 = 2; ceil: 3, and the last window starts inside the input.
-        #expect(WorkEstimate.poolSize(5, 2, 2, 0, 1, false) == 2)
-        #expect(WorkEstimate.poolSize(5, 2, 2, 0, 1, true) == 3)
+        #expect(try size(5, kernel: 2, stride: 2, ceil: false) == 2)
+        #expect(try size(5, kernel: 2, stride: 2, ceil: true) == 3)
         // ceil would add a 4th window starting in the right padding: dropped (H=5, k=2, s=2, p=1 -> 3).
-        #expect(WorkEstimate.poolSize(5, 2, 2, 1, 1, true) == 3)
-        #expect(WorkEstimate.poolSize(1, 3, 1, 0, 1, false) == nil)
+        #expect(try size(5, kernel: 2, stride: 2, padding: 1, ceil: true) == 3)
+        // No window fits: the work estimate stops there, before the layer's output.
+        #expect(NetworkCost(layers: [MaxPool2d(kernel: Pair(3), stride: Pair(1))], inputShape: [1, 1, 1, 1]).shapes.isEmpty)
     }
 }
 

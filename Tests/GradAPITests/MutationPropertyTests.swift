@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import HTTP1
 import Testing
@@ -24,7 +25,7 @@ import Testing
     }
 
     @Test func structuralMutations_answerOnly200Or4xx() throws {
-        var rng = SplitMix(seed: 0xC0FFEE)
+        var rng = SplitMix64(seed: 0xC0FFEE)
         let seeds = try seedRequests()
         var statuses: [Int: Int] = [:]
         for _ in 0..<1_500 {
@@ -39,7 +40,7 @@ import Testing
     }
 
     @Test func byteMutations_answerOnly200Or4xx() throws {
-        var rng = SplitMix(seed: 77)
+        var rng = SplitMix64(seed: 77)
         let seeds = try seedRequests().map { ($0.0, Array(try JSONSerialization.data(withJSONObject: $0.1))) }
         let tokens: [[UInt8]] = ["[", "]", "{", "}", ",", ":", "\"", "-", "0", "1e999", "1e-400", "null", "\\u", "\u{FF}", "9999999999"]
             .map { Array($0.utf8) } + [[0xFF], [0xC3], [0x00]]
@@ -103,7 +104,7 @@ import Testing
 
     /// One random change somewhere in the document: replace a value, drop or add a member, drop or
     /// duplicate an array element, or wrap a value in an array.
-    private func mutate(_ value: Any, using rng: inout SplitMix) -> Any {
+    private func mutate(_ value: Any, using rng: inout SplitMix64) -> Any {
         let descend = Int.random(in: 0..<3, using: &rng) != 0
         if var object = value as? [String: Any], !object.isEmpty, descend {
             let key = object.keys.sorted().randomElement(using: &rng)!

@@ -16,7 +16,7 @@ import Testing
         #expect(problem.inputWrittenShape == [4, 4])
         #expect(problem.layerNames == ["0", "1", "2"])
         #expect(problem.gradientNames == ["input", "0.weight", "0.bias", "2.weight", "2.bias"])
-        guard case .conv2d(let conv) = problem.network.layers[0] else { Issue.record("not a conv"); return }
+        guard case let conv as Conv2d = problem.network.layers[0] else { Issue.record("not a conv"); return }
         #expect(conv.weight.shape == [1, 1, 2, 2])
         #expect(conv.stride == Pair(2) && conv.dilation == Pair(1) && conv.groups == 1 && conv.paddingMode == .zeros)
         #expect(conv.padding == .explicit(Pair(0)))
@@ -39,19 +39,19 @@ import Testing
 
     @Test func intOrPairFieldsTakeIntegralFloatsAndPairs() throws {
         let problem = try decode(Body.problem(layers: [Body.conv(#""stride": [2.0, 1], "padding": [1, 0], "dilation": 2.0"#)], loss: nil))
-        guard case .conv2d(let conv) = problem.network.layers[0] else { Issue.record("not a conv"); return }
+        guard case let conv as Conv2d = problem.network.layers[0] else { Issue.record("not a conv"); return }
         #expect(conv.stride == Pair(2, 1) && conv.padding == .explicit(Pair(1, 0)) && conv.dilation == Pair(2))
         for (text, padding) in [(#""valid""#, ConvPadding.valid), (#""same""#, .same)] {
             let p = try decode(Body.problem(layers: [Body.conv(#""padding": \#(text)"#)], loss: nil))
-            guard case .conv2d(let c) = p.network.layers[0] else { continue }
+            guard case let c as Conv2d = p.network.layers[0] else { continue }
             #expect(c.padding == padding)
         }
     }
 
     @Test func poolDefaultsStrideToKernelSize() throws {
         let problem = try decode(Body.problem(layers: [#"{"type": "maxpool2d", "kernel_size": [2, 3]}"#, #"{"type": "avgpool2d", "kernel_size": 1, "stride": 1}"#], loss: nil))
-        #expect(problem.network.layers[0] == .maxPool2d(MaxPool2dSpec(kernel: Pair(2, 3), stride: Pair(2, 3))))
-        #expect(problem.network.layers[1] == .avgPool2d(AvgPool2dSpec(kernel: Pair(1), stride: Pair(1), countIncludePad: true)))
+        #expect(problem.layers[0] as? MaxPool2d == MaxPool2d(kernel: Pair(2, 3), stride: Pair(2, 3)))
+        #expect(problem.layers[1] as? AvgPool2d == AvgPool2d(kernel: Pair(1), stride: Pair(1), countIncludePad: true))
     }
 
     @Test func ranksNormaliseByTheFirstShapedLayer() throws {
@@ -101,8 +101,8 @@ import Testing
         #expect(problem.path(of: .layer(1, field: nil))?.description == "layers[1]")
         #expect(problem.path(of: .loss(field: "target"))?.description == "loss.target")
         #expect(problem.path(of: .gradOutput)?.description == "grad_output")
-        let error = problem.apiError(EngineError(code: "kernel_too_large", message: "m", site: .layer(0, field: "weight")))
-        #expect(error.status == 422 && error.code == "kernel_too_large" && error.path == "layers[0].weight")
+        let error = problem.apiError(EngineError(code: .kernelTooLarge, message: "m", site: .layer(0, field: "weight")))
+        #expect(error.status == 422 && error.code == .kernelTooLarge && error.path == "layers[0].weight")
     }
 
     @Test func optionsAreRead() throws {
@@ -112,9 +112,9 @@ import Testing
 
     @Test func nullMeansTheDefaultAsNoneDoesInPyTorch() throws {
         let problem = try decode(Body.problem(layers: [Body.conv(#""bias": null, "stride": null"#), #"{"type": "maxpool2d", "kernel_size": 1, "stride": null}"#], loss: "null", extra: #", "grad_output": [[[[1]]]], "tensor_format": null"#))
-        guard case .conv2d(let conv) = problem.network.layers[0] else { Issue.record("not a conv"); return }
+        guard case let conv as Conv2d = problem.network.layers[0] else { Issue.record("not a conv"); return }
         #expect(conv.bias == nil && conv.stride == Pair(1))
-        #expect(problem.network.layers[1] == .maxPool2d(MaxPool2dSpec(kernel: Pair(1))))
+        #expect(problem.layers[1] as? MaxPool2d == MaxPool2d(kernel: Pair(1)))
         #expect(problem.loss == nil && problem.gradOutput != nil && problem.gradientNames == ["input", "0.weight"])
     }
 
@@ -129,20 +129,18 @@ import Testing
 @Suite struct GradingBridgeTests {
     @Test func shortFormNamesTranslateBothWays() throws {
         let (problem, _) = try Problem.decode(body: Array(#"{"images": [[1, 2], [3, 4]], "kernels": [[1]], "bias": [0], "grad_output": [[1, 1], [1, 1]]}"#.utf8))
-        #expect(problem.gradingName(of: "kernels") == "0.weight")
-        #expect(problem.gradingName(of: "images") == "input")
-        #expect(problem.gradingName(of: "bias") == "0.bias")
-        #expect(problem.gradingName(of: "0") == "0")
-        #expect(problem.gradingName(of: "weights") == nil)
-        #expect(problem.wireName(of: "0.weight") == "kernels" && problem.wireName(of: "input") == "images")
         let grading = problem.gradingProblem(seed: try problem.requireSingleSeed())
-        #expect(grading.writtenShapes == ["input": [2, 2], "0.weight": [1, 1], "0.bias": [1]])
-        #expect(grading.gradientNames == ["input", "0.weight", "0.bias"])
+        #expect(grading.writtenShapes == ["images": [2, 2], "kernels": [1, 1], "bias": [1]])
+        #expect(grading.gradientNames == ["images", "kernels", "bias"])
+        #expect(grading.target(named: "kernels") == .parameter(0, "weight") && grading.target(named: "images") == .input)
+        #expect(grading.target(named: "bias") == .parameter(0, "bias") && grading.target(named: "0") == .activation(0))
+        #expect(grading.target(named: "weights") == nil && grading.target(named: "0.weight") == nil)
     }
 
     @Test func layersFormNamesAreGradingNames() throws {
         let (problem, _) = try Problem.decode(body: Array(Body.problem().utf8))
-        for name in problem.gradientNames { #expect(problem.gradingName(of: name) == name && problem.wireName(of: name) == name) }
-        #expect(problem.gradingProblem(seed: try problem.requireSingleSeed()).gradientNames == problem.gradientNames)
+        let grading = problem.gradingProblem(seed: try problem.requireSingleSeed())
+        #expect(grading.gradientNames == problem.gradientNames)
+        for name in problem.gradientNames { #expect(grading.target(named: name).map { grading.name(of: $0) } == name) }
     }
 }

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import HTTP1
 import Testing
@@ -12,7 +13,7 @@ import Testing
     let api = APIClient()
 
     @Test func randomValidProblems_answer200_andTheirGradientsMatchCentralDifferences() throws {
-        var rng = SplitMix(seed: 20_261_127)
+        var rng = SplitMix64(seed: 20_261_127)
         var checkedElements = 0
         for caseNumber in 0..<40 {
             var problem = RandomProblem.spatial(using: &rng)
@@ -79,7 +80,7 @@ struct FlatTensor {
         self.init(shape: shape, data: data)
     }
 
-    static func random(_ shape: [Int], in range: ClosedRange<Double>, using rng: inout SplitMix) -> FlatTensor {
+    static func random(_ shape: [Int], in range: ClosedRange<Double>, using rng: inout SplitMix64) -> FlatTensor {
         FlatTensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in Double.random(in: range, using: &rng) })
     }
 

@@ -1,3 +1,5 @@
+import TestSupport
+
 /// A random valid problem for the property tests: a stack of spatial layers whose shapes are kept
 /// valid by PyTorch's rules (out = floor((H + 2p - d(k-1) - 1) / s) + 1, tracked as a lower bound
 /// since ceil mode may add one), then optionally flatten + linear, then a loss or a grad_output.
@@ -13,7 +15,7 @@ struct RandomProblem {
     var binaryTensors = false
 
     /// Input [N, C, H, W] and 1 to 3 spatial layers.
-    static func spatial(using rng: inout SplitMix) -> RandomProblem {
+    static func spatial(using rng: inout SplitMix64) -> RandomProblem {
         var problem = RandomProblem()
         let n = Int.random(in: 1...2, using: &rng)
         var channels = Int.random(in: 1...3, using: &rng)
@@ -31,7 +33,7 @@ struct RandomProblem {
         return problem
     }
 
-    private mutating func addConv(_ channels: inout Int, _ height: inout Int, _ width: inout Int, using rng: inout SplitMix) {
+    private mutating func addConv(_ channels: inout Int, _ height: inout Int, _ width: inout Int, using rng: inout SplitMix64) {
         let i = layers.count
         let groups = channels > 1 && Bool.random(using: &rng) ? channels : 1
         let out = groups * Int.random(in: 1...2, using: &rng)
@@ -59,7 +61,7 @@ struct RandomProblem {
         channels = out
     }
 
-    private mutating func addPool(_ height: inout Int, _ width: inout Int, using rng: inout SplitMix) {
+    private mutating func addPool(_ height: inout Int, _ width: inout Int, using rng: inout SplitMix64) {
         let isMax = Bool.random(using: &rng)
         let k = Int.random(in: 1...min(3, height, width), using: &rng)
         let stride = Int.random(in: 1...k, using: &rng), padding = Int.random(in: 0...(k / 2), using: &rng)
@@ -73,7 +75,7 @@ struct RandomProblem {
         layers.append((members, nil, nil))
     }
 
-    private mutating func addActivation(using rng: inout SplitMix) {
+    private mutating func addActivation(using rng: inout SplitMix64) {
         let type = ["relu", "leaky_relu", "sigmoid", "tanh"].randomElement(using: &rng)!
         var members: [(String, JSONText)] = [("type", .string(type))]
         if type == "leaky_relu" { members.append(("negative_slope", .number(Double.random(in: 0.01...0.3, using: &rng)))) }
@@ -81,7 +83,7 @@ struct RandomProblem {
     }
 
     /// Adds flatten + linear half the time, then a loss fitting the final output (or a grad_output).
-    mutating func finish(outputShape: [Int], using rng: inout SplitMix) {
+    mutating func finish(outputShape: [Int], using rng: inout SplitMix64) {
         var shape = outputShape
         if Bool.random(using: &rng) {
             let i = layers.count + 1, k = Int.random(in: 1...4, using: &rng)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import GradAPI
@@ -12,7 +13,7 @@ import Testing
     enum Mutation: CaseIterable {
         case layerField, layerWeight, insertLayer, removeLayer, lossTarget, lossType, gradOutput, inputShape
 
-        func apply(to request: inout [String: Any], random: inout SplitMix) {
+        func apply(to request: inout [String: Any], random: inout SplitMix64) {
             var layers = request["layers"] as? [[String: Any]] ?? []
             switch self {
             case .layerField where !layers.isEmpty:
@@ -60,7 +61,7 @@ import Testing
         // GRADAPI_FUZZ_ROUNDS and GRADAPI_FUZZ_SEED widen the search by hand; the defaults keep the suite fast.
         let environment = ProcessInfo.processInfo.environment
         let rounds = environment["GRADAPI_FUZZ_ROUNDS"].flatMap { Int($0) } ?? 6
-        var random = SplitMix(seed: environment["GRADAPI_FUZZ_SEED"].flatMap { UInt64($0) } ?? 0x5EED)
+        var random = SplitMix64(seed: environment["GRADAPI_FUZZ_SEED"].flatMap { UInt64($0) } ?? 0x5EED)
         var statuses: [Int: Int] = [:]
         for vector in ConformanceVector.all where vector.body.count < 20_000 {
             guard let original = try? FoundationJSON.object(vector.body) else { continue }
@@ -82,20 +83,3 @@ import Testing
     }
 }
 
-/// A small deterministic generator (SplitMix64), so a failure reproduces; the property tests draw
-/// from it through `RandomNumberGenerator` too.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func index(_ count: Int) -> Int { Int(next() % UInt64(count)) }
-    mutating func pick<T>(_ choices: [T]) -> T { choices[index(choices.count)] }
-}

@@ -22,7 +22,7 @@ private func code(_ solution: Solution, _ name: String, _ submitted: Tensor) -> 
     @Test func inputGradientThroughRotatedKernel_isKernelFlipped() throws {
         let p = Fixtures.convNet()
         let s = try Fixtures.solve(p)
-        guard case .conv2d(let spec) = p.layers[0] else { return }
+        guard case let spec as Conv2d = p.layers[0] else { return }
         var rotated = spec.weight
         for co in 0..<2 { for ci in 0..<3 { for ki in 0..<3 { for kj in 0..<3 {
             rotated[[co, ci, ki, kj]] = spec.weight[[co, ci, 2 - ki, 2 - kj]]
@@ -121,10 +121,10 @@ private func code(_ solution: Solution, _ name: String, _ submitted: Tensor) -> 
         let p = Fixtures.convNet()
         let s = try Fixtures.solve(p)
         let dA = s.backward.activationGradients[1], a = s.backward.activations[1]
-        let unmasked = try Planted.convBackward(p, gradOutput: dA).parameterGradients[0].weight!
+        let unmasked = try Planted.convBackward(p, gradOutput: dA).parameterGradients[0][0].tensor
         #expect(code(s, "0.weight", unmasked) == DiagnosisCode.reluMaskWrong)
         let timesOutput = Tensor(shape: dA.shape, data: zip(dA.data, a.data).map { $0 * $1 })
-        let wrong = try Planted.convBackward(p, gradOutput: timesOutput).parameterGradients[0].weight!
+        let wrong = try Planted.convBackward(p, gradOutput: timesOutput).parameterGradients[0][0].tensor
         #expect(code(s, "0.weight", wrong) == DiagnosisCode.reluMaskWrong)
         #expect(code(s, "0", timesOutput) == DiagnosisCode.reluMaskWrong)
     }
@@ -137,7 +137,7 @@ private func code(_ solution: Solution, _ name: String, _ submitted: Tensor) -> 
             let spread = Planted.spread2x2(dY, inputShape: shape, share: share)
             #expect(code(s, "1", spread) == DiagnosisCode.maxpoolSpread)
             let relu = Tensor(shape: shape, data: zip(spread.data, s.backward.activations[0].data).map { $1 > 0 ? $0 : 0 })
-            let weight = try Planted.convBackward(p, gradOutput: relu).parameterGradients[0].weight!
+            let weight = try Planted.convBackward(p, gradOutput: relu).parameterGradients[0][0].tensor
             #expect(code(s, "0.weight", weight) == DiagnosisCode.maxpoolSpread)
         }
     }
@@ -162,7 +162,7 @@ private func code(_ solution: Solution, _ name: String, _ submitted: Tensor) -> 
         let dZ = s.backward.activationGradients[0]
         let lastSample = Tensor(shape: [1] + Array(dZ.shape.dropFirst()), data: Array(dZ.data.suffix(dZ.count / 4)))
         let xLast = Tensor(shape: [1, 3, 8, 8], data: Array(p.input.data.suffix(3 * 64)))
-        let wrong = try Planted.convBackward(p, input: xLast, gradOutput: lastSample).parameterGradients[0].weight!
+        let wrong = try Planted.convBackward(p, input: xLast, gradOutput: lastSample).parameterGradients[0][0].tensor
         #expect(code(s, "0.weight", wrong) == DiagnosisCode.partialAccumulation)
     }
 
@@ -177,7 +177,7 @@ private func code(_ solution: Solution, _ name: String, _ submitted: Tensor) -> 
     @Test func inputGradientWithStrideOne_isStrideIgnored() throws {
         let p = Fixtures.convNet(stride: Pair(2))
         let s = try Fixtures.solve(p)
-        guard case .conv2d(let spec) = p.layers[0] else { return }
+        guard case let spec as Conv2d = p.layers[0] else { return }
         // Scatter each dL/dZ[n,co,i,j] * W[co,ci,ki,kj] to X[n,ci,i+ki-1,j+kj-1]: the stride-1 map.
         let dZ = s.backward.activationGradients[0]
         var wrong = Tensor(shape: p.input.shape)
@@ -210,7 +210,7 @@ private func code(_ solution: Solution, _ name: String, _ submitted: Tensor) -> 
     @Test func graderLimitedToSubmittedNames_stillCarriesMistakesBack() throws {
         let p = Fixtures.convNet()
         let s = try Fixtures.solve(p)
-        let unmasked = try Planted.convBackward(p, gradOutput: s.backward.activationGradients[1]).parameterGradients[0].weight!
+        let unmasked = try Planted.convBackward(p, gradOutput: s.backward.activationGradients[1]).parameterGradients[0][0].tensor
         let grader = Grader(solution: s, names: ["0.weight"])
         #expect(grader.grade(name: "0.weight", submitted: unmasked)?.diagnosis?.code == DiagnosisCode.reluMaskWrong)
     }

@@ -1,3 +1,4 @@
+import TestSupport
 import ConvEngine
 import Testing
 @testable import Grading
@@ -6,20 +7,20 @@ import Testing
     /// Every layer type: grouped reflect-padded conv, leaky ReLU, overlapping max-pool, ceil-mode
     /// average pool, sigmoid, dilated zero-padded conv, tanh, ReLU, flatten, linear, cross entropy.
     static func everyLayer() -> GradingProblem {
-        var rng = SeededRandom(11)
-        let conv1 = Conv2dSpec(weight: rng.tensor([4, 1, 3, 3]), bias: rng.tensor([4]), padding: .explicit(Pair(1)),
+        var rng = SplitMix64(seed: 11)
+        let conv1 = Conv2d(weight: rng.tensor([4, 1, 3, 3]), bias: rng.tensor([4]), padding: .explicit(Pair(1)),
                                groups: 2, paddingMode: .reflect)
-        let conv2 = Conv2dSpec(weight: rng.tensor([2, 4, 2, 2]), bias: rng.tensor([2]), stride: Pair(1, 2),
+        let conv2 = Conv2d(weight: rng.tensor([2, 4, 2, 2]), bias: rng.tensor([2]), stride: Pair(1, 2),
                                padding: .explicit(Pair(2, 1)), dilation: Pair(2, 1))
-        let layers: [Layer] = [
-            .conv2d(conv1), .leakyReLU(negativeSlope: 0.1), .maxPool2d(MaxPool2dSpec(kernel: Pair(2), stride: Pair(1))),
-            .avgPool2d(AvgPool2dSpec(kernel: Pair(2), stride: Pair(2), padding: Pair(1), ceilMode: true, countIncludePad: false)),
-            .sigmoid, .conv2d(conv2), .tanh, .relu, .flatten,
+        let layers: [any GradedLayer] = [
+            conv1, LeakyReLU(negativeSlope: 0.1), MaxPool2d(kernel: Pair(2), stride: Pair(1)),
+            AvgPool2d(kernel: Pair(2), stride: Pair(2), padding: Pair(1), ceilMode: true, countIncludePad: false),
+            Sigmoid(), conv2, Tanh(), ReLU(), Flatten(),
         ]
         let input = rng.tensor([2, 2, 6, 6])
         let flat = try! Network(layers: layers).forward(input).output.shape[1]
         return GradingProblem(
-            network: Network(layers: layers + [.linear(LinearSpec(weight: rng.tensor([3, flat]), bias: rng.tensor([3])))]),
+            layers: layers + [Linear(weight: rng.tensor([3, flat]), bias: rng.tensor([3]))],
             input: input, seed: .loss(LossSpec(kind: .crossEntropy, target: .classIndices([2, 0]))))
     }
 

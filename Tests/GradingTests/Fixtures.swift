@@ -1,22 +1,11 @@
 import ConvEngine
+import TestSupport
 @testable import Grading
 
-/// A small deterministic generator (SplitMix64), so every test sees the same numbers.
-struct SeededRandom {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-
-    mutating func next() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Double(z >> 11) / Double(1 << 53) * 2 - 1
-    }
-
+extension SplitMix64 {
+    /// A tensor of `shape` with elements uniform in [-1, 1).
     mutating func tensor(_ shape: [Int]) -> Tensor {
-        Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in next() })
+        Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in uniform() })
     }
 }
 
@@ -24,11 +13,11 @@ enum Fixtures {
     /// The lesson's worked example: 4x4 image 1..16, kernel [[1, 0], [0, -1]], bias 0.5, stride 2,
     /// flatten to z1..z4, dense 4 -> 1 with weight [0.1, 0.2, 0.3, 0.4], mse against 1.
     static func lesson() -> GradingProblem {
-        let conv = Conv2dSpec(weight: Tensor(shape: [1, 1, 2, 2], data: [1, 0, 0, -1]),
+        let conv = Conv2d(weight: Tensor(shape: [1, 1, 2, 2], data: [1, 0, 0, -1]),
                               bias: Tensor(shape: [1], data: [0.5]), stride: Pair(2))
-        let dense = LinearSpec(weight: Tensor(shape: [1, 4], data: [0.1, 0.2, 0.3, 0.4]), bias: Tensor(shape: [1], data: [0]))
+        let dense = Linear(weight: Tensor(shape: [1, 4], data: [0.1, 0.2, 0.3, 0.4]), bias: Tensor(shape: [1], data: [0]))
         return GradingProblem(
-            network: Network(layers: [.conv2d(conv), .flatten, .linear(dense)]),
+            layers: [conv, Flatten(), dense],
             input: Tensor(shape: [1, 1, 4, 4], data: (1...16).map(Double.init)),
             seed: .loss(LossSpec(kind: .mse, target: .values(Tensor(shape: [1, 1], data: [1])))),
             writtenShapes: ["input": [4, 4], "0.weight": [2, 2], "0.bias": [1], "2.weight": [1, 4], "2.bias": [1]])
@@ -39,25 +28,25 @@ enum Fixtures {
     static func convNet(
         stride: Pair = Pair(1), padding: Int = 1, mode: PaddingMode = .zeros, batch: Int = 4, size: Int = 8, seed: UInt64 = 1
     ) -> GradingProblem {
-        var rng = SeededRandom(seed)
-        let conv = Conv2dSpec(weight: rng.tensor([2, 3, 3, 3]), bias: rng.tensor([2]), stride: stride,
+        var rng = SplitMix64(seed: seed)
+        let conv = Conv2d(weight: rng.tensor([2, 3, 3, 3]), bias: rng.tensor([2]), stride: stride,
                               padding: .explicit(Pair(padding)), paddingMode: mode)
         let input = rng.tensor([batch, 3, size, size])
-        let convOut = ConvGeometry(spec: conv, inputShape: input.shape)
+        let convOut = ConvGeometry(spec: conv.spec, inputShape: input.shape)
         let features = 2 * (convOut.outH / 2) * (convOut.outW / 2)
-        let dense = LinearSpec(weight: rng.tensor([3, features]), bias: rng.tensor([3]))
+        let dense = Linear(weight: rng.tensor([3, features]), bias: rng.tensor([3]))
         return GradingProblem(
-            network: Network(layers: [.conv2d(conv), .relu, .maxPool2d(MaxPool2dSpec(kernel: Pair(2))), .flatten, .linear(dense)]),
+            layers: [conv, ReLU(), MaxPool2d(kernel: Pair(2)), Flatten(), dense],
             input: input,
             seed: .loss(LossSpec(kind: .crossEntropy, target: .classIndices((0..<batch).map { $0 % 3 }))))
     }
 
     /// A dense net: linear 5 -> 3 (bias) -> mse against a [N, 3] target, batch 4.
     static func denseNet(batch: Int = 4, seed: UInt64 = 2) -> GradingProblem {
-        var rng = SeededRandom(seed)
-        let dense = LinearSpec(weight: rng.tensor([3, 5]), bias: rng.tensor([3]))
+        var rng = SplitMix64(seed: seed)
+        let dense = Linear(weight: rng.tensor([3, 5]), bias: rng.tensor([3]))
         return GradingProblem(
-            network: Network(layers: [.linear(dense)]), input: rng.tensor([batch, 5]),
+            layers: [dense], input: rng.tensor([batch, 5]),
             seed: .loss(LossSpec(kind: .mse, target: .values(rng.tensor([batch, 3])))))
     }
 

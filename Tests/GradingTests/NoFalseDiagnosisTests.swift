@@ -1,3 +1,4 @@
+import TestSupport
 import ConvEngine
 import Testing
 @testable import Grading
@@ -30,11 +31,11 @@ import Testing
     @Test(arguments: 0..<4) func noisyRandomAndZeroSubmissions_getNoDiagnosis(_ which: Int) throws {
         let s = try Fixtures.solve(Self.problems()[which])
         let grader = Grader(solution: s)
-        var rng = SeededRandom(UInt64(100 + which))
+        var rng = SplitMix64(seed: UInt64(100 + which))
         for (name, expected) in Self.expectations(s) {
             let scale = max(expected.maxAbs, 1e-300)
-            let tinyNoise = Tensor(shape: expected.shape, data: expected.data.map { $0 * (1 + 1e-7 * rng.next()) })
-            let bigNoise = Tensor(shape: expected.shape, data: expected.data.map { $0 + 0.05 * scale * rng.next() })
+            let tinyNoise = Tensor(shape: expected.shape, data: expected.data.map { $0 * (1 + 1e-7 * rng.uniform()) })
+            let bigNoise = Tensor(shape: expected.shape, data: expected.data.map { $0 + 0.05 * scale * rng.uniform() })
             let random = rng.tensor(expected.shape).scaled(scale)
             let zeros = Tensor(shape: expected.shape)
             for submitted in [tinyNoise, bigNoise, random, zeros] {

@@ -52,10 +52,10 @@ enum Planted {
 
     /// The conv layer 0 of `problem` alone, run backward from `gradOutput` on `input`.
     static func convBackward(_ problem: GradingProblem, input: Tensor? = nil, weight: Tensor? = nil, padding: ConvPadding? = nil, gradOutput: Tensor) throws -> BackwardResult {
-        guard case .conv2d(var spec) = problem.layers[0] else { fatalError("layer 0 is not a conv") }
+        guard case var spec as Conv2d = problem.layers[0] else { fatalError("layer 0 is not a conv") }
         if let weight { spec.weight = weight }
         if let padding { spec.padding = padding }
-        return try Network(layers: [.conv2d(spec)]).backward(input ?? problem.input, seed: .gradOutput(gradOutput))
+        return try Network(layers: [spec]).backward(input ?? problem.input, seed: .gradOutput(gradOutput))
     }
 }
 

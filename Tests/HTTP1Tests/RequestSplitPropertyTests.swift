@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import HTTP1
 
 /// Property: a stream of random valid requests (RFC 9112: either line ending, Content-Length or
@@ -6,7 +7,7 @@ import Testing
 /// the requests that were written, however the stream is cut into pieces (TCP may cut anywhere).
 @Suite struct RequestSplitPropertyTests {
     @Test func randomRequestStreams_parseTheSameAtRandomSplits() {
-        var rng = PropertyRNG(seed: 0x5eed_4774)
+        var rng = SplitMix64(seed: 0x5eed_4774)
         for _ in 0..<300 {
             let requests = (0..<Int.random(in: 1...4, using: &rng)).map { _ in GeneratedRequest.random(using: &rng) }
             let stream = requests.flatMap { $0.wire }
@@ -20,7 +21,7 @@ import Testing
     }
 
     @Test func everyTwoPieceSplit_ofAPipelinedStream_parsesTheSame() {
-        var rng = PropertyRNG(seed: 42)
+        var rng = SplitMix64(seed: 42)
         let requests = (0..<3).map { _ in GeneratedRequest.random(using: &rng) }
         let stream = requests.flatMap { $0.wire }
         for offset in 0...stream.count {
@@ -29,7 +30,7 @@ import Testing
     }
 
     /// Cuts `bytes` at 1 to 8 random offsets.
-    private func randomPieces(of bytes: [UInt8], using rng: inout PropertyRNG) -> [ArraySlice<UInt8>] {
+    private func randomPieces(of bytes: [UInt8], using rng: inout SplitMix64) -> [ArraySlice<UInt8>] {
         let cuts = (0..<Int.random(in: 1...8, using: &rng)).map { _ in Int.random(in: 0...bytes.count, using: &rng) }
         let bounds = [0] + cuts.sorted() + [bytes.count]
         return zip(bounds, bounds.dropFirst()).map { bytes[$0..<$1] }
@@ -60,7 +61,7 @@ struct GeneratedRequest {
     var wire: [UInt8]
     var summary: String
 
-    static func random(using rng: inout PropertyRNG) -> GeneratedRequest {
+    static func random(using rng: inout SplitMix64) -> GeneratedRequest {
         let http11 = Int.random(in: 0..<4, using: &rng) != 0
         let method = ["GET", "POST", "PUT", "DELETE", "OPTIONS", "HEAD", "PATCH"].randomElement(using: &rng)!
         let target = "/" + token(using: &rng, alphabet: pathCharacters) + (Bool.random(using: &rng) ? "?q=" + token(using: &rng, alphabet: pathCharacters) : "")
@@ -96,7 +97,7 @@ struct GeneratedRequest {
 
     /// The body as 0 or more chunks of random sizes (hex in either case, extensions sometimes),
     /// the last chunk, and sometimes trailer fields (RFC 9112 §7.1).
-    private static func chunkedBody(_ body: [UInt8], eol: String, using rng: inout PropertyRNG) -> [UInt8] {
+    private static func chunkedBody(_ body: [UInt8], eol: String, using rng: inout SplitMix64) -> [UInt8] {
         var wire: [UInt8] = []
         var rest = body[...]
         while !rest.isEmpty {
@@ -116,20 +117,8 @@ struct GeneratedRequest {
     static let pathCharacters: [Character] = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@")
 
     /// 1 to 8 random characters of `alphabet` (RFC 9110 `tchar` by default).
-    static func token(using rng: inout PropertyRNG, alphabet: [Character] = tokenCharacters) -> String {
+    static func token(using rng: inout SplitMix64, alphabet: [Character] = tokenCharacters) -> String {
         return String((0..<Int.random(in: 1...8, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
     }
 }
 
-/// SplitMix64: a seeded generator, so every run tries the same cases.
-struct PropertyRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import JSONCodec
 
 /// Hard decimal inputs with the double they must round to (round to nearest, ties to even).
@@ -28,18 +29,6 @@ func hardDecimal_roundsCorrectly(text: String, bits: UInt64) throws {
     #expect(try #require(parsedNumber("0")).bitPattern == 0)
     #expect(parsedNumber("-1e999") == -.infinity)
     #expect(try #require(parsedNumber("-1e-400")).bitPattern == (-0.0).bitPattern)
-}
-
-/// A small deterministic generator (SplitMix64), so failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// Random decimal strings of 1-25 digits and exponents across the whole range, compared with

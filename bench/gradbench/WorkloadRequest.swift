@@ -25,24 +25,24 @@ enum WorkloadRequest {
     }
 
     /// The layer kinds the workloads use.
-    private static func write(_ layer: Layer, to w: inout JSONWriter) {
+    private static func write(_ layer: any Layer, to w: inout JSONWriter) {
         w.beginObject()
         switch layer {
-        case .conv2d(let spec):
+        case let spec as Conv2d:
             w.key("type"); w.string("conv2d")
             w.key("weight"); w.tensor(shape: spec.weight.shape, data: spec.weight.data)
             if let bias = spec.bias { w.key("bias"); w.tensor(shape: bias.shape, data: bias.data) }
             w.key("stride"); pair(spec.stride, &w)
             if case .explicit(let pad) = spec.padding { w.key("padding"); pair(pad, &w) }
-        case .maxPool2d(let spec):
+        case let spec as MaxPool2d:
             w.key("type"); w.string("maxpool2d")
             w.key("kernel_size"); pair(spec.kernel, &w)
             w.key("stride"); pair(spec.stride, &w)
-        case .relu:
+        case is ReLU:
             w.key("type"); w.string("relu")
-        case .flatten:
+        case is Flatten:
             w.key("type"); w.string("flatten")
-        case .linear(let spec):
+        case let spec as Linear:
             w.key("type"); w.string("linear")
             w.key("weight"); w.tensor(shape: spec.weight.shape, data: spec.weight.data)
             if let bias = spec.bias { w.key("bias"); w.tensor(shape: bias.shape, data: bias.data) }

@@ -3,7 +3,7 @@ import ConvEngine
 /// Output shapes of the layers the workloads use, for counting conv flops (PyTorch's formulas).
 enum WorkloadShapes {
     /// `[N, C_out, H_out, W_out]` with `H_out = ⌊(H + 2p - d(k-1) - 1) / s⌋ + 1`.
-    static func convOutput(_ spec: Conv2dSpec, input: [Int]) -> [Int] {
+    static func convOutput(_ spec: Conv2d, input: [Int]) -> [Int] {
         let w = spec.weight.shape
         let pad: Pair
         switch spec.padding {
@@ -16,15 +16,15 @@ enum WorkloadShapes {
         return [input[0], w[0], h, wo]
     }
 
-    static func output(of layer: Layer, input: [Int]) -> [Int] {
+    static func output(of layer: any Layer, input: [Int]) -> [Int] {
         switch layer {
-        case .maxPool2d(let p):
+        case let p as MaxPool2d:
             return pooled(input, kernel: p.kernel, stride: p.stride, padding: p.padding)
-        case .avgPool2d(let p):
+        case let p as AvgPool2d:
             return pooled(input, kernel: p.kernel, stride: p.stride, padding: p.padding)
-        case .flatten:
+        case is Flatten:
             return [input[0], input.dropFirst().reduce(1, *)]
-        case .linear(let spec):
+        case let spec as Linear:
             return [input[0], spec.weight.shape[0]]
         default:
             return input

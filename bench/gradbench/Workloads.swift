@@ -17,7 +17,7 @@ struct Workload {
         var shape = input.shape
         var flops = 0.0
         for layer in network.layers {
-            guard case .conv2d(let spec) = layer, shape.count == 4 else {
+            guard case let spec as Conv2d = layer, shape.count == 4 else {
                 shape = WorkloadShapes.output(of: layer, input: shape)
                 continue
             }
@@ -43,10 +43,10 @@ struct Workload {
 
     /// The lesson: [1,1,4,4], conv 1->1 2x2 stride 2, flatten, linear 4->1, mse.
     static func seed(rng: inout SeededGenerator, runs: Int) -> Workload {
-        let layers: [Layer] = [
-            .conv2d(Conv2dSpec(weight: tensor([1, 1, 2, 2], &rng), stride: Pair(2))),
-            .flatten,
-            .linear(LinearSpec(weight: tensor([1, 4], &rng))),
+        let layers: [any Layer] = [
+            Conv2d(weight: tensor([1, 1, 2, 2], &rng), stride: Pair(2)),
+            Flatten(),
+            Linear(weight: tensor([1, 4], &rng)),
         ]
         let loss = LossSpec(kind: .mse, target: .values(tensor([1, 1], &rng)))
         return Workload(
@@ -56,12 +56,12 @@ struct Workload {
 
     /// [64,1,28,28], conv 1->8 3x3 pad 1, relu, maxpool 2, flatten, linear 1568->10, cross_entropy.
     static func mnist(rng: inout SeededGenerator, runs: Int) -> Workload {
-        let layers: [Layer] = [
-            .conv2d(Conv2dSpec(weight: tensor([8, 1, 3, 3], &rng), bias: tensor([8], &rng), padding: .explicit(Pair(1)))),
-            .relu,
-            .maxPool2d(MaxPool2dSpec(kernel: Pair(2))),
-            .flatten,
-            .linear(LinearSpec(weight: tensor([10, 1568], &rng), bias: tensor([10], &rng))),
+        let layers: [any Layer] = [
+            Conv2d(weight: tensor([8, 1, 3, 3], &rng), bias: tensor([8], &rng), padding: .explicit(Pair(1))),
+            ReLU(),
+            MaxPool2d(kernel: Pair(2)),
+            Flatten(),
+            Linear(weight: tensor([10, 1568], &rng), bias: tensor([10], &rng)),
         ]
         return Workload(
             name: "mnist", network: Network(layers: layers), input: tensor([64, 1, 28, 28], &rng),
@@ -71,14 +71,14 @@ struct Workload {
     /// [32,3,32,32], conv 3->32 3x3 pad 1, relu, conv 32->32 3x3 stride 2 pad 1, relu, flatten,
     /// linear 8192->10, cross_entropy.
     static func cifar(rng: inout SeededGenerator, runs: Int) -> Workload {
-        let layers: [Layer] = [
-            .conv2d(Conv2dSpec(weight: tensor([32, 3, 3, 3], &rng), bias: tensor([32], &rng), padding: .explicit(Pair(1)))),
-            .relu,
-            .conv2d(Conv2dSpec(
-                weight: tensor([32, 32, 3, 3], &rng), bias: tensor([32], &rng), stride: Pair(2), padding: .explicit(Pair(1)))),
-            .relu,
-            .flatten,
-            .linear(LinearSpec(weight: tensor([10, 8192], &rng), bias: tensor([10], &rng))),
+        let layers: [any Layer] = [
+            Conv2d(weight: tensor([32, 3, 3, 3], &rng), bias: tensor([32], &rng), padding: .explicit(Pair(1))),
+            ReLU(),
+            Conv2d(
+                weight: tensor([32, 32, 3, 3], &rng), bias: tensor([32], &rng), stride: Pair(2), padding: .explicit(Pair(1))),
+            ReLU(),
+            Flatten(),
+            Linear(weight: tensor([10, 8192], &rng), bias: tensor([10], &rng)),
         ]
         return Workload(
             name: "cifar", network: Network(layers: layers), input: tensor([32, 3, 32, 32], &rng),
@@ -87,8 +87,8 @@ struct Workload {
 
     /// [8,64,56,56], conv 64->64 3x3 pad 1, grad_output all ones.
     static func bigconv(rng: inout SeededGenerator, runs: Int) -> Workload {
-        let layers: [Layer] = [
-            .conv2d(Conv2dSpec(weight: tensor([64, 64, 3, 3], &rng), padding: .explicit(Pair(1))))
+        let layers: [any Layer] = [
+            Conv2d(weight: tensor([64, 64, 3, 3], &rng), padding: .explicit(Pair(1)))
         ]
         return Workload(
             name: "bigconv", network: Network(layers: layers), input: tensor([8, 64, 56, 56], &rng),

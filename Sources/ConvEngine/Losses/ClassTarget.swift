@@ -26,11 +26,11 @@ enum ClassTarget {
     private static func checkedIndex(_ value: Double, _ k: Int) throws -> Int {
         guard value.isFinite, value == value.rounded() else {
             throw EngineError(
-                code: "invalid_value", message: "class index \(value) is not an integer", site: .loss(field: "target"))
+                code: .invalidValue, message: "class index \(value) is not an integer", site: .loss(field: "target"))
         }
         guard value >= 0, value < Double(k) else {
             throw EngineError(
-                code: "invalid_value", message: "class index \(Int(value)) is out of range [0, \(k)) for \(k) classes",
+                code: .invalidValue, message: "class index \(Int(value)) is out of range [0, \(k)) for \(k) classes",
                 site: .loss(field: "target"))
         }
         return Int(value)
@@ -39,7 +39,7 @@ enum ClassTarget {
     private static func shapeError(_ shape: [Int], _ kind: LossKind, _ n: Int, _ k: Int) -> EngineError {
         let forms = kind == .crossEntropy ? "class indices [\(n)] or probabilities [\(n), \(k)]" : "class indices [\(n)]"
         return EngineError(
-            code: "shape_mismatch",
+            code: .shapeMismatch,
             message: "target \(describe(shape)) does not fit logits \(describe([n, k])): \(kind.name) takes \(forms)",
             site: .loss(field: "target"))
     }

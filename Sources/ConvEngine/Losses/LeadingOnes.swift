@@ -19,7 +19,7 @@ enum LeadingOnes {
     static func check(_ shape: [Int], _ outputShape: [Int], site: ErrorSite, what: String) throws {
         guard fits(shape, outputShape) else {
             throw EngineError(
-                code: "shape_mismatch",
+                code: .shapeMismatch,
                 message: "\(what) \(describe(shape)) does not match the output \(describe(outputShape)) "
                     + "(it may leave out only leading 1s)",
                 site: site)

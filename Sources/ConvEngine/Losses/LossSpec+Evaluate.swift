@@ -27,13 +27,13 @@ extension LossSpec {
 
     private func resolvedTarget(outputShape: [Int]) throws -> ResolvedTarget {
         guard outputShape.allSatisfy({ $0 >= 1 }) else {
-            throw EngineError(code: "shape_mismatch", message: "the output \(describe(outputShape)) is empty", site: .loss(field: nil))
+            throw EngineError(code: .shapeMismatch, message: "the output \(describe(outputShape)) is empty", site: .loss(field: nil))
         }
         switch kind {
         case .crossEntropy, .nll:
             guard outputShape.count == 2 else {
                 throw EngineError(
-                    code: "shape_mismatch",
+                    code: .shapeMismatch,
                     message: "\(kind.name) takes logits [N, K]; the network's output is \(describe(outputShape))",
                     site: .loss(field: nil))
             }
@@ -47,13 +47,13 @@ extension LossSpec {
     private func valuesTarget(_ outputShape: [Int]) throws -> Tensor {
         guard case .values(let raw) = target else {
             throw EngineError(
-                code: "invalid_value", message: "\(kind.name) takes a target tensor of the output's shape "
+                code: .invalidValue, message: "\(kind.name) takes a target tensor of the output's shape "
                     + "\(describe(outputShape)), not class indices", site: .loss(field: "target"))
         }
         let t = try LeadingOnes.expand(raw, to: outputShape, site: .loss(field: "target"), what: "target")
         if kind == .bceWithLogits, let bad = t.data.first(where: { !($0 >= 0 && $0 <= 1) }) {
             throw EngineError(
-                code: "invalid_value", message: "bce_with_logits targets must be in [0, 1], found \(bad)",
+                code: .invalidValue, message: "bce_with_logits targets must be in [0, 1], found \(bad)",
                 site: .loss(field: "target"))
         }
         return t
@@ -62,9 +62,9 @@ extension LossSpec {
     private func checkParameters() throws {
         switch kind {
         case .smoothL1(let beta) where !(beta >= 0):
-            throw EngineError(code: "invalid_value", message: "smooth_l1 beta \(beta) must be >= 0", site: .loss(field: "beta"))
+            throw EngineError(code: .invalidValue, message: "smooth_l1 beta \(beta) must be >= 0", site: .loss(field: "beta"))
         case .huber(let delta) where !(delta > 0):
-            throw EngineError(code: "invalid_value", message: "huber delta \(delta) must be > 0", site: .loss(field: "delta"))
+            throw EngineError(code: .invalidValue, message: "huber delta \(delta) must be > 0", site: .loss(field: "delta"))
         default:
             return
         }

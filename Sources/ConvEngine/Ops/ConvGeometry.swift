@@ -12,7 +12,7 @@ public struct ResolvedPadding: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "(top \(top), bottom \(bottom), left \(left), right \(right))" }
 }
 
-extension Conv2dSpec {
+extension ConvSpec {
     /// The kernel's (height, width): the last two dims of `weight` (`[C_out, C_in/groups, kh, kw]`).
     public var kernelSize: Pair {
         let s = weight.shape
@@ -28,7 +28,7 @@ extension Conv2dSpec {
     ///
     /// Throws `invalid_value` for negative padding, or `"same"` with a stride other than 1.
     public func resolvedPadding() throws -> ResolvedPadding {
-        try resolvedPadding(LayerContext(index: 0, type: "conv2d"))
+        try resolvedPadding(LayerContext(index: 0, type: "conv"))
     }
 
     func resolvedPadding(_ ctx: LayerContext) throws -> ResolvedPadding {
@@ -37,13 +37,12 @@ extension Conv2dSpec {
             return ResolvedPadding(top: 0, bottom: 0, left: 0, right: 0)
         case .explicit(let p):
             guard p.h >= 0, p.w >= 0 else {
-                throw ctx.error("invalid_value", field: "padding", "padding \(p) must be >= 0")
+                throw ctx.error(.invalidValue, field: "padding", "padding \(p) must be >= 0")
             }
             return ResolvedPadding(top: p.h, bottom: p.h, left: p.w, right: p.w)
         case .same:
             guard stride == Pair(1) else {
-                throw ctx.error(
-                    "invalid_value", field: "padding", "padding \"same\" requires stride 1, but stride is \(stride)")
+                throw ctx.error(.invalidValue, field: "padding", "padding \"same\" requires stride 1, but stride is \(stride)")
             }
             let k = kernelSize
             guard let th = ShapeArithmetic.product(dilation.h, k.h - 1),
@@ -58,7 +57,7 @@ extension Conv2dSpec {
     ///
     /// Throws `kernel_too_large` when that is < 1, and the padding errors of `resolvedPadding()`.
     public func outputSize(height: Int, width: Int) throws -> Pair {
-        let ctx = LayerContext(index: 0, type: "conv2d")
+        let ctx = LayerContext(index: 0, type: "conv")
         try checkHyperparameters(ctx)
         let pad = try resolvedPadding(ctx)
         return try outputSize(height: height, width: width, pad: pad, ctx)
@@ -69,8 +68,7 @@ extension Conv2dSpec {
         let oh = try slidingCount(height, pad.top, pad.bottom, k.h, stride.h, dilation.h, ctx)
         let ow = try slidingCount(width, pad.left, pad.right, k.w, stride.w, dilation.w, ctx)
         guard oh >= 1, ow >= 1 else {
-            throw ctx.error(
-                "kernel_too_large", field: "weight",
+            throw ctx.error(.kernelTooLarge, field: "weight",
                 "kernel \(describe([k.h, k.w])) with dilation \(dilation) does not fit the padded input "
                     + "\(describe([height, width])) with padding \(pad) (output would be \(describe([oh, ow])))")
         }
@@ -80,13 +78,13 @@ extension Conv2dSpec {
     /// Stride, dilation and groups must be >= 1.
     func checkHyperparameters(_ ctx: LayerContext) throws {
         guard stride.h >= 1, stride.w >= 1 else {
-            throw ctx.error("invalid_value", field: "stride", "stride \(stride) must be >= 1")
+            throw ctx.error(.invalidValue, field: "stride", "stride \(stride) must be >= 1")
         }
         guard dilation.h >= 1, dilation.w >= 1 else {
-            throw ctx.error("invalid_value", field: "dilation", "dilation \(dilation) must be >= 1")
+            throw ctx.error(.invalidValue, field: "dilation", "dilation \(dilation) must be >= 1")
         }
         guard groups >= 1 else {
-            throw ctx.error("invalid_value", field: "groups", "groups \(groups) must be >= 1")
+            throw ctx.error(.invalidValue, field: "groups", "groups \(groups) must be >= 1")
         }
     }
 }

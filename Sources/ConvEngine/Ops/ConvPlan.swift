@@ -3,7 +3,7 @@
 /// For `padding_mode` zeros the padding is implicit (`pad`); for reflect/replicate/circular the
 /// input is first padded explicitly (`modePadding`, as torch.nn.Conv2d does with F.pad) and the
 /// conv itself then runs on the padded input with `pad` all zero.
-struct ConvPlan {
+public struct ConvPlan: Sendable {
     var batch: Int
     var inChannels: Int
     /// Height and width of what the conv slides over (the explicitly padded input for non-zero modes).
@@ -36,14 +36,13 @@ struct ConvPlan {
     var outputShape: [Int] { [batch, outChannels, outHeight, outWidth] }
 }
 
-extension Conv2dSpec {
+extension ConvSpec {
     /// Validates this conv against an input shape and computes its geometry.
     func plan(inputShape: [Int], _ ctx: LayerContext) throws -> ConvPlan {
         try ctx.requireImage(inputShape)
         let w = weight.shape
         guard w.count == 4, w.allSatisfy({ $0 >= 1 }) else {
-            throw ctx.error(
-                "shape_mismatch", field: "weight",
+            throw ctx.error(.shapeMismatch, field: "weight",
                 "weight \(describe(w)) must be [out_channels, in_channels/groups, kh, kw] with no empty dimension")
         }
         try checkHyperparameters(ctx)
@@ -69,18 +68,15 @@ extension Conv2dSpec {
     private func checkChannels(_ input: [Int], _ ctx: LayerContext) throws {
         let w = weight.shape
         guard input[1] % groups == 0 else {
-            throw ctx.error(
-                "shape_mismatch", field: "groups",
+            throw ctx.error(.shapeMismatch, field: "groups",
                 "groups \(groups) does not divide the input's \(input[1]) channels (input \(describe(input)))")
         }
         guard w[0] % groups == 0 else {
-            throw ctx.error(
-                "shape_mismatch", field: "groups",
+            throw ctx.error(.shapeMismatch, field: "groups",
                 "groups \(groups) does not divide the \(w[0]) output channels of weight \(describe(w))")
         }
         guard input[1] == w[1] * groups else {
-            throw ctx.error(
-                "shape_mismatch", field: "weight",
+            throw ctx.error(.shapeMismatch, field: "weight",
                 "input \(describe(input)) has \(input[1]) channels but weight \(describe(w)) with groups \(groups) "
                     + "expects \(w[1] * groups)")
         }
@@ -88,8 +84,7 @@ extension Conv2dSpec {
 
     private func checkBias(outChannels: Int, _ ctx: LayerContext) throws {
         guard let bias, bias.shape != [outChannels] else { return }
-        throw ctx.error(
-            "shape_mismatch", field: "bias",
+        throw ctx.error(.shapeMismatch, field: "bias",
             "bias \(describe(bias.shape)) must be [\(outChannels)] for weight \(describe(weight.shape))")
     }
 
@@ -101,14 +96,12 @@ extension Conv2dSpec {
             return
         case .reflect:
             guard largest.h < height, largest.w < width else {
-                throw ctx.error(
-                    "invalid_value", field: "padding",
+                throw ctx.error(.invalidValue, field: "padding",
                     "reflect padding \(pad) must be smaller than the input \(describe([height, width]))")
             }
         case .circular:
             guard largest.h <= height, largest.w <= width else {
-                throw ctx.error(
-                    "invalid_value", field: "padding",
+                throw ctx.error(.invalidValue, field: "padding",
                     "circular padding \(pad) must not exceed the input \(describe([height, width]))")
             }
         }

@@ -26,8 +26,7 @@ struct PoolPlan {
         try Self.checkPositive(stride, "stride", ctx)
         try Self.checkPositive(dilation, "dilation", ctx)
         guard padding.h >= 0, padding.w >= 0, padding.h <= kernel.h / 2, padding.w <= kernel.w / 2 else {
-            throw ctx.error(
-                "invalid_value", field: "padding",
+            throw ctx.error(.invalidValue, field: "padding",
                 "padding \(padding) must be >= 0 and at most half the kernel size \(kernel)")
         }
         (batch, channels, height, width) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3])
@@ -35,8 +34,7 @@ struct PoolPlan {
         outHeight = try Self.outputLength(height, kernel.h, stride.h, padding.h, dilation.h, ceilMode, ctx)
         outWidth = try Self.outputLength(width, kernel.w, stride.w, padding.w, dilation.w, ceilMode, ctx)
         guard outHeight >= 1, outWidth >= 1 else {
-            throw ctx.error(
-                "kernel_too_large", field: "kernel_size",
+            throw ctx.error(.kernelTooLarge, field: "kernel_size",
                 "kernel \(kernel) with dilation \(dilation) and padding \(padding) does not fit the input "
                     + "\(describe(inputShape)) (output would be \(describe([outHeight, outWidth])))")
         }
@@ -45,7 +43,7 @@ struct PoolPlan {
 
     private static func checkPositive(_ value: Pair, _ field: String, _ ctx: LayerContext) throws {
         guard value.h >= 1, value.w >= 1 else {
-            throw ctx.error("invalid_value", field: field, "\(field) \(value) must be >= 1")
+            throw ctx.error(.invalidValue, field: field, "\(field) \(value) must be >= 1")
         }
     }
 

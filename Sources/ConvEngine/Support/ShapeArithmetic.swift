@@ -33,17 +33,19 @@ func describe(_ shape: [Int]) -> String {
 }
 
 /// Builds errors for one layer: "layer 2 (maxpool2d): ..." at `.layer(2, field:)`.
-struct LayerContext: Sendable {
+public struct LayerContext: Sendable {
     var index: Int
     var type: String
 
-    func error(_ code: String, field: String? = nil, _ message: String) -> EngineError {
+    public init(index: Int, type: String) { self.index = index; self.type = type }
+
+    func error(_ code: ErrorCode, field: String? = nil, _ message: String) -> EngineError {
         EngineError(code: code, message: "layer \(index) (\(type)): \(message)", site: .layer(index, field: field))
     }
 
     /// A `too_large` error for a size that overflows or exceeds `ShapeArithmetic.maxElements`.
     func tooLarge(_ what: String) -> EngineError {
-        error("too_large", "\(what) exceeds \(ShapeArithmetic.maxElements) elements")
+        error(.tooLarge, "\(what) exceeds \(ShapeArithmetic.maxElements) elements")
     }
 
     /// Requires an input of `[N, C, H, W]` with no empty dimension; the site is `.input` for layer 0.
@@ -59,6 +61,6 @@ struct LayerContext: Sendable {
     /// A shape error about the layer's input: at `.input` when this is the first layer.
     func rankError(_ message: String) -> EngineError {
         let site: ErrorSite = index == 0 ? .input : .layer(index, field: nil)
-        return EngineError(code: "shape_mismatch", message: "layer \(index) (\(type)): \(message)", site: site)
+        return EngineError(code: .shapeMismatch, message: "layer \(index) (\(type)): \(message)", site: site)
     }
 }

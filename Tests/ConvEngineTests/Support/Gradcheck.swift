@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 
 @testable import ConvEngine
 
@@ -50,26 +51,12 @@ enum Gradcheck {
     }
 }
 
-/// SplitMix64: a small seeded generator, so every random case is the same on every run.
-struct CaseGenerator: RandomNumberGenerator {
-    private var state: UInt64
+typealias CaseGenerator = SplitMix64
 
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// A tensor of `shape` with elements uniform in `range`.
     mutating func tensor(_ shape: [Int], in range: ClosedRange<Double> = -1...1) -> Tensor {
         Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in Double.random(in: range, using: &self) })
     }
-
-    mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
-
-    mutating func bool() -> Bool { Bool.random(using: &self) }
 }
+

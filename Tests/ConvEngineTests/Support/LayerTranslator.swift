@@ -13,26 +13,26 @@ enum LayerTranslator {
         case "conv2d": return try conv(o)
         case "maxpool2d":
             let k = try pair(o["kernel_size"])
-            let spec = MaxPool2dSpec(
+            let spec = MaxPool2d(
                 kernel: k, stride: try o["stride"].map(pair), padding: try o["padding"].map(pair) ?? Pair(0),
                 dilation: try o["dilation"].map(pair) ?? Pair(1), ceilMode: o["ceil_mode"] as? Bool ?? false)
-            return (.maxPool2d(spec), nil, nil)
+            return (spec, nil, nil)
         case "avgpool2d":
-            let spec = AvgPool2dSpec(
+            let spec = AvgPool2d(
                 kernel: try pair(o["kernel_size"]), stride: try o["stride"].map(pair),
                 padding: try o["padding"].map(pair) ?? Pair(0), ceilMode: o["ceil_mode"] as? Bool ?? false,
                 countIncludePad: o["count_include_pad"] as? Bool ?? true)
-            return (.avgPool2d(spec), nil, nil)
-        case "relu": return (.relu, nil, nil)
+            return (spec, nil, nil)
+        case "relu": return (ReLU(), nil, nil)
         case "leaky_relu":
-            return (.leakyReLU(negativeSlope: (o["negative_slope"] as? NSNumber)?.doubleValue ?? 0.01), nil, nil)
-        case "sigmoid": return (.sigmoid, nil, nil)
-        case "tanh": return (.tanh, nil, nil)
-        case "flatten": return (.flatten, nil, nil)
+            return (LeakyReLU(negativeSlope: (o["negative_slope"] as? NSNumber)?.doubleValue ?? 0.01), nil, nil)
+        case "sigmoid": return (Sigmoid(), nil, nil)
+        case "tanh": return (Tanh(), nil, nil)
+        case "flatten": return (Flatten(), nil, nil)
         case "linear":
             let weight = try JSONTensor.decode(o["weight"] as Any)
             let bias = try o["bias"].map(JSONTensor.decode)
-            return (.linear(LinearSpec(weight: weight, bias: bias)), weight.shape, bias?.shape)
+            return (Linear(weight: weight, bias: bias), weight.shape, bias?.shape)
         default: throw Malformed(description: "unknown layer \(type)")
         }
     }
@@ -41,12 +41,12 @@ enum LayerTranslator {
         let written = try JSONTensor.decode(o["weight"] as Any)
         let weight = written.rank == 2 ? written.reshaped([1, 1] + written.shape) : written
         let bias = try o["bias"].map(JSONTensor.decode)
-        let spec = Conv2dSpec(
+        let spec = Conv2d(
             weight: weight, bias: bias, stride: try o["stride"].map(pair) ?? Pair(1),
             padding: try padding(o["padding"]), dilation: try o["dilation"].map(pair) ?? Pair(1),
             groups: (o["groups"] as? NSNumber)?.intValue ?? 1,
             paddingMode: PaddingMode(rawValue: o["padding_mode"] as? String ?? "zeros") ?? .zeros)
-        return (.conv2d(spec), written.shape, bias?.shape)
+        return (spec, written.shape, bias?.shape)
     }
 
     private static func padding(_ value: Any?) throws -> ConvPadding {

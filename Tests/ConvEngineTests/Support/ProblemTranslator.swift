@@ -54,7 +54,7 @@ enum ProblemTranslator {
         }
         guard let inputValue else { throw Malformed(description: "no input") }
         let written = try JSONTensor.decode(inputValue)
-        var layers: [Layer] = []
+        var layers: [any Layer] = []
         var weightShapes: [[Int]?] = []
         var biasShapes: [[Int]?] = []
         for object in layerObjects {
@@ -73,12 +73,12 @@ enum ProblemTranslator {
 
     /// `[H, W]` / `[C, H, W]` become `[1, 1, H, W]` / `[1, C, H, W]` before a spatial layer, `[F]`
     /// becomes `[1, F]` before a linear one (the first layer that is not elementwise decides).
-    static func fullRankInput(_ x: Tensor, _ layers: [Layer]) -> Tensor {
-        let first = layers.first { $0.activation == nil }
+    static func fullRankInput(_ x: Tensor, _ layers: [any Layer]) -> Tensor {
+        let first = layers.first { $0.inputLayout != .any }
         let rank: Int
         switch first {
-        case .conv2d, .maxPool2d, .avgPool2d: rank = 4
-        case .linear: rank = 2
+        case is Conv2d, is MaxPool2d, is AvgPool2d: rank = 4
+        case is Linear: rank = 2
         default: rank = x.rank
         }
         guard x.rank < rank else { return x }

@@ -6,19 +6,32 @@
 /// the divisor is the window clipped to the padded input `[-pad, in + pad)` when count_include_pad,
 /// else clipped to the real input; so a ceil_mode window running past the padded input is divided
 /// by its clipped size. A window with no input element gives 0.
-extension AvgPool2dSpec {
-    /// The output's (height, width) for an input of `height` x `width` (see `PoolPlan.outputLength`).
-    public func outputSize(height: Int, width: Int) throws -> Pair {
-        let p = try plan(inputShape: [1, 1, height, width], LayerContext(index: 0, type: "avgpool2d"))
-        return Pair(p.outHeight, p.outWidth)
+public struct AvgPool2d: StatelessLayer, Equatable {
+    public static let typeName = "avgpool2d"
+    public static let inputLayout = InputLayout.image
+
+    public var kernel: Pair
+    public var stride: Pair
+    public var padding: Pair
+    public var ceilMode: Bool
+    public var countIncludePad: Bool
+
+
+    public init(kernel: Pair, stride: Pair? = nil, padding: Pair = Pair(0), ceilMode: Bool = false, countIncludePad: Bool = true) {
+        self.kernel = kernel; self.stride = stride ?? kernel; self.padding = padding
+        self.ceilMode = ceilMode; self.countIncludePad = countIncludePad
     }
 
-    /// The output `(N, C, H_out, W_out)`.
-    public func forward(_ x: Tensor) throws -> Tensor {
-        try forward(x, LayerContext(index: 0, type: "avgpool2d"))
+    public func outputShape(inputShape: [Int], _ ctx: LayerContext) throws -> [Int] {
+        try plan(inputShape: inputShape, ctx).outputShape
     }
 
-    func forward(_ x: Tensor, _ ctx: LayerContext) throws -> Tensor {
+    /// An add per window element forward and backward.
+    public func cost(inputShape: [Int], outputShape: [Int]) -> LayerCost {
+        LayerCost(work: 2 * elementCount(outputShape + [kernel.h, kernel.w]))
+    }
+
+    public func output(_ x: Tensor, _ ctx: LayerContext) throws -> Tensor {
         let p = try plan(inputShape: x.shape, ctx)
         let windows = AvgWindows(p, countIncludePad: countIncludePad)
         var out = [Double](repeating: 0, count: p.planes * p.outPlane)
@@ -44,11 +57,11 @@ extension AvgPool2dSpec {
     ///
     /// Precondition: `forward(input)` succeeds and `gradOutput` has its output's shape; otherwise the
     /// gradient is zeros.
-    public func backward(input: Tensor, gradOutput: Tensor) -> Tensor {
+    public func gradients(_ gradOutput: Tensor, input: Tensor, output: Tensor) -> LayerGradients {
         var dx = [Double](repeating: 0, count: input.count)
-        guard let p = try? plan(inputShape: input.shape, LayerContext(index: 0, type: "avgpool2d")),
+        guard let p = try? plan(inputShape: input.shape, LayerContext(index: 0, type: Self.typeName)),
             gradOutput.shape == p.outputShape
-        else { return Tensor(shape: input.shape, data: dx) }
+        else { return LayerGradients(input: Tensor(shape: input.shape, data: dx)) }
         let windows = AvgWindows(p, countIncludePad: countIncludePad)
         gradOutput.data.withUnsafeBufferPointer { gb in
             dx.withUnsafeMutableBufferPointer { db in
@@ -64,7 +77,7 @@ extension AvgPool2dSpec {
                 }
             }
         }
-        return Tensor(shape: input.shape, data: dx)
+        return LayerGradients(input: Tensor(shape: input.shape, data: dx))
     }
 
     func plan(inputShape: [Int], _ ctx: LayerContext) throws -> PoolPlan {

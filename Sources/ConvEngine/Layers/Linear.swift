@@ -2,13 +2,33 @@
 ///
 ///     x (N, F_in), W (F_out, F_in), b (F_out), y (N, F_out)
 ///     dx = dy W        dW = dy^T x        db = sum over n of dy[n, :]
-extension LinearSpec {
-    /// The output `(N, F_out)` for an input `(N, F_in)`.
-    public func forward(_ x: Tensor) throws -> Tensor {
-        try forward(x, LayerContext(index: 0, type: "linear"))
+public struct Linear: StatelessLayer, Equatable {
+    public static let typeName = "linear"
+    public static let inputLayout = InputLayout.features
+
+    public var weight: Tensor  // (F_out, F_in)
+    public var bias: Tensor?  // (F_out)
+    public init(weight: Tensor, bias: Tensor? = nil) { self.weight = weight; self.bias = bias }
+
+    public func outputShape(inputShape: [Int], _ ctx: LayerContext) throws -> [Int] {
+        try check(inputShape: inputShape, ctx)
+        return [inputShape[0], weight.shape[0]]
     }
 
-    func forward(_ x: Tensor, _ ctx: LayerContext) throws -> Tensor {
+    /// `N * F_out * F_in` multiply-adds forward, twice that backward.
+    public func cost(inputShape: [Int], outputShape: [Int]) -> LayerCost {
+        LayerCost(work: 3 * Double(inputShape[0]) * Double(weight.count))
+    }
+
+    public var parameters: [NamedTensor] {
+        [NamedTensor("weight", weight)] + (bias.map { [NamedTensor("bias", $0)] } ?? [])
+    }
+
+    public func replacingParameters(_ tensors: [Tensor]) -> Linear {
+        Linear(weight: tensors[0], bias: bias == nil ? nil : tensors[1])
+    }
+
+    public func output(_ x: Tensor, _ ctx: LayerContext) throws -> Tensor {
         try check(inputShape: x.shape, ctx)
         let (n, fIn, fOut) = (x.shape[0], x.shape[1], weight.shape[0])
         var y = [Double](repeating: 0, count: n * fOut)
@@ -32,10 +52,12 @@ extension LinearSpec {
     ///
     /// Precondition: `forward(input)` succeeds and `gradOutput` is `(N, F_out)`; otherwise the
     /// gradients are zeros of the right shapes.
-    public func backward(input: Tensor, gradOutput: Tensor) -> (input: Tensor, weight: Tensor, bias: Tensor?) {
-        guard (try? check(inputShape: input.shape, LayerContext(index: 0, type: "linear"))) != nil,
+    public func gradients(_ gradOutput: Tensor, input: Tensor, output: Tensor) -> LayerGradients {
+        guard (try? check(inputShape: input.shape, LayerContext(index: 0, type: Self.typeName))) != nil,
             gradOutput.shape == [input.shape[0], weight.shape[0]]
-        else { return (Tensor(shape: input.shape), Tensor(shape: weight.shape), bias.map { Tensor(shape: $0.shape) }) }
+        else {
+            return LayerGradients(input: Tensor(shape: input.shape), parameters: parameters.map { Tensor(shape: $0.tensor.shape) })
+        }
         let (n, fIn, fOut) = (input.shape[0], input.shape[1], weight.shape[0])
         var dx = [Double](repeating: 0, count: n * fIn)
         var dw = [Double](repeating: 0, count: fOut * fIn)
@@ -52,7 +74,7 @@ extension LinearSpec {
             }
         }
         let db = bias.map { _ in Tensor(shape: [fOut], data: columnSums(gradOutput, rows: n, columns: fOut)) }
-        return (Tensor(shape: input.shape, data: dx), Tensor(shape: weight.shape, data: dw), db)
+        return LayerGradients(input: Tensor(shape: input.shape, data: dx), parameters: [Tensor(shape: weight.shape, data: dw)] + (db.map { [$0] } ?? []))
     }
 
     /// `sum over n of dy[n, o]`, in row order.
@@ -66,20 +88,17 @@ extension LinearSpec {
     func check(inputShape x: [Int], _ ctx: LayerContext) throws {
         let w = weight.shape
         guard w.count == 2, w.allSatisfy({ $0 >= 1 }) else {
-            throw ctx.error(
-                "shape_mismatch", field: "weight", "weight \(describe(w)) must be [out_features, in_features]")
+            throw ctx.error(.shapeMismatch, field: "weight", "weight \(describe(w)) must be [out_features, in_features]")
         }
         guard x.count == 2, x.allSatisfy({ $0 >= 1 }) else {
             throw ctx.rankError("input \(describe(x)) has \(x.count) dims; linear takes [N, in_features]")
         }
         guard x[1] == w[1] else {
-            throw ctx.error(
-                "shape_mismatch", field: "weight",
+            throw ctx.error(.shapeMismatch, field: "weight",
                 "input \(describe(x)) has \(x[1]) features but weight \(describe(w)) expects \(w[1])")
         }
         if let bias, bias.shape != [w[0]] {
-            throw ctx.error(
-                "shape_mismatch", field: "bias", "bias \(describe(bias.shape)) must be [\(w[0])] for weight \(describe(w))")
+            throw ctx.error(.shapeMismatch, field: "bias", "bias \(describe(bias.shape)) must be [\(w[0])] for weight \(describe(w))")
         }
         guard ShapeArithmetic.count([x[0], w[0]]) != nil else { throw ctx.tooLarge("the output") }
     }

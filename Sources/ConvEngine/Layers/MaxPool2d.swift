@@ -5,19 +5,32 @@
 /// Padding is implicit -inf. Edge cases: a tie goes to the first maximum in row-major window order
 /// (PyTorch updates only on `>`), a NaN wins; the backward pass routes each dy to its window's
 /// argmax, accumulating where windows overlap.
-extension MaxPool2dSpec {
-    /// The output's (height, width) for an input of `height` x `width` (see `PoolPlan.outputLength`).
-    public func outputSize(height: Int, width: Int) throws -> Pair {
-        let p = try plan(inputShape: [1, 1, height, width], LayerContext(index: 0, type: "maxpool2d"))
-        return Pair(p.outHeight, p.outWidth)
+public struct MaxPool2d: StatelessLayer, Equatable {
+    public static let typeName = "maxpool2d"
+    public static let inputLayout = InputLayout.image
+
+    public var kernel: Pair
+    public var stride: Pair
+    public var padding: Pair
+    public var dilation: Pair
+    public var ceilMode: Bool
+
+
+    public init(kernel: Pair, stride: Pair? = nil, padding: Pair = Pair(0), dilation: Pair = Pair(1), ceilMode: Bool = false) {
+        self.kernel = kernel; self.stride = stride ?? kernel; self.padding = padding
+        self.dilation = dilation; self.ceilMode = ceilMode
     }
 
-    /// The output `(N, C, H_out, W_out)`.
-    public func forward(_ x: Tensor) throws -> Tensor {
-        try forward(x, LayerContext(index: 0, type: "maxpool2d"))
+    public func outputShape(inputShape: [Int], _ ctx: LayerContext) throws -> [Int] {
+        try plan(inputShape: inputShape, ctx).outputShape
     }
 
-    func forward(_ x: Tensor, _ ctx: LayerContext) throws -> Tensor {
+    /// A comparison per window element forward, a routed add per output backward.
+    public func cost(inputShape: [Int], outputShape: [Int]) -> LayerCost {
+        LayerCost(work: 2 * elementCount(outputShape + [kernel.h, kernel.w]))
+    }
+
+    public func output(_ x: Tensor, _ ctx: LayerContext) throws -> Tensor {
         let p = try plan(inputShape: x.shape, ctx)
         let fast = MaxPool2x2.applies(p)
         let windows = PoolWindows(p, dilated: true)
@@ -39,15 +52,11 @@ extension MaxPool2dSpec {
         return Tensor(shape: p.outputShape, data: out)
     }
 
-    /// dL/dx: each dy added to the input element its window chose.
-    ///
-    /// Precondition: `forward(input)` succeeds and `gradOutput` has its output's shape; otherwise the
-    /// gradient is zeros.
-    public func backward(input: Tensor, gradOutput: Tensor) -> Tensor {
+    public func gradients(_ gradOutput: Tensor, input: Tensor, output: Tensor) -> LayerGradients {
         var dx = [Double](repeating: 0, count: input.count)
-        guard let p = try? plan(inputShape: input.shape, LayerContext(index: 0, type: "maxpool2d")),
+        guard let p = try? plan(inputShape: input.shape, LayerContext(index: 0, type: Self.typeName)),
             gradOutput.shape == p.outputShape
-        else { return Tensor(shape: input.shape, data: dx) }
+        else { return LayerGradients(input: Tensor(shape: input.shape, data: dx)) }
         let fast = MaxPool2x2.applies(p)
         let windows = PoolWindows(p, dilated: true)
         input.data.withUnsafeBufferPointer { xb in
@@ -69,7 +78,7 @@ extension MaxPool2dSpec {
                 }
             }
         }
-        return Tensor(shape: input.shape, data: dx)
+        return LayerGradients(input: Tensor(shape: input.shape, data: dx))
     }
 
     func plan(inputShape: [Int], _ ctx: LayerContext) throws -> PoolPlan {

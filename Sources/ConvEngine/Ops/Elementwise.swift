@@ -1,0 +1,69 @@
+/// The elementwise activations' shared passes: `y = f(x)` and `dx = f'(x, y) * dy`, any shape, in
+/// parallel chunks. Each activation (Layers/Activations.swift) gives its two loops.
+public protocol ElementwiseActivation: StatelessLayer {
+    /// `y[i] = f(x[i])` for `i` in `range`; the loop is the kind's own so it compiles to a plain kernel.
+    func apply(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ range: Range<Int>)
+    /// `dx[i] = f'(x[i], y[i]) * g[i]` for `i` in `range`, as PyTorch's backward kernel writes it.
+    func applyDerivative(
+        _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ g: UnsafePointer<Double>,
+        _ dx: UnsafeMutablePointer<Double>, _ range: Range<Int>)
+}
+
+/// Elements per parallel chunk.
+let elementwiseGrain = 65_536
+
+extension ElementwiseActivation {
+    public static var inputLayout: InputLayout { .any }
+
+    public func outputShape(inputShape: [Int], _ ctx: LayerContext) throws -> [Int] { inputShape }
+
+    /// Forward and backward touch each element once; counted as three operations, as before.
+    public func cost(inputShape: [Int], outputShape: [Int]) -> LayerCost {
+        LayerCost(work: 3 * elementCount(inputShape))
+    }
+
+    public func output(_ x: Tensor, _ ctx: LayerContext) throws -> Tensor { forward(x) }
+
+    /// `f` applied to every element.
+    public func forward(_ x: Tensor) -> Tensor {
+        guard x.count > 0 else { return x }
+        let data = [Double](unsafeUninitializedCapacity: x.count) { out, count in
+            x.data.withUnsafeBufferPointer { xb in
+                let (src, dst) = (xb.baseAddress!, out.baseAddress!)
+                Parallel.forEachChunk(total: x.count, grain: elementwiseGrain) { range in apply(src, dst, range) }
+            }
+            count = x.count
+        }
+        return Tensor(shape: x.shape, data: data)
+    }
+
+    /// dL/dx from the layer's input `x`, its output `y` and dL/dy, all of one shape.
+    ///
+    /// Precondition: the three shapes are equal; otherwise the gradient is zeros of `input`'s shape.
+    public func gradients(_ gradOutput: Tensor, input: Tensor, output: Tensor) -> LayerGradients {
+        guard input.shape == gradOutput.shape, output.shape == input.shape, input.count > 0 else {
+            return LayerGradients(input: Tensor(shape: input.shape))
+        }
+        let data = [Double](unsafeUninitializedCapacity: input.count) { out, count in
+            input.data.withUnsafeBufferPointer { xb in
+                output.data.withUnsafeBufferPointer { yb in
+                    gradOutput.data.withUnsafeBufferPointer { gb in
+                        let (x, y, g, dx) = (xb.baseAddress!, yb.baseAddress!, gb.baseAddress!, out.baseAddress!)
+                        Parallel.forEachChunk(total: input.count, grain: elementwiseGrain) { range in
+                            applyDerivative(x, y, g, dx, range)
+                        }
+                    }
+                }
+            }
+            count = input.count
+        }
+        return LayerGradients(input: Tensor(shape: input.shape, data: data))
+    }
+
+    /// `f(x)` of one value.
+    public func value(_ x: Double) -> Double {
+        var y = 0.0
+        withUnsafePointer(to: x) { xp in withUnsafeMutablePointer(to: &y) { apply(xp, $0, 0..<1) } }
+        return y
+    }
+}
