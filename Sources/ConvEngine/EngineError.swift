@@ -9,7 +9,7 @@ public enum ErrorSite: Sendable, Equatable {
 }
 
 /// A problem the engine cannot run, with a message that names what was expected and what was found
-/// ("layer 0 (conv2d): input has 3 channels, weight [2, 1, 3, 3] expects 1 (groups 1)").
+/// ("layer 0 (<type>): input has 3 channels, weight [2, 1, 3, 3] expects 1 (groups 1)").
 public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: ErrorCode
     public var message: String

@@ -9,7 +9,7 @@ public protocol Layer: Sendable {
     /// argmax; `Void` for layers whose backward pass needs only their input and output.
     associatedtype Saved: Sendable = Void
 
-    /// The contract's name of the type: `"conv2d"`, `"leaky_relu"` (../openapi.yaml, `Layer`).
+    /// The contract's name of the type, as a request's `type` writes it (openapi.yaml, `Layer`).
     static var typeName: String { get }
 
     /// How a request's network input is brought to full rank when this is the first layer that
@@ -80,7 +80,7 @@ extension Layer {
 }
 
 /// A layer whose backward pass needs nothing but its input and output (elementwise activations,
-/// flatten): it writes `output` and `gradients`, and the protocol saves nothing.
+/// reshapes): it writes `output` and `gradients`, and the protocol saves nothing.
 public protocol StatelessLayer: Layer where Saved == Void {
     func output(_ x: Tensor, _ ctx: LayerContext) throws -> Tensor
     func gradients(_ gradOutput: Tensor, input: Tensor, output: Tensor) -> LayerGradients

@@ -52,7 +52,7 @@ public struct BackwardResult: Sendable {
 /// A sequential network (torch.nn.Sequential) run forward and backward in float64.
 ///
 /// The input is full rank: `[N, C, H, W]` when the first shape-bearing layer is spatial, `[N, F]`
-/// when it is linear. Errors are `EngineError`s naming the layer and both shapes.
+/// when it takes features. Errors are `EngineError`s naming the layer and both shapes.
 public struct Network: Sendable {
     public var layers: [any Layer]
 

@@ -10,8 +10,12 @@ public enum APIEndpoint {
     /// APIError -> its status; EngineError -> 422 at `problem`'s path for the site (see `Problem.apiError`,
     /// which `work` should use when it has a problem); CancelledError -> 503 `cancelled` (the client is gone).
     public static func respond(to request: HTTPRequest, _ work: () throws -> [UInt8]) -> HTTPResponse {
+        if let error = MediaType.mismatch(
+            method: request.method, path: request.path, accepted: "application/json", contentType: request.headers["Content-Type"])
+        {
+            return error.response
+        }
         do {
-            try checkMediaType(request)
             return HTTPResponse.json(200, try work())
         } catch let error as APIError {
             return error.response
@@ -22,23 +26,6 @@ public enum APIEndpoint {
         } catch {
             return APIError(status: 500, code: .internalError, message: "unexpected error: \(error)").response
         }
-    }
-
-    /// 415 unless `Content-Type` is `application/json` (parameters such as `charset` are fine; RFC 9110 §8.3.1).
-    public static func checkMediaType(_ request: HTTPRequest) throws {
-        let contentType = request.headers["Content-Type"]
-        guard let contentType, isJSON(contentType) else { throw APIError.unsupportedMediaType(found: contentType) }
-    }
-
-    /// Whether a Content-Type's media type, before any `;` parameters, is application/json
-    /// (case-insensitive, surrounding spaces and tabs ignored), compared without allocating.
-    static func isJSON(_ contentType: String) -> Bool {
-        let mediaType = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }
-        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-        let trimmed = mediaType.drop(while: isBlank).reversed().drop(while: isBlank).reversed()
-        let expected = "application/json".utf8
-        let lowercased = { (byte: UInt8) in (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte }
-        return trimmed.count == expected.count && zip(trimmed, expected).allSatisfy { lowercased($0) == $1 }
     }
 
     /// Runs the engine, mapping its errors to the problem's request paths.

@@ -71,14 +71,6 @@ extension APIError {
         APIError(status: 400, code: .invalidJSON, message: "the body is not JSON: \(error.message) at byte \(error.offset)")
     }
 
-    /// 415: a POST whose Content-Type is missing or not application/json.
-    public static func unsupportedMediaType(found: String?) -> APIError {
-        let found = found.map { "Content-Type: \($0)" } ?? "no Content-Type"
-        return APIError(
-            status: 415, code: .unsupportedMediaType,
-            message: "expected Content-Type: application/json; found \(found)")
-    }
-
     /// "1 dim", "3 dims".
     static func dims(_ count: Int) -> String { count == 1 ? "1 dim" : "\(count) dims" }
 

@@ -4,8 +4,6 @@ import ConvEngine
 extension ErrorCode {
     /// 400: the body is not JSON.
     public static let invalidJSON = ErrorCode(rawValue: "invalid_json")
-    /// 415: a POST whose Content-Type is not application/json.
-    public static let unsupportedMediaType = ErrorCode(rawValue: "unsupported_media_type")
     /// 422: valid JSON that is not a valid problem, when no more specific code applies.
     public static let invalidRequest = ErrorCode(rawValue: "invalid_request")
     /// 422: a member of the wrong JSON type.

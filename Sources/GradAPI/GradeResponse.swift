@@ -77,7 +77,7 @@ enum GradeResponse {
         if let diagnosis = result.diagnosis {
             writer.key("diagnosis")
             writer.beginObject()
-            writer.key("code"); writer.string(diagnosis.code)
+            writer.key("code"); writer.string(diagnosis.code.rawValue)
             writer.key("message"); writer.string(diagnosis.message)
             writer.endObject()
         }

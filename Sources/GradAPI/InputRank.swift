@@ -5,7 +5,7 @@ import ConvEngine
 ///
 /// An image input is `[H, W]`, `[C, H, W]` or `[N, C, H, W]` (leading dims 1 when left out); a
 /// features input is `[in]` or `[N, in]`; a batch-first input is taken as written, its first dim the
-/// batch (as `nn.Flatten` does), at rank 2 to 4; a network of elementwise layers only keeps the input as written.
+/// batch (as a reshape to `[N, features]` takes it), at rank 2 to 4; a network of elementwise layers only keeps the input as written.
 enum InputRank {
     /// The input reshaped to full rank (no data moves).
     static func normalise(_ input: Tensor, for layers: [any Layer], at path: JSONPath) throws -> Tensor {

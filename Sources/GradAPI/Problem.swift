@@ -15,7 +15,7 @@ public struct Problem: Sendable {
     public var form: Form
     /// The layers in order, each a kind of `LayerRegistry`.
     public var layers: [any RegisteredLayer]
-    /// The input at the rank the engine takes: `[N, C, H, W]` before a spatial layer, `[N, F]` before a linear one.
+    /// The input at the rank the engine takes: `[N, C, H, W]` before a spatial layer, `[N, F]` before a dense one.
     public var input: Tensor
     /// `"input"`, or `"images"` in the short form: the input's gradient name and request path.
     public var inputName: String

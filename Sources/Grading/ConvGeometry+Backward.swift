@@ -1,6 +1,6 @@
 import ConvEngine
 
-/// Direct-loop conv2d backward over a `ConvGeometry`: slow but index-explicit, so a mistaken index
+/// Direct-loop convolution backward over a `ConvGeometry`: slow but index-explicit, so a mistaken index
 /// map (another stride, a shifted padding, a rotated kernel, one sample only) is the same loop with
 /// other numbers. The engine's fast kernels compute the true gradients; these compute the wrong ones.
 extension ConvGeometry {

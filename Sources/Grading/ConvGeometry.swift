@@ -1,8 +1,8 @@
 import ConvEngine
 
-/// The index map of one conv2d layer: output position `(i, j)` with kernel offset `(ki, kj)` reads
+/// The index map of one convolution: output position `(i, j)` with kernel offset `(ki, kj)` reads
 /// the input at row `h = s_h*i + d_h*ki - p_top`, column `w = s_w*j + d_w*kj - p_left` (PyTorch's
-/// torch.nn.functional.conv2d, cross-correlation). Rows outside `0..<H` lie in the padding.
+/// PyTorch's cross-correlation). Rows outside `0..<H` lie in the padding.
 ///
 /// The stride and padding offsets are plain values so a mistaken reading (stride ignored, strides
 /// swapped, padding shifted) is the same map with other numbers.

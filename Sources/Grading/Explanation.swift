@@ -3,7 +3,7 @@ import ConvEngine
 /// One factor of a chain-rule term: a value of a named tensor at an index.
 public struct ExplainFactor: Sendable, Equatable {
     /// A gradient or tensor name (`"0"`, `"input"`, `"0.weight"`), `"loss"`, `"grad_output"`,
-    /// `"constant"`, or a derivative such as `"relu'"`.
+    /// `"constant"`, or a layer's derivative such as `"<type>'"`.
     public var of: String
     /// In the rank the request wrote the tensor in; full rank for activations; nil for constants.
     public var index: [Int]?

@@ -18,7 +18,7 @@ public struct GradcheckTensor: Sendable {
     public var maxAbsError: Double
     /// Largest `|numeric - analytic| / |analytic|` over non-kink elements with analytic != 0.
     public var maxRelError: Double
-    /// Elements where a ReLU / leaky ReLU input or a max-pool choice changes within +-eps: the
+    /// Elements where a layer's kink decision (`GradedLayer.kinkDecisions`) changes within +-eps: the
     /// central difference straddles a kink there and means nothing.
     public var kinks: [[Int]]
     public var passed: Bool

@@ -13,8 +13,8 @@ public protocol GradedLayer: Layer {
     /// The mistaken backward passes a student makes at layer `k`, nearest cause first.
     func mistakes(in solution: Solution, layer k: Int) -> [Mistake]
 
-    /// The discrete decisions the forward pass makes on `input` (which ReLU inputs are positive, which
-    /// element wins each max-pool window): where they change within +-eps, a central difference
+    /// The discrete decisions the forward pass makes on `input` (which inputs of a rectifier are positive,
+    /// which element wins each pooling window): where they change within +-eps, a central difference
     /// straddles a kink. Empty for smooth layers.
     func kinkDecisions(input: Tensor) -> [Int]
 

@@ -2,27 +2,24 @@ import ConvEngine
 
 /// A stable diagnosis code and a one-sentence explanation a student understands.
 public struct Diagnosis: Sendable, Equatable {
-    public var code: String
+    public var code: DiagnosisCode
     public var message: String
-    public init(code: String, message: String) { self.code = code; self.message = message }
+    public init(code: DiagnosisCode, message: String) { self.code = code; self.message = message }
 }
 
-/// The usual mistakes, by their stable codes.
-public enum DiagnosisCode {
-    public static let kernelFlipped = "kernel_flipped"
-    public static let transposed = "transposed"
-    public static let axesPermuted = "axes_permuted"
-    public static let constantFactor = "constant_factor"
-    public static let wrongSign = "wrong_sign"
-    public static let strideIgnored = "stride_ignored"
-    public static let stridesSwapped = "strides_swapped"
-    public static let paddingNotCropped = "padding_not_cropped"
-    public static let paddingShifted = "padding_shifted"
-    public static let biasWrongAxes = "bias_wrong_axes"
-    public static let reluMaskWrong = "relu_mask_wrong"
-    public static let maxpoolSpread = "maxpool_spread"
-    public static let flattenOrder = "flatten_order"
-    public static let partialAccumulation = "partial_accumulation"
+/// A diagnosis code of the contract (openapi.yaml, `Diagnosis.code`). The codes any layer can show are
+/// here; a layer kind's own codes are declared in its file (Grading/Layers/).
+public struct DiagnosisCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    public static let transposed = DiagnosisCode(rawValue: "transposed")
+    public static let axesPermuted = DiagnosisCode(rawValue: "axes_permuted")
+    public static let constantFactor = DiagnosisCode(rawValue: "constant_factor")
+    public static let wrongSign = DiagnosisCode(rawValue: "wrong_sign")
+    public static let biasWrongAxes = DiagnosisCode(rawValue: "bias_wrong_axes")
+    public static let partialAccumulation = DiagnosisCode(rawValue: "partial_accumulation")
 }
 
 /// A mistaken backward pass at one layer: what a student who made `diagnosis`'s mistake there
@@ -37,7 +34,7 @@ public struct Mistake {
     /// Wrong gradients of the layer's own parameters.
     var own: [GradientTarget: LazyTensor] = [:]
 
-    init(_ code: String, _ message: String, layer: Int, inputGradient: LazyTensor? = nil, own: [GradientTarget: LazyTensor] = [:]) {
+    init(_ code: DiagnosisCode, _ message: String, layer: Int, inputGradient: LazyTensor? = nil, own: [GradientTarget: LazyTensor] = [:]) {
         self.diagnosis = Diagnosis(code: code, message: message)
         self.layer = layer; self.inputGradient = inputGradient; self.own = own
     }

@@ -51,7 +51,7 @@ struct PoolGeometry: Sendable {
         return best
     }
 
-    /// avg_pool2d's divisor for window `(i, j)`: the window clipped to the padded input, or with
+    /// An average pool's divisor for window `(i, j)`: the window clipped to the padded input, or with
     /// `count_include_pad` false, to the input itself.
     func averageDivisor(_ i: Int, _ j: Int, countIncludePad: Bool) -> Int {
         let h0 = stride.h * i - padding.h, w0 = stride.w * j - padding.w

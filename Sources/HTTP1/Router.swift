@@ -54,13 +54,10 @@ public struct Router: Sendable {
         return order.filter(methods.contains) + methods.subtracting(order).sorted()
     }
 
-    /// 415 unless `Content-Type`'s media type (before any `;` parameters) is the route's.
+    /// 415 unless `Content-Type`'s media type is the route's (`MediaType.mismatch`).
     private func mediaTypeError(_ route: Route, headers: HTTPHeaders) -> HTTPError? {
         guard let accepted = route.acceptedMediaType else { return nil }
-        let found = headers["Content-Type"].map { $0.split(separator: ";", maxSplits: 1).first.map { $0.trimmingWhitespace().lowercased() } ?? "" }
-        guard found != accepted else { return nil }
-        return .unsupportedMediaType(
-            "\(route.method) \(route.path) takes Content-Type \(accepted); found \(found.map { "'\($0)'" } ?? "none")")
+        return MediaType.mismatch(method: route.method, path: route.path, accepted: accepted, contentType: headers["Content-Type"])
     }
 
     /// OPTIONS: 204 with the CORS preflight fields (Fetch standard §3.2.2) and `Allow`; never queued.

@@ -1,3 +1,4 @@
+import HTTP1
 import Testing
 
 @testable import GradAPI
@@ -246,8 +247,21 @@ enum Body {
 
     @Test func mediaTypeComparisonIsExact() {
         for contentType in ["application/jsonp", "application/jso", "application\u{0F}json", "text/json", "", "application/json+x"] {
-            #expect(!APIEndpoint.isJSON(contentType), "\(contentType)")
+            #expect(MediaType.essence(of: contentType) != "application/json", "\(contentType)")
         }
+    }
+
+    @Test func wrongMediaType_handlerSeamAndRouterGiveTheSame415() throws {
+        let headers = HTTPHeaders([("Content-Type", "text/plain; charset=utf-8")])
+        let routes = GradAPI.routes()
+        let route = try #require(routes.first { $0.method == "POST" && $0.path == "/forward" })
+        let direct = route.handler(HTTPRequest(method: "POST", target: "/forward", headers: headers), RequestContext())
+        guard case .reject(let error) = Router(routes: routes).resolve(method: "POST", path: "/forward", headers: headers) else {
+            Issue.record("the router accepted text/plain")
+            return
+        }
+        #expect(direct.status == 415 && error.status == 415)
+        #expect(direct.body == error.response.body, "\(String(decoding: direct.body, as: UTF8.self))")
     }
 
     @Test func contentTypeParametersAreAccepted() throws {

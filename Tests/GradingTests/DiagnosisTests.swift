@@ -4,7 +4,7 @@ import Testing
 
 /// Each of the usual mistakes planted by hand (or by the engine on an altered problem) must get its
 /// code. Helper: grade `submitted` as `name` and return the diagnosis code.
-private func code(_ solution: Solution, _ name: String, _ submitted: Tensor) -> String? {
+private func code(_ solution: Solution, _ name: String, _ submitted: Tensor) -> DiagnosisCode? {
     Fixtures.diagnose(solution, name, submitted)?.code
 }
 

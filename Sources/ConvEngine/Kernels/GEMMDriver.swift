@@ -29,7 +29,7 @@ extension GEMMOperands {
     /// (rows `ldb` apart) and only the ragged last one is packed: that copy cost as much as a
     /// third of the time for conv-shaped products (m = 64). Likewise a non-transposed A is read
     /// in place (all but a ragged last micro-panel) when at most `GEMMBlocking.inPlaceAColumns`
-    /// columns use it: mnist's linear `x · Wᵀ` (64×10×1568) went from 64 to 48 us, its conv
+    /// columns use it: mnist's dense layer `x · Wᵀ` (64×10×1568) went from 64 to 48 us, its conv
     /// weight gradient (8×9×784) from 5.1 to 4.3 us.
     func multiplyBlocked(_ region: GEMMRegion, workspace: borrowing GEMMWorkspace) {
         let streamB = !transposeB && region.rows.count <= GEMMBlocking.mc

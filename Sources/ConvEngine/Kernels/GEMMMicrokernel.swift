@@ -63,7 +63,7 @@ func microkernel(
 
 /// `microkernel` with A read in place: rows `lda` apart, each contiguous in p (a non-transposed A
 /// whose block only one or two B panels use, so packing it would cost more than it saves; e.g.
-/// a linear layer's `x · Wᵀ` with 10 outputs). Same products in the same order, same bits.
+/// a dense layer's `x · Wᵀ` with 10 outputs). Same products in the same order, same bits.
 @inline(__always)
 func microkernelRowsA(
     kc: Int, a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, bStride: Int,

@@ -1,4 +1,4 @@
-/// reflect / replicate / circular padding, materialised as torch.nn.Conv2d does with F.pad before a
+/// reflect / replicate / circular padding, materialised as PyTorch's conv modules do with F.pad before a
 /// conv with no padding; the backward pass folds the padded input's gradient back, accumulating
 /// every copy into the element it was copied from. Planes are independent, so both run in parallel
 /// over planes with the same result.

@@ -1,7 +1,7 @@
 /// Everything a conv pass needs to know about sizes, checked once before any arithmetic.
 ///
 /// For `padding_mode` zeros the padding is implicit (`pad`); for reflect/replicate/circular the
-/// input is first padded explicitly (`modePadding`, as torch.nn.Conv2d does with F.pad) and the
+/// input is first padded explicitly (`modePadding`, as PyTorch's conv modules do with F.pad) and the
 /// conv itself then runs on the padded input with `pad` all zero.
 public struct ConvPlan: Sendable {
     var batch: Int

@@ -7,7 +7,7 @@ public enum ConvPadding: Sendable, Equatable {
     case same
 }
 
-/// How a conv pads its input: torch.nn.Conv2d's `padding_mode`.
+/// How a conv pads its input: the `padding_mode` of PyTorch's conv modules.
 public enum PaddingMode: String, Sendable, CaseIterable {
     case zeros, reflect, replicate, circular
 }

@@ -1,4 +1,4 @@
-/// max_pool2d's most common shape on a fast path: kernel 2x2, stride 2, no padding, dilation 1,
+/// The max pool's most common shape on a fast path: kernel 2x2, stride 2, no padding, dilation 1,
 /// every window inside the input (so ceil_mode adds no partial window). Output row `i` reads the
 /// input row pair `2i, 2i+1`; output column `j` the columns `2j, 2j+1`. No window tables, no
 /// per-window index arithmetic: the loops stream over two contiguous input rows.

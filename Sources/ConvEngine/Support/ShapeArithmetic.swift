@@ -32,7 +32,7 @@ func describe(_ shape: [Int]) -> String {
     "[" + shape.map(String.init).joined(separator: ", ") + "]"
 }
 
-/// Builds errors for one layer: "layer 2 (maxpool2d): ..." at `.layer(2, field:)`.
+/// Builds errors for one layer: "layer 2 (<type>): ..." at `.layer(2, field:)`.
 public struct LayerContext: Sendable {
     var index: Int
     var type: String

@@ -75,3 +75,7 @@ extension Solution {
     }
 
 }
+
+extension DiagnosisCode {
+    public static let reluMaskWrong = DiagnosisCode(rawValue: "relu_mask_wrong")
+}

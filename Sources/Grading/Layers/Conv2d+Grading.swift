@@ -132,7 +132,7 @@ extension Solution {
 
     fileprivate func strideMistakes(_ k: Int, _ g: ConvGeometry, _ name: String, x: Tensor, dZ: Tensor, weight: Tensor) -> [Mistake] {
         var found: [Mistake] = []
-        func reading(_ stride: Pair, _ code: String, _ message: String) {
+        func reading(_ stride: Pair, _ code: DiagnosisCode, _ message: String) {
             var altered = g
             altered.stride = stride
             found.append(Mistake(
@@ -188,4 +188,12 @@ extension Solution {
         // Whole samples: the engine's kernels on the slice.
         return conv.gradients(input: x.samples(samples), gradOutput: dZ.samples(samples)).parameters[0]
     }
+}
+
+extension DiagnosisCode {
+    public static let kernelFlipped = DiagnosisCode(rawValue: "kernel_flipped")
+    public static let strideIgnored = DiagnosisCode(rawValue: "stride_ignored")
+    public static let stridesSwapped = DiagnosisCode(rawValue: "strides_swapped")
+    public static let paddingNotCropped = DiagnosisCode(rawValue: "padding_not_cropped")
+    public static let paddingShifted = DiagnosisCode(rawValue: "padding_shifted")
 }

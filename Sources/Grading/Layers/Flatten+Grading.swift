@@ -74,3 +74,7 @@ struct ChannelLastOrder {
         "Your gradient flattens [C, H, W] = [\(channels), \(height), \(width)] channel-last (h, w, c) at layer \"\(flattenName)\"; flatten is channel-first, so dense feature c*H*W + h*W + w is element (c, h, w)."
     }
 }
+
+extension DiagnosisCode {
+    public static let flattenOrder = DiagnosisCode(rawValue: "flatten_order")
+}

@@ -87,3 +87,7 @@ extension Solution {
     }
 
 }
+
+extension DiagnosisCode {
+    public static let maxpoolSpread = DiagnosisCode(rawValue: "maxpool_spread")
+}
