@@ -2,7 +2,8 @@ import ConvEngine
 import JSONCodec
 
 /// The bodies of /forward and /backward, keys in a fixed order so equal requests get equal bytes:
-/// `output`, `loss`, `gradients` (the input first, then parameters in layer order), `activations`,
+/// `output`, `loss`, `gradients` (the input first, then parameters in layer order), `buffers` (the
+/// updated running statistics, `"<layer>.<buffer>"`, only when a layer has them), `activations`,
 /// `activation_gradients` (both in layer order, keyed by layer name).
 public enum ComputeResponse {
     static func forward(_ problem: Problem, _ result: ForwardResult) throws -> [UInt8] {
@@ -10,6 +11,7 @@ public enum ComputeResponse {
         var writer = JSONWriter(reservingCapacity: 32 * result.output.count + 256)
         writer.beginObject()
         writeOutputAndLoss(&writer, problem, result.output, result.loss)
+        try writeBuffers(&writer, problem, result.buffers)
         if problem.options.activations {
             try writeByLayer(&writer, "activations", problem, result.activations)
         }
@@ -31,6 +33,7 @@ public enum ComputeResponse {
             writer.tensor(gradient, format: problem.options.tensorFormat)
         }
         writer.endObject()
+        try writeBuffers(&writer, problem, result.buffers)
         if problem.options.activations {
             try writeByLayer(&writer, "activations", problem, result.activations)
         }
@@ -48,6 +51,20 @@ public enum ComputeResponse {
             writer.key("loss")
             writer.number(loss)
         }
+    }
+
+    /// `"buffers": {"<layer name>.<buffer>": T, ...}` in layer order; nothing when no layer has buffers.
+    private static func writeBuffers(_ writer: inout JSONWriter, _ problem: Problem, _ buffers: [[NamedTensor]]) throws {
+        let named = zip(problem.layerNames, buffers).flatMap { layer, buffers in buffers.map { ("\(layer).\($0.name)", $0.tensor) } }
+        guard !named.isEmpty else { return }
+        for (name, tensor) in named { try checkFinite(tensor, "the buffer \"\(name)\"") }
+        writer.key("buffers")
+        writer.beginObject()
+        for (name, tensor) in named {
+            writer.key(name)
+            writer.tensor(tensor, format: problem.options.tensorFormat)
+        }
+        writer.endObject()
     }
 
     /// `{"<layer name>": T, ...}` in layer order.

@@ -8,7 +8,7 @@ import JSONCodec
 /// number type, so the shape decides). Class indices accept integral floats (`1.0`), not `1.5`.
 struct LossDecoder {
     var tensors: TensorDecoder
-    static let types = ["mse", "l1", "smooth_l1", "huber", "cross_entropy", "nll", "bce_with_logits"]
+    static let types = kinds.map(\.key)
 
     func decode(_ value: JSONValue, at path: JSONPath, batch: Int) throws -> LossSpec {
         let fields = try FieldReader(value, at: path, expected: "a loss object such as {\"type\": \"mse\", \"target\": ...}")
@@ -24,22 +24,28 @@ struct LossDecoder {
         return LossSpec(kind: kind, reduction: reduction, target: try lossTarget(kind, target, batch: batch, at: targetPath))
     }
 
-    private func lossKind(_ type: String, _ fields: FieldReader) throws -> LossKind {
-        switch type {
-        case "mse": return .mse
-        case "l1": return .l1
-        case "smooth_l1": return .smoothL1(beta: try nonNegative(fields, "beta"))
-        case "huber":
-            let delta = try nonNegative(fields, "delta")
-            guard delta > 0 else { throw APIError.invalid(.invalidValue, "\(fields.path.key("delta")) must be positive; found 0", at: fields.path.key("delta")) }
+    /// Each loss type name and how its kind (with its own fields) is read: the one list of losses.
+    private static let kinds: KeyValuePairs<String, @Sendable (LossDecoder, FieldReader) throws -> LossKind> = [
+        "mse": { _, _ in .mse },
+        "l1": { _, _ in .l1 },
+        "smooth_l1": { decoder, fields in .smoothL1(beta: try decoder.nonNegative(fields, "beta")) },
+        "huber": { decoder, fields in
+            let delta = try decoder.nonNegative(fields, "delta")
+            guard delta > 0 else {
+                throw APIError.invalid(.invalidValue, "\(fields.path.key("delta")) must be positive; found 0", at: fields.path.key("delta"))
+            }
             return .huber(delta: delta)
-        case "cross_entropy": return .crossEntropy
-        case "nll": return .nll
-        default: return .bceWithLogits
-        }
+        },
+        "cross_entropy": { _, _ in .crossEntropy },
+        "nll": { _, _ in .nll },
+        "bce_with_logits": { _, _ in .bceWithLogits },
+    ]
+
+    private func lossKind(_ type: String, _ fields: FieldReader) throws -> LossKind {
+        try Self.kinds.first { $0.key == type }!.value(self, fields)  // typeName(_:choices:) admitted only these names
     }
 
-    private func nonNegative(_ fields: FieldReader, _ key: String) throws -> Double {
+    func nonNegative(_ fields: FieldReader, _ key: String) throws -> Double {
         let value = try fields.number(key, default: 1.0)
         guard value >= 0 else { throw APIError.invalid(.invalidValue, "\(fields.path.key(key)) must be at least 0; found \(value)", at: fields.path.key(key)) }
         return value
@@ -64,7 +70,7 @@ struct LossDecoder {
                 throw APIError.invalid(.invalidValue, "\(at) is \(target.data[bad]); bce_with_logits targets must be in [0, 1]", at: at)
             }
             return .values(target)
-        default:
+        case .mse, .l1, .smoothL1, .huber:
             return .values(target)
         }
     }

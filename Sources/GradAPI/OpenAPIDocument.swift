@@ -734,6 +734,54 @@ components:
           oneOf:
             - {$ref: '#/components/schemas/Tensor'}
             - type: 'null'
+    BatchNormLayer:
+      description: |-
+        `F.batch_norm` over the channel axis: batchnorm1d takes `[N, C]` or `[N, C, L]`, batchnorm2d
+        `[N, C, H, W]`. In training the batch's mean and biased variance normalize (422 when a channel
+        has one value); with `running_mean` and `running_var` the response carries them updated under
+        `buffers` (momentum, unbiased variance). In eval mode (`training: false`) the running statistics
+        are required and used. Buffers get no gradients; weight and bias are each optional.
+      type: object
+      required: [type]
+      additionalProperties: false
+      properties:
+        type: {enum: [batchnorm1d, batchnorm2d]}
+        name:
+          anyOf:
+            - {$ref: '#/components/schemas/LayerName'}
+            - {type: 'null'}
+        weight:
+          description: '`[C]` (gamma); absent or null for none.'
+          oneOf:
+            - {$ref: '#/components/schemas/Tensor'}
+            - type: 'null'
+        bias:
+          description: '`[C]` (beta); absent or null for none.'
+          oneOf:
+            - {$ref: '#/components/schemas/Tensor'}
+            - type: 'null'
+        running_mean:
+          description: '`[C]`; with running_var, returned updated in training.'
+          oneOf:
+            - {$ref: '#/components/schemas/Tensor'}
+            - type: 'null'
+        running_var:
+          description: '`[C]`; with running_mean, returned updated in training.'
+          oneOf:
+            - {$ref: '#/components/schemas/Tensor'}
+            - type: 'null'
+        training:
+          anyOf:
+            - {type: boolean, default: true}
+            - {type: 'null'}
+        momentum:
+          anyOf:
+            - {type: number, default: 0.1}
+            - {type: 'null'}
+        eps:
+          anyOf:
+            - {type: number, minimum: 0, default: 1.0e-5}
+            - {type: 'null'}
     Layer:
       oneOf:
         - {$ref: '#/components/schemas/Conv2dLayer'}
@@ -742,6 +790,7 @@ components:
         - {$ref: '#/components/schemas/ParameterlessLayer'}
         - {$ref: '#/components/schemas/LeakyReluLayer'}
         - {$ref: '#/components/schemas/LinearLayer'}
+        - {$ref: '#/components/schemas/BatchNormLayer'}
       discriminator:
         propertyName: type
         mapping:
@@ -754,6 +803,8 @@ components:
           flatten: '#/components/schemas/ParameterlessLayer'
           leaky_relu: '#/components/schemas/LeakyReluLayer'
           linear: '#/components/schemas/LinearLayer'
+          batchnorm1d: '#/components/schemas/BatchNormLayer'
+          batchnorm2d: '#/components/schemas/BatchNormLayer'
     Reduction:
       type: string
       enum: [mean, sum]
@@ -933,6 +984,9 @@ components:
       properties:
         output: {$ref: '#/components/schemas/ResponseTensor'}
         loss: {type: number, description: 'Only when the request has a loss.'}
+        buffers:
+          allOf: [{$ref: '#/components/schemas/TensorMap'}]
+          description: 'Updated running statistics, "<layer>.running_mean" and "<layer>.running_var", in layer order; only when a layer has them.'
         activations:
           allOf: [{$ref: '#/components/schemas/TensorMap'}]
           description: Each layer's output, keyed by layer name, at full rank.
@@ -946,6 +1000,9 @@ components:
         gradients:
           allOf: [{$ref: '#/components/schemas/TensorMap'}]
           description: '"input" (or "images") first, then "<layer>.weight" and "<layer>.bias" in layer order; each in the shape the request wrote.'
+        buffers:
+          allOf: [{$ref: '#/components/schemas/TensorMap'}]
+          description: 'Updated running statistics, "<layer>.running_mean" and "<layer>.running_var", in layer order; only when a layer has them.'
         activations:
           allOf: [{$ref: '#/components/schemas/TensorMap'}]
           description: Each layer's output, keyed by layer name.

@@ -36,7 +36,7 @@ struct LossDerivative {
         guard loss.reduction == .mean else { return 1 }
         switch loss.kind {
         case .crossEntropy, .nll: return output.rank >= 1 ? output.shape[0] : 1
-        default: return output.count
+        case .mse, .l1, .smoothL1, .huber, .bceWithLogits: return output.count
         }
     }
 
@@ -64,8 +64,9 @@ struct LossDerivative {
             return "(softmax(y_hat)[n,k] * sum_k t[n,k] - t[n,k])\(n.isEmpty ? "" : " / N") = (\(softmax(full)) * \(rowSum) - \(t.data[flat]))\(over)"
         case (.nll, .classIndices(let t)):
             return "-[k == target]\(n.isEmpty ? "" : " / N") = -\(t[full[0]] == full[1] ? 1 : 0)\(over)"
-        default:
-            return "dL/dy_hat"
+        case (.mse, .classIndices), (.l1, .classIndices), (.smoothL1, .classIndices), (.huber, .classIndices),
+            (.bceWithLogits, .classIndices), (.nll, .values):
+            return "dL/dy_hat"  // never decoded: these losses take the other target form
         }
     }
 

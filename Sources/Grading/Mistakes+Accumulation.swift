@@ -31,7 +31,7 @@ extension Solution {
     /// `weightGradient(samples, position)` is the layer's weight gradient from those samples (and
     /// output position, where the layer has positions) only.
     func accumulationMistakes(_ k: Int, weightGradient: @escaping (Range<Int>, (Int, Int)?) -> Tensor?) -> [Mistake] {
-        let dZ = upstream(k), x = layerInput(k), batch = dZ.shape[0]
+        let dZ = upstream(k), batch = dZ.shape[0]
         let name = "layer \"\(problem.layerNames[k])\""
         var found: [Mistake] = []
         var samples = [(0..<1, "sample 0")]

@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func allVectorsArePresent() {
-        #expect(Self.vectorFiles().count == 192)
+        #expect(Self.vectorFiles().count == 200)  // the contract's 192 and make_vectors.py's 8
     }
 
     @Test(arguments: vectorFiles())
@@ -39,6 +39,19 @@ import Testing
     private func checkForward(_ problem: TranslatedProblem, _ expected: [String: Any], _ name: String) throws {
         let result = try problem.network.forward(problem.input, loss: problem.loss)
         try compareCommon(result.output, result.loss, result.activations, problem, expected, name)
+        compareBuffers(result.buffers, expected, problem, name)
+    }
+
+    /// `buffers`: `"<layer>.<buffer>"` -> the updated tensor; none expected means none returned.
+    private func compareBuffers(_ got: [[NamedTensor]], _ expected: [String: Any], _ problem: TranslatedProblem, _ name: String) {
+        var named: [String: Tensor] = [:]
+        for (layer, buffers) in zip(problem.names, got) { for b in buffers { named["\(layer).\(b.name)"] = b.tensor } }
+        let want = expected["buffers"] as? [String: Any] ?? [:]
+        #expect(Set(named.keys) == Set(want.keys), "\(name): buffer names")
+        for (key, value) in want {
+            guard let tensor = named[key], let wanted = try? JSONTensor.decode(value) else { continue }
+            Closeness.expect(tensor, wanted, case: name, tensor: "buffers.\(key)")
+        }
     }
 
     private func checkBackward(
@@ -47,6 +60,7 @@ import Testing
         let seed: BackwardSeed = try problem.gradOutput.map { .gradOutput($0) } ?? .loss(#require(problem.loss))
         let result = try problem.network.backward(problem.input, seed: seed)
         try compareCommon(result.output, result.loss, result.activations, problem, expected, name)
+        compareBuffers(result.buffers, expected, problem, name)
         let wantGradients = try #require(expected["gradients"] as? [String: Any])
         let got = problem.namedGradients(result)
         #expect(Set(got.keys) == Set(wantGradients.keys), "\(name): gradient names")

@@ -46,10 +46,10 @@ struct ConformanceVector: Sendable {
 struct ExpectedAnswer: Sendable {
     let output: Tensor
     let loss: Double?
-    /// `gradients`, `activations`, `activation_gradients`, each name -> tensor, where present.
+    /// `gradients`, `buffers`, `activations`, `activation_gradients`, each name -> tensor, where present.
     let groups: [String: [String: Tensor]]
 
-    static let groupKeys = ["gradients", "activations", "activation_gradients"]
+    static let groupKeys = ["gradients", "buffers", "activations", "activation_gradients"]
 
     init(_ value: Any?) throws {
         let object = try JSONTree.dictionary(value, "expected")

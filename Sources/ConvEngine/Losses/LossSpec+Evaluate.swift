@@ -61,11 +61,15 @@ extension LossSpec {
 
     private func checkParameters() throws {
         switch kind {
-        case .smoothL1(let beta) where !(beta >= 0):
-            throw EngineError(code: .invalidValue, message: "smooth_l1 beta \(beta) must be >= 0", site: .loss(field: "beta"))
-        case .huber(let delta) where !(delta > 0):
-            throw EngineError(code: .invalidValue, message: "huber delta \(delta) must be > 0", site: .loss(field: "delta"))
-        default:
+        case .smoothL1(let beta):
+            guard beta >= 0 else {
+                throw EngineError(code: .invalidValue, message: "smooth_l1 beta \(beta) must be >= 0", site: .loss(field: "beta"))
+            }
+        case .huber(let delta):
+            guard delta > 0 else {
+                throw EngineError(code: .invalidValue, message: "huber delta \(delta) must be > 0", site: .loss(field: "delta"))
+            }
+        case .mse, .l1, .crossEntropy, .nll, .bceWithLogits:
             return
         }
     }

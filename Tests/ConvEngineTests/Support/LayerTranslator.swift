@@ -7,7 +7,7 @@ import Foundation
 enum LayerTranslator {
     typealias Malformed = JSONTensor.Malformed
 
-    static func layer(_ o: [String: Any]) throws -> (Layer, weight: [Int]?, bias: [Int]?) {
+    static func layer(_ o: [String: Any]) throws -> (any Layer, weight: [Int]?, bias: [Int]?) {
         let type = o["type"] as? String ?? ""
         switch type {
         case "conv2d": return try conv(o)
@@ -33,11 +33,22 @@ enum LayerTranslator {
             let weight = try JSONTensor.decode(o["weight"] as Any)
             let bias = try o["bias"].map(JSONTensor.decode)
             return (Linear(weight: weight, bias: bias), weight.shape, bias?.shape)
+        case "batchnorm1d", "batchnorm2d": return try batchNorm(o, type)
         default: throw Malformed(description: "unknown layer \(type)")
         }
     }
 
-    private static func conv(_ o: [String: Any]) throws -> (Layer, weight: [Int]?, bias: [Int]?) {
+    private static func batchNorm(_ o: [String: Any], _ type: String) throws -> (any Layer, weight: [Int]?, bias: [Int]?) {
+        func vector(_ key: String) throws -> Tensor? { try o[key].map(JSONTensor.decode) }
+        let spec = BatchNormSpec(
+            weight: try vector("weight"), bias: try vector("bias"), runningMean: try vector("running_mean"),
+            runningVar: try vector("running_var"), training: o["training"] as? Bool ?? true,
+            momentum: (o["momentum"] as? NSNumber)?.doubleValue ?? 0.1, eps: (o["eps"] as? NSNumber)?.doubleValue ?? 1e-5)
+        let layer: any Layer = type == "batchnorm1d" ? BatchNorm1d(spec: spec) : BatchNorm2d(spec: spec)
+        return (layer, spec.weight?.shape, spec.bias?.shape)
+    }
+
+    private static func conv(_ o: [String: Any]) throws -> (any Layer, weight: [Int]?, bias: [Int]?) {
         let written = try JSONTensor.decode(o["weight"] as Any)
         let weight = written.rank == 2 ? written.reshaped([1, 1] + written.shape) : written
         let bias = try o["bias"].map(JSONTensor.decode)

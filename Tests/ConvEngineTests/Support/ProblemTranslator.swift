@@ -76,9 +76,9 @@ enum ProblemTranslator {
     static func fullRankInput(_ x: Tensor, _ layers: [any Layer]) -> Tensor {
         let first = layers.first { $0.inputLayout != .any }
         let rank: Int
-        switch first {
-        case is Conv2d, is MaxPool2d, is AvgPool2d: rank = 4
-        case is Linear: rank = 2
+        switch first?.inputLayout {
+        case .image: rank = 4
+        case .features: rank = 2
         default: rank = x.rank
         }
         guard x.rank < rank else { return x }

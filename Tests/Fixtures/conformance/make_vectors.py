@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Makes the course-layer conformance vectors (vectors/2NN_*.json) with PyTorch in float64.
+
+The first 192 vectors (000-191) came with the contract (../../../../shared/conformance); this script
+makes the ones for the layers of API.md's "Course layers and losses", in the same format (README.md
+here), so that every committed vector can be made again: run it where torch is installed,
+
+    python3 Tests/Fixtures/conformance/make_vectors.py
+
+and commit what changed. The tests read the committed files; they never run this script.
+
+Each case is a request in the contract's JSON; `torch_model` builds the same network from it with
+torch.nn.functional, runs it in float64, and writes what the response must hold: output, loss,
+gradients (input first, then parameters in layer order), buffers (updated running statistics) and,
+where `return` asks, activations and activation gradients.
+"""
+import json
+import pathlib
+
+import torch
+import torch.nn.functional as F
+
+torch.set_default_dtype(torch.float64)
+HERE = pathlib.Path(__file__).resolve().parent / "vectors"
+FIRST = 192  # numbering continues after the contract's vectors
+
+
+def tensor(values):
+    return torch.tensor(values, dtype=torch.float64)
+
+
+def rounded(shape, generator, scale=1.0):
+    """Values with 4 decimals, so the requests stay readable and exact in JSON."""
+    return (torch.randn(*shape, generator=generator) * scale).mul(1e4).round().div(1e4).tolist()
+
+
+class Run:
+    """Runs one request's network, keeping what the response names."""
+
+    def __init__(self, request):
+        self.request = request
+        self.params = []  # (name, leaf tensor) in response order
+        self.buffers = []  # (name, tensor updated in place)
+        self.activations = []
+
+    def leaf(self, name, values):
+        t = tensor(values).requires_grad_(True)
+        self.params.append((name, t))
+        return t
+
+    def layer(self, index, spec, x):
+        name = spec.get("name", str(index))
+        kind = spec["type"]
+        if kind == "conv2d":
+            w = self.leaf(f"{name}.weight", spec["weight"])
+            b = self.leaf(f"{name}.bias", spec["bias"]) if spec.get("bias") is not None else None
+            return F.conv2d(x, w, b, stride=spec.get("stride", 1), padding=spec.get("padding", 0))
+        if kind == "linear":
+            w = self.leaf(f"{name}.weight", spec["weight"])
+            b = self.leaf(f"{name}.bias", spec["bias"]) if spec.get("bias") is not None else None
+            return F.linear(x, w, b)
+        if kind == "relu":
+            return F.relu(x)
+        if kind == "maxpool2d":
+            return F.max_pool2d(x, spec["kernel_size"])
+        if kind == "flatten":
+            return torch.flatten(x, 1)
+        if kind in ("batchnorm1d", "batchnorm2d"):
+            w = self.leaf(f"{name}.weight", spec["weight"]) if spec.get("weight") is not None else None
+            b = self.leaf(f"{name}.bias", spec["bias"]) if spec.get("bias") is not None else None
+            rm = tensor(spec["running_mean"]) if "running_mean" in spec else None
+            rv = tensor(spec["running_var"]) if "running_var" in spec else None
+            training = spec.get("training", True)
+            y = F.batch_norm(x, rm, rv, w, b, training=training, momentum=spec.get("momentum", 0.1), eps=spec.get("eps", 1e-5))
+            if training and rm is not None:
+                self.buffers += [(f"{name}.running_mean", rm), (f"{name}.running_var", rv)]
+            return y
+        raise ValueError(f"make_vectors.py does not build {kind}")
+
+    def loss(self, output):
+        spec = self.request["loss"]
+        if spec["type"] == "mse":
+            return F.mse_loss(output, tensor(spec["target"]), reduction=spec.get("reduction", "mean"))
+        if spec["type"] == "cross_entropy":
+            return F.cross_entropy(output, torch.tensor(spec["target"]), reduction=spec.get("reduction", "mean"))
+        raise ValueError(spec["type"])
+
+    def expected(self, endpoint):
+        x = tensor(self.request["input"]).requires_grad_(True)
+        h = x
+        for i, spec in enumerate(self.request["layers"]):
+            h = self.layer(i, spec, h)
+            h.retain_grad()
+            self.activations.append((spec.get("name", str(i)), h))
+        out = {"output": flat(h)}
+        loss = self.loss(h) if "loss" in self.request else None
+        if loss is not None:
+            out["loss"] = loss.item()
+        if endpoint == "/backward":
+            if loss is not None:
+                loss.backward()
+            else:
+                h.backward(tensor(self.request["grad_output"]))
+            out["gradients"] = {"input": flat(x.grad), **{n: flat(t.grad) for n, t in self.params}}
+        if self.buffers:
+            out["buffers"] = {n: flat(t) for n, t in self.buffers}
+        asked = self.request.get("return", [])
+        if "activations" in asked:
+            out["activations"] = {n: flat(t) for n, t in self.activations}
+        if "activation_gradients" in asked:
+            out["activation_gradients"] = {n: flat(t.grad) for n, t in self.activations}
+        return out
+
+
+def flat(t):
+    return {"shape": list(t.shape), "data": t.detach().reshape(-1).tolist()}
+
+
+def bn(kind, channels, g, affine=True, running=True, **options):
+    spec = {"type": kind}
+    if affine:
+        spec["weight"] = rounded([channels], g, 0.5)
+        spec["weight"] = [1 + w for w in spec["weight"]]
+        spec["bias"] = rounded([channels], g, 0.5)
+    if running:
+        spec["running_mean"] = rounded([channels], g, 0.2)
+        spec["running_var"] = [1 + abs(v) for v in rounded([channels], g, 0.3)]
+    spec.update(options)
+    return spec
+
+
+def cases():
+    g = torch.Generator().manual_seed(2026)
+    x4 = rounded([4, 3, 5, 5], g)
+    yield "bn2d_train_affine_running", "/backward", {
+        "input": x4, "layers": [bn("batchnorm2d", 3, g)],
+        "loss": {"type": "mse", "target": rounded([4, 3, 5, 5], g)}}
+    yield "bn2d_train_no_affine", "/backward", {
+        "input": x4, "layers": [bn("batchnorm2d", 3, g, affine=False, running=False)],
+        "grad_output": rounded([4, 3, 5, 5], g)}
+    yield "bn2d_eval", "/backward", {
+        "input": x4, "layers": [bn("batchnorm2d", 3, g, training=False)],
+        "loss": {"type": "mse", "target": rounded([4, 3, 5, 5], g), "reduction": "sum"}}
+    yield "bn2d_momentum_eps", "/forward", {
+        "input": x4, "layers": [bn("batchnorm2d", 3, g, momentum=0.9, eps=1e-3)]}
+    yield "bn2d_one_image", "/backward", {
+        "input": rounded([1, 2, 3, 3], g), "layers": [bn("batchnorm2d", 2, g)],
+        "grad_output": rounded([1, 2, 3, 3], g), "return": ["activations", "activation_gradients"]}
+    yield "bn1d_features", "/backward", {
+        "input": rounded([8, 5], g),
+        "layers": [{"type": "linear", "weight": rounded([4, 5], g), "bias": rounded([4], g)},
+                   bn("batchnorm1d", 4, g), {"type": "relu"},
+                   {"type": "linear", "weight": rounded([3, 4], g)}],
+        "loss": {"type": "cross_entropy", "target": [0, 2, 1, 1, 0, 2, 2, 1]}}
+    yield "bn1d_sequence", "/backward", {
+        "input": rounded([4, 3, 6], g), "layers": [bn("batchnorm1d", 3, g, affine=False)],
+        "grad_output": rounded([4, 3, 6], g)}
+    yield "bn2d_cs231n_net", "/backward", {
+        "input": rounded([2, 3, 6, 6], g),
+        "layers": [{"type": "conv2d", "weight": rounded([4, 3, 3, 3], g, 0.3), "bias": rounded([4], g), "padding": 1},
+                   bn("batchnorm2d", 4, g, name="bn"), {"type": "relu"}, {"type": "maxpool2d", "kernel_size": 2},
+                   {"type": "flatten"}, {"type": "linear", "weight": rounded([3, 36], g, 0.2), "bias": rounded([3], g)}],
+        "loss": {"type": "cross_entropy", "target": [2, 0]}, "return": ["activation_gradients"]}
+
+
+def main():
+    for offset, (name, endpoint, request) in enumerate(cases()):
+        vector = {"name": name, "category": "course", "kind": "compute", "endpoint": endpoint, "method": "POST",
+                  "request": request, "expected": Run(request).expected(endpoint), "repeat": True}
+        path = HERE / f"{FIRST + offset:03d}_{name}.json"
+        path.write_text(json.dumps(vector, separators=(",", ":")) + "\n")
+        print(f"make_vectors.py: wrote {path.name}")
+
+
+if __name__ == "__main__":
+    main()

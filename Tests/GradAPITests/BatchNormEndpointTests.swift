@@ -1,0 +1,71 @@
+import Foundation
+import HTTP1
+import Testing
+
+@testable import GradAPI
+
+/// batchnorm1d / batchnorm2d through every endpoint, and their bad values answered 422 at the field.
+@Suite struct BatchNormEndpointTests {
+    static let client = APIClient()
+
+    /// `[2, 2, 2, 2]` input through a batchnorm2d with `fields`, then mse against zeros.
+    static func body(_ fields: String, input: String = "[[[[1, 2], [3, 4]], [[0, 1], [1, 0]]], [[[2, 2], [0, 1]], [[3, 1], [2, 2]]]]", extra: String = "") -> String {
+        #"{"input": \#(input), "layers": [{"type": "batchnorm2d"\#(fields)}], "loss": {"type": "mse", "target": \#(input)}\#(extra)}"#
+    }
+
+    static let affine = #", "weight": [1.5, 0.5], "bias": [0.1, -0.2], "running_mean": [0, 1], "running_var": [1, 2]"#
+
+    @Test func backward_returnsGradientsAndUpdatedBuffers() throws {
+        let response = try Self.client.post("/backward", Self.body(Self.affine))
+        #expect(response.status == 200, "\(response.text)")
+        let body = try FoundationJSON.object(response.body)
+        let gradients = try #require(body["gradients"] as? [String: Any])
+        #expect(Set(gradients.keys) == ["input", "0.weight", "0.bias"])
+        let buffers = try #require(body["buffers"] as? [String: Any])
+        #expect(Set(buffers.keys) == ["0.running_mean", "0.running_var"])
+        // Channel 0 holds 1, 2, 3, 4, 2, 2, 0, 1: mean 15/8; momentum 0.1 from 0.
+        let mean = try #require(buffers["0.running_mean"] as? [Double])
+        #expect(abs(mean[0] - 0.1 * 15 / 8) <= 1e-15)
+    }
+
+    @Test func evalMode_returnsNoBuffers() throws {
+        let response = try Self.client.post("/forward", Self.body(Self.affine + #", "training": false"#))
+        #expect(response.status == 200, "\(response.text)")
+        let body = try FoundationJSON.object(response.body)
+        #expect(body["buffers"] == nil)
+    }
+
+    @Test func explainGradcheckAndGrade_work() throws {
+        let explain = try Self.client.post("/explain", Self.body(Self.affine, extra: #", "of": "input", "index": [0, 0, 0, 0]"#))
+        #expect(explain.status == 200, "\(explain.text)")
+        let terms = try #require(try FoundationJSON.object(explain.body)["terms"] as? [Any])
+        #expect(terms.count == 8)  // the channel's 2 images x 4 positions
+        let gradcheck = try Self.client.post("/gradcheck", Self.body(Self.affine))
+        let passed = try FoundationJSON.object(gradcheck.body)["passed"] as? Bool
+        #expect(gradcheck.status == 200 && passed == true, "\(gradcheck.text)")
+        let grade = try Self.client.post("/grade", Self.body(Self.affine, extra: #", "submission": {"0.bias": [0, 0]}"#))
+        #expect(grade.status == 200, "\(grade.text)")
+    }
+
+    @Test(arguments: [
+        (#", "weight": [1, 2, 3]"#, "shape_mismatch", "layers[0].weight"),
+        (#", "running_mean": [0, 0]"#, "invalid_value", "layers[0].running_var"),
+        (#", "training": false"#, "invalid_value", "layers[0].training"),
+        (#", "eps": -1"#, "invalid_value", "layers[0].eps"),
+        (#", "momentum": "fast""#, "wrong_type", "layers[0].momentum"),
+        (#", "affine": true"#, "unknown_field", "layers[0].affine"),
+    ])
+    func badValues_are422AtTheField(_ fields: String, _ code: String, _ path: String) throws {
+        let response = try Self.client.post("/backward", Self.body(fields))
+        #expect(response.status == 422, "\(fields): \(response.text)")
+        let (got, gotPath, _) = try response.errorCodeAndPath()
+        #expect(got == code && gotPath == path, "\(fields): \(response.text)")
+    }
+
+    @Test func oneValuePerChannelInTraining_is422() throws {
+        let response = try Self.client.post("/backward", Self.body("", input: "[[[[1]], [[2]]]]"))
+        #expect(response.status == 422, "\(response.text)")
+        let (code, path, message) = try response.errorCodeAndPath()
+        #expect(code == "invalid_value" && path == "layers[0].training" && message.contains("more than 1 value"))
+    }
+}
