@@ -63,10 +63,10 @@ let package = Package(
                 "GradClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
-            name: "gradbench", dependencies: ["ConvEngine", "JSONCodec", "GradAPI", "HTTP1"],
+            name: "gradbench", dependencies: ["ConvEngine", "JSONCodec", "GradAPI", "HTTP1", "TestSupport"],
             path: "bench/gradbench", swiftSettings: cpuSettings),
 
-        // What several test targets share: the seeded generator.
+        // What the test targets and gradbench share: the seeded generator.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ConvEngineTests", dependencies: ["ConvEngine", "JSONCodec", "TestSupport"]),
         .testTarget(name: "GradingTests", dependencies: ["Grading", "ConvEngine", "TestSupport"]),

@@ -4,7 +4,7 @@
 #   1. gradbench (release): GEMM vs numpy dgemm, the four workloads in-process, the API handler
 #      in-process, JSON MB/s (bench/README.md);
 #   1b. orjson and Python's json on the same kind of tensor (bench/json/orjson_bench.py);
-#   2. PyTorch float64 on 2 threads, the same workloads, and numpy dgemm again (bench/torch/), when
+#   2. PyTorch float64 on 2 threads, the same workloads and layers, and numpy dgemm again (bench/torch/), when
 #      torch is importable by $TORCH_PYTHON (default python3); skipped otherwise;
 #   3. gradserver over loopback driven by wrk (bench/http/run.sh).
 #
@@ -49,6 +49,7 @@ rm -rf "$tmp_body"
 
 echo; echo "######## 2. PyTorch (optional)"
 "${TORCH_PYTHON:-python3}" "$here/torch/bench_torch.py" "${quick[@]}"
+"${TORCH_PYTHON:-python3}" "$here/torch/bench_layers.py" "${quick[@]}"
 
 echo; echo "######## 3. HTTP (wrk)"
 "$here/http/run.sh" --no-build -d "$duration" -b "$big_duration"

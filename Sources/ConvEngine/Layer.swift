@@ -73,7 +73,7 @@ extension Layer {
     /// this way).
     public func backward(input: Tensor, output: Tensor, gradOutput: Tensor) -> LayerGradients {
         guard let (_, saved) = try? forward(input, LayerContext(index: 0, type: Self.typeName)) else {
-            return LayerGradients(input: Tensor(shape: input.shape), parameters: parameters.map { Tensor(shape: $0.tensor.shape) })
+            return .zeros(input: input.shape, parameters: parameters)
         }
         return backward(gradOutput, input: input, output: output, saved: saved)
     }
@@ -115,11 +115,18 @@ public struct NamedTensor: Sendable, Equatable {
     public init(_ name: String, _ tensor: Tensor) { self.name = name; self.tensor = tensor }
 }
 
-/// One layer's backward pass: dL/d(input), and the parameters' gradients in `parameters`' order.
+/// One layer's backward pass: dL/d(input), and each parameter's gradient under the parameter's name,
+/// in `parameters`' order.
 public struct LayerGradients: Sendable {
     public var input: Tensor
-    public var parameters: [Tensor]
-    public init(input: Tensor, parameters: [Tensor] = []) { self.input = input; self.parameters = parameters }
+    public var parameters: [NamedTensor]
+    public init(input: Tensor, parameters: [NamedTensor] = []) { self.input = input; self.parameters = parameters }
+
+    /// Zeros of the input's and the parameters' shapes: the answer to shapes that do not fit, which
+    /// a validated problem never has.
+    static func zeros(input: [Int], parameters: [NamedTensor]) -> LayerGradients {
+        LayerGradients(input: Tensor(shape: input), parameters: parameters.map { NamedTensor($0.name, Tensor(shape: $0.tensor.shape)) })
+    }
 }
 
 /// What one forward plus backward pass costs, in floating point so that no product can trap.

@@ -13,7 +13,7 @@ public struct ForwardResult: Sendable {
     /// Each layer's output, in layer order (the last is `output`).
     public var activations: [Tensor]
     public var loss: Double?
-    /// Each layer's updated buffers (running statistics), in layer order; empty for most layers.
+    /// Each layer's updated buffers (running statistics), in layer order; empty when no layer has any.
     public var buffers: [[NamedTensor]]
 
     public init(output: Tensor, activations: [Tensor], loss: Double?, buffers: [[NamedTensor]] = []) {
@@ -32,7 +32,7 @@ public struct BackwardResult: Sendable {
     public var parameterGradients: [[NamedTensor]]
     /// dL/d(output of layer i), per layer: the dL/dz a student asks about.
     public var activationGradients: [Tensor]
-    /// Each layer's updated buffers, in layer order.
+    /// Each layer's updated buffers, in layer order; empty when no layer has any.
     public var buffers: [[NamedTensor]]
     /// Each layer's backward pass bound to this forward pass: grading carries other gradients back
     /// through them without running the forward pass again.
@@ -66,7 +66,7 @@ public struct Network: Sendable {
         let steps = try run(input, cancel: cancel)
         let output = steps.last?.output ?? input
         let value = try loss.map { try $0.evaluate(output: output).loss }
-        return ForwardResult(output: output, activations: steps.map(\.output), loss: value, buffers: steps.map(\.buffers))
+        return ForwardResult(output: output, activations: steps.map(\.output), loss: value, buffers: Self.buffers(steps))
     }
 
     /// The forward pass, then the chain rule layer by layer from the last:
@@ -85,13 +85,13 @@ public struct Network: Sendable {
             if cancel?() == true { throw CancelledError() }
             activationGradients[i] = gradient
             let step = steps[i].backward(gradient)
-            parameterGradients[i] = zip(layers[i].parameters, step.parameters).map { NamedTensor($0.name, $1) }
+            parameterGradients[i] = step.parameters
             gradient = step.input
         }
         return BackwardResult(
             output: output, activations: steps.map(\.output), loss: loss, inputGradient: gradient,
             parameterGradients: parameterGradients, activationGradients: activationGradients,
-            buffers: steps.map(\.buffers), steps: steps.map(\.backward))
+            buffers: Self.buffers(steps), steps: steps.map(\.backward))
     }
 
     /// Throws every error `forward`/`backward` would for these shapes and this seed, before any
@@ -106,6 +106,11 @@ public struct Network: Sendable {
         case .gradOutput(let g): try LeadingOnes.check(g.shape, outputShape, site: .gradOutput, what: "grad_output")
         case nil: return
         }
+    }
+
+    /// Each layer's updated buffers, or none at all when no layer has any (most networks: no arrays).
+    private static func buffers(_ steps: [LayerStep]) -> [[NamedTensor]] {
+        steps.contains { !$0.buffers.isEmpty } ? steps.map(\.buffers) : []
     }
 
     /// Each layer's forward pass, in order, with its backward pass bound to what it saved.

@@ -103,9 +103,7 @@ final class MistakeCatalog {
             if cancel?() == true { return out }
             keep(.activation(k), gradient)
             let step = solution.backward.steps[k](gradient)
-            for (parameter, tensor) in zip(problem.layers[k].parameters, step.parameters) {
-                keep(.parameter(k, parameter.name), tensor)
-            }
+            for parameter in step.parameters { keep(.parameter(k, parameter.name), parameter.tensor) }
             gradient = step.input
         }
         keep(.input, gradient)

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import TestSupport
 
 /// Wall-clock samples of repeated runs and their summary.
 struct Samples {
@@ -86,18 +87,7 @@ func fmt(_ value: Double, digits: Int = 2) -> String {
     return "\(sign)\(whole).\(String(repeating: "0", count: digits - fractionText.count))\(fractionText)"
 }
 
-/// SplitMix64: seeded, so every run benchmarks the same numbers.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-func randomValues(_ count: Int, using rng: inout SeededGenerator) -> [Double] {
+/// Uniform in [-1, 1], from the tests' seeded generator (Tests/TestSupport), so every run benchmarks the same numbers.
+func randomValues(_ count: Int, using rng: inout SplitMix64) -> [Double] {
     (0..<count).map { _ in Double.random(in: -1...1, using: &rng) }
 }

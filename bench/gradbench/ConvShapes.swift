@@ -1,4 +1,5 @@
 import ConvEngine
+import TestSupport
 
 /// A GEMM problem shape with dense (unpadded) operands.
 struct GEMMShape {
@@ -9,7 +10,7 @@ struct GEMMShape {
 
     /// Times `GEMM.multiply` on seeded random operands.
     func measure(runs: Int) -> Samples {
-        var rng = SeededGenerator(state: UInt64(m * 31 + n * 7 + k))
+        var rng = SplitMix64(state: UInt64(m * 31 + n * 7 + k))
         let a = randomValues(m * k, using: &rng)
         let b = randomValues(k * n, using: &rng)
         var c = [Double](repeating: 0, count: m * n)

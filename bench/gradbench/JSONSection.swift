@@ -1,4 +1,5 @@
 import JSONCodec
+import TestSupport
 
 /// JSON throughput on a tensor the size of the mnist request's input ([64,1,28,28] nested arrays).
 ///
@@ -7,7 +8,7 @@ import JSONCodec
 enum JSONSection {
     static func run(options: BenchOptions) {
         print("== JSON: nested [64,1,28,28] float64 array ==")
-        var rng = SeededGenerator(state: 11)
+        var rng = SplitMix64(state: 11)
         let values = randomValues(64 * 28 * 28, using: &rng)
         let runs = options.quick ? 5 : 15
         var body: [UInt8] = []

@@ -1,4 +1,5 @@
 import ConvEngine
+import TestSupport
 
 /// One of issue 7's engine workloads: a network, its input and what seeds the backward pass.
 struct Workload {
@@ -31,7 +32,7 @@ struct Workload {
     }
 
     static func all(quick: Bool) -> [Workload] {
-        var rng = SeededGenerator(state: 7)
+        var rng = SplitMix64(state: 7)
         let scale = quick ? 3 : 1
         return [
             seed(rng: &rng, runs: 2000 / scale),
@@ -42,7 +43,7 @@ struct Workload {
     }
 
     /// The lesson: [1,1,4,4], conv 1->1 2x2 stride 2, flatten, linear 4->1, mse.
-    static func seed(rng: inout SeededGenerator, runs: Int) -> Workload {
+    static func seed(rng: inout SplitMix64, runs: Int) -> Workload {
         let layers: [any Layer] = [
             Conv2d(weight: tensor([1, 1, 2, 2], &rng), stride: Pair(2)),
             Flatten(),
@@ -55,7 +56,7 @@ struct Workload {
     }
 
     /// [64,1,28,28], conv 1->8 3x3 pad 1, relu, maxpool 2, flatten, linear 1568->10, cross_entropy.
-    static func mnist(rng: inout SeededGenerator, runs: Int) -> Workload {
+    static func mnist(rng: inout SplitMix64, runs: Int) -> Workload {
         let layers: [any Layer] = [
             Conv2d(weight: tensor([8, 1, 3, 3], &rng), bias: tensor([8], &rng), padding: .explicit(Pair(1))),
             ReLU(),
@@ -70,7 +71,7 @@ struct Workload {
 
     /// [32,3,32,32], conv 3->32 3x3 pad 1, relu, conv 32->32 3x3 stride 2 pad 1, relu, flatten,
     /// linear 8192->10, cross_entropy.
-    static func cifar(rng: inout SeededGenerator, runs: Int) -> Workload {
+    static func cifar(rng: inout SplitMix64, runs: Int) -> Workload {
         let layers: [any Layer] = [
             Conv2d(weight: tensor([32, 3, 3, 3], &rng), bias: tensor([32], &rng), padding: .explicit(Pair(1))),
             ReLU(),
@@ -86,7 +87,7 @@ struct Workload {
     }
 
     /// [8,64,56,56], conv 64->64 3x3 pad 1, grad_output all ones.
-    static func bigconv(rng: inout SeededGenerator, runs: Int) -> Workload {
+    static func bigconv(rng: inout SplitMix64, runs: Int) -> Workload {
         let layers: [any Layer] = [
             Conv2d(weight: tensor([64, 64, 3, 3], &rng), padding: .explicit(Pair(1)))
         ]
@@ -95,11 +96,11 @@ struct Workload {
             seed: .gradOutput(Tensor(shape: [8, 64, 56, 56], repeating: 1)), runs: runs, pytorchSeconds: 234e-3)
     }
 
-    private static func tensor(_ shape: [Int], _ rng: inout SeededGenerator) -> Tensor {
+    private static func tensor(_ shape: [Int], _ rng: inout SplitMix64) -> Tensor {
         Tensor(shape: shape, data: randomValues(shape.reduce(1, *), using: &rng))
     }
 
-    private static func crossEntropy(batch: Int, classes: Int, _ rng: inout SeededGenerator) -> LossSpec {
+    private static func crossEntropy(batch: Int, classes: Int, _ rng: inout SplitMix64) -> LossSpec {
         LossSpec(kind: .crossEntropy, target: .classIndices((0..<batch).map { _ in Int.random(in: 0..<classes, using: &rng) }))
     }
 }

@@ -10,6 +10,7 @@ do {
     if !options.defaultMalloc { AllocatorTuning.retainFreedMemory() }
     if options.wants(section: "gemm") { GEMMSection.run(options: options) }
     if options.wants(section: "workloads") { WorkloadSection.run(options: options) }
+    if options.wants(section: "layers") { LayerSection.run(options: options) }
     if options.wants(section: "api") { APISection.run(options: options) }
     if options.wants(section: "json") { JSONSection.run(options: options) }
 } catch {

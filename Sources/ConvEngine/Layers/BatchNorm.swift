@@ -160,9 +160,9 @@ extension BatchNormLayer {
                 }
             }
         } } }
-        var parameters: [Tensor] = []
-        if spec.weight != nil { parameters.append(Tensor(shape: [planes.channels], data: dWeight)) }
-        if spec.bias != nil { parameters.append(Tensor(shape: [planes.channels], data: dBias)) }
+        var parameters: [NamedTensor] = []
+        if spec.weight != nil { parameters.append(NamedTensor("weight", Tensor(shape: [planes.channels], data: dWeight))) }
+        if spec.bias != nil { parameters.append(NamedTensor("bias", Tensor(shape: [planes.channels], data: dBias))) }
         return LayerGradients(input: Tensor(shape: x.shape, data: dx), parameters: parameters)
     }
 

@@ -63,7 +63,8 @@ public struct Conv2d: Layer, Equatable {
         let grads = ConvKernels.backward(source, weight: spec.weight, gradOutput: gradOutput, plan)
         let dx = plan.modePadding == nil ? grads.input : ModePadding.fold(grads.input, plan)
         let db = spec.bias.map { _ in ConvKernels.biasGradient(gradOutput, plan) }
-        return LayerGradients(input: dx, parameters: [grads.weight] + (db.map { [$0] } ?? []))
+        let dW = NamedTensor("weight", grads.weight)
+        return LayerGradients(input: dx, parameters: db.map { [dW, NamedTensor("bias", $0)] } ?? [dW])
     }
 
     public var parameters: [NamedTensor] {
@@ -85,7 +86,7 @@ extension Conv2d {
         guard let plan = try? spec.plan(inputShape: input.shape, LayerContext(index: 0, type: Self.typeName)),
             gradOutput.shape == plan.outputShape
         else {
-            return LayerGradients(input: Tensor(shape: input.shape), parameters: parameters.map { Tensor(shape: $0.tensor.shape) })
+            return .zeros(input: input.shape, parameters: parameters)
         }
         return backward(gradOutput, input: input, output: gradOutput, saved: plan)
     }

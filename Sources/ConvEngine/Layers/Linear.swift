@@ -56,7 +56,7 @@ public struct Linear: StatelessLayer, Equatable {
         guard (try? check(inputShape: input.shape, LayerContext(index: 0, type: Self.typeName))) != nil,
             gradOutput.shape == [input.shape[0], weight.shape[0]]
         else {
-            return LayerGradients(input: Tensor(shape: input.shape), parameters: parameters.map { Tensor(shape: $0.tensor.shape) })
+            return .zeros(input: input.shape, parameters: parameters)
         }
         let (n, fIn, fOut) = (input.shape[0], input.shape[1], weight.shape[0])
         var dx = [Double](repeating: 0, count: n * fIn)
@@ -74,7 +74,8 @@ public struct Linear: StatelessLayer, Equatable {
             }
         }
         let db = bias.map { _ in Tensor(shape: [fOut], data: columnSums(gradOutput, rows: n, columns: fOut)) }
-        return LayerGradients(input: Tensor(shape: input.shape, data: dx), parameters: [Tensor(shape: weight.shape, data: dw)] + (db.map { [$0] } ?? []))
+        let dW = NamedTensor("weight", Tensor(shape: weight.shape, data: dw))
+        return LayerGradients(input: Tensor(shape: input.shape, data: dx), parameters: db.map { [dW, NamedTensor("bias", $0)] } ?? [dW])
     }
 
     /// `sum over n of dy[n, o]`, in row order.

@@ -186,7 +186,7 @@ extension Solution {
                 .weightGradient(upstream: dZ, input: x, samples: samples, position: position)
         }
         // Whole samples: the engine's kernels on the slice.
-        return conv.gradients(input: x.samples(samples), gradOutput: dZ.samples(samples)).parameters[0]
+        return conv.gradients(input: x.samples(samples), gradOutput: dZ.samples(samples)).parameters[0].tensor
     }
 }
 

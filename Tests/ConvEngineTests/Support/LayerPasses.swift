@@ -3,8 +3,8 @@ import ConvEngine
 /// The single-layer passes in the shapes these tests were written against: gradients by parameter
 /// name, and the backward passes of the layers that need no saved context.
 extension LayerGradients {
-    var weight: Tensor { parameters[0] }
-    var bias: Tensor? { parameters.count > 1 ? parameters[1] : nil }
+    var weight: Tensor { parameters[0].tensor }
+    var bias: Tensor? { parameters.count > 1 ? parameters[1].tensor : nil }
 }
 
 extension Array where Element == NamedTensor {
