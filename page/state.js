@@ -34,9 +34,15 @@ const pairOf = (text) => {
   return parts.length === 1 ? [parts[0], parts[0]] : parts.slice(0, 2);
 };
 
+/** `key=value&...` with only what must be escaped escaped: commas, semicolons and @ stay readable. */
+function readableQuery(params) {
+  const escape = (text) => encodeURIComponent(text).replace(/%2C/g, ",").replace(/%3B/g, ";").replace(/%40/g, "@").replace(/%3A/g, ":");
+  return [...params].map(([key, value]) => `${key}=${escape(value)}`).join("&");
+}
+
 /** The state as the fragment's query string: readable, so a teacher can edit a link by hand. */
 export function encodeState(state) {
-  const params = new URLSearchParams();
+  const params = new Map();
   params.set("input", matrixText(state.input));
   params.set("kernel", matrixText(state.kernel));
   params.set("bias", String(state.bias));
@@ -50,7 +56,7 @@ export function encodeState(state) {
   params.set("loss", state.loss);
   params.set("target", String(state.target));
   if (state.explain) params.set("explain", `${state.explain.of}@${state.explain.index.join(",")}`);
-  return params.toString();
+  return readableQuery(params);
 }
 
 /** The state a fragment describes; fields it leaves out or garbles keep the lesson's values. */

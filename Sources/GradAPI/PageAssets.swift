@@ -670,10 +670,12 @@ export function paddingAt(name, index) {
     <aside>
       <section id="explain" data-explain aria-labelledby="explain-title" aria-live="polite" tabindex="-1">
         <h2 id="explain-title">Chain rule</h2>
+        <p class="legend"><span class="key key-up">upstream dL/d&hellip;</span> <span class="key key-local">local factor</span> <span class="key key-pad">zero padding</span></p>
         <div id="explain-body"><p>Click any gradient cell to see how it is made.</p></div>
       </section>
       <section id="check" aria-labelledby="check-title">
         <h2 id="check-title">Check my answer</h2>
+        <p class="hint">Work a gradient out by hand, type it here and let the API grade it. Tick "hide the backward pass" first to keep the answer out of sight.</p>
         <label>gradient <select id="check-of"></select></label>
         <div id="check-grid" class="tensor-holder"></div>
         <button type="button" id="check-submit">Check my answer</button>
@@ -1142,9 +1144,15 @@ const pairOf = (text) => {
   return parts.length === 1 ? [parts[0], parts[0]] : parts.slice(0, 2);
 };
 
+/** `key=value&...` with only what must be escaped escaped: commas, semicolons and @ stay readable. */
+function readableQuery(params) {
+  const escape = (text) => encodeURIComponent(text).replace(/%2C/g, ",").replace(/%3B/g, ";").replace(/%40/g, "@").replace(/%3A/g, ":");
+  return [...params].map(([key, value]) => `${key}=${escape(value)}`).join("&");
+}
+
 /** The state as the fragment's query string: readable, so a teacher can edit a link by hand. */
 export function encodeState(state) {
-  const params = new URLSearchParams();
+  const params = new Map();
   params.set("input", matrixText(state.input));
   params.set("kernel", matrixText(state.kernel));
   params.set("bias", String(state.bias));
@@ -1158,7 +1166,7 @@ export function encodeState(state) {
   params.set("loss", state.loss);
   params.set("target", String(state.target));
   if (state.explain) params.set("explain", `${state.explain.of}@${state.explain.index.join(",")}`);
-  return params.toString();
+  return readableQuery(params);
 }
 
 /** The state a fragment describes; fields it leaves out or garbles keep the lesson's values. */
@@ -1223,6 +1231,12 @@ button { cursor: pointer; border: 1px solid var(--accent); background: var(--pap
 #controls input#target { width: 4.5rem; }
 #controls .actions { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; padding-top: 0.9rem; }
 .toggle { font-size: 0.85rem; }
+@media (max-width: 40rem) {
+  #controls { display: grid; grid-template-columns: 1fr 1fr; }
+  #controls label { display: block; margin: 0.15rem 0; }
+  #controls .actions { grid-column: 1 / -1; padding-top: 0.3rem; }
+  body { padding: 0 0.5rem 1rem; }
+}
 .field-error { color: var(--wrong); font-size: 0.85rem; margin: 0.3rem 0 0; max-width: 22rem; }
 #general-error { max-width: none; }
 [aria-invalid="true"] { border-color: var(--wrong); background: #fdeceb; }
@@ -1245,8 +1259,8 @@ td.cell, .cell.grad, td.pad { min-width: 2.8rem; height: 2rem; padding: 0 0.3rem
 .cell.grad:hover { background: #ffe9cc; }
 .cell.edit { width: 3rem; height: 2rem; border: 0; text-align: center; background: #eef4fb; padding: 0; }
 td.pad { color: #7a6a99; background: var(--pad); border-style: dashed; }
-.cell[data-value]:hover::after, .cell[data-value]:focus::after {
-  content: attr(data-value); position: absolute; z-index: 2; left: 50%; top: 100%; transform: translateX(-50%);
+.cell[data-value]:hover::after, .cell[data-value]:focus-visible::after {
+  content: attr(data-value); position: absolute; z-index: 2; left: 50%; bottom: 100%; transform: translateX(-50%);
   background: var(--ink); color: #fff; font-size: 0.75rem; padding: 0.1rem 0.3rem; border-radius: 3px; white-space: nowrap; pointer-events: none;
 }
 .explained { box-shadow: inset 0 0 0 3px var(--accent); }
@@ -1256,6 +1270,11 @@ td.pad { color: #7a6a99; background: var(--pad); border-style: dashed; }
 .focusing-term .factor-up:not(.term-focus), .focusing-term .factor-local:not(.term-focus), .focusing-term .factor-pad:not(.term-focus) { opacity: 0.35; }
 .routed { outline: 2px solid #c2410c; outline-offset: -3px; font-weight: 700; }
 
+.legend { font-size: 0.8rem; margin: 0 0 0.4rem; }
+.key { display: inline-block; padding: 0 0.35rem; border-radius: 3px; margin-right: 0.3rem; }
+.key-up { background: var(--up); }
+.key-local { background: var(--local); }
+.key-pad { background: var(--pad); box-shadow: inset 0 0 0 2px #7a6a99; }
 #explain-body .explained-title { font-size: 1.05rem; font-weight: 600; }
 .board code, .formula code { display: block; white-space: pre-wrap; word-break: break-word; background: var(--wash); padding: 0.3rem; border-radius: 4px; }
 .board code { font-size: 0.95rem; }
