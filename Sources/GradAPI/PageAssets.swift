@@ -940,9 +940,16 @@ function bindEvents() {
   form.addEventListener("keydown", (event) => { if (event.key === "Enter" && event.target.matches("input")) onSettingsChange(); });
   byId("forward-flow").addEventListener("change", onCellChange);
   byId("forward-flow").addEventListener("keydown", (event) => { if (event.key === "Enter") onCellChange(event); });
-  byId("backward-flow").addEventListener("click", (event) => {
+  byId("backward-flow").addEventListener("click", async (event) => {
     const cell = event.target.closest("button.grad");
-    if (cell) explainCell(cell);
+    if (!cell) return;
+    await explainCell(cell);
+    // At phone width the panel is below the grids: bring it into view after a tap (not after Enter,
+    // where focus stays on the cell and the live region reads the explanation out).
+    if (event.detail > 0 && matchMedia("(max-width: 64rem)").matches) byId("explain").scrollIntoView({ block: "start" });
+  });
+  byId("check-grid").addEventListener("keydown", (event) => {
+    if (event.key === "Enter") byId("check-submit").click();
   });
   byId("reset").addEventListener("click", () => { state = lessonState(); showSettings(state); compute(); });
   byId("copy-link").addEventListener("click", copyPermalink);
