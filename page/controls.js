@@ -7,9 +7,9 @@ const field = (id) => document.getElementById(id);
 /** Writes `state` into the settings form. */
 export function showSettings(state) {
   field("input-rows").value = state.input.length;
-  field("input-cols").value = state.input[0]?.length ?? 0;
+  if (state.input.length) field("input-cols").value = state.input[0].length; // else keep what was typed
   field("kernel-rows").value = state.kernel.length;
-  field("kernel-cols").value = state.kernel[0]?.length ?? 0;
+  if (state.kernel.length) field("kernel-cols").value = state.kernel[0].length;
   [field("stride-h").value, field("stride-w").value] = state.stride;
   [field("padding-h").value, field("padding-w").value] = state.padding;
   field("pool-type").value = state.pool.type;
@@ -20,10 +20,13 @@ export function showSettings(state) {
   field("target").value = String(state.target);
 }
 
-/** A size field's value as a whole number of at least 1, for resizing (the API checks the rest). */
+/**
+ * A size field's value as a whole number from 0 to 12 (the fields' max), for resizing; a size of
+ * 0 sends an empty tensor, and the API's message about it shows by the field.
+ */
 function size(id) {
   const n = Math.trunc(Number(field(id).value));
-  return Number.isFinite(n) && n >= 1 ? Math.min(n, 12) : 1;
+  return Number.isFinite(n) ? Math.min(Math.max(n, 0), 12) : 0;
 }
 
 /** The state after the settings form changed. */

@@ -38,16 +38,24 @@ export function problemOf(state) {
   };
 }
 
-/** The id of the error slot next to the control an API error `path` names ("layers[0].stride[1]"). */
+/** How many subscripts follow `prefix` in `path`: "input[0][1]" has 2 after "input". */
+function subscripts(path, prefix) {
+  return (path.slice(prefix.length).match(/\[\d+\]/g) ?? []).length;
+}
+
+/**
+ * The id of the error slot next to the control an API error `path` names ("layers[0].stride[1]").
+ * A whole tensor or one of its rows is a size problem; one cell (two subscripts) is a value problem.
+ */
 export function errorSlotFor(path, state) {
   if (!path) return "general-error";
-  if (path.startsWith("input")) return "err-input";
+  if (path.startsWith("input")) return subscripts(path, "input") >= 2 ? "err-input" : "err-input-size";
   if (path.startsWith("loss")) return "err-loss";
-  const match = /^layers\[(\d+)\]\.?([a-z_]*)(\[?)/.exec(path);
+  const match = /^layers\[(\d+)\]\.?([a-z_]*)/.exec(path);
   if (!match) return "general-error";
-  const [layer, field, cell] = [match[1], match[2], match[3]];
+  const [layer, field] = [match[1], match[2]];
   const names = layerNames(state);
-  if (layer === names.conv) return convSlot(field, cell === "[");
+  if (layer === names.conv) return convSlot(field, subscripts(path, match[0]) >= 2);
   if (layer === names.pool) return "err-pool";
   if (layer === names.dense) return "err-dense";
   return "general-error";

@@ -68,9 +68,9 @@ const field = (id) => document.getElementById(id);
 /** Writes `state` into the settings form. */
 export function showSettings(state) {
   field("input-rows").value = state.input.length;
-  field("input-cols").value = state.input[0]?.length ?? 0;
+  if (state.input.length) field("input-cols").value = state.input[0].length; // else keep what was typed
   field("kernel-rows").value = state.kernel.length;
-  field("kernel-cols").value = state.kernel[0]?.length ?? 0;
+  if (state.kernel.length) field("kernel-cols").value = state.kernel[0].length;
   [field("stride-h").value, field("stride-w").value] = state.stride;
   [field("padding-h").value, field("padding-w").value] = state.padding;
   field("pool-type").value = state.pool.type;
@@ -81,10 +81,13 @@ export function showSettings(state) {
   field("target").value = String(state.target);
 }
 
-/** A size field's value as a whole number of at least 1, for resizing (the API checks the rest). */
+/**
+ * A size field's value as a whole number from 0 to 12 (the fields' max), for resizing; a size of
+ * 0 sends an empty tensor, and the API's message about it shows by the field.
+ */
 function size(id) {
   const n = Math.trunc(Number(field(id).value));
-  return Number.isFinite(n) && n >= 1 ? Math.min(n, 12) : 1;
+  return Number.isFinite(n) ? Math.min(Math.max(n, 0), 12) : 0;
 }
 
 /** The state after the settings form changed. */
@@ -595,7 +598,7 @@ export function paddingAt(name, index) {
 <body>
 <header>
   <h1>ConvGrad <span>a conv net, forward and backward, number by number</span></h1>
-  <p>The lesson's worked example: a 4x4 image, a 2x2 kernel, stride 2, flattened into z1..z4, a dense
+  <p>It opens on the lesson's worked example: a 4x4 image, a 2x2 kernel, stride 2, flattened into z1..z4, a dense
     layer to y-hat and a loss. Every number below is computed by the ConvGrad API. Change any value or
     setting; click a gradient (or focus it and press Enter) to see its chain rule.</p>
 </header>
@@ -1017,16 +1020,24 @@ export function problemOf(state) {
   };
 }
 
-/** The id of the error slot next to the control an API error `path` names ("layers[0].stride[1]"). */
+/** How many subscripts follow `prefix` in `path`: "input[0][1]" has 2 after "input". */
+function subscripts(path, prefix) {
+  return (path.slice(prefix.length).match(/\[\d+\]/g) ?? []).length;
+}
+
+/**
+ * The id of the error slot next to the control an API error `path` names ("layers[0].stride[1]").
+ * A whole tensor or one of its rows is a size problem; one cell (two subscripts) is a value problem.
+ */
 export function errorSlotFor(path, state) {
   if (!path) return "general-error";
-  if (path.startsWith("input")) return "err-input";
+  if (path.startsWith("input")) return subscripts(path, "input") >= 2 ? "err-input" : "err-input-size";
   if (path.startsWith("loss")) return "err-loss";
-  const match = /^layers\[(\d+)\]\.?([a-z_]*)(\[?)/.exec(path);
+  const match = /^layers\[(\d+)\]\.?([a-z_]*)/.exec(path);
   if (!match) return "general-error";
-  const [layer, field, cell] = [match[1], match[2], match[3]];
+  const [layer, field] = [match[1], match[2]];
   const names = layerNames(state);
-  if (layer === names.conv) return convSlot(field, cell === "[");
+  if (layer === names.conv) return convSlot(field, subscripts(path, match[0]) >= 2);
   if (layer === names.pool) return "err-pool";
   if (layer === names.dense) return "err-dense";
   return "general-error";

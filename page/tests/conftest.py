@@ -146,7 +146,12 @@ class Page:
 
 @pytest.fixture
 def page(browser, server):
-    return Page(browser, server)
+    """The page; after the test, no script error may have reached the console (an HTTP error status
+    the test provoked, which Chromium logs as "Failed to load resource", is not one)."""
+    yield Page(browser, server)
+    errors = [entry["message"] for entry in browser.get_log("browser")
+              if entry["level"] == "SEVERE" and "Failed to load resource" not in entry["message"]]
+    assert errors == [], errors
 
 
 def api(server, endpoint, body):

@@ -10,6 +10,7 @@ import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
 import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -221,6 +222,26 @@ def test_kernel_too_large_shows_the_api_message_by_the_field(page, server):
     assert page.set_field("kernel-rows", 2) == "ready"
     assert not page.find("#err-kernel-size").is_displayed()
     assert_backward(page, server, LESSON)
+
+
+@pytest.mark.parametrize("settings, slot", [
+    ([("stride-w", 0)], "err-stride"),
+    ([("padding-h", -1)], "err-padding"),
+    ([("pool-type", "max"), ("pool-size", 3)], "err-pool"),
+    ([("loss-type", "bce_with_logits"), ("target", 2)], "err-loss"),
+    ([("input-cols", 0)], "err-input-size"),
+])
+def test_a_refused_setting_gets_the_api_message_by_its_field(page, server, settings, slot):
+    page.open()
+    for field, value in settings:
+        page.set_field(field, value)
+    assert page.status() == "error"
+    problem = page.problem() if slot != "err-input-size" else {**LESSON, "input": [[]] * 4}
+    status, answer = api(server, "backward", problem)
+    assert status == 422
+    shown = page.find(f"#{slot}")
+    assert shown.is_displayed() and shown.text == answer["error"]["message"]
+    assert not page.find("#general-error").is_displayed()
 
 
 def test_a_value_that_is_not_a_number_gets_the_api_message_by_the_grid(page, server):
