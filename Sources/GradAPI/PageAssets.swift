@@ -815,18 +815,20 @@ function render(answer) {
   restoreFocus(focus);
 }
 
-/** Sizes the dense layer to the flattened features the API reports for the conv (and pool). */
-async function fitDenseLayer() {
-  const trunk = await post("forward", { input: state.input, layers: trunkLayers(state) });
-  const features = shapeOf(trunk.output)[1];
-  if (state.dense.length !== features) state.dense = denseOfLength(state.dense, features);
+/** The number of features the API's flatten gives for the conv (and pool) of `of`. */
+async function flattenedFeatures(of) {
+  const trunk = await post("forward", { input: of.input, layers: trunkLayers(of) });
+  return shapeOf(trunk.output)[1];
 }
 
 async function compute() {
   const mine = ++generation;
   setStatus("busy");
+  byId("notice").textContent = "";
   try {
-    await fitDenseLayer();
+    const features = await flattenedFeatures(state);
+    if (mine !== generation) return;
+    if (state.dense.length !== features) state.dense = denseOfLength(state.dense, features);
     const problem = problemOf(state);
     const answer = await post("backward", { ...problem, return: ["activations", "activation_gradients"] });
     if (mine !== generation) return;
@@ -834,7 +836,7 @@ async function compute() {
     clearErrors();
     render(answer);
     writeURL();
-    if (state.pool.type === "max") await showRouting(problem, symbols(state));
+    if (state.pool.type === "max") await showRouting(problem, symbols(state)).catch(routingFailed);
     if (state.explain) await explain(state.explain.of, state.explain.index);
     else resetExplanation();
     if (mine === generation) setStatus("ready");
@@ -842,6 +844,11 @@ async function compute() {
     if (mine !== generation) return;
     failed(error);
   }
+}
+
+/** Max-pool routing failed (a rate limit, say): said in the notice line, the page stays. */
+function routingFailed(error) {
+  byId("notice").textContent = `Max-pool routing could not be shown: ${error.message}`;
 }
 
 function failed(error) {
