@@ -3,7 +3,7 @@
 // the open explanation, max-pool routing and the answer checker. No number is computed here.
 import { APIError, post, storedKey } from "./api.js";
 import { decodeState, encodeState, lessonState } from "./state.js";
-import { errorSlotFor, layerNames, problemOf, trunkLayers } from "./problem.js";
+import { cellForPath, errorSlotFor, layerNames, problemOf, trunkLayers } from "./problem.js";
 import { backwardCards, forwardCards, symbols } from "./views.js";
 import { clearHighlights, fetchExplanation, highlight, renderExplanation } from "./explain.js";
 import { checkAnswer, populateCheck } from "./grade.js";
@@ -45,6 +45,12 @@ function showError(error) {
   const fieldset = slot.closest("fieldset, figure");
   for (const control of fieldset?.querySelectorAll("input, select") ?? []) {
     if (control.getAttribute("aria-describedby") === slot.id) control.setAttribute("aria-invalid", "true");
+  }
+  const named = cellForPath(error.path);
+  const cell = named && cellAt(named.tensor, named.index);
+  if (cell) {
+    cell.setAttribute("aria-invalid", "true");
+    cell.setAttribute("aria-describedby", slot.id);
   }
 }
 

@@ -66,3 +66,12 @@ function convSlot(field, isCell) {
   if (field === "weight") return isCell ? "err-kernel" : "err-kernel-size";
   return { bias: "err-kernel", stride: "err-stride", padding: "err-padding" }[field] ?? "general-error";
 }
+
+/** The grid cell an error `path` names, as {tensor, index} ("layers[0].weight[1][0]" is 0.weight at 1,0), or null. */
+export function cellForPath(path) {
+  const match = /^(input|layers\[(\d+)\]\.(weight|bias))((?:\[\d+\])+)$/.exec(path ?? "");
+  if (!match) return null;
+  const tensor = match[1] === "input" ? "input" : `${match[2]}.${match[3]}`;
+  const index = [...match[4].matchAll(/\d+/g)].map((m) => Number(m[0]));
+  return { tensor, index };
+}

@@ -599,7 +599,7 @@ export function paddingAt(name, index) {
 <header>
   <h1>ConvGrad <span>a conv net, forward and backward, number by number</span></h1>
   <p>It opens on the lesson's worked example: a 4x4 image, a 2x2 kernel, stride 2, flattened into z1..z4, a dense
-    layer to y-hat and a loss. Every number below is computed by the ConvGrad API. Change any value or
+    layer to y&#8209;hat and a loss. Every number below is computed by the ConvGrad API. Change any value or
     setting; click a gradient (or focus it and press Enter) to see its chain rule.</p>
 </header>
 <main id="app" data-status="loading" aria-busy="true">
@@ -744,7 +744,7 @@ export function askForKey(message, hadKey) {
 // the open explanation, max-pool routing and the answer checker. No number is computed here.
 import { APIError, post, storedKey } from "./api.js";
 import { decodeState, encodeState, lessonState } from "./state.js";
-import { errorSlotFor, layerNames, problemOf, trunkLayers } from "./problem.js";
+import { cellForPath, errorSlotFor, layerNames, problemOf, trunkLayers } from "./problem.js";
 import { backwardCards, forwardCards, symbols } from "./views.js";
 import { clearHighlights, fetchExplanation, highlight, renderExplanation } from "./explain.js";
 import { checkAnswer, populateCheck } from "./grade.js";
@@ -786,6 +786,12 @@ function showError(error) {
   const fieldset = slot.closest("fieldset, figure");
   for (const control of fieldset?.querySelectorAll("input, select") ?? []) {
     if (control.getAttribute("aria-describedby") === slot.id) control.setAttribute("aria-invalid", "true");
+  }
+  const named = cellForPath(error.path);
+  const cell = named && cellAt(named.tensor, named.index);
+  if (cell) {
+    cell.setAttribute("aria-invalid", "true");
+    cell.setAttribute("aria-describedby", slot.id);
   }
 }
 
@@ -1054,6 +1060,15 @@ export function errorSlotFor(path, state) {
 function convSlot(field, isCell) {
   if (field === "weight") return isCell ? "err-kernel" : "err-kernel-size";
   return { bias: "err-kernel", stride: "err-stride", padding: "err-padding" }[field] ?? "general-error";
+}
+
+/** The grid cell an error `path` names, as {tensor, index} ("layers[0].weight[1][0]" is 0.weight at 1,0), or null. */
+export function cellForPath(path) {
+  const match = /^(input|layers\[(\d+)\]\.(weight|bias))((?:\[\d+\])+)$/.exec(path ?? "");
+  if (!match) return null;
+  const tensor = match[1] === "input" ? "input" : `${match[2]}.${match[3]}`;
+  const index = [...match[4].matchAll(/\d+/g)].map((m) => Number(m[0]));
+  return { tensor, index };
 }
 
 """##),

@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -253,6 +254,8 @@ def test_a_value_that_is_not_a_number_gets_the_api_message_by_the_grid(page, ser
     status, answer = api(server, "forward", {"input": [[1, "two", 3, 4]] + LESSON["input"][1:], "layers": LESSON["layers"][:2]})
     assert status == 422 and answer["error"]["path"] == "input[0][1]"
     assert page.find("#err-input").text == answer["error"]["message"]
+    bad = page.cell("input", [0, 1])
+    assert bad.get_attribute("aria-invalid") == "true" and bad.get_attribute("aria-describedby") == "err-input"
 
 
 def test_keyboard_arrows_and_enter_open_an_explanation(page, server):
@@ -358,19 +361,27 @@ def test_a_401_asks_for_a_key_kept_for_the_tab(page, server):
         proxy.shutdown()
 
 
+def fit_window_to_page(driver, width):
+    """Resizes the window to `width` and the page's whole height (twice: wrapping changes the height)."""
+    for _ in range(2):
+        driver.set_window_size(width, 900)
+        inner = driver.execute_script("return window.outerHeight - window.innerHeight")
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(width, min(height + inner, 3200))
+
+
 def test_screenshots_at_desktop_and_phone_width(page, server):
     docs = ROOT / "docs"
     page.open()
     open_explanation(page, "d:0.weight", [0, 1])
     page.driver.execute_script("document.activeElement.blur()")
-    height = page.driver.execute_script("return document.documentElement.scrollHeight")
-    page.driver.set_window_size(1400, min(height + 20, 1600))
+    ActionChains(page.driver).move_to_element(page.find("header h1")).perform()  # no hover tooltip
+    fit_window_to_page(page.driver, 1400)
     page.driver.save_screenshot(str(docs / "page-desktop.png"))
     page.driver.set_window_size(390, 844)
-    page.driver.execute_script("window.scrollTo(0, 0)")
     overflow = page.driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page is {overflow}px wider than a phone"
-    height = page.driver.execute_script("return document.documentElement.scrollHeight")
-    page.driver.set_window_size(390, min(height + 20, 3200))
+    fit_window_to_page(page.driver, 390)
+    page.driver.execute_script("window.scrollTo(0, 0)")
     page.driver.save_screenshot(str(docs / "page-phone.png"))
     assert (docs / "page-desktop.png").stat().st_size > 10_000 and (docs / "page-phone.png").stat().st_size > 10_000
