@@ -64,5 +64,5 @@ export function readCell(state, input, names) {
 
 /** A dense weight row of `length`: the values kept, new ones 0.1, 0.2, ... as in the lesson. */
 export function denseOfLength(dense, length) {
-  return Array.from({ length }, (_, k) => dense[k] ?? Number(((k % 10) + 1) / 10));
+  return Array.from({ length }, (_, k) => dense[k] ?? ((k % 10) + 1) / 10);
 }

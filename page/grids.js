@@ -174,3 +174,21 @@ export function cellAt(name, index) {
 export function paddingAt(name, index) {
   return document.querySelector(`[data-padding="${CSS.escape(name)}"][data-index="${index.join(",")}"]`);
 }
+
+/** The tensor cell that has focus, as {tensor, index}, so a re-render can give it back. */
+export function focusedCell() {
+  const { tensor, index } = document.activeElement?.dataset ?? {};
+  return tensor === undefined ? null : { tensor, index };
+}
+
+/** Focuses the cell `focus` names again, making it its grid's tab stop. */
+export function restoreFocus(focus) {
+  if (!focus) return;
+  const cell = cellAt(focus.tensor, focus.index === "" ? [] : focus.index.split(","));
+  if (!cell) return;
+  for (const other of cell.closest("table")?.querySelectorAll(".cell") ?? []) {
+    if (other.tabIndex === 0 && other !== cell && !other.classList.contains("edit")) other.tabIndex = -1;
+  }
+  if (!cell.classList.contains("edit")) cell.tabIndex = 0;
+  cell.focus();
+}

@@ -1,15 +1,16 @@
 // The page's wiring: state from the URL, one computation per change (the trunk's /forward to
 // size the dense layer, then /backward with activations and their gradients), then the grids,
 // the open explanation, max-pool routing and the answer checker. No number is computed here.
-import { APIError, post, storedKey } from "./api.js";
+import { APIError, post } from "./api.js";
 import { decodeState, encodeState, lessonState } from "./state.js";
-import { cellForPath, errorSlotFor, layerNames, problemOf, trunkLayers } from "./problem.js";
+import { layerNames, problemOf, trunkLayers } from "./problem.js";
 import { backwardCards, forwardCards, symbols } from "./views.js";
 import { clearHighlights, fetchExplanation, highlight, renderExplanation } from "./explain.js";
 import { checkAnswer, populateCheck } from "./grade.js";
-import { pythonSnippet } from "./python.js";
+import { clearErrors, showError } from "./errors.js";
+import { copyPermalink, copyPython } from "./share.js";
 import { denseOfLength, readCell, readSettings, showSettings } from "./controls.js";
-import { cellAt, shapeOf } from "./grids.js";
+import { cellAt, focusedCell, restoreFocus, shapeOf } from "./grids.js";
 import { showRouting } from "./routing.js";
 
 const app = document.getElementById("app");
@@ -25,49 +26,6 @@ function setStatus(status) {
 
 function writeURL() {
   history.replaceState(null, "", `#${encodeState(state)}`);
-}
-
-function clearErrors() {
-  for (const slot of document.querySelectorAll(".field-error")) {
-    slot.hidden = true;
-    slot.textContent = "";
-  }
-  for (const node of document.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
-}
-
-/** The API's message, next to the control its `path` names. */
-function showError(error) {
-  const slot = byId(errorSlotFor(error.path, state)) ?? byId("general-error");
-  slot.textContent = error.message;
-  slot.dataset.code = error.code;
-  slot.dataset.path = error.path ?? "";
-  slot.hidden = false;
-  const fieldset = slot.closest("fieldset, figure");
-  for (const control of fieldset?.querySelectorAll("input, select") ?? []) {
-    if (control.getAttribute("aria-describedby") === slot.id) control.setAttribute("aria-invalid", "true");
-  }
-  const named = cellForPath(error.path);
-  const cell = named && cellAt(named.tensor, named.index);
-  if (cell) {
-    cell.setAttribute("aria-invalid", "true");
-    cell.setAttribute("aria-describedby", slot.id);
-  }
-}
-
-function focusedCell() {
-  const { tensor, index } = document.activeElement?.dataset ?? {};
-  return tensor === undefined ? null : { tensor, index };
-}
-
-function restoreFocus(focus) {
-  if (!focus) return;
-  const cell = cellAt(focus.tensor, focus.index === "" ? [] : focus.index.split(","));
-  if (!cell) return;
-  for (const other of cell.closest("table")?.querySelectorAll(".cell") ?? []) {
-    if (other.tabIndex === 0 && other !== cell && !other.classList.contains("edit")) other.tabIndex = -1;
-  }
-  if (!cell.classList.contains("edit")) cell.tabIndex = 0;
-  cell.focus();
 }
 
 function render(answer) {
@@ -121,7 +79,7 @@ function failed(error) {
   clearErrors();
   render(null);
   resetExplanation();
-  showError(error instanceof APIError ? error : new APIError(0, { message: `The server could not be reached: ${error.message}` }));
+  showError(error instanceof APIError ? error : new APIError(0, { message: `The server could not be reached: ${error.message}` }), state);
   writeURL();
   setStatus("error");
 }
@@ -186,28 +144,6 @@ function onCellChange(event) {
   if (next) changeTo(next);
 }
 
-async function copy(text) {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function copyPermalink() {
-  const copied = await copy(location.href);
-  byId("notice").textContent = copied ? "Permalink copied." : `Permalink: ${location.href}`;
-}
-
-async function copyPython() {
-  const code = pythonSnippet(problemOf(state), location.href, storedKey() !== null);
-  byId("python-code").textContent = code;
-  byId("python-dialog").showModal();
-  const copied = await copy(code);
-  byId("python-status").textContent = copied ? "Copied to the clipboard." : "Select the code and copy it.";
-}
-
 function bindEvents() {
   const form = byId("controls");
   form.addEventListener("change", (event) => { if (event.target.id !== "hide-backward") onSettingsChange(); });
@@ -228,7 +164,7 @@ function bindEvents() {
   });
   byId("reset").addEventListener("click", () => { state = lessonState(); showSettings(state); compute(); });
   byId("copy-link").addEventListener("click", copyPermalink);
-  byId("copy-python").addEventListener("click", copyPython);
+  byId("copy-python").addEventListener("click", () => copyPython(state));
   byId("hide-backward").addEventListener("change", (event) => { byId("backward").hidden = event.target.checked; });
   byId("check-submit").addEventListener("click", async () => {
     if (!latest) return;

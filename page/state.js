@@ -71,6 +71,7 @@ export function decodeState(fragment) {
     padding: (v) => { state.padding = pairOf(v); },
     pool: (v) => {
       const [type, size, stride] = v.split(",");
+      if (type !== "max" && type !== "avg") return;
       state.pool = { type, size: cellValue(size ?? 2), stride: cellValue(stride ?? size ?? 2) };
     },
     dense: (v) => { state.dense = v.split(",").map(cellValue); },

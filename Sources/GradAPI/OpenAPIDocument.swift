@@ -424,7 +424,7 @@ paths:
         - name: file
           in: path
           required: true
-          schema: {type: string, enum: [api.js, controls.js, explain.js, format.js, grade.js, grids.js, icon.svg, keydialog.js, main.js, problem.js, python.js, routing.js, state.js, style.css, views.js]}
+          schema: {type: string, enum: [api.js, controls.js, errors.js, explain.js, format.js, grade.js, grids.js, icon.svg, keydialog.js, main.js, problem.js, python.js, routing.js, share.js, state.js, style.css, views.js]}
         - {$ref: '#/components/parameters/IfNoneMatch'}
       responses:
         '200':
@@ -453,7 +453,7 @@ paths:
         - name: file
           in: path
           required: true
-          schema: {type: string, enum: [api.js, controls.js, explain.js, format.js, grade.js, grids.js, icon.svg, keydialog.js, main.js, problem.js, python.js, routing.js, state.js, style.css, views.js]}
+          schema: {type: string, enum: [api.js, controls.js, errors.js, explain.js, format.js, grade.js, grids.js, icon.svg, keydialog.js, main.js, problem.js, python.js, routing.js, share.js, state.js, style.css, views.js]}
       responses:
         '204': {$ref: '#/components/responses/Preflight'}
 components:

@@ -125,7 +125,46 @@ export function readCell(state, input, names) {
 
 /** A dense weight row of `length`: the values kept, new ones 0.1, 0.2, ... as in the lesson. */
 export function denseOfLength(dense, length) {
-  return Array.from({ length }, (_, k) => dense[k] ?? Number(((k % 10) + 1) / 10));
+  return Array.from({ length }, (_, k) => dense[k] ?? ((k % 10) + 1) / 10);
+}
+
+"""##),
+        PageAsset(
+            name: "errors.js",
+            text: ##"""
+// API errors shown where the learner can act on them: the message in the slot next to the control
+// its `path` names (problem.js maps paths to slots), the control or grid cell marked invalid.
+import { cellAt } from "./grids.js";
+import { cellForPath, errorSlotFor } from "./problem.js";
+
+const byId = (id) => document.getElementById(id);
+
+/** Hides every error slot and unmarks every control and cell marked invalid. */
+export function clearErrors() {
+  for (const slot of document.querySelectorAll(".field-error")) {
+    slot.hidden = true;
+    slot.textContent = "";
+  }
+  for (const node of document.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
+}
+
+/** The API's message, next to the control its `path` names. */
+export function showError(error, state) {
+  const slot = byId(errorSlotFor(error.path, state)) ?? byId("general-error");
+  slot.textContent = error.message;
+  slot.dataset.code = error.code;
+  slot.dataset.path = error.path ?? "";
+  slot.hidden = false;
+  const fieldset = slot.closest("fieldset, figure");
+  for (const control of fieldset?.querySelectorAll("input, select") ?? []) {
+    if (control.getAttribute("aria-describedby") === slot.id) control.setAttribute("aria-invalid", "true");
+  }
+  const named = cellForPath(error.path);
+  const cell = named && cellAt(named.tensor, named.index);
+  if (cell) {
+    cell.setAttribute("aria-invalid", "true");
+    cell.setAttribute("aria-describedby", slot.id);
+  }
 }
 
 """##),
@@ -575,6 +614,24 @@ export function paddingAt(name, index) {
   return document.querySelector(`[data-padding="${CSS.escape(name)}"][data-index="${index.join(",")}"]`);
 }
 
+/** The tensor cell that has focus, as {tensor, index}, so a re-render can give it back. */
+export function focusedCell() {
+  const { tensor, index } = document.activeElement?.dataset ?? {};
+  return tensor === undefined ? null : { tensor, index };
+}
+
+/** Focuses the cell `focus` names again, making it its grid's tab stop. */
+export function restoreFocus(focus) {
+  if (!focus) return;
+  const cell = cellAt(focus.tensor, focus.index === "" ? [] : focus.index.split(","));
+  if (!cell) return;
+  for (const other of cell.closest("table")?.querySelectorAll(".cell") ?? []) {
+    if (other.tabIndex === 0 && other !== cell && !other.classList.contains("edit")) other.tabIndex = -1;
+  }
+  if (!cell.classList.contains("edit")) cell.tabIndex = 0;
+  cell.focus();
+}
+
 """##),
         PageAsset(
             name: "icon.svg",
@@ -742,15 +799,16 @@ export function askForKey(message, hadKey) {
 // The page's wiring: state from the URL, one computation per change (the trunk's /forward to
 // size the dense layer, then /backward with activations and their gradients), then the grids,
 // the open explanation, max-pool routing and the answer checker. No number is computed here.
-import { APIError, post, storedKey } from "./api.js";
+import { APIError, post } from "./api.js";
 import { decodeState, encodeState, lessonState } from "./state.js";
-import { cellForPath, errorSlotFor, layerNames, problemOf, trunkLayers } from "./problem.js";
+import { layerNames, problemOf, trunkLayers } from "./problem.js";
 import { backwardCards, forwardCards, symbols } from "./views.js";
 import { clearHighlights, fetchExplanation, highlight, renderExplanation } from "./explain.js";
 import { checkAnswer, populateCheck } from "./grade.js";
-import { pythonSnippet } from "./python.js";
+import { clearErrors, showError } from "./errors.js";
+import { copyPermalink, copyPython } from "./share.js";
 import { denseOfLength, readCell, readSettings, showSettings } from "./controls.js";
-import { cellAt, shapeOf } from "./grids.js";
+import { cellAt, focusedCell, restoreFocus, shapeOf } from "./grids.js";
 import { showRouting } from "./routing.js";
 
 const app = document.getElementById("app");
@@ -766,49 +824,6 @@ function setStatus(status) {
 
 function writeURL() {
   history.replaceState(null, "", `#${encodeState(state)}`);
-}
-
-function clearErrors() {
-  for (const slot of document.querySelectorAll(".field-error")) {
-    slot.hidden = true;
-    slot.textContent = "";
-  }
-  for (const node of document.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
-}
-
-/** The API's message, next to the control its `path` names. */
-function showError(error) {
-  const slot = byId(errorSlotFor(error.path, state)) ?? byId("general-error");
-  slot.textContent = error.message;
-  slot.dataset.code = error.code;
-  slot.dataset.path = error.path ?? "";
-  slot.hidden = false;
-  const fieldset = slot.closest("fieldset, figure");
-  for (const control of fieldset?.querySelectorAll("input, select") ?? []) {
-    if (control.getAttribute("aria-describedby") === slot.id) control.setAttribute("aria-invalid", "true");
-  }
-  const named = cellForPath(error.path);
-  const cell = named && cellAt(named.tensor, named.index);
-  if (cell) {
-    cell.setAttribute("aria-invalid", "true");
-    cell.setAttribute("aria-describedby", slot.id);
-  }
-}
-
-function focusedCell() {
-  const { tensor, index } = document.activeElement?.dataset ?? {};
-  return tensor === undefined ? null : { tensor, index };
-}
-
-function restoreFocus(focus) {
-  if (!focus) return;
-  const cell = cellAt(focus.tensor, focus.index === "" ? [] : focus.index.split(","));
-  if (!cell) return;
-  for (const other of cell.closest("table")?.querySelectorAll(".cell") ?? []) {
-    if (other.tabIndex === 0 && other !== cell && !other.classList.contains("edit")) other.tabIndex = -1;
-  }
-  if (!cell.classList.contains("edit")) cell.tabIndex = 0;
-  cell.focus();
 }
 
 function render(answer) {
@@ -862,7 +877,7 @@ function failed(error) {
   clearErrors();
   render(null);
   resetExplanation();
-  showError(error instanceof APIError ? error : new APIError(0, { message: `The server could not be reached: ${error.message}` }));
+  showError(error instanceof APIError ? error : new APIError(0, { message: `The server could not be reached: ${error.message}` }), state);
   writeURL();
   setStatus("error");
 }
@@ -927,28 +942,6 @@ function onCellChange(event) {
   if (next) changeTo(next);
 }
 
-async function copy(text) {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function copyPermalink() {
-  const copied = await copy(location.href);
-  byId("notice").textContent = copied ? "Permalink copied." : `Permalink: ${location.href}`;
-}
-
-async function copyPython() {
-  const code = pythonSnippet(problemOf(state), location.href, storedKey() !== null);
-  byId("python-code").textContent = code;
-  byId("python-dialog").showModal();
-  const copied = await copy(code);
-  byId("python-status").textContent = copied ? "Copied to the clipboard." : "Select the code and copy it.";
-}
-
 function bindEvents() {
   const form = byId("controls");
   form.addEventListener("change", (event) => { if (event.target.id !== "hide-backward") onSettingsChange(); });
@@ -969,7 +962,7 @@ function bindEvents() {
   });
   byId("reset").addEventListener("click", () => { state = lessonState(); showSettings(state); compute(); });
   byId("copy-link").addEventListener("click", copyPermalink);
-  byId("copy-python").addEventListener("click", copyPython);
+  byId("copy-python").addEventListener("click", () => copyPython(state));
   byId("hide-backward").addEventListener("change", (event) => { byId("backward").hidden = event.target.checked; });
   byId("check-submit").addEventListener("click", async () => {
     if (!latest) return;
@@ -1146,6 +1139,41 @@ async function markCell(problem, index, symbols) {
 
 """##),
         PageAsset(
+            name: "share.js",
+            text: ##"""
+// "Copy permalink" and "Copy as Python": the clipboard when the browser allows it, else the text
+// shown to select by hand.
+import { storedKey } from "./api.js";
+import { problemOf } from "./problem.js";
+import { pythonSnippet } from "./python.js";
+
+const byId = (id) => document.getElementById(id);
+
+async function copy(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function copyPermalink() {
+  const copied = await copy(location.href);
+  byId("notice").textContent = copied ? "Permalink copied." : `Permalink: ${location.href}`;
+}
+
+/** Shows the snippet for `state` in its dialog and copies it. */
+export async function copyPython(state) {
+  const code = pythonSnippet(problemOf(state), location.href, storedKey() !== null);
+  byId("python-code").textContent = code;
+  byId("python-dialog").showModal();
+  const copied = await copy(code);
+  byId("python-status").textContent = copied ? "Copied to the clipboard." : "Select the code and copy it.";
+}
+
+"""##),
+        PageAsset(
             name: "state.js",
             text: ##"""
 // The page's whole state as one plain object, and its round trip through the URL's fragment
@@ -1221,6 +1249,7 @@ export function decodeState(fragment) {
     padding: (v) => { state.padding = pairOf(v); },
     pool: (v) => {
       const [type, size, stride] = v.split(",");
+      if (type !== "max" && type !== "avg") return;
       state.pool = { type, size: cellValue(size ?? 2), stride: cellValue(stride ?? size ?? 2) };
     },
     dense: (v) => { state.dense = v.split(",").map(cellValue); },
