@@ -456,6 +456,11 @@ paths:
           schema: {type: string, enum: [api.js, controls.js, errors.js, explain.js, format.js, grade.js, grids.js, icon.svg, keydialog.js, main.js, problem.js, python.js, routing.js, share.js, state.js, style.css, views.js]}
       responses:
         '204': {$ref: '#/components/responses/Preflight'}
+        '404':
+          description: No such file.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Error'}
 components:
   headers:
     PageContentSecurityPolicy:
