@@ -188,7 +188,7 @@ function span(className, text, fullValue) {
   node.textContent = text;
   if (fullValue !== undefined) {
     node.dataset.value = full(fullValue);
-    node.tabIndex = -1;
+    node.title = full(fullValue);
   }
   return node;
 }

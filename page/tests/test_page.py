@@ -201,8 +201,10 @@ def test_wrong_answer_shows_wrong_cells_and_the_diagnosis(page, server):
     assert f"{result['mismatched']} of {result['total']} cells are wrong" in page.find("[data-grade-result]").text
 
 
-def test_right_answer_passes(page, server):
+def test_right_answer_passes_with_the_backward_pass_hidden(page, server):
     page.open()
+    page.find("#hide-backward").click()
+    assert not page.find("#backward").is_displayed()
     fill_answer(page, "0.weight", [[-85.8, -96.80000000000001], [-129.8, -140.8]])
     assert "Right" in page.find("[data-grade-result]").text
     assert page.find_all("[data-tensor^='answer:'].wrong") == []
@@ -289,6 +291,12 @@ def test_permalink_round_trip(page, server):
     WebDriverWait(page.driver, 10).until(lambda _: page.find("[data-explain]").get_attribute("data-of") == "0.bias")
     assert_backward(page, server, problem)
     assert_explanation(page, server, problem, "0.bias", [0])
+    # A link edited by hand in the same tab (only the fragment changes) is followed too.
+    page.driver.execute_script("location.hash = location.hash.replace('stride=2,1', 'stride=1,1')")
+    WebDriverWait(page.driver, 10).until(lambda _: page.field("stride-h") == "1")
+    page.wait_for("ready")
+    assert page.problem()["layers"][0]["stride"] == [1, 1]
+    assert_backward(page, server, page.problem())
 
 
 def test_copy_as_python_runs_and_prints_the_api_loss(page, server):
