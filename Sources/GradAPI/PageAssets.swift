@@ -218,9 +218,9 @@ function termItem(term, position, symbols) {
 function localFactor(local, symbols) {
   const node = document.createElement("span");
   node.className = local.padding ? "factor padding" : "factor";
-  const name = local.of === "constant" ? "1" : factorName(local, symbols, false);
-  node.append(span("name", name));
-  if (local.of !== "constant") node.append(" ", span("num", readable(local.value), local.value));
+  // A constant factor (1 for a bias or a reshape, 1/k for an avg-pool window) is only its value.
+  if (local.of !== "constant") node.append(span("name", factorName(local, symbols, false)), " ");
+  node.append(span("num", readable(local.value), local.value));
   if (local.formula) node.append(" ", span("note", `(${local.formula})`));
   return node;
 }

@@ -172,6 +172,10 @@ def test_avg_pool_and_another_loss(page, server):
     problem = page.problem()
     assert problem["layers"][1]["type"] == "avgpool2d" and problem["loss"] == {"type": "huber", "target": [[-3.0]]}
     assert_backward(page, server, problem)
+    open_explanation(page, "d:0", [0, 0, 0, 0])
+    answer = assert_explanation(page, server, problem, "0", [0, 0, 0, 0])
+    local = answer["terms"][0]["local"]
+    assert local["of"] == "constant" and local["formula"] in page.find("[data-term='0']").text
 
 
 def fill_answer(page, name, values):
