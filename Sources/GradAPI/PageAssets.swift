@@ -1302,7 +1302,8 @@ button { cursor: pointer; border: 1px solid var(--accent); background: var(--pap
 .toggle { font-size: 0.85rem; }
 @media (max-width: 40rem) {
   #controls { display: grid; grid-template-columns: 1fr 1fr; }
-  #controls label { display: block; margin: 0.15rem 0; }
+  #controls label { display: block; margin: 0.15rem 0; white-space: normal; }
+  #controls select { max-width: 100%; }
   #controls .actions { grid-column: 1 / -1; padding-top: 0.3rem; }
   body { padding: 0 0.5rem 1rem; }
 }
