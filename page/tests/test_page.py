@@ -314,26 +314,30 @@ def test_copy_as_python_runs_and_prints_the_api_loss(page, server):
     assert "dL/d0.weight" in run.stdout
 
 
-class KeyCheckingProxy(BaseHTTPRequestHandler):
-    """Forwards to gradserver; POSTs without `Authorization: Bearer sesame` get the contract's 401."""
+class ProxyToServer(BaseHTTPRequestHandler):
+    """Forwards to gradserver, except the POSTs `refusal` answers itself (as (status, headers, error))."""
     upstream = ""
-    seen = []
+    seen = []  # (path, Authorization) of every POST
 
     def log_message(self, *args):
         pass
+
+    def refusal(self):
+        return None
 
     def do_GET(self):
         self.forward(requests.get(self.upstream + self.path.lstrip("/"), timeout=30))
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.seen.append(self.headers.get("Authorization"))
-        if self.headers.get("Authorization") != "Bearer sesame":
-            payload = json.dumps({"error": {"code": "unauthorized", "message": "this route needs an API key"}}).encode()
-            self.send_response(401)
-            self.send_header("WWW-Authenticate", "Bearer")
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
+        type(self).seen.append((self.path, self.headers.get("Authorization")))
+        refused = self.refusal()
+        if refused:
+            status, headers, error = refused
+            payload = json.dumps({"error": error}).encode()
+            self.send_response(status)
+            for name, value in headers + [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))]:
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(payload)
             return
@@ -350,10 +354,48 @@ class KeyCheckingProxy(BaseHTTPRequestHandler):
         self.wfile.write(response.content)
 
 
-def test_a_401_asks_for_a_key_kept_for_the_tab(page, server):
-    KeyCheckingProxy.upstream = server
-    proxy = ThreadingHTTPServer(("127.0.0.1", 0), KeyCheckingProxy)
+class KeyCheckingProxy(ProxyToServer):
+    """POSTs without `Authorization: Bearer sesame` get the contract's 401."""
+    seen = []
+
+    def refusal(self):
+        if self.headers.get("Authorization") == "Bearer sesame":
+            return None
+        return 401, [("WWW-Authenticate", "Bearer")], {"code": "unauthorized", "message": "this route needs an API key"}
+
+
+class RateLimitingProxy(ProxyToServer):
+    """The first /backward gets the contract's 429 with Retry-After: 1."""
+    seen = []
+
+    def refusal(self):
+        if [path for path, _ in self.seen].count("/backward") != 1 or self.path != "/backward":
+            return None
+        return 429, [("Retry-After", "1")], {"code": "rate_limited", "message": "over this key's rate"}
+
+
+def start_proxy(handler, server):
+    handler.upstream = server
+    handler.seen.clear()
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    return proxy
+
+
+def test_a_429_with_a_short_retry_after_is_waited_out(page, server):
+    proxy = start_proxy(RateLimitingProxy, server)
+    try:
+        page.driver.get("about:blank")
+        page.driver.get(f"http://127.0.0.1:{proxy.server_address[1]}/")
+        assert page.wait_for("ready", "error") == "ready"
+        assert [path for path, _ in RateLimitingProxy.seen].count("/backward") == 2
+        assert_backward(page, server, LESSON)
+    finally:
+        proxy.shutdown()
+
+
+def test_a_401_asks_for_a_key_kept_for_the_tab(page, server):
+    proxy = start_proxy(KeyCheckingProxy, server)
     try:
         page.driver.get("about:blank")
         page.driver.get(f"http://127.0.0.1:{proxy.server_address[1]}/")
@@ -363,7 +405,8 @@ def test_a_401_asks_for_a_key_kept_for_the_tab(page, server):
         page.find("#key-input").send_keys("sesame", Keys.ENTER)
         assert page.wait_for("ready") == "ready"
         assert page.driver.execute_script("return sessionStorage.getItem('convgrad.apiKey')") == "sesame"
-        assert "Bearer sesame" in KeyCheckingProxy.seen and KeyCheckingProxy.seen[0] is None
+        keys = [key for _, key in KeyCheckingProxy.seen]
+        assert keys[0] is None and keys[-1] == "Bearer sesame"
         assert_backward(page, server, LESSON)
         page.find("#copy-python").click()
         assert 'os.environ["CONVGRAD_API_KEY"]' in page.find("#python-code").text
