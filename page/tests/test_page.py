@@ -280,6 +280,28 @@ def test_keyboard_arrows_and_enter_open_an_explanation(page, server):
     assert value_cell.get_attribute("aria-label") == "z[0,0,0,0] = -4.5"
 
 
+def test_every_tensor_cell_is_addressable_and_labelled(page, server):
+    page.open()
+    cells = page.driver.execute_script("""
+        return [...document.querySelectorAll('[data-tensor]')].map(c => ({
+            tensor: c.dataset.tensor, index: c.dataset.index, value: c.dataset.value ?? null,
+            tag: c.tagName, label: c.getAttribute('aria-label') ?? (c.labels?.[0]?.textContent ?? ''),
+            tabindex: c.getAttribute('tabindex')}))""")
+    assert len(cells) > 60
+    for cell in cells:
+        assert cell["index"] is not None and cell["label"], cell
+        if cell["tensor"].startswith("d:"):
+            assert cell["tag"] == "BUTTON" and cell["value"] in cell["label"], cell
+        elif cell["tag"] == "TD":
+            assert cell["value"] in cell["label"], cell  # the full value, read out
+        else:
+            assert cell["tag"] == "INPUT", cell
+    grids = page.driver.execute_script(
+        "return [...document.querySelectorAll('table.tensor:not(.editable)')].map(t =>"
+        " t.querySelectorAll('.cell[tabindex=\"0\"]').length)")
+    assert grids and all(stops == 1 for stops in grids)  # one tab stop per grid; arrows move inside
+
+
 def test_permalink_round_trip(page, server):
     page.open()
     page.set_field("stride-w", 1)
