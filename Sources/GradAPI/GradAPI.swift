@@ -18,6 +18,6 @@ public enum GradAPI {
                     status: 200, headers: HTTPHeaders([("Content-Type", "application/yaml")]),
                     body: Array(OpenAPIDocument.yaml.utf8))
             },
-        ] + gradingRoutes(configuration)
+        ] + gradingRoutes(configuration) + pageRoutes()
     }
 }

@@ -55,6 +55,8 @@ tags:
     description: Grading, explanation and gradient checks.
   - name: operations
     description: Health, readiness, metrics and this document.
+  - name: page
+    description: The lesson page and its static files.
 paths:
   /forward:
     post:
@@ -385,8 +387,97 @@ paths:
       summary: CORS preflight; answered at once, never queued.
       responses:
         '204': {$ref: '#/components/responses/Preflight'}
+  /:
+    get:
+      tags: [page]
+      operationId: page
+      summary: The lesson page (page/index.html).
+      description: >-
+        The teaching page (README "The lesson as a page"): the lesson's worked example forward and
+        backward, every number from this API. Its CSS, modules and icon are under /static/.
+      parameters:
+        - {$ref: '#/components/parameters/IfNoneMatch'}
+      responses:
+        '200':
+          description: The page.
+          headers:
+            Content-Security-Policy: {$ref: '#/components/headers/PageContentSecurityPolicy'}
+            X-Content-Type-Options: {$ref: '#/components/headers/PageNoSniff'}
+            Referrer-Policy: {$ref: '#/components/headers/PageReferrerPolicy'}
+            Cache-Control: {$ref: '#/components/headers/PageCacheControl'}
+            ETag: {$ref: '#/components/headers/PageETag'}
+            Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+          content:
+            text/html: {schema: {type: string}}
+        '304': {$ref: '#/components/responses/PageNotModified'}
+    options:
+      tags: [page]
+      summary: CORS preflight; answered at once, never queued.
+      responses:
+        '204': {$ref: '#/components/responses/Preflight'}
+  /static/{file}:
+    get:
+      tags: [page]
+      operationId: pageAsset
+      summary: One of the page's files (page/ in the repository, embedded by scripts/embed-page).
+      parameters:
+        - name: file
+          in: path
+          required: true
+          schema: {type: string, enum: [api.js, controls.js, errors.js, explain.js, format.js, grade.js, grids.js, icon.svg, keydialog.js, main.js, problem.js, python.js, routing.js, share.js, state.js, style.css, views.js]}
+        - {$ref: '#/components/parameters/IfNoneMatch'}
+      responses:
+        '200':
+          description: The file, as text/javascript, text/css or image/svg+xml.
+          headers:
+            Content-Security-Policy: {$ref: '#/components/headers/PageContentSecurityPolicy'}
+            X-Content-Type-Options: {$ref: '#/components/headers/PageNoSniff'}
+            Referrer-Policy: {$ref: '#/components/headers/PageReferrerPolicy'}
+            Cache-Control: {$ref: '#/components/headers/PageCacheControl'}
+            ETag: {$ref: '#/components/headers/PageETag'}
+            Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+          content:
+            text/javascript: {schema: {type: string}}
+            text/css: {schema: {type: string}}
+            image/svg+xml: {schema: {type: string}}
+        '304': {$ref: '#/components/responses/PageNotModified'}
+        '404':
+          description: No such file.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Error'}
+    options:
+      tags: [page]
+      summary: CORS preflight; answered at once, never queued.
+      parameters:
+        - name: file
+          in: path
+          required: true
+          schema: {type: string, enum: [api.js, controls.js, errors.js, explain.js, format.js, grade.js, grids.js, icon.svg, keydialog.js, main.js, problem.js, python.js, routing.js, share.js, state.js, style.css, views.js]}
+      responses:
+        '204': {$ref: '#/components/responses/Preflight'}
+        '404':
+          description: No such file.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Error'}
 components:
   headers:
+    PageContentSecurityPolicy:
+      description: "Only the server's own files run or load; `frame-ancestors *`: other sites may embed the page (Sources/GradAPI/PageRoutes.swift says why)."
+      schema: {type: string}
+    PageNoSniff:
+      description: nosniff.
+      schema: {type: string, enum: [nosniff]}
+    PageReferrerPolicy:
+      description: no-referrer.
+      schema: {type: string, enum: [no-referrer]}
+    PageCacheControl:
+      description: no-cache (revalidate with the ETag).
+      schema: {type: string}
+    PageETag:
+      description: A strong validator of the file's bytes.
+      schema: {type: string}
     AccessControlAllowOrigin:
       description: The allowed origin (configurable, `*` by default); on every response.
       schema: {type: string}
@@ -394,6 +485,11 @@ components:
       description: Seconds to wait before retrying (RFC 9110 §10.2.3).
       schema: {type: integer, minimum: 0}
   responses:
+    PageNotModified:
+      description: The file has not changed since the ETag given in If-None-Match.
+      headers:
+        ETag: {$ref: '#/components/headers/PageETag'}
+        Cache-Control: {$ref: '#/components/headers/PageCacheControl'}
     Preflight:
       description: Preflight accepted.
       headers:
@@ -459,6 +555,13 @@ components:
         application/json:
           schema: {$ref: '#/components/schemas/Error'}
           example: {error: {code: overloaded, message: the work queue is full}}
+  parameters:
+    IfNoneMatch:
+      name: If-None-Match
+      in: header
+      required: false
+      description: An ETag from an earlier answer; 304 when the file still has it.
+      schema: {type: string}
   examples:
     WorkedExample:
       summary: 'The lesson''s worked example: a 4x4 image, one 2x2 kernel, stride 2, flatten, a dense layer, MSE.'
