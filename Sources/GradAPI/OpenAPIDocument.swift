@@ -885,6 +885,59 @@ components:
           anyOf:
             - {type: number, minimum: 0, default: 1.0e-5}
             - {type: 'null'}
+    GeluLayer:
+      description: '`F.gelu`: exact (`approximate` "none") or with the tanh approximation.'
+      type: object
+      required: [type]
+      additionalProperties: false
+      properties:
+        type: {const: gelu}
+        name:
+          anyOf:
+            - {$ref: '#/components/schemas/LayerName'}
+            - {type: 'null'}
+        approximate:
+          anyOf:
+            - {type: string, enum: [none, tanh], default: none}
+            - {type: 'null'}
+    DropoutLayer:
+      description: '`input * mask / (1 - p)` in training with 0 < p < 1 (the mask, 0s and 1s of the input''s shape, is then required); the identity when `training` is false or p is 0; zeros when p is 1.'
+      type: object
+      required: [type]
+      additionalProperties: false
+      properties:
+        type: {const: dropout}
+        name:
+          anyOf:
+            - {$ref: '#/components/schemas/LayerName'}
+            - {type: 'null'}
+        p:
+          anyOf:
+            - {type: number, minimum: 0, maximum: 1, default: 0.5}
+            - {type: 'null'}
+        training:
+          anyOf:
+            - {type: boolean, default: true}
+            - {type: 'null'}
+        mask:
+          oneOf:
+            - {$ref: '#/components/schemas/Tensor'}
+            - type: 'null'
+    SoftmaxLayer:
+      description: '`F.softmax` or `F.log_softmax` over `dim` of the full-rank tensor (negative counts from the end).'
+      type: object
+      required: [type]
+      additionalProperties: false
+      properties:
+        type: {enum: [softmax, log_softmax]}
+        name:
+          anyOf:
+            - {$ref: '#/components/schemas/LayerName'}
+            - {type: 'null'}
+        dim:
+          anyOf:
+            - {type: integer, default: 1}
+            - {type: 'null'}
     Layer:
       oneOf:
         - {$ref: '#/components/schemas/Conv2dLayer'}
@@ -894,6 +947,9 @@ components:
         - {$ref: '#/components/schemas/LeakyReluLayer'}
         - {$ref: '#/components/schemas/LinearLayer'}
         - {$ref: '#/components/schemas/BatchNormLayer'}
+        - {$ref: '#/components/schemas/GeluLayer'}
+        - {$ref: '#/components/schemas/DropoutLayer'}
+        - {$ref: '#/components/schemas/SoftmaxLayer'}
       discriminator:
         propertyName: type
         mapping:
@@ -908,6 +964,10 @@ components:
           linear: '#/components/schemas/LinearLayer'
           batchnorm1d: '#/components/schemas/BatchNormLayer'
           batchnorm2d: '#/components/schemas/BatchNormLayer'
+          dropout: '#/components/schemas/DropoutLayer'
+          softmax: '#/components/schemas/SoftmaxLayer'
+          log_softmax: '#/components/schemas/SoftmaxLayer'
+          gelu: '#/components/schemas/GeluLayer'
     Reduction:
       type: string
       enum: [mean, sum]

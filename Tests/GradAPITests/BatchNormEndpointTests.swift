@@ -69,3 +69,33 @@ import Testing
         #expect(code == "invalid_value" && path == "layers[0].training" && message.contains("more than 1 value"))
     }
 }
+
+/// The other course layers' bad values, answered 422 at the field.
+@Suite struct CourseLayerValidationTests {
+    static let client = APIClient()
+
+    @Test(arguments: [
+        (#"{"type": "dropout", "p": 0.5, "mask": [[1, 0.5, 1]]}"#, "invalid_value", "layers[0].mask"),
+        (#"{"type": "dropout", "p": 0.5}"#, "invalid_value", "layers[0].mask"),
+        (#"{"type": "dropout", "p": 0.5, "mask": [[1, 0]]}"#, "shape_mismatch", "layers[0].mask"),
+        (#"{"type": "dropout", "p": 1.5}"#, "invalid_value", "layers[0].p"),
+        (#"{"type": "softmax", "dim": 2}"#, "invalid_value", "layers[0].dim"),
+        (#"{"type": "log_softmax", "dim": -3}"#, "invalid_value", "layers[0].dim"),
+        (#"{"type": "gelu", "approximate": "sigmoid"}"#, "invalid_value", "layers[0].approximate"),
+    ])
+    func badValues_are422AtTheField(_ layer: String, _ code: String, _ path: String) throws {
+        let body = #"{"input": [[1, 2, 3]], "layers": [\#(layer)], "grad_output": [[1, 1, 1]]}"#
+        let response = try Self.client.post("/backward", body)
+        #expect(response.status == 422, "\(layer): \(response.text)")
+        let (got, gotPath, _) = try response.errorCodeAndPath()
+        #expect(got == code && gotPath == path, "\(layer): \(response.text)")
+    }
+
+    @Test func dropoutWithoutMask_isFineWhereTheMaskIsUnused() throws {
+        for layer in [#"{"type": "dropout", "training": false}"#, #"{"type": "dropout", "p": 0}"#, #"{"type": "dropout", "p": 1}"#] {
+            let body = #"{"input": [[1, -2, 3]], "layers": [\#(layer)], "grad_output": [[1, 1, 1]]}"#
+            let response = try Self.client.post("/backward", body)
+            #expect(response.status == 200, "\(layer): \(response.text)")
+        }
+    }
+}

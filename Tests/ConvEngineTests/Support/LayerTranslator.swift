@@ -34,6 +34,13 @@ enum LayerTranslator {
             let bias = try o["bias"].map(JSONTensor.decode)
             return (Linear(weight: weight, bias: bias), weight.shape, bias?.shape)
         case "batchnorm1d", "batchnorm2d": return try batchNorm(o, type)
+        case "gelu": return (GELU(approximate: GELU.Approximation(rawValue: o["approximate"] as? String ?? "none") ?? .none), nil, nil)
+        case "dropout":
+            let mask = try o["mask"].map(JSONTensor.decode)
+            let p = (o["p"] as? NSNumber)?.doubleValue ?? 0.5
+            return (Dropout(p: p, training: o["training"] as? Bool ?? true, mask: mask), nil, nil)
+        case "softmax": return (Softmax(dim: (o["dim"] as? NSNumber)?.intValue ?? 1), nil, nil)
+        case "log_softmax": return (LogSoftmax(dim: (o["dim"] as? NSNumber)?.intValue ?? 1), nil, nil)
         default: throw Malformed(description: "unknown layer \(type)")
         }
     }

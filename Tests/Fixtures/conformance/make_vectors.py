@@ -75,12 +75,27 @@ class Run:
             if training and rm is not None:
                 self.buffers += [(f"{name}.running_mean", rm), (f"{name}.running_var", rv)]
             return y
+        if kind == "gelu":
+            return F.gelu(x, approximate=spec.get("approximate", "none"))
+        if kind == "dropout":
+            p, training = spec.get("p", 0.5), spec.get("training", True)
+            if not training or p == 0:
+                return x
+            if p == 1:
+                return x * torch.zeros_like(x)  # what F.dropout does for p = 1
+            return x * tensor(spec["mask"]) / (1 - p)
+        if kind == "softmax":
+            return F.softmax(x, dim=spec.get("dim", 1))
+        if kind == "log_softmax":
+            return F.log_softmax(x, dim=spec.get("dim", 1))
         raise ValueError(f"make_vectors.py does not build {kind}")
 
     def loss(self, output):
         spec = self.request["loss"]
         if spec["type"] == "mse":
             return F.mse_loss(output, tensor(spec["target"]), reduction=spec.get("reduction", "mean"))
+        if spec["type"] == "nll":
+            return F.nll_loss(output, torch.tensor(spec["target"]), reduction=spec.get("reduction", "mean"))
         if spec["type"] == "cross_entropy":
             return F.cross_entropy(output, torch.tensor(spec["target"]), reduction=spec.get("reduction", "mean"))
         raise ValueError(spec["type"])
@@ -161,6 +176,33 @@ def cases():
                    bn("batchnorm2d", 4, g, name="bn"), {"type": "relu"}, {"type": "maxpool2d", "kernel_size": 2},
                    {"type": "flatten"}, {"type": "linear", "weight": rounded([3, 36], g, 0.2), "bias": rounded([3], g)}],
         "loss": {"type": "cross_entropy", "target": [2, 0]}, "return": ["activation_gradients"]}
+
+    # gelu, exact and tanh, at 0, small and large values
+    xg = rounded([2, 3, 4], g, 2.0)
+    xg[0][0][:3] = [0.0, -6.0, 6.0]
+    for approximate in ("none", "tanh"):
+        yield f"gelu_{approximate}", "/backward", {
+            "input": xg, "layers": [{"type": "gelu", "approximate": approximate}], "grad_output": rounded([2, 3, 4], g)}
+    # dropout with a mask, in eval, and with p = 0 and 1
+    xd = rounded([4, 5], g)
+    mask = [[float(v > 0) for v in row] for row in rounded([4, 5], g)]
+    yield "dropout_train_mask", "/backward", {
+        "input": xd, "layers": [{"type": "linear", "weight": rounded([5, 5], g)}, {"type": "dropout", "p": 0.3, "mask": mask}],
+        "loss": {"type": "mse", "target": rounded([4, 5], g)}}
+    yield "dropout_eval_identity", "/backward", {
+        "input": xd, "layers": [{"type": "dropout", "p": 0.3, "training": False}], "grad_output": rounded([4, 5], g)}
+    yield "dropout_p1_zeros", "/backward", {
+        "input": xd, "layers": [{"type": "dropout", "p": 1}], "grad_output": rounded([4, 5], g)}
+    # softmax and log_softmax over several dims; log_softmax + nll is the course's softmax loss
+    yield "softmax_dim1", "/backward", {
+        "input": rounded([3, 5], g, 3.0), "layers": [{"type": "softmax"}], "grad_output": rounded([3, 5], g)}
+    yield "softmax_last_dim_3d", "/backward", {
+        "input": rounded([2, 3, 4], g, 3.0), "layers": [{"type": "softmax", "dim": -1}], "grad_output": rounded([2, 3, 4], g)}
+    yield "log_softmax_nll", "/backward", {
+        "input": rounded([4, 6], g, 3.0), "layers": [{"type": "log_softmax", "dim": 1}],
+        "loss": {"type": "nll", "target": [5, 0, 2, 2]}}
+    yield "log_softmax_dim0", "/backward", {
+        "input": rounded([3, 4], g, 3.0), "layers": [{"type": "log_softmax", "dim": 0}], "grad_output": rounded([3, 4], g)}
 
 
 def main():

@@ -1,0 +1,91 @@
+import ConvEngine
+import Foundation
+import TestSupport
+import Testing
+
+@testable import Grading
+
+/// gelu, dropout, softmax and log_softmax through grading: explain terms summing to the value, a
+/// passing gradcheck, each layer's mistake planted and diagnosed, right answers never diagnosed.
+@Suite struct CourseLayerGradingTests {
+    /// linear 6 -> 5, then `layer`, then linear 5 -> 3 and cross entropy.
+    static func network(_ layer: any GradedLayer, seed: UInt64 = 5) -> GradingProblem {
+        var rng = SplitMix64(seed: seed)
+        let first = Linear(weight: rng.tensor([5, 6]).scaled(2), bias: rng.tensor([5]))
+        let last = Linear(weight: rng.tensor([3, 5]), bias: rng.tensor([3]))
+        return GradingProblem(
+            layers: [first, layer, last], input: rng.tensor([4, 6]),
+            seed: .loss(LossSpec(kind: .crossEntropy, target: .classIndices([0, 2, 1, 2]))))
+    }
+
+    static var mask: Tensor {
+        var rng = SplitMix64(seed: 21)
+        return Tensor(shape: [4, 5], data: (0..<20).map { _ in rng.uniform() > -0.2 ? 1 : 0 })
+    }
+
+    static let layers: [(String, any GradedLayer)] = [
+        ("gelu", GELU()), ("gelu tanh", GELU(approximate: .tanh)), ("dropout", Dropout(p: 0.4, mask: mask)),
+        ("dropout eval", Dropout(p: 0.4, training: false)), ("softmax", Softmax()), ("log_softmax", LogSoftmax()),
+        ("softmax dim 0", Softmax(dim: 0)),
+    ]
+
+    @Test(arguments: layers.indices) func explainTermsSumToTheValue_andGradcheckPasses(_ which: Int) throws {
+        let (label, layer) = Self.layers[which]
+        let s = try Fixtures.solve(Self.network(layer))
+        for name in ["input", "0", "1"] {
+            let g = try #require(s.expected(named: name))
+            for flat in Set([0, g.count / 2, g.count - 1]) {
+                let e = try s.explain(of: name, index: TensorIndex.unravel(flat, g.shape))
+                let sum = e.terms.reduce(0) { $0 + $1.product }
+                let scale = max(1e-300, e.terms.reduce(0) { $0 + abs($1.product) })
+                #expect(abs(sum - e.value) <= 1e-12 * scale, "\(label) \(name)[\(flat)]: terms sum to \(sum), value \(e.value)")
+            }
+        }
+        let report = try s.gradcheck()
+        #expect(report.passed, "\(label): \(report.results.map { "\($0.name) \($0.maxRelError)" })")
+    }
+
+    @Test func softmaxDiagonalOnly_isDiagnosed() throws {
+        for layer in [Softmax() as any GradedLayer, LogSoftmax()] {
+            let s = try Fixtures.solve(Self.network(layer))
+            let y = s.backward.activations[1], dY = s.backward.activationGradients[1]
+            let isLog = layer is LogSoftmax
+            let planted = Tensor(shape: y.shape, data: y.data.indices.map { j in
+                let p = isLog ? exp(y.data[j]) : y.data[j]
+                return dY.data[j] * (isLog ? 1 - p : p * (1 - p))
+            })
+            #expect(Fixtures.diagnose(s, "0", planted)?.code == .softmaxDiagonal, "\(layer.typeName)")
+        }
+    }
+
+    @Test func dropoutScaleForgottenOrDoubled_isNamedAsTheDropoutFactor() throws {
+        let s = try Fixtures.solve(Self.network(Dropout(p: 0.4, mask: Self.mask)))
+        let dY = s.backward.activationGradients[1]
+        for factor in [1.0, 1 / (0.6 * 0.6)] {
+            let planted = Tensor(shape: dY.shape, data: zip(dY.data, Self.mask.data).map { $0 * $1 * factor })
+            let diagnosis = Fixtures.diagnose(s, "0", planted)
+            #expect(diagnosis?.code == .constantFactor && diagnosis?.message.contains("dropout layer") == true, "factor \(factor): \(String(describing: diagnosis))")
+        }
+    }
+
+    @Test func geluWithoutTheProductRule_isDiagnosed() throws {
+        let s = try Fixtures.solve(Self.network(GELU()))
+        let x = s.backward.activations[0], dY = s.backward.activationGradients[1]
+        let phi = GELU().forward(x).data.enumerated().map { i, y in x.data[i] == 0 ? 0.5 : y / x.data[i] }  // Phi(x) = gelu(x) / x
+        let planted = Tensor(shape: x.shape, data: zip(phi, dY.data).map { $0 * $1 })
+        #expect(Fixtures.diagnose(s, "0", planted)?.code == .geluProductRule)
+    }
+
+    @Test(arguments: layers.indices) func rightAnswersAndNoise_getNoDiagnosis(_ which: Int) throws {
+        let (label, layer) = Self.layers[which]
+        let s = try Fixtures.solve(Self.network(layer))
+        var rng = SplitMix64(seed: 9)
+        for name in ["input", "0.weight", "0", "1"] {
+            let g = try #require(s.expected(named: name))
+            #expect(Fixtures.diagnose(s, name, g) == nil, "\(label) \(name): right answer")
+            let float32 = Tensor(shape: g.shape, data: g.data.map { Double(Float($0)) })
+            #expect(Fixtures.diagnose(s, name, float32) == nil, "\(label) \(name): float32 rounding")
+            #expect(Fixtures.diagnose(s, name, rng.tensor(g.shape)) == nil, "\(label) \(name): random")
+        }
+    }
+}
