@@ -84,7 +84,7 @@ def test_backward_arrayLikes_tuplesScalarsAndArrayProtocol(client: convgrad.Clie
     problem = copy.deepcopy(LESSON)
     problem["input"] = tuple(tuple(row) for row in problem["input"])
     problem["layers"][0]["weight"] = TorchLike([[1.0, 0.0], [0.0, -1.0]])
-    problem["layers"][0]["bias"] = np.float32(0.5)
+    problem["layers"][0]["bias"] = [np.float32(0.5)]
     problem["layers"][0]["stride"] = np.int64(2)
     problem["loss"]["target"] = 1.0
     expected = client.backward(LESSON).gradients["0.weight"]
