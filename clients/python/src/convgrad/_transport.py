@@ -55,7 +55,7 @@ class Transport:
         except ValueError as failure:
             raise errors.ProtocolError(f"POST {path}: the answer is not JSON ({failure})") from None
 
-    def _send(self, method: str, path: str, body: Optional[bytes], headers: dict) -> requests.Response:
+    def _send(self, method: str, path: str, body: Optional[bytes], headers: dict[str, str]) -> requests.Response:
         target = self.url + path
         try:
             return self.session.request(method, target, data=body, headers=headers, timeout=self.timeout)

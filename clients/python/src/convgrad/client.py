@@ -72,7 +72,7 @@ class Client:
         options = {"submission": submission, "submissions": list(submissions) if submissions is not None else None,
                    "tolerance": tolerance, "feedback": feedback}
         body.update({k: v for k, v in options.items() if v is not None})
-        answer = self.post("/grade", body)
+        answer: dict[str, Any] = self.post("/grade", body)
         if body.get("format") == "gradescope":
             return answer
         if "submissions" in answer:

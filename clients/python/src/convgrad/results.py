@@ -115,8 +115,9 @@ class GradeBatchResult:
 
     def __getitem__(self, key: Any) -> GradeResult:
         if isinstance(key, str):
-            return next(s for s in self.submissions if s.id == key)
-        return self.submissions[key]
+            found: GradeResult = next(s for s in self.submissions if s.id == key)
+            return found
+        return self.submissions[int(key)]
 
     def _repr_html_(self) -> str:
         return "".join(s._repr_html_() for s in self.submissions)

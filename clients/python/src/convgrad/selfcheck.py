@@ -32,6 +32,9 @@ import numpy as np
 from .client import Client
 from .results import GradeResult
 
+#: A student's forward or backward function, called with numpy arrays (signatures in the module doc).
+LayerFunction = Callable[..., Any]
+
 
 @dataclass
 class CheckResult:
@@ -72,15 +75,14 @@ class _Trial:
     description: str
 
 
-def check_conv_backward(conv_forward: Callable, conv_backward: Callable, *, stride: int = 1, pad: int = 0,
-                        client: Optional[Client] = None, trials: int = 3, seed: int = 0) -> CheckResult:
+def check_conv_backward(conv_forward: LayerFunction, conv_backward: LayerFunction, *, stride: int = 1,
+                        pad: int = 0, client: Optional[Client] = None, trials: int = 3, seed: int = 0) -> CheckResult:
     """Checks CS231n-style `conv_forward(x, w, b, conv_param)` / `conv_backward(dout, cache)`
     (see the module doc) on `trials` random problems with this stride and zero padding `pad`."""
     rng = np.random.default_rng(seed)
 
     def draw() -> _Trial:
-        n, c, f, kh, kw = rng.integers(1, 3), rng.integers(1, 4), rng.integers(1, 4), rng.integers(2, 4), rng.integers(2, 4)
-        ho, wo = rng.integers(2, 4), rng.integers(2, 4)
+        n, c, f, kh, kw, ho, wo = (int(v) for v in rng.integers([1, 1, 1, 2, 2, 2, 2], [3, 4, 4, 4, 4, 4, 4]))
         h, w = max((ho - 1) * stride + kh - 2 * pad, 1), max((wo - 1) * stride + kw - 2 * pad, 1)
         while (h + 2 * pad - kh) % stride:  # CS231n's forward asserts the windows tile the input
             h += 1
@@ -98,14 +100,14 @@ def check_conv_backward(conv_forward: Callable, conv_backward: Callable, *, stri
     return _run("check_conv_backward", draw, {"input": "dx", "0.weight": "dw", "0.bias": "db"}, client, trials)
 
 
-def check_max_pool_backward(max_pool_forward: Callable, max_pool_backward: Callable, *, pool_height: int = 2,
-                            pool_width: int = 2, stride: int = 2, client: Optional[Client] = None,
+def check_max_pool_backward(max_pool_forward: LayerFunction, max_pool_backward: LayerFunction, *,
+                            pool_height: int = 2, pool_width: int = 2, stride: int = 2, client: Optional[Client] = None,
                             trials: int = 3, seed: int = 0) -> CheckResult:
     """Checks CS231n-style `max_pool_forward(x, pool_param)` / `max_pool_backward(dout, cache)`."""
     rng = np.random.default_rng(seed)
 
     def draw() -> _Trial:
-        n, c, ho, wo = rng.integers(1, 3), rng.integers(1, 4), rng.integers(2, 4), rng.integers(2, 4)
+        n, c, ho, wo = (int(v) for v in rng.integers([1, 1, 2, 2], [3, 4, 4, 4]))
         x = rng.standard_normal((n, c, (ho - 1) * stride + pool_height, (wo - 1) * stride + pool_width))
         param = {"pool_height": pool_height, "pool_width": pool_width, "stride": stride}
         out, cache = max_pool_forward(x.copy(), param)
@@ -118,14 +120,14 @@ def check_max_pool_backward(max_pool_forward: Callable, max_pool_backward: Calla
     return _run("check_max_pool_backward", draw, {"input": "dx"}, client, trials)
 
 
-def check_affine_backward(affine_forward: Callable, affine_backward: Callable, *, client: Optional[Client] = None,
-                          trials: int = 3, seed: int = 0) -> CheckResult:
+def check_affine_backward(affine_forward: LayerFunction, affine_backward: LayerFunction, *,
+                          client: Optional[Client] = None, trials: int = 3, seed: int = 0) -> CheckResult:
     """Checks CS231n-style `affine_forward(x, w, b)` / `affine_backward(dout, cache)`. The server's
     linear weight is `[M, D]` (PyTorch's), so the student's `dw` (D, M) is graded transposed."""
     rng = np.random.default_rng(seed)
 
     def draw() -> _Trial:
-        n, m = rng.integers(1, 4), rng.integers(1, 5)
+        n, m = (int(v) for v in rng.integers([1, 1], [4, 5]))
         inner = tuple(int(d) for d in rng.integers(1, 4, size=rng.integers(1, 4)))  # (d_1, ..., d_k)
         x = rng.standard_normal((n, *inner))
         d = int(np.prod(inner))
@@ -142,8 +144,8 @@ def check_affine_backward(affine_forward: Callable, affine_backward: Callable, *
                 client, trials)
 
 
-def check_relu_backward(relu_forward: Callable, relu_backward: Callable, *, client: Optional[Client] = None,
-                        trials: int = 3, seed: int = 0) -> CheckResult:
+def check_relu_backward(relu_forward: LayerFunction, relu_backward: LayerFunction, *,
+                        client: Optional[Client] = None, trials: int = 3, seed: int = 0) -> CheckResult:
     """Checks CS231n-style `relu_forward(x)` / `relu_backward(dout, cache)`."""
     rng = np.random.default_rng(seed)
 
@@ -167,7 +169,9 @@ def _run(name: str, draw: Callable[[], _Trial], labels: dict[str, str], client: 
         failure = _forward_failure(client, trial)
         grade = None
         if failure is None:
-            grade = client.grade(trial.problem, submission=_as_arrays(trial.submission))
+            answer = client.grade(trial.problem, submission=_as_arrays(trial.submission))
+            assert isinstance(answer, GradeResult)  # one submission, JSON format
+            grade = answer
             failure = _grade_failure(grade, labels)
         if failure is not None:
             return CheckResult(name, trials, passed, f"{trial.description}: {failure}", grade, trial.problem)
@@ -187,7 +191,7 @@ def _forward_failure(client: Client, trial: _Trial) -> Optional[str]:
     return None
 
 
-def _grade_failure(grade: Any, labels: dict[str, str]) -> Optional[str]:
+def _grade_failure(grade: GradeResult, labels: dict[str, str]) -> Optional[str]:
     """The first failing gradient, named as the student knows it, with the diagnosis."""
     first = grade.first_failure()
     if first is None:
