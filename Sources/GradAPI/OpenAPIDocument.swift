@@ -39,6 +39,12 @@ info:
     Errors are JSON, `{"error": {"code", "message", "path"}}`; `path` names the one place in the
     request at fault, e.g. `layers[2].kernel_size`, `loss.target[1]`, `input[0][3]`.
 
+    Schemas are written for code generators as well as validators (openapi-python-client reads this
+    document whole; clients/python/tests/test_generated_client.py checks it): each request body is a
+    `oneOf` of flat objects with `additionalProperties: false`, one per problem form (layers or short
+    form; for /grade also one submission or many), sharing member schemas by `$ref`, rather than an
+    `allOf` of the forms with `unevaluatedProperties: false`; unions list named schemas.
+
     CORS: every response carries `Access-Control-Allow-Origin` (configurable, `*` by default) and
     `Access-Control-Expose-Headers: Retry-After`; an `OPTIONS` preflight on any path answers 204.
     An unknown path is 404; a known path with another method is 405 with `Allow`.

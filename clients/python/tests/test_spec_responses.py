@@ -43,11 +43,14 @@ def test_gradeResponses_validateAgainstGradeResponse(client: convgrad.Client, op
 
 
 def test_explainAndGradcheckResponses_validate(client: convgrad.Client) -> None:
-    explained = client.post("/explain", {**LESSON, "of": "0", "index": [0, 0, 1, 1]})
-    assert errors("ExplainResponse", explained) == []
-    checked = client.post("/gradcheck", LESSON)  # base64 tensors in the answer
-    assert errors("GradcheckResponse", checked) == []
-    assert errors("BackwardResponse", client.post("/backward", {**LESSON, "return": ["activations"]})) == []
+    def answer(path: str, body: dict) -> object:
+        return client.request("POST", path, json.dumps(body).encode()).json()
+
+    assert errors("ExplainResponse", answer("/explain", {**LESSON, "of": "0", "index": [0, 0, 1, 1]})) == []
+    checked = answer("/gradcheck", {**LESSON, "tensor_format": "base64"})
+    assert errors("GradcheckResponse", checked) == [] and "base64" in checked["results"]["input"]["analytic"]
+    backward = answer("/backward", {**LESSON, "return": ["activations"], "tensor_format": "base64"})
+    assert errors("BackwardResponse", backward) == []
 
 
 @pytest.mark.parametrize("request_body", [

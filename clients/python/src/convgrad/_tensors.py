@@ -6,11 +6,11 @@ or as nested lists; a response tensor arrives as nested lists, `{"shape", "data"
 """
 from __future__ import annotations
 
-import base64
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 import numpy as np
 
+from . import _base64
 #: The request members whose value is a tensor (API.md: the problem, its layers and its loss).
 TENSOR_KEYS = frozenset({
     "input", "images", "kernels", "weight", "bias", "target", "grad_output",
@@ -21,11 +21,15 @@ TENSOR_MAP_KEYS = frozenset({"submission", "gradients"})
 
 TENSOR_FORMATS = ("base64", "nested")
 
+if TYPE_CHECKING:
+    from ._wire import Blobs
 
-def encode_tensor(value: Any, tensor_format: str) -> Any:
+
+def encode_tensor(value: Any, tensor_format: str, blobs: Optional["Blobs"] = None) -> Any:
     """One request tensor in `tensor_format`: float arrays (any float dtype, widened exactly to
     float64) as base64 or nested lists; integer and boolean arrays (class indices, masks) as nested
-    integers, which every form of the contract accepts."""
+    integers, which every form of the contract accepts. With `blobs`, the base64 text is kept there
+    and a placeholder stands in the JSON (_wire.dumps_request)."""
     array = np.asarray(value)
     if array.dtype.kind in "iub":
         return array.astype(np.int64).tolist()
@@ -34,16 +38,18 @@ def encode_tensor(value: Any, tensor_format: str) -> Any:
     array = np.asarray(array, dtype="<f8")  # (np.ascontiguousarray would make a scalar 1-D)
     if tensor_format == "nested":
         return array.tolist()
-    return {"shape": list(array.shape), "base64": base64.b64encode(array.tobytes(order="C")).decode("ascii")}
+    if blobs is not None:
+        return {"shape": list(array.shape), "base64": blobs.add(array)}
+    return {"shape": list(array.shape), "base64": _base64.encode(array.tobytes(order="C")).decode("ascii")}
 
 
-def encode_request(value: Any, tensor_format: str) -> Any:
+def encode_request(value: Any, tensor_format: str, blobs: Optional["Blobs"] = None) -> Any:
     """The request with every tensor encoded and every numpy value made JSON: walks dicts and lists,
     encoding the members named in TENSOR_KEYS and the values of TENSOR_MAP_KEYS."""
     if isinstance(value, Mapping):
-        return {str(k): _encode_member(str(k), v, tensor_format) for k, v in value.items()}
+        return {str(k): _encode_member(str(k), v, tensor_format, blobs) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [encode_request(item, tensor_format) for item in value]
+        return [encode_request(item, tensor_format, blobs) for item in value]
     if isinstance(value, np.ndarray):
         return value.tolist()
     if isinstance(value, np.generic):
@@ -51,27 +57,32 @@ def encode_request(value: Any, tensor_format: str) -> Any:
     return value
 
 
-def _encode_member(key: str, value: Any, tensor_format: str) -> Any:
+def _encode_member(key: str, value: Any, tensor_format: str, blobs: Optional["Blobs"]) -> Any:
     if value is None:
         return None
     if key in TENSOR_KEYS and not isinstance(value, Mapping):
-        return encode_tensor(value, tensor_format)
+        return encode_tensor(value, tensor_format, blobs)
     if key in TENSOR_MAP_KEYS and isinstance(value, Mapping):
-        return {str(name): _encode_tensor_or_form(t, tensor_format) for name, t in value.items()}
-    return encode_request(value, tensor_format)
+        return {str(name): _encode_tensor_or_form(t, tensor_format, blobs) for name, t in value.items()}
+    return encode_request(value, tensor_format, blobs)
 
 
-def _encode_tensor_or_form(value: Any, tensor_format: str) -> Any:
+def _encode_tensor_or_form(value: Any, tensor_format: str, blobs: Optional["Blobs"]) -> Any:
     """A submitted tensor; a dict already in one of the contract's forms passes through."""
-    return encode_request(value, tensor_format) if isinstance(value, Mapping) else encode_tensor(value, tensor_format)
+    if isinstance(value, Mapping):
+        return encode_request(value, tensor_format, blobs)
+    return encode_tensor(value, tensor_format, blobs)
 
 
 def decode_tensor(value: Any) -> np.ndarray:
-    """A response tensor in any of the contract's forms as a float64 array of its shape."""
+    """A response tensor in any of the contract's forms (or an array _wire.loads_response already
+    decoded) as a float64 array of its shape."""
+    if isinstance(value, np.ndarray):
+        return value
     if isinstance(value, Mapping):
         shape = tuple(int(d) for d in value["shape"])
         if "base64" in value:
-            raw = base64.b64decode(value["base64"], validate=True)
+            raw = _base64.decode(value["base64"])
             return np.frombuffer(raw, dtype="<f8").astype(np.float64).reshape(shape)
         return np.asarray(value["data"], dtype=np.float64).reshape(shape)
     return np.asarray(value, dtype=np.float64)

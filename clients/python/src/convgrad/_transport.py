@@ -6,7 +6,6 @@ anything else is raised at once.
 """
 from __future__ import annotations
 
-import json
 import re
 import time
 from typing import Any, Callable, Optional
@@ -14,6 +13,7 @@ from typing import Any, Callable, Optional
 import requests
 
 from . import errors
+from ._wire import loads_response
 
 RETRIED_STATUSES = (429, 503)
 
@@ -48,10 +48,10 @@ class Transport:
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def post_json(self, path: str, body: bytes) -> Any:
-        """POSTs a JSON body and returns the decoded JSON answer."""
+        """POSTs a JSON body and returns the decoded JSON answer (base64 tensors as arrays)."""
         response = self.request("POST", path, body)
         try:
-            return json.loads(response.content)
+            return loads_response(response.content)
         except ValueError as failure:
             raise errors.ProtocolError(f"POST {path}: the answer is not JSON ({failure})") from None
 

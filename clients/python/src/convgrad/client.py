@@ -1,12 +1,12 @@
 """`convgrad.Client`: the contract's five POST routes (API.md) with numpy arrays in and out."""
 from __future__ import annotations
 
-import json
 import os
 from typing import Any, Iterable, Mapping, Optional, Union
 
-from ._tensors import TENSOR_FORMATS, encode_request
+from ._tensors import TENSOR_FORMATS
 from ._transport import Transport
+from ._wire import dumps_request
 from .results import (BackwardResult, ExplainResult, ForwardResult, GradcheckResult, GradeBatchResult,
                       GradeResult)
 
@@ -95,11 +95,11 @@ class Client:
         return GradcheckResult.from_json(self.post("/gradcheck", body))
 
     def post(self, path: str, body: Mapping[str, Any]) -> Any:
-        """POSTs `body` (tensors encoded in the client's format) and returns the decoded JSON."""
-        encoded = encode_request(body, self.tensor_format)
+        """POSTs `body` (tensors encoded in the client's format) and returns the decoded JSON, with
+        base64 tensors already float64 arrays."""
         if self.tensor_format == "base64":
-            encoded.setdefault("tensor_format", "base64")
-        return self.transport.post_json(path, json.dumps(encoded).encode())
+            body = {**body, "tensor_format": body.get("tensor_format", "base64")}
+        return self.transport.post_json(path, dumps_request(body, self.tensor_format))
 
     def request(self, method: str, path: str, body: Optional[bytes] = None,
                 content_type: Optional[str] = "application/json") -> Any:
