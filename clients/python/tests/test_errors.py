@@ -184,3 +184,9 @@ def test_apiKey_none_noAuthorizationHeader(fake, monkeypatch: pytest.MonkeyPatch
 def test_client_unknownTensorFormat_raisesValueError() -> None:
     with pytest.raises(ValueError, match="tensor_format"):
         convgrad.Client(tensor_format="flat")
+
+
+def test_client_contextManager_closesAndRepr(server_url: str) -> None:
+    with convgrad.Client(server_url) as client:
+        assert client.forward(LESSON).loss == 30.25
+        assert repr(client) == f"convgrad.Client(url={server_url!r}, tensor_format='base64')"

@@ -44,6 +44,19 @@ class Client:
     def url(self) -> str:
         return self.transport.url
 
+    def __repr__(self) -> str:
+        return f"convgrad.Client(url={self.url!r}, tensor_format={self.tensor_format!r})"
+
+    def close(self) -> None:
+        """Closes the kept-alive connections."""
+        self.transport.session.close()
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def forward(self, problem: Optional[Problem] = None, *, activations: bool = False, **fields: Any) -> ForwardResult:
         """The output, the loss (when the problem has one) and, with `activations=True`, each
         layer's output by layer name."""
