@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import binascii
 import json
-import re
 import uuid
 from typing import Any, Optional
 
@@ -50,10 +49,11 @@ def dumps_request(body: Any, tensor_format: str) -> bytes:
     text = json.dumps(skeleton, separators=(",", ":")).encode()
     if not blobs or not blobs.items:
         return text
-    parts = re.split(b'"' + blobs.nonce.encode() + rb':(\d+)"', text)  # text, index, text, ...
+    parts = text.split(b'"' + blobs.nonce.encode() + b":")  # each part after the first: <n>"<rest>
     out = [parts[0]]
-    for i in range(1, len(parts), 2):
-        out += [b'"', blobs.items[int(parts[i])], b'"', parts[i + 1]]
+    for part in parts[1:]:
+        index, _, rest = part.partition(b'"')
+        out += [b'"', blobs.items[int(index)], b'"', rest]
     return b"".join(out)
 
 
