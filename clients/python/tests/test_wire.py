@@ -74,7 +74,9 @@ def test_backends_sameBytesBothWays(base64_backend: str) -> None:
     body = json.loads(dumps_request({"input": values}, "base64"))
     assert body["input"]["base64"] == base64.b64encode(values.astype("<f8").tobytes()).decode()
     answer = json.dumps({"output": body["input"]}, separators=(",", ":")).encode()
-    assert loads_response(answer)["output"].tobytes() == values.tobytes()
+    decoded = loads_response(answer)["output"]
+    assert decoded.tobytes() == values.tobytes()
+    assert decoded.dtype == np.float64 and decoded.flags.writeable  # a notebook may change it in place
 
 
 def test_backends_badText_raisesProtocolError(base64_backend: str) -> None:

@@ -27,9 +27,10 @@ def encode(data: Union[bytes, memoryview]) -> bytes:
     return binascii.b2a_base64(data, newline=False)
 
 
-def decode(data: Data) -> bytes:
-    """The bytes of standard base64 text; raises binascii.Error (a ValueError) on bad text."""
+def decode(data: Data) -> bytearray:
+    """The bytes of standard base64 text, writable (so an array over them needs no copy); raises
+    binascii.Error (a ValueError) on bad text."""
     if pybase64 is not None:
-        decoded: Any = pybase64.b64decode(data, validate=True)
-        return bytes(decoded)
-    return binascii.a2b_base64(data)
+        decoded: Any = pybase64.b64decode_as_bytearray(data, validate=True)
+        return bytearray(decoded) if not isinstance(decoded, bytearray) else decoded
+    return bytearray(binascii.a2b_base64(data))

@@ -83,7 +83,8 @@ def decode_tensor(value: Any) -> np.ndarray:
         shape = tuple(int(d) for d in value["shape"])
         if "base64" in value:
             raw = _base64.decode(value["base64"])
-            return np.frombuffer(raw, dtype="<f8").astype(np.float64).reshape(shape)
+            # A writable float64 array over the decoded bytes: no copy on little-endian hosts.
+            return np.frombuffer(raw, dtype="<f8").astype(np.float64, copy=False).reshape(shape)
         return np.asarray(value["data"], dtype=np.float64).reshape(shape)
     return np.asarray(value, dtype=np.float64)
 

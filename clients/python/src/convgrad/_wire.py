@@ -100,4 +100,5 @@ def _tensor(value: dict[str, Any], blobs: list[memoryview]) -> Optional[np.ndarr
         return None
     raw = _base64.decode(blob)
     shape = tuple(int(d) for d in value["shape"])
-    return np.frombuffer(raw, dtype="<f8").astype(np.float64).reshape(shape)
+    # A writable float64 array over the decoded bytes: no copy on little-endian hosts.
+    return np.frombuffer(raw, dtype="<f8").astype(np.float64, copy=False).reshape(shape)
