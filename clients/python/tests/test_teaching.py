@@ -1,6 +1,8 @@
 """grade, explain and gradcheck against a live gradserver, and their Jupyter tables."""
 from __future__ import annotations
 
+import html
+
 import numpy as np
 
 import convgrad
@@ -78,8 +80,10 @@ def test_explain_lessonWeight_boardAndTerms(client: convgrad.Client) -> None:
 
 def test_explain_layerName_lastLayerUpstreamIsTheLoss(client: convgrad.Client) -> None:
     result = client.explain(LESSON, of="2", index=np.array([0, 0]))
-    assert result.terms[0]["upstream"]["of"] == "loss"
-    assert "formula" in result.terms[0]["upstream"]
+    upstream = result.terms[0]["upstream"]
+    assert upstream["of"] == "loss" and upstream["formula"]
+    assert html.escape(upstream["formula"]) in result._repr_html_()
+    assert client.explain(LESSON, of="0.bias", index=np.int64(0)).index == [0]  # a bare number, numpy's int
 
 
 def test_explain_paddingFactor_flaggedInTheTable(client: convgrad.Client) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from typing import Any, Iterable, Mapping, Optional, Union
 
+import numpy as np
+
 from ._tensors import TENSOR_FORMATS
 from ._transport import Transport
 from ._wire import dumps_request
@@ -92,12 +94,14 @@ class Client:
             return GradeBatchResult([GradeResult.from_json(s) for s in answer["submissions"]], answer)
         return GradeResult.from_json(answer)
 
-    def explain(self, problem: Optional[Problem] = None, *, of: str, index: Union[int, Iterable[int]],
+    def explain(self, problem: Optional[Problem] = None, *, of: str, index: Union[int, np.integer, Iterable[int]],
                 **fields: Any) -> ExplainResult:
         """The chain rule spelled out for one element: `of` a gradient name (`"0.weight"`) or a
         layer name (dL/d(that layer's output)), `index` the element in the rank the request wrote."""
         body = self._problem(problem, fields, [])
-        body.update({"of": of, "index": index if isinstance(index, int) else [int(i) for i in index]})
+        element: Union[int, list[int]] = (int(index) if isinstance(index, (int, np.integer))
+                                          else [int(i) for i in index])
+        body.update({"of": of, "index": element})
         return ExplainResult.from_json(self.post("/explain", body))
 
     def gradcheck(self, problem: Optional[Problem] = None, *, eps: Optional[float] = None,

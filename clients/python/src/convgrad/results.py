@@ -164,7 +164,8 @@ def _factor(factor: dict[str, Any]) -> str:
     index = factor.get("index")
     where = html.escape(factor["of"]) + (f"[{', '.join(str(i) for i in index)}]" if index is not None else "")
     padding = " (padding)" if factor.get("padding") else ""
-    return f"<code>{where}</code> = {_number(factor.get('value'))}{padding}"
+    formula = f" <small>({html.escape(factor['formula'])})</small>" if factor.get("formula") else ""
+    return f"<code>{where}</code> = {_number(factor.get('value'))}{padding}{formula}"
 
 
 def _number(value: Optional[float]) -> str:
