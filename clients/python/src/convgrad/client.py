@@ -97,7 +97,8 @@ class Client:
     def explain(self, problem: Optional[Problem] = None, *, of: str, index: Union[int, np.integer, Iterable[int]],
                 **fields: Any) -> ExplainResult:
         """The chain rule spelled out for one element: `of` a gradient name (`"0.weight"`) or a
-        layer name (dL/d(that layer's output)), `index` the element in the rank the request wrote."""
+        layer name (dL/d(that layer's output)), `index` the element in the rank the request wrote (a
+        bare number for a 1-D tensor such as a bias)."""
         body = self._problem(problem, fields, [])
         element: Union[int, list[int]] = (int(index) if isinstance(index, (int, np.integer))
                                           else [int(i) for i in index])
