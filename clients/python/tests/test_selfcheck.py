@@ -167,3 +167,18 @@ def test_checkRelu_right_passesAndNoMask_caught(client: convgrad.Client) -> None
 def test_checkRelu_wrongForward_caughtBeforeGrading(client: convgrad.Client) -> None:
     result = convgrad.check_relu_backward(relu_forward_wrong, relu_backward, client=client)
     assert not result and "forward output differs" in result.failure and result.grade is None
+
+
+def test_checkConv_noneOrNaNGradient_reportedByName(client: convgrad.Client) -> None:
+    def returns_none(dout, cache):
+        dx, _, db = conv_backward_naive(dout, cache)
+        return dx, None, db
+
+    def returns_nan(dout, cache):
+        dx, dw, db = conv_backward_naive(dout, cache)
+        return dx * np.nan, dw, db
+
+    result = convgrad.check_conv_backward(conv_forward_naive, returns_none, client=client)
+    assert not result and "dw is None" in result.failure
+    result = convgrad.check_conv_backward(conv_forward_naive, returns_nan, client=client)
+    assert not result and "dx has a non-finite value" in result.failure

@@ -62,7 +62,8 @@ class Transport:
         except requests.Timeout:
             raise errors.TimeoutError(f"{method} {target}: no answer within {self.timeout} s") from None
         except requests.ConnectionError as failure:
-            raise errors.ConnectionError(f"{method} {target}: cannot connect to the ConvGrad server ({_reason(failure)})") from None
+            reason = _reason(failure)
+            raise errors.ConnectionError(f"{method} {target}: cannot connect to the ConvGrad server ({reason})") from None
 
     def _should_retry(self, error: errors.APIError, attempt: int) -> bool:
         return error.status in RETRIED_STATUSES and error.retry_after is not None and attempt < self.max_retries

@@ -153,7 +153,8 @@ class ExplainResult:
     def _repr_html_(self) -> str:
         board = f"<pre>{html.escape(self.board)}</pre>" if self.board else ""
         rows = "".join(
-            f"<tr><td>{_factor(t['upstream'])}</td><td>{_factor(t['local'])}</td><td>{_number(t.get('product'))}</td></tr>"
+            f"<tr><td>{_factor(t['upstream'])}</td><td>{_factor(t['local'])}</td>"
+            f"<td>{_number(t.get('product'))}</td></tr>"
             for t in self.terms)
         return (f"<div><b>{html.escape(self.formula)}</b> = {_number(self.value)}{board}"
                 "<table><tr><th>upstream</th><th>local</th><th>product</th></tr>"

@@ -169,7 +169,9 @@ def _run(name: str, draw: Callable[[], _Trial], labels: dict[str, str], client: 
         failure = _forward_failure(client, trial)
         grade = None
         if failure is None:
-            answer = client.grade(trial.problem, submission=_as_arrays(trial.submission))
+            failure = _submission_failure(trial.submission, labels)
+        if failure is None:
+            answer = client.grade(trial.problem, submission=trial.submission)
             assert isinstance(answer, GradeResult)  # one submission, JSON format
             grade = answer
             failure = _grade_failure(grade, labels)
@@ -206,12 +208,17 @@ def _grade_failure(grade: GradeResult, labels: dict[str, str]) -> Optional[str]:
     return text + (f"; diagnosis {result.diagnosis.code}: {result.diagnosis.message}" if result.diagnosis else "")
 
 
-def _as_arrays(submission: dict[str, Any]) -> dict[str, Any]:
-    """The student's gradients as float arrays (a None or a non-numeric value is sent as is, and refused by the server)."""
-    out = {}
+def _submission_failure(submission: dict[str, Any], labels: dict[str, str]) -> Optional[str]:
+    """What makes a returned gradient ungradable (None, not numbers, NaN or Inf), or None."""
     for name, value in submission.items():
+        label = labels.get(name, name)
+        if value is None:
+            return f"{label} is None (the backward function returned no value for it)"
         try:
-            out[name] = np.asarray(value, dtype=np.float64)
+            array = np.asarray(value, dtype=np.float64)
         except (TypeError, ValueError):
-            out[name] = value
-    return out
+            return f"{label} is not an array of numbers (found {type(value).__name__})"
+        if not np.all(np.isfinite(array)):
+            where = np.argwhere(~np.isfinite(array))[0].tolist() if array.ndim else []
+            return f"{label} has a non-finite value (NaN or Inf) at {where}"
+    return None
