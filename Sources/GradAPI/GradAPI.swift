@@ -13,10 +13,8 @@ public enum GradAPI {
             Route("POST", "/backward", lane: .compute) { request, context in
                 ComputeEndpoints.backward(request, context, configuration)
             },
-            Route("GET", "/openapi.yaml", lane: .inline) { _, _ in
-                HTTPResponse(
-                    status: 200, headers: HTTPHeaders([("Content-Type", "application/yaml")]),
-                    body: Array(OpenAPIDocument.yaml.utf8))
+            Route("GET", "/openapi.yaml", lane: .inline) { request, _ in
+                OpenAPIEndpoint.response(request)
             },
         ] + gradingRoutes(configuration) + pageRoutes()
     }

@@ -39,6 +39,12 @@ info:
     Errors are JSON, `{"error": {"code", "message", "path"}}`; `path` names the one place in the
     request at fault, e.g. `layers[2].kernel_size`, `loss.target[1]`, `input[0][3]`.
 
+    Schemas are written for code generators as well as validators (openapi-python-client reads this
+    document whole; clients/python/tests/test_generated_client.py checks it): each request body is a
+    `oneOf` of flat objects with `additionalProperties: false`, one per problem form (layers or short
+    form; for /grade also one submission or many), sharing member schemas by `$ref`, rather than an
+    `allOf` of the forms with `unevaluatedProperties: false`; unions list named schemas.
+
     CORS: every response carries `Access-Control-Allow-Origin` (configurable, `*` by default) and
     `Access-Control-Expose-Headers: Retry-After`; an `OPTIONS` preflight on any path answers 204.
     An unknown path is 404; a known path with another method is 405 with `Allow`.
@@ -382,6 +388,8 @@ paths:
           content:
             application/yaml:
               schema: {type: object, description: 'This document (YAML, parsed as an object by clients that read YAML).'}
+            text/yaml:
+              schema: {type: string, description: 'The same document as text, when Accept names text/yaml and not application/yaml.'}
     options:
       tags: [operations]
       summary: CORS preflight; answered at once, never queued.
@@ -1058,84 +1066,89 @@ components:
           huber: '#/components/schemas/HuberLoss'
           cross_entropy: '#/components/schemas/CrossEntropyLoss'
           nll: '#/components/schemas/NllLoss'
-    ProblemOptions:
-      description: Members shared by both problem forms.
-      type: object
-      properties:
-        loss:
-          anyOf:
-            - {$ref: '#/components/schemas/Loss'}
-            - {type: 'null'}
-        grad_output:
-          anyOf:
-            - allOf: [{$ref: '#/components/schemas/Tensor'}]
-              description: dL/d(output) instead of a loss (/backward needs exactly one of the two); the output's shape, leading 1s optional.
-            - {type: 'null'}
-        return:
-          anyOf:
-            - description: Extra results to include, keyed by layer name.
-              type: array
-              items: {type: string, enum: [activations, activation_gradients]}
-            - {type: 'null'}
-        tensor_format:
-          anyOf:
-            - description: The form of every tensor in the response.
-              type: string
-              enum: [nested, flat, base64]
-              default: nested
-            - {type: 'null'}
-    LayersProblemFields:
+    OptionalLoss:
+      description: The loss; absent or null for none (/backward then needs grad_output).
+      anyOf:
+        - {$ref: '#/components/schemas/Loss'}
+        - {type: 'null'}
+    GradOutput:
+      description: dL/d(output) instead of a loss (/backward needs exactly one of the two); the output's shape, leading 1s optional.
+      anyOf:
+        - {$ref: '#/components/schemas/Tensor'}
+        - {type: 'null'}
+    ReturnList:
+      description: Extra results to include, keyed by layer name.
+      anyOf:
+        - type: array
+          items: {type: string, enum: [activations, activation_gradients]}
+        - {type: 'null'}
+    TensorFormat:
+      description: The form of every tensor in the response.
+      anyOf:
+        - {type: string, enum: [nested, flat, base64], default: nested}
+        - {type: 'null'}
+    Layers:
+      description: The sequential network, at least one layer.
+      type: array
+      minItems: 1
+      items: {$ref: '#/components/schemas/Layer'}
+    OptionalTensor:
+      description: A tensor; absent or null for none.
+      anyOf:
+        - {$ref: '#/components/schemas/Tensor'}
+        - {type: 'null'}
+    OptionalIntOrPair:
+      anyOf:
+        - {$ref: '#/components/schemas/IntOrPair'}
+        - {type: 'null'}
+    ShortFormPadding:
+      anyOf:
+        - {$ref: '#/components/schemas/PaddingPair'}
+        - {type: string, enum: [valid, same]}
+        - {type: 'null'}
+    OptionalGroups:
+      anyOf:
+        - {type: integer, minimum: 1}
+        - {type: 'null'}
+    OptionalPaddingMode:
+      anyOf:
+        - {type: string, enum: [zeros, reflect, replicate, circular]}
+        - {type: 'null'}
+    LayersProblem:
+      description: 'A problem, in the layers form (an input and a sequential network).'
       type: object
       required: [input, layers]
+      additionalProperties: false
       properties:
         input: {$ref: '#/components/schemas/Tensor'}
-        layers:
-          type: array
-          minItems: 1
-          items: {$ref: '#/components/schemas/Layer'}
-    ShortProblemFields:
-      description: 'The design card''s short form: a one-layer conv network whose gradients are named images, kernels and bias.'
+        layers: {$ref: '#/components/schemas/Layers'}
+        loss: {$ref: '#/components/schemas/OptionalLoss'}
+        grad_output: {$ref: '#/components/schemas/GradOutput'}
+        return: {$ref: '#/components/schemas/ReturnList'}
+        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+    ShortFormProblem:
+      description: 'A problem, in the short form (a one-layer conv network).'
       type: object
       required: [images, kernels]
+      additionalProperties: false
       properties:
         images: {$ref: '#/components/schemas/Tensor'}
         kernels: {$ref: '#/components/schemas/Tensor'}
-        bias:
-          oneOf:
-            - {$ref: '#/components/schemas/Tensor'}
-            - type: 'null'
-        stride:
-          anyOf:
-            - {$ref: '#/components/schemas/IntOrPair'}
-            - {type: 'null'}
-        padding:
-          anyOf:
-            - oneOf:
-                - {$ref: '#/components/schemas/PaddingPair'}
-                - {type: string, enum: [valid, same]}
-            - {type: 'null'}
-        dilation:
-          anyOf:
-            - {$ref: '#/components/schemas/IntOrPair'}
-            - {type: 'null'}
-        groups:
-          anyOf:
-            - {type: integer, minimum: 1}
-            - {type: 'null'}
-        padding_mode:
-          anyOf:
-            - {type: string, enum: [zeros, reflect, replicate, circular]}
-            - {type: 'null'}
-    ProblemForms:
-      oneOf:
-        - {$ref: '#/components/schemas/LayersProblemFields'}
-        - {$ref: '#/components/schemas/ShortProblemFields'}
+        bias: {$ref: '#/components/schemas/OptionalTensor'}
+        stride: {$ref: '#/components/schemas/OptionalIntOrPair'}
+        padding: {$ref: '#/components/schemas/ShortFormPadding'}
+        dilation: {$ref: '#/components/schemas/OptionalIntOrPair'}
+        groups: {$ref: '#/components/schemas/OptionalGroups'}
+        padding_mode: {$ref: '#/components/schemas/OptionalPaddingMode'}
+        loss: {$ref: '#/components/schemas/OptionalLoss'}
+        grad_output: {$ref: '#/components/schemas/GradOutput'}
+        return: {$ref: '#/components/schemas/ReturnList'}
+        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
     Problem:
       description: A network, an input, and a loss (or grad_output), in the layers form or the short form.
-      allOf:
-        - {$ref: '#/components/schemas/ProblemForms'}
-        - {$ref: '#/components/schemas/ProblemOptions'}
-      unevaluatedProperties: false
+      oneOf:
+        - {$ref: '#/components/schemas/LayersProblem'}
+        - {$ref: '#/components/schemas/ShortFormProblem'}
     TensorMap:
       description: Tensors by name, in a fixed order.
       type: object
@@ -1183,47 +1196,118 @@ components:
       description: Submitted gradients by name (any subset of the gradient names).
       type: object
       additionalProperties: {$ref: '#/components/schemas/Tensor'}
-    GradeFields:
+    Submission:
       type: object
+      required: [gradients]
+      additionalProperties: false
       properties:
+        id:
+          description: "The student's id (default: the submission's index)."
+          oneOf:
+            - {type: string}
+            - {type: integer}
+        gradients: {$ref: '#/components/schemas/GradientSubmission'}
+    Feedback:
+      description: '"hidden" leaves out expected values and error magnitudes.'
+      type: string
+      enum: [full, hidden]
+      default: full
+    GradeFormat:
+      description: '"gradescope" returns the Gradescope autograder results.json shape.'
+      type: string
+      enum: [json, gradescope]
+      default: json
+    Points:
+      description: Points per submitted tensor for the Gradescope format (1 each by default).
+      type: object
+      additionalProperties: {type: number, minimum: 0}
+    LayersGradeRequest:
+      description: 'One submission graded, in the layers form (an input and a sequential network).'
+      type: object
+      required: [input, layers, submission]
+      additionalProperties: false
+      properties:
+        input: {$ref: '#/components/schemas/Tensor'}
+        layers: {$ref: '#/components/schemas/Layers'}
+        loss: {$ref: '#/components/schemas/OptionalLoss'}
+        grad_output: {$ref: '#/components/schemas/GradOutput'}
+        return: {$ref: '#/components/schemas/ReturnList'}
+        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
         submission: {$ref: '#/components/schemas/GradientSubmission'}
-        submissions:
-          type: array
-          items:
-            type: object
-            required: [gradients]
-            additionalProperties: false
-            properties:
-              id:
-                description: "The student's id (default: the submission's index)."
-                oneOf:
-                  - {type: string}
-                  - {type: integer}
-              gradients: {$ref: '#/components/schemas/GradientSubmission'}
         tolerance: {$ref: '#/components/schemas/Tolerance'}
-        feedback:
-          description: '"hidden" leaves out expected values and error magnitudes.'
-          type: string
-          enum: [full, hidden]
-          default: full
-        format:
-          description: '"gradescope" returns the Gradescope autograder results.json shape.'
-          type: string
-          enum: [json, gradescope]
-          default: json
-        points:
-          description: Points per submitted tensor for the Gradescope format (1 each by default).
-          type: object
-          additionalProperties: {type: number, minimum: 0}
+        feedback: {$ref: '#/components/schemas/Feedback'}
+        format: {$ref: '#/components/schemas/GradeFormat'}
+        points: {$ref: '#/components/schemas/Points'}
+    LayersBatchGradeRequest:
+      description: 'Many submissions graded against one problem, in the layers form (an input and a sequential network).'
+      type: object
+      required: [input, layers, submissions]
+      additionalProperties: false
+      properties:
+        input: {$ref: '#/components/schemas/Tensor'}
+        layers: {$ref: '#/components/schemas/Layers'}
+        loss: {$ref: '#/components/schemas/OptionalLoss'}
+        grad_output: {$ref: '#/components/schemas/GradOutput'}
+        return: {$ref: '#/components/schemas/ReturnList'}
+        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+        submissions: {type: array, items: {$ref: '#/components/schemas/Submission'}}
+        tolerance: {$ref: '#/components/schemas/Tolerance'}
+        feedback: {$ref: '#/components/schemas/Feedback'}
+        format: {$ref: '#/components/schemas/GradeFormat'}
+        points: {$ref: '#/components/schemas/Points'}
+    ShortFormGradeRequest:
+      description: 'One submission graded, in the short form (a one-layer conv network).'
+      type: object
+      required: [images, kernels, submission]
+      additionalProperties: false
+      properties:
+        images: {$ref: '#/components/schemas/Tensor'}
+        kernels: {$ref: '#/components/schemas/Tensor'}
+        bias: {$ref: '#/components/schemas/OptionalTensor'}
+        stride: {$ref: '#/components/schemas/OptionalIntOrPair'}
+        padding: {$ref: '#/components/schemas/ShortFormPadding'}
+        dilation: {$ref: '#/components/schemas/OptionalIntOrPair'}
+        groups: {$ref: '#/components/schemas/OptionalGroups'}
+        padding_mode: {$ref: '#/components/schemas/OptionalPaddingMode'}
+        loss: {$ref: '#/components/schemas/OptionalLoss'}
+        grad_output: {$ref: '#/components/schemas/GradOutput'}
+        return: {$ref: '#/components/schemas/ReturnList'}
+        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+        submission: {$ref: '#/components/schemas/GradientSubmission'}
+        tolerance: {$ref: '#/components/schemas/Tolerance'}
+        feedback: {$ref: '#/components/schemas/Feedback'}
+        format: {$ref: '#/components/schemas/GradeFormat'}
+        points: {$ref: '#/components/schemas/Points'}
+    ShortFormBatchGradeRequest:
+      description: 'Many submissions graded against one problem, in the short form (a one-layer conv network).'
+      type: object
+      required: [images, kernels, submissions]
+      additionalProperties: false
+      properties:
+        images: {$ref: '#/components/schemas/Tensor'}
+        kernels: {$ref: '#/components/schemas/Tensor'}
+        bias: {$ref: '#/components/schemas/OptionalTensor'}
+        stride: {$ref: '#/components/schemas/OptionalIntOrPair'}
+        padding: {$ref: '#/components/schemas/ShortFormPadding'}
+        dilation: {$ref: '#/components/schemas/OptionalIntOrPair'}
+        groups: {$ref: '#/components/schemas/OptionalGroups'}
+        padding_mode: {$ref: '#/components/schemas/OptionalPaddingMode'}
+        loss: {$ref: '#/components/schemas/OptionalLoss'}
+        grad_output: {$ref: '#/components/schemas/GradOutput'}
+        return: {$ref: '#/components/schemas/ReturnList'}
+        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+        submissions: {type: array, items: {$ref: '#/components/schemas/Submission'}}
+        tolerance: {$ref: '#/components/schemas/Tolerance'}
+        feedback: {$ref: '#/components/schemas/Feedback'}
+        format: {$ref: '#/components/schemas/GradeFormat'}
+        points: {$ref: '#/components/schemas/Points'}
     GradeRequest:
-      allOf:
-        - {$ref: '#/components/schemas/ProblemForms'}
-        - {$ref: '#/components/schemas/ProblemOptions'}
-        - {$ref: '#/components/schemas/GradeFields'}
+      description: The problem plus exactly one of submission (one student) and submissions (many).
       oneOf:
-        - required: [submission]
-        - required: [submissions]
-      unevaluatedProperties: false
+        - {$ref: '#/components/schemas/LayersGradeRequest'}
+        - {$ref: '#/components/schemas/LayersBatchGradeRequest'}
+        - {$ref: '#/components/schemas/ShortFormGradeRequest'}
+        - {$ref: '#/components/schemas/ShortFormBatchGradeRequest'}
     Mismatch:
       type: object
       required: [index]
@@ -1265,9 +1349,11 @@ components:
       properties:
         passed: {type: boolean}
         score: {type: number, minimum: 0, maximum: 1, description: The fraction of submitted tensors that pass.}
-        results:
-          type: object
-          additionalProperties: {$ref: '#/components/schemas/TensorGrade'}
+        results: {$ref: '#/components/schemas/TensorGrades'}
+    TensorGrades:
+      description: Per submitted tensor, by name.
+      type: object
+      additionalProperties: {$ref: '#/components/schemas/TensorGrade'}
     GradescopeResult:
       description: The Gradescope autograder results.json shape; one all-or-nothing test per submitted tensor.
       type: object
@@ -1275,48 +1361,102 @@ components:
       properties:
         score: {type: number}
         max_score: {type: number}
-        tests:
+        tests: {$ref: '#/components/schemas/GradescopeTests'}
+    GradescopeTests:
+      description: One all-or-nothing test per submitted tensor, in submission order.
+      type: array
+      items:
+        type: object
+        required: [name, score, max_score, status]
+        properties:
+          name: {type: string}
+          score: {type: number}
+          max_score: {type: number}
+          status: {type: string, enum: [passed, failed]}
+          output: {type: string}
+    IdentifiedGradeResult:
+      description: One submission's result in a many-submission answer.
+      type: object
+      required: [id, passed, score, results]
+      properties:
+        id: {type: string}
+        passed: {type: boolean}
+        score: {type: number, minimum: 0, maximum: 1, description: The fraction of submitted tensors that pass.}
+        results: {$ref: '#/components/schemas/TensorGrades'}
+    IdentifiedGradescopeResult:
+      description: One submission's Gradescope results in a many-submission answer.
+      type: object
+      required: [id, score, max_score, tests]
+      properties:
+        id: {type: string}
+        score: {type: number}
+        max_score: {type: number}
+        tests: {$ref: '#/components/schemas/GradescopeTests'}
+    GradeBatchResult:
+      description: Many submissions, in the order given.
+      type: object
+      required: [submissions]
+      properties:
+        submissions:
           type: array
-          items:
-            type: object
-            required: [name, score, max_score, status]
-            properties:
-              name: {type: string}
-              score: {type: number}
-              max_score: {type: number}
-              status: {type: string, enum: [passed, failed]}
-              output: {type: string}
+          items: {$ref: '#/components/schemas/IdentifiedGradeResult'}
+    GradescopeBatchResult:
+      description: Many submissions in the Gradescope shape, in the order given.
+      type: object
+      required: [submissions]
+      properties:
+        submissions:
+          type: array
+          items: {$ref: '#/components/schemas/IdentifiedGradescopeResult'}
     GradeResponse:
       anyOf:
         - {$ref: '#/components/schemas/GradeResult'}
         - {$ref: '#/components/schemas/GradescopeResult'}
-        - type: object
-          required: [submissions]
-          properties:
-            submissions:
-              type: array
-              items:
-                anyOf:
-                  - allOf:
-                      - {$ref: '#/components/schemas/GradeResult'}
-                      - {type: object, required: [id], properties: {id: {type: string}}}
-                  - allOf:
-                      - {$ref: '#/components/schemas/GradescopeResult'}
-                      - {type: object, required: [id], properties: {id: {type: string}}}
+        - {$ref: '#/components/schemas/GradeBatchResult'}
+        - {$ref: '#/components/schemas/GradescopeBatchResult'}
+    ExplainIndex:
+      description: The element, in the rank the request wrote the tensor (activations are full rank).
+      oneOf:
+        - {type: integer, minimum: 0}
+        - {$ref: '#/components/schemas/Index'}
+    LayersExplainRequest:
+      description: 'One gradient element explained, in the layers form (an input and a sequential network).'
+      type: object
+      required: [input, layers, of, index]
+      additionalProperties: false
+      properties:
+        input: {$ref: '#/components/schemas/Tensor'}
+        layers: {$ref: '#/components/schemas/Layers'}
+        loss: {$ref: '#/components/schemas/OptionalLoss'}
+        grad_output: {$ref: '#/components/schemas/GradOutput'}
+        return: {$ref: '#/components/schemas/ReturnList'}
+        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+        of: {type: string, description: 'A gradient name ("0.weight", "input") or a layer name.'}
+        index: {$ref: '#/components/schemas/ExplainIndex'}
+    ShortFormExplainRequest:
+      description: 'One gradient element explained, in the short form (a one-layer conv network).'
+      type: object
+      required: [images, kernels, of, index]
+      additionalProperties: false
+      properties:
+        images: {$ref: '#/components/schemas/Tensor'}
+        kernels: {$ref: '#/components/schemas/Tensor'}
+        bias: {$ref: '#/components/schemas/OptionalTensor'}
+        stride: {$ref: '#/components/schemas/OptionalIntOrPair'}
+        padding: {$ref: '#/components/schemas/ShortFormPadding'}
+        dilation: {$ref: '#/components/schemas/OptionalIntOrPair'}
+        groups: {$ref: '#/components/schemas/OptionalGroups'}
+        padding_mode: {$ref: '#/components/schemas/OptionalPaddingMode'}
+        loss: {$ref: '#/components/schemas/OptionalLoss'}
+        grad_output: {$ref: '#/components/schemas/GradOutput'}
+        return: {$ref: '#/components/schemas/ReturnList'}
+        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+        of: {type: string, description: 'A gradient name ("0.weight", "input") or a layer name.'}
+        index: {$ref: '#/components/schemas/ExplainIndex'}
     ExplainRequest:
-      allOf:
-        - {$ref: '#/components/schemas/ProblemForms'}
-        - {$ref: '#/components/schemas/ProblemOptions'}
-        - type: object
-          required: [of, index]
-          properties:
-            of: {type: string, description: 'A gradient name ("0.weight", "input") or a layer name.'}
-            index:
-              description: The element, in the rank the request wrote the tensor (activations are full rank).
-              oneOf:
-                - {type: integer, minimum: 0}
-                - {$ref: '#/components/schemas/Index'}
-      unevaluatedProperties: false
+      oneOf:
+        - {$ref: '#/components/schemas/LayersExplainRequest'}
+        - {$ref: '#/components/schemas/ShortFormExplainRequest'}
     Factor:
       description: 'One factor of a term: the tensor it comes from, its index and value; `padding: true` when it lies in padding.'
       type: object
@@ -1347,15 +1487,44 @@ components:
               upstream: {$ref: '#/components/schemas/Factor'}
               local: {$ref: '#/components/schemas/Factor'}
               product: {type: [number, 'null']}
+    LayersGradcheckRequest:
+      description: 'Gradients checked by central differences, in the layers form (an input and a sequential network).'
+      type: object
+      required: [input, layers]
+      additionalProperties: false
+      properties:
+        input: {$ref: '#/components/schemas/Tensor'}
+        layers: {$ref: '#/components/schemas/Layers'}
+        loss: {$ref: '#/components/schemas/OptionalLoss'}
+        grad_output: {$ref: '#/components/schemas/GradOutput'}
+        return: {$ref: '#/components/schemas/ReturnList'}
+        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+        eps: {type: number, exclusiveMinimum: 0, default: 1.0e-6}
+        tolerance: {$ref: '#/components/schemas/Tolerance'}
+    ShortFormGradcheckRequest:
+      description: 'Gradients checked by central differences, in the short form (a one-layer conv network).'
+      type: object
+      required: [images, kernels]
+      additionalProperties: false
+      properties:
+        images: {$ref: '#/components/schemas/Tensor'}
+        kernels: {$ref: '#/components/schemas/Tensor'}
+        bias: {$ref: '#/components/schemas/OptionalTensor'}
+        stride: {$ref: '#/components/schemas/OptionalIntOrPair'}
+        padding: {$ref: '#/components/schemas/ShortFormPadding'}
+        dilation: {$ref: '#/components/schemas/OptionalIntOrPair'}
+        groups: {$ref: '#/components/schemas/OptionalGroups'}
+        padding_mode: {$ref: '#/components/schemas/OptionalPaddingMode'}
+        loss: {$ref: '#/components/schemas/OptionalLoss'}
+        grad_output: {$ref: '#/components/schemas/GradOutput'}
+        return: {$ref: '#/components/schemas/ReturnList'}
+        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+        eps: {type: number, exclusiveMinimum: 0, default: 1.0e-6}
+        tolerance: {$ref: '#/components/schemas/Tolerance'}
     GradcheckRequest:
-      allOf:
-        - {$ref: '#/components/schemas/ProblemForms'}
-        - {$ref: '#/components/schemas/ProblemOptions'}
-        - type: object
-          properties:
-            eps: {type: number, exclusiveMinimum: 0, default: 1.0e-6}
-            tolerance: {$ref: '#/components/schemas/Tolerance'}
-      unevaluatedProperties: false
+      oneOf:
+        - {$ref: '#/components/schemas/LayersGradcheckRequest'}
+        - {$ref: '#/components/schemas/ShortFormGradcheckRequest'}
     GradcheckResponse:
       type: object
       required: [passed, results]
