@@ -1,6 +1,6 @@
 import HTTP1
 
-/// The contract's routes (../shared/API.md), ready for any HTTP server.
+/// The contract's routes (openapi.yaml), ready for any HTTP server.
 public enum GradAPI {
     /// POST /forward and POST /backward on the compute lane; GET /openapi.yaml inline.
     /// (/grade, /explain and /gradcheck join these from the grading files; the server owns /healthz,

@@ -1,7 +1,7 @@
 import ConvEngine
 import JSONCodec
 
-/// Decodes `loss` (API.md, the loss table) for a batch of `batch` samples.
+/// Decodes `loss` (openapi.yaml, `Loss`) for a batch of `batch` samples.
 ///
 /// Cross-entropy's target is class indices when it is a bare number or `[N]`, and probabilities when it
 /// has the output's rank, or is `[K]` with N = 1 (PyTorch tells them apart by dtype; JSON has one

@@ -19,7 +19,7 @@ public enum LayerRegistry {
         GELU.self,
     ]
 
-    /// The kind of the design card's short form (`{"images", "kernels", ...}`, API.md).
+    /// The kind of the design card's short form (`{"images", "kernels", ...}`, openapi.yaml).
     static let shortForm: any ShortFormLayer.Type = Conv2d.self
 
     /// The contract's type names, in `kinds`' order.

@@ -35,7 +35,7 @@ enum Body {
     static func conv(_ fields: String) -> String { #"{"type": "conv2d", "weight": [[1, 0], [0, -1]], \#(fields)}"# }
 }
 
-/// Every 4xx row of API.md's error table, each with its code and path, through the handler seam.
+/// Every 4xx row of openapi.yaml's error table, each with its code and path, through the handler seam.
 @Suite struct ErrorMatrixTests {
     static let client = APIClient(APIConfiguration(maxTensorElements: 1_000, maxWork: 1_000_000))
 

@@ -2,7 +2,7 @@ import Foundation
 
 @testable import ConvEngine
 
-/// Test-only translation of a contract request (API.md, "The problem") into engine values: the
+/// Test-only translation of a contract request (openapi.yaml, "The problem") into engine values: the
 /// layers, the input at full rank, the seed, and what is needed to name and reshape the results.
 struct TranslatedProblem {
     var network: Network
