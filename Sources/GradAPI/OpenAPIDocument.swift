@@ -981,12 +981,12 @@ components:
       enum: [mean, sum]
       default: mean
     ValueLoss:
-      description: 'mse, l1 (gradient 0 at a zero difference) and bce_with_logits (targets in [0, 1]): the target has the output''s shape, leading 1s optional.'
+      description: 'mse, l1 (gradient 0 at a zero difference), bce_with_logits and bce (targets in [0, 1]; bce''s output must be probabilities in [0, 1], its logs clamped at -100): the target has the output''s shape, leading 1s optional.'
       type: object
       required: [type, target]
       additionalProperties: false
       properties:
-        type: {type: string, enum: [mse, l1, bce_with_logits]}
+        type: {type: string, enum: [mse, l1, bce_with_logits, bce]}
         target: {$ref: '#/components/schemas/Tensor'}
         reduction:
           anyOf:
@@ -1037,6 +1037,36 @@ components:
           anyOf:
             - {$ref: '#/components/schemas/Reduction'}
             - {type: 'null'}
+        label_smoothing:
+          description: 'The target mixed with the uniform distribution: `(1 - e) target + e / K`, as F.cross_entropy.'
+          anyOf:
+            - {type: number, minimum: 0, maximum: 1, default: 0.0}
+            - {type: 'null'}
+    MarginLoss:
+      description: |
+        Scores `[N, K]` against class indices `[N]`. multi_margin is `F.multi_margin_loss`:
+        `sum_{j != y} max(0, margin - s_y + s_j)^p / K` per sample; svm is the course's multiclass SVM
+        (CS231n `svm_loss`), `sum_{j != y} max(0, s_j - s_y + margin)`, i.e. K x multi_margin with p 1.
+        A margin of exactly 0 contributes no gradient. Then `reduction` over the samples.
+      type: object
+      required: [type, target]
+      additionalProperties: false
+      properties:
+        type: {type: string, enum: [multi_margin, svm]}
+        target: {$ref: '#/components/schemas/Tensor'}
+        reduction:
+          anyOf:
+            - {$ref: '#/components/schemas/Reduction'}
+            - {type: 'null'}
+        p:
+          description: multi_margin only.
+          anyOf:
+            - {type: integer, enum: [1, 2], default: 1}
+            - {type: 'null'}
+        margin:
+          anyOf:
+            - {type: number, default: 1.0}
+            - {type: 'null'}
     NllLoss:
       description: Log-probabilities `[N, K]` against class indices `[N]` (with N = 1, a bare index).
       type: object
@@ -1056,6 +1086,7 @@ components:
         - {$ref: '#/components/schemas/HuberLoss'}
         - {$ref: '#/components/schemas/CrossEntropyLoss'}
         - {$ref: '#/components/schemas/NllLoss'}
+        - {$ref: '#/components/schemas/MarginLoss'}
       discriminator:
         propertyName: type
         mapping:
@@ -1066,6 +1097,9 @@ components:
           huber: '#/components/schemas/HuberLoss'
           cross_entropy: '#/components/schemas/CrossEntropyLoss'
           nll: '#/components/schemas/NllLoss'
+          bce: '#/components/schemas/ValueLoss'
+          multi_margin: '#/components/schemas/MarginLoss'
+          svm: '#/components/schemas/MarginLoss'
     OptionalLoss:
       description: The loss; absent or null for none (/backward then needs grad_output).
       anyOf:

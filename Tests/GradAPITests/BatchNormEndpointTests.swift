@@ -99,3 +99,24 @@ import Testing
         }
     }
 }
+
+/// The course losses' bad values, answered 422 at the field.
+@Suite struct CourseLossValidationTests {
+    static let client = APIClient()
+
+    @Test(arguments: [
+        (#"{"type": "bce", "target": [[1, 0, 1]]}"#, "invalid_value", "loss", "probabilities in [0, 1]"),
+        (#"{"type": "bce", "target": [[1, 0, 2]]}"#, "invalid_value", "loss.target[0][2]", "in [0, 1]"),
+        (#"{"type": "multi_margin", "target": [0], "p": 3}"#, "invalid_value", "loss.p", "3"),
+        (#"{"type": "svm", "target": [[0.5, 0.5, 0]]}"#, "shape_mismatch", "loss.target", "class indices"),
+        (#"{"type": "cross_entropy", "target": [0], "label_smoothing": 1.5}"#, "invalid_value", "loss.label_smoothing", "[0, 1]"),
+        (#"{"type": "svm", "target": [0], "beta": 1}"#, "unknown_field", "loss.beta", "margin"),
+    ])
+    func badValues_are422AtTheField(_ loss: String, _ code: String, _ path: String, _ mention: String) throws {
+        let body = #"{"input": [[1, 2, 3]], "layers": [{"type": "linear", "weight": [[1, 0, 0], [0, 1, 0], [0, 0, 1]]}], "loss": \#(loss)}"#
+        let response = try Self.client.post("/backward", body)
+        #expect(response.status == 422, "\(loss): \(response.text)")
+        let (got, gotPath, message) = try response.errorCodeAndPath()
+        #expect(got == code && gotPath == path && message.contains(mention), "\(loss): \(response.text)")
+    }
+}

@@ -61,6 +61,8 @@ class Run:
             return F.linear(x, w, b)
         if kind == "relu":
             return F.relu(x)
+        if kind == "sigmoid":
+            return torch.sigmoid(x)
         if kind == "maxpool2d":
             return F.max_pool2d(x, spec["kernel_size"])
         if kind == "flatten":
@@ -94,10 +96,25 @@ class Run:
         spec = self.request["loss"]
         if spec["type"] == "mse":
             return F.mse_loss(output, tensor(spec["target"]), reduction=spec.get("reduction", "mean"))
+        if spec["type"] == "bce":
+            return F.binary_cross_entropy(output, tensor(spec["target"]), reduction=spec.get("reduction", "mean"))
+        if spec["type"] == "multi_margin":
+            return F.multi_margin_loss(output, torch.tensor(spec["target"]), p=spec.get("p", 1), margin=spec.get("margin", 1.0),
+                                       reduction=spec.get("reduction", "mean"))
+        if spec["type"] == "svm":
+            y = torch.tensor(spec["target"])
+            correct = output.gather(1, y[:, None])
+            z = output - correct + spec.get("margin", 1.0)
+            z = torch.where(z > 0, z, torch.zeros_like(z)).scatter(1, y[:, None], 0.0)  # CS231n: margins > 0, j != y
+            per_sample = z.sum(1)
+            return per_sample.mean() if spec.get("reduction", "mean") == "mean" else per_sample.sum()
         if spec["type"] == "nll":
             return F.nll_loss(output, torch.tensor(spec["target"]), reduction=spec.get("reduction", "mean"))
         if spec["type"] == "cross_entropy":
-            return F.cross_entropy(output, torch.tensor(spec["target"]), reduction=spec.get("reduction", "mean"))
+            target = spec["target"]
+            target = torch.tensor(target) if isinstance(target[0], int) else tensor(target)
+            return F.cross_entropy(output, target, reduction=spec.get("reduction", "mean"),
+                                   label_smoothing=spec.get("label_smoothing", 0.0))
         raise ValueError(spec["type"])
 
     def expected(self, endpoint):
@@ -203,6 +220,33 @@ def cases():
         "loss": {"type": "nll", "target": [5, 0, 2, 2]}}
     yield "log_softmax_dim0", "/backward", {
         "input": rounded([3, 4], g, 3.0), "layers": [{"type": "log_softmax", "dim": 0}], "grad_output": rounded([3, 4], g)}
+
+    # the course losses: bce on sigmoid outputs, multi_margin p 1 and 2, the CS231n svm, label smoothing
+    yield "bce_after_sigmoid", "/backward", {
+        "input": rounded([4, 3], g, 2.0), "layers": [{"type": "sigmoid"}],
+        "loss": {"type": "bce", "target": [[float(v > 0) for v in row] for row in rounded([4, 3], g)]}}
+    yield "bce_soft_targets_sum", "/backward", {
+        "input": rounded([2, 5], g, 2.0), "layers": [{"type": "sigmoid"}],
+        "loss": {"type": "bce", "target": [[abs(v) / 4 for v in row] for row in rounded([2, 5], g)], "reduction": "sum"}}
+    scores = rounded([5, 4], g, 2.0)
+    labels = [3, 0, 1, 1, 2]
+    for p, margin in ((1, 1.0), (2, 0.5)):
+        yield f"multi_margin_p{p}", "/backward", {
+            "input": scores, "layers": [{"type": "linear", "weight": rounded([4, 4], g)}],
+            "loss": {"type": "multi_margin", "target": labels, "p": p, "margin": margin}}
+    yield "svm_cs231n", "/backward", {
+        "input": scores, "layers": [{"type": "linear", "weight": rounded([4, 4], g), "bias": rounded([4], g)}],
+        "loss": {"type": "svm", "target": labels}}
+    yield "svm_margin_sum", "/backward", {
+        "input": scores, "layers": [{"type": "relu"}], "loss": {"type": "svm", "target": labels, "margin": 2.0, "reduction": "sum"}}
+    yield "cross_entropy_label_smoothing", "/backward", {
+        "input": scores, "layers": [{"type": "linear", "weight": rounded([4, 4], g)}],
+        "loss": {"type": "cross_entropy", "target": labels, "label_smoothing": 0.1}}
+    probs = [[abs(v) for v in row] for row in rounded([5, 4], g)]
+    probs = [[v / sum(row) for v in row] for row in probs]
+    yield "cross_entropy_probabilities_smoothing", "/backward", {
+        "input": scores, "layers": [{"type": "relu"}],
+        "loss": {"type": "cross_entropy", "target": probs, "label_smoothing": 0.25, "reduction": "sum"}}
 
 
 def main():
