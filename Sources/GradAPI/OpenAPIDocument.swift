@@ -946,6 +946,41 @@ components:
           anyOf:
             - {type: integer, default: 1}
             - {type: 'null'}
+    GroupedNormLayer:
+      description: |-
+        layernorm (`F.layer_norm` over the trailing `normalized_shape`; weight and bias of that shape)
+        and groupnorm (`F.group_norm` over groups of `C / num_groups` channels; weight and bias `[C]`).
+        The statistics are each sample's own; weight and bias are each optional.
+      type: object
+      required: [type]
+      additionalProperties: false
+      properties:
+        type: {enum: [layernorm, groupnorm]}
+        name:
+          anyOf:
+            - {$ref: '#/components/schemas/LayerName'}
+            - {type: 'null'}
+        normalized_shape:
+          description: layernorm only (required there); an integer or the list of trailing dims.
+          oneOf:
+            - {type: integer, minimum: 1}
+            - {type: array, items: {type: integer, minimum: 1}, minItems: 1}
+        num_groups:
+          description: groupnorm only (required there); must divide the channels.
+          type: integer
+          minimum: 1
+        weight:
+          oneOf:
+            - {$ref: '#/components/schemas/Tensor'}
+            - type: 'null'
+        bias:
+          oneOf:
+            - {$ref: '#/components/schemas/Tensor'}
+            - type: 'null'
+        eps:
+          anyOf:
+            - {type: number, minimum: 0, default: 1.0e-5}
+            - {type: 'null'}
     Layer:
       oneOf:
         - {$ref: '#/components/schemas/Conv2dLayer'}
@@ -958,6 +993,7 @@ components:
         - {$ref: '#/components/schemas/GeluLayer'}
         - {$ref: '#/components/schemas/DropoutLayer'}
         - {$ref: '#/components/schemas/SoftmaxLayer'}
+        - {$ref: '#/components/schemas/GroupedNormLayer'}
       discriminator:
         propertyName: type
         mapping:
@@ -976,6 +1012,8 @@ components:
           softmax: '#/components/schemas/SoftmaxLayer'
           log_softmax: '#/components/schemas/SoftmaxLayer'
           gelu: '#/components/schemas/GeluLayer'
+          layernorm: '#/components/schemas/GroupedNormLayer'
+          groupnorm: '#/components/schemas/GroupedNormLayer'
     Reduction:
       type: string
       enum: [mean, sum]

@@ -82,6 +82,10 @@ import Testing
         (#"{"type": "softmax", "dim": 2}"#, "invalid_value", "layers[0].dim"),
         (#"{"type": "log_softmax", "dim": -3}"#, "invalid_value", "layers[0].dim"),
         (#"{"type": "gelu", "approximate": "sigmoid"}"#, "invalid_value", "layers[0].approximate"),
+        (#"{"type": "groupnorm", "num_groups": 2}"#, "invalid_value", "layers[0].num_groups"),
+        (#"{"type": "groupnorm"}"#, "missing_field", "layers[0].num_groups"),
+        (#"{"type": "layernorm", "normalized_shape": 4}"#, "shape_mismatch", "layers[0].normalized_shape"),
+        (#"{"type": "layernorm", "normalized_shape": 3, "weight": [1, 1]}"#, "shape_mismatch", "layers[0].weight"),
     ])
     func badValues_are422AtTheField(_ layer: String, _ code: String, _ path: String) throws {
         let body = #"{"input": [[1, 2, 3]], "layers": [\#(layer)], "grad_output": [[1, 1, 1]]}"#

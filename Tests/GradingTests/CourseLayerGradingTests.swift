@@ -89,3 +89,50 @@ import Testing
         }
     }
 }
+
+/// layernorm and groupnorm: explain with the group's Jacobian, gradcheck, the statistics held constant.
+@Suite struct GroupedNormGradingTests {
+    static func network(_ layer: any GradedLayer) -> GradingProblem {
+        var rng = SplitMix64(seed: 8)
+        let conv = Conv2d(weight: rng.tensor([4, 2, 2, 2]), bias: rng.tensor([4]))
+        let dense = Linear(weight: rng.tensor([3, 4 * 3 * 3]), bias: rng.tensor([3]))
+        return GradingProblem(
+            layers: [conv, layer, Flatten(), dense], input: rng.tensor([2, 2, 4, 4]),
+            seed: .loss(LossSpec(kind: .crossEntropy, target: .classIndices([2, 0]))))
+    }
+
+    static let layers: [any GradedLayer] = [
+        LayerNorm(normalizedShape: [3, 3], weight: Tensor(shape: [3, 3], data: (0..<9).map { 1 + Double($0) / 10 }), bias: Tensor(shape: [3, 3], repeating: 0.1)),
+        GroupNorm(numGroups: 2, weight: Tensor(shape: [4], data: [1.5, 0.5, 1, 2]), bias: Tensor(shape: [4], data: [0, 0.1, 0.2, 0.3])),
+        GroupNorm(numGroups: 4),
+    ]
+
+    @Test(arguments: layers.indices) func explainSumsGradcheckPassesAndMistakesAreFound(_ which: Int) throws {
+        let layer = Self.layers[which]
+        let s = try Fixtures.solve(Self.network(layer))
+        for name in ["0"] + s.problem.gradientNames.filter { $0.hasPrefix("1.") } {
+            let g = try #require(s.expected(named: name))
+            for flat in Set([0, g.count / 2, g.count - 1]) {
+                let e = try s.explain(of: name, index: TensorIndex.unravel(flat, g.shape))
+                let sum = e.terms.reduce(0) { $0 + $1.product }
+                let scale = max(1e-300, e.terms.reduce(0) { $0 + abs($1.product) })
+                #expect(abs(sum - e.value) <= 1e-12 * scale, "\(layer.typeName) \(name)[\(flat)]")
+            }
+        }
+        #expect(try s.gradcheck().passed)
+        let x = s.backward.activations[0], dY = s.backward.activationGradients[1]
+        let stats: GroupedNormStatistics, groups: GroupLayout, weight: Tensor?
+        if let norm = layer as? LayerNorm {
+            (stats, groups, weight) = (norm.statistics(of: x), norm.layout(x.shape), norm.weight)
+        } else {
+            let norm = try #require(layer as? GroupNorm)
+            (stats, groups, weight) = (norm.statistics(of: x), norm.layout(x.shape), norm.weight)
+        }
+        let constants = Tensor(shape: x.shape, data: (0..<x.count).map { i in
+            dY.data[i] * (weight?.data[groups.affine(i)] ?? 1) * stats.invStd[i / groups.size]
+        })
+        #expect(Fixtures.diagnose(s, "0", constants)?.code == .normStatisticsConstant, "\(layer.typeName)")
+        let right = try #require(s.expected(named: "0"))
+        #expect(Fixtures.diagnose(s, "0", right) == nil)
+    }
+}

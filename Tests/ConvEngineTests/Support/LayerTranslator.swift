@@ -39,6 +39,17 @@ enum LayerTranslator {
             let mask = try o["mask"].map(JSONTensor.decode)
             let p = (o["p"] as? NSNumber)?.doubleValue ?? 0.5
             return (Dropout(p: p, training: o["training"] as? Bool ?? true, mask: mask), nil, nil)
+        case "layernorm":
+            let shape = (o["normalized_shape"] as? [NSNumber])?.map(\.intValue) ?? [(o["normalized_shape"] as? NSNumber)?.intValue ?? 1]
+            let layer = LayerNorm(
+                normalizedShape: shape, weight: try o["weight"].map(JSONTensor.decode), bias: try o["bias"].map(JSONTensor.decode),
+                eps: (o["eps"] as? NSNumber)?.doubleValue ?? 1e-5)
+            return (layer, layer.weight?.shape, layer.bias?.shape)
+        case "groupnorm":
+            let layer = GroupNorm(
+                numGroups: (o["num_groups"] as? NSNumber)?.intValue ?? 1, weight: try o["weight"].map(JSONTensor.decode),
+                bias: try o["bias"].map(JSONTensor.decode), eps: (o["eps"] as? NSNumber)?.doubleValue ?? 1e-5)
+            return (layer, layer.weight?.shape, layer.bias?.shape)
         case "softmax": return (Softmax(dim: (o["dim"] as? NSNumber)?.intValue ?? 1), nil, nil)
         case "log_softmax": return (LogSoftmax(dim: (o["dim"] as? NSNumber)?.intValue ?? 1), nil, nil)
         default: throw Malformed(description: "unknown layer \(type)")

@@ -77,6 +77,15 @@ class Run:
             if training and rm is not None:
                 self.buffers += [(f"{name}.running_mean", rm), (f"{name}.running_var", rv)]
             return y
+        if kind == "layernorm":
+            w = self.leaf(f"{name}.weight", spec["weight"]) if spec.get("weight") is not None else None
+            b = self.leaf(f"{name}.bias", spec["bias"]) if spec.get("bias") is not None else None
+            shape = spec["normalized_shape"]
+            return F.layer_norm(x, [shape] if isinstance(shape, int) else shape, w, b, eps=spec.get("eps", 1e-5))
+        if kind == "groupnorm":
+            w = self.leaf(f"{name}.weight", spec["weight"]) if spec.get("weight") is not None else None
+            b = self.leaf(f"{name}.bias", spec["bias"]) if spec.get("bias") is not None else None
+            return F.group_norm(x, spec["num_groups"], w, b, eps=spec.get("eps", 1e-5))
         if kind == "gelu":
             return F.gelu(x, approximate=spec.get("approximate", "none"))
         if kind == "dropout":
@@ -247,6 +256,21 @@ def cases():
     yield "cross_entropy_probabilities_smoothing", "/backward", {
         "input": scores, "layers": [{"type": "relu"}],
         "loss": {"type": "cross_entropy", "target": probs, "label_smoothing": 0.25, "reduction": "sum"}}
+
+    # layernorm over the last dim and over two trailing dims; groupnorm with 3, 1 and C groups
+    yield "layernorm_features", "/backward", {
+        "input": rounded([4, 6], g, 2.0),
+        "layers": [{"type": "layernorm", "normalized_shape": 6, "weight": [1 + v for v in rounded([6], g, 0.3)], "bias": rounded([6], g)}],
+        "loss": {"type": "mse", "target": rounded([4, 6], g)}}
+    yield "layernorm_spatial_no_affine", "/backward", {
+        "input": rounded([2, 3, 4, 4], g, 2.0), "layers": [{"type": "layernorm", "normalized_shape": [4, 4], "eps": 1e-3}],
+        "grad_output": rounded([2, 3, 4, 4], g)}
+    xg6 = rounded([2, 6, 3, 3], g, 2.0)
+    for groups in (3, 1, 6):
+        yield f"groupnorm_{groups}_groups", "/backward", {
+            "input": xg6,
+            "layers": [{"type": "groupnorm", "num_groups": groups, "weight": [1 + v for v in rounded([6], g, 0.3)], "bias": rounded([6], g)}],
+            "grad_output": rounded([2, 6, 3, 3], g)}
 
 
 def main():
