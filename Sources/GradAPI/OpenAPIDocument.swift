@@ -981,6 +981,39 @@ components:
           anyOf:
             - {type: number, minimum: 0, default: 1.0e-5}
             - {type: 'null'}
+    AdaptiveAvgPool2dLayer:
+      description: '`F.adaptive_avg_pool2d`: output `o` of `n` averages input `[floor(o*in/n), ceil((o+1)*in/n))`; 1 is global average pooling.'
+      type: object
+      required: [type, output_size]
+      additionalProperties: false
+      properties:
+        type: {const: adaptive_avgpool2d}
+        name:
+          anyOf:
+            - {$ref: '#/components/schemas/LayerName'}
+            - {type: 'null'}
+        output_size: {$ref: '#/components/schemas/IntOrPair'}
+    UpsampleLayer:
+      description: '`F.interpolate` with an integer `scale_factor`: nearest, or bilinear with or without `align_corners`.'
+      type: object
+      required: [type, scale_factor]
+      additionalProperties: false
+      properties:
+        type: {const: upsample}
+        name:
+          anyOf:
+            - {$ref: '#/components/schemas/LayerName'}
+            - {type: 'null'}
+        scale_factor: {$ref: '#/components/schemas/IntOrPair'}
+        mode:
+          anyOf:
+            - {type: string, enum: [nearest, bilinear], default: nearest}
+            - {type: 'null'}
+        align_corners:
+          description: bilinear only.
+          anyOf:
+            - {type: boolean, default: false}
+            - {type: 'null'}
     Layer:
       oneOf:
         - {$ref: '#/components/schemas/Conv2dLayer'}
@@ -994,6 +1027,8 @@ components:
         - {$ref: '#/components/schemas/DropoutLayer'}
         - {$ref: '#/components/schemas/SoftmaxLayer'}
         - {$ref: '#/components/schemas/GroupedNormLayer'}
+        - {$ref: '#/components/schemas/AdaptiveAvgPool2dLayer'}
+        - {$ref: '#/components/schemas/UpsampleLayer'}
       discriminator:
         propertyName: type
         mapping:
@@ -1014,6 +1049,8 @@ components:
           gelu: '#/components/schemas/GeluLayer'
           layernorm: '#/components/schemas/GroupedNormLayer'
           groupnorm: '#/components/schemas/GroupedNormLayer'
+          adaptive_avgpool2d: '#/components/schemas/AdaptiveAvgPool2dLayer'
+          upsample: '#/components/schemas/UpsampleLayer'
     Reduction:
       type: string
       enum: [mean, sum]

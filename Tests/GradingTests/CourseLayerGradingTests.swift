@@ -136,3 +136,31 @@ import Testing
         #expect(Fixtures.diagnose(s, "0", right) == nil)
     }
 }
+
+/// adaptive_avgpool2d and upsample: the linear map's terms sum to the value; gradcheck passes.
+@Suite struct ResamplingGradingTests {
+    static let layers: [any GradedLayer] = [
+        AdaptiveAvgPool2d(outputSize: Pair(2, 3)), AdaptiveAvgPool2d(outputSize: Pair(1)), Upsample(scale: Pair(2, 1)),
+        Upsample(scale: Pair(2), mode: .bilinear), Upsample(scale: Pair(2, 3), mode: .bilinear, alignCorners: true),
+    ]
+
+    @Test(arguments: layers.indices) func explainSumsAndGradcheckPasses(_ which: Int) throws {
+        var rng = SplitMix64(seed: 12)
+        let layer = Self.layers[which]
+        let conv = Conv2d(weight: rng.tensor([2, 1, 2, 2]))
+        let input = rng.tensor([2, 1, 4, 5])
+        let features = try Network(layers: [conv, layer, Flatten()]).forward(input).output.shape[1]
+        let problem = GradingProblem(
+            layers: [conv, layer, Flatten(), Linear(weight: rng.tensor([3, features]))], input: input,
+            seed: .loss(LossSpec(kind: .crossEntropy, target: .classIndices([1, 2]))))
+        let s = try Fixtures.solve(problem)
+        let g = try #require(s.expected(named: "0"))
+        for flat in Set([0, g.count / 2, g.count - 1]) {
+            let e = try s.explain(of: "0", index: TensorIndex.unravel(flat, g.shape))
+            let sum = e.terms.reduce(0) { $0 + $1.product }
+            #expect(abs(sum - e.value) <= 1e-12 * max(1e-300, e.terms.reduce(0) { $0 + abs($1.product) }), "\(layer.typeName)[\(flat)]")
+        }
+        #expect(try s.gradcheck().passed, "\(layer.typeName)")
+        #expect(Fixtures.diagnose(s, "0", g) == nil)
+    }
+}

@@ -50,6 +50,10 @@ enum LayerTranslator {
                 numGroups: (o["num_groups"] as? NSNumber)?.intValue ?? 1, weight: try o["weight"].map(JSONTensor.decode),
                 bias: try o["bias"].map(JSONTensor.decode), eps: (o["eps"] as? NSNumber)?.doubleValue ?? 1e-5)
             return (layer, layer.weight?.shape, layer.bias?.shape)
+        case "adaptive_avgpool2d": return (AdaptiveAvgPool2d(outputSize: try pair(o["output_size"])), nil, nil)
+        case "upsample":
+            let mode = Upsample.Mode(rawValue: o["mode"] as? String ?? "nearest") ?? .nearest
+            return (Upsample(scale: try pair(o["scale_factor"]), mode: mode, alignCorners: o["align_corners"] as? Bool ?? false), nil, nil)
         case "softmax": return (Softmax(dim: (o["dim"] as? NSNumber)?.intValue ?? 1), nil, nil)
         case "log_softmax": return (LogSoftmax(dim: (o["dim"] as? NSNumber)?.intValue ?? 1), nil, nil)
         default: throw Malformed(description: "unknown layer \(type)")

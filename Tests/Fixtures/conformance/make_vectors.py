@@ -86,6 +86,12 @@ class Run:
             w = self.leaf(f"{name}.weight", spec["weight"]) if spec.get("weight") is not None else None
             b = self.leaf(f"{name}.bias", spec["bias"]) if spec.get("bias") is not None else None
             return F.group_norm(x, spec["num_groups"], w, b, eps=spec.get("eps", 1e-5))
+        if kind == "adaptive_avgpool2d":
+            return F.adaptive_avg_pool2d(x, spec["output_size"])
+        if kind == "upsample":
+            mode = spec.get("mode", "nearest")
+            options = {"align_corners": spec.get("align_corners", False)} if mode == "bilinear" else {}
+            return F.interpolate(x, scale_factor=spec["scale_factor"], mode=mode, **options)
         if kind == "gelu":
             return F.gelu(x, approximate=spec.get("approximate", "none"))
         if kind == "dropout":
@@ -271,6 +277,22 @@ def cases():
             "input": xg6,
             "layers": [{"type": "groupnorm", "num_groups": groups, "weight": [1 + v for v in rounded([6], g, 0.3)], "bias": rounded([6], g)}],
             "grad_output": rounded([2, 6, 3, 3], g)}
+
+    # adaptive average pooling (global, uneven windows) and upsampling (nearest, bilinear both ways)
+    xr = rounded([2, 2, 5, 7], g)
+    for size in (1, [2, 3], [3, 4]):
+        label = size if isinstance(size, int) else f"{size[0]}x{size[1]}"
+        yield f"adaptive_avgpool2d_{label}", "/backward", {
+            "input": xr, "layers": [{"type": "adaptive_avgpool2d", "output_size": size}],
+            "grad_output": rounded([2, 2] + ([1, 1] if size == 1 else size), g)}
+    xu = rounded([1, 2, 3, 4], g)
+    for mode, align, scale in (("nearest", False, 2), ("bilinear", False, [2, 3]), ("bilinear", True, 2)):
+        spec = {"type": "upsample", "scale_factor": scale, "mode": mode}
+        if mode == "bilinear":
+            spec["align_corners"] = align
+        s = scale if isinstance(scale, list) else [scale, scale]
+        yield f"upsample_{mode}{'_align' if align else ''}", "/backward", {
+            "input": xu, "layers": [spec], "grad_output": rounded([1, 2, 3 * s[0], 4 * s[1]], g)}
 
 
 def main():
