@@ -1014,6 +1014,21 @@ components:
           anyOf:
             - {type: boolean, default: false}
             - {type: 'null'}
+    ResidualLayer:
+      description: '`input + layers(input)`: a block of layers (a ResNet block) whose output must have its input''s shape. Inner layers are named "<block name>.<inner name>" ("3.0.weight"); inner names default to their index in the block.'
+      type: object
+      required: [type, layers]
+      additionalProperties: false
+      properties:
+        type: {const: residual}
+        name:
+          anyOf:
+            - {$ref: '#/components/schemas/LayerName'}
+            - {type: 'null'}
+        layers:
+          type: array
+          minItems: 1
+          items: {$ref: '#/components/schemas/Layer'}
     Layer:
       oneOf:
         - {$ref: '#/components/schemas/Conv2dLayer'}
@@ -1029,6 +1044,7 @@ components:
         - {$ref: '#/components/schemas/GroupedNormLayer'}
         - {$ref: '#/components/schemas/AdaptiveAvgPool2dLayer'}
         - {$ref: '#/components/schemas/UpsampleLayer'}
+        - {$ref: '#/components/schemas/ResidualLayer'}
       discriminator:
         propertyName: type
         mapping:
@@ -1051,6 +1067,7 @@ components:
           groupnorm: '#/components/schemas/GroupedNormLayer'
           adaptive_avgpool2d: '#/components/schemas/AdaptiveAvgPool2dLayer'
           upsample: '#/components/schemas/UpsampleLayer'
+          residual: '#/components/schemas/ResidualLayer'
     Reduction:
       type: string
       enum: [mean, sum]

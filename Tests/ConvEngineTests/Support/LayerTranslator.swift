@@ -54,6 +54,10 @@ enum LayerTranslator {
         case "upsample":
             let mode = Upsample.Mode(rawValue: o["mode"] as? String ?? "nearest") ?? .nearest
             return (Upsample(scale: try pair(o["scale_factor"]), mode: mode, alignCorners: o["align_corners"] as? Bool ?? false), nil, nil)
+        case "residual":
+            let inner = try (o["layers"] as? [[String: Any]] ?? []).map { try layer($0) }
+            let names = (o["layers"] as? [[String: Any]] ?? []).enumerated().map { j, l in l["name"] as? String ?? String(j) }
+            return (Residual(layers: inner.map(\.0), names: names), nil, nil)
         case "softmax": return (Softmax(dim: (o["dim"] as? NSNumber)?.intValue ?? 1), nil, nil)
         case "log_softmax": return (LogSoftmax(dim: (o["dim"] as? NSNumber)?.intValue ?? 1), nil, nil)
         default: throw Malformed(description: "unknown layer \(type)")

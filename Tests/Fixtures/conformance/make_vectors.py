@@ -48,9 +48,14 @@ class Run:
         self.params.append((name, t))
         return t
 
-    def layer(self, index, spec, x):
-        name = spec.get("name", str(index))
+    def layer(self, index, spec, x, prefix=""):
+        name = prefix + spec.get("name", str(index))
         kind = spec["type"]
+        if kind == "residual":
+            h = x
+            for j, inner in enumerate(spec["layers"]):
+                h = self.layer(j, inner, h, prefix=f"{name}.")
+            return x + h
         if kind == "conv2d":
             w = self.leaf(f"{name}.weight", spec["weight"])
             b = self.leaf(f"{name}.bias", spec["bias"]) if spec.get("bias") is not None else None
@@ -63,6 +68,8 @@ class Run:
             return F.relu(x)
         if kind == "sigmoid":
             return torch.sigmoid(x)
+        if kind == "tanh":
+            return torch.tanh(x)
         if kind == "maxpool2d":
             return F.max_pool2d(x, spec["kernel_size"])
         if kind == "flatten":
@@ -293,6 +300,26 @@ def cases():
         s = scale if isinstance(scale, list) else [scale, scale]
         yield f"upsample_{mode}{'_align' if align else ''}", "/backward", {
             "input": xu, "layers": [spec], "grad_output": rounded([1, 2, 3 * s[0], 4 * s[1]], g)}
+
+    # residual blocks: a ResNet basic block, a dense block with mse, a block holding a batch norm
+    block = {"type": "residual", "name": "block", "layers": [
+        {"type": "conv2d", "name": "conv1", "weight": rounded([3, 3, 3, 3], g, 0.3), "bias": rounded([3], g), "padding": 1},
+        {"type": "relu"},
+        {"type": "conv2d", "name": "conv2", "weight": rounded([3, 3, 3, 3], g, 0.3), "padding": 1}]}
+    yield "residual_basic_block", "/backward", {
+        "input": rounded([2, 3, 5, 5], g), "return": ["activations", "activation_gradients"],
+        "layers": [block, {"type": "relu"}, {"type": "flatten"}, {"type": "linear", "weight": rounded([4, 75], g, 0.2)}],
+        "loss": {"type": "cross_entropy", "target": [3, 1]}}
+    yield "residual_dense_block", "/backward", {
+        "input": rounded([4, 5], g),
+        "layers": [{"type": "residual", "layers": [{"type": "linear", "weight": rounded([6, 5], g), "bias": rounded([6], g)},
+                                                   {"type": "tanh"}, {"type": "linear", "weight": rounded([5, 6], g)}]}],
+        "loss": {"type": "mse", "target": rounded([4, 5], g)}}
+    yield "residual_with_batchnorm", "/backward", {
+        "input": rounded([3, 2, 4, 4], g),
+        "layers": [{"type": "residual", "name": "res", "layers": [
+            {"type": "conv2d", "weight": rounded([2, 2, 3, 3], g, 0.3), "padding": 1}, bn("batchnorm2d", 2, g, name="bn")]}],
+        "grad_output": rounded([3, 2, 4, 4], g)}
 
 
 def main():
