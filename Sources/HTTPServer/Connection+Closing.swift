@@ -10,7 +10,7 @@ extension Connection {
     func linger() {
         guard !peerClosed, readSource != nil else { return close() }
         state = .lingering
-        phaseStart = DispatchTime.now().uptimeNanoseconds
+        beginPhase()
         shutdown(fd, Int32(SHUT_WR))
         resumeReads()
     }

@@ -3,13 +3,19 @@ import HTTP1
 
 /// Deadlines, checked by the loop's sweep: header and body (408 +close), idle (quiet close),
 /// send (a client that does not read is an abort), linger (close).
+///
+/// The sweep reads the clock once for all its connections, and a connection's probe below may
+/// start a new phase after that reading: `PhaseClock` counts such a phase as just begun (issue
+/// 20: the unsigned difference used to wrap to 2^64 ns, a 408 or an idle close at once). The read
+/// deadlines leave out the time the server paused reading; the send and linger ones do not.
 extension Connection {
     func checkDeadlines(now: UInt64) {
         if exchange?.holdsPlace == true || state == .writing { probePeer() }
         guard state != .closed else { return }
         if core.lifecycle.isListenerClosed { closeIfIdle(now: now) }
         guard state != .closed else { return }
-        let elapsed = now &- phaseStart
+        let elapsed = phaseClock.elapsed(at: now)
+        let wallElapsed = phaseClock.wallElapsed(at: now)
         let configuration = core.configuration
         switch state {
         case .reading:
@@ -22,9 +28,9 @@ extension Connection {
             case .failed: close()
             default: break
             }
-        case .writing where elapsed > configuration.sendTimeout.nanoseconds:
+        case .writing where wallElapsed > configuration.sendTimeout.nanoseconds:
             close()  // the unwritten response counts as a client abort
-        case .lingering where elapsed > configuration.lingerTimeout.nanoseconds:
+        case .lingering where wallElapsed > configuration.lingerTimeout.nanoseconds:
             close()
         default:
             break

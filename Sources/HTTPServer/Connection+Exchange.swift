@@ -23,7 +23,7 @@ extension Connection {
         core.metrics.requestStarted()
         let exchange = Exchange(head: head)
         self.exchange = exchange
-        phaseStart = exchange.started
+        beginPhase(at: exchange.started)
         switch core.router.resolve(head) {
         case .reject(let error):
             answerBeforeBody(error.response, head, closes: error.closesConnection)
@@ -148,7 +148,7 @@ extension Connection {
         let bytes = core.serializer.serialize(response, framing: framing)
         closeAfterWrite = !keepAlive
         state = .writing
-        phaseStart = DispatchTime.now().uptimeNanoseconds
+        beginPhase()
         requestsAnswered += 1
         pendingResponse = PendingResponse(exchange: takeExchange(), status: response.status, bytesOut: bytes.count)
         send(bytes)
@@ -188,7 +188,7 @@ extension Connection {
         delivered()
         if closeAfterWrite { return linger() }
         state = .reading
-        phaseStart = DispatchTime.now().uptimeNanoseconds
+        beginPhase()
         resumeReads()
         processInput()
     }

@@ -35,8 +35,9 @@ final class Connection: @unchecked Sendable {
     var peerClosed = false
     /// True while `processInput` runs, so a response finishing inside it does not recurse.
     var processing = false
-    /// When the current phase (idle, head, body, write, linger) began, monotonic nanoseconds.
-    var phaseStart = DispatchTime.now().uptimeNanoseconds
+    /// When the current phase (idle, head, body, write, linger) began, and the time reading was
+    /// paused since, which the read deadlines do not count.
+    var phaseClock = PhaseClock(start: DispatchTime.now().uptimeNanoseconds)
     /// When the connection was accepted, monotonic nanoseconds.
     let openedAt = DispatchTime.now().uptimeNanoseconds
 
@@ -108,7 +109,7 @@ final class Connection: @unchecked Sendable {
     private func received(_ bytes: UnsafeRawBufferPointer) {
         core.metrics.received(bytes.count)
         guard state != .lingering else { return }
-        if state == .reading && parser.phase == .idle { phaseStart = DispatchTime.now().uptimeNanoseconds }
+        if state == .reading && parser.phase == .idle { beginPhase() }
         parser.append(bytes)
     }
 
@@ -149,12 +150,14 @@ final class Connection: @unchecked Sendable {
         guard let readSource, !readPaused else { return }
         readSource.suspend()
         readPaused = true
+        phaseClock.pause(at: DispatchTime.now().uptimeNanoseconds)
     }
 
     /// Resumes reading, and reads at once what arrived while paused (no new event may come for it).
     func resumeReads() {
         guard let readSource, readPaused else { return }
         readPaused = false
+        phaseClock.resume(at: DispatchTime.now().uptimeNanoseconds)
         readSource.resume()
         loop.queue.async { [self] in readAvailable() }
     }
@@ -164,6 +167,11 @@ final class Connection: @unchecked Sendable {
         readSource = nil
         source.cancel()
         if readPaused { readPaused = false; source.resume() }
+        phaseClock.resume(at: DispatchTime.now().uptimeNanoseconds)
     }
 
+    /// A new phase (idle, head, body, write, linger) begins now, or at `start`.
+    func beginPhase(at start: UInt64 = DispatchTime.now().uptimeNanoseconds) {
+        phaseClock.begin(at: start)
+    }
 }

@@ -8,10 +8,11 @@ import time
 
 import clients
 from checks import percentile
+from flood import BODY_DEADLINE_S, flood_body, run_flood
 from server import Server, counter_sum, heavy_body, light_body, request
 from wrk import ensure_wrk, run_wrk
 
-PHASES = ["capacity", "steady", "overload", "slow", "aborts", "reconcile", "sigterm"]
+PHASES = ["capacity", "steady", "overload", "flood", "slow", "aborts", "reconcile", "sigterm"]
 WORKERS = os.cpu_count() or 2
 QUEUE_DEPTH = 2 * WORKERS  # the server's default
 COMPUTE_ROUTES = ("/backward", "/forward")
@@ -152,6 +153,30 @@ def overload(ctx, body, capacity, label):
     ctx.checks.check(f"{label}: /healthz p99 < 50 ms", p99 < 50 and probe.errors == 0 and probe.latencies, f"p99 {p99:.2f} ms")
     ctx.checks.check(f"{label}: RSS growth under 10 %", rss_after < 1.1 * rss_before, f"{rss_before} -> {rss_after} KiB")
     return result
+
+
+def phase_flood(ctx):
+    """Issue 20: 32 clients (half with `Expect: 100-continue`) and wrk with 8 connections POST a
+    1.3 MB /forward body for `--flood-seconds` (20 by default): only 200 and 503 (with
+    Retry-After), no connection ended without an answer, none slower than the body deadline."""
+    seconds = ctx.args.flood_seconds
+    body = flood_body()
+    before = ctx.server.metrics()
+    statuses, wrk, slowest, failures, no_retry_after = run_flood(ctx.server.port, body, seconds)
+    timeouts = counter_sum(metrics_delta(before, ctx.server.metrics()), "http_requests_total", status="408")
+    ctx.checks.figure(f"flood of {len(body)} B bodies for {seconds:.0f} s: clients {statuses} (slowest {slowest:.2f} s, "
+                      f"{failures} without an answer); wrk {wrk.statuses} (max {wrk.max_ms / 1000:.2f} s, socket errors "
+                      f"{wrk.socket_errors}); server 408s {timeouts:.0f}")
+    total = dict(statuses)
+    for status, n in wrk.statuses.items():
+        total[status] = total.get(status, 0) + n
+    ctx.checks.check("flood: only 200 and 503", total.get(200, 0) > 0 and set(total) <= {200, 503} and timeouts == 0,
+                     f"statuses {total}")
+    ctx.checks.check("flood: every 503 has Retry-After, every request an answer", no_retry_after == 0 and failures == 0
+                     and not wrk.socket_errors.get("timeout") and not wrk.socket_errors.get("read"),
+                     f"{no_retry_after} without Retry-After, {failures} client failures, wrk errors {wrk.socket_errors}")
+    ctx.checks.check("flood: no answer slower than the body deadline",
+                     max(slowest, wrk.max_ms / 1000) < BODY_DEADLINE_S, f"slowest {max(slowest, wrk.max_ms / 1000):.2f} s")
 
 
 def phase_slow(ctx):
