@@ -38,17 +38,19 @@ extension Connection {
         }
     }
 
-    /// A compute request is let in from its header section when the pool has a free place and its
-    /// body fits the upload budget; otherwise it is shed before any body byte is read. The compute
-    /// place itself is taken once the body is complete, so a slow upload never holds one.
+    /// A compute request is let in from its header section when the pool would admit its
+    /// estimated work (ComputePool: by expected queueing delay) and its body fits the upload
+    /// budget; otherwise it is shed before any body byte is read. The compute place itself is
+    /// taken once the body is complete, so a slow upload never holds one.
     private func admitCompute(_ exchange: Exchange) -> Bool {
         let head = exchange.head
-        guard !core.pool.isFull else {
-            shed(head, core.computeQueueFull)
+        let admission = core.pool.admission(cost: core.costs.estimate(route: exchange.routeLabel, bodyBytes: declaredBodyBytes(head)))
+        guard admission == .admitted else {
+            shed(head, ShedReason(admission))
             return false
         }
         guard let upload = core.uploads.tryTake(declaredBodyBytes(head)) else {
-            shed(head, core.uploadBudgetFull)
+            shed(head, .uploadBudget)
             return false
         }
         exchange.upload = upload
@@ -65,9 +67,9 @@ extension Connection {
     }
 
     /// 503 + Retry-After, before any body byte is read.
-    private func shed(_ head: RequestHead, _ response: HTTPResponse) {
-        core.metrics.requestShed()
-        answerBeforeBody(response, head, closes: false)
+    private func shed(_ head: RequestHead, _ reason: ShedReason) {
+        core.metrics.requestShed(reason)
+        answerBeforeBody(core.shedResponse(reason), head, closes: false)
     }
 
     /// Bodies up to this size are read and dropped after an answer from the header section, to
@@ -90,7 +92,9 @@ extension Connection {
     }
 
     /// Runs the handler of a request whose body is complete. A request answered from its header
-    /// section (its body discarded) has no exchange any more and is skipped.
+    /// section (its body discarded) has no exchange any more and is skipped. A compute request of
+    /// a class measured under `inlineCutoff` (a lesson's 4x4 example: microseconds) runs here on
+    /// the event loop, without a thread hand-off; the others queue on the pool by their estimate.
     private func dispatch(_ request: HTTPRequest) {
         guard let exchange, let route = exchange.route else { return }
         exchange.bytesIn = parser.completedRequestByteCount
@@ -107,19 +111,36 @@ extension Connection {
             abortExchange()
             return close()
         }
+        let key = CostModel.key(route: exchange.routeLabel, bodyBytes: request.body.count)
+        if let learned = core.costs.learned(route: key.route, bodyBytes: request.body.count),
+           learned < core.configuration.inlineCutoff.seconds {
+            return finish(Self.timed(route.handler, request, context, key, core.costs))
+        }
+        let cost = core.costs.estimate(route: key.route, bodyBytes: request.body.count)
         // The pool filled up while the body arrived: shed now (the body is read, the connection stays).
-        guard let place = core.pool.tryReserve() else {
-            core.metrics.requestShed()
-            return respond(core.computeQueueFull, close: false)
+        guard let place = core.pool.tryReserve(cost: cost) else {
+            let reason = ShedReason(core.pool.admission(cost: cost))
+            core.metrics.requestShed(reason)
+            return respond(core.shedResponse(reason), close: false)
         }
         exchange.computePlace = place
         exchange.submitted = true
-        core.pool.submit(place) { [self] in
-            let response = route.handler(request, context)
+        let costs = core.costs
+        core.pool.submit(place, cost: cost) { [self] in
+            let response = Self.timed(route.handler, request, context, key, costs)
             // The place is free before the answer can reach the client, whose next request may need it.
             place.release()
             loop.queue.async { self.finish(response) }
         }
+    }
+
+    /// Runs a compute handler and teaches the cost model the CPU time it took.
+    private static func timed(_ handler: Handler, _ request: HTTPRequest, _ context: RequestContext, _ key: CostModel.Key,
+                              _ costs: CostModel) -> HTTPResponse {
+        let started = ThreadClock.seconds()
+        let response = handler(request, context)
+        costs.record(key, seconds: ThreadClock.seconds() - started)
+        return response
     }
 
     /// The handler's answer; dropped if the client has gone meanwhile.

@@ -17,7 +17,9 @@ final class ConnectionHarness {
         let configuration = TestServer.configuration(tweak)
         let metrics = ServerMetrics()
         let lifecycle = Lifecycle()
-        let pool = ComputePool(workers: configuration.workers, queueDepth: configuration.queueDepth)
+        let pool = ComputePool(workers: configuration.workers, queueDepth: configuration.queueDepth,
+                               policy: configuration.admissionPolicy, lightWorkers: configuration.lightWorkers,
+                               onStart: { lane, waited in metrics.queueDelayed(lane, seconds: waited) })
         let router = Router(routes: routes + BuiltinRoutes.routes(metrics: metrics, lifecycle: lifecycle, pool: pool))
         core = ServerCore(configuration: configuration, router: router, pool: pool, metrics: metrics, lifecycle: lifecycle,
                           logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
@@ -59,6 +61,19 @@ final class ConnectionHarness {
             guard count > 0 else { return text }
             text += String(decoding: buffer[0..<count], as: UTF8.self)
         }
+    }
+
+    /// Everything the server writes until `count` responses have come (or 5 s have passed): for
+    /// answers that come back from the compute pool.
+    func clientAwaits(responses count: Int) -> String {
+        var text = ""
+        let deadline = DispatchTime.now() + 5
+        while Self.statuses(text).count < count && DispatchTime.now() < deadline {
+            var pending = pollfd(fd: peer, events: Int16(POLLIN), revents: 0)
+            _ = poll(&pending, 1, 50)
+            text += clientReceives()
+        }
+        return text
     }
 
     /// The status codes of the responses in `text`, in order (interim `100 Continue` included).

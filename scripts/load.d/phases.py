@@ -6,13 +6,14 @@ import subprocess
 import threading
 import time
 
+import classroom
 import clients
 from checks import percentile
 from flood import BODY_DEADLINE_S, flood_body, run_flood
 from server import Server, counter_sum, heavy_body, light_body, request
 from wrk import ensure_wrk, run_wrk
 
-PHASES = ["capacity", "steady", "overload", "flood", "slow", "aborts", "reconcile", "sigterm"]
+PHASES = ["capacity", "steady", "overload", "flood", "classroom", "slow", "aborts", "reconcile", "sigterm"]
 WORKERS = os.cpu_count() or 2
 QUEUE_DEPTH = 2 * WORKERS  # the server's default
 COMPUTE_ROUTES = ("/backward", "/forward")
@@ -177,6 +178,45 @@ def phase_flood(ctx):
                      f"{no_retry_after} without Retry-After, {failures} client failures, wrk errors {wrk.socket_errors}")
     ctx.checks.check("flood: no answer slower than the body deadline",
                      max(slowest, wrk.max_ms / 1000) < BODY_DEADLINE_S, f"slowest {max(slowest, wrk.max_ms / 1000):.2f} s")
+
+
+def phase_classroom(ctx):
+    """Issue 18 with the default flags. A burst: wrk, 32 connections, the lesson's example to
+    /backward for 5 s: no 503. Then the autograder alone (2 connections POSTing /grade with 200
+    MNIST-size submissions) for D s, then the same beside 64 students clicking /backward and
+    /explain of the lesson's example (think time 0.5-1.5 s): the students' p99 <= 10 ms and the
+    grader keeps >= 90 % of its rate alone; only 200 and 503 anywhere."""
+    seconds = ctx.args.classroom_seconds
+    problem, _ = classroom.lesson_bodies()
+    burst = run_wrk(ctx.server.port, problem, 5, 32, threads=2)
+    ctx.checks.figure(f"burst: 32 connections x 5 s of the lesson's /backward: {burst.statuses} ({burst.offered:.0f} req/s), "
+                      f"p50 {burst.p50_ms:.2f} ms p99 {burst.p99_ms:.2f} ms")
+    ctx.checks.check("classroom burst: no 503", burst.total > 0 and not burst.non2xx(), f"statuses {burst.statuses}")
+    grade = classroom.mnist_grade_body()
+    alone = classroom.graders(ctx.server.port, grade, ctx.args.graders)
+    classroom.run_clients(alone, seconds)
+    alone_rate = 200 * sum(c.statuses.get(200, 0) for c in alone) / seconds
+    grading = classroom.graders(ctx.server.port, grade, ctx.args.graders)
+    class_ = classroom.students(ctx.server.port)
+    before = ctx.server.metrics()
+    classroom.run_clients(grading + class_, seconds)
+    shed = counter_sum(metrics_delta(before, ctx.server.metrics()), "http_requests_shed_total")
+    rate = 200 * sum(c.statuses.get(200, 0) for c in grading) / seconds
+    latencies = classroom.merged(class_, "latencies")
+    every = [v for values in latencies.values() for v in values]
+    student_statuses, grader_statuses = classroom.merged(class_, "statuses"), classroom.merged(grading, "statuses")
+    failures = sum(c.failures for c in grading + class_)
+    for path, values in sorted(latencies.items()):
+        ctx.checks.figure(f"students {path}: {len(values)} answered, p50 {percentile(values, 50):.2f} ms, p99 {percentile(values, 99):.2f} ms, "
+                          f"max {max(values, default=0):.2f} ms")
+    ctx.checks.figure(f"grader ({ctx.args.graders} connections, {len(grade)} B bodies): {alone_rate:.0f} submissions/s alone, {rate:.0f} "
+                      f"beside the class ({rate / max(alone_rate, 1):.2f}); statuses students {student_statuses}, grader {grader_statuses}; "
+                      f"shed {shed:.0f}; {failures} failures")
+    ctx.checks.check("classroom: students' p99 <= 10 ms", every and percentile(every, 99) <= 10, f"p99 {percentile(every, 99):.2f} ms")
+    ctx.checks.check("classroom: grader keeps >= 90 % of its rate alone", rate >= 0.9 * alone_rate, f"{rate:.0f} of {alone_rate:.0f}")
+    ctx.checks.check("classroom: only 200 and 503, every request answered",
+                     set(student_statuses) | set(grader_statuses) <= {200, 503} and failures == 0,
+                     f"students {student_statuses}, grader {grader_statuses}, {failures} failures")
 
 
 def phase_slow(ctx):
