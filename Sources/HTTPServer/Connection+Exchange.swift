@@ -23,7 +23,7 @@ extension Connection {
         core.metrics.requestStarted()
         let exchange = Exchange(head: head)
         self.exchange = exchange
-        beginPhase(at: exchange.started)
+        machine.headReceived(now: exchange.started)
         switch core.router.resolve(head) {
         case .reject(let error):
             answerBeforeBody(error.response, head, closes: error.closesConnection)
@@ -98,7 +98,7 @@ extension Connection {
     private func dispatch(_ request: HTTPRequest) {
         guard let exchange, let route = exchange.route else { return }
         exchange.bytesIn = parser.completedRequestByteCount
-        state = .handling
+        machine.handlerStarted()
         let cancellation = exchange.cancellation
         let context = RequestContext(isCancelled: { cancellation.isCancelled })
         guard route.lane == .compute else {
@@ -162,15 +162,11 @@ extension Connection {
     /// Serializes and writes a response; "+close" unless the connection may carry another request.
     func respond(_ response: HTTPResponse, close: Bool) {
         let head = exchange?.head
-        let keepAlive = !close && (head?.keepAlive ?? false) && !peerClosed && !core.isDraining
-            && requestsAnswered + 1 < core.configuration.maxRequestsPerConnection
+        let wanted = !close && (head?.keepAlive ?? false) && !core.isDraining
+        let keepAlive = machine.responseReady(wanted: wanted, now: Self.now)
         let framing = ResponseFraming(
             isHead: head?.method == "HEAD", keepAlive: keepAlive, date: loop.date())
         let bytes = core.serializer.serialize(response, framing: framing)
-        closeAfterWrite = !keepAlive
-        state = .writing
-        beginPhase()
-        requestsAnswered += 1
         pendingResponse = PendingResponse(exchange: takeExchange(), status: response.status, bytesOut: bytes.count)
         send(bytes)
     }
@@ -203,14 +199,11 @@ extension Connection {
         core.logAbort(pending.exchange, during: "response")
     }
 
-    /// After a response is out: next request, or close.
+    /// After a response is out: next request, or "+close" (shut the write side, read briefly so
+    /// the client sees the response rather than a reset, RFC 9112 §9.6).
     func writeFinished() {
         guard state == .writing else { return }
         delivered()
-        if closeAfterWrite { return linger() }
-        state = .reading
-        beginPhase()
-        resumeReads()
-        processInput()
+        perform(machine.writeDone(canLinger: readSource != nil, now: Self.now))
     }
 }
