@@ -76,6 +76,12 @@ final class ConnectionHarness {
         return text
     }
 
+    /// True when the server has shut its write side (read returns 0, not EAGAIN).
+    func clientSeesEOF() -> Bool {
+        var byte: UInt8 = 0
+        return Glibc.read(peer, &byte, 1) == 0
+    }
+
     /// The status codes of the responses in `text`, in order (interim `100 Continue` included).
     static func statuses(_ text: String) -> [Int] {
         text.components(separatedBy: "HTTP/1.1 ").dropFirst().compactMap { Int($0.prefix(3)) }
