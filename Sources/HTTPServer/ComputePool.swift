@@ -104,7 +104,7 @@ final class ComputePool: @unchecked Sendable {  // `state` is touched only while
 
     private func startWorker(_ name: String, lightOnly: Bool, nice: Int32) {
         let thread = Thread { [self] in
-            if nice != 0 { Self.setNice(nice) }
+            if nice != 0 && !lightOnly { Self.setNice(nice) }  // light jobs keep the event loops' priority
             while let next = nextJob(lightOnly: lightOnly) {
                 onStart(next.lane, Double(DispatchTime.now().uptimeNanoseconds &- next.enqueued) / 1e9)
                 next.job()
