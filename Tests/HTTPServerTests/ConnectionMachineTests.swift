@@ -17,91 +17,91 @@ import Testing
 
     @Test func keepAliveResponse_returnsToReadingAndParsesWhatIsBuffered() {
         var machine = Self.handling()
-        let result1 = machine.responseReady(wanted: true, now: 20)
-        #expect(result1)
+        let keepsAlive1 = machine.responseReady(wanted: true, now: 20)
+        #expect(keepsAlive1)
         #expect(machine.state == .writing)
-        let result2 = machine.writeDone(canLinger: true, now: 30)
-        #expect(result2 == [.processInput])
+        let actions2 = machine.writeDone(canLinger: true, now: 30)
+        #expect(actions2 == [.processInput])
         #expect(machine.state == .reading && machine.requestsAnswered == 1)
     }
 
     @Test func closingResponse_lingersThenCloses() {
         var machine = Self.handling()
-        let result3 = machine.responseReady(wanted: false, now: 20)
-        #expect(!result3)
-        let result4 = machine.writeDone(canLinger: true, now: 30)
-        #expect(result4 == [.shutWriteSide])
+        let keepsAlive3 = machine.responseReady(wanted: false, now: 20)
+        #expect(!keepsAlive3)
+        let actions4 = machine.writeDone(canLinger: true, now: 30)
+        #expect(actions4 == [.shutWriteSide])
         #expect(machine.state == .lingering)
         #expect(machine.expiry(at: 30 + Self.deadlines.linger + 1, parser: .idle, deadlines: Self.deadlines) == .close)
-        let result5 = machine.close()
-        #expect(result5 == [.close])
-        let result6 = machine.close()
-        #expect(result6 == [])
+        let actions5 = machine.close()
+        #expect(actions5 == [.close])
+        let actions6 = machine.close()
+        #expect(actions6 == [])
     }
 
     @Test func closingResponse_withNoReadSourceLeft_closesAtOnce() {
         var machine = Self.handling()
         _ = machine.responseReady(wanted: false, now: 20)
-        let result7 = machine.writeDone(canLinger: false, now: 30)
-        #expect(result7 == [.close])
+        let actions7 = machine.writeDone(canLinger: false, now: 30)
+        #expect(actions7 == [.close])
         #expect(machine.state == .closed)
     }
 
     @Test func writeDone_outsideWriting_doesNothing() {
         var machine = ConnectionMachine(now: 0, maxRequests: 10)
-        let result8 = machine.writeDone(canLinger: true, now: 5)
-        #expect(result8 == [])
+        let actions8 = machine.writeDone(canLinger: true, now: 5)
+        #expect(actions8 == [])
         #expect(machine.state == .reading)
     }
 
     @Test func lastAllowedRequest_isAnsweredWithClose() {
         var machine = Self.handling(maxRequests: 2)
-        let result9 = machine.responseReady(wanted: true, now: 20)
-        #expect(result9)
+        let keepsAlive9 = machine.responseReady(wanted: true, now: 20)
+        #expect(keepsAlive9)
         _ = machine.writeDone(canLinger: true, now: 30)
         machine.handlerStarted()
-        let result10 = machine.responseReady(wanted: true, now: 40)
-        #expect(!result10)
+        let keepsAlive10 = machine.responseReady(wanted: true, now: 40)
+        #expect(!keepsAlive10)
     }
 
     @Test func backPressure_pausesOnlyWhileAResponseIsPending_andResumesAfterIt() {
         var machine = ConnectionMachine(now: 0, maxRequests: 10)
-        let result11 = machine.readFinished(buffered: 2 << 20, limit: 1 << 20, now: 1)
-        #expect(result11 == [])
+        let actions11 = machine.readFinished(buffered: 2 << 20, limit: 1 << 20, now: 1)
+        #expect(actions11 == [])
         machine.handlerStarted()
-        let result12 = machine.readFinished(buffered: 1 << 20, limit: 1 << 20, now: 2)
-        #expect(result12 == [])
-        let result13 = machine.readFinished(buffered: 2 << 20, limit: 1 << 20, now: 3)
-        #expect(result13 == [.pauseReads])
-        let result14 = machine.readFinished(buffered: 3 << 20, limit: 1 << 20, now: 4)
-        #expect(result14 == [])
+        let actions12 = machine.readFinished(buffered: 1 << 20, limit: 1 << 20, now: 2)
+        #expect(actions12 == [])
+        let actions13 = machine.readFinished(buffered: 2 << 20, limit: 1 << 20, now: 3)
+        #expect(actions13 == [.pauseReads])
+        let actions14 = machine.readFinished(buffered: 3 << 20, limit: 1 << 20, now: 4)
+        #expect(actions14 == [])
         _ = machine.responseReady(wanted: true, now: 5)
-        let result15 = machine.writeDone(canLinger: true, now: 6)
-        #expect(result15 == [.resumeReads, .processInput])
+        let actions15 = machine.writeDone(canLinger: true, now: 6)
+        #expect(actions15 == [.resumeReads, .processInput])
     }
 
     @Test func pausedConnection_resumesReadingToLinger() {
         var machine = Self.handling()
         _ = machine.pauseReads(now: 15)
         _ = machine.responseReady(wanted: false, now: 20)
-        let result16 = machine.writeDone(canLinger: true, now: 30)
-        #expect(result16 == [.shutWriteSide, .resumeReads])
+        let actions16 = machine.writeDone(canLinger: true, now: 30)
+        #expect(actions16 == [.shutWriteSide, .resumeReads])
     }
 
     @Test func clientFIN_whileReading_answersWhatItSentThenCloses() {
         var machine = ConnectionMachine(now: 0, maxRequests: 10)
-        let result17 = machine.clientClosed(reset: false)
-        #expect(result17 == [.stopReading, .processInput])
-        let result18 = machine.inputEndedWithClientGone(requestOpen: true)
-        #expect(result18 == [.abortExchange, .close])
+        let actions17 = machine.clientClosed(reset: false)
+        #expect(actions17 == [.stopReading, .processInput])
+        let actions18 = machine.inputEndedWithClientGone(requestOpen: true)
+        #expect(actions18 == [.abortExchange, .close])
     }
 
     @Test func clientReset_whileReading_closesWithoutParsing() {
         var machine = ConnectionMachine(now: 0, maxRequests: 10)
-        let result19 = machine.clientClosed(reset: true)
-        #expect(result19 == [.stopReading])
-        let result20 = machine.inputEndedWithClientGone(requestOpen: false)
-        #expect(result20 == [.close])
+        let actions19 = machine.clientClosed(reset: true)
+        #expect(actions19 == [.stopReading])
+        let actions20 = machine.inputEndedWithClientGone(requestOpen: false)
+        #expect(actions20 == [.close])
     }
 
     @Test func clientFIN_afterAPipelinedAnswerStarted_leavesTheWriteAlone() {
@@ -109,35 +109,35 @@ import Testing
         _ = machine.clientClosed(reset: false)
         machine.handlerStarted()
         _ = machine.responseReady(wanted: true, now: 5)
-        let result21 = machine.inputEndedWithClientGone(requestOpen: false)
-        #expect(result21 == [])
+        let actions21 = machine.inputEndedWithClientGone(requestOpen: false)
+        #expect(actions21 == [])
     }
 
     @Test func clientGone_whileHandling_abortsTheRequest_andItsAnswerCloses() {
         var machine = Self.handling()
-        let result22 = machine.clientClosed(reset: true)
-        #expect(result22 == [.stopReading, .abortExchange])
+        let actions22 = machine.clientClosed(reset: true)
+        #expect(actions22 == [.stopReading, .abortExchange])
         #expect(machine.state == .handling)
-        let result23 = machine.responseReady(wanted: true, now: 20)
-        #expect(!result23)
+        let keepsAlive23 = machine.responseReady(wanted: true, now: 20)
+        #expect(!keepsAlive23)
     }
 
     @Test func clientGone_whileWriting_closesOnceTheResponseIsOut() {
         var machine = Self.handling()
-        let result24 = machine.responseReady(wanted: true, now: 20)
-        #expect(result24)
-        let result25 = machine.clientClosed(reset: false)
-        #expect(result25 == [.stopReading])
-        let result26 = machine.writeDone(canLinger: false, now: 30)
-        #expect(result26 == [.close])
+        let keepsAlive24 = machine.responseReady(wanted: true, now: 20)
+        #expect(keepsAlive24)
+        let actions25 = machine.clientClosed(reset: false)
+        #expect(actions25 == [.stopReading])
+        let actions26 = machine.writeDone(canLinger: false, now: 30)
+        #expect(actions26 == [.close])
     }
 
     @Test func clientGone_whileLingering_closes() {
         var machine = Self.handling()
         _ = machine.responseReady(wanted: false, now: 20)
         _ = machine.writeDone(canLinger: true, now: 30)
-        let result27 = machine.clientClosed(reset: false)
-        #expect(result27 == [.stopReading, .close])
+        let actions27 = machine.clientClosed(reset: false)
+        #expect(actions27 == [.stopReading, .close])
     }
 
     @Test func readDeadlines_followTheParsersPhase() {
