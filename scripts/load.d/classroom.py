@@ -50,6 +50,33 @@ def mnist_grade_body(submissions=200, batch=32):
     return json.dumps(problem, separators=(",", ":")).encode()
 
 
+def cifar_backward_body(batch=16):
+    """/backward of a CIFAR-size network on a [batch,3,32,32] batch (conv 3->32 3x3, relu, maxpool 2,
+    conv 32->32 3x3, relu, maxpool 2, flatten, linear 2048->10, cross entropy): tens of ms of compute."""
+    rng = random.Random(10)
+
+    def tensor(shape, scale):
+        count = 1
+        for d in shape:
+            count *= d
+        return {"shape": shape, "data": [round(rng.uniform(-scale, scale), 3) for _ in range(count)]}
+
+    problem = {
+        "input": tensor([batch, 3, 32, 32], 1.0),
+        "layers": [
+            {"type": "conv2d", "weight": tensor([32, 3, 3, 3], 0.2), "padding": 1}, {"type": "relu"},
+            {"type": "maxpool2d", "kernel_size": 2},
+            {"type": "conv2d", "weight": tensor([32, 32, 3, 3], 0.05), "padding": 1}, {"type": "relu"},
+            {"type": "maxpool2d", "kernel_size": 2},
+            {"type": "flatten"},
+            {"type": "linear", "weight": tensor([10, 2048], 0.02)},
+        ],
+        "loss": {"type": "cross_entropy", "target": [rng.randrange(10) for _ in range(batch)]},
+        "tensor_format": "base64",
+    }
+    return json.dumps(problem, separators=(",", ":")).encode()
+
+
 class LoopingClient(threading.Thread):
     """POSTs one of `requests` ((path, body) pairs, in turn) on a keep-alive connection, waiting
     `think()` seconds after each answer; records latency (ms) by path, and statuses."""
@@ -123,5 +150,5 @@ def students(port, count=64, think=(0.5, 1.5)):
                           think=lambda: rng.uniform(*think), seed=i) for i in range(count)]
 
 
-def graders(port, body, connections):
-    return [LoopingClient(port, [("/grade", body)]) for _ in range(connections)]
+def graders(port, body, connections, path="/grade"):
+    return [LoopingClient(port, [(path, body)]) for _ in range(connections)]

@@ -13,7 +13,7 @@ from flood import BODY_DEADLINE_S, flood_body, run_flood
 from server import Server, counter_sum, heavy_body, light_body, request
 from wrk import ensure_wrk, run_wrk
 
-PHASES = ["capacity", "steady", "overload", "flood", "classroom", "slow", "aborts", "reconcile", "sigterm"]
+PHASES = ["capacity", "steady", "overload", "flood", "classroom", "graders", "slow", "aborts", "reconcile", "sigterm"]
 WORKERS = os.cpu_count() or 2
 QUEUE_DEPTH = 2 * WORKERS  # the server's default
 COMPUTE_ROUTES = ("/backward", "/forward")
@@ -226,6 +226,37 @@ def phase_classroom(ctx):
     ctx.checks.check("classroom: only 200 and 503, every request answered",
                      set(student_statuses) | set(grader_statuses) <= {200, 503} and failures == 0,
                      f"students {student_statuses}, grader {grader_statuses}, {failures} failures")
+
+
+def phase_graders(ctx):
+    """Issue 18's second target: 2 connections POSTing a CIFAR-size /backward in a loop, alone and
+    beside wrk with 4 connections of the lesson's example (no pause), D s of each in 4 alternating
+    slices: the lesson's p99 <= 10 ms (wrk's) and the graders keep >= 90 % of their rate alone."""
+    seconds, slices = ctx.args.classroom_seconds, 4
+    problem, _ = classroom.lesson_bodies()
+    body = classroom.cifar_backward_body()
+    alone, beside, lesson = [], [], []
+    for _ in range(slices):
+        alone += classroom.graders(ctx.server.port, body, 2, path="/backward")
+        classroom.run_clients(alone[-2:], seconds / slices)
+        beside += classroom.graders(ctx.server.port, body, 2, path="/backward")
+        for client in beside[-2:]:
+            client.start()
+        lesson.append(run_wrk(ctx.server.port, problem, seconds / slices, 4, threads=1))
+        for client in beside[-2:]:
+            client.stop()
+        for client in beside[-2:]:
+            client.join(60)
+    rate_alone = sum(c.statuses.get(200, 0) for c in alone) / seconds
+    rate_beside = sum(c.statuses.get(200, 0) for c in beside) / seconds
+    p99 = max(r.p99_ms for r in lesson)
+    statuses = classroom.merged(alone + beside, "statuses")
+    ctx.checks.figure(f"CIFAR-size /backward ({len(body)} B) x 2 connections: {rate_alone:.1f} req/s alone, {rate_beside:.1f} beside the lesson "
+                      f"({rate_beside / max(rate_alone, 1e-9):.2f}); statuses {statuses}")
+    ctx.checks.figure(f"lesson's example, wrk x 4 beside them: {sum(r.total for r in lesson)} answers, statuses "
+                      f"{[r.statuses for r in lesson]}, p50 {[round(r.p50_ms, 2) for r in lesson]} ms, p99 {[round(r.p99_ms, 2) for r in lesson]} ms")
+    ctx.checks.check("graders: the lesson's p99 <= 10 ms (worst slice)", p99 <= 10 and all(not r.non2xx() for r in lesson), f"p99 {p99:.2f} ms")
+    ctx.checks.check("graders: >= 90 % of their rate alone", rate_beside >= 0.9 * rate_alone, f"{rate_beside:.1f} of {rate_alone:.1f} req/s")
 
 
 def bucket_quantile(delta, name, route, q, **labels):
