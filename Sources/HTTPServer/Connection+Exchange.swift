@@ -104,20 +104,34 @@ extension Connection {
         guard route.lane == .compute else {
             return finish(route.handler(request, context))
         }
-        exchange.bodyReceived()
         // The client closed before its compute request started: it is gone, as it would be were
         // the close seen a moment later, mid-compute (Go's net/http cancels the same way).
         if peerClosed {
             abortExchange()
             return close()
         }
+        keepUploadBytes(of: request, exchange)
         let key = CostModel.key(route: exchange.routeLabel, bodyBytes: request.body.count)
         if let learned = core.costs.learned(route: key.route, bodyBytes: request.body.count),
            learned < core.configuration.inlineCutoff.seconds {
             return finish(Self.timed(route.handler, request, context, key, core.costs))
         }
+        submit(request, route, context, key, exchange)
+    }
+
+    /// A body stays counted in the upload budget until its job ends, so the bodies held in memory,
+    /// arriving or queued, stay under `uploadBudgetBytes` whatever the queue admits by time. A
+    /// chunked body's claim (the largest body allowed) shrinks to its real size.
+    private func keepUploadBytes(of request: HTTPRequest, _ exchange: Exchange) {
+        guard case .chunked = exchange.head.framing else { return }
+        exchange.upload?.release()
+        exchange.upload = core.uploads.tryTake(request.body.count)
+    }
+
+    /// Queues a compute request on the pool by its estimate, or sheds it now (the pool filled up
+    /// while the body arrived: the body is read, the connection stays).
+    private func submit(_ request: HTTPRequest, _ route: Route, _ context: RequestContext, _ key: CostModel.Key, _ exchange: Exchange) {
         let cost = core.costs.estimate(route: key.route, bodyBytes: request.body.count)
-        // The pool filled up while the body arrived: shed now (the body is read, the connection stays).
         guard let place = core.pool.tryReserve(cost: cost) else {
             let reason = ShedReason(core.pool.admission(cost: cost))
             core.metrics.requestShed(reason)
@@ -125,11 +139,12 @@ extension Connection {
         }
         exchange.computePlace = place
         exchange.submitted = true
-        let costs = core.costs
+        let costs = core.costs, upload = exchange.upload
         core.pool.submit(place, cost: cost) { [self] in
             let response = Self.timed(route.handler, request, context, key, costs)
             // The place is free before the answer can reach the client, whose next request may need it.
             place.release()
+            upload?.release()
             loop.queue.async { self.finish(response) }
         }
     }

@@ -28,8 +28,9 @@ public struct ServerConfiguration: Sendable {
     /// A queued request may be overtaken by shorter ones arriving up to this many times its own
     /// estimate after it; then it runs first (no starvation).
     public var agingFactor: Double = 8
-    /// Bytes of compute-request bodies that may be arriving at once (a chunked body counts as
-    /// `limits.maxBodyBytes`); past it new compute requests are shed with 503. Never below
+    /// Bytes of compute-request bodies that may be arriving or waiting for their job at once (a
+    /// chunked body counts as `limits.maxBodyBytes` until it is complete); past it new compute
+    /// requests are shed with 503: the memory bound of a queue admitted by time. Never below
     /// `limits.maxBodyBytes`, so the largest allowed body can always be admitted.
     public var uploadBudgetBytes: Int = 256 * 1_048_576
     /// Nice value of the compute threads (Linux: per thread). Above 0 the event loops get the CPU

@@ -70,4 +70,20 @@ import Testing
         #expect(ConnectionHarness.statuses(harness.clientAwaits(responses: 1)) == [200])
         #expect(harness.core.costs.learned(route: "/echo", bodyBytes: 2) != nil)
     }
+
+    @Test func queuedBody_staysInTheUploadBudgetUntilItsJobEnds() {
+        let harness = ConnectionHarness { $0.workers = 1; $0.queueDepth = 8 }
+        let gate = Gate()
+        defer { gate.open() }
+        let busy = harness.core.pool.tryReserve(cost: 0.01)
+        harness.core.pool.submit(busy!, cost: 0.01) { _ = gate.wait() }
+        harness.onLoop {
+            harness.clientSends(Self.post("/echo", length: 2, body: "{}"))
+            harness.connection.readAvailable()
+        }
+        #expect(harness.core.uploads.inUseBytes == 2)
+        gate.open()
+        #expect(ConnectionHarness.statuses(harness.clientAwaits(responses: 1)) == [200])
+        #expect(harness.core.uploads.inUseBytes == 0)
+    }
 }
