@@ -122,7 +122,7 @@ final class Connection: @unchecked Sendable {
     /// The client closed (FIN) or reset. Inline requests it sent in full before a FIN are still
     /// answered; a compute request, or one cut short, counts as an abort and its work is cancelled.
     private func endOfInput(reset: Bool) {
-        perform(machine.clientClosed(reset: reset))
+        perform(machine.clientClosed(reset: reset, now: Self.now))
         perform(machine.inputEndedWithClientGone(requestOpen: exchange != nil))
     }
 

@@ -122,9 +122,12 @@ struct ConnectionMachine: Equatable {
     /// The client closed (FIN, `reset` false) or reset. Reading: a FIN lets what it sent in full
     /// be answered (`processInput`), then `inputEndedWithClientGone` decides; handling: the
     /// request is aborted; writing: the response goes out, then the connection closes.
-    mutating func clientClosed(reset: Bool) -> [Action] {
+    mutating func clientClosed(reset: Bool, now: UInt64) -> [Action] {
         peerClosed = true
-        readsPaused = false
+        if readsPaused {  // the read source is cancelled: nothing is paused any more
+            readsPaused = false
+            clock.resume(at: now)
+        }
         switch state {
         case .reading: return [.stopReading] + (reset ? [] : [.processInput])
         case .handling: return [.stopReading, .abortExchange]

@@ -90,7 +90,7 @@ import Testing
 
     @Test func clientFIN_whileReading_answersWhatItSentThenCloses() {
         var machine = ConnectionMachine(now: 0, maxRequests: 10)
-        let actions17 = machine.clientClosed(reset: false)
+        let actions17 = machine.clientClosed(reset: false, now: 50)
         #expect(actions17 == [.stopReading, .processInput])
         let actions18 = machine.inputEndedWithClientGone(requestOpen: true)
         #expect(actions18 == [.abortExchange, .close])
@@ -98,7 +98,7 @@ import Testing
 
     @Test func clientReset_whileReading_closesWithoutParsing() {
         var machine = ConnectionMachine(now: 0, maxRequests: 10)
-        let actions19 = machine.clientClosed(reset: true)
+        let actions19 = machine.clientClosed(reset: true, now: 50)
         #expect(actions19 == [.stopReading])
         let actions20 = machine.inputEndedWithClientGone(requestOpen: false)
         #expect(actions20 == [.close])
@@ -106,7 +106,7 @@ import Testing
 
     @Test func clientFIN_afterAPipelinedAnswerStarted_leavesTheWriteAlone() {
         var machine = ConnectionMachine(now: 0, maxRequests: 10)
-        _ = machine.clientClosed(reset: false)
+        _ = machine.clientClosed(reset: false, now: 50)
         machine.handlerStarted()
         _ = machine.responseReady(wanted: true, now: 5)
         let actions21 = machine.inputEndedWithClientGone(requestOpen: false)
@@ -115,7 +115,7 @@ import Testing
 
     @Test func clientGone_whileHandling_abortsTheRequest_andItsAnswerCloses() {
         var machine = Self.handling()
-        let actions22 = machine.clientClosed(reset: true)
+        let actions22 = machine.clientClosed(reset: true, now: 50)
         #expect(actions22 == [.stopReading, .abortExchange])
         #expect(machine.state == .handling)
         let keepsAlive23 = machine.responseReady(wanted: true, now: 20)
@@ -126,7 +126,7 @@ import Testing
         var machine = Self.handling()
         let keepsAlive24 = machine.responseReady(wanted: true, now: 20)
         #expect(keepsAlive24)
-        let actions25 = machine.clientClosed(reset: false)
+        let actions25 = machine.clientClosed(reset: false, now: 50)
         #expect(actions25 == [.stopReading])
         let actions26 = machine.writeDone(canLinger: false, now: 30)
         #expect(actions26 == [.close])
@@ -136,7 +136,7 @@ import Testing
         var machine = Self.handling()
         _ = machine.responseReady(wanted: false, now: 20)
         _ = machine.writeDone(canLinger: true, now: 30)
-        let actions27 = machine.clientClosed(reset: false)
+        let actions27 = machine.clientClosed(reset: false, now: 50)
         #expect(actions27 == [.stopReading, .close])
     }
 

@@ -194,15 +194,17 @@ def phase_classroom(ctx):
     ctx.checks.check("classroom burst: no 503", burst.total > 0 and not burst.non2xx(), f"statuses {burst.statuses}")
     grade = classroom.mnist_grade_body()
     # The host's speed drifts (docs/PERFORMANCE.md): alone and beside the class alternate in 4
-    # slices each, so both rates see the same hours.
+    # slices each (ABBA order), so both rates see the same minutes and neither always goes first.
     slices, alone, grading, class_ = 4, [], [], []
     before = ctx.server.metrics()
-    for _ in range(slices):
-        alone += classroom.graders(ctx.server.port, grade, ctx.args.graders)
-        classroom.run_clients(alone[-ctx.args.graders:], seconds / slices)
-        grading += classroom.graders(ctx.server.port, grade, ctx.args.graders)
-        class_ += classroom.students(ctx.server.port)
-        classroom.run_clients(grading[-ctx.args.graders:] + class_[-64:], seconds / slices)
+    for turn in range(2 * slices):  # alone first, then beside first, and so on
+        if (turn + turn // 2) % 2 == 0:
+            alone += classroom.graders(ctx.server.port, grade, ctx.args.graders)
+            classroom.run_clients(alone[-ctx.args.graders:], seconds / slices)
+        else:
+            grading += classroom.graders(ctx.server.port, grade, ctx.args.graders)
+            class_ += classroom.students(ctx.server.port)
+            classroom.run_clients(grading[-ctx.args.graders:] + class_[-64:], seconds / slices)
     alone_rate = 200 * sum(c.statuses.get(200, 0) for c in alone) / seconds
     delta = metrics_delta(before, ctx.server.metrics())
     shed = counter_sum(delta, "http_requests_shed_total")
@@ -236,9 +238,11 @@ def phase_graders(ctx):
     problem, _ = classroom.lesson_bodies()
     body = classroom.cifar_backward_body()
     alone, beside, lesson = [], [], []
-    for _ in range(slices):
-        alone += classroom.graders(ctx.server.port, body, 2, path="/backward")
-        classroom.run_clients(alone[-2:], seconds / slices)
+    for turn in range(2 * slices):  # alone first, then beside first, and so on
+        if (turn + turn // 2) % 2 == 0:
+            alone += classroom.graders(ctx.server.port, body, 2, path="/backward")
+            classroom.run_clients(alone[-2:], seconds / slices)
+            continue
         beside += classroom.graders(ctx.server.port, body, 2, path="/backward")
         for client in beside[-2:]:
             client.start()
