@@ -26,8 +26,16 @@ final class ComputePool: @unchecked Sendable {  // `state` is touched only while
         var reserved = 0
         var running = 0
         var backlog = ComputeLane.Backlog()
+        /// Heavy jobs admitted and not finished (a count: the backlog's sums do not cancel exactly).
+        var heavyJobs = 0
         var queued: [Queued] = []
         var stopped = false
+
+        mutating func release(_ cost: Double, from lane: ComputeLane) {
+            reserved -= 1
+            backlog.remove(cost, from: lane)
+            if lane == .heavy { heavyJobs -= 1 }
+        }
     }
 
     let workers: Int
@@ -62,9 +70,10 @@ final class ComputePool: @unchecked Sendable {  // `state` is touched only while
             guard admission(cost, in: state) == .admitted else { return false }
             state.reserved += 1
             state.backlog[lane] += cost
+            if lane == .heavy { state.heavyJobs += 1 }
             return true
         }
-        return admitted ? Place { [self] in locked { $0.reserved -= 1; $0.backlog.remove(cost, from: lane) } } : nil
+        return admitted ? Place { [self] in locked { $0.release(cost, from: lane) } } : nil
     }
 
     private func admission(_ cost: Double, in state: State) -> Admission {
@@ -89,6 +98,9 @@ final class ComputePool: @unchecked Sendable {  // `state` is touched only while
 
     /// Estimated seconds admitted and not finished, per lane.
     var backlog: ComputeLane.Backlog { locked { $0.backlog } }
+
+    /// True while a heavy job is admitted and not finished.
+    var hasHeavyWork: Bool { locked { $0.heavyJobs > 0 } }
 
     /// Lets the workers finish their current job and exit.
     func stop() {

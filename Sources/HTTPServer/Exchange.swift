@@ -13,6 +13,8 @@ final class Exchange {
     var upload: Place?
     /// The compute place held from the complete body until the job ends.
     var computePlace: Place?
+    /// The compute lane it ran in (nil for the inline routes and answers without a handler).
+    var lane: ComputeLane?
     /// True once the job is on the pool: the pool then gives the compute place back.
     var submitted = false
     var answered = false

@@ -22,6 +22,10 @@ public struct ServerConfiguration: Sendable {
     /// Compute requests of a class measured (CostModel, not guessed) under this run inline on the
     /// event loop, with no thread hand-off; 0 turns it off.
     public var inlineCutoff: Duration = .microseconds(100)
+    /// While heavy work is admitted, a connection whose light answer just went out is read again
+    /// only after this: a client looping on tiny requests cannot take the heavy work's CPU with the
+    /// HTTP path around them; 0 turns it off.
+    public var lightPacing: Duration = .milliseconds(2)
     /// Extra compute threads that run only light requests, so a lesson's example never waits for
     /// a worker busy with a grader's batch.
     public var lightWorkers: Int = 1

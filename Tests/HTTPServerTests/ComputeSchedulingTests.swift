@@ -46,6 +46,19 @@ import Testing
         #expect(pool.backlog == ComputeLane.Backlog())
     }
 
+    @Test func heavyWork_isCountedUntilItsPlaceIsReleased() {
+        let pool = ComputePool(workers: 1, queueDepth: 4, policy: Self.policy)
+        defer { pool.stop() }
+        let light = pool.tryReserve(cost: 0.0001)
+        #expect(!pool.hasHeavyWork)
+        let heavy = pool.tryReserve(cost: 0.1)
+        #expect(pool.hasHeavyWork)
+        heavy?.release()
+        heavy?.release()
+        light?.release()
+        #expect(!pool.hasHeavyWork)
+    }
+
     @Test func queuedShortJob_runsBeforeAQueuedLongOne() {
         let pool = ComputePool(workers: 1, queueDepth: 4, policy: Self.ordering)
         defer { pool.stop() }

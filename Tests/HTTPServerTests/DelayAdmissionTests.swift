@@ -86,4 +86,33 @@ import Testing
         #expect(ConnectionHarness.statuses(harness.clientAwaits(responses: 1)) == [200])
         #expect(harness.core.uploads.inUseBytes == 0)
     }
+
+    @Test func lightAnswerWhileHeavyWorkWaits_pausesTheConnectionsReads() {
+        let harness = ConnectionHarness { $0.inlineCutoff = .microseconds(100); $0.lightPacing = .seconds(60) }
+        harness.core.costs.record(CostModel.key(route: "/echo", bodyBytes: 2), seconds: 3e-6)
+        let heavy = harness.core.pool.tryReserve(cost: 1.0)
+        defer { heavy?.release() }
+        let first = harness.onLoop {
+            harness.clientSends(Self.post("/echo", length: 2, body: "{}"))
+            harness.connection.readAvailable()
+            harness.clientSends(Self.post("/echo", length: 2, body: "{}"))
+            harness.connection.readAvailable()
+            return ConnectionHarness.statuses(harness.clientReceives())
+        }
+        #expect(first == [200])
+        #expect(harness.onLoop { harness.connection.machine.readsPaused && harness.connection.state == .reading })
+    }
+
+    @Test func lightAnswerWithNoHeavyWork_readsOnAtOnce() {
+        let harness = ConnectionHarness { $0.inlineCutoff = .microseconds(100); $0.lightPacing = .seconds(60) }
+        harness.core.costs.record(CostModel.key(route: "/echo", bodyBytes: 2), seconds: 3e-6)
+        let both = harness.onLoop {
+            harness.clientSends(Self.post("/echo", length: 2, body: "{}"))
+            harness.connection.readAvailable()
+            harness.clientSends(Self.post("/echo", length: 2, body: "{}"))
+            harness.connection.readAvailable()
+            return ConnectionHarness.statuses(harness.clientReceives())
+        }
+        #expect(both == [200, 200])
+    }
 }

@@ -39,6 +39,7 @@ struct TestServer {
         // their own tests (ComputeSchedulingTests, DelayAdmissionTests).
         configuration.lightWorkers = 0
         configuration.inlineCutoff = .zero
+        configuration.lightPacing = .zero
         configuration.eventLoops = 2
         configuration.headerTimeout = .milliseconds(800)
         configuration.bodyTimeout = .milliseconds(800)
