@@ -22,7 +22,9 @@ public final class HTTPServer: Sendable {
         self.configuration = configuration
         let metrics = ServerMetrics()
         let lifecycle = Lifecycle()
-        let pool = ComputePool(workers: configuration.workers, queueDepth: configuration.queueDepth, nice: configuration.computeNice)
+        let pool = ComputePool(workers: configuration.workers, queueDepth: configuration.queueDepth, nice: configuration.computeNice,
+                               policy: configuration.admissionPolicy, lightWorkers: configuration.lightWorkers,
+                               onStart: { lane, waited in metrics.queueDelayed(lane, seconds: waited) })
         let router = Router(routes: routes + BuiltinRoutes.routes(metrics: metrics, lifecycle: lifecycle, pool: pool))
         core = ServerCore(configuration: configuration, router: router, pool: pool, metrics: metrics, lifecycle: lifecycle, logger: logger)
         loops = (0..<max(1, configuration.eventLoops)).map { EventLoop(index: $0) }

@@ -12,8 +12,12 @@ struct ServerOptions: ParsableArguments {
     var port: Int = env("PORT").flatMap(Int.init) ?? 8080
     @Option(help: "Compute threads (default: cores). Env GRADSERVER_WORKERS.")
     var workers: Int = env("WORKERS").flatMap(Int.init) ?? ServerConfiguration.coreCount
-    @Option(name: .customLong("queue-depth"), help: "Compute requests waiting beyond the workers before 503. Env GRADSERVER_QUEUE_DEPTH.")
-    var queueDepth: Int = env("QUEUE_DEPTH").flatMap(Int.init) ?? 2 * ServerConfiguration.coreCount
+    @Option(name: .customLong("queue-depth"), help: "Compute requests waiting beyond the workers before 503 whatever their work (the memory bound). Env GRADSERVER_QUEUE_DEPTH.")
+    var queueDepth: Int = env("QUEUE_DEPTH").flatMap(Int.init) ?? ServerConfiguration.defaultQueueDepth
+    @Option(name: .customLong("queue-delay-target"), help: "Seconds of expected queueing delay past which compute requests get 503. Env GRADSERVER_QUEUE_DELAY_TARGET.")
+    var queueDelayTarget: Double = env("QUEUE_DELAY_TARGET").flatMap(Double.init) ?? 0.25
+    @Option(name: .customLong("light-workers"), help: "Extra compute threads for light requests only. Env GRADSERVER_LIGHT_WORKERS.")
+    var lightWorkers: Int = env("LIGHT_WORKERS").flatMap(Int.init) ?? 1
     @Option(name: .customLong("compute-nice"), help: "Nice value of the compute threads (0-19; higher favours health checks over compute under overload). Env GRADSERVER_COMPUTE_NICE.")
     var computeNice: Int32 = env("COMPUTE_NICE").flatMap(Int32.init) ?? 0
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body (413 past it). Env GRADSERVER_MAX_BODY_BYTES.")
@@ -43,6 +47,7 @@ struct ServerOptions: ParsableArguments {
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard (0...19).contains(computeNice) else { throw ValidationError("--compute-nice must be 0...19") }
+        guard queueDelayTarget > 0, lightWorkers >= 0 else { throw ValidationError("--queue-delay-target must be positive, --light-workers >= 0") }
         guard workers >= 1, queueDepth >= 0, maxBodyBytes >= 0, uploadBudgetBytes >= 0, maxRequestsPerConnection >= 1 else {
             throw ValidationError("--workers and --max-requests-per-connection must be >= 1; sizes >= 0")
         }
@@ -57,6 +62,8 @@ struct ServerOptions: ParsableArguments {
         configuration.port = port
         configuration.workers = workers
         configuration.queueDepth = queueDepth
+        configuration.queueDelayTarget = .seconds(queueDelayTarget)
+        configuration.lightWorkers = lightWorkers
         configuration.computeNice = computeNice
         configuration.limits.maxBodyBytes = maxBodyBytes
         configuration.uploadBudgetBytes = uploadBudgetBytes

@@ -34,6 +34,12 @@ struct TestServer {
         configuration.port = 0
         configuration.workers = 1
         configuration.queueDepth = 1
+        // One compute thread and every compute request on it, so a test's held /slow request fills
+        // the pool as it did before the light lane and inline tiny requests (issue 18); those have
+        // their own tests (ComputeSchedulingTests, DelayAdmissionTests).
+        configuration.lightWorkers = 0
+        configuration.inlineCutoff = .zero
+        configuration.lightPacing = .zero
         configuration.eventLoops = 2
         configuration.headerTimeout = .milliseconds(800)
         configuration.bodyTimeout = .milliseconds(800)
