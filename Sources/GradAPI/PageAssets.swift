@@ -6,8 +6,8 @@ enum PageAssets {
         PageAsset(
             name: "api.js",
             text: ##"""
-// Requests to the ConvGrad API (openapi.yaml), relative to the page so a path prefix works.
-// When the server answers 401 (openapi.yaml "Access control (optional)"), the learner is asked for a key,
+// Requests to the ConvGrad API (../shared/API.md), relative to the page so a path prefix works.
+// When the server answers 401 (API.md "Access control (optional)"), the learner is asked for a key,
 // kept in sessionStorage for this tab only and sent as `Authorization: Bearer <key>`. A 429 or 503
 // with a short `Retry-After` is waited out and asked again, twice at most.
 import { askForKey } from "./keydialog.js";
@@ -1004,7 +1004,7 @@ compute();
         PageAsset(
             name: "problem.js",
             text: ##"""
-// The API request a state describes (openapi.yaml "The problem"), the layer names the API
+// The API request a state describes (../shared/API.md "The problem"), the layer names the API
 // gives it, and which control an error's `path` points at.
 
 /** Layer names as the API defaults them: each layer's index in `layers`. */
@@ -1198,7 +1198,7 @@ export async function copyPython(state) {
 // (the permalink). Values the learner typed are kept as typed: a number, or the raw text when it
 // is not one, so that the API (not the page) says what is wrong with it.
 
-/** The lesson's worked example (openapi.yaml "The problem"). */
+/** The lesson's worked example (../shared/API.md "The problem"). */
 export function lessonState() {
   return {
     input: [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]],

@@ -48,7 +48,7 @@ extension EndpointCommand {
 func exchange(_ request: HTTPRequest, connection: ConnectionOptions) throws {
     let configuration = ClientConfiguration(totalTimeout: .milliseconds(Int(connection.timeout * 1000)))
     do {
-        let client = try GradClient(baseURL: connection.url, configuration: configuration)
+        let client = try Client(baseURL: connection.url, configuration: configuration)
         let response = try client.send(request)
         writeBody(response.body)
         guard response.isSuccess else {

@@ -37,7 +37,7 @@ struct ConcurrencyTests {
         let answered = Locked(0)
         ThreadGroup.run(count: 8) { clientIndex in
             do {
-                let client = try GradClient(baseURL: server.baseURL)
+                let client = try Client(baseURL: server.baseURL)
                 for requestIndex in 0..<50 {
                     let probe = probes[(clientIndex * 7 + requestIndex) % probes.count]
                     let response = try client.send(probe.request)

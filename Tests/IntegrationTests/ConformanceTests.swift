@@ -13,7 +13,7 @@ struct ConformanceTests {
     func vectorMatchesPyTorch(fileName: String) throws {
         let server = try LiveServer.require()
         let vector = try ConformanceVector.load(fileName)
-        let client = try GradClient(baseURL: server.baseURL)
+        let client = try Client(baseURL: server.baseURL)
         let response = try client.post(vector.endpoint, json: vector.body)
         try #require(response.status == 200, "\(vector.name): HTTP \(response.status): \(response.text)")
         #expect(response.header("Content-Type")?.hasPrefix("application/json") == true)

@@ -10,7 +10,7 @@ import Glibc
 /// spread over a few serial queues, compute routes on a fixed pool behind a bounded queue.
 ///
 /// It owns `/healthz`, `/readyz` and `/metrics`; every other route comes from the caller.
-public final class HTTPServer: Sendable {
+public final class Server: Sendable {
     public let configuration: ServerConfiguration
     let core: ServerCore
     private let loops: [EventLoop]
