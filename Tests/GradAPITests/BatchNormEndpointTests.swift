@@ -83,6 +83,8 @@ import Testing
         (#"{"type": "log_softmax", "dim": -3}"#, "invalid_value", "layers[0].dim"),
         (#"{"type": "gelu", "approximate": "sigmoid"}"#, "invalid_value", "layers[0].approximate"),
         (#"{"type": "groupnorm", "num_groups": 2}"#, "invalid_value", "layers[0].num_groups"),
+        (#"{"type": "conv_transpose2d", "weight": [[1]], "stride": 2, "output_padding": 2}"#, "invalid_value", "layers[0].output_padding"),
+        (#"{"type": "conv_transpose2d", "weight": [[[[1]]], [[[1]]]]}"#, "shape_mismatch", "layers[0].weight"),
         (#"{"type": "upsample", "scale_factor": 2, "align_corners": true}"#, "invalid_value", "layers[0].align_corners"),
         (#"{"type": "upsample", "scale_factor": 0}"#, "invalid_value", "layers[0].scale_factor"),
         (#"{"type": "adaptive_avgpool2d"}"#, "missing_field", "layers[0].output_size"),

@@ -99,6 +99,12 @@ class Run:
             mode = spec.get("mode", "nearest")
             options = {"align_corners": spec.get("align_corners", False)} if mode == "bilinear" else {}
             return F.interpolate(x, scale_factor=spec["scale_factor"], mode=mode, **options)
+        if kind == "conv_transpose2d":
+            w = self.leaf(f"{name}.weight", spec["weight"])
+            b = self.leaf(f"{name}.bias", spec["bias"]) if spec.get("bias") is not None else None
+            return F.conv_transpose2d(x, w, b, stride=spec.get("stride", 1), padding=spec.get("padding", 0),
+                                      output_padding=spec.get("output_padding", 0), groups=spec.get("groups", 1),
+                                      dilation=spec.get("dilation", 1))
         if kind == "gelu":
             return F.gelu(x, approximate=spec.get("approximate", "none"))
         if kind == "dropout":
@@ -320,6 +326,20 @@ def cases():
         "layers": [{"type": "residual", "name": "res", "layers": [
             {"type": "conv2d", "weight": rounded([2, 2, 3, 3], g, 0.3), "padding": 1}, bn("batchnorm2d", 2, g, name="bn")]}],
         "grad_output": rounded([3, 2, 4, 4], g)}
+
+    # transposed convolutions: stride, padding with output_padding, dilation, groups with a bias
+    xt = rounded([2, 2, 3, 3], g)
+    for label, options, weight_shape in (
+            ("stride2", {"stride": 2}, [2, 3, 2, 2]),
+            ("pad_outpad", {"stride": 2, "padding": 1, "output_padding": 1}, [2, 2, 3, 3]),
+            ("dilation", {"dilation": 2, "padding": [1, 0]}, [2, 1, 2, 3]),
+            ("groups_bias", {"groups": 2, "stride": [1, 2], "bias": rounded([4], g)}, [2, 2, 3, 2])):
+        spec = {"type": "conv_transpose2d", "weight": rounded(weight_shape, g, 0.5), **options}
+        out = F.conv_transpose2d(tensor(xt), tensor(spec["weight"]), stride=spec.get("stride", 1), padding=spec.get("padding", 0),
+                                 output_padding=spec.get("output_padding", 0), groups=spec.get("groups", 1),
+                                 dilation=spec.get("dilation", 1))
+        yield f"conv_transpose2d_{label}", "/backward", {
+            "input": xt, "layers": [spec], "grad_output": rounded(list(out.shape), g)}
 
 
 def main():
