@@ -106,6 +106,8 @@ public enum InputLayout: Sendable, Equatable {
     case image
     /// `[in]` or `[N, in]`.
     case features
+    /// `[L]`, `[C, L]` or `[N, C, L]`, leading dims 1 when left out.
+    case sequence
     /// `[N, ...]` with 2 to 4 dims, taken as written.
     case batchFirst
     /// Any shape: the layer does not decide (elementwise layers).

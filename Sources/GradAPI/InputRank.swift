@@ -17,6 +17,11 @@ enum InputRank {
                 throw mismatch(input, at: path, expected: "\(type) takes the input as [H, W], [C, H, W] or [N, C, H, W]")
             }
             return input.reshaped(Array(repeating: 1, count: 4 - input.rank) + input.shape)
+        case .sequence:
+            guard (1...3).contains(input.rank) else {
+                throw mismatch(input, at: path, expected: "\(type) takes the input as [L], [C, L] or [N, C, L]")
+            }
+            return input.reshaped(Array(repeating: 1, count: 3 - input.rank) + input.shape)
         case .features:
             guard (1...2).contains(input.rank) else {
                 throw mismatch(input, at: path, expected: "\(type) takes the input as [in_features] or [N, in_features]")

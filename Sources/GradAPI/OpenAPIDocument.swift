@@ -1014,6 +1014,43 @@ components:
           anyOf:
             - {type: boolean, default: false}
             - {type: 'null'}
+    Conv1dLayer:
+      description: '`F.conv1d` (cross-correlation): input `[L]`, `[C, L]` or `[N, C, L]`; weight `[out, in/groups, k]` or `[k]`; single integers where conv2d takes pairs.'
+      type: object
+      required: [type, weight]
+      additionalProperties: false
+      properties:
+        type: {const: conv1d}
+        name:
+          anyOf:
+            - {$ref: '#/components/schemas/LayerName'}
+            - {type: 'null'}
+        weight: {$ref: '#/components/schemas/Tensor'}
+        bias:
+          oneOf:
+            - {$ref: '#/components/schemas/Tensor'}
+            - type: 'null'
+        stride:
+          anyOf:
+            - {type: integer, minimum: 1, default: 1}
+            - {type: 'null'}
+        padding:
+          anyOf:
+            - {type: integer, minimum: 0, default: 0}
+            - {type: string, enum: [valid, same]}
+            - {type: 'null'}
+        dilation:
+          anyOf:
+            - {type: integer, minimum: 1, default: 1}
+            - {type: 'null'}
+        groups:
+          anyOf:
+            - {type: integer, minimum: 1, default: 1}
+            - {type: 'null'}
+        padding_mode:
+          anyOf:
+            - {type: string, enum: [zeros, reflect, replicate, circular], default: zeros}
+            - {type: 'null'}
     ConvTranspose2dLayer:
       description: '`F.conv_transpose2d`, the adjoint of conv2d: weight `[in, out/groups, kh, kw]` (or `[kh, kw]`); H_out = (H - 1) stride - 2 padding + dilation (kh - 1) + output_padding + 1; output_padding must be smaller than the stride or the dilation.'
       type: object
@@ -1076,6 +1113,7 @@ components:
         - {$ref: '#/components/schemas/UpsampleLayer'}
         - {$ref: '#/components/schemas/ResidualLayer'}
         - {$ref: '#/components/schemas/ConvTranspose2dLayer'}
+        - {$ref: '#/components/schemas/Conv1dLayer'}
       discriminator:
         propertyName: type
         mapping:
@@ -1100,6 +1138,7 @@ components:
           upsample: '#/components/schemas/UpsampleLayer'
           residual: '#/components/schemas/ResidualLayer'
           conv_transpose2d: '#/components/schemas/ConvTranspose2dLayer'
+          conv1d: '#/components/schemas/Conv1dLayer'
     Reduction:
       type: string
       enum: [mean, sum]

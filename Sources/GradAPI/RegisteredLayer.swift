@@ -17,7 +17,7 @@ public enum LayerRegistry {
         Conv2d.self, MaxPool2d.self, AvgPool2d.self, ReLU.self, Sigmoid.self, Tanh.self, LeakyReLU.self,
         Flatten.self, Linear.self, BatchNorm1d.self, BatchNorm2d.self, Dropout.self, Softmax.self, LogSoftmax.self,
         GELU.self, LayerNorm.self, GroupNorm.self, AdaptiveAvgPool2d.self, Upsample.self, Residual.self,
-        ConvTranspose2d.self,
+        ConvTranspose2d.self, Conv1d.self,
     ]
 
     /// The kind of the design card's short form (`{"images", "kernels", ...}`, openapi.yaml).

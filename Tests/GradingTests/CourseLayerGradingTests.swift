@@ -231,3 +231,34 @@ import Testing
         #expect(Fixtures.diagnose(s, "input", try #require(s.expected(named: "input"))) == nil)
     }
 }
+
+/// conv1d: explain, gradcheck, the kernel reversed.
+@Suite struct Conv1dGradingTests {
+    @Test(arguments: [(1, ConvPadding.explicit(Pair(1)), 1, PaddingMode.zeros), (2, .same, 1, .reflect), (1, .valid, 2, .zeros)])
+    func explainGradcheckAndTheReversedKernel(_ stride: Int, _ padding: ConvPadding, _ groups: Int, _ mode: PaddingMode) throws {
+        var rng = SplitMix64(seed: 23)
+        let layer = Conv1d(
+            weight: rng.tensor([4, 4 / groups, 3]), bias: rng.tensor([4]), stride: stride == 2 && padding == .same ? 1 : stride,
+            padding: padding, groups: groups, paddingMode: mode)
+        let input = rng.tensor([2, 4, 8])
+        let features = try Network(layers: [layer, Flatten()]).forward(input).output.shape[1]
+        let problem = GradingProblem(
+            layers: [layer, Flatten(), Linear(weight: rng.tensor([3, features]))], input: input,
+            seed: .loss(LossSpec(kind: .crossEntropy, target: .classIndices([2, 1]))))
+        let s = try Fixtures.solve(problem)
+        for name in ["input", "0.weight", "0.bias"] {
+            let g = try #require(s.expected(named: name))
+            for flat in Set([0, g.count / 2, g.count - 1]) {
+                let e = try s.explain(of: name, index: TensorIndex.unravel(flat, g.shape))
+                let sum = e.terms.reduce(0) { $0 + $1.product }
+                #expect(abs(sum - e.value) <= 1e-12 * max(1e-300, e.terms.reduce(0) { $0 + abs($1.product) }), "\(name)[\(flat)]")
+            }
+        }
+        #expect(try s.gradcheck().passed)
+        var reversed = layer
+        reversed.conv.spec.weight = layer.conv.spec.weight.rotated180()
+        let (_, plan) = try reversed.forward(input, LayerContext(index: 0, type: "conv1d"))
+        let wrong = reversed.backward(s.backward.activationGradients[0], input: input, output: input, saved: plan).input
+        #expect(Fixtures.diagnose(s, "input", wrong)?.code == .kernelFlipped)
+    }
+}

@@ -54,6 +54,19 @@ enum LayerTranslator {
         case "upsample":
             let mode = Upsample.Mode(rawValue: o["mode"] as? String ?? "nearest") ?? .nearest
             return (Upsample(scale: try pair(o["scale_factor"]), mode: mode, alignCorners: o["align_corners"] as? Bool ?? false), nil, nil)
+        case "conv1d":
+            let written = try JSONTensor.decode(o["weight"] as Any)
+            let bias = try o["bias"].map(JSONTensor.decode)
+            let padding: ConvPadding = switch o["padding"] {
+            case let text as String: text == "same" ? .same : .valid
+            case let number as NSNumber: .explicit(Pair(0, number.intValue))
+            default: .explicit(Pair(0))
+            }
+            let layer = Conv1d(
+                weight: written.rank == 1 ? written.reshaped([1, 1] + written.shape) : written, bias: bias,
+                stride: (o["stride"] as? NSNumber)?.intValue ?? 1, padding: padding, dilation: (o["dilation"] as? NSNumber)?.intValue ?? 1,
+                groups: (o["groups"] as? NSNumber)?.intValue ?? 1)
+            return (layer, written.shape, bias?.shape)
         case "conv_transpose2d":
             let written = try JSONTensor.decode(o["weight"] as Any)
             let bias = try o["bias"].map(JSONTensor.decode)

@@ -82,6 +82,7 @@ enum ProblemTranslator {
         let rank: Int
         switch first?.inputLayout {
         case .image: rank = 4
+        case .sequence: rank = 3
         case .features: rank = 2
         default: rank = x.rank
         }

@@ -105,6 +105,13 @@ class Run:
             return F.conv_transpose2d(x, w, b, stride=spec.get("stride", 1), padding=spec.get("padding", 0),
                                       output_padding=spec.get("output_padding", 0), groups=spec.get("groups", 1),
                                       dilation=spec.get("dilation", 1))
+        if kind == "conv1d":
+            w = tensor(spec["weight"])
+            w = self.leaf(f"{name}.weight", spec["weight"])
+            b = self.leaf(f"{name}.bias", spec["bias"]) if spec.get("bias") is not None else None
+            h = x.reshape(1, 1, -1) if x.dim() == 1 else (x.reshape(1, *x.shape) if x.dim() == 2 else x)
+            return F.conv1d(h, w.reshape(1, 1, -1) if w.dim() == 1 else w, b, stride=spec.get("stride", 1),
+                            padding=spec.get("padding", 0), dilation=spec.get("dilation", 1), groups=spec.get("groups", 1))
         if kind == "gelu":
             return F.gelu(x, approximate=spec.get("approximate", "none"))
         if kind == "dropout":
@@ -340,6 +347,20 @@ def cases():
                                  dilation=spec.get("dilation", 1))
         yield f"conv_transpose2d_{label}", "/backward", {
             "input": xt, "layers": [spec], "grad_output": rounded(list(out.shape), g)}
+
+    # conv1d: stride and padding, "same" with dilation, groups with a bias, a [C, L] input with a [k] weight
+    xs = rounded([2, 4, 9], g)
+    for label, options, weight_shape in (
+            ("stride_pad", {"stride": 2, "padding": 1}, [3, 4, 3]),
+            ("same_dilation", {"padding": "same", "dilation": 2}, [2, 4, 4]),
+            ("groups_bias", {"groups": 2, "bias": rounded([4], g)}, [4, 2, 3])):
+        spec = {"type": "conv1d", "weight": rounded(weight_shape, g, 0.5), **options}
+        out = F.conv1d(tensor(xs), tensor(spec["weight"]), stride=spec.get("stride", 1), padding=spec.get("padding", 0),
+                       dilation=spec.get("dilation", 1), groups=spec.get("groups", 1))
+        yield f"conv1d_{label}", "/backward", {"input": xs, "layers": [spec], "grad_output": rounded(list(out.shape), g)}
+    yield "conv1d_vector_weight", "/backward", {
+        "input": rounded([1, 7], g), "layers": [{"type": "conv1d", "weight": rounded([3], g)}, {"type": "flatten"}],
+        "loss": {"type": "mse", "target": rounded([1, 5], g)}}
 
 
 def main():
