@@ -19,7 +19,7 @@ extension Conv1d: RegisteredLayer {
         let layer = Conv1d(
             weight: weight, bias: bias, stride: try fields.integer("stride", default: 1, range: positive), padding: try padding(fields),
             dilation: try fields.integer("dilation", default: 1, range: positive), groups: try fields.integer("groups", default: 1, range: positive),
-            paddingMode: PaddingMode(rawValue: try fields.choice("padding_mode", default: "zeros", choices: Conv2d.paddingModes)!)!)
+            paddingMode: PaddingMode(rawValue: try fields.choice("padding_mode", default: "zeros", choices: PaddingMode.allCases.map(\.rawValue))!)!)
         var shapes = ["weight": written.shape]
         shapes["bias"] = biasShape
         return DecodedLayer(layer, writtenShapes: shapes)
