@@ -32,15 +32,7 @@ import Testing
     @Test(arguments: layers.indices) func explainTermsSumToTheValue_andGradcheckPasses(_ which: Int) throws {
         let (label, layer) = Self.layers[which]
         let s = try Fixtures.solve(Self.network(layer))
-        for name in ["input", "0", "1"] {
-            let g = try #require(s.expected(named: name))
-            for flat in Set([0, g.count / 2, g.count - 1]) {
-                let e = try s.explain(of: name, index: TensorIndex.unravel(flat, g.shape))
-                let sum = e.terms.reduce(0) { $0 + $1.product }
-                let scale = max(1e-300, e.terms.reduce(0) { $0 + abs($1.product) })
-                #expect(abs(sum - e.value) <= 1e-12 * scale, "\(label) \(name)[\(flat)]: terms sum to \(sum), value \(e.value)")
-            }
-        }
+        try s.expectTermsSumToValue(["input", "0", "1"], label)
         let report = try s.gradcheck()
         #expect(report.passed, "\(label): \(report.results.map { "\($0.name) \($0.maxRelError)" })")
     }
@@ -110,15 +102,7 @@ import Testing
     @Test(arguments: layers.indices) func explainSumsGradcheckPassesAndMistakesAreFound(_ which: Int) throws {
         let layer = Self.layers[which]
         let s = try Fixtures.solve(Self.network(layer))
-        for name in ["0"] + s.problem.gradientNames.filter { $0.hasPrefix("1.") } {
-            let g = try #require(s.expected(named: name))
-            for flat in Set([0, g.count / 2, g.count - 1]) {
-                let e = try s.explain(of: name, index: TensorIndex.unravel(flat, g.shape))
-                let sum = e.terms.reduce(0) { $0 + $1.product }
-                let scale = max(1e-300, e.terms.reduce(0) { $0 + abs($1.product) })
-                #expect(abs(sum - e.value) <= 1e-12 * scale, "\(layer.typeName) \(name)[\(flat)]")
-            }
-        }
+        try s.expectTermsSumToValue(["0"] + s.problem.gradientNames.filter { $0.hasPrefix("1.") }, layer.typeName)
         #expect(try s.gradcheck().passed)
         let x = s.backward.activations[0], dY = s.backward.activationGradients[1]
         let stats: GroupedNormStatistics, groups: GroupLayout, weight: Tensor?
@@ -154,14 +138,9 @@ import Testing
             layers: [conv, layer, Flatten(), Linear(weight: rng.tensor([3, features]))], input: input,
             seed: .loss(LossSpec(kind: .crossEntropy, target: .classIndices([1, 2]))))
         let s = try Fixtures.solve(problem)
-        let g = try #require(s.expected(named: "0"))
-        for flat in Set([0, g.count / 2, g.count - 1]) {
-            let e = try s.explain(of: "0", index: TensorIndex.unravel(flat, g.shape))
-            let sum = e.terms.reduce(0) { $0 + $1.product }
-            #expect(abs(sum - e.value) <= 1e-12 * max(1e-300, e.terms.reduce(0) { $0 + abs($1.product) }), "\(layer.typeName)[\(flat)]")
-        }
+        try s.expectTermsSumToValue(["0"], layer.typeName)
         #expect(try s.gradcheck().passed, "\(layer.typeName)")
-        #expect(Fixtures.diagnose(s, "0", g) == nil)
+        #expect(Fixtures.diagnose(s, "0", try #require(s.expected(named: "0"))) == nil)
     }
 }
 
@@ -182,14 +161,7 @@ import Testing
         let problem = Self.network()
         #expect(problem.gradientNames == ["input", "block.conv.weight", "block.conv.bias", "fc.weight", "fc.bias"])
         let s = try Fixtures.solve(problem)
-        for name in ["input", "block.conv.weight", "block.conv.bias"] {
-            let g = try #require(s.expected(named: name))
-            for flat in Set([0, g.count / 2, g.count - 1]) {
-                let e = try s.explain(of: name, index: TensorIndex.unravel(flat, g.shape))
-                let sum = e.terms.reduce(0) { $0 + $1.product }
-                #expect(abs(sum - e.value) <= 1e-12 * max(1e-300, e.terms.reduce(0) { $0 + abs($1.product) }), "\(name)[\(flat)]")
-            }
-        }
+        try s.expectTermsSumToValue(["input", "block.conv.weight", "block.conv.bias"])
         let input = try s.explain(of: "input", index: [0, 1, 2, 3])
         #expect(input.terms.first?.local.formula?.contains("skip") == true)
         #expect(try s.gradcheck().passed)
@@ -214,14 +186,7 @@ import Testing
             layers: [layer, Flatten(), Linear(weight: rng.tensor([3, features]))], input: input,
             seed: .loss(LossSpec(kind: .crossEntropy, target: .classIndices([1, 0]))))
         let s = try Fixtures.solve(problem)
-        for name in ["input", "0.weight", "0.bias"] {
-            let g = try #require(s.expected(named: name))
-            for flat in Set([0, g.count / 2, g.count - 1]) {
-                let e = try s.explain(of: name, index: TensorIndex.unravel(flat, g.shape))
-                let sum = e.terms.reduce(0) { $0 + $1.product }
-                #expect(abs(sum - e.value) <= 1e-12 * max(1e-300, e.terms.reduce(0) { $0 + abs($1.product) }), "\(name)[\(flat)]")
-            }
-        }
+        try s.expectTermsSumToValue(["input", "0.weight", "0.bias"])
         #expect(try s.gradcheck().passed)
         var flipped = layer
         flipped.weight = layer.weight.rotated180()
@@ -246,14 +211,7 @@ import Testing
             layers: [layer, Flatten(), Linear(weight: rng.tensor([3, features]))], input: input,
             seed: .loss(LossSpec(kind: .crossEntropy, target: .classIndices([2, 1]))))
         let s = try Fixtures.solve(problem)
-        for name in ["input", "0.weight", "0.bias"] {
-            let g = try #require(s.expected(named: name))
-            for flat in Set([0, g.count / 2, g.count - 1]) {
-                let e = try s.explain(of: name, index: TensorIndex.unravel(flat, g.shape))
-                let sum = e.terms.reduce(0) { $0 + $1.product }
-                #expect(abs(sum - e.value) <= 1e-12 * max(1e-300, e.terms.reduce(0) { $0 + abs($1.product) }), "\(name)[\(flat)]")
-            }
-        }
+        try s.expectTermsSumToValue(["input", "0.weight", "0.bias"])
         #expect(try s.gradcheck().passed)
         var reversed = layer
         reversed.conv.spec.weight = layer.conv.spec.weight.rotated180()

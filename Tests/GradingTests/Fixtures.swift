@@ -1,4 +1,5 @@
 import ConvEngine
+import Testing
 import TestSupport
 @testable import Grading
 
@@ -60,4 +61,21 @@ enum Fixtures {
 
 extension Tensor {
     func scaled(_ c: Double) -> Tensor { Tensor(shape: shape, data: data.map { $0 * c }) }
+}
+
+extension Solution {
+    /// Explains the first, middle and last element of each of `names` and expects every explanation's
+    /// term products to sum to its value (to 1e-12 of the sum of their magnitudes).
+    func expectTermsSumToValue(_ names: [String], _ label: String = "", sourceLocation: SourceLocation = #_sourceLocation) throws {
+        for name in names {
+            let g = try #require(expected(named: name), sourceLocation: sourceLocation)
+            for flat in Set([0, g.count / 2, g.count - 1]) {
+                let e = try explain(of: name, index: TensorIndex.unravel(flat, g.shape))
+                let sum = e.terms.reduce(0) { $0 + $1.product }
+                let scale = max(1e-300, e.terms.reduce(0) { $0 + abs($1.product) })
+                #expect(abs(sum - e.value) <= 1e-12 * scale, "\(label) \(name)[\(flat)]: terms sum to \(sum), value \(e.value)",
+                        sourceLocation: sourceLocation)
+            }
+        }
+    }
 }
