@@ -16,15 +16,15 @@ public enum APIEndpoint {
             return error.response
         }
         do {
-            return HTTPResponse.json(200, try work())
+            return HTTPResponse.json(.ok, try work())
         } catch let error as APIError {
             return error.response
         } catch let error as EngineError {
             return APIError(engine: error, at: nil).response
         } catch is CancelledError {
-            return APIError(status: 503, code: .cancelled, message: "the client went away before the work finished").response
+            return APIError(status: .serviceUnavailable, code: .cancelled, message: "the client went away before the work finished").response
         } catch {
-            return APIError(status: 500, code: .internalError, message: "unexpected error: \(error)").response
+            return APIError(status: .internalServerError, code: .internalError, message: "unexpected error: \(error)").response
         }
     }
 

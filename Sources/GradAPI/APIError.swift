@@ -7,7 +7,7 @@ import JSONCodec
 /// The body is `{"error": {"code", "message", "path"?}}` (openapi.yaml, `Error`); `path` names the one
 /// place in the request at fault, e.g. `layers[2].kernel_size`.
 public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var status: Int
+    public var status: HTTPStatus
     /// A stable machine-readable code: `invalid_json`, `too_large`, `shape_mismatch`, ...
     public var code: ErrorCode
     /// What was expected and what was found.
@@ -16,7 +16,7 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Extra response headers, e.g. `Retry-After` on a 503.
     public var headers: [(name: String, value: String)] = []
 
-    public init(status: Int, code: ErrorCode, message: String, path: String? = nil) {
+    public init(status: HTTPStatus, code: ErrorCode, message: String, path: String? = nil) {
         self.status = status; self.code = code; self.message = message; self.path = path
     }
 
@@ -46,7 +46,7 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
 extension APIError {
     /// 422 with a specific code: valid JSON that is not a valid problem.
     public static func invalid(_ code: ErrorCode, _ message: String, at path: JSONPath?) -> APIError {
-        APIError(status: 422, code: code, message: message, path: path.flatMap { $0 == .root ? nil : $0.description })
+        APIError(status: .unprocessableContent, code: code, message: message, path: path.flatMap { $0 == .root ? nil : $0.description })
     }
 
     /// 422 `wrong_type`: "layers[0].stride must be an integer or [h, w]; found a string".
@@ -63,12 +63,12 @@ extension APIError {
 
     /// 413 `too_large`: a tensor or the estimated work is over a configured limit.
     public static func tooLarge(_ message: String, at path: JSONPath? = nil) -> APIError {
-        APIError(status: 413, code: .tooLarge, message: message, path: path?.description)
+        APIError(status: .contentTooLarge, code: .tooLarge, message: message, path: path?.description)
     }
 
     /// 400 `invalid_json` with the byte offset where parsing stopped.
     public static func invalidJSON(_ error: JSONParseError) -> APIError {
-        APIError(status: 400, code: .invalidJSON, message: "the body is not JSON: \(error.message) at byte \(error.offset)")
+        APIError(status: .badRequest, code: .invalidJSON, message: "the body is not JSON: \(error.message) at byte \(error.offset)")
     }
 
     /// "1 dim", "3 dims".

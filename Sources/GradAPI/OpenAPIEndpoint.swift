@@ -7,7 +7,7 @@ import HTTP1
 enum OpenAPIEndpoint {
     static func response(_ request: HTTPRequest) -> HTTPResponse {
         HTTPResponse(
-            status: 200, headers: HTTPHeaders([("Content-Type", mediaType(accept: request.headers.values("Accept")))]),
+            status: .ok, headers: HTTPHeaders([("Content-Type", mediaType(accept: request.headers.values("Accept")))]),
             body: Array(OpenAPIDocument.yaml.utf8))
     }
 

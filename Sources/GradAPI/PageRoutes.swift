@@ -70,9 +70,9 @@ extension APIRoutes {
     static func pageResponse(_ asset: PageAsset, _ request: HTTPRequest) -> HTTPResponse {
         let headers = HTTPHeaders(PageHeaders.fields(asset))
         if matches(request.headers.values("If-None-Match"), asset.etag) {
-            return HTTPResponse(status: 304, headers: headers)
+            return HTTPResponse(status: .notModified, headers: headers)
         }
-        return HTTPResponse(status: 200, headers: headers, body: asset.body)
+        return HTTPResponse(status: .ok, headers: headers, body: asset.body)
     }
 
     /// `If-None-Match` compares weakly (RFC 9110 §13.1.2): `W/` prefixes do not count; `*` matches.

@@ -3,7 +3,7 @@
 /// This is the one place where framing and routing errors become a response body:
 /// `{"error":{"code":"…","message":"…"}}`.
 public struct HTTPError: Error, Sendable, Equatable {
-    public var status: Int
+    public var status: HTTPStatus
     /// A stable, machine-readable code such as `bad_request` or `too_large`.
     public var code: String
     /// One sentence saying what was expected and what was found.
@@ -13,7 +13,7 @@ public struct HTTPError: Error, Sendable, Equatable {
     /// Extra response fields, e.g. `Allow` on 405 or `Retry-After` on 503.
     public var headers: HTTPHeaders
 
-    public init(_ status: Int, _ code: String, _ message: String, closes: Bool = true, headers: HTTPHeaders = HTTPHeaders()) {
+    public init(_ status: HTTPStatus, _ code: String, _ message: String, closes: Bool = true, headers: HTTPHeaders = HTTPHeaders()) {
         self.status = status; self.code = code; self.message = message
         self.closesConnection = closes; self.headers = headers
     }
@@ -31,31 +31,31 @@ public struct HTTPError: Error, Sendable, Equatable {
 }
 
 extension HTTPError {
-    public static func badRequest(_ message: String) -> HTTPError { HTTPError(400, "bad_request", message) }
-    public static func requestTimeout(_ message: String) -> HTTPError { HTTPError(408, "request_timeout", message) }
-    public static func tooLarge(_ message: String) -> HTTPError { HTTPError(413, "too_large", message) }
-    public static func uriTooLong(_ message: String) -> HTTPError { HTTPError(414, "uri_too_long", message) }
+    public static func badRequest(_ message: String) -> HTTPError { HTTPError(.badRequest, "bad_request", message) }
+    public static func requestTimeout(_ message: String) -> HTTPError { HTTPError(.requestTimeout, "request_timeout", message) }
+    public static func tooLarge(_ message: String) -> HTTPError { HTTPError(.contentTooLarge, "too_large", message) }
+    public static func uriTooLong(_ message: String) -> HTTPError { HTTPError(.uriTooLong, "uri_too_long", message) }
     public static func unsupportedMediaType(_ message: String) -> HTTPError {
-        HTTPError(415, "unsupported_media_type", message, closes: false)
+        HTTPError(.unsupportedMediaType, "unsupported_media_type", message, closes: false)
     }
-    public static func expectationFailed(_ message: String) -> HTTPError { HTTPError(417, "expectation_failed", message) }
-    public static func headersTooLarge(_ message: String) -> HTTPError { HTTPError(431, "headers_too_large", message) }
+    public static func expectationFailed(_ message: String) -> HTTPError { HTTPError(.expectationFailed, "expectation_failed", message) }
+    public static func headersTooLarge(_ message: String) -> HTTPError { HTTPError(.headerFieldsTooLarge, "headers_too_large", message) }
     public static func notFound(_ path: String) -> HTTPError {
-        HTTPError(404, "not_found", "no route for \(path)", closes: false)
+        HTTPError(.notFound, "not_found", "no route for \(path)", closes: false)
     }
     public static func methodNotAllowed(_ method: String, allowed: [String]) -> HTTPError {
-        HTTPError(405, "method_not_allowed", "\(method) is not allowed here; allowed: \(allowed.joined(separator: ", "))",
+        HTTPError(.methodNotAllowed, "method_not_allowed", "\(method) is not allowed here; allowed: \(allowed.joined(separator: ", "))",
                   closes: false, headers: HTTPHeaders([("Allow", allowed.joined(separator: ", "))]))
     }
     public static func notImplemented(_ message: String, closes: Bool = false) -> HTTPError {
-        HTTPError(501, "not_implemented", message, closes: closes)
+        HTTPError(.notImplemented, "not_implemented", message, closes: closes)
     }
     public static func versionNotSupported(_ message: String) -> HTTPError {
-        HTTPError(505, "http_version_not_supported", message)
+        HTTPError(.httpVersionNotSupported, "http_version_not_supported", message)
     }
     /// 503 with `Retry-After` (RFC 9110 §10.2.3): the work queue is full or the server is draining.
     public static func overloaded(_ message: String, retryAfterSeconds: Int = 1) -> HTTPError {
-        HTTPError(503, "overloaded", message, closes: false,
+        HTTPError(.serviceUnavailable, "overloaded", message, closes: false,
                   headers: HTTPHeaders([("Retry-After", String(retryAfterSeconds))]))
     }
 }

@@ -21,16 +21,16 @@ public struct HTTPRequest: Sendable {
 
 /// A response before framing; the serializer adds `Content-Length`, `Date` and `Connection`.
 public struct HTTPResponse: Sendable {
-    public var status: Int
+    public var status: HTTPStatus
     public var headers: HTTPHeaders
     public var body: [UInt8]
 
-    public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+    public init(status: HTTPStatus, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.status = status; self.headers = headers; self.body = body
     }
 
     /// A JSON body with `Content-Type: application/json`.
-    public static func json(_ status: Int, _ body: [UInt8]) -> HTTPResponse {
+    public static func json(_ status: HTTPStatus, _ body: [UInt8]) -> HTTPResponse {
         HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")]), body: body)
     }
 }

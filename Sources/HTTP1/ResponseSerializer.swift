@@ -28,8 +28,8 @@ public struct ResponseSerializer: Sendable {
     private static let owned: Set<String> = ["content-length", "transfer-encoding", "connection", "date", "keep-alive"]
 
     public func serialize(_ response: HTTPResponse, framing: ResponseFraming) -> [UInt8] {
-        let bodyless = HTTPStatus.forbidsBody(response.status)
-        var head = "HTTP/1.1 \(response.status) \(HTTPStatus.reason(response.status))\r\n"
+        let bodyless = response.status.forbidsBody
+        var head = "HTTP/1.1 \(response.status.code) \(response.status.reason)\r\n"
         head += "Date: \(framing.date)\r\n"
         for (name, value) in response.headers where !Self.owned.contains(name.lowercased()) {
             head += "\(name): \(value)\r\n"

@@ -72,7 +72,7 @@ public struct Router: Sendable {
         }
         let requested = headers["Access-Control-Request-Headers"].flatMap(Self.headerList) ?? "Content-Type"
         let list = allowed.joined(separator: ", ")
-        return .respond(HTTPResponse(status: 204, headers: HTTPHeaders([
+        return .respond(HTTPResponse(status: .noContent, headers: HTTPHeaders([
             ("Allow", list),
             ("Access-Control-Allow-Methods", list),
             ("Access-Control-Allow-Headers", requested),

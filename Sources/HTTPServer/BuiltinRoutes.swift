@@ -5,16 +5,16 @@ import HTTP1
 enum BuiltinRoutes {
     static func routes(metrics: ServerMetrics, lifecycle: Lifecycle, pool: ComputePool) -> [Route] {
         [
-            Route("GET", "/healthz", lane: .inline) { _, _ in .json(200, Array(#"{"status":"ok"}"#.utf8)) },
+            Route("GET", "/healthz", lane: .inline) { _, _ in .json(.ok, Array(#"{"status":"ok"}"#.utf8)) },
             Route("GET", "/readyz", lane: .inline) { _, _ in
                 guard !lifecycle.isDraining else {
                     return HTTPError.overloaded("the server is draining", retryAfterSeconds: 1).response
                 }
-                return .json(200, Array(#"{"status":"ready"}"#.utf8))
+                return .json(.ok, Array(#"{"status":"ready"}"#.utf8))
             },
             Route("GET", "/metrics", lane: .inline) { _, _ in
                 metrics.setQueueDepth(pool.queueDepth)
-                return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]),
+                return HTTPResponse(status: .ok, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]),
                              body: metrics.render())
             },
         ]

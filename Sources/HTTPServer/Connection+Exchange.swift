@@ -184,7 +184,7 @@ extension Connection {
         let framing = ResponseFraming(
             isHead: head?.method == "HEAD", keepAlive: keepAlive, date: loop.date())
         let bytes = core.serializer.serialize(response, framing: framing)
-        pendingResponse = PendingResponse(exchange: takeExchange(), status: response.status, bytesOut: bytes.count)
+        pendingResponse = PendingResponse(exchange: takeExchange(), status: response.status.code, bytesOut: bytes.count)
         send(bytes)
     }
 

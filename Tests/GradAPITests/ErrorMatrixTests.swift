@@ -236,7 +236,7 @@ enum Body {
     @Test(arguments: cases)
     func errorRow(_ row: ErrorCase) throws {
         let response = try Self.client.post(row.endpoint, row.body, contentType: row.contentType)
-        #expect(response.status == row.status, "\(row.label): \(response.status) \(response.text)")
+        #expect(response.status.code == row.status, "\(row.label): \(response.status) \(response.text)")
         #expect(response.headers["Content-Type"] == "application/json")
         let (code, path, message) = try response.errorCodeAndPath()
         #expect(code == row.code, "\(row.label): \(response.text)")

@@ -14,7 +14,7 @@ struct GradeCall {
         let request = HTTPRequest(
             method: "POST", target: path, headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array(body.utf8))
         let response = route.handler(request, RequestContext())
-        status = response.status
+        status = response.status.code
         self.body = response.body
         json = try parseJSON(response.body)
     }

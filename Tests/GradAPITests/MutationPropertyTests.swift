@@ -64,11 +64,11 @@ import Testing
     private func expectOnly200Or4xx(_ route: String, _ body: [UInt8]) throws -> Int {
         let response = try api.send("POST", route, body: body)
         let text = String(decoding: body.prefix(600), as: UTF8.self)
-        #expect(response.status == 200 || (400..<500).contains(response.status), "\(route) \(response.status) \(response.text) for \(text)")
+        #expect(response.status == 200 || (400..<500).contains(response.status.code), "\(route) \(response.status) \(response.text) for \(text)")
         if response.status != 200 {
             #expect((try? response.errorCodeAndPath()) != nil, "\(route) \(response.status) body is not an error: \(response.text)")
         }
-        return response.status
+        return response.status.code
     }
 
     /// Each conformance vector's request, for a route chosen by the vector's number, with the

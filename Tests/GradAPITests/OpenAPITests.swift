@@ -170,7 +170,7 @@ import Testing
             let path = try #require(request["path"]), body = try #require(request["body"])
             let response = try client.post(path, body)
             #expect(response.status == 200, "\(path) \(body.prefix(200)): \(response.text)")
-            exchanges.append(["path": path, "status": String(response.status), "body": response.text])
+            exchanges.append(["path": path, "status": String(response.status.code), "body": response.text])
         }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("gradapi-exchanges-\(UUID().uuidString).json")
         try JSONSerialization.data(withJSONObject: exchanges).write(to: file)

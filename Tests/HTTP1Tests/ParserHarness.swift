@@ -13,7 +13,7 @@ enum Outcome: Equatable, CustomStringConvertible {
             self = .head(method: h.method, target: h.target, minor: h.version.minor, framing: h.framing,
                          keepAlive: h.keepAlive, expectsContinue: h.expectsContinue)
         case .request(let r): self = .request(method: r.method, target: r.target, body: r.body)
-        case .failure(let e): self = .failure(status: e.status, code: e.code)
+        case .failure(let e): self = .failure(status: e.status.code, code: e.code)
         }
     }
 
