@@ -184,7 +184,9 @@ paths:
         An element passes when `|submitted - expected| <= atol + rtol * |expected|` (numpy.allclose;
         defaults rtol 1e-5, atol 1e-8). `score` is the fraction of submitted tensors that pass;
         `mismatches` lists at most the first 10; `max_rel_error` is over elements whose expected value
-        is not 0. `submissions` grades many students against one problem, in the order given.
+        is not 0; `rel_error` is CS231n's `max(|s - e| / max(1e-8, |s| + |e|))`, and
+        `"tolerance": {"rel_error": r}` grades by it (an element passes when its term is at most r)
+        instead of allclose. `submissions` grades many students against one problem, in the order given.
         `"feedback": "hidden"` leaves out expected values and error magnitudes (`mismatches` lists
         indices only; `expected_shape` stays). `"format": "gradescope"` returns the Gradescope
         autograder `results.json` shape, one all-or-nothing test per submitted tensor in submission
@@ -1350,6 +1352,17 @@ components:
       properties:
         rtol: {type: number, minimum: 0, default: 1.0e-5}
         atol: {type: number, minimum: 0, default: 1.0e-8}
+    GradeTolerance:
+      description: |
+        numpy.allclose tolerances (`rtol`, `atol`), or `{"rel_error": r}` alone: an element then passes
+        when CS231n's `|s - e| / max(1e-8, |s| + |e|) <= r`, instead of allclose.
+      oneOf:
+        - {$ref: '#/components/schemas/Tolerance'}
+        - type: object
+          additionalProperties: false
+          required: [rel_error]
+          properties:
+            rel_error: {type: number, minimum: 0}
     GradientSubmission:
       description: Submitted gradients by name (any subset of the gradient names).
       type: object
@@ -1392,7 +1405,7 @@ components:
         return: {$ref: '#/components/schemas/ReturnList'}
         tensor_format: {$ref: '#/components/schemas/TensorFormat'}
         submission: {$ref: '#/components/schemas/GradientSubmission'}
-        tolerance: {$ref: '#/components/schemas/Tolerance'}
+        tolerance: {$ref: '#/components/schemas/GradeTolerance'}
         feedback: {$ref: '#/components/schemas/Feedback'}
         format: {$ref: '#/components/schemas/GradeFormat'}
         points: {$ref: '#/components/schemas/Points'}
@@ -1409,7 +1422,7 @@ components:
         return: {$ref: '#/components/schemas/ReturnList'}
         tensor_format: {$ref: '#/components/schemas/TensorFormat'}
         submissions: {type: array, items: {$ref: '#/components/schemas/Submission'}}
-        tolerance: {$ref: '#/components/schemas/Tolerance'}
+        tolerance: {$ref: '#/components/schemas/GradeTolerance'}
         feedback: {$ref: '#/components/schemas/Feedback'}
         format: {$ref: '#/components/schemas/GradeFormat'}
         points: {$ref: '#/components/schemas/Points'}
@@ -1432,7 +1445,7 @@ components:
         return: {$ref: '#/components/schemas/ReturnList'}
         tensor_format: {$ref: '#/components/schemas/TensorFormat'}
         submission: {$ref: '#/components/schemas/GradientSubmission'}
-        tolerance: {$ref: '#/components/schemas/Tolerance'}
+        tolerance: {$ref: '#/components/schemas/GradeTolerance'}
         feedback: {$ref: '#/components/schemas/Feedback'}
         format: {$ref: '#/components/schemas/GradeFormat'}
         points: {$ref: '#/components/schemas/Points'}
@@ -1455,7 +1468,7 @@ components:
         return: {$ref: '#/components/schemas/ReturnList'}
         tensor_format: {$ref: '#/components/schemas/TensorFormat'}
         submissions: {type: array, items: {$ref: '#/components/schemas/Submission'}}
-        tolerance: {$ref: '#/components/schemas/Tolerance'}
+        tolerance: {$ref: '#/components/schemas/GradeTolerance'}
         feedback: {$ref: '#/components/schemas/Feedback'}
         format: {$ref: '#/components/schemas/GradeFormat'}
         points: {$ref: '#/components/schemas/Points'}
@@ -1496,6 +1509,9 @@ components:
         max_rel_error:
           type: [number, 'null']
           description: Over elements whose expected value is not 0; absent with hidden feedback or a wrong shape.
+        rel_error:
+          type: [number, 'null']
+          description: CS231n's max(|s - e| / max(1e-8, |s| + |e|)) over every element; absent with hidden feedback or a wrong shape.
         mismatches:
           type: array
           maxItems: 10
