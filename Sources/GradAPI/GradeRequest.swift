@@ -35,7 +35,8 @@ struct GradeRequest {
             throw APIError.invalid(.missingField, "submission is required: the gradients to grade by name, e.g. {\"0.weight\": [[...]]} (or submissions: [{\"id\", \"gradients\"}, ...])", at: JSONPath("submission"))
         }
         let hidden = try fields.choice("feedback", default: "full", choices: ["full", "hidden"]) == "hidden"
-        options = GradingOptions(tolerance: try Self.tolerance(fields, relErrorAllowed: true), hidden: hidden)
+        options = GradingOptions(
+            tolerance: try Self.tolerance(fields, relErrorAllowed: true), hidden: hidden, searchBudget: configuration.diagnosisBudget)
         gradescope = try fields.choice("format", default: "json", choices: ["json", "gradescope"]) == "gradescope"
         points = try Self.points(fields, problem: problem)
     }

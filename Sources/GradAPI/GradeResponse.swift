@@ -80,6 +80,12 @@ enum GradeResponse {
             writer.beginObject()
             writer.key("code"); writer.string(diagnosis.code.rawValue)
             writer.key("message"); writer.string(diagnosis.message)
+            if let causes = diagnosis.causes {
+                writer.key("causes")
+                writer.beginArray()
+                for cause in causes { writer.string(cause.rawValue) }
+                writer.endArray()
+            }
             writer.endObject()
         }
         writer.endObject()

@@ -1492,8 +1492,16 @@ components:
       properties:
         code:
           type: string
-          description: A stable code such as kernel_flipped, transposed, constant_factor, wrong_sign, stride_ignored.
-        message: {type: string, description: The likely cause in one sentence.}
+          description: |
+            A stable code such as kernel_flipped, transposed, constant_factor, wrong_sign, stride_ignored,
+            upstream_flipped, input_flipped, padding_mode, batch_summed, batch_axis_missing, not_reshaped;
+            the first primitive error's when the diagnosis combines two.
+        message: {type: string, description: The likely cause; a combination's message is its primitives' sentences in order. On a wrong shape it names both shapes.}
+        causes:
+          type: array
+          minItems: 2
+          items: {type: string}
+          description: Each primitive error's code, when the diagnosis combines more than one.
     TensorGrade:
       type: object
       required: [passed, shape_ok, expected_shape, mismatched, total, mismatches]
