@@ -34,12 +34,13 @@ private struct ConvReader {
     func weightReadings() -> [Mistake] {
         guard let dW = solution.parameterGradient(layer, "weight") else { return [] }
         let target = GradientTarget.parameter(layer, "weight")
-        let (x, dZ, g) = (x, dZ, g)
+        let (x, dZ, spec) = (x, dZ, spec)
+        // The engine's kernels on flipped operands, same geometry.
         var found = [
             Mistake([.upstreamFlipped(name, weight: true)], layer: layer,
-                    own: [target: LazyTensor(shape: dW.shape) { g.weightGradient(upstream: dZ.rotated180(), input: x) }]),
+                    own: [target: LazyTensor(shape: dW.shape) { spec.gradients(input: x, gradOutput: dZ.rotated180()).parameters[0].tensor }]),
             Mistake([.inputFlipped(name)], layer: layer,
-                    own: [target: LazyTensor(shape: dW.shape) { g.weightGradient(upstream: dZ, input: x.rotated180()) }]),
+                    own: [target: LazyTensor(shape: dW.shape) { spec.gradients(input: x.rotated180(), gradOutput: dZ).parameters[0].tensor }]),
         ]
         if let unpadded = unpaddedWeightGeometry() {
             let shape = [g.outChannels, g.inChannelsPerGroup, unpadded.kernelH, unpadded.kernelW]
