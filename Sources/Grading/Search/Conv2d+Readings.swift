@@ -8,7 +8,7 @@ import ConvEngine
 extension Conv2d: SearchableLayer {
     func readings(in solution: Solution, layer k: Int) -> [Mistake] {
         let reader = ConvReader(solution: solution, layer: k, spec: self)
-        return reader.weightReadings() + reader.inputReadings()
+        return reader.weightReadings() + reader.inputReadings() + reader.dilationReadings()
     }
 }
 
@@ -69,18 +69,29 @@ private struct ConvReader {
         return unpadded
     }
 
+    /// The dilation ignored (read as 1) in the weight and the input gradient.
+    func dilationReadings() -> [Mistake] {
+        guard g.dilation != Pair(1), let dW = solution.parameterGradient(layer, "weight") else { return [] }
+        var altered = g
+        altered.dilation = Pair(1)
+        let (x, dZ, weight) = (x, dZ, spec.weight)
+        let primitive = Primitive(code: .dilationIgnored, message: "Your gradient ignores the dilation of \(name) (dilation \(g.dilation)): kernel offset (ki, kj) reads the input at (\(g.dilation.h)ki, \(g.dilation.w)kj) from the window's corner, not (ki, kj).")
+        return [Mistake([primitive], layer: layer,
+                        inputGradient: LazyTensor(shape: x.shape) { altered.inputGradient(upstream: dZ, weight: weight) },
+                        own: [.parameter(layer, "weight"): LazyTensor(shape: dW.shape) { altered.weightGradient(upstream: dZ, input: x) }])]
+    }
+
     // MARK: input gradient
 
     /// dL/dY flipped (cropped right); the convolution cropped 'same' or 'valid'; each crop (and the
     /// uncropped 'full') with dL/dY or the kernel flipped too.
     func inputReadings() -> [Mistake] {
-        let (dZ, g) = (dZ, g)
-        let weight = spec.weight
-        let plain = LazyTensor(shape: paddedShape) { g.paddedInputGradient(upstream: dZ, weight: weight) }
-        let upFlipped = LazyTensor(shape: paddedShape) { g.paddedInputGradient(upstream: dZ.rotated180(), weight: weight) }
-        let kernelFlipped = LazyTensor(shape: paddedShape) { g.paddedInputGradient(upstream: dZ, weight: weight.rotated180()) }
+        let (x, dZ, spec) = (x, dZ, spec)
+        let plain = padded(kernel: spec.weight, upstream: dZ)
+        let upFlipped = padded(kernel: spec.weight, upstream: dZ.rotated180())
+        let kernelFlipped = padded(kernel: spec.weight.rotated180(), upstream: dZ)
         var found = [Mistake([.upstreamFlipped(name, weight: false)], layer: layer,
-                             inputGradient: LazyTensor(shape: x.shape) { upFlipped.value.map { g.fold($0.tensor) } })]
+                             inputGradient: LazyTensor(shape: x.shape) { spec.gradients(input: x, gradOutput: dZ.rotated180()).input })]
         let crops = cropWindows()
         for crop in crops where !crop.isFull { found.append(reading([paddingMode(crop)], plain, crop)) }
         for crop in crops {
@@ -88,6 +99,17 @@ private struct ConvReader {
             found.append(reading([.kernelFlipped(name), paddingMode(crop)], kernelFlipped, crop))
         }
         return found
+    }
+
+    /// dL/d(zero-padded input) through `kernel` from `upstream`: the engine's kernels on the padded
+    /// input with no padding of their own (as Conv2d+Grading.swift's padding mistakes compute it).
+    private func padded(kernel: Tensor, upstream: Tensor) -> LazyTensor {
+        let (x, g) = (x, g)
+        var unpadded = spec
+        unpadded.padding = .valid
+        unpadded.paddingMode = .zeros
+        unpadded.weight = kernel
+        return LazyTensor(shape: paddedShape) { unpadded.gradients(input: g.zeroPadded(x), gradOutput: upstream).input }
     }
 
     private var paddedShape: [Int] { [g.batch, g.inChannels, g.paddedH, g.paddedW] }

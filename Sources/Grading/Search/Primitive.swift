@@ -15,9 +15,9 @@ import ConvEngine
 ///   axes (`bias_wrong_axes`), partial accumulation (`partial_accumulation`), a mean's 1/N
 ///   (`constant_factor`);
 /// - a constant factor or a sign (`constant_factor`, `wrong_sign`);
-/// - stride ignored or swapped (`stride_ignored`, `strides_swapped`);
+/// - stride ignored or swapped (`stride_ignored`, `strides_swapped`), dilation ignored (`dilation_ignored`);
 /// - an off-by-one shift (`padding_shifted`);
-/// - gradient routed to the wrong element (`maxpool_spread`);
+/// - gradient routed to the wrong element (`maxpool_spread`; the last maximum on a tie, `maxpool_tie_routing`);
 /// - an activation's derivative taken at the wrong place (`relu_mask_wrong`), the chain broken at
 ///   one layer (`relu_mask_wrong`'s unmasked reading, `flatten_order`).
 struct Primitive: Sendable, Equatable {
@@ -40,6 +40,7 @@ extension DiagnosisCode {
     public static let notReshaped = DiagnosisCode(rawValue: "not_reshaped")
     public static let batchSummed = DiagnosisCode(rawValue: "batch_summed")
     public static let batchAxisMissing = DiagnosisCode(rawValue: "batch_axis_missing")
+    public static let dilationIgnored = DiagnosisCode(rawValue: "dilation_ignored")
 }
 
 extension Primitive {
