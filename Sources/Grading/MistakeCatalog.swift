@@ -19,6 +19,8 @@ final class MistakeCatalog {
     private var localMistakes: [Int: [Mistake]] = [:]
     private var propagated: [Int: [Int: [GradientTarget: Tensor]]] = [:]
     private var byTarget: [GradientTarget: [Candidate]] = [:]
+    /// The true gradient in wrong layouts, by target (Search/DiagnosisSearch.swift), built once.
+    var layouts: [GradientTarget: [Candidate]] = [:]
 
     /// The targets submissions will be graded on, when known: carried-back gradients of other
     /// targets are not kept (on a large problem each is as big as an activation).

@@ -6,8 +6,8 @@ import TestSupport
 
 /// Issue 16's cost: 200 submissions on the MNIST workload graded in one POST /grade through the
 /// handler in-process, a mix of mistakes (one in eight right), against one POST /backward of the
-/// same problem; and the same 200 all right, so the difference is the diagnosis search's own cost
-/// (JSON decoding and comparison are in both).
+/// same problem; the same 200 with a search budget of 0, so the difference is the diagnosis search's
+/// own cost (JSON decoding, comparison and the response are in both); and 200 right ones.
 enum GradingSection {
     static let students = 200
 
@@ -27,14 +27,18 @@ enum GradingSection {
         let mixedTime = time(routes, "/grade", mixed, runs: runs)
         print("diagnoses of the mixed submissions: " + diagnosisCounts(routes, mixed))
         let rightTime = time(routes, "/grade", right, runs: runs)
-        guard let backward, let mixedTime, let rightTime else { return }
+        var noSearch = APIConfiguration()
+        noSearch.diagnosisBudget.maxElements = 0  // the search stops before its first candidate
+        let unsearchedTime = time(GradAPI.routes(noSearch), "/grade", mixed, runs: runs)
+        guard let backward, let mixedTime, let rightTime, let unsearchedTime else { return }
         let engine = Samples.measure(runs: runs) { _ = try? workload.network.backward(workload.input, seed: workload.seed) }
         print("Network.backward (engine, no JSON): \(engine.summary), \(engine.cpuSummary)")
         print("POST /backward (one backward pass, JSON in and out): \(backward.summary), \(backward.cpuSummary)")
         print("POST /grade, \(students) right submissions: \(rightTime.summary), \(rightTime.cpuSummary), request \(fmt(Double(right.count) / 1e6)) MB")
         print("POST /grade, \(students) mixed submissions: \(mixedTime.summary), \(mixedTime.cpuSummary)")
-        let search = mixedTime.cpuMedian - rightTime.cpuMedian
-        print("diagnosis search (CPU, mixed - right): \(fmt(search * 1e3)) ms for \(students) submissions = "
+        print("POST /grade, \(students) mixed submissions, search budget 0: \(unsearchedTime.summary), \(unsearchedTime.cpuSummary)")
+        let search = mixedTime.cpuMedian - unsearchedTime.cpuMedian
+        print("diagnosis search (CPU, mixed - mixed unsearched): \(fmt(search * 1e3)) ms for \(students) submissions = "
             + "\(fmt(search / engine.cpuMedian)) engine backward passes; whole /grade = \(fmt(mixedTime.cpuMedian / engine.cpuMedian)) "
             + "engine backward passes, \(fmt(mixedTime.cpuMedian / backward.cpuMedian)) /backward requests")
     }

@@ -23,12 +23,20 @@ struct DiagnosisSearch {
         if let scaled = diagnoser.scaleDiagnosis(submitted, truth) { return scaled }
         let candidates = catalog.candidates(for: target)
         if let found = first(candidates.filter { $0.depth == 1 }) { return found }
-        if let found = first(OutputTransform.layouts(of: truth, target: target).map(\.candidate)) { return found }
+        if let found = first(truthLayouts()) { return found }
         if let found = first(candidates.filter { $0.depth == 2 }) { return found }
         for candidate in candidates where candidate.depth == 1 && !meter.exhausted {
             if let found = composed(candidate) { return found }
         }
         return nil
+    }
+
+    /// The true gradient's batch axis or layout changed, built once per catalog.
+    private func truthLayouts() -> [Candidate] {
+        if let known = catalog.layouts[target] { return known }
+        let built = OutputTransform.layouts(of: truth, target: target).map(\.candidate)
+        catalog.layouts[target] = built
+        return built
     }
 
     /// The first candidate that reproduces the submission and differs from the true gradient.
