@@ -22,4 +22,13 @@ import Testing
         #expect(message.contains("'same'") && message.contains("[3, 5, 5]") && message.contains("[3, 7, 7]"), "\(message)")
         #expect(results["0.bias"]?["diagnosis"]?["code"]?.stringValue == "bias_wrong_axes")
     }
+
+    @Test func combinedMistake_listsEachCauseInTheDiagnosis() throws {
+        // The lesson's weight gradient rotated (kernel_flipped) and doubled (constant_factor 2).
+        let call = try GradeCall("/grade", GradeBodies.lesson(#""submission": {"0.weight": [[-281.6, -259.6], [-193.6, -171.6]]}"#))
+        let diagnosis = try #require(call.json["results"]?["0.weight"]?["diagnosis"], "\(call.text)")
+        #expect(diagnosis.keys == ["code", "message", "causes"])
+        #expect(diagnosis["code"]?.stringValue == "kernel_flipped")
+        #expect(diagnosis["causes"]?[0]?.stringValue == "kernel_flipped" && diagnosis["causes"]?[1]?.stringValue == "constant_factor", "\(diagnosis)")
+    }
 }

@@ -69,4 +69,14 @@ import Testing
         let wrong = Planted.weightGradient(x: p.input, dZ: s.backward.activationGradients[0], kernel: 3, sh: 1, sw: 1, pad: 0)
         #expect(Fixtures.diagnose(s, "0.weight", wrong)?.code == DiagnosisCode.dilationIgnored)
     }
+
+    @Test func channelLastFlattenGradient_isAxesPermutedWithBothShapes() throws {
+        let s = try Fixtures.solve(Fixtures.convNet())
+        let g = try #require(s.expected(named: "2"))  // dL/d(max-pool output) [4, 2, 4, 4]
+        let channelLast = g.permuted([0, 2, 3, 1])  // [4, 4, 4, 2]
+        let d = try #require(Fixtures.diagnose(s, "2", channelLast))
+        #expect(d.code == DiagnosisCode.axesPermuted && d.message.contains("[4, 4, 4, 2]") && d.message.contains("[4, 2, 4, 4]"), "\(d)")
+        let flat = try #require(Fixtures.diagnose(s, "2", channelLast.reshaped([4, 32])))
+        #expect(flat.causes == [DiagnosisCode.axesPermuted, DiagnosisCode.notReshaped], "\(flat)")
+    }
 }
