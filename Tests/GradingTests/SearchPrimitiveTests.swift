@@ -79,4 +79,12 @@ import Testing
         let flat = try #require(Fixtures.diagnose(s, "2", channelLast.reshaped([4, 32])))
         #expect(flat.causes == [DiagnosisCode.axesPermuted, DiagnosisCode.notReshaped], "\(flat)")
     }
+
+    @Test func unpaddedInputGradientOneRowOff_isPaddingShifted() throws {
+        let s = try Fixtures.solve(SearchDiagnosisTests.lessonLayer(kernel: 3))
+        let g = try #require(s.expected(named: "input"))  // [3, 6, 6]
+        var shifted = Tensor(shape: g.shape)
+        for c in 0..<3 { for h in 0..<6 { for w in 0..<6 where h + 1 < 6 { shifted[[c, h, w]] = g[[c, h + 1, w]] } } }
+        #expect(Fixtures.diagnose(s, "input", shifted)?.code == DiagnosisCode.paddingShifted)
+    }
 }

@@ -4,7 +4,7 @@ import ConvEngine
 /// pass correlates), the kernel flipped, and the part of the full convolution an input gradient
 /// keeps ('valid', 'same' with its odd extra row at either end, 'full'), alone and in pairs.
 /// The single readings Conv2d+Grading.swift already declares (kernel flipped, padding not cropped
-/// or shifted) are not repeated.
+/// or shifted) are not repeated; a crop one row or column off is added where it has no padding.
 extension Conv2d: SearchableLayer {
     func readings(in solution: Solution, layer k: Int) -> [Mistake] {
         let reader = ConvReader(solution: solution, layer: k, spec: self)
@@ -98,7 +98,18 @@ private struct ConvReader {
             found.append(reading([.upstreamFlipped(name, weight: false), paddingMode(crop)], upFlipped, crop))
             found.append(reading([.kernelFlipped(name), paddingMode(crop)], kernelFlipped, crop))
         }
-        return found
+        return found + shiftReadings(plain)
+    }
+
+    /// The right crop one row and/or column off, where Conv2d+Grading.swift's `padding_shifted` does
+    /// not already cover it (no padding): an off-by-one index into the full convolution.
+    private func shiftReadings(_ plain: LazyTensor) -> [Mistake] {
+        guard !g.hasPadding else { return [] }  // with padding: padding_shifted (zeros) or a fold (other modes)
+        let primitive = Primitive(code: .paddingShifted, message: "Your input gradient through \(name) is shifted by one row or column: dL/dX[h, w] is the full convolution's element (h + \(g.padTop), w + \(g.padLeft)); check the off-by-one in your indices.")
+        return [(1, 1), (-1, -1), (1, 0), (-1, 0), (0, 1), (0, -1)].map { dh, dw in
+            let crop = CropWindow(mode: "shifted", top: g.padTop + dh, left: g.padLeft + dw, height: g.inH, width: g.inW)
+            return reading([primitive], plain, crop)
+        }
     }
 
     /// dL/d(zero-padded input) through `kernel` from `upstream`: the engine's kernels on the padded
@@ -169,8 +180,8 @@ private struct CropWindow {
         let planes = padded.shape[0] * padded.shape[1]
         var out = Tensor(shape: [padded.shape[0], padded.shape[1], height, width])
         for p in 0..<planes {
-            for r in 0..<height where top + r < ph {
-                for q in 0..<width where left + q < pw {
+            for r in 0..<height where top + r >= 0 && top + r < ph {
+                for q in 0..<width where left + q >= 0 && left + q < pw {
                     out.data[(p * height + r) * width + q] = padded.data[(p * ph + top + r) * pw + left + q]
                 }
             }
