@@ -16,7 +16,7 @@ import ConvEngine
 ///   (`constant_factor`);
 /// - a constant factor or a sign (`constant_factor`, `wrong_sign`);
 /// - stride ignored or swapped (`stride_ignored`, `strides_swapped`), dilation ignored (`dilation_ignored`);
-/// - an off-by-one shift (`padding_shifted`);
+/// - an off-by-one shift of the crop (`padding_shifted`, with padding or without);
 /// - gradient routed to the wrong element (`maxpool_spread`; the last maximum on a tie, `maxpool_tie_routing`);
 /// - an activation's derivative taken at the wrong place (`relu_mask_wrong`), the chain broken at
 ///   one layer (`relu_mask_wrong`'s unmasked reading, `flatten_order`).
