@@ -19,7 +19,7 @@ enum GradingSection {
             print("mnist: not run: backward failed")
             return
         }
-        let routes = GradAPI.routes()
+        let routes = APIRoutes.all()
         let runs = options.quick ? 3 : 15
         let backward = time(routes, "/backward", WorkloadRequest.body(workload), runs: runs)
         let mixed = gradeBody(workload, (0..<students).map { submission($0, workload, truth) })
@@ -29,7 +29,7 @@ enum GradingSection {
         let rightTime = time(routes, "/grade", right, runs: runs)
         var noSearch = APIConfiguration()
         noSearch.diagnosisBudget.maxElements = 0  // the search stops before its first candidate
-        let unsearchedTime = time(GradAPI.routes(noSearch), "/grade", mixed, runs: runs)
+        let unsearchedTime = time(APIRoutes.all(noSearch), "/grade", mixed, runs: runs)
         guard let backward, let mixedTime, let rightTime, let unsearchedTime else { return }
         let engine = Samples.measure(runs: runs) { _ = try? workload.network.backward(workload.input, seed: workload.seed) }
         print("Network.backward (engine, no JSON): \(engine.summary), \(engine.cpuSummary)")
