@@ -1,3 +1,4 @@
+import Grading
 import JSONCodec
 
 /// The API's limits: named values with defaults, settable by the server's flags.
@@ -17,6 +18,9 @@ public struct APIConfiguration: Sendable {
     /// Most terms one /explain answer lists (each is ~150 bytes of JSON): 413 above. A conv bias
     /// over a large activation sums one term per output element.
     public var maxExplainTerms: Int = 100_000
+    /// Bounds each failing tensor's diagnosis search in /grade (Grading/Search/SearchBudget.swift):
+    /// candidate elements compared and seconds; past either the tensor gets no diagnosis.
+    public var diagnosisBudget = SearchBudget()
 
     public init() {}
 

@@ -36,13 +36,13 @@ enum GradeGradescope {
     static func output(_ result: GradedTensor, _ options: GradingOptions) -> String {
         let c = result.comparison
         let shape = "[" + c.expectedShape.map(String.init).joined(separator: ", ") + "]"
-        let tolerance = "rtol \(options.tolerance.rtol), atol \(options.tolerance.atol)"
+        let tolerance = options.tolerance.text
         if c.passed { return "\(result.name): all \(c.total) elements match within \(tolerance)." }
         var text = c.shapeOK
             ? "\(result.name): \(c.mismatched) of \(c.total) elements differ beyond \(tolerance)"
             : "\(result.name): the submitted shape is not the expected \(shape)"
         if !options.hidden, c.shapeOK, let maxAbs = c.maxAbsError, let maxRel = c.maxRelError {
-            text += " (max abs error \(maxAbs), max rel error \(maxRel))"
+            text += " (max abs error \(maxAbs), max rel error \(maxRel), rel_error \(c.relError ?? 0))"
         }
         text += "."
         if let diagnosis = result.diagnosis { text += " " + diagnosis.message }

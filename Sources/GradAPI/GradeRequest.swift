@@ -35,21 +35,38 @@ struct GradeRequest {
             throw APIError.invalid(.missingField, "submission is required: the gradients to grade by name, e.g. {\"0.weight\": [[...]]} (or submissions: [{\"id\", \"gradients\"}, ...])", at: JSONPath("submission"))
         }
         let hidden = try fields.choice("feedback", default: "full", choices: ["full", "hidden"]) == "hidden"
-        options = GradingOptions(tolerance: try Self.tolerance(fields), hidden: hidden)
+        options = GradingOptions(
+            tolerance: try Self.tolerance(fields, relErrorAllowed: true), hidden: hidden, searchBudget: configuration.diagnosisBudget)
         gradescope = try fields.choice("format", default: "json", choices: ["json", "gradescope"]) == "gradescope"
         points = try Self.points(fields, problem: problem)
     }
 
-    /// `"tolerance": {"rtol", "atol"}`, numpy's defaults for either left out; both must be >= 0.
-    static func tolerance(_ fields: FieldReader) throws -> Tolerance {
+    /// `"tolerance": {"rtol", "atol"}`, numpy's defaults for either left out; both must be >= 0. With
+    /// `relErrorAllowed` (/grade), `{"rel_error": r}` instead grades by CS231n's relative error.
+    static func tolerance(_ fields: FieldReader, relErrorAllowed: Bool = false) throws -> Tolerance {
         guard let value = fields.optional("tolerance") else { return Tolerance() }
-        let tolerance = try FieldReader(value, at: JSONPath("tolerance"), expected: "an object {\"rtol\", \"atol\"}")
-        try tolerance.rejectUnknownKeys(allowed: ["rtol", "atol"], context: "tolerance")
+        let expected = relErrorAllowed ? "an object {\"rtol\", \"atol\"} or {\"rel_error\"}" : "an object {\"rtol\", \"atol\"}"
+        let tolerance = try FieldReader(value, at: JSONPath("tolerance"), expected: expected)
+        try tolerance.rejectUnknownKeys(allowed: relErrorAllowed ? ["rtol", "atol", "rel_error"] : ["rtol", "atol"], context: "tolerance")
+        if relErrorAllowed, tolerance.optional("rel_error") != nil { return try relError(tolerance) }
         let result = Tolerance(rtol: try tolerance.number("rtol", default: 1e-5), atol: try tolerance.number("atol", default: 1e-8))
         for (key, bound) in [("rtol", result.rtol), ("atol", result.atol)] where bound < 0 {
             throw APIError.invalid(.invalidValue, "tolerance.\(key) must be at least 0; found \(bound)", at: JSONPath("tolerance").key(key))
         }
         return result
+    }
+
+    /// `{"rel_error": r}`, r >= 0, alone: it replaces allclose, so rtol and atol beside it are refused.
+    private static func relError(_ tolerance: FieldReader) throws -> Tolerance {
+        let path = JSONPath("tolerance")
+        for key in ["rtol", "atol"] where tolerance.optional(key) != nil {
+            throw APIError.invalid(.invalidRequest, "tolerance.rel_error grades by CS231n's relative error instead of allclose; leave out tolerance.\(key) or rel_error", at: path.key(key))
+        }
+        let bound = try tolerance.number("rel_error", default: 0)
+        guard bound >= 0 else {
+            throw APIError.invalid(.invalidValue, "tolerance.rel_error must be at least 0; found \(bound)", at: path.key("rel_error"))
+        }
+        return Tolerance(relError: bound)
     }
 
     /// `"points": {name: number}`: each test's max_score in the Gradescope format (1 when absent).

@@ -6,7 +6,7 @@ import JSONCodec
 /// `{"submissions": [{"id", "passed", "score", "results"}, ...]}`, in the order given.
 ///
 /// Per tensor, keys in a fixed order: `passed`, `shape_ok`, `expected_shape`, `mismatched`, `total`,
-/// `max_abs_error`, `max_rel_error` (full feedback and a matching shape only), `mismatches`
+/// `max_abs_error`, `max_rel_error`, `rel_error` (full feedback and a matching shape only), `mismatches`
 /// (hidden feedback: indices only), `diagnosis` (on a failing tensor that matches a known mistake).
 enum GradeResponse {
     static func write(_ graded: [(id: String?, submission: GradedSubmission)], batch: Bool, hidden: Bool) -> [UInt8] {
@@ -61,6 +61,7 @@ enum GradeResponse {
         if !hidden, let maxAbs = c.maxAbsError, let maxRel = c.maxRelError {
             writer.key("max_abs_error"); number(&writer, maxAbs)
             writer.key("max_rel_error"); number(&writer, maxRel)
+            if let relError = c.relError { writer.key("rel_error"); number(&writer, relError) }
         }
         writer.key("mismatches")
         writer.beginArray()
@@ -79,6 +80,12 @@ enum GradeResponse {
             writer.beginObject()
             writer.key("code"); writer.string(diagnosis.code.rawValue)
             writer.key("message"); writer.string(diagnosis.message)
+            if let causes = diagnosis.causes {
+                writer.key("causes")
+                writer.beginArray()
+                for cause in causes { writer.string(cause.rawValue) }
+                writer.endArray()
+            }
             writer.endObject()
         }
         writer.endObject()

@@ -184,7 +184,9 @@ paths:
         An element passes when `|submitted - expected| <= atol + rtol * |expected|` (numpy.allclose;
         defaults rtol 1e-5, atol 1e-8). `score` is the fraction of submitted tensors that pass;
         `mismatches` lists at most the first 10; `max_rel_error` is over elements whose expected value
-        is not 0. `submissions` grades many students against one problem, in the order given.
+        is not 0; `rel_error` is CS231n's `max(|s - e| / max(1e-8, |s| + |e|))`, and
+        `"tolerance": {"rel_error": r}` grades by it (an element passes when its term is at most r)
+        instead of allclose. `submissions` grades many students against one problem, in the order given.
         `"feedback": "hidden"` leaves out expected values and error magnitudes (`mismatches` lists
         indices only; `expected_shape` stays). `"format": "gradescope"` returns the Gradescope
         autograder `results.json` shape, one all-or-nothing test per submitted tensor in submission
@@ -1389,6 +1391,17 @@ components:
       properties:
         rtol: {type: number, minimum: 0, default: 1.0e-5}
         atol: {type: number, minimum: 0, default: 1.0e-8}
+    GradeTolerance:
+      description: |
+        numpy.allclose tolerances (`rtol`, `atol`), or `{"rel_error": r}` alone: an element then passes
+        when CS231n's `|s - e| / max(1e-8, |s| + |e|) <= r`, instead of allclose.
+      oneOf:
+        - {$ref: '#/components/schemas/Tolerance'}
+        - type: object
+          additionalProperties: false
+          required: [rel_error]
+          properties:
+            rel_error: {type: number, minimum: 0}
     GradientSubmission:
       description: Submitted gradients by name (any subset of the gradient names).
       type: object
@@ -1431,7 +1444,7 @@ components:
         return: {$ref: '#/components/schemas/ReturnList'}
         tensor_format: {$ref: '#/components/schemas/TensorFormat'}
         submission: {$ref: '#/components/schemas/GradientSubmission'}
-        tolerance: {$ref: '#/components/schemas/Tolerance'}
+        tolerance: {$ref: '#/components/schemas/GradeTolerance'}
         feedback: {$ref: '#/components/schemas/Feedback'}
         format: {$ref: '#/components/schemas/GradeFormat'}
         points: {$ref: '#/components/schemas/Points'}
@@ -1448,7 +1461,7 @@ components:
         return: {$ref: '#/components/schemas/ReturnList'}
         tensor_format: {$ref: '#/components/schemas/TensorFormat'}
         submissions: {type: array, items: {$ref: '#/components/schemas/Submission'}}
-        tolerance: {$ref: '#/components/schemas/Tolerance'}
+        tolerance: {$ref: '#/components/schemas/GradeTolerance'}
         feedback: {$ref: '#/components/schemas/Feedback'}
         format: {$ref: '#/components/schemas/GradeFormat'}
         points: {$ref: '#/components/schemas/Points'}
@@ -1471,7 +1484,7 @@ components:
         return: {$ref: '#/components/schemas/ReturnList'}
         tensor_format: {$ref: '#/components/schemas/TensorFormat'}
         submission: {$ref: '#/components/schemas/GradientSubmission'}
-        tolerance: {$ref: '#/components/schemas/Tolerance'}
+        tolerance: {$ref: '#/components/schemas/GradeTolerance'}
         feedback: {$ref: '#/components/schemas/Feedback'}
         format: {$ref: '#/components/schemas/GradeFormat'}
         points: {$ref: '#/components/schemas/Points'}
@@ -1494,7 +1507,7 @@ components:
         return: {$ref: '#/components/schemas/ReturnList'}
         tensor_format: {$ref: '#/components/schemas/TensorFormat'}
         submissions: {type: array, items: {$ref: '#/components/schemas/Submission'}}
-        tolerance: {$ref: '#/components/schemas/Tolerance'}
+        tolerance: {$ref: '#/components/schemas/GradeTolerance'}
         feedback: {$ref: '#/components/schemas/Feedback'}
         format: {$ref: '#/components/schemas/GradeFormat'}
         points: {$ref: '#/components/schemas/Points'}
@@ -1518,8 +1531,16 @@ components:
       properties:
         code:
           type: string
-          description: A stable code such as kernel_flipped, transposed, constant_factor, wrong_sign, stride_ignored.
-        message: {type: string, description: The likely cause in one sentence.}
+          description: |
+            A stable code such as kernel_flipped, transposed, constant_factor, wrong_sign, stride_ignored,
+            upstream_flipped, input_flipped, padding_mode, batch_summed, batch_axis_missing, not_reshaped;
+            the first primitive error's when the diagnosis combines two.
+        message: {type: string, description: The likely cause; a combination's message is its primitives' sentences in order. On a wrong shape it names both shapes.}
+        causes:
+          type: array
+          minItems: 2
+          items: {type: string}
+          description: Each primitive error's code, when the diagnosis combines more than one.
     TensorGrade:
       type: object
       required: [passed, shape_ok, expected_shape, mismatched, total, mismatches]
@@ -1535,6 +1556,9 @@ components:
         max_rel_error:
           type: [number, 'null']
           description: Over elements whose expected value is not 0; absent with hidden feedback or a wrong shape.
+        rel_error:
+          type: [number, 'null']
+          description: CS231n's max(|s - e| / max(1e-8, |s| + |e|)) over every element; absent with hidden feedback or a wrong shape.
         mismatches:
           type: array
           maxItems: 10

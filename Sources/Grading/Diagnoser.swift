@@ -17,23 +17,27 @@ struct Diagnoser {
     var catalog: MistakeCatalog
     /// False under hidden feedback: messages then carry no number derived from the submission.
     var revealFactor: Bool
+    /// Bounds the search (Search/SearchBudget.swift).
+    var budget = SearchBudget()
 
+    /// The simplest combination of primitive errors that reproduces `submitted` (Search/DiagnosisSearch.swift);
+    /// on a wrong shape the message names both shapes.
     func diagnose(_ submitted: Tensor, target: GradientTarget) -> Diagnosis? {
         let solution = catalog.solution
         guard let truth = solution.gradient(of: target), !Self.fits(submitted, truth) else { return nil }
-        if let scaled = scaleDiagnosis(submitted, truth) { return scaled }
-        let truthScale = truth.maxAbs
-        for candidate in catalog.candidates(for: target) where Self.sameLayout(submitted.shape, candidate.tensor.shape) {
-            guard let (tensor, scale) = candidate.tensor.value else { continue }
-            if Self.fits(submitted, tensor, scale: scale) && !Self.fits(tensor, truth, scale: truthScale) {
-                return candidate.diagnosis
-            }
+        var search = DiagnosisSearch(diagnoser: self, submitted: submitted, target: target, truth: truth, meter: SearchMeter(budget))
+        guard var found = search.run() else { return nil }
+        let expected = solution.writtenShape(of: target)
+        if !TensorIndex.sameUpToLeadingOnes(submitted.shape, expected) {
+            found.message += " Your gradient's shape is \(Self.text(submitted.shape)); the expected shape is \(Self.text(expected))."
         }
-        return nil
+        return found
     }
 
+    private static func text(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
+
     /// S = c * G for one c: the sign, a named constant, or (with at least 3 non-zero elements) any.
-    private func scaleDiagnosis(_ s: Tensor, _ g: Tensor) -> Diagnosis? {
+    func scaleDiagnosis(_ s: Tensor, _ g: Tensor) -> Diagnosis? {
         guard Self.sameLayout(s, g) else { return nil }
         var sg = 0.0, gg = 0.0
         for k in 0..<g.count { sg += s.data[k] * g.data[k]; gg += g.data[k] * g.data[k] }

@@ -24,8 +24,10 @@ public struct GradingOptions: Sendable {
     public var tolerance: Tolerance
     /// Hidden feedback: diagnoses carry no figure derived from the answer.
     public var hidden: Bool
-    public init(tolerance: Tolerance = Tolerance(), hidden: Bool = false) {
-        self.tolerance = tolerance; self.hidden = hidden
+    /// Bounds each failing tensor's diagnosis search.
+    public var searchBudget: SearchBudget
+    public init(tolerance: Tolerance = Tolerance(), hidden: Bool = false, searchBudget: SearchBudget = SearchBudget()) {
+        self.tolerance = tolerance; self.hidden = hidden; self.searchBudget = searchBudget
     }
 }
 
@@ -64,7 +66,7 @@ public final class Grader {
         let comparison = Comparison(submitted: submitted, expected: expected, tolerance: options.tolerance)
         var diagnosis: Diagnosis?
         if !comparison.passed {
-            diagnosis = Diagnoser(catalog: catalog, revealFactor: !options.hidden).diagnose(submitted, target: target)
+            diagnosis = Diagnoser(catalog: catalog, revealFactor: !options.hidden, budget: options.searchBudget).diagnose(submitted, target: target)
         }
         return GradedTensor(name: name, comparison: comparison, diagnosis: diagnosis)
     }

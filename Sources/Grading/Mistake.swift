@@ -4,6 +4,9 @@ import ConvEngine
 public struct Diagnosis: Sendable, Equatable {
     public var code: DiagnosisCode
     public var message: String
+    /// Each primitive error's code when the diagnosis combines more than one (Search/Primitive.swift),
+    /// nil for one.
+    public var causes: [DiagnosisCode]?
     public init(code: DiagnosisCode, message: String) { self.code = code; self.message = message }
 }
 
@@ -33,6 +36,8 @@ public struct Mistake {
     var inputGradient: LazyTensor?
     /// Wrong gradients of the layer's own parameters.
     var own: [GradientTarget: LazyTensor] = [:]
+    /// How many primitive errors it combines (Search/Primitive.swift): the search tries fewer first.
+    var depth = 1
 
     init(_ code: DiagnosisCode, _ message: String, layer: Int, inputGradient: LazyTensor? = nil, own: [GradientTarget: LazyTensor] = [:]) {
         self.diagnosis = Diagnosis(code: code, message: message)

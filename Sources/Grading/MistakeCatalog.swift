@@ -4,6 +4,8 @@ import ConvEngine
 struct Candidate {
     var diagnosis: Diagnosis
     var tensor: LazyTensor
+    /// How many primitive errors it combines.
+    var depth = 1
 }
 
 /// The mistaken readings of one solved problem, built the first time a submission needs them and
@@ -17,6 +19,8 @@ final class MistakeCatalog {
     private var localMistakes: [Int: [Mistake]] = [:]
     private var propagated: [Int: [Int: [GradientTarget: Tensor]]] = [:]
     private var byTarget: [GradientTarget: [Candidate]] = [:]
+    /// The true gradient in wrong layouts, by target (Search/DiagnosisSearch.swift), built once.
+    var layouts: [GradientTarget: [Candidate]] = [:]
 
     /// The targets submissions will be graded on, when known: carried-back gradients of other
     /// targets are not kept (on a large problem each is as big as an activation).
@@ -36,7 +40,7 @@ final class MistakeCatalog {
         let (ownLayer, firstLater) = reach(of: target)
         if let k = ownLayer {  // a layer's own mistakes, and those of the layers before it that reach into it
             for m in 0...k {
-                found += mistakes(at: m).compactMap { m in m.own[target].map { Candidate(diagnosis: m.diagnosis, tensor: $0) } }
+                found += mistakes(at: m).compactMap { m in m.own[target].map { Candidate(diagnosis: m.diagnosis, tensor: $0, depth: m.depth) } }
             }
         }
         guard let truth = solution.gradient(of: target) else { return [] }
@@ -45,7 +49,7 @@ final class MistakeCatalog {
                 let direct = target == (m == 0 ? .input : .activation(m - 1))
                 let shape = direct ? mistake.inputGradient?.shape ?? truth.shape : truth.shape
                 let carried = LazyTensor(shape: shape) { [unowned self] in gradients(of: m, i)[target] }
-                found.append(Candidate(diagnosis: mistake.diagnosis, tensor: carried))
+                found.append(Candidate(diagnosis: mistake.diagnosis, tensor: carried, depth: mistake.depth))
             }
         }
         found += Self.permutations(of: truth)
@@ -66,7 +70,9 @@ final class MistakeCatalog {
     /// Layer `k`'s mistakes; `k == layers.count` means the loss's (a wrong dL/d(output)).
     private func mistakes(at k: Int) -> [Mistake] {
         if let known = localMistakes[k] { return known }
-        let found = k < problem.layers.count ? problem.layers[k].mistakes(in: solution, layer: k) : solution.lossMistakes()
+        // The layer's own mistakes, then the search's readings of it (Search/SearchableLayer.swift).
+        let found = k < problem.layers.count
+            ? problem.layers[k].mistakes(in: solution, layer: k) + solution.readings(of: k) : solution.lossMistakes()
         localMistakes[k] = found
         return found
     }

@@ -13,6 +13,8 @@ struct APIOptions: ParsableArguments {
     var maxGradcheckWork: Double = env("MAX_GRADCHECK_WORK").flatMap(Double.init) ?? APIConfiguration().maxGradcheckWork
     @Option(name: .customLong("max-explain-terms"), help: "Most terms one /explain answer lists (413 above). Env GRADSERVER_MAX_EXPLAIN_TERMS.")
     var maxExplainTerms: Int = env("MAX_EXPLAIN_TERMS").flatMap(Int.init) ?? APIConfiguration().maxExplainTerms
+    @Option(name: .customLong("diagnosis-seconds"), help: "Most seconds /grade searches for one failing tensor's diagnosis (none past it). Env GRADSERVER_DIAGNOSIS_SECONDS.")
+    var diagnosisSeconds: Double = env("DIAGNOSIS_SECONDS").flatMap(Double.init) ?? APIConfiguration().diagnosisBudget.maxSeconds
 
     func routes() -> [Route] {
         var configuration = APIConfiguration()
@@ -20,6 +22,7 @@ struct APIOptions: ParsableArguments {
         configuration.maxWork = maxWork
         configuration.maxGradcheckWork = maxGradcheckWork
         configuration.maxExplainTerms = maxExplainTerms
+        configuration.diagnosisBudget.maxSeconds = diagnosisSeconds
         return APIRoutes.all(configuration)
     }
 }

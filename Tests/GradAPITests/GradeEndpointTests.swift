@@ -12,7 +12,7 @@ import Testing
         #expect(call.json["score"]?.numberValue == 1)
         #expect(call.json["results"]?.keys == ["0.weight", "0.bias", "2.weight", "2.bias"])
         let weight = try #require(call.json["results"]?["0.weight"])
-        #expect(weight.keys == ["passed", "shape_ok", "expected_shape", "mismatched", "total", "max_abs_error", "max_rel_error", "mismatches"])
+        #expect(weight.keys == ["passed", "shape_ok", "expected_shape", "mismatched", "total", "max_abs_error", "max_rel_error", "rel_error", "mismatches"])
         #expect(weight["expected_shape"]?.numbersValue == [2, 2])
         #expect(weight["total"]?.numberValue == 4 && weight["mismatched"]?.numberValue == 0)
     }

@@ -1,4 +1,4 @@
-/// Command-line options: `gradbench [--quick] [--no-numpy] [--default-malloc] [gemm|workloads|layers|api|json|seed|mnist|cifar|bigconv ...]`.
+/// Command-line options: `gradbench [--quick] [--no-numpy] [--default-malloc] [gemm|workloads|layers|api|json|grading|seed|mnist|cifar|bigconv ...]`.
 struct BenchOptions {
     var quick = false
     var skipNumpy = false
@@ -7,7 +7,7 @@ struct BenchOptions {
     /// Sections or workload names to run; empty means all.
     var selected: Set<String> = []
 
-    static let sections: Set<String> = ["gemm", "workloads", "layers", "json", "api"]
+    static let sections: Set<String> = ["gemm", "workloads", "layers", "json", "api", "grading"]
     static let workloads: Set<String> = ["seed", "mnist", "cifar", "bigconv"]
 
     init(arguments: [String]) throws(UsageError) {
@@ -39,7 +39,7 @@ struct BenchOptions {
     struct UsageError: Error, CustomStringConvertible {
         var argument: String
         var description: String {
-            "unknown argument \(argument)\nusage: gradbench [--quick] [--no-numpy] [--default-malloc] [gemm|workloads|layers|api|json|seed|mnist|cifar|bigconv ...]"
+            "unknown argument \(argument)\nusage: gradbench [--quick] [--no-numpy] [--default-malloc] [gemm|workloads|layers|api|json|grading|seed|mnist|cifar|bigconv ...]"
         }
     }
 }

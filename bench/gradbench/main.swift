@@ -13,6 +13,7 @@ do {
     if options.wants(section: "layers") { LayerSection.run(options: options) }
     if options.wants(section: "api") { APISection.run(options: options) }
     if options.wants(section: "json") { JSONSection.run(options: options) }
+    if options.wants(section: "grading") { GradingSection.run(options: options) }
 } catch {
     print(error)
     exit(2)
