@@ -23,7 +23,9 @@ public final class HTTPServer: Sendable {
         let metrics = ServerMetrics()
         let lifecycle = Lifecycle()
         let pool = ComputePool(workers: configuration.workers, queueDepth: configuration.queueDepth, nice: configuration.computeNice)
-        let router = Router(routes: routes + BuiltinRoutes.routes(metrics: metrics, lifecycle: lifecycle, pool: pool))
+        let router = Router(
+            routes: routes + BuiltinRoutes.routes(metrics: metrics, lifecycle: lifecycle, pool: pool),
+            access: configuration.accessControl)
         core = ServerCore(configuration: configuration, router: router, pool: pool, metrics: metrics, lifecycle: lifecycle, logger: logger)
         loops = (0..<max(1, configuration.eventLoops)).map { EventLoop(index: $0) }
     }

@@ -1,0 +1,84 @@
+import Foundation
+import GradAPI
+import HTTP1
+import Logging
+
+/// The `--api-keys` file on disk: read, permission-checked and parsed (GradAPI/APIKeyFile.swift).
+/// Nothing here logs or prints a key: messages name the file, the line and the key's `name`.
+struct KeyFile: Sendable {
+    let path: String
+
+    /// The keys, after logging the file's warnings; a fault names the file and its line.
+    func load(logger: Logger) throws(KeyFileLoadError) -> [APIKey] {
+        let bytes = try read()
+        warnIfReadableByOthers(logger: logger)
+        do {
+            let contents = try APIKeyFile.parse(bytes)
+            for warning in contents.warnings { logger.warning("key file: \(warning)", metadata: ["file": "\(path)"]) }
+            return contents.keys
+        } catch {
+            throw KeyFileLoadError(description: "\(path): \(error)")
+        }
+    }
+
+    private func read() throws(KeyFileLoadError) -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw KeyFileLoadError(description: "\(path): cannot read the key file (\(String(cString: strerror(errno))))")
+        }
+        return Array(data)
+    }
+
+    /// A key file that group or others may read leaks every key to the machine's other users (a
+    /// Kubernetes Secret volume with `defaultMode: 0400` is owner-only): warn, as ssh does.
+    func warnIfReadableByOthers(logger: Logger) {
+        guard let mode = Self.permissions(path), mode & 0o044 != 0 else { return }
+        logger.warning(
+            "the key file can be read by group or others; chmod 600 (or mount the Secret with defaultMode 0400)",
+            metadata: ["file": "\(path)", "mode": "\(String(mode, radix: 8))"])
+    }
+
+    /// The permission bits of the file `path` resolves to (a Secret volume's files are symlinks).
+    static func permissions(_ path: String) -> mode_t? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return info.st_mode & 0o777
+    }
+}
+
+struct KeyFileLoadError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// SIGHUP reloads the key file (API.md "Access control (optional)"): the new keys replace the old
+/// at once, connections and requests in flight carry on; a file that fails to load leaves the old
+/// keys in place and the log says why.
+final class SignalReload: @unchecked Sendable {
+    let keyFile: KeyFile
+    let access: AccessControl
+    let logger: Logger
+    private var source: DispatchSourceSignal?
+
+    init(keyFile: KeyFile, access: AccessControl, logger: Logger) {
+        self.keyFile = keyFile; self.access = access; self.logger = logger
+    }
+
+    func install() {
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .main)
+        source.setEventHandler { [self] in reload() }
+        source.resume()
+        self.source = source
+    }
+
+    func reload() {
+        do {
+            let keys = try keyFile.load(logger: logger)
+            access.replace(keys: keys)
+            logger.notice("key file reloaded", metadata: ["file": "\(keyFile.path)", "keys": "\(keys.map(\.name).joined(separator: ","))"])
+        } catch {
+            logger.error(
+                "key file reload failed; keeping the keys loaded before",
+                metadata: ["error": "\(error)", "keys": "\(access.keyNames.joined(separator: ","))"])
+        }
+    }
+}
