@@ -28,20 +28,25 @@ struct KeyFile: Sendable {
         return Array(data)
     }
 
-    /// A key file that group or others may read leaks every key to the machine's other users (a
-    /// Kubernetes Secret volume with `defaultMode: 0400` is owner-only): warn, as ssh does.
+    /// A key file that others, or a group this process is not in, may read leaks every key to the
+    /// machine's other users: warn, as ssh does. A Kubernetes Secret volume with `fsGroup` is
+    /// group-readable by the pod's own group, which is fine.
     func warnIfReadableByOthers(logger: Logger) {
-        guard let mode = Self.permissions(path), mode & 0o044 != 0 else { return }
+        var info = stat()
+        guard stat(path, &info) == 0 else { return }  // Secret volume files are symlinks: follow them
+        let mode = info.st_mode & 0o777
+        let foreignGroup = mode & 0o040 != 0 && !Self.processGroups().contains(info.st_gid)
+        guard mode & 0o004 != 0 || foreignGroup else { return }
         logger.warning(
             "the key file can be read by group or others; chmod 600 (or mount the Secret with defaultMode 0400)",
             metadata: ["file": "\(path)", "mode": "\(String(mode, radix: 8))"])
     }
 
-    /// The permission bits of the file `path` resolves to (a Secret volume's files are symlinks).
-    static func permissions(_ path: String) -> mode_t? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return info.st_mode & 0o777
+    /// The effective group and the supplementary groups of this process.
+    static func processGroups() -> Set<gid_t> {
+        var groups = [gid_t](repeating: 0, count: Int(max(0, getgroups(0, nil))))
+        let count = getgroups(Int32(groups.count), &groups)
+        return Set(groups.prefix(Int(max(0, count)))).union([getegid()])
     }
 }
 

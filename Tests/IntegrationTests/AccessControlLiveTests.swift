@@ -218,12 +218,12 @@ struct KeyFileReloadTests {
         #expect(missing.stderr.contains("cannot read"), "\(missing.stderr)")
     }
 
-    @Test("a key file that group or others can read is served with a warning")
+    @Test("a key file that others can read is served with a warning; one readable by our own group is not")
     func readableByOthers_warns() throws {
         let open = try ServerProcess.start(extraArguments: ["--api-keys", try KeyFiles.write(KeyFiles.standard, mode: 0o644)])
         defer { open.terminate() }
         #expect(open.log.contains("can be read by group or others"), "\(open.log)")
-        let closed = try ServerProcess.start(extraArguments: ["--api-keys", try KeyFiles.write(KeyFiles.standard, mode: 0o400)])
+        let closed = try ServerProcess.start(extraArguments: ["--api-keys", try KeyFiles.write(KeyFiles.standard, mode: 0o640)])
         defer { closed.terminate() }
         #expect(!closed.log.contains("can be read by group or others"), "\(closed.log)")
     }
