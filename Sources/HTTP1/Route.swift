@@ -34,6 +34,9 @@ public struct Route: Sendable {
     /// The scopes any one of which admits a request when access control is on (API.md "Access
     /// control (optional)"); empty: open to every client (the page, health, the spec).
     public private(set) var scopes: [AccessScope] = []
+    /// The grant that admitted this request, set by the router (`granting`): what the request log
+    /// names (the key's `name`, never the key).
+    public private(set) var grant: AccessGrant?
 
     public init(_ method: String, _ path: String, lane: Lane, handler: @escaping Handler) {
         self.init(method, path, lane: lane, accepts: method == "POST" ? "application/json" : nil, handler: handler)
@@ -57,6 +60,7 @@ extension Route {
     func granting(_ grant: AccessGrant) -> Route {
         var route = self
         let handler = self.handler
+        route.grant = grant
         route.handler = { request, context in
             var context = context
             context.grant = grant

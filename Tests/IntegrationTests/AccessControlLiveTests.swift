@@ -133,6 +133,7 @@ struct AccessControlLiveTests {
             #expect(!metrics.contains(secret))
         }
         #expect(log.contains("autograder"), "the log names the keys it loaded")
+        #expect(log.contains(#""key":"autograder""#), "each request line names the key's name")
     }
 
     @Test("gradclient sends --api-key, or CONVGRAD_API_KEY, as a Bearer token")
