@@ -43,7 +43,7 @@ struct KeyEntryReader {
         return name
     }
 
-    /// The key's bytes: a b64token (RFC 6750 §2.1) of at least 16 characters, unique in the file.
+    /// The key's bytes: a b64token (RFC 6750 §2.1) of 16 to 256 characters, unique in the file.
     private func secret(_ object: JSONObject, _ index: Int, name: String) throws(KeyFileError) -> [UInt8] {
         guard case .string(let key)? = object["key"] else {
             throw fault(index, object["key"] == nil ? nil : "key", "keys[\(index)] ('\(name)'): key must be a string")
@@ -54,6 +54,9 @@ struct KeyEntryReader {
         }
         guard bytes.count >= APIKeyFile.minimumKeyLength else {
             throw fault(index, "key", "the key of '\(name)' is shorter than \(APIKeyFile.minimumKeyLength) characters")
+        }
+        guard bytes.count <= AccessControl.maximumKeyBytes else {
+            throw fault(index, "key", "the key of '\(name)' is longer than \(AccessControl.maximumKeyBytes) characters")
         }
         if let other = keys.first(where: { ConstantTime.equals(bytes, $0.secret) }) {
             throw fault(index, "key", "the key of '\(name)' is the key of '\(other.name)'; each key must be different")

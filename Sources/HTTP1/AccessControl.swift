@@ -9,6 +9,9 @@ import Synchronization
 public final class AccessControl: Sendable {
     /// The realm named in `WWW-Authenticate` (RFC 6750 §3).
     public static let realm = "convgrad"
+    /// The longest key there can be (the key file refuses longer ones). A longer token is refused
+    /// unread, so a client cannot make every request compare 8 KiB against each of 1,000 keys.
+    public static let maximumKeyBytes = 256
 
     private struct State {
         var keys: [APIKey]
@@ -42,7 +45,8 @@ public final class AccessControl: Sendable {
     public func authorize(_ headers: HTTPHeaders, for route: Route) -> Result<AccessGrant, HTTPError> {
         let token: [UInt8]
         switch BearerToken.parse(headers) {
-        case .success(let bytes): token = bytes
+        case .success(let bytes) where bytes.count <= Self.maximumKeyBytes: token = bytes
+        case .success: return .failure(.unauthorized(route, presented: true))
         case .failure(.missing): return .failure(.unauthorized(route, presented: false))
         case .failure(.malformed): return .failure(.unauthorized(route, presented: true))
         }

@@ -48,6 +48,7 @@ import Testing
         (#"{"key": "sect-0123456789abcdef", "scopes": ["grade"]}"#, "name must be a string"),
         (#"{"name": "b c", "key": "sect-0123456789abcdef", "scopes": ["grade"]}"#, "letters, digits"),
         (#"{"name": "b", "key": "short-key", "scopes": ["grade"]}"#, "shorter than 16"),
+        (#"{"name": "b", "key": "\#(String(repeating: "k", count: 257))", "scopes": ["grade"]}"#, "longer than 256"),
         (#"{"name": "b", "key": "has space 0123456789", "scopes": ["grade"]}"#, "only letters, digits"),
         (#"{"name": "b", "key": "sect-0123456789abcdef-2", "scopes": []}"#, "non-empty array"),
         (#"{"name": "b", "key": "sect-0123456789abcdef-2", "scopes": ["grades"]}"#, "unknown scope 'grades'"),

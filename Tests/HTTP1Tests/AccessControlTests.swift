@@ -65,6 +65,13 @@ import Testing
         }
     }
 
+    @Test func tokenLongerThanAnyKey_is401Unread() {
+        let long = "grader-key-0123456789" + String(repeating: "a", count: AccessControl.maximumKeyBytes)
+        let error = rejection(resolve("POST", "/forward", key: long))
+        #expect(error?.status == 401)
+        #expect(error?.headers["WWW-Authenticate"]?.contains("invalid_token") == true)
+    }
+
     @Test func schemeIsCaseInsensitive_andSpacesMayRepeat() {
         #expect(grantSeen(resolve("POST", "/forward", key: nil, [("Authorization", "bEaReR   grader-key-0123456789")])) == "grader")
     }
