@@ -1,7 +1,7 @@
 import GradAPI
 import HTTP1
 
-/// libFuzzer entry for the two parsers of access control (API.md "Access control (optional)").
+/// libFuzzer entry for the two parsers of access control (README.md "API keys").
 /// The first byte chooses: even, the rest is a key file (`APIKeyFile.parse`); odd, the rest is an
 /// `Authorization` field value checked against two fixed keys (`AccessControl.authorize`).
 /// Neither may trap; a key file either fails on a line that exists or yields keys that each

@@ -4,7 +4,7 @@ import HTTP1
 /// libFuzzer entry for the problem decoder and the API handlers, at the seam the server calls:
 /// a request body in, an `HTTPResponse` out. The input is a route path, a line feed, then the body
 /// (`/backward\n{...}`); inputs naming no POST route are skipped. Any body must be answered
-/// with 200 or a 4xx JSON error (API.md "Errors"), never a 5xx and never a trap. The limits are
+/// with 200 or a 4xx JSON error (openapi.yaml, `Error`), never a 5xx and never a trap. The limits are
 /// small so that no input can make one execution slow. /grade runs a second time as a
 /// `grade:hidden` key would (access control on): then no answer may carry an expected value or
 /// an error figure, whatever the body asks for.

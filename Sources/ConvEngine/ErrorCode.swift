@@ -1,4 +1,4 @@
-/// A machine-readable error code of the contract (API.md, "Errors"; openapi.yaml, `Error.code`):
+/// A machine-readable error code of the contract (openapi.yaml, `Error`; openapi.yaml, `Error.code`):
 /// a typo is a compile error, not a new code. The engine's codes are here; GradAPI adds the API's.
 public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public let rawValue: String

@@ -13,7 +13,7 @@ public protocol Layer: Sendable {
     static var typeName: String { get }
 
     /// How a request's network input is brought to full rank when this is the first layer that
-    /// cares (API.md, "Ranks").
+    /// cares (openapi.yaml, `Problem`).
     static var inputLayout: InputLayout { get }
 
     /// The output shape for `inputShape`, throwing the `EngineError` that `forward` would.

@@ -14,6 +14,12 @@ public enum LossKind: Sendable, Equatable {
     /// Log-probabilities `[N, K]` against class indices `[N]`.
     case nll
     case bceWithLogits
+    /// Probabilities in [0, 1] against targets in [0, 1] (F.binary_cross_entropy).
+    case bce
+    /// Scores `[N, K]` against class indices: `sum_{j != y} max(0, margin - s_y + s_j)^p / K`.
+    case multiMargin(p: Int, margin: Double)
+    /// The course's multiclass SVM (CS231n `svm_loss`): `sum_{j != y} max(0, s_j - s_y + margin)`.
+    case svm(margin: Double)
 }
 
 /// A loss target: values (same shape as the output, leading 1s may be left out) or class indices.
@@ -27,7 +33,9 @@ public struct LossSpec: Sendable, Equatable {
     public var kind: LossKind
     public var reduction: Reduction
     public var target: LossTarget
-    public init(kind: LossKind, reduction: Reduction = .mean, target: LossTarget) {
-        self.kind = kind; self.reduction = reduction; self.target = target
+    /// cross_entropy's `label_smoothing` (0 to 1): the target mixed with the uniform distribution.
+    public var labelSmoothing: Double
+    public init(kind: LossKind, reduction: Reduction = .mean, target: LossTarget, labelSmoothing: Double = 0) {
+        self.kind = kind; self.reduction = reduction; self.target = target; self.labelSmoothing = labelSmoothing
     }
 }

@@ -10,7 +10,7 @@ public struct APIConfiguration: Sendable {
     /// Largest number of elements one problem holds at once (the input, every activation and its
     /// gradient; 512 MiB of float64 by default): 413 above, so a long network cannot exhaust memory.
     public var maxHeldElements: Double = 67_108_864
-    /// Nesting and number-length limits for the JSON reader (API.md: deeper than 64 is 400).
+    /// Nesting and number-length limits for the JSON reader (openapi.yaml: deeper than 64 is 400).
     public var jsonLimits = JSONLimits()
     /// Largest /gradcheck work, two forward passes per gradient element, in multiply-adds: 413 above.
     public var maxGradcheckWork: Double = 1_000_000_000

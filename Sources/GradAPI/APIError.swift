@@ -4,7 +4,7 @@ import JSONCodec
 
 /// A request the API refuses, and the one place such a refusal becomes an HTTP response.
 ///
-/// The body is `{"error": {"code", "message", "path"?}}` (API.md, "Errors"); `path` names the one
+/// The body is `{"error": {"code", "message", "path"?}}` (openapi.yaml, `Error`); `path` names the one
 /// place in the request at fault, e.g. `layers[2].kernel_size`.
 public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public var status: Int

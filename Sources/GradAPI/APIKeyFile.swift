@@ -1,7 +1,7 @@
 import HTTP1
 import JSONCodec
 
-/// The key file of API.md "Access control (optional)":
+/// The key file of README.md "API keys":
 /// `{"keys": [{"name", "key", "scopes": [...], "rate"?, "burst"?}, ...]}`. Bytes in, keys out; any
 /// fault is a `KeyFileError` naming its line, and no message ever quotes a key.
 public enum APIKeyFile {

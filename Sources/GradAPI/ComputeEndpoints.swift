@@ -1,7 +1,7 @@
 import ConvEngine
 import HTTP1
 
-/// POST /forward and POST /backward (API.md).
+/// POST /forward and POST /backward (openapi.yaml).
 enum ComputeEndpoints {
     /// `{"output", "loss"?, "activations"?}`. A `grad_output`, and `"activation_gradients"` in `return`,
     /// are accepted and ignored: a forward pass computes no gradients.

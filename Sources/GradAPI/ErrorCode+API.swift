@@ -1,6 +1,6 @@
 import ConvEngine
 
-/// The API's error codes beside the engine's (API.md, "Errors"; openapi.yaml, `Error.code`).
+/// The API's error codes beside the engine's (openapi.yaml, `Error`; openapi.yaml, `Error.code`).
 extension ErrorCode {
     /// 400: the body is not JSON.
     public static let invalidJSON = ErrorCode(rawValue: "invalid_json")

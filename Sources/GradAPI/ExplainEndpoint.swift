@@ -3,7 +3,7 @@ import Grading
 import HTTP1
 import JSONCodec
 
-/// POST /explain (API.md): the chain rule for one element of one gradient.
+/// POST /explain (openapi.yaml): the chain rule for one element of one gradient.
 enum ExplainEndpoint {
     static let keys = ["of", "index"]
 

@@ -3,7 +3,7 @@ import JSONCodec
 
 /// Reads the fields of one request object, each error naming the field's path and what was found.
 ///
-/// Integer fields accept integral numbers (`2` or `2.0`, API.md "Conventions"); an int-or-pair field
+/// Integer fields accept integral numbers (`2` or `2.0`, openapi.yaml, `Tensor`); an int-or-pair field
 /// takes `k` or `[k_h, k_w]`.
 public struct FieldReader: Sendable {
     public let object: JSONObject

@@ -1,6 +1,6 @@
 import HTTP1
 
-/// The contract's routes (../shared/API.md), ready for any HTTP server.
+/// The contract's routes (openapi.yaml), ready for any HTTP server.
 public enum GradAPI {
     /// POST /forward and POST /backward on the compute lane; GET /openapi.yaml inline.
     /// (/grade, /explain and /gradcheck join these from the grading files; the server owns /healthz,
@@ -14,10 +14,8 @@ public enum GradAPI {
             Route("POST", "/backward", lane: .compute) { request, context in
                 ComputeEndpoints.backward(request, context, configuration)
             }.requiring(.compute),
-            Route("GET", "/openapi.yaml", lane: .inline) { _, _ in
-                HTTPResponse(
-                    status: 200, headers: HTTPHeaders([("Content-Type", "application/yaml")]),
-                    body: Array(OpenAPIDocument.yaml.utf8))
+            Route("GET", "/openapi.yaml", lane: .inline) { request, _ in
+                OpenAPIEndpoint.response(request)
             },
         ] + gradingRoutes(configuration) + pageRoutes()
     }

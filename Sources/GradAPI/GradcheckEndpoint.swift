@@ -3,7 +3,7 @@ import Grading
 import HTTP1
 import JSONCodec
 
-/// POST /gradcheck (API.md): every analytic gradient against central differences, refused with 413
+/// POST /gradcheck (openapi.yaml): every analytic gradient against central differences, refused with 413
 /// when two forward passes per gradient element are over `maxGradcheckWork`.
 enum GradcheckEndpoint {
     static let keys = ["eps", "tolerance"]

@@ -1,6 +1,6 @@
 import ConvEngine
 
-/// The rank the engine takes the input at, from the first layer whose kind cares (API.md, "Ranks";
+/// The rank the engine takes the input at, from the first layer whose kind cares (openapi.yaml, `Problem`;
 /// each kind's `inputLayout`).
 ///
 /// An image input is `[H, W]`, `[C, H, W]` or `[N, C, H, W]` (leading dims 1 when left out); a

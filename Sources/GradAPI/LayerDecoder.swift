@@ -1,7 +1,7 @@
 import ConvEngine
 import JSONCodec
 
-/// Decodes `layers[i]` (API.md, the layer table): the `type` picks the kind in `LayerRegistry`, whose
+/// Decodes `layers[i]` (openapi.yaml, `Layer`): the `type` picks the kind in `LayerRegistry`, whose
 /// `decode` reads its fields; the helpers here are the field forms several kinds share.
 public struct LayerDecoder {
     var tensors: TensorDecoder

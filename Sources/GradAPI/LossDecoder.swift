@@ -1,7 +1,7 @@
 import ConvEngine
 import JSONCodec
 
-/// Decodes `loss` (API.md, the loss table) for a batch of `batch` samples.
+/// Decodes `loss` (openapi.yaml, `Loss`) for a batch of `batch` samples.
 ///
 /// Cross-entropy's target is class indices when it is a bare number or `[N]`, and probabilities when it
 /// has the output's rank, or is `[K]` with N = 1 (PyTorch tells them apart by dtype; JSON has one
@@ -14,15 +14,27 @@ struct LossDecoder {
         let fields = try FieldReader(value, at: path, expected: "a loss object such as {\"type\": \"mse\", \"target\": ...}")
         let type = try LayerDecoder.typeName(fields, choices: Self.types, unknownCode: .unknownLoss)
         var allowed = ["type", "target", "reduction"]
-        if type == "smooth_l1" { allowed.append("beta") }
-        if type == "huber" { allowed.append("delta") }
+        allowed += Self.ownFields[type] ?? []
         try fields.rejectUnknownKeys(allowed: allowed, context: "a \(type) loss")
         let reduction = Reduction(rawValue: try fields.choice("reduction", default: "mean", choices: ["mean", "sum"])!)!
         func targetPath() -> JSONPath { path.key("target") }
         let target = try tensors.decode(fields.required("target", what: "the values or class indices the output is compared with"), at: targetPath())
         let kind = try lossKind(type, fields)
-        return LossSpec(kind: kind, reduction: reduction, target: try lossTarget(kind, target, batch: batch, at: targetPath))
+        let smoothing = type == "cross_entropy" ? try fields.number("label_smoothing", default: 0) : 0
+        guard (0...1).contains(smoothing) else {
+            throw APIError.invalid(
+                .invalidValue, "\(path.key("label_smoothing")) must be in [0, 1]; found \(smoothing)", at: path.key("label_smoothing"))
+        }
+        return LossSpec(
+            kind: kind, reduction: reduction, target: try lossTarget(kind, target, batch: batch, at: targetPath),
+            labelSmoothing: smoothing)
     }
+
+    /// The fields a loss type has beside `type`, `target` and `reduction`.
+    private static let ownFields = [
+        "smooth_l1": ["beta"], "huber": ["delta"], "cross_entropy": ["label_smoothing"], "multi_margin": ["p", "margin"],
+        "svm": ["margin"],
+    ]
 
     /// Each loss type name and how its kind (with its own fields) is read: the one list of losses.
     private static let kinds: KeyValuePairs<String, @Sendable (LossDecoder, FieldReader) throws -> LossKind> = [
@@ -39,6 +51,12 @@ struct LossDecoder {
         "cross_entropy": { _, _ in .crossEntropy },
         "nll": { _, _ in .nll },
         "bce_with_logits": { _, _ in .bceWithLogits },
+        "bce": { _, _ in .bce },
+        "multi_margin": { _, fields in
+            let p = try fields.integer("p", default: 1, range: 1...2)
+            return .multiMargin(p: p, margin: try fields.number("margin", default: 1))
+        },
+        "svm": { _, fields in .svm(margin: try fields.number("margin", default: 1)) },
     ]
 
     private func lossKind(_ type: String, _ fields: FieldReader) throws -> LossKind {
@@ -58,16 +76,17 @@ struct LossDecoder {
                 return .classIndices(try classIndices(target, batch: batch, at: path))
             }
             return .values(target)
-        case .nll:
+        case .nll, .multiMargin, .svm:
             guard target.rank <= 1 else {
                 throw APIError.invalid(
-                    .shapeMismatch, "\(path()) has shape \(target.shape); nll takes class indices [N] (a bare index when N = 1)", at: path())
+                    .shapeMismatch, "\(path()) has shape \(target.shape); \(kind.name) takes class indices [N] (a bare index when N = 1)",
+                    at: path())
             }
             return .classIndices(try classIndices(target, batch: batch, at: path))
-        case .bceWithLogits:
+        case .bceWithLogits, .bce:
             if let bad = target.data.firstIndex(where: { !(0...1).contains($0) }) {
                 let at = Self.elementPath(path(), flatIndex: bad, shape: target.shape)
-                throw APIError.invalid(.invalidValue, "\(at) is \(target.data[bad]); bce_with_logits targets must be in [0, 1]", at: at)
+                throw APIError.invalid(.invalidValue, "\(at) is \(target.data[bad]); \(kind.name) targets must be in [0, 1]", at: at)
             }
             return .values(target)
         case .mse, .l1, .smoothL1, .huber:

@@ -39,6 +39,12 @@ info:
     Errors are JSON, `{"error": {"code", "message", "path"}}`; `path` names the one place in the
     request at fault, e.g. `layers[2].kernel_size`, `loss.target[1]`, `input[0][3]`.
 
+    Schemas are written for code generators as well as validators (openapi-python-client reads this
+    document whole; clients/python/tests/test_generated_client.py checks it): each request body is a
+    `oneOf` of flat objects with `additionalProperties: false`, one per problem form (layers or short
+    form; for /grade also one submission or many), sharing member schemas by `$ref`, rather than an
+    `allOf` of the forms with `unevaluatedProperties: false`; unions list named schemas.
+
     CORS: every response carries `Access-Control-Allow-Origin` (configurable, `*` by default) and
     `Access-Control-Expose-Headers: Retry-After`; an `OPTIONS` preflight on any path answers 204.
     An unknown path is 404; a known path with another method is 405 with `Allow`.
@@ -415,6 +421,8 @@ paths:
           content:
             application/yaml:
               schema: {type: object, description: 'This document (YAML, parsed as an object by clients that read YAML).'}
+            text/yaml:
+              schema: {type: string, description: 'The same document as text, when Accept names text/yaml and not application/yaml.'}
     options:
       tags: [operations]
       summary: CORS preflight; answered at once, never queued.
@@ -953,6 +961,127 @@ components:
           anyOf:
             - {type: number, minimum: 0, default: 1.0e-5}
             - {type: 'null'}
+    GeluLayer:
+      description: '`F.gelu`: exact (`approximate` "none") or with the tanh approximation.'
+      type: object
+      required: [type]
+      additionalProperties: false
+      properties:
+        type: {const: gelu}
+        name:
+          anyOf:
+            - {$ref: '#/components/schemas/LayerName'}
+            - {type: 'null'}
+        approximate:
+          anyOf:
+            - {type: string, enum: [none, tanh], default: none}
+            - {type: 'null'}
+    DropoutLayer:
+      description: '`input * mask / (1 - p)` in training with 0 < p < 1 (the mask, 0s and 1s of the input''s shape, is then required); the identity when `training` is false or p is 0; zeros when p is 1.'
+      type: object
+      required: [type]
+      additionalProperties: false
+      properties:
+        type: {const: dropout}
+        name:
+          anyOf:
+            - {$ref: '#/components/schemas/LayerName'}
+            - {type: 'null'}
+        p:
+          anyOf:
+            - {type: number, minimum: 0, maximum: 1, default: 0.5}
+            - {type: 'null'}
+        training:
+          anyOf:
+            - {type: boolean, default: true}
+            - {type: 'null'}
+        mask:
+          oneOf:
+            - {$ref: '#/components/schemas/Tensor'}
+            - type: 'null'
+    SoftmaxLayer:
+      description: '`F.softmax` or `F.log_softmax` over `dim` of the full-rank tensor (negative counts from the end).'
+      type: object
+      required: [type]
+      additionalProperties: false
+      properties:
+        type: {enum: [softmax, log_softmax]}
+        name:
+          anyOf:
+            - {$ref: '#/components/schemas/LayerName'}
+            - {type: 'null'}
+        dim:
+          anyOf:
+            - {type: integer, default: 1}
+            - {type: 'null'}
+    GroupedNormLayer:
+      description: |-
+        layernorm (`F.layer_norm` over the trailing `normalized_shape`; weight and bias of that shape)
+        and groupnorm (`F.group_norm` over groups of `C / num_groups` channels; weight and bias `[C]`).
+        The statistics are each sample's own; weight and bias are each optional.
+      type: object
+      required: [type]
+      additionalProperties: false
+      properties:
+        type: {enum: [layernorm, groupnorm]}
+        name:
+          anyOf:
+            - {$ref: '#/components/schemas/LayerName'}
+            - {type: 'null'}
+        normalized_shape:
+          description: layernorm only (required there); an integer or the list of trailing dims.
+          oneOf:
+            - {type: integer, minimum: 1}
+            - {type: array, items: {type: integer, minimum: 1}, minItems: 1}
+        num_groups:
+          description: groupnorm only (required there); must divide the channels.
+          type: integer
+          minimum: 1
+        weight:
+          oneOf:
+            - {$ref: '#/components/schemas/Tensor'}
+            - type: 'null'
+        bias:
+          oneOf:
+            - {$ref: '#/components/schemas/Tensor'}
+            - type: 'null'
+        eps:
+          anyOf:
+            - {type: number, minimum: 0, default: 1.0e-5}
+            - {type: 'null'}
+    AdaptiveAvgPool2dLayer:
+      description: '`F.adaptive_avg_pool2d`: output `o` of `n` averages input `[floor(o*in/n), ceil((o+1)*in/n))`; 1 is global average pooling.'
+      type: object
+      required: [type, output_size]
+      additionalProperties: false
+      properties:
+        type: {const: adaptive_avgpool2d}
+        name:
+          anyOf:
+            - {$ref: '#/components/schemas/LayerName'}
+            - {type: 'null'}
+        output_size: {$ref: '#/components/schemas/IntOrPair'}
+    UpsampleLayer:
+      description: '`F.interpolate` with an integer `scale_factor`: nearest, or bilinear with or without `align_corners`.'
+      type: object
+      required: [type, scale_factor]
+      additionalProperties: false
+      properties:
+        type: {const: upsample}
+        name:
+          anyOf:
+            - {$ref: '#/components/schemas/LayerName'}
+            - {type: 'null'}
+        scale_factor: {$ref: '#/components/schemas/IntOrPair'}
+        mode:
+          anyOf:
+            - {type: string, enum: [nearest, bilinear], default: nearest}
+            - {type: 'null'}
+        align_corners:
+          description: bilinear only.
+          anyOf:
+            - {type: boolean, default: false}
+            - {type: 'null'}
     Layer:
       oneOf:
         - {$ref: '#/components/schemas/Conv2dLayer'}
@@ -962,6 +1091,12 @@ components:
         - {$ref: '#/components/schemas/LeakyReluLayer'}
         - {$ref: '#/components/schemas/LinearLayer'}
         - {$ref: '#/components/schemas/BatchNormLayer'}
+        - {$ref: '#/components/schemas/GeluLayer'}
+        - {$ref: '#/components/schemas/DropoutLayer'}
+        - {$ref: '#/components/schemas/SoftmaxLayer'}
+        - {$ref: '#/components/schemas/GroupedNormLayer'}
+        - {$ref: '#/components/schemas/AdaptiveAvgPool2dLayer'}
+        - {$ref: '#/components/schemas/UpsampleLayer'}
       discriminator:
         propertyName: type
         mapping:
@@ -976,17 +1111,25 @@ components:
           linear: '#/components/schemas/LinearLayer'
           batchnorm1d: '#/components/schemas/BatchNormLayer'
           batchnorm2d: '#/components/schemas/BatchNormLayer'
+          dropout: '#/components/schemas/DropoutLayer'
+          softmax: '#/components/schemas/SoftmaxLayer'
+          log_softmax: '#/components/schemas/SoftmaxLayer'
+          gelu: '#/components/schemas/GeluLayer'
+          layernorm: '#/components/schemas/GroupedNormLayer'
+          groupnorm: '#/components/schemas/GroupedNormLayer'
+          adaptive_avgpool2d: '#/components/schemas/AdaptiveAvgPool2dLayer'
+          upsample: '#/components/schemas/UpsampleLayer'
     Reduction:
       type: string
       enum: [mean, sum]
       default: mean
     ValueLoss:
-      description: 'mse, l1 (gradient 0 at a zero difference) and bce_with_logits (targets in [0, 1]): the target has the output''s shape, leading 1s optional.'
+      description: 'mse, l1 (gradient 0 at a zero difference), bce_with_logits and bce (targets in [0, 1]; bce''s output must be probabilities in [0, 1], its logs clamped at -100): the target has the output''s shape, leading 1s optional.'
       type: object
       required: [type, target]
       additionalProperties: false
       properties:
-        type: {type: string, enum: [mse, l1, bce_with_logits]}
+        type: {type: string, enum: [mse, l1, bce_with_logits, bce]}
         target: {$ref: '#/components/schemas/Tensor'}
         reduction:
           anyOf:
@@ -1037,6 +1180,36 @@ components:
           anyOf:
             - {$ref: '#/components/schemas/Reduction'}
             - {type: 'null'}
+        label_smoothing:
+          description: 'The target mixed with the uniform distribution: `(1 - e) target + e / K`, as F.cross_entropy.'
+          anyOf:
+            - {type: number, minimum: 0, maximum: 1, default: 0.0}
+            - {type: 'null'}
+    MarginLoss:
+      description: |
+        Scores `[N, K]` against class indices `[N]`. multi_margin is `F.multi_margin_loss`:
+        `sum_{j != y} max(0, margin - s_y + s_j)^p / K` per sample; svm is the course's multiclass SVM
+        (CS231n `svm_loss`), `sum_{j != y} max(0, s_j - s_y + margin)`, i.e. K x multi_margin with p 1.
+        A margin of exactly 0 contributes no gradient. Then `reduction` over the samples.
+      type: object
+      required: [type, target]
+      additionalProperties: false
+      properties:
+        type: {type: string, enum: [multi_margin, svm]}
+        target: {$ref: '#/components/schemas/Tensor'}
+        reduction:
+          anyOf:
+            - {$ref: '#/components/schemas/Reduction'}
+            - {type: 'null'}
+        p:
+          description: multi_margin only.
+          anyOf:
+            - {type: integer, enum: [1, 2], default: 1}
+            - {type: 'null'}
+        margin:
+          anyOf:
+            - {type: number, default: 1.0}
+            - {type: 'null'}
     NllLoss:
       description: Log-probabilities `[N, K]` against class indices `[N]` (with N = 1, a bare index).
       type: object
@@ -1056,6 +1229,7 @@ components:
         - {$ref: '#/components/schemas/HuberLoss'}
         - {$ref: '#/components/schemas/CrossEntropyLoss'}
         - {$ref: '#/components/schemas/NllLoss'}
+        - {$ref: '#/components/schemas/MarginLoss'}
       discriminator:
         propertyName: type
         mapping:
@@ -1066,84 +1240,92 @@ components:
           huber: '#/components/schemas/HuberLoss'
           cross_entropy: '#/components/schemas/CrossEntropyLoss'
           nll: '#/components/schemas/NllLoss'
-    ProblemOptions:
-      description: Members shared by both problem forms.
-      type: object
-      properties:
-        loss:
-          anyOf:
-            - {$ref: '#/components/schemas/Loss'}
-            - {type: 'null'}
-        grad_output:
-          anyOf:
-            - allOf: [{$ref: '#/components/schemas/Tensor'}]
-              description: dL/d(output) instead of a loss (/backward needs exactly one of the two); the output's shape, leading 1s optional.
-            - {type: 'null'}
-        return:
-          anyOf:
-            - description: Extra results to include, keyed by layer name.
-              type: array
-              items: {type: string, enum: [activations, activation_gradients]}
-            - {type: 'null'}
-        tensor_format:
-          anyOf:
-            - description: The form of every tensor in the response.
-              type: string
-              enum: [nested, flat, base64]
-              default: nested
-            - {type: 'null'}
-    LayersProblemFields:
+          bce: '#/components/schemas/ValueLoss'
+          multi_margin: '#/components/schemas/MarginLoss'
+          svm: '#/components/schemas/MarginLoss'
+    OptionalLoss:
+      description: The loss; absent or null for none (/backward then needs grad_output).
+      anyOf:
+        - {$ref: '#/components/schemas/Loss'}
+        - {type: 'null'}
+    GradOutput:
+      description: dL/d(output) instead of a loss (/backward needs exactly one of the two); the output's shape, leading 1s optional.
+      anyOf:
+        - {$ref: '#/components/schemas/Tensor'}
+        - {type: 'null'}
+    ReturnList:
+      description: Extra results to include, keyed by layer name.
+      anyOf:
+        - type: array
+          items: {type: string, enum: [activations, activation_gradients]}
+        - {type: 'null'}
+    TensorFormat:
+      description: The form of every tensor in the response.
+      anyOf:
+        - {type: string, enum: [nested, flat, base64], default: nested}
+        - {type: 'null'}
+    Layers:
+      description: The sequential network, at least one layer.
+      type: array
+      minItems: 1
+      items: {$ref: '#/components/schemas/Layer'}
+    OptionalTensor:
+      description: A tensor; absent or null for none.
+      anyOf:
+        - {$ref: '#/components/schemas/Tensor'}
+        - {type: 'null'}
+    OptionalIntOrPair:
+      anyOf:
+        - {$ref: '#/components/schemas/IntOrPair'}
+        - {type: 'null'}
+    ShortFormPadding:
+      anyOf:
+        - {$ref: '#/components/schemas/PaddingPair'}
+        - {type: string, enum: [valid, same]}
+        - {type: 'null'}
+    OptionalGroups:
+      anyOf:
+        - {type: integer, minimum: 1}
+        - {type: 'null'}
+    OptionalPaddingMode:
+      anyOf:
+        - {type: string, enum: [zeros, reflect, replicate, circular]}
+        - {type: 'null'}
+    LayersProblem:
+      description: 'A problem, in the layers form (an input and a sequential network).'
       type: object
       required: [input, layers]
+      additionalProperties: false
       properties:
         input: {$ref: '#/components/schemas/Tensor'}
-        layers:
-          type: array
-          minItems: 1
-          items: {$ref: '#/components/schemas/Layer'}
-    ShortProblemFields:
-      description: 'The design card''s short form: a one-layer conv network whose gradients are named images, kernels and bias.'
+        layers: {$ref: '#/components/schemas/Layers'}
+        loss: {$ref: '#/components/schemas/OptionalLoss'}
+        grad_output: {$ref: '#/components/schemas/GradOutput'}
+        return: {$ref: '#/components/schemas/ReturnList'}
+        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+    ShortFormProblem:
+      description: 'A problem, in the short form (a one-layer conv network).'
       type: object
       required: [images, kernels]
+      additionalProperties: false
       properties:
         images: {$ref: '#/components/schemas/Tensor'}
         kernels: {$ref: '#/components/schemas/Tensor'}
-        bias:
-          oneOf:
-            - {$ref: '#/components/schemas/Tensor'}
-            - type: 'null'
-        stride:
-          anyOf:
-            - {$ref: '#/components/schemas/IntOrPair'}
-            - {type: 'null'}
-        padding:
-          anyOf:
-            - oneOf:
-                - {$ref: '#/components/schemas/PaddingPair'}
-                - {type: string, enum: [valid, same]}
-            - {type: 'null'}
-        dilation:
-          anyOf:
-            - {$ref: '#/components/schemas/IntOrPair'}
-            - {type: 'null'}
-        groups:
-          anyOf:
-            - {type: integer, minimum: 1}
-            - {type: 'null'}
-        padding_mode:
-          anyOf:
-            - {type: string, enum: [zeros, reflect, replicate, circular]}
-            - {type: 'null'}
-    ProblemForms:
-      oneOf:
-        - {$ref: '#/components/schemas/LayersProblemFields'}
-        - {$ref: '#/components/schemas/ShortProblemFields'}
+        bias: {$ref: '#/components/schemas/OptionalTensor'}
+        stride: {$ref: '#/components/schemas/OptionalIntOrPair'}
+        padding: {$ref: '#/components/schemas/ShortFormPadding'}
+        dilation: {$ref: '#/components/schemas/OptionalIntOrPair'}
+        groups: {$ref: '#/components/schemas/OptionalGroups'}
+        padding_mode: {$ref: '#/components/schemas/OptionalPaddingMode'}
+        loss: {$ref: '#/components/schemas/OptionalLoss'}
+        grad_output: {$ref: '#/components/schemas/GradOutput'}
+        return: {$ref: '#/components/schemas/ReturnList'}
+        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
     Problem:
       description: A network, an input, and a loss (or grad_output), in the layers form or the short form.
-      allOf:
-        - {$ref: '#/components/schemas/ProblemForms'}
-        - {$ref: '#/components/schemas/ProblemOptions'}
-      unevaluatedProperties: false
+      oneOf:
+        - {$ref: '#/components/schemas/LayersProblem'}
+        - {$ref: '#/components/schemas/ShortFormProblem'}
     TensorMap:
       description: Tensors by name, in a fixed order.
       type: object
@@ -1191,47 +1373,118 @@ components:
       description: Submitted gradients by name (any subset of the gradient names).
       type: object
       additionalProperties: {$ref: '#/components/schemas/Tensor'}
-    GradeFields:
+    Submission:
       type: object
+      required: [gradients]
+      additionalProperties: false
       properties:
+        id:
+          description: "The student's id (default: the submission's index)."
+          oneOf:
+            - {type: string}
+            - {type: integer}
+        gradients: {$ref: '#/components/schemas/GradientSubmission'}
+    Feedback:
+      description: '"hidden" leaves out expected values and error magnitudes.'
+      type: string
+      enum: [full, hidden]
+      default: full
+    GradeFormat:
+      description: '"gradescope" returns the Gradescope autograder results.json shape.'
+      type: string
+      enum: [json, gradescope]
+      default: json
+    Points:
+      description: Points per submitted tensor for the Gradescope format (1 each by default).
+      type: object
+      additionalProperties: {type: number, minimum: 0}
+    LayersGradeRequest:
+      description: 'One submission graded, in the layers form (an input and a sequential network).'
+      type: object
+      required: [input, layers, submission]
+      additionalProperties: false
+      properties:
+        input: {$ref: '#/components/schemas/Tensor'}
+        layers: {$ref: '#/components/schemas/Layers'}
+        loss: {$ref: '#/components/schemas/OptionalLoss'}
+        grad_output: {$ref: '#/components/schemas/GradOutput'}
+        return: {$ref: '#/components/schemas/ReturnList'}
+        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
         submission: {$ref: '#/components/schemas/GradientSubmission'}
-        submissions:
-          type: array
-          items:
-            type: object
-            required: [gradients]
-            additionalProperties: false
-            properties:
-              id:
-                description: "The student's id (default: the submission's index)."
-                oneOf:
-                  - {type: string}
-                  - {type: integer}
-              gradients: {$ref: '#/components/schemas/GradientSubmission'}
         tolerance: {$ref: '#/components/schemas/Tolerance'}
-        feedback:
-          description: '"hidden" leaves out expected values and error magnitudes.'
-          type: string
-          enum: [full, hidden]
-          default: full
-        format:
-          description: '"gradescope" returns the Gradescope autograder results.json shape.'
-          type: string
-          enum: [json, gradescope]
-          default: json
-        points:
-          description: Points per submitted tensor for the Gradescope format (1 each by default).
-          type: object
-          additionalProperties: {type: number, minimum: 0}
+        feedback: {$ref: '#/components/schemas/Feedback'}
+        format: {$ref: '#/components/schemas/GradeFormat'}
+        points: {$ref: '#/components/schemas/Points'}
+    LayersBatchGradeRequest:
+      description: 'Many submissions graded against one problem, in the layers form (an input and a sequential network).'
+      type: object
+      required: [input, layers, submissions]
+      additionalProperties: false
+      properties:
+        input: {$ref: '#/components/schemas/Tensor'}
+        layers: {$ref: '#/components/schemas/Layers'}
+        loss: {$ref: '#/components/schemas/OptionalLoss'}
+        grad_output: {$ref: '#/components/schemas/GradOutput'}
+        return: {$ref: '#/components/schemas/ReturnList'}
+        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+        submissions: {type: array, items: {$ref: '#/components/schemas/Submission'}}
+        tolerance: {$ref: '#/components/schemas/Tolerance'}
+        feedback: {$ref: '#/components/schemas/Feedback'}
+        format: {$ref: '#/components/schemas/GradeFormat'}
+        points: {$ref: '#/components/schemas/Points'}
+    ShortFormGradeRequest:
+      description: 'One submission graded, in the short form (a one-layer conv network).'
+      type: object
+      required: [images, kernels, submission]
+      additionalProperties: false
+      properties:
+        images: {$ref: '#/components/schemas/Tensor'}
+        kernels: {$ref: '#/components/schemas/Tensor'}
+        bias: {$ref: '#/components/schemas/OptionalTensor'}
+        stride: {$ref: '#/components/schemas/OptionalIntOrPair'}
+        padding: {$ref: '#/components/schemas/ShortFormPadding'}
+        dilation: {$ref: '#/components/schemas/OptionalIntOrPair'}
+        groups: {$ref: '#/components/schemas/OptionalGroups'}
+        padding_mode: {$ref: '#/components/schemas/OptionalPaddingMode'}
+        loss: {$ref: '#/components/schemas/OptionalLoss'}
+        grad_output: {$ref: '#/components/schemas/GradOutput'}
+        return: {$ref: '#/components/schemas/ReturnList'}
+        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+        submission: {$ref: '#/components/schemas/GradientSubmission'}
+        tolerance: {$ref: '#/components/schemas/Tolerance'}
+        feedback: {$ref: '#/components/schemas/Feedback'}
+        format: {$ref: '#/components/schemas/GradeFormat'}
+        points: {$ref: '#/components/schemas/Points'}
+    ShortFormBatchGradeRequest:
+      description: 'Many submissions graded against one problem, in the short form (a one-layer conv network).'
+      type: object
+      required: [images, kernels, submissions]
+      additionalProperties: false
+      properties:
+        images: {$ref: '#/components/schemas/Tensor'}
+        kernels: {$ref: '#/components/schemas/Tensor'}
+        bias: {$ref: '#/components/schemas/OptionalTensor'}
+        stride: {$ref: '#/components/schemas/OptionalIntOrPair'}
+        padding: {$ref: '#/components/schemas/ShortFormPadding'}
+        dilation: {$ref: '#/components/schemas/OptionalIntOrPair'}
+        groups: {$ref: '#/components/schemas/OptionalGroups'}
+        padding_mode: {$ref: '#/components/schemas/OptionalPaddingMode'}
+        loss: {$ref: '#/components/schemas/OptionalLoss'}
+        grad_output: {$ref: '#/components/schemas/GradOutput'}
+        return: {$ref: '#/components/schemas/ReturnList'}
+        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+        submissions: {type: array, items: {$ref: '#/components/schemas/Submission'}}
+        tolerance: {$ref: '#/components/schemas/Tolerance'}
+        feedback: {$ref: '#/components/schemas/Feedback'}
+        format: {$ref: '#/components/schemas/GradeFormat'}
+        points: {$ref: '#/components/schemas/Points'}
     GradeRequest:
-      allOf:
-        - {$ref: '#/components/schemas/ProblemForms'}
-        - {$ref: '#/components/schemas/ProblemOptions'}
-        - {$ref: '#/components/schemas/GradeFields'}
+      description: The problem plus exactly one of submission (one student) and submissions (many).
       oneOf:
-        - required: [submission]
-        - required: [submissions]
-      unevaluatedProperties: false
+        - {$ref: '#/components/schemas/LayersGradeRequest'}
+        - {$ref: '#/components/schemas/LayersBatchGradeRequest'}
+        - {$ref: '#/components/schemas/ShortFormGradeRequest'}
+        - {$ref: '#/components/schemas/ShortFormBatchGradeRequest'}
     Mismatch:
       type: object
       required: [index]
@@ -1273,9 +1526,11 @@ components:
       properties:
         passed: {type: boolean}
         score: {type: number, minimum: 0, maximum: 1, description: The fraction of submitted tensors that pass.}
-        results:
-          type: object
-          additionalProperties: {$ref: '#/components/schemas/TensorGrade'}
+        results: {$ref: '#/components/schemas/TensorGrades'}
+    TensorGrades:
+      description: Per submitted tensor, by name.
+      type: object
+      additionalProperties: {$ref: '#/components/schemas/TensorGrade'}
     GradescopeResult:
       description: The Gradescope autograder results.json shape; one all-or-nothing test per submitted tensor.
       type: object
@@ -1283,48 +1538,102 @@ components:
       properties:
         score: {type: number}
         max_score: {type: number}
-        tests:
+        tests: {$ref: '#/components/schemas/GradescopeTests'}
+    GradescopeTests:
+      description: One all-or-nothing test per submitted tensor, in submission order.
+      type: array
+      items:
+        type: object
+        required: [name, score, max_score, status]
+        properties:
+          name: {type: string}
+          score: {type: number}
+          max_score: {type: number}
+          status: {type: string, enum: [passed, failed]}
+          output: {type: string}
+    IdentifiedGradeResult:
+      description: One submission's result in a many-submission answer.
+      type: object
+      required: [id, passed, score, results]
+      properties:
+        id: {type: string}
+        passed: {type: boolean}
+        score: {type: number, minimum: 0, maximum: 1, description: The fraction of submitted tensors that pass.}
+        results: {$ref: '#/components/schemas/TensorGrades'}
+    IdentifiedGradescopeResult:
+      description: One submission's Gradescope results in a many-submission answer.
+      type: object
+      required: [id, score, max_score, tests]
+      properties:
+        id: {type: string}
+        score: {type: number}
+        max_score: {type: number}
+        tests: {$ref: '#/components/schemas/GradescopeTests'}
+    GradeBatchResult:
+      description: Many submissions, in the order given.
+      type: object
+      required: [submissions]
+      properties:
+        submissions:
           type: array
-          items:
-            type: object
-            required: [name, score, max_score, status]
-            properties:
-              name: {type: string}
-              score: {type: number}
-              max_score: {type: number}
-              status: {type: string, enum: [passed, failed]}
-              output: {type: string}
+          items: {$ref: '#/components/schemas/IdentifiedGradeResult'}
+    GradescopeBatchResult:
+      description: Many submissions in the Gradescope shape, in the order given.
+      type: object
+      required: [submissions]
+      properties:
+        submissions:
+          type: array
+          items: {$ref: '#/components/schemas/IdentifiedGradescopeResult'}
     GradeResponse:
       anyOf:
         - {$ref: '#/components/schemas/GradeResult'}
         - {$ref: '#/components/schemas/GradescopeResult'}
-        - type: object
-          required: [submissions]
-          properties:
-            submissions:
-              type: array
-              items:
-                anyOf:
-                  - allOf:
-                      - {$ref: '#/components/schemas/GradeResult'}
-                      - {type: object, required: [id], properties: {id: {type: string}}}
-                  - allOf:
-                      - {$ref: '#/components/schemas/GradescopeResult'}
-                      - {type: object, required: [id], properties: {id: {type: string}}}
+        - {$ref: '#/components/schemas/GradeBatchResult'}
+        - {$ref: '#/components/schemas/GradescopeBatchResult'}
+    ExplainIndex:
+      description: The element, in the rank the request wrote the tensor (activations are full rank).
+      oneOf:
+        - {type: integer, minimum: 0}
+        - {$ref: '#/components/schemas/Index'}
+    LayersExplainRequest:
+      description: 'One gradient element explained, in the layers form (an input and a sequential network).'
+      type: object
+      required: [input, layers, of, index]
+      additionalProperties: false
+      properties:
+        input: {$ref: '#/components/schemas/Tensor'}
+        layers: {$ref: '#/components/schemas/Layers'}
+        loss: {$ref: '#/components/schemas/OptionalLoss'}
+        grad_output: {$ref: '#/components/schemas/GradOutput'}
+        return: {$ref: '#/components/schemas/ReturnList'}
+        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+        of: {type: string, description: 'A gradient name ("0.weight", "input") or a layer name.'}
+        index: {$ref: '#/components/schemas/ExplainIndex'}
+    ShortFormExplainRequest:
+      description: 'One gradient element explained, in the short form (a one-layer conv network).'
+      type: object
+      required: [images, kernels, of, index]
+      additionalProperties: false
+      properties:
+        images: {$ref: '#/components/schemas/Tensor'}
+        kernels: {$ref: '#/components/schemas/Tensor'}
+        bias: {$ref: '#/components/schemas/OptionalTensor'}
+        stride: {$ref: '#/components/schemas/OptionalIntOrPair'}
+        padding: {$ref: '#/components/schemas/ShortFormPadding'}
+        dilation: {$ref: '#/components/schemas/OptionalIntOrPair'}
+        groups: {$ref: '#/components/schemas/OptionalGroups'}
+        padding_mode: {$ref: '#/components/schemas/OptionalPaddingMode'}
+        loss: {$ref: '#/components/schemas/OptionalLoss'}
+        grad_output: {$ref: '#/components/schemas/GradOutput'}
+        return: {$ref: '#/components/schemas/ReturnList'}
+        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+        of: {type: string, description: 'A gradient name ("0.weight", "input") or a layer name.'}
+        index: {$ref: '#/components/schemas/ExplainIndex'}
     ExplainRequest:
-      allOf:
-        - {$ref: '#/components/schemas/ProblemForms'}
-        - {$ref: '#/components/schemas/ProblemOptions'}
-        - type: object
-          required: [of, index]
-          properties:
-            of: {type: string, description: 'A gradient name ("0.weight", "input") or a layer name.'}
-            index:
-              description: The element, in the rank the request wrote the tensor (activations are full rank).
-              oneOf:
-                - {type: integer, minimum: 0}
-                - {$ref: '#/components/schemas/Index'}
-      unevaluatedProperties: false
+      oneOf:
+        - {$ref: '#/components/schemas/LayersExplainRequest'}
+        - {$ref: '#/components/schemas/ShortFormExplainRequest'}
     Factor:
       description: 'One factor of a term: the tensor it comes from, its index and value; `padding: true` when it lies in padding.'
       type: object
@@ -1355,15 +1664,44 @@ components:
               upstream: {$ref: '#/components/schemas/Factor'}
               local: {$ref: '#/components/schemas/Factor'}
               product: {type: [number, 'null']}
+    LayersGradcheckRequest:
+      description: 'Gradients checked by central differences, in the layers form (an input and a sequential network).'
+      type: object
+      required: [input, layers]
+      additionalProperties: false
+      properties:
+        input: {$ref: '#/components/schemas/Tensor'}
+        layers: {$ref: '#/components/schemas/Layers'}
+        loss: {$ref: '#/components/schemas/OptionalLoss'}
+        grad_output: {$ref: '#/components/schemas/GradOutput'}
+        return: {$ref: '#/components/schemas/ReturnList'}
+        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+        eps: {type: number, exclusiveMinimum: 0, default: 1.0e-6}
+        tolerance: {$ref: '#/components/schemas/Tolerance'}
+    ShortFormGradcheckRequest:
+      description: 'Gradients checked by central differences, in the short form (a one-layer conv network).'
+      type: object
+      required: [images, kernels]
+      additionalProperties: false
+      properties:
+        images: {$ref: '#/components/schemas/Tensor'}
+        kernels: {$ref: '#/components/schemas/Tensor'}
+        bias: {$ref: '#/components/schemas/OptionalTensor'}
+        stride: {$ref: '#/components/schemas/OptionalIntOrPair'}
+        padding: {$ref: '#/components/schemas/ShortFormPadding'}
+        dilation: {$ref: '#/components/schemas/OptionalIntOrPair'}
+        groups: {$ref: '#/components/schemas/OptionalGroups'}
+        padding_mode: {$ref: '#/components/schemas/OptionalPaddingMode'}
+        loss: {$ref: '#/components/schemas/OptionalLoss'}
+        grad_output: {$ref: '#/components/schemas/GradOutput'}
+        return: {$ref: '#/components/schemas/ReturnList'}
+        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+        eps: {type: number, exclusiveMinimum: 0, default: 1.0e-6}
+        tolerance: {$ref: '#/components/schemas/Tolerance'}
     GradcheckRequest:
-      allOf:
-        - {$ref: '#/components/schemas/ProblemForms'}
-        - {$ref: '#/components/schemas/ProblemOptions'}
-        - type: object
-          properties:
-            eps: {type: number, exclusiveMinimum: 0, default: 1.0e-6}
-            tolerance: {$ref: '#/components/schemas/Tolerance'}
-      unevaluatedProperties: false
+      oneOf:
+        - {$ref: '#/components/schemas/LayersGradcheckRequest'}
+        - {$ref: '#/components/schemas/ShortFormGradcheckRequest'}
     GradcheckResponse:
       type: object
       required: [passed, results]

@@ -15,10 +15,11 @@ public protocol RegisteredLayer: GradedLayer {
 public enum LayerRegistry {
     public static let kinds: [any RegisteredLayer.Type] = [
         Conv2d.self, MaxPool2d.self, AvgPool2d.self, ReLU.self, Sigmoid.self, Tanh.self, LeakyReLU.self,
-        Flatten.self, Linear.self, BatchNorm1d.self, BatchNorm2d.self,
+        Flatten.self, Linear.self, BatchNorm1d.self, BatchNorm2d.self, Dropout.self, Softmax.self, LogSoftmax.self,
+        GELU.self, LayerNorm.self, GroupNorm.self, AdaptiveAvgPool2d.self, Upsample.self,
     ]
 
-    /// The kind of the design card's short form (`{"images", "kernels", ...}`, API.md).
+    /// The kind of the design card's short form (`{"images", "kernels", ...}`, openapi.yaml).
     static let shortForm: any ShortFormLayer.Type = Conv2d.self
 
     /// The contract's type names, in `kinds`' order.

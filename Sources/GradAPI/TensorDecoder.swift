@@ -1,7 +1,7 @@
 import ConvEngine
 import JSONCodec
 
-/// Reads a request tensor in any of API.md's three forms, keeping the shape the request wrote:
+/// Reads a request tensor in any of openapi.yaml's three forms, keeping the shape the request wrote:
 /// nested rectangular arrays, `{"shape", "data"}` (row-major), or `{"shape", "base64", "dtype"?}`
 /// (little-endian float64, or float32 widened exactly to float64).
 ///

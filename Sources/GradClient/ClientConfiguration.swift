@@ -7,7 +7,7 @@ public struct ClientConfiguration: Sendable {
     /// The `User-Agent` header.
     public var userAgent: String = "gradclient/1"
     /// Sent as `Authorization: Bearer <key>` on every request that sets no `Authorization` of its
-    /// own, for a server with access control on (API.md "Access control (optional)"); nil sends none.
+    /// own, for a server with access control on (README.md "API keys"); nil sends none.
     public var apiKey: String?
 
     public init(

@@ -35,8 +35,8 @@ struct LossDerivative {
     var divisor: Int {
         guard loss.reduction == .mean else { return 1 }
         switch loss.kind {
-        case .crossEntropy, .nll: return output.rank >= 1 ? output.shape[0] : 1
-        case .mse, .l1, .smoothL1, .huber, .bceWithLogits: return output.count
+        case .crossEntropy, .nll, .multiMargin, .svm: return output.rank >= 1 ? output.shape[0] : 1
+        case .mse, .l1, .smoothL1, .huber, .bceWithLogits, .bce: return output.count
         }
     }
 
@@ -56,6 +56,16 @@ struct LossDerivative {
             return "(y_hat - y)\(n) if |y_hat - y| <= delta, else delta * sign(y_hat - y)\(n); y_hat = \(yHat), y = \(t.data[flat]), delta = \(delta)\(over.isEmpty ? "" : ", n = \(divisor)")"
         case (.bceWithLogits, .values(let t)):
             return "(sigmoid(y_hat) - y)\(n) = (sigmoid(\(yHat)) - \(t.data[flat]))\(over)"
+        case (.bce, .values(let t)):
+            return "(y_hat - y) / ((1 - y_hat) * y_hat)\(n) = (\(yHat) - \(t.data[flat])) / ((1 - \(yHat)) * \(yHat))\(over)"
+        case (.crossEntropy, .classIndices(let t)) where loss.labelSmoothing > 0:
+            let e = loss.labelSmoothing, k = output.shape[1]
+            let smoothed = (t[full[0]] == full[1] ? 1 - e : 0) + e / Double(k)
+            return "(softmax(y_hat)[n,k] - ((1 - e) [k == target] + e / K))\(n.isEmpty ? "" : " / N") = (\(softmax(full)) - \(smoothed))\(over); e = \(e), K = \(k)"
+        case (.multiMargin(let p, let margin), .classIndices(let t)):
+            return marginFormula(full, t[full[0]], margin: margin, power: p, perClass: true, over: over)
+        case (.svm(let margin), .classIndices(let t)):
+            return marginFormula(full, t[full[0]], margin: margin, power: 1, perClass: false, over: over)
         case (.crossEntropy, .classIndices(let t)):
             let isTarget = t[full[0]] == full[1] ? 1 : 0
             return "(softmax(y_hat)[n,k] - [k == target])\(n.isEmpty ? "" : " / N") = (\(softmax(full)) - \(isTarget))\(over)"
@@ -65,9 +75,22 @@ struct LossDerivative {
         case (.nll, .classIndices(let t)):
             return "-[k == target]\(n.isEmpty ? "" : " / N") = -\(t[full[0]] == full[1] ? 1 : 0)\(over)"
         case (.mse, .classIndices), (.l1, .classIndices), (.smoothL1, .classIndices), (.huber, .classIndices),
-            (.bceWithLogits, .classIndices), (.nll, .values):
+            (.bceWithLogits, .classIndices), (.bce, .classIndices), (.nll, .values), (.multiMargin, .values), (.svm, .values):
             return "dL/dy_hat"  // never decoded: these losses take the other target form
         }
+    }
+
+    /// A margin loss's derivative at `(n, k)`: a wrong class with a positive margin `z_k` gets
+    /// `z_k^(p-1) p / K` (svm: 1); the target class gets minus their sum.
+    private func marginFormula(_ full: [Int], _ target: Int, margin: Double, power: Int, perClass: Bool, over: String) -> String {
+        let k = output.shape[1], base = full[0] * k
+        let z = { (j: Int) in margin - output.data[base + target] + output.data[base + j] }
+        let perK = perClass ? " / K" : ""
+        guard full[1] == target else {
+            return "[z_k > 0] * \(power == 1 ? "1" : "2 z_k")\(perK), z_k = margin - y_hat[target] + y_hat[k] = \(z(full[1]))\(over)"
+        }
+        let positive = (0..<k).filter { $0 != target && z($0) > 0 }
+        return "-sum over j != target with z_j > 0 of \(power == 1 ? "1" : "2 z_j")\(perK); \(positive.count) of the \(k - 1) margins are positive\(over)"
     }
 
     /// softmax of row `n` at column `k`, through the max-shifted exponentials.

@@ -40,7 +40,7 @@ final class MistakeCatalog {
             }
         }
         guard let truth = solution.gradient(of: target) else { return [] }
-        for m in firstLater..<problem.layers.count {
+        for m in firstLater...problem.layers.count {  // the last is the loss's own mistakes
             for (i, mistake) in mistakes(at: m).enumerated() where reaches(mistake, target) {
                 let direct = target == (m == 0 ? .input : .activation(m - 1))
                 let shape = direct ? mistake.inputGradient?.shape ?? truth.shape : truth.shape
@@ -63,9 +63,10 @@ final class MistakeCatalog {
         }
     }
 
+    /// Layer `k`'s mistakes; `k == layers.count` means the loss's (a wrong dL/d(output)).
     private func mistakes(at k: Int) -> [Mistake] {
         if let known = localMistakes[k] { return known }
-        let found = problem.layers[k].mistakes(in: solution, layer: k)
+        let found = k < problem.layers.count ? problem.layers[k].mistakes(in: solution, layer: k) : solution.lossMistakes()
         localMistakes[k] = found
         return found
     }

@@ -1,4 +1,4 @@
-/// One named key of the key file (API.md "Access control (optional)").
+/// One named key of the key file (README.md "API keys").
 public struct APIKey: Sendable {
     /// Shown in logs, metrics and 403 messages; the secret never is.
     public var name: String

@@ -1,7 +1,7 @@
 import Synchronization
 
 /// The key file's keys and each key's token bucket: decides from a request's header section
-/// whether a route may run (API.md "Access control (optional)"). The router consults it after
+/// whether a route may run (README.md "API keys"). The router consults it after
 /// matching a route and before anything else (415, the body, compute admission).
 ///
 /// Thread-safe: one lock around the keys and buckets, held for a few comparisons; `replace` swaps

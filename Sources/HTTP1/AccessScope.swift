@@ -1,4 +1,4 @@
-/// A permission an API key holds (API.md "Access control (optional)"). A route declares the
+/// A permission an API key holds (README.md "API keys"). A route declares the
 /// scopes that admit it (`Route.requiring`); a typo in a scope is a compile error.
 public enum AccessScope: String, Sendable, CaseIterable, Comparable {
     /// POST /forward and /backward.

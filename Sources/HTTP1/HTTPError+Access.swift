@@ -1,4 +1,4 @@
-/// The answers of access control (API.md "Access control (optional)"), with the
+/// The answers of access control (README.md "API keys"), with the
 /// `WWW-Authenticate` challenge of RFC 6750 §3. None of them names or echoes a key.
 extension HTTPError {
     /// 401 `unauthorized`. Without credentials the challenge carries no error code (RFC 6750 §3.1);

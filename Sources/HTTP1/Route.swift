@@ -31,8 +31,8 @@ public struct Route: Sendable {
     /// ignored), checked from the header section before the body is read (415 otherwise);
     /// nil accepts any. POST routes default to `application/json`.
     public var acceptedMediaType: String?
-    /// The scopes any one of which admits a request when access control is on (API.md "Access
-    /// control (optional)"); empty: open to every client (the page, health, the spec).
+    /// The scopes any one of which admits a request when access control is on (README.md "API
+    /// keys"); empty: open to every client (the page, health, the spec).
     public private(set) var scopes: [AccessScope] = []
     /// The grant that admitted this request, set by the router (`granting`): what the request log
     /// names (the key's `name`, never the key).

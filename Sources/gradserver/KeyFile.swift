@@ -54,7 +54,7 @@ struct KeyFileLoadError: Error, CustomStringConvertible {
     let description: String
 }
 
-/// SIGHUP reloads the key file (API.md "Access control (optional)"): the new keys replace the old
+/// SIGHUP reloads the key file (README.md "API keys"): the new keys replace the old
 /// at once, connections and requests in flight carry on; a file that fails to load leaves the old
 /// keys in place and the log says why.
 final class SignalReload: @unchecked Sendable {

@@ -2,7 +2,7 @@ import Testing
 
 @testable import ConvEngine
 
-/// The lesson's worked example (API.md, "The problem"), with every value worked out by hand:
+/// The lesson's worked example (openapi.yaml, "The problem"), with every value worked out by hand:
 ///
 ///     x = 4x4 image 1..16, K = [[1, 0], [0, -1]], b = 0.5, stride 2
 ///     z = x[2i, 2j] - x[2i+1, 2j+1] + 0.5 = 1 - 6 + 0.5 = 3 - 8 + 0.5 = ... = -4.5 for all four windows

@@ -2,7 +2,7 @@ import HTTP1
 import Testing
 @testable import GradAPI
 
-/// The key file's parser (API.md "Access control (optional)"): every fault names its line and
+/// The key file's parser (README.md "API keys"): every fault names its line and
 /// never quotes a key.
 @Suite struct APIKeyFileTests {
     static let autograder = #"{"name": "autograder", "key": "auto-0123456789abcdef", "scopes": ["compute", "grade", "explain", "gradcheck"]}"#

@@ -4,7 +4,7 @@ import Testing
 @testable import GradAPI
 
 /// Every route of the API through the router with access control on: no key, a wrong key, a key
-/// without the route's scope, a key with it (API.md "Access control (optional)").
+/// without the route's scope, a key with it (README.md "API keys").
 @Suite struct AccessControlRouteTests {
     /// One key per scope, named after it (`key-compute-0123456789`), and one with every scope.
     static let keys: [APIKey] = AccessScope.allCases.map { scope in

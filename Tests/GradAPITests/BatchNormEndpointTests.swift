@@ -69,3 +69,61 @@ import Testing
         #expect(code == "invalid_value" && path == "layers[0].training" && message.contains("more than 1 value"))
     }
 }
+
+/// The other course layers' bad values, answered 422 at the field.
+@Suite struct CourseLayerValidationTests {
+    static let client = APIClient()
+
+    @Test(arguments: [
+        (#"{"type": "dropout", "p": 0.5, "mask": [[1, 0.5, 1]]}"#, "invalid_value", "layers[0].mask"),
+        (#"{"type": "dropout", "p": 0.5}"#, "invalid_value", "layers[0].mask"),
+        (#"{"type": "dropout", "p": 0.5, "mask": [[1, 0]]}"#, "shape_mismatch", "layers[0].mask"),
+        (#"{"type": "dropout", "p": 1.5}"#, "invalid_value", "layers[0].p"),
+        (#"{"type": "softmax", "dim": 2}"#, "invalid_value", "layers[0].dim"),
+        (#"{"type": "log_softmax", "dim": -3}"#, "invalid_value", "layers[0].dim"),
+        (#"{"type": "gelu", "approximate": "sigmoid"}"#, "invalid_value", "layers[0].approximate"),
+        (#"{"type": "groupnorm", "num_groups": 2}"#, "invalid_value", "layers[0].num_groups"),
+        (#"{"type": "upsample", "scale_factor": 2, "align_corners": true}"#, "invalid_value", "layers[0].align_corners"),
+        (#"{"type": "upsample", "scale_factor": 0}"#, "invalid_value", "layers[0].scale_factor"),
+        (#"{"type": "adaptive_avgpool2d"}"#, "missing_field", "layers[0].output_size"),
+        (#"{"type": "groupnorm"}"#, "missing_field", "layers[0].num_groups"),
+        (#"{"type": "layernorm", "normalized_shape": 4}"#, "shape_mismatch", "layers[0].normalized_shape"),
+        (#"{"type": "layernorm", "normalized_shape": 3, "weight": [1, 1]}"#, "shape_mismatch", "layers[0].weight"),
+    ])
+    func badValues_are422AtTheField(_ layer: String, _ code: String, _ path: String) throws {
+        let body = #"{"input": [[1, 2, 3]], "layers": [\#(layer)], "grad_output": [[1, 1, 1]]}"#
+        let response = try Self.client.post("/backward", body)
+        #expect(response.status == 422, "\(layer): \(response.text)")
+        let (got, gotPath, _) = try response.errorCodeAndPath()
+        #expect(got == code && gotPath == path, "\(layer): \(response.text)")
+    }
+
+    @Test func dropoutWithoutMask_isFineWhereTheMaskIsUnused() throws {
+        for layer in [#"{"type": "dropout", "training": false}"#, #"{"type": "dropout", "p": 0}"#, #"{"type": "dropout", "p": 1}"#] {
+            let body = #"{"input": [[1, -2, 3]], "layers": [\#(layer)], "grad_output": [[1, 1, 1]]}"#
+            let response = try Self.client.post("/backward", body)
+            #expect(response.status == 200, "\(layer): \(response.text)")
+        }
+    }
+}
+
+/// The course losses' bad values, answered 422 at the field.
+@Suite struct CourseLossValidationTests {
+    static let client = APIClient()
+
+    @Test(arguments: [
+        (#"{"type": "bce", "target": [[1, 0, 1]]}"#, "invalid_value", "loss", "probabilities in [0, 1]"),
+        (#"{"type": "bce", "target": [[1, 0, 2]]}"#, "invalid_value", "loss.target[0][2]", "in [0, 1]"),
+        (#"{"type": "multi_margin", "target": [0], "p": 3}"#, "invalid_value", "loss.p", "3"),
+        (#"{"type": "svm", "target": [[0.5, 0.5, 0]]}"#, "shape_mismatch", "loss.target", "class indices"),
+        (#"{"type": "cross_entropy", "target": [0], "label_smoothing": 1.5}"#, "invalid_value", "loss.label_smoothing", "[0, 1]"),
+        (#"{"type": "svm", "target": [0], "beta": 1}"#, "unknown_field", "loss.beta", "margin"),
+    ])
+    func badValues_are422AtTheField(_ loss: String, _ code: String, _ path: String, _ mention: String) throws {
+        let body = #"{"input": [[1, 2, 3]], "layers": [{"type": "linear", "weight": [[1, 0, 0], [0, 1, 0], [0, 0, 1]]}], "loss": \#(loss)}"#
+        let response = try Self.client.post("/backward", body)
+        #expect(response.status == 422, "\(loss): \(response.text)")
+        let (got, gotPath, message) = try response.errorCodeAndPath()
+        #expect(got == code && gotPath == path && message.contains(mention), "\(loss): \(response.text)")
+    }
+}

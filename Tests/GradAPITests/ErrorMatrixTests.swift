@@ -35,7 +35,7 @@ enum Body {
     static func conv(_ fields: String) -> String { #"{"type": "conv2d", "weight": [[1, 0], [0, -1]], \#(fields)}"# }
 }
 
-/// Every 4xx row of API.md's error table, each with its code and path, through the handler seam.
+/// Every 4xx row of openapi.yaml's error table, each with its code and path, through the handler seam.
 @Suite struct ErrorMatrixTests {
     static let client = APIClient(APIConfiguration(maxTensorElements: 1_000, maxWork: 1_000_000))
 
@@ -228,7 +228,7 @@ enum Body {
             label: "short form kernels of rank 1", body: #"{"images": [[1, 2], [3, 4]], "kernels": [1], "grad_output": 1}"#, status: 422,
             code: "shape_mismatch", path: "kernels"),
         // /forward rows
-        ErrorCase(label: "forward: unknown layer", endpoint: "/forward", body: Body.problem(layers: [#"{"type": "softmax"}"#]), status: 422, code: "unknown_layer", path: "layers[0].type"),
+        ErrorCase(label: "forward: unknown layer", endpoint: "/forward", body: Body.problem(layers: [#"{"type": "attention"}"#]), status: 422, code: "unknown_layer", path: "layers[0].type"),
         ErrorCase(label: "forward: no Content-Type", endpoint: "/forward", body: Body.problem(), contentType: nil, status: 415, code: "unsupported_media_type"),
         ErrorCase(label: "forward: not JSON", endpoint: "/forward", body: "{", status: 400, code: "invalid_json"),
     ]

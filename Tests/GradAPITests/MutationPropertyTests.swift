@@ -7,7 +7,7 @@ import Testing
 
 /// Property: valid request bodies (the conformance vectors, turned into requests for all five POST
 /// routes) mutated at random, in their JSON structure or their bytes, are answered 200 or a 4xx
-/// with a JSON error body (API.md "Errors"): never a 5xx, never a trap.
+/// with a JSON error body (openapi.yaml, `Error`): never a 5xx, never a trap.
 @Suite struct MutationPropertyTests {
     /// Small limits keep every mutated request cheap in a debug build (413 is a fine answer).
     let api: APIClient = {

@@ -47,6 +47,21 @@ import Testing
         #expect(route.lane == .inline)
     }
 
+    @Test func getOpenAPI_acceptTextYAML_servesTextYAML() throws {
+        let route = try #require(GradAPI.routes().first { $0.path == "/openapi.yaml" })
+        func contentType(_ accept: String) -> String? {
+            let headers = HTTPHeaders([("Host", "localhost"), ("Accept", accept)])
+            let response = route.handler(HTTPRequest(method: "GET", target: "/openapi.yaml", headers: headers), RequestContext())
+            #expect(response.body == Array(OpenAPIDocument.yaml.utf8))
+            return response.headers["Content-Type"]
+        }
+        #expect(contentType("text/yaml") == "text/yaml")
+        #expect(contentType("text/plain, Text/YAML;q=0.9") == "text/yaml")
+        #expect(contentType("application/yaml, text/yaml") == "application/yaml")
+        #expect(contentType("*/*") == "application/yaml")
+        #expect(contentType("application/json") == "application/yaml")
+    }
+
     /// The spec's (method, path) pairs, OPTIONS aside, are the API's routes plus the server's own
     /// (/healthz, /readyz, /metrics) and the grading endpoints; and every path has an OPTIONS preflight.
     @Test func specOperationsEqualRoutes() throws {

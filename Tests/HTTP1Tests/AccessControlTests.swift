@@ -3,7 +3,7 @@ import Testing
 @testable import HTTP1
 
 /// The router with access control on: 401/403/429 from the header section, before 415, the body
-/// and compute admission; open routes stay open (API.md "Access control (optional)").
+/// and compute admission; open routes stay open (README.md "API keys").
 @Suite struct AccessControlTests {
     static let ok: Handler = { _, context in .json(200, Array((context.grant?.keyName ?? "none").utf8)) }
     static let keys = [

@@ -31,7 +31,7 @@ enum KeyFiles {
     static let standardPath: String = try! write(standard)
 }
 
-/// API.md "Access control (optional)" over a live `gradserver --api-keys FILE`: every route with
+/// README.md "API keys" over a live `gradserver --api-keys FILE`: every route with
 /// no key, a wrong key, a key without the scope, the right scope; the open routes; rate limits
 /// over many connections; keys absent from logs and metrics.
 @Suite("Access control on a live server", .liveServer(arguments: ["--api-keys", KeyFiles.standardPath]))

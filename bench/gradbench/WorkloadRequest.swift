@@ -1,7 +1,7 @@
 import ConvEngine
 import JSONCodec
 
-/// A workload written as a POST /backward body (../shared/API.md): nested-array tensors.
+/// A workload written as a POST /backward body (openapi.yaml): nested-array tensors.
 enum WorkloadRequest {
     static func body(_ workload: Workload) -> [UInt8] {
         var w = JSONWriter(reservingCapacity: 1 << 20)

@@ -9,7 +9,7 @@ enum ClassTarget {
     /// when N = 1), integral floats accepted; or, for cross_entropy, probabilities `[N, K]` (`[K]`
     /// when N = 1). A rank-1 target of length K with N = 1 and K > 1 is probabilities.
     static func resolve(_ target: LossTarget, kind: LossKind, n: Int, k: Int) throws -> ClassTarget {
-        let allowsProbabilities = kind == .crossEntropy
+        let allowsProbabilities = kind == .crossEntropy  // nll, multi_margin and svm take indices only
         switch target {
         case .classIndices(let ids):
             guard ids.count == n else { throw shapeError([ids.count], kind, n, k) }
@@ -56,6 +56,9 @@ extension LossKind {
         case .crossEntropy: return "cross_entropy"
         case .nll: return "nll"
         case .bceWithLogits: return "bce_with_logits"
+        case .bce: return "bce"
+        case .multiMargin: return "multi_margin"
+        case .svm: return "svm"
         }
     }
 }

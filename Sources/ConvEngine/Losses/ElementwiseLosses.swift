@@ -6,6 +6,8 @@
 /// - smooth_l1(beta): `|d| < beta ? 0.5 d^2 / beta : |d| - 0.5 beta`, derivative `clamp(d / beta, -1, 1)`;
 ///   `beta == 0` is l1
 /// - huber(delta): `|d| < delta ? 0.5 d^2 : delta (|d| - 0.5 delta)`, derivative `clamp(d, -delta, delta)`
+/// - bce: `-(t max(log x, -100) + (1 - t) max(log(1 - x), -100))`, derivative
+///   `(x - t) / max((1 - x) x, 1e-12)` (PyTorch's binary_cross_entropy and its backward)
 /// - bce_with_logits: `(1 - t) x - log_sigmoid(x)` with `log_sigmoid(x) = min(x, 0) - log1p(exp(-|x|))`
 ///   (stable for any x), derivative `sigmoid(x) - t`
 enum ElementwiseLoss {
@@ -23,7 +25,9 @@ enum ElementwiseLoss {
         case .bceWithLogits:
             let logSigmoid = min(x, 0) - Math.log1p(Math.exponential(-abs(x)))
             return (1 - t) * x - logSigmoid
-        case .crossEntropy, .nll:
+        case .bce:
+            return -(t * max(Math.logarithm(x), -100) + (1 - t) * max(Math.logarithm(1 - x), -100))
+        case .crossEntropy, .nll, .multiMargin, .svm:
             return 0
         }
     }
@@ -41,7 +45,9 @@ enum ElementwiseLoss {
             return d < -delta ? -delta : (d > delta ? delta : d)
         case .bceWithLogits:
             return 1 / (1 + Math.exponential(-x)) - t
-        case .crossEntropy, .nll:
+        case .bce:
+            return (x - t) / max((1 - x) * x, 1e-12)
+        case .crossEntropy, .nll, .multiMargin, .svm:
             return 0
         }
     }

@@ -8,8 +8,16 @@ extension LossSpec {
     /// `[0, 1]`, a negative `beta` or non-positive `delta`, or logits that are not `[N, K]`.
     public func evaluate(output: Tensor) throws -> (loss: Double, gradient: Tensor) {
         switch try resolvedTarget(outputShape: output.shape) {
-        case .classes(let resolved): return ClassLoss.evaluate(kind, reduction, x: output, target: resolved)
-        case .values(let t): return ElementwiseLoss.evaluate(kind, reduction, x: output, t: t)
+        case .classes(let resolved):
+            return ClassLoss.evaluate(kind, reduction, x: output, target: resolved, labelSmoothing: labelSmoothing)
+        case .values(let t):
+            if kind == .bce, let bad = output.data.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
+                throw EngineError(
+                    code: .invalidValue,
+                    message: "bce takes probabilities in [0, 1]; the network's output holds \(output.data[bad]) at flat index \(bad) (a sigmoid before it, or bce_with_logits, fits)",
+                    site: .loss(field: nil))
+            }
+            return ElementwiseLoss.evaluate(kind, reduction, x: output, t: t)
         }
     }
 
@@ -29,8 +37,9 @@ extension LossSpec {
         guard outputShape.allSatisfy({ $0 >= 1 }) else {
             throw EngineError(code: .shapeMismatch, message: "the output \(describe(outputShape)) is empty", site: .loss(field: nil))
         }
+        try checkParameters()
         switch kind {
-        case .crossEntropy, .nll:
+        case .crossEntropy, .nll, .multiMargin, .svm:
             guard outputShape.count == 2 else {
                 throw EngineError(
                     code: .shapeMismatch,
@@ -38,8 +47,7 @@ extension LossSpec {
                     site: .loss(field: nil))
             }
             return .classes(try ClassTarget.resolve(target, kind: kind, n: outputShape[0], k: outputShape[1]))
-        case .mse, .l1, .smoothL1, .huber, .bceWithLogits:
-            try checkParameters()
+        case .mse, .l1, .smoothL1, .huber, .bceWithLogits, .bce:
             return .values(try valuesTarget(outputShape))
         }
     }
@@ -51,9 +59,9 @@ extension LossSpec {
                     + "\(describe(outputShape)), not class indices", site: .loss(field: "target"))
         }
         let t = try LeadingOnes.expand(raw, to: outputShape, site: .loss(field: "target"), what: "target")
-        if kind == .bceWithLogits, let bad = t.data.first(where: { !($0 >= 0 && $0 <= 1) }) {
+        if kind == .bceWithLogits || kind == .bce, let bad = t.data.first(where: { !($0 >= 0 && $0 <= 1) }) {
             throw EngineError(
-                code: .invalidValue, message: "bce_with_logits targets must be in [0, 1], found \(bad)",
+                code: .invalidValue, message: "\(kind.name) targets must be in [0, 1], found \(bad)",
                 site: .loss(field: "target"))
         }
         return t
@@ -69,7 +77,19 @@ extension LossSpec {
             guard delta > 0 else {
                 throw EngineError(code: .invalidValue, message: "huber delta \(delta) must be > 0", site: .loss(field: "delta"))
             }
-        case .mse, .l1, .crossEntropy, .nll, .bceWithLogits:
+        case .multiMargin(let p, let margin):
+            guard p == 1 || p == 2 else {
+                throw EngineError(code: .invalidValue, message: "multi_margin p \(p) must be 1 or 2", site: .loss(field: "p"))
+            }
+            guard margin.isFinite else {
+                throw EngineError(code: .invalidValue, message: "multi_margin margin \(margin) must be finite", site: .loss(field: "margin"))
+            }
+        case .crossEntropy:
+            guard labelSmoothing >= 0, labelSmoothing <= 1 else {
+                throw EngineError(
+                    code: .invalidValue, message: "label_smoothing \(labelSmoothing) must be in [0, 1]", site: .loss(field: "label_smoothing"))
+            }
+        case .mse, .l1, .nll, .bceWithLogits, .bce, .svm:
             return
         }
     }

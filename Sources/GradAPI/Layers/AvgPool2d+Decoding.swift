@@ -1,7 +1,7 @@
 import ConvEngine
 import Grading
 
-/// avgpool2d's fields (API.md, the layer table).
+/// avgpool2d's fields (openapi.yaml, `Layer`).
 extension AvgPool2d: RegisteredLayer {
     public static func decode(_ fields: FieldReader, _ decoder: LayerDecoder) throws -> DecodedLayer {
         try fields.rejectUnknownKeys(

@@ -1,7 +1,7 @@
 import ConvEngine
 import Grading
 
-/// batchnorm1d's and batchnorm2d's fields (API.md, "Course layers and losses"): `weight`, `bias`,
+/// batchnorm1d's and batchnorm2d's fields (openapi.yaml, `BatchNormLayer`): `weight`, `bias`,
 /// `running_mean`, `running_var` (each `[C]`, each optional), `training` (true), `momentum` (0.1),
 /// `eps` (1e-5). The running statistics are buffers: returned updated, never given gradients.
 extension BatchNorm1d: RegisteredLayer {

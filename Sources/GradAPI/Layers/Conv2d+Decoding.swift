@@ -2,7 +2,7 @@ import ConvEngine
 import Grading
 import JSONCodec
 
-/// conv2d's fields (API.md, the layer table), and the design card's short form, which is one conv2d.
+/// conv2d's fields (openapi.yaml, `Layer`), and the design card's short form, which is one conv2d.
 extension Conv2d: RegisteredLayer, ShortFormLayer {
     static let paddingModes = PaddingMode.allCases.map(\.rawValue)
 

@@ -1,7 +1,7 @@
 import ConvEngine
 import Grading
 
-/// linear's fields (API.md, the layer table): `weight [out_features, in_features]`, `bias [out_features]`.
+/// linear's fields (openapi.yaml, `Layer`): `weight [out_features, in_features]`, `bias [out_features]`.
 extension Linear: RegisteredLayer {
     public static func decode(_ fields: FieldReader, _ decoder: LayerDecoder) throws -> DecodedLayer {
         try fields.rejectUnknownKeys(allowed: ["type", "name", "weight", "bias"], context: "a linear layer")

@@ -1,7 +1,7 @@
 import ConvEngine
 import Grading
 
-/// maxpool2d's fields (API.md, the layer table).
+/// maxpool2d's fields (openapi.yaml, `Layer`).
 extension MaxPool2d: RegisteredLayer {
     public static func decode(_ fields: FieldReader, _ decoder: LayerDecoder) throws -> DecodedLayer {
         try fields.rejectUnknownKeys(

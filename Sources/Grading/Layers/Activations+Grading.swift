@@ -45,18 +45,6 @@ extension Tanh: GradedLayer, ParameterFreeLayer, SmoothLayer {
 }
 
 extension Solution {
-    /// `dL/dX[i] = dL/dZ[i] * f'(X[i])`: one term, the derivative named `derivative`.
-    fileprivate func explainElementwise(_ m: Int, _ full: [Int], derivative: String, value: Double, formula: String) -> Explanation {
-        let x = layerInput(m), dZ = upstream(m)
-        let local = ExplainFactor(of: derivative, index: inputIndex(m, full), value: value, formula: formula)
-        let terms = [ExplainTerm(ExplainFactor(of: problem.layerNames[m], index: full, value: dZ[full]), local)]
-        let board = "\(inputLHS(m, full)) = dL/d\(Self.symbol("z", full, dZ.shape))*\(derivative)(\(Self.symbol("x", full, x.shape)))"
-        let xText = "X[\(TensorIndex.text(full))]"
-        return Explanation(of: "", index: [], value: 0,
-                           formula: "dL/d\(xText) = dL/dZ[\(TensorIndex.text(full))] * \(derivative.dropLast())'(\(xText))",
-                           board: board, terms: terms)
-    }
-
     func reluMistakes(_ k: Int, leaky: Bool) -> [Mistake] {
         let dY = upstream(k), y = backward.activations[k]
         let name = "\(leaky ? "leaky ReLU" : "ReLU") layer \"\(problem.layerNames[k])\""

@@ -34,6 +34,28 @@ enum LayerTranslator {
             let bias = try o["bias"].map(JSONTensor.decode)
             return (Linear(weight: weight, bias: bias), weight.shape, bias?.shape)
         case "batchnorm1d", "batchnorm2d": return try batchNorm(o, type)
+        case "gelu": return (GELU(approximate: GELU.Approximation(rawValue: o["approximate"] as? String ?? "none") ?? .none), nil, nil)
+        case "dropout":
+            let mask = try o["mask"].map(JSONTensor.decode)
+            let p = (o["p"] as? NSNumber)?.doubleValue ?? 0.5
+            return (Dropout(p: p, training: o["training"] as? Bool ?? true, mask: mask), nil, nil)
+        case "layernorm":
+            let shape = (o["normalized_shape"] as? [NSNumber])?.map(\.intValue) ?? [(o["normalized_shape"] as? NSNumber)?.intValue ?? 1]
+            let layer = LayerNorm(
+                normalizedShape: shape, weight: try o["weight"].map(JSONTensor.decode), bias: try o["bias"].map(JSONTensor.decode),
+                eps: (o["eps"] as? NSNumber)?.doubleValue ?? 1e-5)
+            return (layer, layer.weight?.shape, layer.bias?.shape)
+        case "groupnorm":
+            let layer = GroupNorm(
+                numGroups: (o["num_groups"] as? NSNumber)?.intValue ?? 1, weight: try o["weight"].map(JSONTensor.decode),
+                bias: try o["bias"].map(JSONTensor.decode), eps: (o["eps"] as? NSNumber)?.doubleValue ?? 1e-5)
+            return (layer, layer.weight?.shape, layer.bias?.shape)
+        case "adaptive_avgpool2d": return (AdaptiveAvgPool2d(outputSize: try pair(o["output_size"])), nil, nil)
+        case "upsample":
+            let mode = Upsample.Mode(rawValue: o["mode"] as? String ?? "nearest") ?? .nearest
+            return (Upsample(scale: try pair(o["scale_factor"]), mode: mode, alignCorners: o["align_corners"] as? Bool ?? false), nil, nil)
+        case "softmax": return (Softmax(dim: (o["dim"] as? NSNumber)?.intValue ?? 1), nil, nil)
+        case "log_softmax": return (LogSoftmax(dim: (o["dim"] as? NSNumber)?.intValue ?? 1), nil, nil)
         default: throw Malformed(description: "unknown layer \(type)")
         }
     }

@@ -2,7 +2,7 @@ import Foundation
 
 @testable import ConvEngine
 
-/// Test-only translation of a contract request (API.md, "The problem") into engine values: the
+/// Test-only translation of a contract request (openapi.yaml, "The problem") into engine values: the
 /// layers, the input at full rank, the seed, and what is needed to name and reshape the results.
 struct TranslatedProblem {
     var network: Network
@@ -96,10 +96,16 @@ enum ProblemTranslator {
         case "cross_entropy": kind = .crossEntropy
         case "nll": kind = .nll
         case "bce_with_logits": kind = .bceWithLogits
+        case "bce": kind = .bce
+        case "multi_margin":
+            kind = .multiMargin(p: (object["p"] as? NSNumber)?.intValue ?? 1, margin: (object["margin"] as? NSNumber)?.doubleValue ?? 1)
+        case "svm": kind = .svm(margin: (object["margin"] as? NSNumber)?.doubleValue ?? 1)
         default: throw Malformed(description: "unknown loss \(type)")
         }
         let reduction = Reduction(rawValue: object["reduction"] as? String ?? "mean") ?? .mean
         guard let target = object["target"] else { throw Malformed(description: "loss without target") }
-        return LossSpec(kind: kind, reduction: reduction, target: .values(try JSONTensor.decode(target)))
+        return LossSpec(
+            kind: kind, reduction: reduction, target: .values(try JSONTensor.decode(target)),
+            labelSmoothing: (object["label_smoothing"] as? NSNumber)?.doubleValue ?? 0)
     }
 }
