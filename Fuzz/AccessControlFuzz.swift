@@ -23,26 +23,34 @@ private func checkKeyFile(_ bytes: [UInt8]) {
         contents = try APIKeyFile.parse(bytes)
     } catch {
         let lines = 1 + bytes.filter { $0 == UInt8(ascii: "\n") }.count
-        guard (1...lines).contains(error.line) else { fatalError("line \(error.line) of a \(lines)-line file: \(error)") }
+        guard (1...lines).contains(error.line) else {
+            fatalError("line \(error.line) of a \(lines)-line file: \(error)")
+        }
         return
     }
-    precondition(!contents.keys.isEmpty && Set(contents.keys.map(\.name)).count == contents.keys.count, "names not unique")
+    precondition(
+        !contents.keys.isEmpty && Set(contents.keys.map(\.name)).count == contents.keys.count, "names not unique")
     let access = AccessControl(keys: contents.keys, clock: { 0 })
     for key in contents.keys {
-        precondition(key.secret.count >= APIKeyFile.minimumKeyLength && BearerToken.isB64Token(key.secret), "weak key accepted")
+        precondition(
+            key.secret.count >= APIKeyFile.minimumKeyLength && BearerToken.isB64Token(key.secret), "weak key accepted")
         precondition(!key.scopes.isEmpty, "a key with no scope")
         let headers = HTTPHeaders([("Authorization", "Bearer " + String(decoding: key.secret, as: UTF8.self))])
         switch access.authorize(headers, for: everyScope) {
-        case .success(let grant): precondition(grant.keyName == key.name, "key \(key.name) admitted as \(grant.keyName)")
+        case .success(let grant):
+            precondition(grant.keyName == key.name, "key \(key.name) admitted as \(grant.keyName)")
         case .failure(let error): precondition(error.status == 429, "key \(key.name) refused with \(error.status)")
         }
     }
 }
 
-let fuzzKeys = AccessControl(keys: [
-    APIKey(name: "a", secret: Array("fuzz-key-a-0123456789".utf8), scopes: [.grade]),
-    APIKey(name: "b", secret: Array("fuzz-key-b-0123456789".utf8), scopes: [.compute], rateLimit: RateLimit(rate: 1, burst: 1)),
-], clock: { 0 })
+let fuzzKeys = AccessControl(
+    keys: [
+        APIKey(name: "a", secret: Array("fuzz-key-a-0123456789".utf8), scopes: [.grade]),
+        APIKey(
+            name: "b", secret: Array("fuzz-key-b-0123456789".utf8), scopes: [.compute],
+            rateLimit: RateLimit(rate: 1, burst: 1)),
+    ], clock: { 0 })
 
 private func checkAuthorization(_ bytes: [UInt8]) {
     let value = String(decoding: bytes, as: UTF8.self)
@@ -54,7 +62,8 @@ private func checkAuthorization(_ bytes: [UInt8]) {
     let grade = Route("POST", "/grade", lane: .inline) { _, _ in .json(200, []) }.requiring(.grade)
     switch fuzzKeys.authorize(HTTPHeaders([("Authorization", value)]), for: grade) {
     case .success(let grant):
-        precondition(grant.keyName == "a" && parsed == .success(Array("fuzz-key-a-0123456789".utf8)), "admitted \(value)")
+        precondition(
+            grant.keyName == "a" && parsed == .success(Array("fuzz-key-a-0123456789".utf8)), "admitted \(value)")
     case .failure(let error):
         precondition([401, 403].contains(error.status), "status \(error.status)")
         let answer = error.response

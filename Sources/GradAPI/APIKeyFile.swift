@@ -21,7 +21,8 @@ public enum APIKeyFile {
         do {
             root = try parseJSON(bytes)
         } catch {
-            throw KeyFileError(line: KeyFileLocations.line(ofOffset: error.offset, in: bytes), message: "not JSON: \(error.message)")
+            throw KeyFileError(
+                line: KeyFileLocations.line(ofOffset: error.offset, in: bytes), message: "not JSON: \(error.message)")
         }
         let locations = KeyFileLocations(bytes)
         let entries = try keyEntries(root, locations)
@@ -31,21 +32,33 @@ public enum APIKeyFile {
     }
 
     /// The `keys` array, checked to be the root's only member and to hold 1 to 1,000 entries.
-    private static func keyEntries(_ root: JSONValue, _ locations: KeyFileLocations) throws(KeyFileError) -> [JSONValue] {
+    private static func keyEntries(_ root: JSONValue, _ locations: KeyFileLocations) throws(KeyFileError) -> [JSONValue]
+    {
         guard let object = root.objectValue else {
-            throw KeyFileError(line: 1, message: #"the file must be an object {"keys": [...]}; found \#(root.typeName)"#)
+            throw KeyFileError(
+                line: 1, message: #"the file must be an object {"keys": [...]}; found \#(root.typeName)"#)
         }
         var seen: Set<String> = []
         for name in object.keys where name != "keys" || !seen.insert(name).inserted {
-            throw KeyFileError(line: locations.rootMembers[name] ?? 1, message: name == "keys" ? "keys is given twice" : "unknown member '\(name)'; the file holds only keys")
+            throw KeyFileError(
+                line: locations.rootMembers[name] ?? 1,
+                message: name == "keys" ? "keys is given twice" : "unknown member '\(name)'; the file holds only keys")
         }
-        guard let value = object["keys"] else { throw KeyFileError(line: 1, message: #"keys is missing: {"keys": [{"name", "key", "scopes"}, ...]}"#) }
+        guard let value = object["keys"] else {
+            throw KeyFileError(line: 1, message: #"keys is missing: {"keys": [{"name", "key", "scopes"}, ...]}"#)
+        }
         guard let entries = value.arrayElements else {
-            throw KeyFileError(line: locations.rootMembers["keys"] ?? 1, message: "keys must be an array; found \(value.typeName)")
+            throw KeyFileError(
+                line: locations.rootMembers["keys"] ?? 1, message: "keys must be an array; found \(value.typeName)")
         }
-        guard !entries.isEmpty else { throw KeyFileError(line: locations.rootMembers["keys"] ?? 1, message: "keys is empty: name at least one key") }
+        guard !entries.isEmpty else {
+            throw KeyFileError(
+                line: locations.rootMembers["keys"] ?? 1, message: "keys is empty: name at least one key")
+        }
         guard entries.count <= maximumKeyCount else {
-            throw KeyFileError(line: locations.rootMembers["keys"] ?? 1, message: "keys holds \(entries.count) entries; at most \(maximumKeyCount)")
+            throw KeyFileError(
+                line: locations.rootMembers["keys"] ?? 1,
+                message: "keys holds \(entries.count) entries; at most \(maximumKeyCount)")
         }
         return entries
     }

@@ -43,9 +43,15 @@ struct KeyFileLocations {
             defer { if byte == UInt8(ascii: "\n") { line += 1 } }
             if inString { return readString(byte, into: &locations) }
             switch byte {
-            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: ":"): return
-            case UInt8(ascii: ","): expectsName = stack.last == UInt8(ascii: "{"); arrayAwaitsValue = stack.last == UInt8(ascii: "[")
-            case UInt8(ascii: "}"), UInt8(ascii: "]"): _ = stack.popLast(); expectsName = false; arrayAwaitsValue = false
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: ":"):
+                return
+            case UInt8(ascii: ","):
+                expectsName = stack.last == UInt8(ascii: "{")
+                arrayAwaitsValue = stack.last == UInt8(ascii: "[")
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                _ = stack.popLast()
+                expectsName = false
+                arrayAwaitsValue = false
             default: valueOrName(byte, into: &locations)
             }
         }
@@ -58,16 +64,31 @@ struct KeyFileLocations {
             arrayAwaitsValue = false
             expectsName = false
             switch byte {
-            case UInt8(ascii: "{"): stack.append(byte); expectsName = true
-            case UInt8(ascii: "["): stack.append(byte); arrayAwaitsValue = true
-            case UInt8(ascii: "\""): inString = true; stringIsName = isName; stringLine = line; text = []
+            case UInt8(ascii: "{"):
+                stack.append(byte)
+                expectsName = true
+            case UInt8(ascii: "["):
+                stack.append(byte)
+                arrayAwaitsValue = true
+            case UInt8(ascii: "\""):
+                inString = true
+                stringIsName = isName
+                stringLine = line
+                text = []
             default: break  // a number or literal: nothing to locate inside it
             }
         }
 
         private mutating func readString(_ byte: UInt8, into locations: inout KeyFileLocations) {
-            if escaped { escaped = false; text.append(byte); return }
-            if byte == UInt8(ascii: "\\") { escaped = true; return }
+            if escaped {
+                escaped = false
+                text.append(byte)
+                return
+            }
+            if byte == UInt8(ascii: "\\") {
+                escaped = true
+                return
+            }
             guard byte == UInt8(ascii: "\"") else { return text.append(byte) }
             inString = false
             guard stringIsName else { return }

@@ -9,7 +9,10 @@ public struct APIKey: Sendable {
     public var rateLimit: RateLimit?
 
     public init(name: String, secret: [UInt8], scopes: Set<AccessScope>, rateLimit: RateLimit? = nil) {
-        self.name = name; self.secret = secret; self.scopes = scopes; self.rateLimit = rateLimit
+        self.name = name
+        self.secret = secret
+        self.scopes = scopes
+        self.rateLimit = rateLimit
     }
 }
 

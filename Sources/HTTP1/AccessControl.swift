@@ -76,7 +76,9 @@ public final class AccessControl: Sendable {
         return found
     }
 
-    private static func buckets(for keys: [APIKey], keeping old: [String: TokenBucket], now: Double) -> [String: TokenBucket] {
+    private static func buckets(for keys: [APIKey], keeping old: [String: TokenBucket], now: Double) -> [String:
+        TokenBucket]
+    {
         var buckets: [String: TokenBucket] = [:]
         for key in keys {
             guard let limit = key.rateLimit else { continue }

@@ -31,7 +31,8 @@ public struct AccessGrant: Sendable, Equatable {
     public var scopes: Set<AccessScope>
 
     public init(keyName: String, scopes: Set<AccessScope>) {
-        self.keyName = keyName; self.scopes = scopes
+        self.keyName = keyName
+        self.scopes = scopes
     }
 
     /// True when the key may have `scope`.

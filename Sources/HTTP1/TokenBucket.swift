@@ -7,7 +7,9 @@ public struct TokenBucket: Sendable, Equatable {
 
     /// A full bucket at time `now` (seconds on any monotonic clock).
     public init(_ limit: RateLimit, now: Double) {
-        self.limit = limit; self.tokens = limit.burst; self.updated = now
+        self.limit = limit
+        self.tokens = limit.burst
+        self.updated = now
     }
 
     /// Takes one token at `now`: nil when it was there, else the seconds until one will be.

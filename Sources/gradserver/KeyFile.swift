@@ -23,7 +23,8 @@ struct KeyFile: Sendable {
 
     private func read() throws(KeyFileLoadError) -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw KeyFileLoadError(description: "\(path): cannot read the key file (\(String(cString: strerror(errno))))")
+            throw KeyFileLoadError(
+                description: "\(path): cannot read the key file (\(String(cString: strerror(errno))))")
         }
         return Array(data)
     }
@@ -64,10 +65,20 @@ final class SignalReload: @unchecked Sendable {
     private var source: DispatchSourceSignal?
 
     init(keyFile: KeyFile, access: AccessControl, logger: Logger) {
-        self.keyFile = keyFile; self.access = access; self.logger = logger
+        self.keyFile = keyFile
+        self.access = access
+        self.logger = logger
     }
 
+    /// Call on the main thread before `dispatchMain()`. SIGHUP is also blocked on this thread:
+    /// Dispatch reads signals through a signalfd registered later on its own thread, and a SIGHUP
+    /// sent in between to a thread that neither blocks nor handles it (SIG_IGN) would be dropped
+    /// (seen once under load in `KeyFileReloadTests`); blocked, it waits for the signalfd.
     func install() {
+        var blocked = sigset_t()
+        sigemptyset(&blocked)
+        sigaddset(&blocked, SIGHUP)
+        pthread_sigmask(SIG_BLOCK, &blocked, nil)
         signal(SIGHUP, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .main)
         source.setEventHandler { [self] in reload() }
@@ -79,7 +90,9 @@ final class SignalReload: @unchecked Sendable {
         do {
             let keys = try keyFile.load(logger: logger)
             access.replace(keys: keys)
-            logger.notice("key file reloaded", metadata: ["file": "\(keyFile.path)", "keys": "\(keys.map(\.name).joined(separator: ","))"])
+            logger.notice(
+                "key file reloaded",
+                metadata: ["file": "\(keyFile.path)", "keys": "\(keys.map(\.name).joined(separator: ","))"])
         } catch {
             logger.error(
                 "key file reload failed; keeping the keys loaded before",

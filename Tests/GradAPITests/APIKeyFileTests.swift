@@ -1,14 +1,19 @@
 import HTTP1
 import Testing
+
 @testable import GradAPI
 
 /// The key file's parser (README.md "API keys"): every fault names its line and
 /// never quotes a key.
 @Suite struct APIKeyFileTests {
-    static let autograder = #"{"name": "autograder", "key": "auto-0123456789abcdef", "scopes": ["compute", "grade", "explain", "gradcheck"]}"#
-    static let section = #"{"name": "section-a", "key": "sect-0123456789abcdef", "scopes": ["grade:hidden"], "rate": 5, "burst": 20}"#
+    static let autograder =
+        #"{"name": "autograder", "key": "auto-0123456789abcdef", "scopes": ["compute", "grade", "explain", "gradcheck"]}"#
+    static let section =
+        #"{"name": "section-a", "key": "sect-0123456789abcdef", "scopes": ["grade:hidden"], "rate": 5, "burst": 20}"#
 
-    private func file(_ entries: String...) -> String { "{\"keys\": [\n  " + entries.joined(separator: ",\n  ") + "\n]}\n" }
+    private func file(_ entries: String...) -> String {
+        "{\"keys\": [\n  " + entries.joined(separator: ",\n  ") + "\n]}\n"
+    }
 
     private func fault(_ text: String) -> KeyFileError? {
         do {
@@ -44,7 +49,10 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"{"name": "b", "key": "sect-0123456789abcdef", "scopes": ["grade"], "colour": 1}"#, "unknown member 'colour'"),
+        (
+            #"{"name": "b", "key": "sect-0123456789abcdef", "scopes": ["grade"], "colour": 1}"#,
+            "unknown member 'colour'"
+        ),
         (#"{"key": "sect-0123456789abcdef", "scopes": ["grade"]}"#, "name must be a string"),
         (#"{"name": "b c", "key": "sect-0123456789abcdef", "scopes": ["grade"]}"#, "letters, digits"),
         (#"{"name": "b", "key": "short-key", "scopes": ["grade"]}"#, "shorter than 16"),
@@ -55,8 +63,14 @@ import Testing
         (#"{"name": "b", "key": "sect-0123456789abcdef-2", "scopes": [7]}"#, "unknown scope"),
         (#"{"name": "b", "key": "sect-0123456789abcdef-2", "scopes": ["grade", "grade"]}"#, "scope grade twice"),
         (#"{"name": "b", "key": "sect-0123456789abcdef-2", "scopes": ["grade"], "rate": 0}"#, "rate must be above 0"),
-        (#"{"name": "b", "key": "sect-0123456789abcdef-2", "scopes": ["grade"], "rate": "5"}"#, "rate must be a number"),
-        (#"{"name": "b", "key": "sect-0123456789abcdef-2", "scopes": ["grade"], "rate": 1, "burst": 0.5}"#, "burst must be 1 to"),
+        (
+            #"{"name": "b", "key": "sect-0123456789abcdef-2", "scopes": ["grade"], "rate": "5"}"#,
+            "rate must be a number"
+        ),
+        (
+            #"{"name": "b", "key": "sect-0123456789abcdef-2", "scopes": ["grade"], "rate": 1, "burst": 0.5}"#,
+            "burst must be 1 to"
+        ),
         (#"{"name": "b", "key": "sect-0123456789abcdef-2", "scopes": ["grade"], "burst": 3}"#, "a burst but no rate"),
         (#""b""#, "must be an object"),
     ])
@@ -68,7 +82,9 @@ import Testing
 
     @Test func duplicates_nameTheSecondLine() {
         let sameName = #"{"name": "autograder", "key": "other-0123456789abcdef", "scopes": ["grade"]}"#
-        #expect(fault(file(Self.autograder, Self.section, sameName)).map { ($0.line, $0.message.contains("given twice")) } ?? (0, false) == (4, true))
+        #expect(
+            fault(file(Self.autograder, Self.section, sameName)).map { ($0.line, $0.message.contains("given twice")) }
+                ?? (0, false) == (4, true))
         let sameKey = #"{"name": "b", "key": "auto-0123456789abcdef", "scopes": ["grade"]}"#
         let error = fault(file(Self.autograder, Self.section, sameKey))
         #expect(error?.line == 4)

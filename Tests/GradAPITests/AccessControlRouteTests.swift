@@ -1,17 +1,21 @@
 import HTTP1
 import JSONCodec
 import Testing
+
 @testable import GradAPI
 
 /// Every route of the API through the router with access control on: no key, a wrong key, a key
 /// without the route's scope, a key with it (README.md "API keys").
 @Suite struct AccessControlRouteTests {
     /// One key per scope, named after it (`key-compute-0123456789`), and one with every scope.
-    static let keys: [APIKey] = AccessScope.allCases.map { scope in
-        APIKey(name: scope.rawValue, secret: Array(secret(scope).utf8), scopes: [scope])
-    } + [APIKey(name: "all", secret: Array("key-all-0123456789abc".utf8), scopes: Set(AccessScope.allCases))]
+    static let keys: [APIKey] =
+        AccessScope.allCases.map { scope in
+            APIKey(name: scope.rawValue, secret: Array(secret(scope).utf8), scopes: [scope])
+        } + [APIKey(name: "all", secret: Array("key-all-0123456789abc".utf8), scopes: Set(AccessScope.allCases))]
 
-    static func secret(_ scope: AccessScope) -> String { "key-\(scope.rawValue.replacingOccurrences(of: ":", with: "-"))-0123456789" }
+    static func secret(_ scope: AccessScope) -> String {
+        "key-\(scope.rawValue.replacingOccurrences(of: ":", with: "-"))-0123456789"
+    }
 
     static let routes = GradAPI.routes()
     static let router = Router(routes: routes, access: AccessControl(keys: keys))
@@ -37,11 +41,17 @@ import Testing
     }
 
     @Test func scopedRoutes_areExactlyTheContracts() {
-        let scoped = Dictionary(uniqueKeysWithValues: Self.routes.filter { !$0.scopes.isEmpty }.map { ("\($0.method) \($0.path)", $0.scopes) })
+        let scoped = Dictionary(
+            uniqueKeysWithValues: Self.routes.filter { !$0.scopes.isEmpty }.map {
+                ("\($0.method) \($0.path)", $0.scopes)
+            })
         #expect(scoped == Self.expectedScopes)
         let open = Self.routes.filter(\.scopes.isEmpty)
-        #expect(open.allSatisfy { $0.method == "GET" && ($0.path == "/" || $0.path == "/openapi.yaml" || $0.path.hasPrefix("/static/")) },
-                "\(open.map { "\($0.method) \($0.path)" })")
+        #expect(
+            open.allSatisfy {
+                $0.method == "GET" && ($0.path == "/" || $0.path == "/openapi.yaml" || $0.path.hasPrefix("/static/"))
+            },
+            "\(open.map { "\($0.method) \($0.path)" })")
     }
 
     @Test(arguments: expectedScopes.keys.sorted())
@@ -52,10 +62,13 @@ import Testing
         #expect(status(resolve(route, key: "key-unknown-0123456789")) == 401)
         for scope in AccessScope.allCases where !needed.contains(scope) {
             guard case .reject(let error) = resolve(route, key: Self.secret(scope)) else {
-                Issue.record("\(name) let in a key with only \(scope)"); continue
+                Issue.record("\(name) let in a key with only \(scope)")
+                continue
             }
             #expect(error.status == 403)
-            #expect(error.message.contains("needs scope \(needed.map(\.rawValue).joined(separator: " or "))"), "\(error.message)")
+            #expect(
+                error.message.contains("needs scope \(needed.map(\.rawValue).joined(separator: " or "))"),
+                "\(error.message)")
         }
         for scope in needed { #expect(status(resolve(route, key: Self.secret(scope))) == nil, "\(name) with \(scope)") }
         #expect(status(resolve(route, key: "key-all-0123456789abc")) == nil)
@@ -102,17 +115,26 @@ import Testing
 
     /// Decimal numbers written inside a message ("max abs error 0.0123").
     static func numbersInText(_ text: String) -> [Double] {
-        text.split(whereSeparator: { !($0.isNumber || $0 == "." || $0 == "-" || $0 == "e" || $0 == "+") }).compactMap { Double($0) }
+        text.split(whereSeparator: { !($0.isNumber || $0 == "." || $0 == "-" || $0 == "e" || $0 == "+") }).compactMap {
+            Double($0)
+        }
     }
 
     /// The answer to `body` at `path` with the student's key, through the router and the handler.
-    static func send(_ path: String, _ body: String, key: APIKey = student) -> (status: Int, body: String, values: [Double]) {
-        let headers = HTTPHeaders([("Content-Type", "application/json"), ("Authorization", "Bearer \(String(decoding: key.secret, as: UTF8.self))")])
+    static func send(_ path: String, _ body: String, key: APIKey = student) -> (
+        status: Int, body: String, values: [Double]
+    ) {
+        let headers = HTTPHeaders([
+            ("Content-Type", "application/json"),
+            ("Authorization", "Bearer \(String(decoding: key.secret, as: UTF8.self))"),
+        ])
         let response: HTTPResponse
         switch router.resolve(method: "POST", path: path, headers: headers) {
         case .reject(let error): response = error.response
         case .respond(let answer): response = answer
-        case .handle(let route): response = route.handler(HTTPRequest(method: "POST", target: path, headers: headers, body: Array(body.utf8)), RequestContext())
+        case .handle(let route):
+            response = route.handler(
+                HTTPRequest(method: "POST", target: path, headers: headers, body: Array(body.utf8)), RequestContext())
         }
         let json = (try? parseJSON(response.body)) ?? .null
         return (response.status, String(decoding: response.body, as: UTF8.self), numbers(json))
@@ -147,7 +169,8 @@ import Testing
         #""submission": WRONG, "feedback": "hidden", "tolerance": {"rtol": 0.5}"#,
     ])
     func fullFeedbackOrAChosenTolerance_is403WithNoValue(_ members: String) {
-        let answer = Self.send("/grade", "{\(Self.problem), \(members.replacingOccurrences(of: "WRONG", with: Self.wrong))}")
+        let answer = Self.send(
+            "/grade", "{\(Self.problem), \(members.replacingOccurrences(of: "WRONG", with: Self.wrong))}")
         #expect(answer.status == 403, "\(answer.body)")
         #expect(answer.body.contains(#""code":"forbidden""#))
         #expect(Self.leaks(answer.values).isEmpty, "\(answer.body)")
@@ -162,7 +185,8 @@ import Testing
         #""submissions": [{"id": "s1", "gradients": DOUBLED}], "feedback": "hidden", "format": "gradescope""#,
     ])
     func hiddenFeedback_isGradedWithNoExpectedValue(_ members: String) {
-        let body = members.replacingOccurrences(of: "WRONG", with: Self.wrong).replacingOccurrences(of: "DOUBLED", with: Self.doubled)
+        let body = members.replacingOccurrences(of: "WRONG", with: Self.wrong).replacingOccurrences(
+            of: "DOUBLED", with: Self.doubled)
         let answer = Self.send("/grade", "{\(Self.problem), \(body)}")
         #expect(answer.status == 200, "\(answer.body)")
         #expect(Self.leaks(answer.values).isEmpty, "\(answer.body)")

@@ -1,5 +1,6 @@
 import Dispatch
 import Testing
+
 @testable import HTTP1
 
 /// The router with access control on: 401/403/429 from the header section, before 415, the body
@@ -10,14 +11,17 @@ import Testing
         APIKey(name: "grader", secret: Array("grader-key-0123456789".utf8), scopes: [.compute, .grade]),
         APIKey(name: "student", secret: Array("student-key-012345678".utf8), scopes: [.gradeHidden]),
     ]
-    let router = Router(routes: [
-        Route("GET", "/healthz", lane: .inline, handler: ok),
-        Route("POST", "/forward", lane: .compute, handler: ok).requiring(.compute),
-        Route("POST", "/grade", lane: .compute, handler: ok).requiring(.grade, .gradeHidden),
-        Route("GET", "/metrics", lane: .inline, handler: ok).requiring(.metrics),
-    ], access: AccessControl(keys: keys))
+    let router = Router(
+        routes: [
+            Route("GET", "/healthz", lane: .inline, handler: ok),
+            Route("POST", "/forward", lane: .compute, handler: ok).requiring(.compute),
+            Route("POST", "/grade", lane: .compute, handler: ok).requiring(.grade, .gradeHidden),
+            Route("GET", "/metrics", lane: .inline, handler: ok).requiring(.metrics),
+        ], access: AccessControl(keys: keys))
 
-    private func resolve(_ method: String, _ path: String, key: String?, _ fields: [(String, String)] = []) -> Router.Resolution {
+    private func resolve(_ method: String, _ path: String, key: String?, _ fields: [(String, String)] = [])
+        -> Router.Resolution
+    {
         var headers = fields
         if method == "POST" { headers.append(("Content-Type", "application/json")) }
         if let key { headers.append(("Authorization", "Bearer \(key)")) }
@@ -32,7 +36,9 @@ import Testing
     /// The handler's answer for a handled request: the key name it saw in `RequestContext.grant`.
     private func grantSeen(_ resolution: Router.Resolution) -> String? {
         guard case .handle(let route) = resolution else { return nil }
-        return String(decoding: route.handler(HTTPRequest(method: route.method, target: route.path), RequestContext()).body, as: UTF8.self)
+        return String(
+            decoding: route.handler(HTTPRequest(method: route.method, target: route.path), RequestContext()).body,
+            as: UTF8.self)
     }
 
     @Test func noKey_is401WithBearerChallengeAndNoErrorCode() {
@@ -73,7 +79,9 @@ import Testing
     }
 
     @Test func schemeIsCaseInsensitive_andSpacesMayRepeat() {
-        #expect(grantSeen(resolve("POST", "/forward", key: nil, [("Authorization", "bEaReR   grader-key-0123456789")])) == "grader")
+        #expect(
+            grantSeen(resolve("POST", "/forward", key: nil, [("Authorization", "bEaReR   grader-key-0123456789")]))
+                == "grader")
     }
 
     @Test func keyWithoutScope_is403NamingTheScope() {
@@ -82,8 +90,12 @@ import Testing
         #expect(error?.code == "forbidden")
         #expect(error?.message.contains("needs scope compute") == true)
         #expect(error?.message.contains("student-key") == false)
-        #expect(error?.headers["WWW-Authenticate"] == #"Bearer realm="convgrad", error="insufficient_scope", scope="compute""#)
-        #expect(rejection(resolve("GET", "/metrics", key: "grader-key-0123456789"))?.message.contains("needs scope metrics") == true)
+        #expect(
+            error?.headers["WWW-Authenticate"]
+                == #"Bearer realm="convgrad", error="insufficient_scope", scope="compute""#)
+        #expect(
+            rejection(resolve("GET", "/metrics", key: "grader-key-0123456789"))?.message.contains("needs scope metrics")
+                == true)
     }
 
     @Test func rightScope_isHandledWithTheGrant() {
@@ -97,7 +109,8 @@ import Testing
         #expect(grantSeen(resolve("GET", "/healthz", key: nil)) == "none")
         #expect(grantSeen(resolve("GET", "/healthz", key: "wrong-key-wrong-key")) == "none")
         guard case .respond(let response) = resolve("OPTIONS", "/forward", key: nil) else {
-            Issue.record("no preflight"); return
+            Issue.record("no preflight")
+            return
         }
         #expect(response.headers["Access-Control-Allow-Headers"] == "Content-Type, Authorization")
     }
@@ -106,18 +119,25 @@ import Testing
         #expect(rejection(router.resolve(method: "POST", path: "/forward", headers: HTTPHeaders()))?.status == 401)
         #expect(rejection(resolve("POST", "/nope", key: nil))?.status == 404)
         #expect(rejection(resolve("GET", "/forward", key: nil))?.status == 405)
-        let wrongType = router.resolve(method: "POST", path: "/forward", headers: HTTPHeaders([
-            ("Authorization", "Bearer grader-key-0123456789"), ("Content-Type", "text/plain"),
-        ]))
+        let wrongType = router.resolve(
+            method: "POST", path: "/forward",
+            headers: HTTPHeaders([
+                ("Authorization", "Bearer grader-key-0123456789"), ("Content-Type", "text/plain"),
+            ]))
         #expect(rejection(wrongType)?.status == 415)
     }
 
     @Test func withoutAccessControl_scopedRoutesAreOpen() {
         let open = Router(routes: [Route("POST", "/forward", lane: .compute, handler: Self.ok).requiring(.compute)])
-        guard case .handle(let route) = open.resolve(method: "POST", path: "/forward", headers: HTTPHeaders([("Content-Type", "application/json")])) else {
-            Issue.record("not handled"); return
+        guard
+            case .handle(let route) = open.resolve(
+                method: "POST", path: "/forward", headers: HTTPHeaders([("Content-Type", "application/json")]))
+        else {
+            Issue.record("not handled")
+            return
         }
-        #expect(route.handler(HTTPRequest(method: "POST", target: "/forward"), RequestContext()).body == Array("none".utf8))
+        #expect(
+            route.handler(HTTPRequest(method: "POST", target: "/forward"), RequestContext()).body == Array("none".utf8))
     }
 
     @Test func replace_swapsKeysAtOnce() {
@@ -193,10 +213,18 @@ import Testing
 
     @Test func overTheLimit_is429WithRetryAfterAndTheKeyName() {
         let clock = ManualClock()
-        let access = AccessControl(keys: [APIKey(name: "s1", secret: Array("student-key-012345678".utf8), scopes: [.grade], rateLimit: RateLimit(rate: 0.25, burst: 1))], clock: clock.now)
+        let access = AccessControl(
+            keys: [
+                APIKey(
+                    name: "s1", secret: Array("student-key-012345678".utf8), scopes: [.grade],
+                    rateLimit: RateLimit(rate: 0.25, burst: 1))
+            ], clock: clock.now)
         let headers = HTTPHeaders([("Authorization", "Bearer student-key-012345678")])
         #expect((try? access.authorize(headers, for: Self.route).get()) != nil)
-        guard case .failure(let error) = access.authorize(headers, for: Self.route) else { Issue.record("not limited"); return }
+        guard case .failure(let error) = access.authorize(headers, for: Self.route) else {
+            Issue.record("not limited")
+            return
+        }
         #expect(error.status == 429)
         #expect(error.code == "rate_limited")
         #expect(error.headers["Retry-After"] == "4")
@@ -206,7 +234,12 @@ import Testing
     }
 
     @Test func rejectedRequests_takeNoToken() {
-        let access = AccessControl(keys: [APIKey(name: "s1", secret: Array("student-key-012345678".utf8), scopes: [.explain], rateLimit: RateLimit(rate: 0.001, burst: 1))], clock: { 0 })
+        let access = AccessControl(
+            keys: [
+                APIKey(
+                    name: "s1", secret: Array("student-key-012345678".utf8), scopes: [.explain],
+                    rateLimit: RateLimit(rate: 0.001, burst: 1))
+            ], clock: { 0 })
         let headers = HTTPHeaders([("Authorization", "Bearer student-key-012345678")])
         for _ in 0..<5 { #expect(access.authorize(headers, for: Self.route).failureStatus == 403) }
         let explain = Route("POST", "/explain", lane: .compute) { _, _ in .json(200, []) }.requiring(.explain)
@@ -215,7 +248,9 @@ import Testing
     }
 
     @Test func reload_keepsTheBucketOfAKeyWhoseLimitStays() {
-        let key = APIKey(name: "s1", secret: Array("student-key-012345678".utf8), scopes: [.grade], rateLimit: RateLimit(rate: 0.001, burst: 1))
+        let key = APIKey(
+            name: "s1", secret: Array("student-key-012345678".utf8), scopes: [.grade],
+            rateLimit: RateLimit(rate: 0.001, burst: 1))
         let access = AccessControl(keys: [key], clock: { 0 })
         let headers = HTTPHeaders([("Authorization", "Bearer student-key-012345678")])
         #expect(access.authorize(headers, for: Self.route).failureStatus == nil)
@@ -229,11 +264,18 @@ import Testing
 
     /// 64 threads, one key, 2,000 requests at one instant: exactly `burst` pass, whatever the interleaving.
     @Test func limitHoldsUnderConcurrency() {
-        let access = AccessControl(keys: [APIKey(name: "s1", secret: Array("student-key-012345678".utf8), scopes: [.grade], rateLimit: RateLimit(rate: 0.001, burst: 50))], clock: { 0 })
+        let access = AccessControl(
+            keys: [
+                APIKey(
+                    name: "s1", secret: Array("student-key-012345678".utf8), scopes: [.grade],
+                    rateLimit: RateLimit(rate: 0.001, burst: 50))
+            ], clock: { 0 })
         let headers = HTTPHeaders([("Authorization", "Bearer student-key-012345678")])
         let admitted = Counter()
         DispatchQueue.concurrentPerform(iterations: 64) { _ in
-            for _ in 0..<32 where access.authorize(headers, for: Self.route).failureStatus == nil { admitted.increment() }
+            for _ in 0..<32 where access.authorize(headers, for: Self.route).failureStatus == nil {
+                admitted.increment()
+            }
         }
         #expect(admitted.value == 50)
     }

@@ -2,6 +2,7 @@ import Foundation
 import HTTP1
 import Logging
 import Testing
+
 @testable import HTTPServer
 
 /// HTTP-CASES.md's rows (`HTTPCasesTests.rows`) against a server with access control on, whose
@@ -19,14 +20,18 @@ import Testing
         init() throws {
             let configuration = TestServer.configuration {
                 $0.accessControl = AccessControl(keys: [
-                    APIKey(name: "matrix", secret: Array(HTTPCasesWithKeysTests.key.utf8), scopes: [.compute, .metrics]),
+                    APIKey(
+                        name: "matrix", secret: Array(HTTPCasesWithKeysTests.key.utf8), scopes: [.compute, .metrics])
                 ])
             }
             let routes = [
-                Route("GET", "/hello", lane: .inline) { _, _ in .json(200, Array(#"{"hello":true}"#.utf8)) }.requiring(.metrics),
+                Route("GET", "/hello", lane: .inline) { _, _ in .json(200, Array(#"{"hello":true}"#.utf8)) }.requiring(
+                    .metrics),
                 Route("POST", "/echo", lane: .compute) { request, _ in .json(200, request.body) }.requiring(.compute),
             ]
-            server = HTTPServer(configuration: configuration, routes: routes, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            server = HTTPServer(
+                configuration: configuration, routes: routes,
+                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
             port = try server.start()
         }
 
@@ -72,7 +77,9 @@ import Testing
         #expect(response.text.hasPrefix(#"{"error":{"code":""#), "\(response.text)")
         if response.status == 401 {
             // 200 and 415 from the route; 400 and 413 from a chunked body that is never read now.
-            #expect([200, 400, 413, 415].contains(row.status), "\(row.name): 401 where access control off gives \(row.status)")
+            #expect(
+                [200, 400, 413, 415].contains(row.status),
+                "\(row.name): 401 where access control off gives \(row.status)")
             #expect(response.field("WWW-Authenticate") == #"Bearer realm="convgrad""#)
         } else {
             #expect(response.status == row.status, "\(response.text)")

@@ -18,7 +18,9 @@ enum KeyFiles {
         """
 
     static func write(_ contents: String, mode: Int = 0o600) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gradserver-keys-\(UUID().uuidString).json").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gradserver-keys-\(UUID().uuidString).json"
+        ).path
         try rewrite(path, contents, mode: mode)
         return path
     }
@@ -36,7 +38,8 @@ enum KeyFiles {
 /// over many connections; keys absent from logs and metrics.
 @Suite("Access control on a live server", .liveServer(arguments: ["--api-keys", KeyFiles.standardPath]))
 struct AccessControlLiveTests {
-    static let hiddenGrade = Problems.workedExample(adding: #""submission": {"0.weight": [[1, 0], [0, 1]]}, "feedback": "hidden""#)
+    static let hiddenGrade = Problems.workedExample(
+        adding: #""submission": {"0.weight": [[1, 0], [0, 1]]}, "feedback": "hidden""#)
     static let explain = Problems.workedExample(adding: #""of": "0.weight", "index": [0, 0]"#)
     static let scoped: [(method: String, path: String, body: String)] = [
         ("POST", "/forward", Problems.workedExample), ("POST", "/backward", Problems.workedExample),
@@ -48,7 +51,8 @@ struct AccessControlLiveTests {
         var headers: [(name: String, value: String)] = method == "POST" ? [("Content-Type", "application/json")] : []
         if let key { headers.append(("Authorization", "Bearer \(key)")) }
         let client = try GradClient(baseURL: try LiveServer.require().baseURL)
-        return try client.send(HTTPRequest(method: method, path: path, headers: headers, body: method == "POST" ? Array(body.utf8) : nil))
+        return try client.send(
+            HTTPRequest(method: method, path: path, headers: headers, body: method == "POST" ? Array(body.utf8) : nil))
     }
 
     @Test("every scoped route: 401 without a key or with a wrong one, 403 without the scope, 200 with it")
@@ -92,10 +96,13 @@ struct AccessControlLiveTests {
             #expect(try send("GET", path, "", key: nil).status == 200, "\(path)")
         }
         let client = try GradClient(baseURL: try LiveServer.require().baseURL)
-        let preflight = try client.send(HTTPRequest(method: "OPTIONS", path: "/grade", headers: [
-            ("Origin", "https://course.example"), ("Access-Control-Request-Method", "POST"),
-            ("Access-Control-Request-Headers", "authorization, content-type"),
-        ]))
+        let preflight = try client.send(
+            HTTPRequest(
+                method: "OPTIONS", path: "/grade",
+                headers: [
+                    ("Origin", "https://course.example"), ("Access-Control-Request-Method", "POST"),
+                    ("Access-Control-Request-Headers", "authorization, content-type"),
+                ]))
         #expect(preflight.status == 204)
         #expect(preflight.header("Access-Control-Allow-Headers")?.lowercased().contains("authorization") == true)
     }
@@ -109,7 +116,9 @@ struct AccessControlLiveTests {
         let retryAfter = Locked<[String?]>([])
         ThreadGroup.run(count: 40) { _ in
             guard let client = try? GradClient(baseURL: baseURL),
-                  let response = try? client.send(HTTPRequest(method: "GET", path: "/metrics", headers: [("Authorization", "Bearer \(KeyFiles.limited)")]))
+                let response = try? client.send(
+                    HTTPRequest(
+                        method: "GET", path: "/metrics", headers: [("Authorization", "Bearer \(KeyFiles.limited)")]))
             else { return statuses.withValue { $0.append(-1) } }
             statuses.withValue { $0.append(response.status) }
             if response.status == 429 { retryAfter.withValue { $0.append(response.header("Retry-After")) } }
@@ -142,13 +151,16 @@ struct AccessControlLiveTests {
         let without = try GradclientExitCodeTests.run(["backward", "--url", url], stdin: Problems.workedExample)
         #expect(without.status == 1)
         #expect(without.stderr.contains("401"), "\(without.stderr)")
-        let flag = try GradclientExitCodeTests.run(["backward", "--url", url, "--api-key", KeyFiles.autograder], stdin: Problems.workedExample)
+        let flag = try GradclientExitCodeTests.run(
+            ["backward", "--url", url, "--api-key", KeyFiles.autograder], stdin: Problems.workedExample)
         #expect(flag.status == 0, "\(flag.stderr)")
         let variable = try GradclientExitCodeTests.run(
-            ["backward", "--url", url], stdin: Problems.workedExample, environment: ["CONVGRAD_API_KEY": KeyFiles.autograder])
+            ["backward", "--url", url], stdin: Problems.workedExample,
+            environment: ["CONVGRAD_API_KEY": KeyFiles.autograder])
         #expect(variable.status == 0, "\(variable.stderr)")
         let scoped = try GradclientExitCodeTests.run(
-            ["backward", "--url", url], stdin: Problems.workedExample, environment: ["CONVGRAD_API_KEY": KeyFiles.student])
+            ["backward", "--url", url], stdin: Problems.workedExample,
+            environment: ["CONVGRAD_API_KEY": KeyFiles.student])
         #expect(scoped.status == 1)
         #expect(scoped.stderr.contains("403"), "\(scoped.stderr)")
     }
@@ -159,9 +171,13 @@ struct AccessControlLiveTests {
 @Suite("Key file loading and SIGHUP reload")
 struct KeyFileReloadTests {
     private func status(_ client: GradClient, key: String) throws -> Int {
-        try client.send(HTTPRequest(method: "POST", path: "/backward", headers: [
-            ("Content-Type", "application/json"), ("Authorization", "Bearer \(key)"),
-        ], body: Array(Problems.workedExample.utf8))).status
+        try client.send(
+            HTTPRequest(
+                method: "POST", path: "/backward",
+                headers: [
+                    ("Content-Type", "application/json"), ("Authorization", "Bearer \(key)"),
+                ], body: Array(Problems.workedExample.utf8))
+        ).status
     }
 
     /// Polls `condition` for up to 10 s (a signal is handled asynchronously).
@@ -180,7 +196,8 @@ struct KeyFileReloadTests {
         defer { server.terminate() }
         let client = try GradClient(baseURL: server.baseURL)
         #expect(try status(client, key: KeyFiles.autograder) == 200)
-        try KeyFiles.rewrite(path, KeyFiles.standard.replacingOccurrences(of: KeyFiles.autograder, with: KeyFiles.rotated))
+        try KeyFiles.rewrite(
+            path, KeyFiles.standard.replacingOccurrences(of: KeyFiles.autograder, with: KeyFiles.rotated))
         kill(server.process.processIdentifier, SIGHUP)
         #expect(try eventually { try status(client, key: KeyFiles.rotated) == 200 }, "\(server.log)")
         #expect(try status(client, key: KeyFiles.autograder) == 401)
@@ -194,7 +211,8 @@ struct KeyFileReloadTests {
         let path = try KeyFiles.write(KeyFiles.standard)
         let server = try ServerProcess.start(extraArguments: ["--api-keys", path])
         defer { server.terminate() }
-        try KeyFiles.rewrite(path, "{\"keys\": [\n  {\"name\": \"x\", \"key\": \"\(KeyFiles.rotated)\", \"scopes\": [\"computer\"]}\n]}")
+        try KeyFiles.rewrite(
+            path, "{\"keys\": [\n  {\"name\": \"x\", \"key\": \"\(KeyFiles.rotated)\", \"scopes\": [\"computer\"]}\n]}")
         kill(server.process.processIdentifier, SIGHUP)
         #expect(eventually { server.log.contains("key file reload failed") }, "\(server.log)")
         #expect(server.log.contains("line 2"), "\(server.log)")
@@ -206,12 +224,15 @@ struct KeyFileReloadTests {
 
     @Test("a malformed key file stops the server at start, naming the line; GRADSERVER_API_KEYS works as the flag")
     func malformedFile_stopsTheServer() throws {
-        let path = try KeyFiles.write("{\"keys\": [\n  {\"name\": \"a\", \"key\": \"\(KeyFiles.student)\", \"scopes\": [\"grade\"]},\n  {\"name\": \"a\", \"key\": \"\(KeyFiles.rotated)\", \"scopes\": [\"grade\"]}\n]}")
+        let path = try KeyFiles.write(
+            "{\"keys\": [\n  {\"name\": \"a\", \"key\": \"\(KeyFiles.student)\", \"scopes\": [\"grade\"]},\n  {\"name\": \"a\", \"key\": \"\(KeyFiles.rotated)\", \"scopes\": [\"grade\"]}\n]}"
+        )
         let result = try GradserverRun.run(["--host", "127.0.0.1", "--port", "0", "--api-keys", path])
         #expect(result.status != 0)
         #expect(result.stderr.contains("line 3"), "\(result.stderr)")
         #expect(result.stderr.contains("given twice"), "\(result.stderr)")
-        let viaEnvironment = try GradserverRun.run(["--host", "127.0.0.1", "--port", "0"], environment: ["GRADSERVER_API_KEYS": path])
+        let viaEnvironment = try GradserverRun.run(
+            ["--host", "127.0.0.1", "--port", "0"], environment: ["GRADSERVER_API_KEYS": path])
         #expect(viaEnvironment.status != 0)
         #expect(viaEnvironment.stderr.contains("line 3"), "\(viaEnvironment.stderr)")
         let missing = try GradserverRun.run(["--host", "127.0.0.1", "--port", "0", "--api-keys", path + ".absent"])
@@ -221,10 +242,14 @@ struct KeyFileReloadTests {
 
     @Test("a key file that others can read is served with a warning; one readable by our own group is not")
     func readableByOthers_warns() throws {
-        let open = try ServerProcess.start(extraArguments: ["--api-keys", try KeyFiles.write(KeyFiles.standard, mode: 0o644)])
+        let open = try ServerProcess.start(extraArguments: [
+            "--api-keys", try KeyFiles.write(KeyFiles.standard, mode: 0o644),
+        ])
         defer { open.terminate() }
         #expect(open.log.contains("can be read by group or others"), "\(open.log)")
-        let closed = try ServerProcess.start(extraArguments: ["--api-keys", try KeyFiles.write(KeyFiles.standard, mode: 0o640)])
+        let closed = try ServerProcess.start(extraArguments: [
+            "--api-keys", try KeyFiles.write(KeyFiles.standard, mode: 0o640),
+        ])
         defer { closed.terminate() }
         #expect(!closed.log.contains("can be read by group or others"), "\(closed.log)")
     }
@@ -237,7 +262,8 @@ enum GradserverRun {
         process.executableURL = try BuildProducts.executable(named: "gradserver")
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let stdout = Pipe(), stderr = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
         process.standardInput = FileHandle.nullDevice
