@@ -43,6 +43,6 @@ private func checkHiddenGrant(_ route: Route, body: [UInt8], headers: HTTPHeader
 let postRoutes: [String: Route] = {
     var configuration = APIConfiguration(maxTensorElements: 4_096, maxWork: 2_000_000)
     configuration.maxGradcheckWork = 200_000
-    let routes = GradAPI.routes(configuration).filter { $0.method == "POST" }
+    let routes = APIRoutes.all(configuration).filter { $0.method == "POST" }
     return Dictionary(uniqueKeysWithValues: routes.map { ($0.path, $0) })
 }()

@@ -62,7 +62,11 @@ extension Layer {
 
     /// The forward pass, with its backward pass bound to what it saved.
     func step(_ x: Tensor, index: Int) throws -> LayerStep {
-        let (output, saved) = try forward(x, LayerContext(index: index, type: Self.typeName))
+        try step(x, LayerContext(index: index, type: Self.typeName))
+    }
+
+    func step(_ x: Tensor, _ ctx: LayerContext) throws -> LayerStep {
+        let (output, saved) = try forward(x, ctx)
         return LayerStep(output: output, buffers: updatedBuffers(saved)) { gradOutput in
             backward(gradOutput, input: x, output: output, saved: saved)
         }

@@ -1,6 +1,6 @@
 import HTTP1
 
-extension GradAPI {
+extension APIRoutes {
     /// POST /grade (scope `grade`, or `grade:hidden` for hidden feedback: `GradeEndpoint.authorize`),
     /// /explain and /gradcheck, all on the compute lane.
     static func gradingRoutes(_ configuration: APIConfiguration) -> [Route] {

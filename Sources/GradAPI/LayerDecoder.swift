@@ -30,7 +30,7 @@ public struct LayerDecoder {
     }
 
     /// A layer name as `nn.Sequential` allows it: a non-empty string without ".".
-    private func name(_ fields: FieldReader) throws -> String? {
+    func name(_ fields: FieldReader) throws -> String? {
         guard let value = fields.optional("name") else { return nil }
         func path() -> JSONPath { fields.path.key("name") }
         guard case .string(let name) = value else { throw APIError.wrongType(at: path(), expected: "a string", found: value) }

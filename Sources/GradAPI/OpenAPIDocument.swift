@@ -1082,6 +1082,51 @@ components:
           anyOf:
             - {type: boolean, default: false}
             - {type: 'null'}
+    ConvTranspose2dLayer:
+      description: '`F.conv_transpose2d`, the adjoint of conv2d: weight `[in, out/groups, kh, kw]` (or `[kh, kw]`); H_out = (H - 1) stride - 2 padding + dilation (kh - 1) + output_padding + 1; output_padding must be smaller than the stride or the dilation.'
+      type: object
+      required: [type, weight]
+      additionalProperties: false
+      properties:
+        type: {const: conv_transpose2d}
+        name:
+          anyOf:
+            - {$ref: '#/components/schemas/LayerName'}
+            - {type: 'null'}
+        weight: {$ref: '#/components/schemas/Tensor'}
+        bias:
+          oneOf:
+            - {$ref: '#/components/schemas/Tensor'}
+            - type: 'null'
+        stride: {$ref: '#/components/schemas/OptionalIntOrPair'}
+        padding:
+          anyOf:
+            - {allOf: [{$ref: '#/components/schemas/PaddingPair'}], default: 0}
+            - {type: 'null'}
+        output_padding:
+          anyOf:
+            - {allOf: [{$ref: '#/components/schemas/PaddingPair'}], default: 0}
+            - {type: 'null'}
+        dilation: {$ref: '#/components/schemas/OptionalIntOrPair'}
+        groups:
+          anyOf:
+            - {type: integer, minimum: 1, default: 1}
+            - {type: 'null'}
+    ResidualLayer:
+      description: '`input + layers(input)`: a block of layers (a ResNet block) whose output must have its input''s shape. Inner layers are named "<block name>.<inner name>" ("3.0.weight"); inner names default to their index in the block.'
+      type: object
+      required: [type, layers]
+      additionalProperties: false
+      properties:
+        type: {const: residual}
+        name:
+          anyOf:
+            - {$ref: '#/components/schemas/LayerName'}
+            - {type: 'null'}
+        layers:
+          type: array
+          minItems: 1
+          items: {$ref: '#/components/schemas/Layer'}
     Layer:
       oneOf:
         - {$ref: '#/components/schemas/Conv2dLayer'}
@@ -1097,6 +1142,8 @@ components:
         - {$ref: '#/components/schemas/GroupedNormLayer'}
         - {$ref: '#/components/schemas/AdaptiveAvgPool2dLayer'}
         - {$ref: '#/components/schemas/UpsampleLayer'}
+        - {$ref: '#/components/schemas/ResidualLayer'}
+        - {$ref: '#/components/schemas/ConvTranspose2dLayer'}
       discriminator:
         propertyName: type
         mapping:
@@ -1119,6 +1166,8 @@ components:
           groupnorm: '#/components/schemas/GroupedNormLayer'
           adaptive_avgpool2d: '#/components/schemas/AdaptiveAvgPool2dLayer'
           upsample: '#/components/schemas/UpsampleLayer'
+          residual: '#/components/schemas/ResidualLayer'
+          conv_transpose2d: '#/components/schemas/ConvTranspose2dLayer'
     Reduction:
       type: string
       enum: [mean, sum]

@@ -58,7 +58,7 @@ enum PageHeaders {
     }
 }
 
-extension GradAPI {
+extension APIRoutes {
     /// GET / (the lesson page) and GET /static/<file> (its CSS, modules and icon), inline.
     static func pageRoutes() -> [Route] {
         PageAssets.files.map { asset in

@@ -86,7 +86,7 @@ extension Problem {
                 ProblemParameter(
                     name: "\(names[i]).\(parameter.name)", layer: i, role: parameter.name,
                     writtenShape: decoded.writtenShapes[parameter.name] ?? parameter.tensor.shape,
-                    path: JSONPath("layers").index(i).key(parameter.name))
+                    path: Problem.append(decoded.parameterPaths[parameter.name] ?? parameter.name, to: JSONPath("layers").index(i)))
             }
         }
     }

@@ -16,7 +16,8 @@ public enum LayerRegistry {
     public static let kinds: [any RegisteredLayer.Type] = [
         Conv2d.self, MaxPool2d.self, AvgPool2d.self, ReLU.self, Sigmoid.self, Tanh.self, LeakyReLU.self,
         Flatten.self, Linear.self, BatchNorm1d.self, BatchNorm2d.self, Dropout.self, Softmax.self, LogSoftmax.self,
-        GELU.self, LayerNorm.self, GroupNorm.self, AdaptiveAvgPool2d.self, Upsample.self,
+        GELU.self, LayerNorm.self, GroupNorm.self, AdaptiveAvgPool2d.self, Upsample.self, Residual.self,
+        ConvTranspose2d.self,
     ]
 
     /// The kind of the design card's short form (`{"images", "kernels", ...}`, openapi.yaml).
@@ -43,8 +44,11 @@ public struct DecodedLayer: Sendable {
     public var layer: any RegisteredLayer
     public var name: String?
     public var writtenShapes: [String: [Int]]
+    /// Where each parameter was written relative to the layer object, when not under its own name
+    /// (a block's `"0.weight"` is at `"layers[0].weight"`).
+    public var parameterPaths: [String: String]
 
-    public init(_ layer: any RegisteredLayer, writtenShapes: [String: [Int]] = [:]) {
-        self.layer = layer; self.name = nil; self.writtenShapes = writtenShapes
+    public init(_ layer: any RegisteredLayer, writtenShapes: [String: [Int]] = [:], parameterPaths: [String: String] = [:]) {
+        self.layer = layer; self.name = nil; self.writtenShapes = writtenShapes; self.parameterPaths = parameterPaths
     }
 }

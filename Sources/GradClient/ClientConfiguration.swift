@@ -1,4 +1,4 @@
-/// Timeouts and identity of a `GradClient`.
+/// Timeouts and identity of a `Client`.
 public struct ClientConfiguration: Sendable {
     /// Longest wait for the TCP connection (CURLOPT_CONNECTTIMEOUT_MS).
     public var connectTimeout: Duration = .seconds(5)

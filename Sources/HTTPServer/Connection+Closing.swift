@@ -3,21 +3,14 @@ import Dispatch
 import Glibc
 #endif
 
-/// Ending a connection: "+close" lingering, then closing the socket once its sources are cancelled.
+/// Ending a connection: closing the socket once its sources are cancelled ("+close" lingering is
+/// `ConnectionMachine.writeDone`'s `shutWriteSide`).
 extension Connection {
-    /// "+close" (RFC 9112 §9.6): shut the write side, keep reading briefly so the client sees the
-    /// response rather than a reset, then close.
-    func linger() {
-        guard !peerClosed, readSource != nil else { return close() }
-        state = .lingering
-        phaseStart = DispatchTime.now().uptimeNanoseconds
-        shutdown(fd, Int32(SHUT_WR))
-        resumeReads()
-    }
+    /// Ends the connection now (the machine decides whether anything is left to do).
+    func close() { perform(machine.close()) }
 
-    func close() {
-        guard state != .closed else { return }
-        state = .closed
+    /// Closes the socket once its sources are cancelled, and gives back what the connection holds.
+    func closeSocket() {
         abandonResponse()
         if let exchange, !exchange.answered {
             exchange.releasePlaces()

@@ -23,7 +23,7 @@ extension Connection {
         core.metrics.requestStarted()
         let exchange = Exchange(head: head)
         self.exchange = exchange
-        phaseStart = exchange.started
+        machine.headReceived(now: exchange.started)
         switch core.router.resolve(head) {
         case .reject(let error):
             answerBeforeBody(error.response, head, closes: error.closesConnection)
@@ -38,17 +38,19 @@ extension Connection {
         }
     }
 
-    /// A compute request is let in from its header section when the pool has a free place and its
-    /// body fits the upload budget; otherwise it is shed before any body byte is read. The compute
-    /// place itself is taken once the body is complete, so a slow upload never holds one.
+    /// A compute request is let in from its header section when the pool would admit its
+    /// estimated work (ComputePool: by expected queueing delay) and its body fits the upload
+    /// budget; otherwise it is shed before any body byte is read. The compute place itself is
+    /// taken once the body is complete, so a slow upload never holds one.
     private func admitCompute(_ exchange: Exchange) -> Bool {
         let head = exchange.head
-        guard !core.pool.isFull else {
-            shed(head, core.computeQueueFull)
+        let admission = core.pool.admission(cost: core.costs.estimate(route: exchange.routeLabel, bodyBytes: declaredBodyBytes(head)))
+        guard admission == .admitted else {
+            shed(head, ShedReason(admission))
             return false
         }
         guard let upload = core.uploads.tryTake(declaredBodyBytes(head)) else {
-            shed(head, core.uploadBudgetFull)
+            shed(head, .uploadBudget)
             return false
         }
         exchange.upload = upload
@@ -65,9 +67,9 @@ extension Connection {
     }
 
     /// 503 + Retry-After, before any body byte is read.
-    private func shed(_ head: RequestHead, _ response: HTTPResponse) {
-        core.metrics.requestShed()
-        answerBeforeBody(response, head, closes: false)
+    private func shed(_ head: RequestHead, _ reason: ShedReason) {
+        core.metrics.requestShed(reason)
+        answerBeforeBody(core.shedResponse(reason), head, closes: false)
     }
 
     /// Bodies up to this size are read and dropped after an answer from the header section, to
@@ -90,36 +92,72 @@ extension Connection {
     }
 
     /// Runs the handler of a request whose body is complete. A request answered from its header
-    /// section (its body discarded) has no exchange any more and is skipped.
+    /// section (its body discarded) has no exchange any more and is skipped. A compute request of
+    /// a class measured under `inlineCutoff` (a lesson's 4x4 example: microseconds) runs here on
+    /// the event loop, without a thread hand-off; the others queue on the pool by their estimate.
     private func dispatch(_ request: HTTPRequest) {
         guard let exchange, let route = exchange.route else { return }
         exchange.bytesIn = parser.completedRequestByteCount
-        state = .handling
+        machine.handlerStarted()
         let cancellation = exchange.cancellation
         let context = RequestContext(isCancelled: { cancellation.isCancelled })
         guard route.lane == .compute else {
             return finish(route.handler(request, context))
         }
-        exchange.bodyReceived()
         // The client closed before its compute request started: it is gone, as it would be were
         // the close seen a moment later, mid-compute (Go's net/http cancels the same way).
         if peerClosed {
             abortExchange()
             return close()
         }
-        // The pool filled up while the body arrived: shed now (the body is read, the connection stays).
-        guard let place = core.pool.tryReserve() else {
-            core.metrics.requestShed()
-            return respond(core.computeQueueFull, close: false)
+        keepUploadBytes(of: request, exchange)
+        let key = CostModel.key(route: exchange.routeLabel, bodyBytes: request.body.count)
+        if let learned = core.costs.learned(route: key.route, bodyBytes: request.body.count),
+           learned < core.configuration.inlineCutoff.seconds {
+            exchange.lane = .light
+            return finish(Self.timed(route.handler, request, context, key, core.costs))
+        }
+        submit(request, route, context, key, exchange)
+    }
+
+    /// A body stays counted in the upload budget until its job ends, so the bodies held in memory,
+    /// arriving or queued, stay under `uploadBudgetBytes` whatever the queue admits by time. A
+    /// chunked body's claim (the largest body allowed) shrinks to its real size.
+    private func keepUploadBytes(of request: HTTPRequest, _ exchange: Exchange) {
+        guard case .chunked = exchange.head.framing else { return }
+        exchange.upload?.release()
+        exchange.upload = core.uploads.tryTake(request.body.count)
+    }
+
+    /// Queues a compute request on the pool by its estimate, or sheds it now (the pool filled up
+    /// while the body arrived: the body is read, the connection stays).
+    private func submit(_ request: HTTPRequest, _ route: Route, _ context: RequestContext, _ key: CostModel.Key, _ exchange: Exchange) {
+        let cost = core.costs.estimate(route: key.route, bodyBytes: request.body.count)
+        guard let place = core.pool.tryReserve(cost: cost) else {
+            let reason = ShedReason(core.pool.admission(cost: cost))
+            core.metrics.requestShed(reason)
+            return respond(core.shedResponse(reason), close: false)
         }
         exchange.computePlace = place
         exchange.submitted = true
-        core.pool.submit(place) { [self] in
-            let response = route.handler(request, context)
+        exchange.lane = core.pool.policy.lane(cost)
+        let costs = core.costs, upload = exchange.upload
+        core.pool.submit(place, cost: cost) { [self] in
+            let response = Self.timed(route.handler, request, context, key, costs)
             // The place is free before the answer can reach the client, whose next request may need it.
             place.release()
+            upload?.release()
             loop.queue.async { self.finish(response) }
         }
+    }
+
+    /// Runs a compute handler and teaches the cost model the CPU time it took.
+    private static func timed(_ handler: Handler, _ request: HTTPRequest, _ context: RequestContext, _ key: CostModel.Key,
+                              _ costs: CostModel) -> HTTPResponse {
+        let started = ThreadClock.seconds()
+        let response = handler(request, context)
+        costs.record(key, seconds: ThreadClock.seconds() - started)
+        return response
     }
 
     /// The handler's answer; dropped if the client has gone meanwhile.
@@ -141,15 +179,11 @@ extension Connection {
     /// Serializes and writes a response; "+close" unless the connection may carry another request.
     func respond(_ response: HTTPResponse, close: Bool) {
         let head = exchange?.head
-        let keepAlive = !close && (head?.keepAlive ?? false) && !peerClosed && !core.isDraining
-            && requestsAnswered + 1 < core.configuration.maxRequestsPerConnection
+        let wanted = !close && (head?.keepAlive ?? false) && !core.isDraining
+        let keepAlive = machine.responseReady(wanted: wanted, now: Self.now)
         let framing = ResponseFraming(
             isHead: head?.method == "HEAD", keepAlive: keepAlive, date: loop.date())
         let bytes = core.serializer.serialize(response, framing: framing)
-        closeAfterWrite = !keepAlive
-        state = .writing
-        phaseStart = DispatchTime.now().uptimeNanoseconds
-        requestsAnswered += 1
         pendingResponse = PendingResponse(exchange: takeExchange(), status: response.status, bytesOut: bytes.count)
         send(bytes)
     }
@@ -182,14 +216,27 @@ extension Connection {
         core.logAbort(pending.exchange, during: "response")
     }
 
-    /// After a response is out: next request, or close.
+    /// After a response is out: next request, or "+close" (shut the write side, read briefly so
+    /// the client sees the response rather than a reset, RFC 9112 §9.6).
     func writeFinished() {
         guard state == .writing else { return }
+        let paced = pendingResponse?.exchange?.lane == .light && core.pool.hasHeavyWork
         delivered()
-        if closeAfterWrite { return linger() }
-        state = .reading
-        phaseStart = DispatchTime.now().uptimeNanoseconds
-        resumeReads()
-        processInput()
+        perform(machine.writeDone(canLinger: readSource != nil, now: Self.now))
+        if paced && state == .reading { pace(by: core.configuration.lightPacing) }
+    }
+
+    /// While heavy work waits, a connection whose light answer just went out is read again only
+    /// after `lightPacing`: a client looping on tiny requests as fast as they are answered would
+    /// otherwise take the graders' CPU with the HTTP path around them (docs/RELIABILITY.md, the
+    /// graders phase). The pause does not count against the client's deadlines (PhaseClock).
+    private func pace(by delay: Duration) {
+        guard delay > .zero else { return }
+        pauseReads()
+        loop.queue.asyncAfter(deadline: .now() + .nanoseconds(Int(delay.nanoseconds))) { [self] in
+            guard state == .reading else { return }
+            resumeReads()
+            processInput()
+        }
     }
 }

@@ -6,42 +6,32 @@ import Glibc
 
 /// One client connection: read, parse, handle, write, repeat while keep-alive.
 ///
-/// All state is confined to `loop.queue` (hence `@unchecked Sendable`); compute results hop back
-/// onto that queue before touching it.
+/// Its protocol state is one `ConnectionMachine`: the functions here feed it events (bytes read,
+/// request parsed, response ready, write done, peer closed, deadline) and carry out the actions
+/// it returns. All state is confined to `loop.queue` (hence `@unchecked Sendable`); compute
+/// results hop back onto that queue before touching it.
 final class Connection: @unchecked Sendable {
-    enum State: Equatable {
-        /// Reading (idle, head or body); responses are not in progress.
-        case reading
-        /// A handler runs for the current request.
-        case handling
-        /// A response is being written.
-        case writing
-        /// "+close": write side shut, client's bytes discarded until EOF or the deadline.
-        case lingering
-        case closed
-    }
+    typealias State = ConnectionMachine.State
 
     let fd: Int32
     let loop: EventLoop
     let core: ServerCore
     var parser: RequestParser
-    var state = State.reading
+    var machine: ConnectionMachine
+    var state: State { machine.state }
+    var peerClosed: Bool { machine.peerClosed }
     /// The request being answered, from its head to its response.
     var exchange: Exchange?
     /// The response being written, counted once it is out.
     var pendingResponse: PendingResponse?
-    var requestsAnswered = 0
-    var closeAfterWrite = false
-    var peerClosed = false
     /// True while `processInput` runs, so a response finishing inside it does not recurse.
     var processing = false
-    /// When the current phase (idle, head, body, write, linger) began, monotonic nanoseconds.
-    var phaseStart = DispatchTime.now().uptimeNanoseconds
     /// When the connection was accepted, monotonic nanoseconds.
     let openedAt = DispatchTime.now().uptimeNanoseconds
 
     var readSource: DispatchSourceRead?
-    var readPaused = false
+    /// Dispatch's own count: a suspended source must be resumed before it is released.
+    var readSourceSuspended = false
     var writeSource: DispatchSourceWrite?
     var writeArmed = false
     var pendingCancels = 0
@@ -54,6 +44,24 @@ final class Connection: @unchecked Sendable {
     init(fd: Int32, loop: EventLoop, core: ServerCore) {
         self.fd = fd; self.loop = loop; self.core = core
         parser = RequestParser(limits: core.configuration.limits)
+        machine = ConnectionMachine(now: openedAt, maxRequests: core.configuration.maxRequestsPerConnection)
+    }
+
+    static var now: UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+    /// Carries out what the machine decided, in order.
+    func perform(_ actions: [ConnectionMachine.Action]) {
+        for action in actions {
+            switch action {
+            case .pauseReads: suspendReadSource()
+            case .resumeReads: resumeReadSource()
+            case .stopReading: stopReading()
+            case .processInput: processInput()
+            case .shutWriteSide: shutdown(fd, Int32(SHUT_WR))
+            case .abortExchange: abortExchange()
+            case .close: closeSocket()
+            }
+        }
     }
 
     /// Registers with the loop and starts reading. Call on `loop.queue`.
@@ -74,7 +82,7 @@ final class Connection: @unchecked Sendable {
     /// more data may have arrived meanwhile, and Dispatch does not report it again on Linux).
     /// After `readBudget` reads the rest waits its turn behind other connections on the loop.
     func readAvailable() {
-        guard state != .closed, readSource != nil, !readPaused else { return }
+        guard state != .closed, readSource != nil, !readSourceSuspended else { return }
         for _ in 0..<Self.readBudget {
             let count = Glibc.read(fd, loop.scratch.baseAddress, loop.scratch.count)
             if count > 0 {
@@ -100,36 +108,22 @@ final class Connection: @unchecked Sendable {
 
     /// Stops reading while a response is pending and pipelined bytes pile up; true when paused.
     private func backPressure() -> Bool {
-        guard state != .reading && state != .lingering && parser.bufferedByteCount > Self.pipelineBufferLimit else { return false }
-        pauseReads()
-        return true
+        perform(machine.readFinished(buffered: parser.bufferedByteCount, limit: Self.pipelineBufferLimit, now: Self.now))
+        return readSourceSuspended
     }
 
     private func received(_ bytes: UnsafeRawBufferPointer) {
         core.metrics.received(bytes.count)
         guard state != .lingering else { return }
-        if state == .reading && parser.phase == .idle { phaseStart = DispatchTime.now().uptimeNanoseconds }
+        machine.bytesArrived(idleBefore: parser.phase == .idle, now: Self.now)
         parser.append(bytes)
     }
 
     /// The client closed (FIN) or reset. Inline requests it sent in full before a FIN are still
     /// answered; a compute request, or one cut short, counts as an abort and its work is cancelled.
     private func endOfInput(reset: Bool) {
-        peerClosed = true
-        stopReading()
-        switch state {
-        case .reading:
-            if !reset { processInput() }
-            guard state == .reading else { return }
-            if exchange != nil { abortExchange() }
-            close()
-        case .handling:
-            abortExchange()
-        case .writing:
-            closeAfterWrite = true
-        case .lingering, .closed:
-            close()
-        }
+        perform(machine.clientClosed(reset: reset, now: Self.now))
+        perform(machine.inputEndedWithClientGone(requestOpen: exchange != nil))
     }
 
     /// Belt and braces for the deadline sweep, on connections that hold a compute place or are
@@ -145,16 +139,21 @@ final class Connection: @unchecked Sendable {
         readAvailable()
     }
 
-    func pauseReads() {
-        guard let readSource, !readPaused else { return }
+    func pauseReads() { perform(machine.pauseReads(now: Self.now)) }
+
+    /// Resumes reading paused by `pauseReads`.
+    func resumeReads() { perform(machine.resumeReads(now: Self.now)) }
+
+    private func suspendReadSource() {
+        guard let readSource, !readSourceSuspended else { return }
         readSource.suspend()
-        readPaused = true
+        readSourceSuspended = true
     }
 
-    /// Resumes reading, and reads at once what arrived while paused (no new event may come for it).
-    func resumeReads() {
-        guard let readSource, readPaused else { return }
-        readPaused = false
+    /// Resumes the source, and reads at once what arrived while paused (no new event may come for it).
+    private func resumeReadSource() {
+        guard let readSource, readSourceSuspended else { return }
+        readSourceSuspended = false
         readSource.resume()
         loop.queue.async { [self] in readAvailable() }
     }
@@ -163,7 +162,6 @@ final class Connection: @unchecked Sendable {
         guard let source = readSource else { return }
         readSource = nil
         source.cancel()
-        if readPaused { readPaused = false; source.resume() }
+        if readSourceSuspended { readSourceSuspended = false; source.resume() }
     }
-
 }

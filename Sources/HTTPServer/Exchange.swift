@@ -8,10 +8,13 @@ final class Exchange {
     /// Monotonic nanoseconds when the header section was complete.
     let started = DispatchTime.now().uptimeNanoseconds
     var route: Route?
-    /// The upload bytes held while a compute request's body arrives.
+    /// The upload bytes held from a compute request's header section until its job ends (or it is
+    /// answered without one).
     var upload: Place?
     /// The compute place held from the complete body until the job ends.
     var computePlace: Place?
+    /// The compute lane it ran in (nil for the inline routes and answers without a handler).
+    var lane: ComputeLane?
     /// True once the job is on the pool: the pool then gives the compute place back.
     var submitted = false
     var answered = false
@@ -24,15 +27,10 @@ final class Exchange {
     /// True while the exchange holds something other requests may be waiting for.
     var holdsPlace: Bool { upload != nil || computePlace != nil }
 
-    /// The body is in: its upload bytes are given back.
-    func bodyReceived() {
-        upload?.release()
-        upload = nil
-    }
-
     /// Gives back what the exchange holds, except a place the pool will give back itself.
     func releasePlaces() {
-        bodyReceived()
+        upload?.release()
+        upload = nil
         if !submitted { computePlace?.release() }
     }
 

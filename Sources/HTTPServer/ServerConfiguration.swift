@@ -9,10 +9,32 @@ public struct ServerConfiguration: Sendable {
     public var port: Int = 8080
     /// Compute pool threads, one per core by default.
     public var workers: Int = ServerConfiguration.coreCount
-    /// Requests admitted beyond the busy workers before shedding with 503.
-    public var queueDepth: Int = 2 * ServerConfiguration.coreCount
-    /// Bytes of compute-request bodies that may be arriving at once (a chunked body counts as
-    /// `limits.maxBodyBytes`); past it new compute requests are shed with 503. Never below
+    /// Requests admitted beyond the busy workers before shedding with 503 whatever their
+    /// estimated work: the memory bound. Below it, admission is by time (`queueDelayTarget`).
+    public var queueDepth: Int = ServerConfiguration.defaultQueueDepth
+    public static let defaultQueueDepth = 256
+    /// A compute request is shed (503) when the queueing delay it can expect, the backlog of
+    /// estimated work over the workers of its lane (AdmissionPolicy), is over this. An idle
+    /// server admits any request.
+    public var queueDelayTarget: Duration = .milliseconds(250)
+    /// Requests estimated (CostModel) under this are light: served first, and by `lightWorkers`.
+    public var lightCutoff: Duration = .milliseconds(2)
+    /// Compute requests of a class measured (CostModel, not guessed) under this run inline on the
+    /// event loop, with no thread hand-off; 0 turns it off.
+    public var inlineCutoff: Duration = .microseconds(100)
+    /// While heavy work is admitted, a connection whose light answer just went out is read again
+    /// only after this: a client looping on tiny requests cannot take the heavy work's CPU with the
+    /// HTTP path around them; 0 turns it off.
+    public var lightPacing: Duration = .milliseconds(2)
+    /// Extra compute threads that run only light requests, so a lesson's example never waits for
+    /// a worker busy with a grader's batch.
+    public var lightWorkers: Int = 1
+    /// A queued request may be overtaken by shorter ones arriving up to this many times its own
+    /// estimate after it; then it runs first (no starvation).
+    public var agingFactor: Double = 8
+    /// Bytes of compute-request bodies that may be arriving or waiting for their job at once (a
+    /// chunked body counts as `limits.maxBodyBytes` until it is complete); past it new compute
+    /// requests are shed with 503: the memory bound of a queue admitted by time. Never below
     /// `limits.maxBodyBytes`, so the largest allowed body can always be admitted.
     public var uploadBudgetBytes: Int = 256 * 1_048_576
     /// Nice value of the compute threads (Linux: per thread). Above 0 the event loops get the CPU
@@ -63,7 +85,16 @@ public struct ServerConfiguration: Sendable {
     public static var coreCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 }
 
+extension ServerConfiguration {
+    var admissionPolicy: AdmissionPolicy {
+        AdmissionPolicy(delayTarget: queueDelayTarget.seconds, lightCutoff: lightCutoff.seconds, agingFactor: agingFactor)
+    }
+}
+
 extension Duration {
+    /// In seconds, as a Double.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+
     /// Whole nanoseconds, saturating.
     var nanoseconds: UInt64 {
         let (seconds, attoseconds) = components

@@ -2,13 +2,14 @@ import Dispatch
 import HTTP1
 import Logging
 
-/// What every connection shares: settings, router, compute pool, upload budget, metrics, logger,
-/// drain state.
+/// What every connection shares: settings, router, compute pool and its cost model, upload
+/// budget, metrics, logger, drain state.
 final class ServerCore: Sendable {
     let configuration: ServerConfiguration
     let router: Router
     let pool: ComputePool
     let uploads: UploadBudget
+    let costs: CostModel
     let metrics: ServerMetrics
     let serializer: ResponseSerializer
     let logger: Logger
@@ -16,8 +17,11 @@ final class ServerCore: Sendable {
     /// The 503 answers, made once: under overload most requests get one, so it must be cheap.
     let computeQueueFull: HTTPResponse
     let uploadBudgetFull: HTTPResponse
+    let queueDelayOverTarget: HTTPResponse
 
-    init(configuration: ServerConfiguration, router: Router, pool: ComputePool, metrics: ServerMetrics, lifecycle: Lifecycle, logger: Logger) {
+    init(configuration: ServerConfiguration, router: Router, pool: ComputePool, metrics: ServerMetrics, lifecycle: Lifecycle, logger: Logger,
+         costs: CostModel = CostModel()) {
+        self.costs = costs
         self.configuration = configuration
         self.router = router
         self.metrics = metrics
@@ -28,7 +32,17 @@ final class ServerCore: Sendable {
         serializer = ResponseSerializer(corsOrigin: configuration.corsOrigin)
         let retryAfter = configuration.retryAfterSeconds
         computeQueueFull = HTTPError.overloaded("the compute queue is full; retry later", retryAfterSeconds: retryAfter).response
+        queueDelayOverTarget = HTTPError.overloaded(
+            "the compute queue's expected wait is over \(configuration.queueDelayTarget); retry later", retryAfterSeconds: retryAfter).response
         uploadBudgetFull = HTTPError.overloaded("too many request bodies are arriving at once; retry later", retryAfterSeconds: retryAfter).response
+    }
+
+    func shedResponse(_ reason: ShedReason) -> HTTPResponse {
+        switch reason {
+        case .queueFull: computeQueueFull
+        case .queueDelay: queueDelayOverTarget
+        case .uploadBudget: uploadBudgetFull
+        }
     }
 
     var isDraining: Bool { lifecycle.isDraining }

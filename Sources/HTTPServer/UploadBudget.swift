@@ -1,5 +1,5 @@
-/// Bytes of compute-request bodies being received, bounded so a flood of uploads cannot buffer
-/// unbounded memory. It is separate from the compute places on purpose: a body that arrives slowly
+/// Bytes of compute-request bodies being received or waiting for their job, bounded so a flood of
+/// uploads cannot buffer unbounded memory (the compute queue admits by time, not count). It is separate from the compute places on purpose: a body that arrives slowly
 /// holds only its bytes here, never a place a finished request could compute in.
 ///
 /// A body claims its declared `Content-Length`, a chunked one the largest body allowed (its size

@@ -52,7 +52,7 @@ func exchange(_ request: HTTPRequest, connection: ConnectionOptions) throws {
     let configuration = ClientConfiguration(
         totalTimeout: .milliseconds(Int(connection.timeout * 1000)), apiKey: connection.apiKey.isEmpty ? nil : connection.apiKey)
     do {
-        let client = try GradClient(baseURL: connection.url, configuration: configuration)
+        let client = try Client(baseURL: connection.url, configuration: configuration)
         let response = try client.send(request)
         writeBody(response.body)
         guard response.isSuccess else {

@@ -20,6 +20,6 @@ struct APIOptions: ParsableArguments {
         configuration.maxWork = maxWork
         configuration.maxGradcheckWork = maxGradcheckWork
         configuration.maxExplainTerms = maxExplainTerms
-        return GradAPI.routes(configuration)
+        return APIRoutes.all(configuration)
     }
 }

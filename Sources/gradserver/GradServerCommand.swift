@@ -33,7 +33,7 @@ struct GradServerCommand: ParsableCommand {
             configuration.accessControl = access
             return SignalReload(keyFile: keyFile, access: access, logger: logger)
         }
-        let httpServer = HTTPServer(configuration: configuration, routes: api.routes(), logger: logger)
+        let httpServer = Server(configuration: configuration, routes: api.routes(), logger: logger)
         // Signal sources first: a SIGTERM sent as soon as the line below is read must not be lost.
         let signals = SignalDrain(server: httpServer, logger: logger)
         signals.install()
@@ -57,11 +57,11 @@ struct GradServerCommand: ParsableCommand {
 
 /// SIGTERM and SIGINT start a drain (via Dispatch signal sources); exit 0 when it completes.
 final class SignalDrain: @unchecked Sendable {
-    let server: HTTPServer
+    let server: Server
     let logger: Logger
     private var sources: [DispatchSourceSignal] = []
 
-    init(server: HTTPServer, logger: Logger) { self.server = server; self.logger = logger }
+    init(server: Server, logger: Logger) { self.server = server; self.logger = logger }
 
     func install() {
         for number in [SIGTERM, SIGINT] {

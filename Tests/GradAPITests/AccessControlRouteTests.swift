@@ -17,7 +17,7 @@ import Testing
         "key-\(scope.rawValue.replacingOccurrences(of: ":", with: "-"))-0123456789"
     }
 
-    static let routes = GradAPI.routes()
+    static let routes = APIRoutes.all()
     static let router = Router(routes: routes, access: AccessControl(keys: keys))
 
     /// What each scoped route needs; everything else is open.
@@ -87,7 +87,7 @@ import Testing
 @Suite struct HiddenFeedbackAccessTests {
     static let student = APIKey(name: "section-a", secret: Array("student-0123456789abc".utf8), scopes: [.gradeHidden])
     static let grader = APIKey(name: "autograder", secret: Array("grader-0123456789abcd".utf8), scopes: [.grade])
-    static let router = Router(routes: GradAPI.routes(), access: AccessControl(keys: [student, grader]))
+    static let router = Router(routes: APIRoutes.all(), access: AccessControl(keys: [student, grader]))
 
     /// A problem whose gradients are values no count, index or shape can equal.
     static let problem = """

@@ -83,6 +83,8 @@ import Testing
         (#"{"type": "log_softmax", "dim": -3}"#, "invalid_value", "layers[0].dim"),
         (#"{"type": "gelu", "approximate": "sigmoid"}"#, "invalid_value", "layers[0].approximate"),
         (#"{"type": "groupnorm", "num_groups": 2}"#, "invalid_value", "layers[0].num_groups"),
+        (#"{"type": "conv_transpose2d", "weight": [[1]], "stride": 2, "output_padding": 2}"#, "invalid_value", "layers[0].output_padding"),
+        (#"{"type": "conv_transpose2d", "weight": [[[[1]]], [[[1]]]]}"#, "shape_mismatch", "layers[0].weight"),
         (#"{"type": "upsample", "scale_factor": 2, "align_corners": true}"#, "invalid_value", "layers[0].align_corners"),
         (#"{"type": "upsample", "scale_factor": 0}"#, "invalid_value", "layers[0].scale_factor"),
         (#"{"type": "adaptive_avgpool2d"}"#, "missing_field", "layers[0].output_size"),
@@ -125,5 +127,33 @@ import Testing
         #expect(response.status == 422, "\(loss): \(response.text)")
         let (got, gotPath, message) = try response.errorCodeAndPath()
         #expect(got == code && gotPath == path && message.contains(mention), "\(loss): \(response.text)")
+    }
+}
+
+/// residual blocks through the API: nested names and paths.
+@Suite struct ResidualEndpointTests {
+    static let client = APIClient()
+
+    @Test func gradientsAreNamedThroughTheBlock() throws {
+        let body = #"{"input": [[1, 2]], "layers": [{"type": "residual", "name": "res", "layers": [{"type": "linear", "name": "fc", "weight": [[1, 0], [0, 1]], "bias": [0, 1]}, {"type": "relu"}]}], "grad_output": [[1, 1]]}"#
+        let response = try Self.client.post("/backward", body)
+        #expect(response.status == 200, "\(response.text)")
+        let gradients = try #require(try FoundationJSON.object(response.body)["gradients"] as? [String: Any])
+        #expect(Set(gradients.keys) == ["input", "res.fc.weight", "res.fc.bias"])
+    }
+
+    @Test(arguments: [
+        (#"{"type": "residual", "layers": [{"type": "linear", "weight": [[1, 0, 0], [0, 1, 0]]}]}"#, "shape_mismatch", "layers[0].layers"),
+        (#"{"type": "residual", "layers": [{"type": "linear", "weight": [[1, 0]]}]}"#, "shape_mismatch", "layers[0].layers[0].weight"),
+        (#"{"type": "residual", "layers": []}"#, "invalid_value", "layers[0].layers"),
+        (#"{"type": "residual", "layers": [{"type": "relu", "name": "a"}, {"type": "tanh", "name": "a"}]}"#, "duplicate_name", "layers[0].layers[1]"),
+        (#"{"type": "residual", "layers": [{"type": "dropout", "p": 2}]}"#, "invalid_value", "layers[0].layers[0].p"),
+    ])
+    func badBlocks_are422AtTheInnerField(_ layer: String, _ code: String, _ path: String) throws {
+        let body = #"{"input": [[1, 2, 3]], "layers": [\#(layer)], "grad_output": [[1, 1, 1]]}"#
+        let response = try Self.client.post("/backward", body)
+        #expect(response.status == 422, "\(layer): \(response.text)")
+        let (got, gotPath, _) = try response.errorCodeAndPath()
+        #expect(got == code && gotPath == path, "\(layer): \(response.text)")
     }
 }

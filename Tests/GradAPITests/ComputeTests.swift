@@ -84,7 +84,7 @@ import Testing
     }
 
     @Test func cancelledWork_is503() throws {
-        let route = try #require(GradAPI.routes().first { $0.path == "/backward" })
+        let route = try #require(APIRoutes.all().first { $0.path == "/backward" })
         let request = HTTPRequest(
             method: "POST", target: "/backward", headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array(Body.problem().utf8))
         let response = route.handler(request, RequestContext(isCancelled: { true }))

@@ -253,7 +253,7 @@ enum Body {
 
     @Test func wrongMediaType_handlerSeamAndRouterGiveTheSame415() throws {
         let headers = HTTPHeaders([("Content-Type", "text/plain; charset=utf-8")])
-        let routes = GradAPI.routes()
+        let routes = APIRoutes.all()
         let route = try #require(routes.first { $0.method == "POST" && $0.path == "/forward" })
         let direct = route.handler(HTTPRequest(method: "POST", target: "/forward", headers: headers), RequestContext())
         guard case .reject(let error) = Router(routes: routes).resolve(method: "POST", path: "/forward", headers: headers) else {

@@ -10,7 +10,7 @@ struct GradeCall {
     var json: JSONValue
 
     init(_ path: String, _ body: String, configuration: APIConfiguration = APIConfiguration()) throws {
-        let route = try #require(GradAPI.routes(configuration).first { $0.method == "POST" && $0.path == path })
+        let route = try #require(APIRoutes.all(configuration).first { $0.method == "POST" && $0.path == path })
         let request = HTTPRequest(
             method: "POST", target: path, headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array(body.utf8))
         let response = route.handler(request, RequestContext())

@@ -43,12 +43,12 @@ import Testing
         #expect(response.status == 200)
         #expect(response.headers["Content-Type"] == "application/yaml")
         #expect(response.body == Array(OpenAPIDocument.yaml.utf8))
-        let route = try #require(GradAPI.routes().first { $0.path == "/openapi.yaml" })
+        let route = try #require(APIRoutes.all().first { $0.path == "/openapi.yaml" })
         #expect(route.lane == .inline)
     }
 
     @Test func getOpenAPI_acceptTextYAML_servesTextYAML() throws {
-        let route = try #require(GradAPI.routes().first { $0.path == "/openapi.yaml" })
+        let route = try #require(APIRoutes.all().first { $0.path == "/openapi.yaml" })
         func contentType(_ accept: String) -> String? {
             let headers = HTTPHeaders([("Host", "localhost"), ("Accept", accept)])
             let response = route.handler(HTTPRequest(method: "GET", target: "/openapi.yaml", headers: headers), RequestContext())
@@ -76,7 +76,7 @@ import Testing
         try #require(result.status == 0, "\(result.output)")
         let operations = Set(result.output.split(separator: "\n").map(String.init))
         // The page's files are one templated path in the spec (PageRoutesTests checks its list of names).
-        let routes = Set(GradAPI.routes().map { "\($0.method) \($0.path.hasPrefix("/static/") ? "/static/{file}" : $0.path)" })
+        let routes = Set(APIRoutes.all().map { "\($0.method) \($0.path.hasPrefix("/static/") ? "/static/{file}" : $0.path)" })
         let serverOwned: Set = ["GET /healthz", "GET /readyz", "GET /metrics"]
         let grading: Set = ["POST /grade", "POST /explain", "POST /gradcheck"]
         #expect(operations.filter { !$0.hasPrefix("OPTIONS ") } == routes.union(serverOwned).union(grading))
@@ -85,7 +85,7 @@ import Testing
     }
 
     @Test func computeRoutesRunOnTheComputeLane() {
-        for route in GradAPI.routes() where route.method == "POST" {
+        for route in APIRoutes.all() where route.method == "POST" {
             #expect(route.lane == .compute, "\(route.path)")
         }
     }

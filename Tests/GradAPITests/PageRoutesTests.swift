@@ -17,7 +17,7 @@ import Testing
     }
 
     static func get(_ path: String, headers: [(String, String)] = []) throws -> HTTPResponse {
-        let router = Router(routes: GradAPI.routes())
+        let router = Router(routes: APIRoutes.all())
         var fields = HTTPHeaders([("Host", "localhost")])
         for (name, value) in headers { fields.add(name, value) }
         let resolved: Route? = if case .handle(let route) = router.resolve(method: "GET", path: path, headers: fields) { route } else { nil }
@@ -88,10 +88,10 @@ import Testing
     }
 
     @Test func pageRoutes_areInlineGETs() throws {
-        for route in GradAPI.routes() where route.path == "/" || route.path.hasPrefix("/static/") {
+        for route in APIRoutes.all() where route.path == "/" || route.path.hasPrefix("/static/") {
             #expect(route.method == "GET" && route.lane == .inline, "\(route.method) \(route.path)")
         }
-        let router = Router(routes: GradAPI.routes())
+        let router = Router(routes: APIRoutes.all())
         guard case .handle(let head) = router.resolve(method: "HEAD", path: "/", headers: HTTPHeaders()) else {
             Issue.record("HEAD / is not routed to the GET handler")
             return
@@ -100,7 +100,7 @@ import Testing
     }
 
     @Test func unknownStaticFile_is404() {
-        let router = Router(routes: GradAPI.routes())
+        let router = Router(routes: APIRoutes.all())
         for path in ["/static/nope.js", "/static/", "/static/tests/test_page.py", "/index.html"] {
             guard case .reject(let error) = router.resolve(method: "GET", path: path, headers: HTTPHeaders()) else {
                 Issue.record("GET \(path) was routed")

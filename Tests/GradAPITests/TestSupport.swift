@@ -15,7 +15,7 @@ enum Repo {
 struct APIClient {
     var routes: [Route]
 
-    init(_ configuration: APIConfiguration = APIConfiguration()) { routes = GradAPI.routes(configuration) }
+    init(_ configuration: APIConfiguration = APIConfiguration()) { routes = APIRoutes.all(configuration) }
 
     func send(
         _ method: String, _ path: String, body: [UInt8] = [], contentType: String? = "application/json"

@@ -164,3 +164,70 @@ import Testing
         #expect(Fixtures.diagnose(s, "0", g) == nil)
     }
 }
+
+/// residual blocks: names compose, explain adds the skip term, gradcheck, the skip path forgotten.
+@Suite struct ResidualGradingTests {
+    static func network() -> GradingProblem {
+        var rng = SplitMix64(seed: 31)
+        let block = Residual(
+            layers: [Conv2d(weight: rng.tensor([2, 2, 3, 3]).scaled(0.5), bias: rng.tensor([2]), padding: .explicit(Pair(1))), ReLU()],
+            names: ["conv", "relu"])
+        let dense = Linear(weight: rng.tensor([3, 2 * 4 * 4]), bias: rng.tensor([3]))
+        return GradingProblem(
+            layers: [block, Flatten(), dense], input: rng.tensor([2, 2, 4, 4]), seed: .loss(LossSpec(kind: .crossEntropy, target: .classIndices([0, 2]))),
+            layerNames: ["block", "flat", "fc"])
+    }
+
+    @Test func namesExplainGradcheckAndTheForgottenSkipPath() throws {
+        let problem = Self.network()
+        #expect(problem.gradientNames == ["input", "block.conv.weight", "block.conv.bias", "fc.weight", "fc.bias"])
+        let s = try Fixtures.solve(problem)
+        for name in ["input", "block.conv.weight", "block.conv.bias"] {
+            let g = try #require(s.expected(named: name))
+            for flat in Set([0, g.count / 2, g.count - 1]) {
+                let e = try s.explain(of: name, index: TensorIndex.unravel(flat, g.shape))
+                let sum = e.terms.reduce(0) { $0 + $1.product }
+                #expect(abs(sum - e.value) <= 1e-12 * max(1e-300, e.terms.reduce(0) { $0 + abs($1.product) }), "\(name)[\(flat)]")
+            }
+        }
+        let input = try s.explain(of: "input", index: [0, 1, 2, 3])
+        #expect(input.terms.first?.local.formula?.contains("skip") == true)
+        #expect(try s.gradcheck().passed)
+        let dX = s.backward.inputGradient, dY = s.backward.activationGradients[0]
+        let noSkip = Tensor(shape: dX.shape, data: zip(dX.data, dY.data).map { $0 - $1 })
+        #expect(Fixtures.diagnose(s, "input", noSkip)?.code == .residualSkipForgotten)
+        #expect(Fixtures.diagnose(s, "input", try #require(s.expected(named: "input"))) == nil)
+    }
+}
+
+/// conv_transpose2d: explain, gradcheck, the kernel flipped.
+@Suite struct ConvTransposeGradingTests {
+    @Test(arguments: [(Pair(2), Pair(0), Pair(0), 1), (Pair(2), Pair(1), Pair(1), 1), (Pair(1, 2), Pair(0), Pair(0), 2)])
+    func explainGradcheckAndTheFlippedKernel(_ stride: Pair, _ padding: Pair, _ outputPadding: Pair, _ groups: Int) throws {
+        var rng = SplitMix64(seed: 19)
+        let layer = ConvTranspose2d(
+            weight: rng.tensor([2, 2 / groups * 2, 3, 3]), bias: rng.tensor([4 / groups * groups]), stride: stride, padding: padding,
+            outputPadding: outputPadding, groups: groups)
+        let input = rng.tensor([2, 2, 3, 3])
+        let features = try Network(layers: [layer, Flatten()]).forward(input).output.shape[1]
+        let problem = GradingProblem(
+            layers: [layer, Flatten(), Linear(weight: rng.tensor([3, features]))], input: input,
+            seed: .loss(LossSpec(kind: .crossEntropy, target: .classIndices([1, 0]))))
+        let s = try Fixtures.solve(problem)
+        for name in ["input", "0.weight", "0.bias"] {
+            let g = try #require(s.expected(named: name))
+            for flat in Set([0, g.count / 2, g.count - 1]) {
+                let e = try s.explain(of: name, index: TensorIndex.unravel(flat, g.shape))
+                let sum = e.terms.reduce(0) { $0 + $1.product }
+                #expect(abs(sum - e.value) <= 1e-12 * max(1e-300, e.terms.reduce(0) { $0 + abs($1.product) }), "\(name)[\(flat)]")
+            }
+        }
+        #expect(try s.gradcheck().passed)
+        var flipped = layer
+        flipped.weight = layer.weight.rotated180()
+        let g = try flipped.geometry(inputShape: input.shape, LayerContext(index: 0, type: "conv_transpose2d"))
+        let wrong = flipped.backward(s.backward.activationGradients[0], input: input, output: input, saved: g).input
+        #expect(Fixtures.diagnose(s, "input", wrong)?.code == .transposedKernelFlipped)
+        #expect(Fixtures.diagnose(s, "input", try #require(s.expected(named: "input"))) == nil)
+    }
+}

@@ -29,7 +29,7 @@ import Testing
     @Test func backToBackRequests_atCapacity_areNeverShed() throws {
         var configuration = TestServer.configuration { $0.workers = 2; $0.queueDepth = 2 }
         configuration.idleTimeout = .seconds(10)
-        let server = HTTPServer(configuration: configuration, routes: [Self.busyRoute],
+        let server = Server(configuration: configuration, routes: [Self.busyRoute],
                                 logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         let port = try server.start()
         defer { server.stop() }

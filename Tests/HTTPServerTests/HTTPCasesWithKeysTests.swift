@@ -14,7 +14,7 @@ import Testing
     static let key = "matrix-key-0123456789"
 
     struct KeyedServer {
-        let server: HTTPServer
+        let server: Server
         let port: Int
 
         init() throws {
@@ -29,7 +29,7 @@ import Testing
                     .metrics),
                 Route("POST", "/echo", lane: .compute) { request, _ in .json(200, request.body) }.requiring(.compute),
             ]
-            server = HTTPServer(
+            server = Server(
                 configuration: configuration, routes: routes,
                 logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
             port = try server.start()

@@ -69,7 +69,7 @@ import Testing
     }
 
     @Test func drainBeforeStart_completes() {
-        let server = HTTPServer(configuration: TestServer.configuration(), routes: [])
+        let server = Server(configuration: TestServer.configuration(), routes: [])
         defer { server.stop() }
         let drained = Flag()
         server.drain { drained.set() }

@@ -23,7 +23,7 @@ final class Probe: Sendable {
 
 /// A server on 127.0.0.1 port 0 with test-local routes and deadlines shrunk to about a second.
 struct TestServer {
-    let server: HTTPServer
+    let server: Server
     let port: Int
     let gate = Gate()
     let probe = Probe()
@@ -34,6 +34,12 @@ struct TestServer {
         configuration.port = 0
         configuration.workers = 1
         configuration.queueDepth = 1
+        // One compute thread and every compute request on it, so a test's held /slow request fills
+        // the pool as it did before the light lane and inline tiny requests (issue 18); those have
+        // their own tests (ComputeSchedulingTests, DelayAdmissionTests).
+        configuration.lightWorkers = 0
+        configuration.inlineCutoff = .zero
+        configuration.lightPacing = .zero
         configuration.eventLoops = 2
         configuration.headerTimeout = .milliseconds(800)
         configuration.bodyTimeout = .milliseconds(800)
@@ -48,7 +54,7 @@ struct TestServer {
 
     init(_ tweak: (inout ServerConfiguration) -> Void = { _ in }) throws {
         let gate = self.gate, probe = self.probe
-        server = HTTPServer(configuration: Self.configuration(tweak), routes: Self.routes(gate: gate, probe: probe),
+        server = Server(configuration: Self.configuration(tweak), routes: Self.routes(gate: gate, probe: probe),
                             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         port = try server.start()
     }

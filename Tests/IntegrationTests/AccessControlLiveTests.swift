@@ -50,7 +50,7 @@ struct AccessControlLiveTests {
     private func send(_ method: String, _ path: String, _ body: String, key: String?) throws -> HTTPResponse {
         var headers: [(name: String, value: String)] = method == "POST" ? [("Content-Type", "application/json")] : []
         if let key { headers.append(("Authorization", "Bearer \(key)")) }
-        let client = try GradClient(baseURL: try LiveServer.require().baseURL)
+        let client = try Client(baseURL: try LiveServer.require().baseURL)
         return try client.send(
             HTTPRequest(method: method, path: path, headers: headers, body: method == "POST" ? Array(body.utf8) : nil))
     }
@@ -95,7 +95,7 @@ struct AccessControlLiveTests {
         for path in ["/", "/healthz", "/readyz", "/openapi.yaml", "/static/style.css"] {
             #expect(try send("GET", path, "", key: nil).status == 200, "\(path)")
         }
-        let client = try GradClient(baseURL: try LiveServer.require().baseURL)
+        let client = try Client(baseURL: try LiveServer.require().baseURL)
         let preflight = try client.send(
             HTTPRequest(
                 method: "OPTIONS", path: "/grade",
@@ -115,7 +115,7 @@ struct AccessControlLiveTests {
         let statuses = Locked<[Int]>([])
         let retryAfter = Locked<[String?]>([])
         ThreadGroup.run(count: 40) { _ in
-            guard let client = try? GradClient(baseURL: baseURL),
+            guard let client = try? Client(baseURL: baseURL),
                 let response = try? client.send(
                     HTTPRequest(
                         method: "GET", path: "/metrics", headers: [("Authorization", "Bearer \(KeyFiles.limited)")]))
@@ -170,7 +170,7 @@ struct AccessControlLiveTests {
 /// line; SIGHUP swaps keys without dropping connections; a bad reload keeps the old keys.
 @Suite("Key file loading and SIGHUP reload")
 struct KeyFileReloadTests {
-    private func status(_ client: GradClient, key: String) throws -> Int {
+    private func status(_ client: Client, key: String) throws -> Int {
         try client.send(
             HTTPRequest(
                 method: "POST", path: "/backward",
@@ -194,7 +194,7 @@ struct KeyFileReloadTests {
         let path = try KeyFiles.write(KeyFiles.standard)
         let server = try ServerProcess.start(extraArguments: ["--api-keys", path])
         defer { server.terminate() }
-        let client = try GradClient(baseURL: server.baseURL)
+        let client = try Client(baseURL: server.baseURL)
         #expect(try status(client, key: KeyFiles.autograder) == 200)
         try KeyFiles.rewrite(
             path, KeyFiles.standard.replacingOccurrences(of: KeyFiles.autograder, with: KeyFiles.rotated))
@@ -217,7 +217,7 @@ struct KeyFileReloadTests {
         #expect(eventually { server.log.contains("key file reload failed") }, "\(server.log)")
         #expect(server.log.contains("line 2"), "\(server.log)")
         #expect(!server.log.contains(KeyFiles.rotated))
-        let client = try GradClient(baseURL: server.baseURL)
+        let client = try Client(baseURL: server.baseURL)
         #expect(try status(client, key: KeyFiles.autograder) == 200)
         #expect(try status(client, key: KeyFiles.rotated) == 401)
     }

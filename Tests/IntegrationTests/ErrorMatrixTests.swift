@@ -50,7 +50,7 @@ struct ErrorMatrixTests {
     @Test("each error gets its status and a JSON error body", arguments: ErrorCase.all)
     func errorCase_getsStatusAndJSONBody(_ errorCase: ErrorCase) throws {
         let server = try LiveServer.require()
-        let response = try GradClient(baseURL: server.baseURL).send(errorCase.request)
+        let response = try Client(baseURL: server.baseURL).send(errorCase.request)
         #expect(response.status == errorCase.status, "\(response.status): \(response.text)")
         #expect(response.header("Content-Type")?.hasPrefix("application/json") == true)
         #expect(response.header("Access-Control-Allow-Origin") != nil)

@@ -7,7 +7,7 @@ import Testing
 struct GradClientErrorTests {
     @Test("a port with no listener is cannotConnect")
     func closedPort_isCannotConnect() throws {
-        let client = try GradClient(baseURL: "http://127.0.0.1:\(try SilentListener.unusedPort())")
+        let client = try Client(baseURL: "http://127.0.0.1:\(try SilentListener.unusedPort())")
         #expect {
             _ = try client.get("/healthz")
         } throws: { error in
@@ -21,7 +21,7 @@ struct GradClientErrorTests {
         let listener = try SilentListener()
         defer { listener.close() }
         let configuration = ClientConfiguration(connectTimeout: .seconds(2), totalTimeout: .milliseconds(300))
-        let client = try GradClient(baseURL: "http://127.0.0.1:\(listener.port)", configuration: configuration)
+        let client = try Client(baseURL: "http://127.0.0.1:\(listener.port)", configuration: configuration)
         #expect {
             _ = try client.post("/forward", json: Problems.workedExample)
         } throws: { error in
@@ -58,7 +58,7 @@ struct ExpectStallDetectionTests {
     func serverWithoutContinue_stallsOneSecond() throws {
         let server = try NoContinueServer()
         defer { server.close() }
-        let client = try GradClient(baseURL: "http://127.0.0.1:\(server.listener.port)")
+        let client = try Client(baseURL: "http://127.0.0.1:\(server.listener.port)")
         let response = try client.post("/forward", json: Problems.largeForward())
         #expect(response.status == 200)
         #expect(response.interimStatuses.isEmpty)

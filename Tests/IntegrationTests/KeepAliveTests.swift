@@ -7,7 +7,7 @@ struct KeepAliveTests {
     @Test("one client's requests, errors included, all go over one connection")
     func mixedRequests_reuseOneConnection() throws {
         let server = try LiveServer.require()
-        let client = try GradClient(baseURL: server.baseURL)
+        let client = try Client(baseURL: server.baseURL)
         let seed = try ConformanceVector.load(ConformanceVector.allFileNames()[1])
         var responses: [HTTPResponse] = []
         for _ in 0..<4 {
@@ -25,7 +25,7 @@ struct KeepAliveTests {
     @Test("a 400 for a body that is not JSON keeps the connection")
     func invalidJSON_keepsConnection() throws {
         let server = try LiveServer.require()
-        let client = try GradClient(baseURL: server.baseURL)
+        let client = try Client(baseURL: server.baseURL)
         let bad = try client.post("/backward", json: "{\"input\": [1, 2")
         let good = try client.post("/forward", json: Problems.workedExample)
         #expect(bad.status == 400)

@@ -11,7 +11,7 @@ struct LargeBodyTests {
     /// rather than the server: 0.6-4.7 s under sanitizers on a loaded host.)
     @Test("a 1.3 MB body gets 100 Continue, then its answer")
     func largeBody_getsContinue_withoutStall() throws {
-        let client = try GradClient(baseURL: try LiveServer.require().baseURL)
+        let client = try Client(baseURL: try LiveServer.require().baseURL)
         let body = Array(Problems.largeForward().utf8)
         try #require(body.count > 1 << 20)
         let response = try client.post("/forward", json: body)
@@ -25,7 +25,7 @@ struct LargeBodyTests {
 
     @Test("a large body with the wrong Content-Type is refused without 100 Continue")
     func largeBodyWrongType_refusedAtOnce() throws {
-        let client = try GradClient(baseURL: try LiveServer.require().baseURL)
+        let client = try Client(baseURL: try LiveServer.require().baseURL)
         let request = HTTPRequest(method: "POST", path: "/forward", headers: [("Content-Type", "text/plain")],
                                   body: Array(Problems.largeForward().utf8))
         let response = try client.send(request)

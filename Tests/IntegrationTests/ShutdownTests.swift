@@ -15,7 +15,7 @@ struct ShutdownTests {
         let failures = Locked<[String]>([])
         let clients = ThreadGroup(count: 4) { _ in
             do {
-                let response = try GradClient(baseURL: server.baseURL).post("/backward", json: body)
+                let response = try Client(baseURL: server.baseURL).post("/backward", json: body)
                 statuses.withValue { $0.append(response.status) }
                 let gradients = (try? JSONTree.object(response.body))?["gradients"] as? [String: Any]
                 if response.status == 200, gradients?["0.weight"] == nil { failures.withValue { $0.append("no 0.weight gradient") } }
@@ -36,7 +36,7 @@ struct ShutdownTests {
     /// Polls the server's `http_requests_in_flight` gauge until it counts `count` requests besides
     /// the /metrics request asking.
     static func waitForRequestsInFlight(_ server: ServerProcess, count: Int, timeout: TimeInterval = 20) -> Bool {
-        guard let client = try? GradClient(baseURL: server.baseURL) else { return false }
+        guard let client = try? Client(baseURL: server.baseURL) else { return false }
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let metrics = (try? client.get("/metrics"))?.text ?? ""
@@ -53,7 +53,7 @@ struct ShutdownTests {
         let deadline = Date().addingTimeInterval(0.9)
         while Date() < deadline {
             let configuration = ClientConfiguration(connectTimeout: .milliseconds(200), totalTimeout: .milliseconds(500))
-            if let status = try? GradClient(baseURL: server.baseURL, configuration: configuration).get("/readyz").status, status == 503 { return true }
+            if let status = try? Client(baseURL: server.baseURL, configuration: configuration).get("/readyz").status, status == 503 { return true }
             Thread.sleep(forTimeInterval: 0.02)
         }
         return false
@@ -63,7 +63,7 @@ struct ShutdownTests {
     func sigterm_idleServer_exits0() throws {
         let server = try ServerProcess.start()
         defer { server.terminate(timeout: 5) }
-        let client = try GradClient(baseURL: server.baseURL)
+        let client = try Client(baseURL: server.baseURL)
         #expect(try client.get("/healthz").status == 200)
         let started = Date()
         let exitStatus = server.terminate(timeout: 30)

@@ -6,7 +6,7 @@ import Testing
 @Suite("Grading, explaining and gradient checks", .liveServer)
 struct TeachingEndpointTests {
     func post(_ path: String, _ body: String) throws -> [String: Any] {
-        let response = try GradClient(baseURL: try LiveServer.require().baseURL).post(path, json: body)
+        let response = try Client(baseURL: try LiveServer.require().baseURL).post(path, json: body)
         try #require(response.status == 200, "\(path): HTTP \(response.status): \(response.text)")
         return try JSONTree.object(response.body)
     }

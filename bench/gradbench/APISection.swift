@@ -6,7 +6,7 @@ import HTTP1
 enum APISection {
     static func run(options: BenchOptions) {
         print("== API in-process: POST /backward handler (JSON decode + engine + encode) ==")
-        guard let route = GradAPI.routes().first(where: { $0.method == "POST" && $0.path == "/backward" }) else {
+        guard let route = APIRoutes.all().first(where: { $0.method == "POST" && $0.path == "/backward" }) else {
             print("no POST /backward route")
             return
         }

@@ -23,7 +23,7 @@ function done(summary, latency, requests)
     for status, n in pairs(t:get("counts")) do total[status] = (total[status] or 0) + n end
   end
   for status, n in pairs(total) do io.write(string.format("STATUS %%d %%d\n", status, n)) end
-  io.write(string.format("LATENCY %%f %%f %%f\n", latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.mean / 1000))
+  io.write(string.format("LATENCY %%f %%f %%f %%f\n", latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.mean / 1000, latency.max / 1000))
   io.write(string.format("ERRORS %%d %%d %%d %%d %%d\n", summary.errors.connect, summary.errors.read,
     summary.errors.write, summary.errors.status, summary.errors.timeout))
 end
@@ -43,8 +43,8 @@ class WrkResult:
         self.output = output
         self.seconds = seconds
         self.statuses = {int(s): int(n) for s, n in re.findall(r"^STATUS (\d+) (\d+)$", output, re.M)}
-        latency = re.search(r"^LATENCY (\S+) (\S+) (\S+)$", output, re.M)
-        self.p50_ms, self.p99_ms, self.mean_ms = map(float, latency.groups()) if latency else (0.0, 0.0, 0.0)
+        latency = re.search(r"^LATENCY (\S+) (\S+) (\S+) (\S+)$", output, re.M)
+        self.p50_ms, self.p99_ms, self.mean_ms, self.max_ms = map(float, latency.groups()) if latency else (0.0,) * 4
         errors = re.search(r"^ERRORS (\d+) (\d+) (\d+) (\d+) (\d+)$", output, re.M)
         self.socket_errors = dict(zip(["connect", "read", "write", "status", "timeout"],
                                       map(int, errors.groups()))) if errors else {}
@@ -69,7 +69,7 @@ class WrkResult:
         return {s: n for s, n in self.statuses.items() if not 200 <= s < 300}
 
 
-def run_wrk(port, body, seconds, connections, delay_ms=0.0, threads=1, path="/backward"):
+def run_wrk(port, body, seconds, connections, delay_ms=0.0, threads=1, path="/backward", timeout_s=10):
     """Runs wrk against POST path for `seconds`; each connection waits delay_ms after each response."""
     with tempfile.TemporaryDirectory() as tmp:
         body_file = os.path.join(tmp, "body.json")
@@ -78,7 +78,7 @@ def run_wrk(port, body, seconds, connections, delay_ms=0.0, threads=1, path="/ba
         script = os.path.join(tmp, "post.lua")
         with open(script, "w") as f:
             f.write(LUA % {"body": body_file, "delay_ms": delay_ms})
-        command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
+        command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", f"{timeout_s}s",
                    "-s", script, f"http://127.0.0.1:{port}{path}"]
-        output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60).stdout
+        output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + timeout_s + 60).stdout
     return WrkResult(output, seconds)

@@ -32,15 +32,30 @@ func describe(_ shape: [Int]) -> String {
     "[" + shape.map(String.init).joined(separator: ", ") + "]"
 }
 
-/// Builds errors for one layer: "layer 2 (<type>): ..." at `.layer(2, field:)`.
+/// Builds errors for one layer: "layer 2 (<type>): ..." at `.layer(2, field:)`. Inside a block
+/// (`Residual`) the layer is `layers[i]` of the block's layer: fields become `"layers[i].stride"`.
 public struct LayerContext: Sendable {
     var index: Int
     var type: String
+    /// `"layers[1]"` for layer 1 of a block, nil for a network's own layers.
+    var innerPath: String? = nil
 
     public init(index: Int, type: String) { self.index = index; self.type = type }
 
+    /// The context of inner layer `i` of this block layer.
+    func inner(_ i: Int, _ innerType: String) -> LayerContext {
+        var context = LayerContext(index: index, type: "\(type) > \(innerType)")
+        context.innerPath = (innerPath.map { $0 + "." } ?? "") + "layers[\(i)]"
+        return context
+    }
+
+    private func field(_ name: String?) -> String? {
+        guard let innerPath else { return name }
+        return name.map { "\(innerPath).\($0)" } ?? innerPath
+    }
+
     func error(_ code: ErrorCode, field: String? = nil, _ message: String) -> EngineError {
-        EngineError(code: code, message: "layer \(index) (\(type)): \(message)", site: .layer(index, field: field))
+        EngineError(code: code, message: "layer \(index) (\(type)): \(message)", site: .layer(index, field: self.field(field)))
     }
 
     /// A `too_large` error for a size that overflows or exceeds `ShapeArithmetic.maxElements`.
@@ -60,7 +75,7 @@ public struct LayerContext: Sendable {
 
     /// A shape error about the layer's input: at `.input` when this is the first layer.
     func rankError(_ message: String) -> EngineError {
-        let site: ErrorSite = index == 0 ? .input : .layer(index, field: nil)
+        let site: ErrorSite = index == 0 && innerPath == nil ? .input : .layer(index, field: field(nil))
         return EngineError(code: .shapeMismatch, message: "layer \(index) (\(type)): \(message)", site: site)
     }
 }

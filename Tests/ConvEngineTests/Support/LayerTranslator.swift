@@ -54,6 +54,19 @@ enum LayerTranslator {
         case "upsample":
             let mode = Upsample.Mode(rawValue: o["mode"] as? String ?? "nearest") ?? .nearest
             return (Upsample(scale: try pair(o["scale_factor"]), mode: mode, alignCorners: o["align_corners"] as? Bool ?? false), nil, nil)
+        case "conv_transpose2d":
+            let written = try JSONTensor.decode(o["weight"] as Any)
+            let bias = try o["bias"].map(JSONTensor.decode)
+            let layer = ConvTranspose2d(
+                weight: written.rank == 2 ? written.reshaped([1, 1] + written.shape) : written, bias: bias,
+                stride: try o["stride"].map(pair) ?? Pair(1), padding: try o["padding"].map(pair) ?? Pair(0),
+                outputPadding: try o["output_padding"].map(pair) ?? Pair(0), dilation: try o["dilation"].map(pair) ?? Pair(1),
+                groups: (o["groups"] as? NSNumber)?.intValue ?? 1)
+            return (layer, written.shape, bias?.shape)
+        case "residual":
+            let inner = try (o["layers"] as? [[String: Any]] ?? []).map { try layer($0) }
+            let names = (o["layers"] as? [[String: Any]] ?? []).enumerated().map { j, l in l["name"] as? String ?? String(j) }
+            return (Residual(layers: inner.map(\.0), names: names), nil, nil)
         case "softmax": return (Softmax(dim: (o["dim"] as? NSNumber)?.intValue ?? 1), nil, nil)
         case "log_softmax": return (LogSoftmax(dim: (o["dim"] as? NSNumber)?.intValue ?? 1), nil, nil)
         default: throw Malformed(description: "unknown layer \(type)")

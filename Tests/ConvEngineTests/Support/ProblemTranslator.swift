@@ -23,11 +23,15 @@ struct TranslatedProblem {
     func namedGradients(_ result: BackwardResult) -> [String: Tensor] {
         var named: [String: Tensor] = [(shortForm ? "images" : "input"): result.inputGradient.reshaped(writtenInputShape)]
         for (i, grads) in result.parameterGradients.enumerated() {
-            if let w = grads.weight, let shape = writtenWeightShapes[i] {
-                named[shortForm ? "kernels" : "\(names[i]).weight"] = w.reshaped(shape)
-            }
-            if let b = grads.bias, let shape = writtenBiasShapes[i] {
-                named[shortForm ? "bias" : "\(names[i]).bias"] = b.reshaped(shape)
+            for gradient in grads {
+                switch gradient.name {
+                case "weight" where writtenWeightShapes[i] != nil:
+                    named[shortForm ? "kernels" : "\(names[i]).weight"] = gradient.tensor.reshaped(writtenWeightShapes[i]!)
+                case "bias" where writtenBiasShapes[i] != nil:
+                    named[shortForm ? "bias" : "\(names[i]).bias"] = gradient.tensor.reshaped(writtenBiasShapes[i]!)
+                default:  // a block's inner parameters ("0.weight"), written at full rank in these vectors
+                    named["\(names[i]).\(gradient.name)"] = gradient.tensor
+                }
             }
         }
         return named

@@ -48,9 +48,14 @@ class Run:
         self.params.append((name, t))
         return t
 
-    def layer(self, index, spec, x):
-        name = spec.get("name", str(index))
+    def layer(self, index, spec, x, prefix=""):
+        name = prefix + spec.get("name", str(index))
         kind = spec["type"]
+        if kind == "residual":
+            h = x
+            for j, inner in enumerate(spec["layers"]):
+                h = self.layer(j, inner, h, prefix=f"{name}.")
+            return x + h
         if kind == "conv2d":
             w = self.leaf(f"{name}.weight", spec["weight"])
             b = self.leaf(f"{name}.bias", spec["bias"]) if spec.get("bias") is not None else None
@@ -63,6 +68,8 @@ class Run:
             return F.relu(x)
         if kind == "sigmoid":
             return torch.sigmoid(x)
+        if kind == "tanh":
+            return torch.tanh(x)
         if kind == "maxpool2d":
             return F.max_pool2d(x, spec["kernel_size"])
         if kind == "flatten":
@@ -92,6 +99,12 @@ class Run:
             mode = spec.get("mode", "nearest")
             options = {"align_corners": spec.get("align_corners", False)} if mode == "bilinear" else {}
             return F.interpolate(x, scale_factor=spec["scale_factor"], mode=mode, **options)
+        if kind == "conv_transpose2d":
+            w = self.leaf(f"{name}.weight", spec["weight"])
+            b = self.leaf(f"{name}.bias", spec["bias"]) if spec.get("bias") is not None else None
+            return F.conv_transpose2d(x, w, b, stride=spec.get("stride", 1), padding=spec.get("padding", 0),
+                                      output_padding=spec.get("output_padding", 0), groups=spec.get("groups", 1),
+                                      dilation=spec.get("dilation", 1))
         if kind == "gelu":
             return F.gelu(x, approximate=spec.get("approximate", "none"))
         if kind == "dropout":
@@ -293,6 +306,40 @@ def cases():
         s = scale if isinstance(scale, list) else [scale, scale]
         yield f"upsample_{mode}{'_align' if align else ''}", "/backward", {
             "input": xu, "layers": [spec], "grad_output": rounded([1, 2, 3 * s[0], 4 * s[1]], g)}
+
+    # residual blocks: a ResNet basic block, a dense block with mse, a block holding a batch norm
+    block = {"type": "residual", "name": "block", "layers": [
+        {"type": "conv2d", "name": "conv1", "weight": rounded([3, 3, 3, 3], g, 0.3), "bias": rounded([3], g), "padding": 1},
+        {"type": "relu"},
+        {"type": "conv2d", "name": "conv2", "weight": rounded([3, 3, 3, 3], g, 0.3), "padding": 1}]}
+    yield "residual_basic_block", "/backward", {
+        "input": rounded([2, 3, 5, 5], g), "return": ["activations", "activation_gradients"],
+        "layers": [block, {"type": "relu"}, {"type": "flatten"}, {"type": "linear", "weight": rounded([4, 75], g, 0.2)}],
+        "loss": {"type": "cross_entropy", "target": [3, 1]}}
+    yield "residual_dense_block", "/backward", {
+        "input": rounded([4, 5], g),
+        "layers": [{"type": "residual", "layers": [{"type": "linear", "weight": rounded([6, 5], g), "bias": rounded([6], g)},
+                                                   {"type": "tanh"}, {"type": "linear", "weight": rounded([5, 6], g)}]}],
+        "loss": {"type": "mse", "target": rounded([4, 5], g)}}
+    yield "residual_with_batchnorm", "/backward", {
+        "input": rounded([3, 2, 4, 4], g),
+        "layers": [{"type": "residual", "name": "res", "layers": [
+            {"type": "conv2d", "weight": rounded([2, 2, 3, 3], g, 0.3), "padding": 1}, bn("batchnorm2d", 2, g, name="bn")]}],
+        "grad_output": rounded([3, 2, 4, 4], g)}
+
+    # transposed convolutions: stride, padding with output_padding, dilation, groups with a bias
+    xt = rounded([2, 2, 3, 3], g)
+    for label, options, weight_shape in (
+            ("stride2", {"stride": 2}, [2, 3, 2, 2]),
+            ("pad_outpad", {"stride": 2, "padding": 1, "output_padding": 1}, [2, 2, 3, 3]),
+            ("dilation", {"dilation": 2, "padding": [1, 0]}, [2, 1, 2, 3]),
+            ("groups_bias", {"groups": 2, "stride": [1, 2], "bias": rounded([4], g)}, [2, 2, 3, 2])):
+        spec = {"type": "conv_transpose2d", "weight": rounded(weight_shape, g, 0.5), **options}
+        out = F.conv_transpose2d(tensor(xt), tensor(spec["weight"]), stride=spec.get("stride", 1), padding=spec.get("padding", 0),
+                                 output_padding=spec.get("output_padding", 0), groups=spec.get("groups", 1),
+                                 dilation=spec.get("dilation", 1))
+        yield f"conv_transpose2d_{label}", "/backward", {
+            "input": xt, "layers": [spec], "grad_output": rounded(list(out.shape), g)}
 
 
 def main():

@@ -10,7 +10,7 @@ import Glibc
 /// spread over a few serial queues, compute routes on a fixed pool behind a bounded queue.
 ///
 /// It owns `/healthz`, `/readyz` and `/metrics`; every other route comes from the caller.
-public final class HTTPServer: Sendable {
+public final class Server: Sendable {
     public let configuration: ServerConfiguration
     let core: ServerCore
     private let loops: [EventLoop]
@@ -22,7 +22,9 @@ public final class HTTPServer: Sendable {
         self.configuration = configuration
         let metrics = ServerMetrics()
         let lifecycle = Lifecycle()
-        let pool = ComputePool(workers: configuration.workers, queueDepth: configuration.queueDepth, nice: configuration.computeNice)
+        let pool = ComputePool(workers: configuration.workers, queueDepth: configuration.queueDepth, nice: configuration.computeNice,
+                               policy: configuration.admissionPolicy, lightWorkers: configuration.lightWorkers,
+                               onStart: { lane, waited in metrics.queueDelayed(lane, seconds: waited) })
         let router = Router(
             routes: routes + BuiltinRoutes.routes(metrics: metrics, lifecycle: lifecycle, pool: pool),
             access: configuration.accessControl)

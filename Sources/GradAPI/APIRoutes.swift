@@ -1,12 +1,12 @@
 import HTTP1
 
 /// The contract's routes (openapi.yaml), ready for any HTTP server.
-public enum GradAPI {
+public enum APIRoutes {
     /// POST /forward and POST /backward on the compute lane; GET /openapi.yaml inline.
     /// (/grade, /explain and /gradcheck join these from the grading files; the server owns /healthz,
     /// /readyz and /metrics.) Each route names the scopes that admit it when access control is on;
     /// the spec and the page stay open.
-    public static func routes(_ configuration: APIConfiguration = APIConfiguration()) -> [Route] {
+    public static func all(_ configuration: APIConfiguration = APIConfiguration()) -> [Route] {
         [
             Route("POST", "/forward", lane: .compute) { request, context in
                 ComputeEndpoints.forward(request, context, configuration)

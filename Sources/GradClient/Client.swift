@@ -11,7 +11,7 @@ private let curlGlobalSetup: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT
 /// Thread safety: a client is not `Sendable`. Use one client per thread; libcurl forbids sharing an
 /// easy handle between threads that use it at the same time (libcurl-thread(3)). Separate clients
 /// on separate threads are fine.
-public final class GradClient {
+public final class Client {
     /// The server's base URL, without a trailing slash (`http://127.0.0.1:8080`).
     public let baseURL: String
     public let configuration: ClientConfiguration
@@ -159,5 +159,5 @@ public final class GradClient {
     }
 }
 
-@available(*, unavailable, message: "use one GradClient per thread")
-extension GradClient: Sendable {}
+@available(*, unavailable, message: "use one Client per thread")
+extension Client: Sendable {}

@@ -1,0 +1,118 @@
+import Testing
+@testable import HTTPServer
+
+/// Issue 18 at the connection: a compute request is admitted by the queueing delay its estimated
+/// work would meet, shed with 503 + Retry-After before its body when that is over the target, and
+/// counted by reason.
+@Suite struct DelayAdmissionTests {
+    static func post(_ path: String, length: Int, body: String = "") -> String {
+        "POST \(path) HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: \(length)\r\n\r\n\(body)"
+    }
+
+    @Test func heavyBacklog_shedsAHeavyRequestBeforeItsBody() {
+        let harness = ConnectionHarness { $0.workers = 1; $0.queueDepth = 8 }
+        let held = harness.core.pool.tryReserve(cost: 1.0)
+        defer { held?.release() }
+        let answer = harness.onLoop {
+            harness.clientSends(Self.post("/echo", length: 1_000_000))  // estimated 20 ms: heavy
+            harness.connection.readAvailable()
+            return harness.clientReceives()
+        }
+        #expect(ConnectionHarness.statuses(answer) == [503])
+        #expect(answer.contains("Retry-After: 1"))
+        #expect(answer.contains("expected wait"))
+        let metrics = String(decoding: harness.core.metrics.render(), as: UTF8.self)
+        #expect(metrics.contains(#"compute_shed_total{reason="queue_delay"} 1"#))
+    }
+
+    @Test func heavyBacklog_stillAdmitsALightRequest() {
+        let harness = ConnectionHarness { $0.workers = 1; $0.queueDepth = 8 }
+        let held = harness.core.pool.tryReserve(cost: 1.0)
+        defer { held?.release() }
+        harness.onLoop {
+            harness.clientSends(Self.post("/echo", length: 2, body: "{}"))
+            harness.connection.readAvailable()
+        }
+        #expect(ConnectionHarness.statuses(harness.clientAwaits(responses: 1)) == [200])
+        let metrics = String(decoding: harness.core.metrics.render(), as: UTF8.self)
+        #expect(metrics.contains(#"compute_queue_delay_seconds_count{lane="light"} 1"#))
+    }
+
+    @Test func defaults_admitAClassroomBurstOfTheLessonsExample() {
+        let defaults = ServerConfiguration()
+        let pool = ComputePool(workers: 2, queueDepth: defaults.queueDepth, policy: defaults.admissionPolicy,
+                               lightWorkers: defaults.lightWorkers)
+        defer { pool.stop() }
+        let lesson = CostModel().estimate(route: "/backward", bodyBytes: 330)  // examples/problem.json, never seen
+        let places = (0..<32).compactMap { _ in pool.tryReserve(cost: lesson) }
+        #expect(places.count == 32)
+    }
+
+    @Test func learnedTinyClass_isAnsweredOnTheLoopWithoutAHandOff() {
+        let harness = ConnectionHarness { $0.inlineCutoff = .microseconds(100) }
+        harness.core.costs.record(CostModel.key(route: "/echo", bodyBytes: 2), seconds: 3e-6)
+        let answer = harness.onLoop {
+            harness.clientSends(Self.post("/echo", length: 2, body: "{}"))
+            harness.connection.readAvailable()
+            return harness.clientReceives()
+        }
+        #expect(ConnectionHarness.statuses(answer) == [200])
+    }
+
+    @Test func unlearnedClass_goesToThePool() {
+        let harness = ConnectionHarness { $0.inlineCutoff = .microseconds(100) }
+        let answeredAtOnce = harness.onLoop {
+            harness.clientSends(Self.post("/echo", length: 2, body: "{}"))
+            harness.connection.readAvailable()
+            return harness.clientReceives()
+        }
+        #expect(answeredAtOnce.isEmpty)
+        #expect(ConnectionHarness.statuses(harness.clientAwaits(responses: 1)) == [200])
+        #expect(harness.core.costs.learned(route: "/echo", bodyBytes: 2) != nil)
+    }
+
+    @Test func queuedBody_staysInTheUploadBudgetUntilItsJobEnds() {
+        let harness = ConnectionHarness { $0.workers = 1; $0.queueDepth = 8 }
+        let gate = Gate()
+        defer { gate.open() }
+        let busy = harness.core.pool.tryReserve(cost: 0.01)
+        harness.core.pool.submit(busy!, cost: 0.01) { _ = gate.wait() }
+        harness.onLoop {
+            harness.clientSends(Self.post("/echo", length: 2, body: "{}"))
+            harness.connection.readAvailable()
+        }
+        #expect(harness.core.uploads.inUseBytes == 2)
+        gate.open()
+        #expect(ConnectionHarness.statuses(harness.clientAwaits(responses: 1)) == [200])
+        #expect(harness.core.uploads.inUseBytes == 0)
+    }
+
+    @Test func lightAnswerWhileHeavyWorkWaits_pausesTheConnectionsReads() {
+        let harness = ConnectionHarness { $0.inlineCutoff = .microseconds(100); $0.lightPacing = .seconds(60) }
+        harness.core.costs.record(CostModel.key(route: "/echo", bodyBytes: 2), seconds: 3e-6)
+        let heavy = harness.core.pool.tryReserve(cost: 1.0)
+        defer { heavy?.release() }
+        let first = harness.onLoop {
+            harness.clientSends(Self.post("/echo", length: 2, body: "{}"))
+            harness.connection.readAvailable()
+            harness.clientSends(Self.post("/echo", length: 2, body: "{}"))
+            harness.connection.readAvailable()
+            return ConnectionHarness.statuses(harness.clientReceives())
+        }
+        #expect(first == [200])
+        #expect(harness.onLoop { harness.connection.machine.readsPaused && harness.connection.state == .reading })
+    }
+
+    @Test func lightAnswerWithNoHeavyWork_readsOnAtOnce() {
+        let harness = ConnectionHarness { $0.inlineCutoff = .microseconds(100); $0.lightPacing = .seconds(60) }
+        harness.core.costs.record(CostModel.key(route: "/echo", bodyBytes: 2), seconds: 3e-6)
+        let both = harness.onLoop {
+            harness.clientSends(Self.post("/echo", length: 2, body: "{}"))
+            harness.connection.readAvailable()
+            harness.clientSends(Self.post("/echo", length: 2, body: "{}"))
+            harness.connection.readAvailable()
+            return ConnectionHarness.statuses(harness.clientReceives())
+        }
+        #expect(both == [200, 200])
+    }
+}
