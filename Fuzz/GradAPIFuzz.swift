@@ -5,7 +5,9 @@ import HTTP1
 /// a request body in, an `HTTPResponse` out. The input is a route path, a line feed, then the body
 /// (`/backward\n{...}`); inputs naming no POST route are skipped. Any body must be answered
 /// with 200 or a 4xx JSON error (openapi.yaml, `Error`), never a 5xx and never a trap. The limits are
-/// small so that no input can make one execution slow.
+/// small so that no input can make one execution slow. /grade runs a second time as a
+/// `grade:hidden` key would (access control on): then no answer may carry an expected value or
+/// an error figure, whatever the body asks for.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzGradAPI(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = UnsafeBufferPointer(start: data, count: size)
@@ -20,7 +22,21 @@ public func fuzzGradAPI(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard response.body.first == UInt8(ascii: "{") else {
         fatalError("\(route.path) answered \(response.status) without a JSON object body")
     }
+    if route.path == "/grade" { checkHiddenGrant(route, body: body, headers: headers) }
     return 0
+}
+
+let hiddenGrant = AccessGrant(keyName: "fuzz", scopes: [.gradeHidden])
+
+/// With only `grade:hidden`: 200 with hidden feedback or a 4xx, never an expected value.
+private func checkHiddenGrant(_ route: Route, body: [UInt8], headers: HTTPHeaders) {
+    let request = HTTPRequest(method: "POST", target: route.path, headers: headers, body: body)
+    let response = route.handler(request, RequestContext(grant: hiddenGrant))
+    let text = String(decoding: response.body, as: UTF8.self)
+    guard response.status == 200 || (400..<500).contains(response.status) else { fatalError("grade:hidden answered \(response.status): \(text)") }
+    for leak in [#""expected":"#, #""max_abs_error""#, "max abs error"] where text.contains(leak) {
+        fatalError("grade:hidden got \(leak): \(text)")
+    }
 }
 
 /// The POST routes by path.

@@ -54,6 +54,21 @@ HTTP_CASES = [
     "GET / HTTP/1.1\r\nHost: a\r\nX: " + "v" * 80 + "\r\n\r\n", "GET / HTTP/1.1\r\nHost: a\r\n" + "X: 1\r\n" * 10 + "\r\n",
 ]
 
+KEY_FILES = [
+    '{"keys": [\n  {"name": "autograder", "key": "auto-0123456789abcdef", "scopes": ["compute", "grade", "explain", "gradcheck"]},\n'
+    '  {"name": "section-a", "key": "sect-0123456789abcdef", "scopes": ["grade:hidden", "explain"], "rate": 5, "burst": 20}\n]}\n',
+    '{"keys": [{"name": "m", "key": "metrics-0123456789ab==", "scopes": ["metrics"], "rate": 0.5}]}',
+    '{"keys": [{"name": "a", "key": "short", "scopes": ["grade"]}]}',
+    '{"keys": [{"name": "a", "key": "aaaaaaaaaaaaaaaaaaaa", "scopes": ["grade"]}, {"name": "a", "key": "bbbbbbbbbbbbbbbbbbbb", "scopes": ["grade"]}]}',
+    '{"keys": [{"name": "a", "key": "aaaaaaaaaaaaaaaaaaaa", "scopes": ["grades"], "burst": 2}]}',
+    '{"keys": []}', '{"keys": {}}', '{}', '[]', '{"keys": [1, "x", null]}', '{"keys": [{"name": "a",, }]}',
+]
+
+AUTHORIZATIONS = [
+    "Bearer fuzz-key-a-0123456789", "bearer   fuzz-key-b-0123456789", "Bearer fuzz-key-a-012345678",
+    "Bearer fuzz-key-a-0123456789=", "Bearer a=b", "Bearer ", "Bearer", "Basic YTpi", "BEARER x/y+z~._-==", "",
+]
+
 
 def write(directory, name, data):
     os.makedirs(directory, exist_ok=True)
@@ -97,10 +112,14 @@ def main(out):
         write(f"{out}/grad-api", f"case{i:03}", "/backward\n" + case)
     for i, case in enumerate(HTTP_CASES):
         write(f"{out}/http-parser", f"case{i:03}", bytes([0, i % 40]) + case.encode("latin-1"))
+    for i, case in enumerate(KEY_FILES):
+        write(f"{out}/access-control", f"keyfile{i:03}", b"\x00" + case.encode())
+    for i, case in enumerate(AUTHORIZATIONS):
+        write(f"{out}/access-control", f"authorization{i:03}", b"\x01" + case.encode())
     # Inputs that once found a bug (Fuzz/regressions/<harness>-<what>) stay in that harness's seeds.
     for file in sorted(glob.glob(os.path.join(ROOT, "Fuzz/regressions/*"))):
         name = os.path.basename(file)
-        harness = next((h for h in ("http-parser", "json-reader", "grad-api") if name.startswith(h)), None)
+        harness = next((h for h in ("http-parser", "json-reader", "grad-api", "access-control") if name.startswith(h)), None)
         if harness:
             write(f"{out}/{harness}", "regression-" + name, open(file, "rb").read())
 

@@ -4,15 +4,16 @@ import HTTP1
 public enum APIRoutes {
     /// POST /forward and POST /backward on the compute lane; GET /openapi.yaml inline.
     /// (/grade, /explain and /gradcheck join these from the grading files; the server owns /healthz,
-    /// /readyz and /metrics.)
+    /// /readyz and /metrics.) Each route names the scopes that admit it when access control is on;
+    /// the spec and the page stay open.
     public static func all(_ configuration: APIConfiguration = APIConfiguration()) -> [Route] {
         [
             Route("POST", "/forward", lane: .compute) { request, context in
                 ComputeEndpoints.forward(request, context, configuration)
-            },
+            }.requiring(.compute),
             Route("POST", "/backward", lane: .compute) { request, context in
                 ComputeEndpoints.backward(request, context, configuration)
-            },
+            }.requiring(.compute),
             Route("GET", "/openapi.yaml", lane: .inline) { request, _ in
                 OpenAPIEndpoint.response(request)
             },

@@ -30,6 +30,9 @@ extension ErrorCode {
     public static let nonFiniteResult = ErrorCode(rawValue: "non_finite_result")
     /// 422: a submission or `of` names no gradient of the problem.
     public static let unknownGradient = ErrorCode(rawValue: "unknown_gradient")
+    /// 403: the request's API key lacks the scope this request needs (a `grade:hidden` key asking
+    /// for full feedback); the router gives the same code for a route's scope (HTTP1/HTTPError+Access.swift).
+    public static let forbidden = ErrorCode(rawValue: "forbidden")
     /// 503: the client went away before the work finished.
     public static let cancelled = ErrorCode(rawValue: "cancelled")
     /// 500: a bug; never expected.

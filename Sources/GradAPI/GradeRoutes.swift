@@ -1,18 +1,19 @@
 import HTTP1
 
 extension APIRoutes {
-    /// POST /grade, /explain and /gradcheck, all on the compute lane.
+    /// POST /grade (scope `grade`, or `grade:hidden` for hidden feedback: `GradeEndpoint.authorize`),
+    /// /explain and /gradcheck, all on the compute lane.
     static func gradingRoutes(_ configuration: APIConfiguration) -> [Route] {
         [
             Route("POST", "/grade", lane: .compute) { request, context in
                 GradeEndpoint.grade(request, context, configuration)
-            },
+            }.requiring(.grade, .gradeHidden),
             Route("POST", "/explain", lane: .compute) { request, context in
                 ExplainEndpoint.explain(request, context, configuration)
-            },
+            }.requiring(.explain),
             Route("POST", "/gradcheck", lane: .compute) { request, context in
                 GradcheckEndpoint.gradcheck(request, context, configuration)
-            },
+            }.requiring(.gradcheck),
         ]
     }
 }

@@ -48,6 +48,15 @@ info:
     CORS: every response carries `Access-Control-Allow-Origin` (configurable, `*` by default) and
     `Access-Control-Expose-Headers: Retry-After`; an `OPTIONS` preflight on any path answers 204.
     An unknown path is 404; a known path with another method is 405 with `Allow`.
+
+    Access control (optional, off by default): started with `--api-keys FILE`, the server asks for
+    `Authorization: Bearer <key>` on every operation that lists the `apiKey` scheme below, with the
+    scope it names (`compute`, `grade` or `grade:hidden`, `explain`, `gradcheck`, `metrics`); the
+    page, `/healthz`, `/readyz`, this document and `OPTIONS` stay open. No key or an unknown one is
+    401 `unauthorized` with `WWW-Authenticate: Bearer` (RFC 6750 §3); a key without the scope is 403
+    `forbidden` naming it; a key over its rate limit is 429 `rate_limited` with `Retry-After`. All
+    three are decided from the header section, before the body is read. A `grade:hidden` key gets
+    `"feedback": "hidden"` at the default tolerance only: full feedback or a `tolerance` is 403.
   license:
     name: MIT
     identifier: MIT
@@ -68,6 +77,7 @@ paths:
     post:
       tags: [compute]
       operationId: forward
+      security: [{}, {apiKey: [compute]}]
       summary: Run the network forward.
       description: |
         Returns the output, the loss when a loss was given, and each layer's output when `return`
@@ -99,6 +109,9 @@ paths:
         '413': {$ref: '#/components/responses/TooLarge'}
         '415': {$ref: '#/components/responses/UnsupportedMediaType'}
         '422': {$ref: '#/components/responses/InvalidRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '429': {$ref: '#/components/responses/RateLimited'}
         '503': {$ref: '#/components/responses/Overloaded'}
     options:
       tags: [operations]
@@ -109,6 +122,7 @@ paths:
     post:
       tags: [compute]
       operationId: backward
+      security: [{}, {apiKey: [compute]}]
       summary: Run the network forward and backward; return every gradient.
       description: |
         Exactly one of `loss` and `grad_output` (dL/d(output) given directly) is required. Gradient
@@ -169,6 +183,9 @@ paths:
         '413': {$ref: '#/components/responses/TooLarge'}
         '415': {$ref: '#/components/responses/UnsupportedMediaType'}
         '422': {$ref: '#/components/responses/InvalidRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '429': {$ref: '#/components/responses/RateLimited'}
         '503': {$ref: '#/components/responses/Overloaded'}
     options:
       tags: [operations]
@@ -179,6 +196,7 @@ paths:
     post:
       tags: [teaching]
       operationId: grade
+      security: [{}, {apiKey: [grade, 'grade:hidden']}]
       summary: Grade submitted gradients against the true ones, with a diagnosis of known mistakes.
       description: |
         An element passes when `|submitted - expected| <= atol + rtol * |expected|` (numpy.allclose;
@@ -222,6 +240,9 @@ paths:
         '413': {$ref: '#/components/responses/TooLarge'}
         '415': {$ref: '#/components/responses/UnsupportedMediaType'}
         '422': {$ref: '#/components/responses/InvalidRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '429': {$ref: '#/components/responses/RateLimited'}
         '503': {$ref: '#/components/responses/Overloaded'}
     options:
       tags: [operations]
@@ -232,6 +253,7 @@ paths:
     post:
       tags: [teaching]
       operationId: explain
+      security: [{}, {apiKey: [explain]}]
       summary: Spell the chain rule out for one gradient element.
       description: |
         `of` is a gradient name, or a layer name for dL/d(that layer's output); `index` is the element,
@@ -271,6 +293,9 @@ paths:
         '413': {$ref: '#/components/responses/TooLarge'}
         '415': {$ref: '#/components/responses/UnsupportedMediaType'}
         '422': {$ref: '#/components/responses/InvalidRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '429': {$ref: '#/components/responses/RateLimited'}
         '503': {$ref: '#/components/responses/Overloaded'}
     options:
       tags: [operations]
@@ -281,6 +306,7 @@ paths:
     post:
       tags: [teaching]
       operationId: gradcheck
+      security: [{}, {apiKey: [gradcheck]}]
       summary: Compare analytic gradients with central differences.
       description: |
         Per gradient name: the analytic and the central-difference gradient (`eps` default 1e-6), their
@@ -316,6 +342,9 @@ paths:
         '413': {$ref: '#/components/responses/TooLarge'}
         '415': {$ref: '#/components/responses/UnsupportedMediaType'}
         '422': {$ref: '#/components/responses/InvalidRequest'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '429': {$ref: '#/components/responses/RateLimited'}
         '503': {$ref: '#/components/responses/Overloaded'}
     options:
       tags: [operations]
@@ -363,6 +392,7 @@ paths:
     get:
       tags: [operations]
       operationId: metrics
+      security: [{}, {apiKey: [metrics]}]
       summary: Prometheus metrics in the text exposition format.
       responses:
         '200':
@@ -372,6 +402,9 @@ paths:
           content:
             text/plain:
               schema: {type: string}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Forbidden'}
+        '429': {$ref: '#/components/responses/RateLimited'}
     options:
       tags: [operations]
       summary: CORS preflight; answered at once, never queued.
@@ -494,6 +527,9 @@ components:
     RetryAfter:
       description: Seconds to wait before retrying (RFC 9110 §10.2.3).
       schema: {type: integer, minimum: 0}
+    WWWAuthenticate:
+      description: 'The Bearer challenge of RFC 6750 §3: `Bearer realm="convgrad"`, with `error="invalid_token"` for an unknown key or `error="insufficient_scope", scope="…"` on a 403.'
+      schema: {type: string}
   responses:
     PageNotModified:
       description: The file has not changed since the ETag given in If-None-Match.
@@ -508,7 +544,7 @@ components:
           description: The methods the path allows.
           schema: {type: string}
         Access-Control-Allow-Headers:
-          description: The request headers a client may send, e.g. Content-Type.
+          description: 'The request headers a client may send: those the preflight asked for, else Content-Type (and Authorization when access control is on).'
           schema: {type: string}
         Access-Control-Max-Age:
           description: How long the preflight may be cached, in seconds (7200).
@@ -565,6 +601,38 @@ components:
         application/json:
           schema: {$ref: '#/components/schemas/Error'}
           example: {error: {code: overloaded, message: the work queue is full}}
+    Unauthorized:
+      description: '`unauthorized` (access control on): no `Authorization: Bearer` key, or a key this server does not have. The message never repeats the key.'
+      headers:
+        Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+        WWW-Authenticate: {$ref: '#/components/headers/WWWAuthenticate'}
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Error'}
+          example: {error: {code: unauthorized, message: 'POST /backward needs an API key: send Authorization: Bearer <key>'}}
+    Forbidden:
+      description: '`forbidden` (access control on): the key lacks the scope this request needs, which the message names; for /grade also a `grade:hidden` key asking for full feedback or setting `tolerance` (`path` says which).'
+      headers:
+        Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+        WWW-Authenticate: {$ref: '#/components/headers/WWWAuthenticate'}
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Error'}
+          example: {error: {code: forbidden, message: "POST /backward needs scope compute; the key 'section-a' has grade:hidden"}}
+    RateLimited:
+      description: '`rate_limited` (access control on): the key is over its `rate` (requests per second, with `burst`); retry after `Retry-After` seconds.'
+      headers:
+        Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+        Retry-After: {$ref: '#/components/headers/RetryAfter'}
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Error'}
+          example: {error: {code: rate_limited, message: "the key 'section-a' is over its rate limit; retry after 1 s"}}
+  securitySchemes:
+    apiKey:
+      type: http
+      scheme: bearer
+      description: 'A key from the server''s `--api-keys` file (API.md "Access control (optional)"). Only when the server runs with one; the empty requirement `{}` beside it says the operation is open otherwise. The listed roles are the key scopes any one of which admits the operation.'
   parameters:
     IfNoneMatch:
       name: If-None-Match
@@ -1782,7 +1850,7 @@ components:
           properties:
             code:
               type: string
-              description: 'invalid_json, too_large, unsupported_media_type, overloaded, invalid_request or a more specific 422 code (see the 422 response).'
+              description: 'invalid_json, too_large, unsupported_media_type, overloaded, unauthorized, forbidden, rate_limited, invalid_request or a more specific 422 code (see the 422 response).'
             message: {type: string, description: What was expected and what was found.}
             path: {type: string, description: 'The one place in the request at fault, e.g. layers[0].stride.'}
 

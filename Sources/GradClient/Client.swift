@@ -58,7 +58,7 @@ public final class Client {
     public func send(_ request: HTTPRequest) throws(GradClientError) -> HTTPResponse {
         let url = baseURL + request.path
         let sink = TransferSink()
-        let headerList = HeaderList(request.headers)
+        let headerList = HeaderList(headers(of: request))
         defer { headerList.free() }
         // curl_easy_reset keeps live connections, so keep-alive survives it (curl_easy_reset(3)).
         curl_easy_reset(handle)
@@ -69,6 +69,14 @@ public final class Client {
         let code = withExtendedLifetime(sink) { performWithBody(body) }
         guard code == CURLE_OK else { throw failure(code, url: url) }
         return response(from: sink)
+    }
+
+    /// The request's fields, with the configured API key unless the request names its own.
+    private func headers(of request: HTTPRequest) -> [(name: String, value: String)] {
+        guard let key = configuration.apiKey, !request.headers.contains(where: { $0.name.lowercased() == "authorization" }) else {
+            return request.headers
+        }
+        return request.headers + [("Authorization", "Bearer \(key)")]
     }
 
     private func configure(url: String, method: String, headers: HeaderList, sink: TransferSink) {

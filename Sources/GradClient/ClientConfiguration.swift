@@ -6,11 +6,18 @@ public struct ClientConfiguration: Sendable {
     public var totalTimeout: Duration = .seconds(60)
     /// The `User-Agent` header.
     public var userAgent: String = "gradclient/1"
+    /// Sent as `Authorization: Bearer <key>` on every request that sets no `Authorization` of its
+    /// own, for a server with access control on (README.md "API keys"); nil sends none.
+    public var apiKey: String?
 
-    public init(connectTimeout: Duration = .seconds(5), totalTimeout: Duration = .seconds(60), userAgent: String = "gradclient/1") {
+    public init(
+        connectTimeout: Duration = .seconds(5), totalTimeout: Duration = .seconds(60), userAgent: String = "gradclient/1",
+        apiKey: String? = nil
+    ) {
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
         self.userAgent = userAgent
+        self.apiKey = apiKey
     }
 }
 

@@ -1,6 +1,7 @@
 /// Maps a request head to a route, or to the answer the server gives itself: 404, 405 with
 /// `Allow`, 501 for unknown methods, 415 for a wrong media type, 204 for an OPTIONS preflight.
-/// Pure: no sockets, decided from the header section alone, before any body byte is read.
+/// With access control on, also 401, 403 and 429 (`AccessControl`). No sockets: decided from the
+/// header section alone, before any body byte is read and before compute admission.
 public struct Router: Sendable {
     /// What to do with a request.
     public enum Resolution: Sendable {
@@ -20,8 +21,11 @@ public struct Router: Sendable {
     public static let preflightMaxAge = 7_200
 
     private var routesByPath: [String: [String: Route]] = [:]
+    /// The keys routes with scopes are checked against; nil: every route is open.
+    public let access: AccessControl?
 
-    public init(routes: [Route]) {
+    public init(routes: [Route], access: AccessControl? = nil) {
+        self.access = access
         for route in routes { routesByPath[route.path, default: [:]][route.method] = route }
     }
 
@@ -41,8 +45,15 @@ public struct Router: Sendable {
         guard let route = byMethod[method] ?? (method == "HEAD" ? byMethod["GET"] : nil) else {
             return .reject(.methodNotAllowed(method, allowed: allowedMethods(byMethod)))
         }
+        var admitted = route
+        if let access, !route.scopes.isEmpty {
+            switch access.authorize(headers, for: route) {
+            case .success(let grant): admitted = route.granting(grant)
+            case .failure(let error): return .reject(error)
+            }
+        }
         if let error = mediaTypeError(route, headers: headers) { return .reject(error) }
-        return .handle(route)
+        return .handle(admitted)
     }
 
     /// The methods a path answers: its routes', HEAD with GET, and OPTIONS.
@@ -70,7 +81,8 @@ public struct Router: Sendable {
         } else {
             return .reject(.notFound(path))
         }
-        let requested = headers["Access-Control-Request-Headers"].flatMap(Self.headerList) ?? "Content-Type"
+        let requested = headers["Access-Control-Request-Headers"].flatMap(Self.headerList)
+            ?? (access == nil ? "Content-Type" : "Content-Type, Authorization")
         let list = allowed.joined(separator: ", ")
         return .respond(HTTPResponse(status: .noContent, headers: HTTPHeaders([
             ("Allow", list),

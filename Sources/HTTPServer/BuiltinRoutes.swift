@@ -1,7 +1,7 @@
 import HTTP1
 
 /// The routes the server answers itself, inline (never behind compute): liveness, readiness
-/// (503 while draining), and Prometheus metrics.
+/// (503 while draining), and Prometheus metrics (scope `metrics` when access control is on).
 enum BuiltinRoutes {
     static func routes(metrics: ServerMetrics, lifecycle: Lifecycle, pool: ComputePool) -> [Route] {
         [
@@ -16,7 +16,7 @@ enum BuiltinRoutes {
                 metrics.setQueueDepth(pool.queueDepth)
                 return HTTPResponse(status: .ok, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]),
                              body: metrics.render())
-            },
+            }.requiring(.metrics),
         ]
     }
 }

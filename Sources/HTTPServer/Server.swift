@@ -25,7 +25,9 @@ public final class Server: Sendable {
         let pool = ComputePool(workers: configuration.workers, queueDepth: configuration.queueDepth, nice: configuration.computeNice,
                                policy: configuration.admissionPolicy, lightWorkers: configuration.lightWorkers,
                                onStart: { lane, waited in metrics.queueDelayed(lane, seconds: waited) })
-        let router = Router(routes: routes + BuiltinRoutes.routes(metrics: metrics, lifecycle: lifecycle, pool: pool))
+        let router = Router(
+            routes: routes + BuiltinRoutes.routes(metrics: metrics, lifecycle: lifecycle, pool: pool),
+            access: configuration.accessControl)
         core = ServerCore(configuration: configuration, router: router, pool: pool, metrics: metrics, lifecycle: lifecycle, logger: logger)
         loops = (0..<max(1, configuration.eventLoops)).map { EventLoop(index: $0) }
     }

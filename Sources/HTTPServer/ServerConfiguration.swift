@@ -67,6 +67,9 @@ public struct ServerConfiguration: Sendable {
     /// Runs at each idle trim, before freed memory goes back to the OS: where the routes' code
     /// drops what it caches between requests.
     public var releaseCachesWhenIdle: @Sendable () -> Void = {}
+    /// API keys with scopes and rate limits, checked by the router from the header section
+    /// (HTTP1/AccessControl.swift); nil, the default, leaves every route open.
+    public var accessControl: AccessControl?
     /// `Access-Control-Allow-Origin` on every response.
     public var corsOrigin: String = "*"
     /// `Retry-After` seconds on a 503.

@@ -58,11 +58,13 @@ final class ServerCore: Sendable {
         let methodLabel = Router.knownMethods.contains(method) ? method : "other"
         metrics.requestFinished(route: route, method: methodLabel, status: status, seconds: seconds)
         guard logger.logLevel <= .info else { return }
-        logger.info("request", metadata: [
+        var fields: Logger.Metadata = [
             "method": "\(method)", "path": "\(exchange?.head.path ?? "-")", "status": "\(status)",
             "duration_ms": "\(Int((seconds * 1000).rounded()))",
             "bytes_in": "\(exchange?.bytesIn ?? 0)", "bytes_out": "\(bytesOut)",
-        ])
+        ]
+        if let key = exchange?.route?.grant?.keyName { fields["key"] = "\(key)" }  // the key's name (AccessControl)
+        logger.info("request", metadata: fields)
     }
 
     /// One line per request whose client vanished before its answer was delivered.

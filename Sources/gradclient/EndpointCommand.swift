@@ -10,6 +10,9 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Seconds to wait for the whole response.")
     var timeout: Double = 60
 
+    @Option(name: .customLong("api-key"), help: "Sent as Authorization: Bearer KEY (default: $CONVGRAD_API_KEY, which other users cannot see in ps as they can a flag).")
+    var apiKey: String = ProcessInfo.processInfo.environment["CONVGRAD_API_KEY"] ?? ""
+
     func validate() throws {
         guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
     }
@@ -46,7 +49,8 @@ extension EndpointCommand {
 /// 1 for an HTTP error status (its message also on stderr), 2 when the server cannot be reached,
 /// 3 when the exchange breaks off or times out.
 func exchange(_ request: HTTPRequest, connection: ConnectionOptions) throws {
-    let configuration = ClientConfiguration(totalTimeout: .milliseconds(Int(connection.timeout * 1000)))
+    let configuration = ClientConfiguration(
+        totalTimeout: .milliseconds(Int(connection.timeout * 1000)), apiKey: connection.apiKey.isEmpty ? nil : connection.apiKey)
     do {
         let client = try Client(baseURL: connection.url, configuration: configuration)
         let response = try client.send(request)

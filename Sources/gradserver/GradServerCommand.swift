@@ -29,14 +29,29 @@ struct GradServerCommand: ParsableCommand {
         logger.logLevel = server.logLevel
         var configuration = server.configuration()
         configuration.releaseCachesWhenIdle = { AllocatorTuning.releaseCachedBuffers() }
+        let reload = try accessControl(logger: logger).map { keyFile, access in
+            configuration.accessControl = access
+            return SignalReload(keyFile: keyFile, access: access, logger: logger)
+        }
         let httpServer = Server(configuration: configuration, routes: api.routes(), logger: logger)
         // Signal sources first: a SIGTERM sent as soon as the line below is read must not be lost.
         let signals = SignalDrain(server: httpServer, logger: logger)
         signals.install()
+        reload?.install()
         let port = try httpServer.start()
         print("listening on http://\(server.displayHost):\(port)")
         fflush(nil)  // all output streams: stdout may be a pipe
         dispatchMain()
+    }
+
+    /// With `--api-keys`, the loaded keys; a file that does not load stops the server here.
+    private func accessControl(logger: Logger) throws -> (KeyFile, AccessControl)? {
+        let path = server.apiKeys
+        guard !path.isEmpty else { return nil }
+        let keyFile = KeyFile(path: path)
+        let keys = try keyFile.load(logger: logger)
+        logger.notice("access control on", metadata: ["file": "\(path)", "keys": "\(keys.map(\.name).joined(separator: ","))"])
+        return (keyFile, AccessControl(keys: keys))
     }
 }
 

@@ -38,6 +38,8 @@ struct ServerOptions: ParsableArguments {
     var drainGrace: Double = env("DRAIN_GRACE").flatMap(Double.init) ?? seconds(defaults.drainGrace)
     @Option(name: .customLong("idle-trim-delay"), help: "Seconds of quiet after which freed heap memory goes back to the OS. Env GRADSERVER_IDLE_TRIM_DELAY.")
     var idleTrimDelay: Double = env("IDLE_TRIM_DELAY").flatMap(Double.init) ?? seconds(defaults.idleTrimDelay)
+    @Option(name: .customLong("api-keys"), help: "JSON file of API keys with scopes and rate limits (README \"API keys\"); off when absent. SIGHUP reloads it. Env GRADSERVER_API_KEYS.")
+    var apiKeys: String = env("API_KEYS") ?? ""
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical. Env GRADSERVER_LOG_LEVEL.")
     var logLevel: Logger.Level = env("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
 
