@@ -1,12 +1,13 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-// The engine's microkernels use SIMD4<Double>.addProduct, which is one vfmadd231pd only when the
-// target has FMA (../PERF-NOTES: 33 GFLOP/s with it, 0.6 without). Every machine this project runs
-// on is AVX2+FMA; CONVGRAD_PORTABLE=1 builds a baseline x86-64 binary with the portable kernels.
-let portable = Context.environment["CONVGRAD_PORTABLE"] != nil
-let cpuSettings: [SwiftSetting] =
-    portable ? [] : [.unsafeFlags(["-target-cpu", "haswell"]), .define("CONVGRAD_FMA")]
+// One binary for every x86-64 CPU (issue 17): the Swift modules are built for baseline x86-64 (no
+// -target-cpu), and the AVX2+FMA and AVX-512 GEMM microkernels live in the C target
+// GEMMMicrokernels, each function compiled with its own __attribute__((target(...))) and called
+// only when cpuid says the CPU has the features (Sources/ConvEngine/Kernels/KernelPath.swift;
+// GRADSERVER_KERNELS=avx512|avx2|portable forces one). docs/PERFORMANCE.md says why not a
+// -target-cpu per Swift target.
+let cpuSettings: [SwiftSetting] = []
 
 let package = Package(
     // Linux only: the server's sockets, signals and allocator calls are Glibc's (Sources/HTTPServer/Socket.swift,
@@ -26,7 +27,11 @@ let package = Package(
     ],
     targets: [
         // Numerics: tensors, ops (forward + backward side by side), losses, the sequential network.
-        .target(name: "ConvEngine", swiftSettings: cpuSettings),
+        .target(name: "ConvEngine", dependencies: ["GEMMMicrokernels"], swiftSettings: cpuSettings),
+        // The AVX2+FMA and AVX-512 microkernels (C with per-function target attributes, cpuid).
+        // Optimized in debug builds too (the tests run every path), and no contraction of a*b+c
+        // into fma beyond the intrinsics written out.
+        .target(name: "GEMMMicrokernels", cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off"])]),
         // Diagnosis of students' mistakes, the chain rule per element, gradient checks.
         .target(name: "Grading", dependencies: ["ConvEngine"], swiftSettings: cpuSettings),
         // Bytes in, values out: JSON reader and writer.
