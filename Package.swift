@@ -29,9 +29,12 @@ let package = Package(
         // Numerics: tensors, ops (forward + backward side by side), losses, the sequential network.
         .target(name: "ConvEngine", dependencies: ["GEMMMicrokernels"], swiftSettings: cpuSettings),
         // The AVX2+FMA and AVX-512 microkernels (C with per-function target attributes, cpuid).
-        // Optimized in debug builds too (the tests run every path), and no contraction of a*b+c
-        // into fma beyond the intrinsics written out.
-        .target(name: "GEMMMicrokernels", cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off"])]),
+        // Optimized in debug builds too (the tests run every path); no contraction of a*b+c into
+        // fma beyond the intrinsics written out; and no pre-RA machine scheduling, which made
+        // clang spill an accumulator of the 16-ymm AVX2 tile on every step (docs/PERFORMANCE.md).
+        .target(
+            name: "GEMMMicrokernels",
+            cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off", "-mllvm", "-enable-misched=false"])]),
         // Diagnosis of students' mistakes, the chain rule per element, gradient checks.
         .target(name: "Grading", dependencies: ["ConvEngine"], swiftSettings: cpuSettings),
         // Bytes in, values out: JSON reader and writer.
