@@ -1,6 +1,6 @@
-/// `acc + a * b`, a multiply then an add: this is the portable path, built for baseline x86-64
-/// (no FMA), where `addProduct` would become a scalar `fma()` call per lane, 50x slower
-/// (shared/PERF-NOTES.md). The fused kernels are Sources/GEMMMicrokernels (see `KernelPath`).
+/// `acc + a * b`, a multiply then an add: this is the portable path, which must run on CPUs
+/// without FMA (and where the target lacks FMA, `addProduct` becomes a scalar `fma()` call per
+/// lane, 50x slower: shared/PERF-NOTES.md). The fused kernels are Sources/GEMMMicrokernels.
 @inline(__always)
 func multiplyAdd(_ acc: inout SIMD4<Double>, _ a: SIMD4<Double>, _ b: SIMD4<Double>) {
     acc += a * b

@@ -9,11 +9,12 @@ import Darwin
 
 /// Which GEMM microkernel runs, chosen at run time from the CPU's features (issue 17).
 ///
-/// The whole binary is built for baseline x86-64 (Package.swift). The AVX2+FMA and AVX-512
-/// kernels are C functions that carry their own `__attribute__((target(...)))`
-/// (Sources/GEMMMicrokernels), so their instructions exist only inside them, and `GEMMOperands`
-/// calls them only when `supported` (cpuid + xgetbv) lists their path: a CPU without AVX-512
-/// never executes an AVX-512 instruction.
+/// The AVX2+FMA and AVX-512 kernels are C functions that carry their own
+/// `__attribute__((target(...)))` (Sources/GEMMMicrokernels), so FMA and AVX-512 instructions
+/// exist only inside them (the Swift modules are built for `haswell` without FMA contraction, or
+/// for baseline x86-64 with CONVGRAD_PORTABLE: Package.swift), and `GEMMOperands` calls them only
+/// when `supported` (cpuid + xgetbv) lists their path: a CPU without AVX-512 never executes an
+/// AVX-512 instruction.
 ///
 /// Results: `avx512` and `avx2` reduce every element in the same order with one fused
 /// multiply-add per step, so they are bit-identical to each other; `portable` (Swift SIMD, no
@@ -24,7 +25,7 @@ public enum KernelPath: String, CaseIterable, Sendable {
     case avx512
     /// 4×12 tile, ymm fused multiply-adds.
     case avx2
-    /// 4×12 tile in Swift `SIMD4<Double>`, multiply then add: runs on any CPU.
+    /// 4×12 tile in Swift `SIMD4<Double>`, multiply then add: runs on any CPU the build runs on.
     case portable
 
     /// The environment variable that forces a path (gradserver, gradbench, tests).
