@@ -1,12 +1,20 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-// The engine's microkernels use SIMD4<Double>.addProduct, which is one vfmadd231pd only when the
-// target has FMA (../PERF-NOTES: 33 GFLOP/s with it, 0.6 without). Every machine this project runs
-// on is AVX2+FMA; CONVGRAD_PORTABLE=1 builds a baseline x86-64 binary with the portable kernels.
+// One binary for AVX2 and AVX-512 CPUs (issue 17). The GEMM microkernels (AVX-512 8x16, AVX2+FMA
+// 4x12) live in the C target GEMMMicrokernels, each function compiled with its own
+// __attribute__((target(...))) and called only when cpuid says the CPU has the features
+// (Sources/ConvEngine/Kernels/KernelPath.swift; GRADSERVER_KERNELS=avx512|avx2|portable forces one).
+// The Swift modules are built with -target-cpu haswell (AVX2, ~1.5x on mnist's and cifar's non-GEMM
+// work: docs/PERFORMANCE.md); Swift does not contract a*b+c, so they contain no FMA and no AVX-512
+// instruction (checked with objdump, docs/PERFORMANCE.md). On a CPU without AVX2 the binary exits at
+// load with a message (GEMMMicrokernels/CPUFeatures.c) instead of SIGILL;
+// CONVGRAD_PORTABLE=1 builds baseline x86-64 Swift modules for such CPUs (portable kernels there).
 let portable = Context.environment["CONVGRAD_PORTABLE"] != nil
-let cpuSettings: [SwiftSetting] =
-    portable ? [] : [.unsafeFlags(["-target-cpu", "haswell"]), .define("CONVGRAD_FMA")]
+let cpuSettings: [SwiftSetting] = portable ? [] : [.unsafeFlags(["-target-cpu", "haswell"])]
+let kernelCSettings: [CSetting] =
+    [.unsafeFlags(["-O2", "-ffp-contract=off", "-mllvm", "-enable-misched=false"])]
+    + (portable ? [] : [.define("CONVGRAD_SWIFT_NEEDS_HASWELL")])
 
 let package = Package(
     // Linux only: the server's sockets, signals and allocator calls are Glibc's (Sources/HTTPServer/Socket.swift,
@@ -26,7 +34,14 @@ let package = Package(
     ],
     targets: [
         // Numerics: tensors, ops (forward + backward side by side), losses, the sequential network.
-        .target(name: "ConvEngine", swiftSettings: cpuSettings),
+        .target(name: "ConvEngine", dependencies: ["GEMMMicrokernels"], swiftSettings: cpuSettings),
+        // The AVX2+FMA and AVX-512 microkernels (C with per-function target attributes, cpuid).
+        // Optimized in debug builds too (the tests run every path); no contraction of a*b+c into
+        // fma beyond the intrinsics written out; and no pre-RA machine scheduling, which made
+        // clang spill an accumulator of the 16-ymm AVX2 tile on every step (docs/PERFORMANCE.md).
+        .target(
+            name: "GEMMMicrokernels",
+            cSettings: kernelCSettings),
         // Diagnosis of students' mistakes, the chain rule per element, gradient checks.
         .target(name: "Grading", dependencies: ["ConvEngine"], swiftSettings: cpuSettings),
         // Bytes in, values out: JSON reader and writer.

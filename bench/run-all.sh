@@ -34,6 +34,7 @@ cd "$root"
 exec > >(tee "$log") 2>&1
 echo "== run-all $(date -u '+%F %T UTC')  commit $(git rev-parse --short HEAD)  load:$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
+echo "== GEMM kernels: ${GRADSERVER_KERNELS:-the fastest this CPU runs} (gradbench and gradserver print the path; GRADSERVER_KERNELS=avx512|avx2|portable forces one)"
 
 swift build -c release --product gradbench 2>&1 | tail -1
 swift build -c release --product gradserver 2>&1 | tail -1

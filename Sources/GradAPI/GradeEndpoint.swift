@@ -41,7 +41,7 @@ enum GradeEndpoint {
     }
 
     private static func forbidden(_ message: String, at path: String) -> APIError {
-        var error = APIError(status: 403, code: .forbidden, message: message, path: path)
+        var error = APIError(status: .forbidden, code: .forbidden, message: message, path: path)
         error.headers = HTTPError.forbidden(message, scopes: [AccessScope.grade.rawValue]).headers.map { ($0.name, $0.value) }
         return error
     }

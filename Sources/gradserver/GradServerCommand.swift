@@ -27,6 +27,7 @@ struct GradServerCommand: ParsableCommand {
         _ = AllocatorTuning.retainFreedMemory()
         var logger = Logger(label: "gradserver")
         logger.logLevel = server.logLevel
+        try selectKernels(logger: logger)
         var configuration = server.configuration()
         configuration.releaseCachesWhenIdle = { AllocatorTuning.releaseCachedBuffers() }
         let reload = try accessControl(logger: logger).map { keyFile, access in
@@ -53,6 +54,16 @@ struct GradServerCommand: ParsableCommand {
         logger.notice("access control on", metadata: ["file": "\(path)", "keys": "\(keys.map(\.name).joined(separator: ","))"])
         return (keyFile, AccessControl(keys: keys))
     }
+}
+
+/// GRADSERVER_KERNELS (avx512|avx2|portable), else the fastest path this CPU runs; a path the CPU
+/// lacks stops the server here with a message, before it computes anything (issue 17).
+private func selectKernels(logger: Logger) throws {
+    let kernels: KernelPath
+    do { kernels = try KernelPath.fromEnvironment() } catch { throw ValidationError(error.description) }
+    try KernelPath.select(kernels)
+    let supported = KernelPath.supported.map(\.rawValue).joined(separator: ",")
+    logger.notice("gemm kernels", metadata: ["kernels": "\(kernels.rawValue)", "cpu_supports": "\(supported)"])
 }
 
 /// SIGTERM and SIGINT start a drain (via Dispatch signal sources); exit 0 when it completes.

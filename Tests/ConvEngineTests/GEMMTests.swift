@@ -2,6 +2,10 @@ import Testing
 import TestSupport
 @testable import ConvEngine
 
+// Every test that computes a product runs once per kernel path this CPU supports
+// (`KernelPath.supported`: avx512, avx2, portable on the project's Xeon), with the path forced
+// through the task-local `KernelPath.override`; KernelPathTests.swift compares the paths' bits.
+
 /// One GEMM problem: operands stored with padded leading dimensions (so strides are exercised)
 /// and a C whose padding must stay untouched.
 private struct Problem: Sendable {
@@ -80,119 +84,148 @@ private let flagCombinations: [(Bool, Bool, Bool)] = [false, true].flatMap { ta 
 }
 
 /// Small sizes take the direct path through `GEMM.multiply`, so the blocked path is checked too.
-@Test func edgeSizes_matchNaiveForEveryTransposeAndAccumulate() {
-    var rng = SplitMix64(state: 1)
-    let sizes = [0, 1, 2, 5, 6, 7, 8, 9, 13]
-    for m in sizes {
-        for n in sizes {
-            for k in [0, 1, 3, 17] {
-                for (ta, tb, acc) in flagCombinations {
-                    let problem = Problem(m: m, n: n, k: k, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
-                    problem.expectMatchesNaive(problem.run())
-                    if m > 0 && n > 0 && k > 0 { problem.expectMatchesNaive(singleThreaded(problem)) }
+@Test(arguments: KernelPath.supported)
+func edgeSizes_matchNaiveForEveryTransposeAndAccumulate(path: KernelPath) {
+    KernelPath.$override.withValue(path) {
+        var rng = SplitMix64(state: 1)
+        let sizes = [0, 1, 2, 5, 6, 7, 8, 9, 13]
+        for m in sizes {
+            for n in sizes {
+                for k in [0, 1, 3, 17] {
+                    for (ta, tb, acc) in flagCombinations {
+                        let problem = Problem(m: m, n: n, k: k, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
+                        problem.expectMatchesNaive(problem.run())
+                        if m > 0 && n > 0 && k > 0 { problem.expectMatchesNaive(singleThreaded(problem)) }
+                    }
                 }
             }
         }
     }
 }
 
-@Test func randomSizesAcrossBlockBoundaries_matchNaive() {
-    var rng = SplitMix64(state: 2)
-    for _ in 0..<24 {
-        let m = Int.random(in: 1...210, using: &rng)  // crosses mc = 192, odd remainders of mr = 4
-        let n = Int.random(in: 1...70, using: &rng)
-        let k = Int.random(in: 1...600, using: &rng)  // crosses kc = 256 (two slices)
-        let (ta, tb, acc) = flagCombinations.randomElement(using: &rng)!
-        let problem = Problem(m: m, n: n, k: k, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
-        problem.expectMatchesNaive(problem.run())
+@Test(arguments: KernelPath.supported)
+func randomSizesAcrossBlockBoundaries_matchNaive(path: KernelPath) {
+    KernelPath.$override.withValue(path) {
+        var rng = SplitMix64(state: 2)
+        for _ in 0..<24 {
+            let m = Int.random(in: 1...210, using: &rng)  // crosses mc = 192, odd remainders of mr = 4
+            let n = Int.random(in: 1...70, using: &rng)
+            let k = Int.random(in: 1...600, using: &rng)  // crosses kc = 256 (two slices)
+            let (ta, tb, acc) = flagCombinations.randomElement(using: &rng)!
+            let problem = Problem(m: m, n: n, k: k, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
+            problem.expectMatchesNaive(problem.run())
+        }
     }
 }
 
-@Test func wideProductCrossingColumnPanel_matchesNaive() {
-    var rng = SplitMix64(state: 3)
-    for (ta, tb, acc) in flagCombinations {
-        let problem = Problem(m: 7, n: GEMMBlocking.nc + 13, k: 3, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
-        problem.expectMatchesNaive(problem.run())
+@Test(arguments: KernelPath.supported)
+func wideProductCrossingColumnPanel_matchesNaive(path: KernelPath) {
+    KernelPath.$override.withValue(path) {
+        var rng = SplitMix64(state: 3)
+        for (ta, tb, acc) in flagCombinations {
+            let problem = Problem(m: 7, n: GEMMBlocking.nc + 13, k: 3, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
+            problem.expectMatchesNaive(problem.run())
+        }
     }
 }
 
-@Test func zeroInnerDimension_zeroesOrKeepsC() {
-    var rng = SplitMix64(state: 4)
-    let overwrite = Problem(m: 3, n: 4, k: 0, transposeA: false, transposeB: false, accumulate: false, rng: &rng)
-    let zeroed = overwrite.run()
-    #expect((0..<3).allSatisfy { i in (0..<4).allSatisfy { zeroed[i * overwrite.ldc + $0] == 0 } })
-    let keep = Problem(m: 3, n: 4, k: 0, transposeA: true, transposeB: true, accumulate: true, rng: &rng)
-    #expect(keep.run() == keep.c)
-}
-
-@Test func parallelProduct_isBitIdenticalAcrossRunsAndToOneThread() {
-    var rng = SplitMix64(state: 5)
-    // 2^21 multiply-adds: at the parallel threshold; odd sizes leave edge tiles in every worker.
-    for (ta, tb, acc) in [(false, false, false), (true, true, true)] {
-        let problem = Problem(m: 131, n: 125, k: 129, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
-        #expect(problem.m * problem.n * problem.k >= GEMMBlocking.parallelThreshold)
-        let first = problem.run()
-        let second = problem.run()
-        #expect(first.map(\.bitPattern) == second.map(\.bitPattern))
-        #expect(first.map(\.bitPattern) == singleThreaded(problem).map(\.bitPattern))
-        problem.expectMatchesNaive(first)
+@Test(arguments: KernelPath.supported)
+func zeroInnerDimension_zeroesOrKeepsC(path: KernelPath) {
+    KernelPath.$override.withValue(path) {
+        var rng = SplitMix64(state: 4)
+        let overwrite = Problem(m: 3, n: 4, k: 0, transposeA: false, transposeB: false, accumulate: false, rng: &rng)
+        let zeroed = overwrite.run()
+        #expect((0..<3).allSatisfy { i in (0..<4).allSatisfy { zeroed[i * overwrite.ldc + $0] == 0 } })
+        let keep = Problem(m: 3, n: 4, k: 0, transposeA: true, transposeB: true, accumulate: true, rng: &rng)
+        #expect(keep.run() == keep.c)
     }
 }
 
-@Test func concurrentCallers_getTheSameBitsAsOneCaller() async {
-    var rng = SplitMix64(state: 7)
-    let problem = Problem(m: 67, n: 129, k: 300, transposeA: true, transposeB: false, accumulate: false, rng: &rng)
-    let expected = problem.run().map(\.bitPattern)
-    let results = await withTaskGroup(of: [UInt64].self) { group in
-        for _ in 0..<6 { group.addTask { problem.run().map(\.bitPattern) } }
-        return await group.reduce(into: [[UInt64]]()) { $0.append($1) }
+@Test(arguments: KernelPath.supported)
+func parallelProduct_isBitIdenticalAcrossRunsAndToOneThread(path: KernelPath) {
+    KernelPath.$override.withValue(path) {
+        var rng = SplitMix64(state: 5)
+        // 2^21 multiply-adds: at the parallel threshold; odd sizes leave edge tiles in every worker.
+        for (ta, tb, acc) in [(false, false, false), (true, true, true)] {
+            let problem = Problem(m: 131, n: 125, k: 129, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
+            #expect(problem.m * problem.n * problem.k >= GEMMBlocking.parallelThreshold)
+            let first = problem.run()
+            let second = problem.run()
+            #expect(first.map(\.bitPattern) == second.map(\.bitPattern))
+            #expect(first.map(\.bitPattern) == singleThreaded(problem).map(\.bitPattern))
+            problem.expectMatchesNaive(first)
+        }
     }
-    #expect(results.count == 6)
-    #expect(results.allSatisfy { $0 == expected })
 }
 
-@Test func directSmallPath_roundsExactlyLikeBlockedPath() {
-    var rng = SplitMix64(state: 6)
-    let problem = Problem(m: 5, n: 9, k: 11, transposeA: true, transposeB: false, accumulate: true, rng: &rng)
-    #expect(problem.m * problem.n * problem.k <= GEMMBlocking.directThreshold)
-    #expect(problem.run().map(\.bitPattern) == singleThreaded(problem).map(\.bitPattern))
+@Test(arguments: KernelPath.supported)
+func concurrentCallers_getTheSameBitsAsOneCaller(path: KernelPath) async {
+    await KernelPath.$override.withValue(path) {
+        var rng = SplitMix64(state: 7)
+        let problem = Problem(m: 67, n: 129, k: 300, transposeA: true, transposeB: false, accumulate: false, rng: &rng)
+        let expected = problem.run().map(\.bitPattern)
+        let results = await withTaskGroup(of: [UInt64].self) { group in
+            for _ in 0..<6 { group.addTask { problem.run().map(\.bitPattern) } }
+            return await group.reduce(into: [[UInt64]]()) { $0.append($1) }
+        }
+        #expect(results.count == 6)
+        #expect(results.allSatisfy { $0 == expected })
+    }
+}
+
+@Test(arguments: KernelPath.supported)
+func directSmallPath_roundsExactlyLikeBlockedPath(path: KernelPath) {
+    KernelPath.$override.withValue(path) {
+        var rng = SplitMix64(state: 6)
+        let problem = Problem(m: 5, n: 9, k: 11, transposeA: true, transposeB: false, accumulate: true, rng: &rng)
+        #expect(problem.m * problem.n * problem.k <= GEMMBlocking.directThreshold)
+        #expect(problem.run().map(\.bitPattern) == singleThreaded(problem).map(\.bitPattern))
+    }
 }
 
 @Test func partition_coversCExactlyOnceInWholeTiles() {
     for (m, n, parts) in [(64, 25088, 2), (576, 64, 2), (5, 3, 4), (131, 125, 3)] {
-        let regions = GEMMParallel.partition(m: m, n: n, parts: parts)
-        var covered = [Int](repeating: 0, count: m * n)
-        for region in regions {
-            for i in region.rows { for j in region.cols { covered[i * n + j] += 1 } }
+        for path in KernelPath.allCases {
+            let regions = GEMMParallel.partition(m: m, n: n, parts: parts, kernel: path)
+            var covered = [Int](repeating: 0, count: m * n)
+            for region in regions {
+                for i in region.rows { for j in region.cols { covered[i * n + j] += 1 } }
+            }
+            #expect(covered.allSatisfy { $0 == 1 }, "m=\(m) n=\(n) parts=\(parts) \(path)")
         }
-        #expect(covered.allSatisfy { $0 == 1 }, "m=\(m) n=\(n) parts=\(parts)")
     }
 }
 
 /// Regions of at most `mc` rows read a non-transposed B in place; a taller region packs it. Both
 /// must round the same, since which one runs depends on the core count.
-@Test func inPlaceAndPackedB_giveTheSameBits() {
-    var rng = SplitMix64(state: 8)
-    for (ta, tb, acc) in flagCombinations {
-        let problem = Problem(m: GEMMBlocking.mc + 9, n: 29, k: 41, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
-        let whole = singleThreaded(problem)
-        let split = singleThreaded(problem, regions: [0..<100, 100..<problem.m])
-        #expect(whole.map(\.bitPattern) == split.map(\.bitPattern), "\(problem.label)")
-        problem.expectMatchesNaive(split)
+@Test(arguments: KernelPath.supported)
+func inPlaceAndPackedB_giveTheSameBits(path: KernelPath) {
+    KernelPath.$override.withValue(path) {
+        var rng = SplitMix64(state: 8)
+        for (ta, tb, acc) in flagCombinations {
+            let problem = Problem(m: GEMMBlocking.mc + 9, n: 29, k: 41, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
+            let whole = singleThreaded(problem)
+            let split = singleThreaded(problem, regions: [0..<100, 100..<problem.m])
+            #expect(whole.map(\.bitPattern) == split.map(\.bitPattern), "\(problem.label)")
+            problem.expectMatchesNaive(split)
+        }
     }
 }
 
 /// Regions of at most `inPlaceAColumns` columns read a non-transposed A in place; wider ones
 /// pack it. Both must round the same.
-@Test func inPlaceAndPackedA_giveTheSameBits() {
-    var rng = SplitMix64(state: 9)
-    for (ta, tb, acc) in flagCombinations {
-        let n = GEMMBlocking.inPlaceAColumns + 7
-        let problem = Problem(m: 23, n: n, k: 300, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
-        let whole = singleThreaded(problem)
-        let split = singleThreaded(problem, columns: [0..<12, 12..<n])
-        #expect(whole.map(\.bitPattern) == split.map(\.bitPattern), "\(problem.label)")
-        problem.expectMatchesNaive(split)
+@Test(arguments: KernelPath.supported)
+func inPlaceAndPackedA_giveTheSameBits(path: KernelPath) {
+    KernelPath.$override.withValue(path) {
+        var rng = SplitMix64(state: 9)
+        for (ta, tb, acc) in flagCombinations {
+            let n = 2 * path.nr + 7  // past the in-place limit (`2 * nr` columns) of this path
+            let problem = Problem(m: 23, n: n, k: 300, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
+            let whole = singleThreaded(problem)
+            let split = singleThreaded(problem, columns: [0..<12, 12..<n])
+            #expect(whole.map(\.bitPattern) == split.map(\.bitPattern), "\(problem.label)")
+            problem.expectMatchesNaive(split)
+        }
     }
 }
 

@@ -34,8 +34,8 @@ import Testing
 
     private func status(_ resolution: Router.Resolution) -> Int? {
         switch resolution {
-        case .reject(let error): error.status
-        case .respond(let response): response.status
+        case .reject(let error): error.status.code
+        case .respond(let response): response.status.code
         case .handle: nil
         }
     }
@@ -137,7 +137,7 @@ import Testing
                 HTTPRequest(method: "POST", target: path, headers: headers, body: Array(body.utf8)), RequestContext())
         }
         let json = (try? parseJSON(response.body)) ?? .null
-        return (response.status, String(decoding: response.body, as: UTF8.self), numbers(json))
+        return (response.status.code, String(decoding: response.body, as: UTF8.self), numbers(json))
     }
 
     /// No number in the answer equals an expected gradient value (to 1e-9 relative).

@@ -283,7 +283,7 @@ import Testing
 
 extension Result where Failure == HTTPError {
     var failureStatus: Int? {
-        if case .failure(let error) = self { return error.status }
+        if case .failure(let error) = self { return error.status.code }
         return nil
     }
 }

@@ -1,9 +1,12 @@
-/// Command-line options: `gradbench [--quick] [--no-numpy] [--default-malloc] [gemm|workloads|layers|api|json|grading|seed|mnist|cifar|bigconv ...]`.
+/// Command-line options: `gradbench [--quick] [--no-numpy] [--default-malloc] [--kernels avx512|avx2|portable] [gemm|workloads|layers|api|json|grading|seed|mnist|cifar|bigconv ...]`.
 struct BenchOptions {
     var quick = false
     var skipNumpy = false
     /// Leave glibc malloc at its defaults instead of `AllocatorTuning.retainFreedMemory()`.
     var defaultMalloc = false
+    /// The GEMM kernel path to force (`--kernels NAME`, like `GRADSERVER_KERNELS`); nil: that
+    /// variable, else the fastest this CPU runs.
+    var kernels: String?
     /// Sections or workload names to run; empty means all.
     var selected: Set<String> = []
 
@@ -11,8 +14,12 @@ struct BenchOptions {
     static let workloads: Set<String> = ["seed", "mnist", "cifar", "bigconv"]
 
     init(arguments: [String]) throws(UsageError) {
-        for argument in arguments {
+        var rest = arguments.makeIterator()
+        while let argument = rest.next() {
             switch argument {
+            case "--kernels":
+                guard let name = rest.next() else { throw UsageError(argument: argument) }
+                kernels = name
             case "--quick": quick = true
             case "--no-numpy": skipNumpy = true
             case "--default-malloc": defaultMalloc = true
@@ -39,7 +46,7 @@ struct BenchOptions {
     struct UsageError: Error, CustomStringConvertible {
         var argument: String
         var description: String {
-            "unknown argument \(argument)\nusage: gradbench [--quick] [--no-numpy] [--default-malloc] [gemm|workloads|layers|api|json|grading|seed|mnist|cifar|bigconv ...]"
+            "bad argument \(argument)\nusage: gradbench [--quick] [--no-numpy] [--default-malloc] [--kernels avx512|avx2|portable] [gemm|workloads|layers|api|json|grading|seed|mnist|cifar|bigconv ...]"
         }
     }
 }

@@ -43,10 +43,18 @@ enum ConvShapes {
         ("tile weight grad                  ", GEMMShape(m: 64, n: 576, k: 224, transposeA: false, transposeB: true, accumulate: true)),
         ("mnist linear forward  y = x·W^T   ", GEMMShape(m: 64, n: 10, k: 1568, transposeA: false, transposeB: true, accumulate: false)),
         ("mnist conv weight grad (one image)", GEMMShape(m: 8, n: 9, k: 784, transposeA: false, transposeB: true, accumulate: true)),
+        // cifar's small-channel first conv (3->32, 3x3, pad 1, 32x32) and its second (32->32,
+        // stride 2: 16x16 out), one image each (issue 17).
+        ("cifar conv1 forward    W·cols     ", GEMMShape(m: 32, n: 1024, k: 27, transposeA: false, transposeB: false, accumulate: false)),
+        ("cifar conv1 input grad W^T·dY     ", GEMMShape(m: 27, n: 1024, k: 32, transposeA: true, transposeB: false, accumulate: false)),
+        ("cifar conv1 weight grad dY·cols^T ", GEMMShape(m: 32, n: 27, k: 1024, transposeA: false, transposeB: true, accumulate: true)),
+        ("cifar conv2 forward    W·cols     ", GEMMShape(m: 32, n: 256, k: 288, transposeA: false, transposeB: false, accumulate: false)),
+        ("cifar conv2 input grad W^T·dY     ", GEMMShape(m: 288, n: 256, k: 32, transposeA: true, transposeB: false, accumulate: false)),
+        ("cifar conv2 weight grad dY·cols^T ", GEMMShape(m: 32, n: 288, k: 256, transposeA: false, transposeB: true, accumulate: true)),
     ]
 
     static func run(quick: Bool) {
-        print("bigconv GEMMs (im2col lowering), per image and per 4-row tile:")
+        print("conv GEMMs (im2col lowering): bigconv per image and per 4-row tile, mnist, cifar per image:")
         for (label, shape) in shapes {
             let samples = shape.measure(runs: (quick ? 5 : 20) * max(1, min(100, 3136 / shape.n / 4)))
             print("  \(label) \(shape.m)x\(shape.n)x\(shape.k): \(fmt(shape.flops / samples.median / 1e9, digits: 1)) GFLOP/s  \(samples.summary); \(fmt(shape.flops / samples.cpuMedian / 1e9, digits: 1)) per CPU-second")

@@ -16,7 +16,11 @@ enum GEMMSection {
         }
         ConvShapes.run(quick: options.quick)
         guard !options.skipNumpy else { return }
-        switch NumpyBaseline.dgemmGFLOPS(sizes: sizes, quick: options.quick) {
+        // Judge each path against the same class of BLAS kernel (shared/PERF-NOTES.md): OpenBLAS's
+        // Haswell (AVX2) kernel for our avx2 path, its own choice (SkylakeX on an AVX-512 CPU) otherwise.
+        let coreType = KernelPath.active == .avx2 ? "Haswell" : nil
+        print("numpy's OpenBLAS kernel: \(coreType.map { "OPENBLAS_CORETYPE=\($0)" } ?? "its own choice")")
+        switch NumpyBaseline.dgemmGFLOPS(sizes: sizes, quick: options.quick, coreType: coreType) {
         case .success(let theirs):
             for n in sizes {
                 guard let their = theirs[n], let our = ours[n] else { continue }

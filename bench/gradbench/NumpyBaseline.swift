@@ -27,9 +27,12 @@ enum NumpyBaseline {
     /// GFLOP/s per size (wall, per CPU-second). The subprocess gets 2 BLAS threads and none of the `OPENBLAS_CORETYPE` /
     /// `OPENBLAS_L2_SIZE` overrides that may be set for other tools on this machine (issue 7), so
     /// OpenBLAS picks its own kernel; only that child's environment is changed.
-    static func dgemmGFLOPS(sizes: [Int], quick: Bool) -> Result<[Int: (wall: Double, cpu: Double)], Failure> {
+    /// `coreType` forces OpenBLAS's kernel (e.g. "Haswell" to compare with our AVX2 path).
+    static func dgemmGFLOPS(
+        sizes: [Int], quick: Bool, coreType: String? = nil
+    ) -> Result<[Int: (wall: Double, cpu: Double)], Failure> {
         var environment = ProcessInfo.processInfo.environment
-        environment["OPENBLAS_CORETYPE"] = nil
+        environment["OPENBLAS_CORETYPE"] = coreType
         environment["OPENBLAS_L2_SIZE"] = nil
         environment["OPENBLAS_NUM_THREADS"] = "2"
         environment["OMP_NUM_THREADS"] = "2"

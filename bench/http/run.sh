@@ -82,7 +82,7 @@ for _ in $(seq 600); do
 done
 base_url=$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$tmp/server.out" | head -1)
 [[ -n $base_url ]] || { echo "gradserver did not report its address" >&2; exit 1; }
-echo "server: pid $server_pid at $base_url  workers ${workers:-default}  queue depth ${queue_depth:-default}${tunables:+  GLIBC_TUNABLES=$tunables}"
+echo "server: pid $server_pid at $base_url  workers ${workers:-default}  queue depth ${queue_depth:-default}  kernels ${GRADSERVER_KERNELS:-fastest supported}${tunables:+  GLIBC_TUNABLES=$tunables}"
 
 ticks_per_second=$(getconf CLK_TCK)
 # Server CPU ticks so far (utime + stime, fields 14 and 15 after the command name).

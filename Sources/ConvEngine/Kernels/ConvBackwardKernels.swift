@@ -21,14 +21,14 @@ extension ConvKernels {
                                 dw: pb.baseAddress!)
                             if p.batch == 1 && p.groups > 1 && p.outChannels * p.outPlane * p.patchSize >= singleImageParallelWork {
                                 // One image, several groups: the groups' gradients are disjoint slices.
-                                Parallel.forEach(p.groups) { g in
+                                Parallel.forEachOnCallersKernels(p.groups) { g in
                                     let scratch = ConvScratch(p, needsGradient: true)
                                     defer { scratch.release() }
                                     backwardGroup(io, group: g, firstInChunk: true, scratch, p)
                                 }
                                 return
                             }
-                            Parallel.forEach(chunks) { chunk in
+                            Parallel.forEachOnCallersKernels(chunks) { chunk in
                                 backwardChunk(io, chunk: chunk, of: chunks, weightCount: weightCount, p)
                             }
                         }

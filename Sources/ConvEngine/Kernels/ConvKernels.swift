@@ -29,7 +29,7 @@ enum ConvKernels {
                         if let bias { addBias(bias.data, to: os, p) }
                         return
                     }
-                    Parallel.forEach(p.batch) { n in
+                    Parallel.forEachOnCallersKernels(p.batch) { n in
                         let y = os + n * p.outChannels * p.outPlane
                         forwardOne(xs + n * p.inChannels * p.inPlane, ws, y, p)
                         if let bias { addBias(bias.data, to: y, p) }
@@ -66,7 +66,7 @@ enum ConvKernels {
         guard items > 1, p.outChannels * p.outPlane * p.patchSize >= singleImageParallelWork else {
             return forwardOne(x, w, y, p)
         }
-        Parallel.forEach(items) { item in
+        Parallel.forEachOnCallersKernels(items) { item in
             let scratch = ConvScratch(p)
             defer { scratch.release() }
             forwardTile(x, w, y, group: item / tiles.count, rows: tiles[item % tiles.count], scratch, p)

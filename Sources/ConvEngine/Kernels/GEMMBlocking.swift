@@ -19,6 +19,10 @@
 /// The slice depth fixes how each element's k-reduction is split into partial sums, so it depends
 /// on k alone, never on the thread count or the problem's partition (that is what keeps results
 /// bit-identical).
+///
+/// `mr`, `nr` here are the portable and AVX2 tile; the AVX-512 kernel's 8×16 tile (16 of the 32 zmm
+/// registers) comes from `KernelPath.mr`/`nr`, which the driver and packing read; `mc` = 192 is a
+/// multiple of both 4 and 8.
 enum GEMMBlocking {
     static let mr = 4
     static let nr = 12

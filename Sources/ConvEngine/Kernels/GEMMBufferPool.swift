@@ -8,7 +8,8 @@ import Synchronization
 final class GEMMBufferPool: Sendable {
     static let shared = GEMMBufferPool()
 
-    /// Doubles per buffer: an `mc × kc` A block, a `kc × nc` B panel and one register tile.
+    /// Doubles per buffer: an `mc × kc` A block, a `kc × nc` B panel (every path's `nc` is at
+    /// most `GEMMBlocking.nc`) and one portable register tile.
     static let capacity =
         GEMMBlocking.mc * GEMMBlocking.kc + GEMMBlocking.kc * GEMMBlocking.nc + GEMMBlocking.mr * GEMMBlocking.nr
     /// Enough for every core of a few concurrent callers.

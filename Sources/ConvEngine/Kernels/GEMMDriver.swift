@@ -1,3 +1,5 @@
+import GEMMMicrokernels
+
 /// Packing buffers of one worker for one call, borrowed from `GEMMBufferPool` and returned when
 /// the workspace ends, so they are reused for every block and every later call.
 struct GEMMWorkspace: ~Copyable {
@@ -33,21 +35,22 @@ extension GEMMOperands {
     /// weight gradient (8×9×784) from 5.1 to 4.3 us.
     func multiplyBlocked(_ region: GEMMRegion, workspace: borrowing GEMMWorkspace) {
         let streamB = !transposeB && region.rows.count <= GEMMBlocking.mc
-        let streamA = !transposeA && region.cols.count <= GEMMBlocking.inPlaceAColumns
-        for jc in stride(from: region.cols.lowerBound, to: region.cols.upperBound, by: GEMMBlocking.nc) {
-            let cols = jc..<min(jc + GEMMBlocking.nc, region.cols.upperBound)
-            let packedFrom = streamB ? cols.lowerBound + cols.count / GEMMBlocking.nr * GEMMBlocking.nr : jc
+        let streamA = !transposeA && region.cols.count <= 2 * kernel.nr
+        let (mr, nr, nc) = (kernel.mr, kernel.nr, kernel.nc)
+        for jc in stride(from: region.cols.lowerBound, to: region.cols.upperBound, by: nc) {
+            let cols = jc..<min(jc + nc, region.cols.upperBound)
+            let packedFrom = streamB ? cols.lowerBound + cols.count / nr * nr : jc
             let depth = GEMMBlocking.sliceDepth(k: k)
             for pc in stride(from: 0, to: k, by: depth) {
                 let kc = min(depth, k - pc)
                 let panels = BPanels(
                     packed: workspace.packedB, kc: kc, packedFrom: packedFrom - jc,
-                    inPlace: b + pc * ldb + jc, ldb: ldb)
+                    inPlace: b + pc * ldb + jc, ldb: ldb, nr: nr)
                 packB(cols: packedFrom..<cols.upperBound, p0: pc, kc: kc, into: panels.packedStart)
                 let addToC = accumulate || pc > 0
                 for ic in stride(from: region.rows.lowerBound, to: region.rows.upperBound, by: GEMMBlocking.mc) {
                     let rows = ic..<min(ic + GEMMBlocking.mc, region.rows.upperBound)
-                    let inPlaceRows = streamA ? rows.count / GEMMBlocking.mr * GEMMBlocking.mr : 0
+                    let inPlaceRows = streamA ? rows.count / mr * mr : 0
                     packA(
                         rows: (ic + inPlaceRows)..<rows.upperBound, p0: pc, kc: kc,
                         into: workspace.packedA + inPlaceRows * kc)
@@ -66,18 +69,18 @@ extension GEMMOperands {
         rows: Range<Int>, cols: Range<Int>, panels: BPanels, inPlaceRows: Int, pc: Int, addToC: Bool,
         workspace: borrowing GEMMWorkspace
     ) {
-        let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr, kc = panels.kc
+        let mr = kernel.mr, nr = kernel.nr, kc = panels.kc
         for jr in stride(from: 0, to: cols.count, by: nr) {
             let (bPanel, bStride) = panels.panel(at: jr)
             for ir in stride(from: 0, to: inPlaceRows, by: mr) {
-                microkernelRowsA(
-                    kc: kc, a: a + (rows.lowerBound + ir) * lda + pc, lda: lda, b: bPanel, bStride: bStride,
+                kernel.tile(
+                    kc: kc, a: a + (rows.lowerBound + ir) * lda + pc, aRow: lda, aStep: 1, b: bPanel, bStride: bStride,
                     c: c + (rows.lowerBound + ir) * ldc + cols.lowerBound + jr, ldc: ldc,
-                    cols: min(nr, cols.count - jr), addToC: addToC, scratch: workspace.scratch)
+                    rows: mr, cols: min(nr, cols.count - jr), addToC: addToC, scratch: workspace.scratch)
             }
             for ir in stride(from: inPlaceRows, to: rows.count, by: mr) {
-                microkernel(
-                    kc: kc, a: UnsafePointer(workspace.packedA + ir * kc), b: bPanel, bStride: bStride,
+                kernel.tile(
+                    kc: kc, a: UnsafePointer(workspace.packedA + ir * kc), aRow: 1, aStep: mr, b: bPanel, bStride: bStride,
                     c: c + (rows.lowerBound + ir) * ldc + cols.lowerBound + jr, ldc: ldc,
                     rows: min(mr, rows.count - ir), cols: min(nr, cols.count - jr),
                     addToC: addToC, scratch: workspace.scratch)
@@ -86,16 +89,33 @@ extension GEMMOperands {
     }
 
     /// Small products without packing, rounding exactly as the blocked path does (requires
-    /// `k <= kc`): `C = (C or 0) + Σ_p opA[i,p]·opB[p,j]`, summed from zero in increasing p.
+    /// `k <= kc`): `C = (C or 0) + Σ_p opA[i,p]·opB[p,j]`, summed from zero in increasing p
+    /// (fused multiply-adds on the AVX paths, as their kernels do).
     func multiplyDirect(m: Int, n: Int) {
         for i in 0..<m {
             for j in 0..<n {
-                var sum = 0.0
-                for p in 0..<k { multiplyAdd(&sum, opA(i, p), opB(p, j)) }
+                let sum = kernel.fusesMultiplyAdd ? fusedDot(i, j) : unfusedDot(i, j)
                 let target = c + i * ldc + j
                 target.pointee = accumulate ? target.pointee + sum : sum
             }
         }
+    }
+}
+
+extension GEMMOperands {
+    /// `Σ_p opA[i,p]·opB[p,j]` from zero in increasing p, one fused multiply-add per step (C,
+    /// Sources/GEMMMicrokernels/AVX2Kernel.c: only called on CPUs with FMA).
+    @inline(__always) private func fusedDot(_ i: Int, _ j: Int) -> Double {
+        let (aStart, aStep) = transposeA ? (a + i, lda) : (a + i * lda, 1)
+        let (bStart, bStep) = transposeB ? (b + j * ldb, 1) : (b + j, ldb)
+        return gemm_fma_dot(k, aStart, aStep, bStart, bStep)
+    }
+
+    /// The same sum with each product rounded before it is added (the portable kernel's order).
+    @inline(__always) private func unfusedDot(_ i: Int, _ j: Int) -> Double {
+        var sum = 0.0
+        for p in 0..<k { multiplyAdd(&sum, opA(i, p), opB(p, j)) }
+        return sum
     }
 }
 
@@ -109,12 +129,14 @@ struct BPanels {
     /// `op(B)[pc, jc]` in B itself (only dereferenced for columns before `packedFrom`).
     let inPlace: UnsafePointer<Double>
     let ldb: Int
+    /// Columns of a micro-panel (the kernel's `nr`).
+    let nr: Int
 
     /// Where packing writes the micro-panel of column `packedFrom`.
     var packedStart: UnsafeMutablePointer<Double> { packed + packedFrom * kc }
 
     /// The micro-panel starting at column `jr` and its row stride in doubles.
     @inline(__always) func panel(at jr: Int) -> (UnsafePointer<Double>, Int) {
-        jr < packedFrom ? (inPlace + jr, ldb) : (UnsafePointer(packed + jr * kc), GEMMBlocking.nr)
+        jr < packedFrom ? (inPlace + jr, ldb) : (UnsafePointer(packed + jr * kc), nr)
     }
 }

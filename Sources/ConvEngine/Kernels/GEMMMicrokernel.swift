@@ -1,26 +1,18 @@
-/// `acc + a * b`: one fused multiply-add (vfmadd231pd on ymm) when the target has FMA, else a
-/// multiply then an add. Never `addProduct` without FMA: it becomes a scalar `fma()` call per
-/// lane, 50x slower (shared/PERF-NOTES.md).
+/// `acc + a * b`, a multiply then an add: this is the portable path, which must run on CPUs
+/// without FMA (and where the target lacks FMA, `addProduct` becomes a scalar `fma()` call per
+/// lane, 50x slower: shared/PERF-NOTES.md). The fused kernels are Sources/GEMMMicrokernels.
 @inline(__always)
 func multiplyAdd(_ acc: inout SIMD4<Double>, _ a: SIMD4<Double>, _ b: SIMD4<Double>) {
-    #if CONVGRAD_FMA
-    acc.addProduct(a, b)
-    #else
     acc += a * b
-    #endif
 }
 
 /// The scalar twin of `multiplyAdd`, rounding exactly as one of its lanes does.
 @inline(__always)
 func multiplyAdd(_ acc: inout Double, _ a: Double, _ b: Double) {
-    #if CONVGRAD_FMA
-    acc.addProduct(a, b)
-    #else
     acc += a * b
-    #endif
 }
 
-/// One `mr × nr` (4×12) tile of C from packed panels: `tile = Σ_p a[p, :] ⊗ b[p, :]` summed in
+/// The portable path's (`KernelPath.portable`) kernel: one `mr × nr` (4×12) tile of C from packed panels: `tile = Σ_p a[p, :] ⊗ b[p, :]` summed in
 /// increasing p from zero, then `C = C + tile` (`addToC`) or `C = tile`.
 ///
 /// `a` is a packed A micro-panel (`kc × 4`), `b` a B micro-panel (`kc × 12`, rows `bStride`

@@ -13,6 +13,9 @@ struct GEMMOperands: @unchecked Sendable {
     let ldc: Int
     let k: Int
     let accumulate: Bool
+    /// The microkernel every tile of this product runs (read once per `GEMM.multiply`, so a
+    /// product's workers all use the same one).
+    var kernel: KernelPath = KernelPath.active
 
     /// `op(A)[i, p]`.
     @inline(__always) func opA(_ i: Int, _ p: Int) -> Double {

@@ -2,20 +2,25 @@
 /// loop walks memory contiguously whatever the operands' transposes and leading dimensions.
 /// Full-width panels are copied with 4-wide vectors (4×4 transposes where the layout turns).
 extension GEMMOperands {
-    /// Packs `op(A)[rows, p0 ..< p0+kc]` as micro-panels of `mr` (4) rows: element `(i, p)` of
-    /// panel `q` goes to `dst[q*4*kc + p*4 + i]`. Rows past the end are zero so edge tiles need
-    /// no special case in the microkernel.
+    /// Packs `op(A)[rows, p0 ..< p0+kc]` as micro-panels of `mr` (the kernel's: 4 or 8) rows:
+    /// element `(i, p)` of panel `q` goes to `dst[q*mr*kc + p*mr + i]`. Rows past the end are zero
+    /// so edge tiles need no special case in the microkernel. Each panel is packed as `mr / 4`
+    /// strips of 4 rows.
     func packA(rows: Range<Int>, p0: Int, kc: Int, into dst: UnsafeMutablePointer<Double>) {
-        let mr = GEMMBlocking.mr
+        let mr = kernel.mr
         var out = dst
         for i0 in stride(from: rows.lowerBound, to: rows.upperBound, by: mr) {
-            let live = min(mr, rows.upperBound - i0)
-            if transposeA {
-                // op(A)[i, p] = a[p*lda + i]: each p is 4 contiguous values.
-                packStrips(from: a + p0 * lda + i0, stride: lda, live: live, count: kc, into: out)
-            } else {
-                // op(A)[i, p] = a[i*lda + p]: each row is contiguous in p; transpose 4×4 blocks.
-                packRows(from: a + i0 * lda + p0, stride: lda, live: live, count: kc, into: out)
+            for strip in stride(from: 0, to: mr, by: 4) {
+                let live = max(0, min(4, rows.upperBound - i0 - strip))
+                if transposeA {
+                    // op(A)[i, p] = a[p*lda + i]: each p is 4 contiguous values.
+                    let source = a + p0 * lda + i0 + strip
+                    packStrips(from: source, stride: lda, live: live, count: kc, into: out + strip, outStride: mr)
+                } else {
+                    // op(A)[i, p] = a[i*lda + p]: each row is contiguous in p; transpose 4×4 blocks.
+                    let source = a + (i0 + strip) * lda + p0
+                    packRows(from: source, stride: lda, live: live, count: kc, into: out + strip, outStride: mr)
+                }
             }
             out += mr * kc
         }
@@ -25,7 +30,7 @@ extension GEMMOperands {
     /// panel `q` goes to `dst[q*nr*kc + p*nr + j]`; columns past the end are zero. Each panel
     /// is packed as `nr / 4` strips of 4 columns.
     func packB(cols: Range<Int>, p0: Int, kc: Int, into dst: UnsafeMutablePointer<Double>) {
-        let nr = GEMMBlocking.nr
+        let nr = kernel.nr
         var out = dst
         for j0 in stride(from: cols.lowerBound, to: cols.upperBound, by: nr) {
             for strip in stride(from: 0, to: nr, by: 4) {

@@ -27,10 +27,10 @@ enum GEMMParallel {
 
     /// Cuts C into `parts` rectangles along its longer side, each a whole number of register
     /// tiles (except the last), so no k-reduction is ever split between threads.
-    static func partition(m: Int, n: Int, parts: Int) -> [GEMMRegion] {
+    static func partition(m: Int, n: Int, parts: Int, kernel: KernelPath = .portable) -> [GEMMRegion] {
         let splitColumns = n >= m
         let extent = splitColumns ? n : m
-        let unit = splitColumns ? GEMMBlocking.nr : GEMMBlocking.mr
+        let unit = splitColumns ? kernel.nr : kernel.mr
         let units = (extent + unit - 1) / unit
         let pieces = max(1, min(parts, units))
         var regions: [GEMMRegion] = []
@@ -55,7 +55,7 @@ extension GEMMOperands {
     func multiplyParallel(m: Int, n: Int) {
         let workers = GEMMParallel.processorCount
         let regions = GEMMParallel.partition(
-            m: m, n: n, parts: GEMMParallel.regionCount(m: m, n: n, workers: workers))
+            m: m, n: n, parts: GEMMParallel.regionCount(m: m, n: n, workers: workers), kernel: kernel)
         let next = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: min(workers, regions.count)) { _ in
             let workspace = GEMMWorkspace()

@@ -12,12 +12,18 @@ enum Im2col {
     ) {
         let ranges = columnRanges(p)
         let tileColumns = rows.count * p.outWidth
+        let rowPitchKept = p.stride.w == 1 && p.stride.h == 1 && p.outWidth == p.width
         var row = col
         for c in 0..<channels {
             let plane = x + c * p.inPlane
             for i in 0..<p.kernel.h {
                 for j in 0..<p.kernel.w {
                     let offset = j * p.dilation.w - p.pad.left
+                    if rowPitchKept {
+                        unrollTapAsBlock(plane, tap: (i, offset), ranges[j], p, rows: rows, into: row)
+                        row += tileColumns
+                        continue
+                    }
                     for oh in rows {
                         let dst = row + (oh - rows.lowerBound) * p.outWidth
                         unrollRow(plane, inputRow: oh * p.stride.h - p.pad.top + i * p.dilation.h, ranges[j], offset, p, dst)
@@ -26,6 +32,41 @@ enum Im2col {
                 }
             }
         }
+    }
+
+    /// One kernel tap's rows when the output has the input's width and stride 1 (e.g. 3×3,
+    /// pad 1: cifar's and mnist's first layers): the rows whose input row exists are one shifted
+    /// block of the plane, so they are copied with one call, and then only the columns in the
+    /// padding (one or two per row) are zeroed; rows in the padding are one zero block. Per-row
+    /// calls to memset/memmove (three per row of 28-32 doubles) cost as much as the GEMM did on
+    /// cifar's first layer. Same values as `unrollRow`, element for element.
+    private static func unrollTapAsBlock(
+        _ plane: UnsafePointer<Double>, tap: (i: Int, offset: Int), _ valid: Range<Int>, _ p: ConvPlan,
+        rows: Range<Int>, into dst: UnsafeMutablePointer<Double>
+    ) {
+        let width = p.width
+        // Output rows oh whose input row oh + shift exists (stride 1): first ..< last.
+        let shift = tap.i * p.dilation.h - p.pad.top
+        let first = max(rows.lowerBound, -shift)
+        let last = min(rows.upperBound, p.height - shift)
+        guard first < last, !valid.isEmpty else {
+            dst.update(repeating: 0, count: rows.count * width)
+            return
+        }
+        dst.update(repeating: 0, count: (first - rows.lowerBound) * width)
+        let block = dst + (first - rows.lowerBound) * width
+        let blockCount = (last - first) * width
+        // block[t] = plane[(first + shift) * W + offset + t], except that the first and last
+        // `offset` elements may lie outside the plane: those are padding columns, zeroed below.
+        let lead = max(0, -tap.offset), trail = max(0, tap.offset)
+        let source = plane + (first + shift) * width + tap.offset
+        (block + lead).update(from: source + lead, count: blockCount - lead - trail)
+        for r in 0..<(last - first) {
+            let rowStart = block + r * width
+            for ow in 0..<valid.lowerBound { rowStart[ow] = 0 }
+            for ow in valid.upperBound..<width { rowStart[ow] = 0 }
+        }
+        (dst + (last - rows.lowerBound) * width).update(repeating: 0, count: (rows.upperBound - last) * width)
     }
 
     /// One output row of kernel tap (i, j): zeros outside `valid`, strided copies inside.
