@@ -13,7 +13,7 @@ extension HTTPError {
             message = "\(route.method) \(route.path) needs an API key: send Authorization: Bearer <key>"
         }
         return HTTPError(
-            401, "unauthorized", message, closes: false, headers: HTTPHeaders([("WWW-Authenticate", challenge)]))
+            .unauthorized, "unauthorized", message, closes: false, headers: HTTPHeaders([("WWW-Authenticate", challenge)]))
     }
 
     /// 403 `forbidden`, naming the scopes that would admit the route and the key's own.
@@ -30,14 +30,14 @@ extension HTTPError {
         let challenge =
             #"Bearer realm="\#(AccessControl.realm)", error="insufficient_scope", scope="\#(scopes.joined(separator: " "))""#
         return HTTPError(
-            403, "forbidden", message, closes: false, headers: HTTPHeaders([("WWW-Authenticate", challenge)]))
+            .forbidden, "forbidden", message, closes: false, headers: HTTPHeaders([("WWW-Authenticate", challenge)]))
     }
 
     /// 429 `rate_limited` with `Retry-After` (RFC 6585 §4): the key's token bucket is empty.
     static func rateLimited(keyName: String, retryAfterSeconds: Int) -> HTTPError {
         let seconds = max(1, retryAfterSeconds)
         return HTTPError(
-            429, "rate_limited", "the key '\(keyName)' is over its rate limit; retry after \(seconds) s",
+            .tooManyRequests, "rate_limited", "the key '\(keyName)' is over its rate limit; retry after \(seconds) s",
             closes: false, headers: HTTPHeaders([("Retry-After", String(seconds))]))
     }
 }
