@@ -12,10 +12,12 @@ import HTTP1
 public func fuzzGradAPI(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = UnsafeBufferPointer(start: data, count: size)
     guard let newline = input.firstIndex(of: UInt8(ascii: "\n")),
-          let route = postRoutes[String(decoding: input[..<newline], as: UTF8.self)] else { return 0 }
+        let route = postRoutes[String(decoding: input[..<newline], as: UTF8.self)]
+    else { return 0 }
     let body = Array(input[(newline + 1)...])
     let headers = HTTPHeaders([("Host", "fuzz"), ("Content-Type", "application/json")])
-    let response = route.handler(HTTPRequest(method: "POST", target: route.path, headers: headers, body: body), RequestContext())
+    let response = route.handler(
+        HTTPRequest(method: "POST", target: route.path, headers: headers, body: body), RequestContext())
     guard response.status == 200 || (400..<500).contains(response.status) else {
         fatalError("\(route.path) answered \(response.status): \(String(decoding: response.body, as: UTF8.self))")
     }
@@ -33,7 +35,9 @@ private func checkHiddenGrant(_ route: Route, body: [UInt8], headers: HTTPHeader
     let request = HTTPRequest(method: "POST", target: route.path, headers: headers, body: body)
     let response = route.handler(request, RequestContext(grant: hiddenGrant))
     let text = String(decoding: response.body, as: UTF8.self)
-    guard response.status == 200 || (400..<500).contains(response.status) else { fatalError("grade:hidden answered \(response.status): \(text)") }
+    guard response.status == 200 || (400..<500).contains(response.status) else {
+        fatalError("grade:hidden answered \(response.status): \(text)")
+    }
     for leak in [#""expected":"#, #""max_abs_error""#, "max abs error"] where text.contains(leak) {
         fatalError("grade:hidden got \(leak): \(text)")
     }

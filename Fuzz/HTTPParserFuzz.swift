@@ -33,7 +33,9 @@ private func events(_ chunks: [ArraySlice<UInt8>]) -> [String] {
         while let event = parser.next() {
             switch event {
             case .head(let h):
-                result.append("head \(h.method) \(h.target) \(h.version) \(h.framing) \(h.keepAlive) \(h.expectsContinue) \(h.headers.fields.count)")
+                result.append(
+                    "head \(h.method) \(h.target) \(h.version) \(h.framing) \(h.keepAlive) \(h.expectsContinue) \(h.headers.fields.count)"
+                )
             case .request(let r):
                 result.append("request \(r.method) \(r.target) \(r.body)")
             case .failure(let e):

@@ -16,7 +16,9 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     public var site: ErrorSite
 
     public init(code: ErrorCode, message: String, site: ErrorSite) {
-        self.code = code; self.message = message; self.site = site
+        self.code = code
+        self.message = message
+        self.site = site
     }
 
     public var description: String { "\(code): \(message)" }

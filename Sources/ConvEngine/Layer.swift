@@ -118,7 +118,10 @@ public enum InputLayout: Sendable, Equatable {
 public struct NamedTensor: Sendable, Equatable {
     public var name: String
     public var tensor: Tensor
-    public init(_ name: String, _ tensor: Tensor) { self.name = name; self.tensor = tensor }
+    public init(_ name: String, _ tensor: Tensor) {
+        self.name = name
+        self.tensor = tensor
+    }
 }
 
 /// One layer's backward pass: dL/d(input), and each parameter's gradient under the parameter's name,
@@ -126,12 +129,17 @@ public struct NamedTensor: Sendable, Equatable {
 public struct LayerGradients: Sendable {
     public var input: Tensor
     public var parameters: [NamedTensor]
-    public init(input: Tensor, parameters: [NamedTensor] = []) { self.input = input; self.parameters = parameters }
+    public init(input: Tensor, parameters: [NamedTensor] = []) {
+        self.input = input
+        self.parameters = parameters
+    }
 
     /// Zeros of the input's and the parameters' shapes: the answer to shapes that do not fit, which
     /// a validated problem never has.
     static func zeros(input: [Int], parameters: [NamedTensor]) -> LayerGradients {
-        LayerGradients(input: Tensor(shape: input), parameters: parameters.map { NamedTensor($0.name, Tensor(shape: $0.tensor.shape)) })
+        LayerGradients(
+            input: Tensor(shape: input),
+            parameters: parameters.map { NamedTensor($0.name, Tensor(shape: $0.tensor.shape)) })
     }
 }
 
@@ -141,7 +149,10 @@ public struct LayerCost: Sendable, Equatable {
     public var work: Double
     /// The largest tensor the layer holds beside its input and output (a padded input), in elements.
     public var scratchElements: Double
-    public init(work: Double, scratchElements: Double = 0) { self.work = work; self.scratchElements = scratchElements }
+    public init(work: Double, scratchElements: Double = 0) {
+        self.work = work
+        self.scratchElements = scratchElements
+    }
 }
 
 /// A forward pass whose backward pass is bound to what it saved.

@@ -36,6 +36,9 @@ public struct LossSpec: Sendable, Equatable {
     /// cross_entropy's `label_smoothing` (0 to 1): the target mixed with the uniform distribution.
     public var labelSmoothing: Double
     public init(kind: LossKind, reduction: Reduction = .mean, target: LossTarget, labelSmoothing: Double = 0) {
-        self.kind = kind; self.reduction = reduction; self.target = target; self.labelSmoothing = labelSmoothing
+        self.kind = kind
+        self.reduction = reduction
+        self.target = target
+        self.labelSmoothing = labelSmoothing
     }
 }

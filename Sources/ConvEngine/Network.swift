@@ -17,7 +17,10 @@ public struct ForwardResult: Sendable {
     public var buffers: [[NamedTensor]]
 
     public init(output: Tensor, activations: [Tensor], loss: Double?, buffers: [[NamedTensor]] = []) {
-        self.output = output; self.activations = activations; self.loss = loss; self.buffers = buffers
+        self.output = output
+        self.activations = activations
+        self.loss = loss
+        self.buffers = buffers
     }
 }
 
@@ -43,9 +46,14 @@ public struct BackwardResult: Sendable {
         parameterGradients: [[NamedTensor]], activationGradients: [Tensor], buffers: [[NamedTensor]] = [],
         steps: [LayerBackward] = []
     ) {
-        self.output = output; self.activations = activations; self.loss = loss
-        self.inputGradient = inputGradient; self.parameterGradients = parameterGradients
-        self.activationGradients = activationGradients; self.buffers = buffers; self.steps = steps
+        self.output = output
+        self.activations = activations
+        self.loss = loss
+        self.inputGradient = inputGradient
+        self.parameterGradients = parameterGradients
+        self.activationGradients = activationGradients
+        self.buffers = buffers
+        self.steps = steps
     }
 }
 
@@ -61,12 +69,15 @@ public struct Network: Sendable {
     /// Runs every layer in order; with a loss, evaluates it on the output.
     ///
     /// Checks `cancel` before each layer and throws `CancelledError` when it says stop.
-    public func forward(_ input: Tensor, loss: LossSpec? = nil, cancel: CancellationCheck? = nil) throws -> ForwardResult {
+    public func forward(_ input: Tensor, loss: LossSpec? = nil, cancel: CancellationCheck? = nil) throws
+        -> ForwardResult
+    {
         try validate(inputShape: input.shape, seed: loss.map { .loss($0) })
         let steps = try run(input, cancel: cancel)
         let output = steps.last?.output ?? input
         let value = try loss.map { try $0.evaluate(output: output).loss }
-        return ForwardResult(output: output, activations: steps.map(\.output), loss: value, buffers: Self.buffers(steps))
+        return ForwardResult(
+            output: output, activations: steps.map(\.output), loss: value, buffers: Self.buffers(steps))
     }
 
     /// The forward pass, then the chain rule layer by layer from the last:
@@ -74,7 +85,8 @@ public struct Network: Sendable {
     ///
     /// The seed is a loss (its gradient starts the pass) or dL/d(output) given directly (its shape
     /// may leave out the output's leading 1s; errors at `.gradOutput`).
-    public func backward(_ input: Tensor, seed: BackwardSeed, cancel: CancellationCheck? = nil) throws -> BackwardResult {
+    public func backward(_ input: Tensor, seed: BackwardSeed, cancel: CancellationCheck? = nil) throws -> BackwardResult
+    {
         try validate(inputShape: input.shape, seed: seed)
         let steps = try run(input, cancel: cancel)
         let output = steps.last?.output ?? input

@@ -30,6 +30,9 @@ public struct NetworkCost: Sendable {
     }
 
     private mutating func note(_ elements: Double, at layer: Int?) {
-        if elements > largestTensor { largestTensor = elements; largestAt = layer }
+        if elements > largestTensor {
+            largestTensor = elements
+            largestAt = layer
+        }
     }
 }

@@ -2,7 +2,10 @@
 public struct Pair: Sendable, Hashable, CustomStringConvertible {
     public var h: Int
     public var w: Int
-    public init(_ h: Int, _ w: Int) { self.h = h; self.w = w }
+    public init(_ h: Int, _ w: Int) {
+        self.h = h
+        self.w = w
+    }
     public init(_ k: Int) { self.init(k, k) }
     public var description: String { h == w ? "\(h)" : "[\(h), \(w)]" }
 }

@@ -11,7 +11,8 @@ public enum APIEndpoint {
     /// which `work` should use when it has a problem); CancelledError -> 503 `cancelled` (the client is gone).
     public static func respond(to request: HTTPRequest, _ work: () throws -> [UInt8]) -> HTTPResponse {
         if let error = MediaType.mismatch(
-            method: request.method, path: request.path, accepted: "application/json", contentType: request.headers["Content-Type"])
+            method: request.method, path: request.path, accepted: "application/json",
+            contentType: request.headers["Content-Type"])
         {
             return error.response
         }
@@ -22,9 +23,12 @@ public enum APIEndpoint {
         } catch let error as EngineError {
             return APIError(engine: error, at: nil).response
         } catch is CancelledError {
-            return APIError(status: .serviceUnavailable, code: .cancelled, message: "the client went away before the work finished").response
+            return APIError(
+                status: .serviceUnavailable, code: .cancelled, message: "the client went away before the work finished"
+            ).response
         } catch {
-            return APIError(status: .internalServerError, code: .internalError, message: "unexpected error: \(error)").response
+            return APIError(status: .internalServerError, code: .internalError, message: "unexpected error: \(error)")
+                .response
         }
     }
 

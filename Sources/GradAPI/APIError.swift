@@ -17,7 +17,10 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public var headers: [(name: String, value: String)] = []
 
     public init(status: HTTPStatus, code: ErrorCode, message: String, path: String? = nil) {
-        self.status = status; self.code = code; self.message = message; self.path = path
+        self.status = status
+        self.code = code
+        self.message = message
+        self.path = path
     }
 
     public var description: String { "\(status) \(code)" + (path.map { " at \($0)" } ?? "") + ": \(message)" }
@@ -28,9 +31,14 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         writer.beginObject()
         writer.key("error")
         writer.beginObject()
-        writer.key("code"); writer.string(code.rawValue)
-        writer.key("message"); writer.string(message)
-        if let path { writer.key("path"); writer.string(path) }
+        writer.key("code")
+        writer.string(code.rawValue)
+        writer.key("message")
+        writer.string(message)
+        if let path {
+            writer.key("path")
+            writer.string(path)
+        }
         writer.endObject()
         writer.endObject()
         var response = HTTPResponse.json(status, writer.bytes)
@@ -46,18 +54,23 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
 extension APIError {
     /// 422 with a specific code: valid JSON that is not a valid problem.
     public static func invalid(_ code: ErrorCode, _ message: String, at path: JSONPath?) -> APIError {
-        APIError(status: .unprocessableContent, code: code, message: message, path: path.flatMap { $0 == .root ? nil : $0.description })
+        APIError(
+            status: .unprocessableContent, code: code, message: message,
+            path: path.flatMap { $0 == .root ? nil : $0.description })
     }
 
     /// 422 `wrong_type`: "layers[0].stride must be an integer or [h, w]; found a string".
     public static func wrongType(at path: JSONPath, expected: String, found value: JSONValue) -> APIError {
-        invalid(.wrongType, "\(path == .root ? "the body" : path.description) must be \(expected); found \(describe(value))", at: path)
+        invalid(
+            .wrongType,
+            "\(path == .root ? "the body" : path.description) must be \(expected); found \(describe(value))", at: path)
     }
 
     /// An engine error as the contract writes it: 413 for `too_large` (a size past the engine's
     /// 2^31 elements), 422 for every other code.
     public init(engine error: EngineError, at path: JSONPath?) {
-        self = error.code == .tooLarge
+        self =
+            error.code == .tooLarge
             ? APIError.tooLarge(error.message, at: path) : APIError.invalid(error.code, error.message, at: path)
     }
 
@@ -68,7 +81,9 @@ extension APIError {
 
     /// 400 `invalid_json` with the byte offset where parsing stopped.
     public static func invalidJSON(_ error: JSONParseError) -> APIError {
-        APIError(status: .badRequest, code: .invalidJSON, message: "the body is not JSON: \(error.message) at byte \(error.offset)")
+        APIError(
+            status: .badRequest, code: .invalidJSON,
+            message: "the body is not JSON: \(error.message) at byte \(error.offset)")
     }
 
     /// "1 dim", "3 dims".

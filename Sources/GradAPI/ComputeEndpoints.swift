@@ -5,7 +5,9 @@ import HTTP1
 enum ComputeEndpoints {
     /// `{"output", "loss"?, "activations"?}`. A `grad_output`, and `"activation_gradients"` in `return`,
     /// are accepted and ignored: a forward pass computes no gradients.
-    static func forward(_ request: HTTPRequest, _ context: RequestContext, _ configuration: APIConfiguration) -> HTTPResponse {
+    static func forward(_ request: HTTPRequest, _ context: RequestContext, _ configuration: APIConfiguration)
+        -> HTTPResponse
+    {
         APIEndpoint.respond(to: request) {
             let (problem, _) = try Problem.decode(body: request.body, configuration: configuration)
             let result = try APIEndpoint.run(problem) {
@@ -17,7 +19,9 @@ enum ComputeEndpoints {
 
     /// `{"output", "loss"?, "gradients", "activations"?, "activation_gradients"?}`; exactly one of
     /// `loss` and `grad_output` seeds the backward pass.
-    static func backward(_ request: HTTPRequest, _ context: RequestContext, _ configuration: APIConfiguration) -> HTTPResponse {
+    static func backward(_ request: HTTPRequest, _ context: RequestContext, _ configuration: APIConfiguration)
+        -> HTTPResponse
+    {
         APIEndpoint.respond(to: request) {
             let (problem, _) = try Problem.decode(body: request.body, configuration: configuration)
             let seed = try problem.requireSingleSeed()
@@ -37,11 +41,13 @@ extension Problem {
         case (nil, let gradOutput?): return .gradOutput(gradOutput)
         case (.some, .some):
             throw APIError.invalid(
-                .invalidRequest, "grad_output and loss are both given; the backward pass starts from exactly one of them",
+                .invalidRequest,
+                "grad_output and loss are both given; the backward pass starts from exactly one of them",
                 at: JSONPath("grad_output"))
         case (nil, nil):
             throw APIError.invalid(
-                .missingField, "loss is required (or grad_output, dL/d(output) given directly): the backward pass starts from one of them",
+                .missingField,
+                "loss is required (or grad_output, dL/d(output) given directly): the backward pass starts from one of them",
                 at: JSONPath("loss"))
         }
     }

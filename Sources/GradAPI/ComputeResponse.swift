@@ -44,7 +44,9 @@ public enum ComputeResponse {
         return writer.bytes
     }
 
-    private static func writeOutputAndLoss(_ writer: inout JSONWriter, _ problem: Problem, _ output: Tensor, _ loss: Double?) {
+    private static func writeOutputAndLoss(
+        _ writer: inout JSONWriter, _ problem: Problem, _ output: Tensor, _ loss: Double?
+    ) {
         writer.key("output")
         writer.tensor(output, format: problem.options.tensorFormat)
         if let loss {
@@ -54,8 +56,11 @@ public enum ComputeResponse {
     }
 
     /// `"buffers": {"<layer name>.<buffer>": T, ...}` in layer order; nothing when no layer has buffers.
-    private static func writeBuffers(_ writer: inout JSONWriter, _ problem: Problem, _ buffers: [[NamedTensor]]) throws {
-        let named = zip(problem.layerNames, buffers).flatMap { layer, buffers in buffers.map { ("\(layer).\($0.name)", $0.tensor) } }
+    private static func writeBuffers(_ writer: inout JSONWriter, _ problem: Problem, _ buffers: [[NamedTensor]]) throws
+    {
+        let named = zip(problem.layerNames, buffers).flatMap { layer, buffers in
+            buffers.map { ("\(layer).\($0.name)", $0.tensor) }
+        }
         guard !named.isEmpty else { return }
         for (name, tensor) in named { try checkFinite(tensor, "the buffer \"\(name)\"") }
         writer.key("buffers")
@@ -68,8 +73,12 @@ public enum ComputeResponse {
     }
 
     /// `{"<layer name>": T, ...}` in layer order.
-    private static func writeByLayer(_ writer: inout JSONWriter, _ key: String, _ problem: Problem, _ tensors: [Tensor]) throws {
-        for (name, tensor) in zip(problem.layerNames, tensors) { try checkFinite(tensor, "\(key) of layer \"\(name)\"") }
+    private static func writeByLayer(_ writer: inout JSONWriter, _ key: String, _ problem: Problem, _ tensors: [Tensor])
+        throws
+    {
+        for (name, tensor) in zip(problem.layerNames, tensors) {
+            try checkFinite(tensor, "\(key) of layer \"\(name)\"")
+        }
         writer.key(key)
         writer.beginObject()
         for (name, tensor) in zip(problem.layerNames, tensors) {
@@ -91,7 +100,9 @@ public enum ComputeResponse {
         guard let bad = tensor.data.firstIndex(where: { !$0.isFinite }) else { return }
         let index = LossDecoder.elementPath(.root, flatIndex: bad, shape: tensor.shape).description
         throw APIError.invalid(
-            .nonFiniteResult, "\(what) has \(tensor.data[bad]) at index \(index.isEmpty ? "[]" : index); the problem overflows float64", at: nil)
+            .nonFiniteResult,
+            "\(what) has \(tensor.data[bad]) at index \(index.isEmpty ? "[]" : index); the problem overflows float64",
+            at: nil)
     }
 }
 
@@ -100,7 +111,9 @@ extension Problem {
     public func writtenGradients(_ result: BackwardResult) -> [(name: String, tensor: Tensor)] {
         var gradients = [(name: inputName, tensor: result.inputGradient.reshaped(inputWrittenShape))]
         for parameter in parameters {
-            if let gradient = result.parameterGradients[parameter.layer].first(where: { $0.name == parameter.role })?.tensor {
+            if let gradient = result.parameterGradients[parameter.layer].first(where: { $0.name == parameter.role })?
+                .tensor
+            {
                 gradients.append((parameter.name, gradient.reshaped(parameter.writtenShape)))
             }
         }

@@ -12,11 +12,16 @@ public struct FieldReader: Sendable {
     /// Integer fields above this are refused, so no shape arithmetic can overflow.
     public static let largestInteger = 1 << 24
 
-    public init(_ object: JSONObject, at path: JSONPath) { self.object = object; self.path = path }
+    public init(_ object: JSONObject, at path: JSONPath) {
+        self.object = object
+        self.path = path
+    }
 
     /// Reads `value` as an object, or throws `wrong_type` at `path`.
     public init(_ value: JSONValue, at path: JSONPath, expected: String = "an object") throws {
-        guard case .object(let object) = value else { throw APIError.wrongType(at: path, expected: expected, found: value) }
+        guard case .object(let object) = value else {
+            throw APIError.wrongType(at: path, expected: expected, found: value)
+        }
         self.init(object, at: path)
     }
 
@@ -41,7 +46,8 @@ public struct FieldReader: Sendable {
     public func rejectUnknownKeys(allowed: [String], context: String) throws {
         for member in object.members where !allowed.contains(member.key) {
             throw APIError.invalid(
-                .unknownField, "\(path.key(member.key)) is not a field of \(context); expected one of \(Self.quoted(allowed))",
+                .unknownField,
+                "\(path.key(member.key)) is not a field of \(context); expected one of \(Self.quoted(allowed))",
                 at: path.key(member.key))
         }
     }
@@ -60,14 +66,18 @@ public struct FieldReader: Sendable {
 
     public func bool(_ key: String, default fallback: Bool) throws -> Bool {
         guard let value = optional(key) else { return fallback }
-        guard case .bool(let flag) = value else { throw APIError.wrongType(at: path.key(key), expected: "true or false", found: value) }
+        guard case .bool(let flag) = value else {
+            throw APIError.wrongType(at: path.key(key), expected: "true or false", found: value)
+        }
         return flag
     }
 
     /// A finite number field (non-finite numbers were refused when the body was read).
     public func number(_ key: String, default fallback: Double) throws -> Double {
         guard let value = optional(key) else { return fallback }
-        guard case .number(let number) = value else { throw APIError.wrongType(at: path.key(key), expected: "a number", found: value) }
+        guard case .number(let number) = value else {
+            throw APIError.wrongType(at: path.key(key), expected: "a number", found: value)
+        }
         return number
     }
 
@@ -78,7 +88,9 @@ public struct FieldReader: Sendable {
             throw APIError.wrongType(at: path.key(key), expected: "one of \(Self.quoted(choices))", found: value)
         }
         guard choices.contains(text) else {
-            throw APIError.invalid(.invalidValue, "\(path.key(key)) must be one of \(Self.quoted(choices)); found \"\(text)\"", at: path.key(key))
+            throw APIError.invalid(
+                .invalidValue, "\(path.key(key)) must be one of \(Self.quoted(choices)); found \"\(text)\"",
+                at: path.key(key))
         }
         return text
     }
@@ -89,8 +101,12 @@ public struct FieldReader: Sendable {
     }
 
     /// An integral number (`2` or `2.0`) in `range`; `path` is built only for an error.
-    public static func integer(_ value: JSONValue, at path: @autoclosure () -> JSONPath, range: ClosedRange<Int>) throws -> Int {
-        guard case .number(let number) = value else { throw APIError.wrongType(at: path(), expected: "an integer", found: value) }
+    public static func integer(_ value: JSONValue, at path: @autoclosure () -> JSONPath, range: ClosedRange<Int>) throws
+        -> Int
+    {
+        guard case .number(let number) = value else {
+            throw APIError.wrongType(at: path(), expected: "an integer", found: value)
+        }
         guard number.rounded(.towardZero) == number, let integer = Int(exactly: number) else {
             throw APIError.invalid(.invalidValue, "\(path()) must be an integer; found \(number)", at: path())
         }
@@ -102,13 +118,17 @@ public struct FieldReader: Sendable {
     }
 
     /// `k` (both dims) or `[k_h, k_w]`.
-    public static func pair(_ value: JSONValue, at path: @autoclosure () -> JSONPath, range: ClosedRange<Int>) throws -> Pair {
+    public static func pair(_ value: JSONValue, at path: @autoclosure () -> JSONPath, range: ClosedRange<Int>) throws
+        -> Pair
+    {
         if case .number = value {
             return Pair(try integer(value, at: path(), range: range))
         }
         guard let elements = value.arrayElements, elements.count == 2 else {
             throw APIError.wrongType(at: path(), expected: "an integer or a pair [h, w]", found: value)
         }
-        return Pair(try integer(elements[0], at: path().index(0), range: range), try integer(elements[1], at: path().index(1), range: range))
+        return Pair(
+            try integer(elements[0], at: path().index(0), range: range),
+            try integer(elements[1], at: path().index(1), range: range))
     }
 }

@@ -8,9 +8,12 @@ import JSONCodec
 enum GradcheckEndpoint {
     static let keys = ["eps", "tolerance"]
 
-    static func gradcheck(_ request: HTTPRequest, _ context: RequestContext, _ configuration: APIConfiguration) -> HTTPResponse {
+    static func gradcheck(_ request: HTTPRequest, _ context: RequestContext, _ configuration: APIConfiguration)
+        -> HTTPResponse
+    {
         APIEndpoint.respond(to: request) {
-            let (problem, object) = try Problem.decode(body: request.body, configuration: configuration, extraKeys: keys)
+            let (problem, object) = try Problem.decode(
+                body: request.body, configuration: configuration, extraKeys: keys)
             let fields = FieldReader(object, at: .root)
             let options = GradcheckOptions(eps: try eps(fields), tolerance: try GradeRequest.tolerance(fields))
             try checkWork(problem, configuration)
@@ -24,7 +27,8 @@ enum GradcheckEndpoint {
     private static func eps(_ fields: FieldReader) throws -> Double {
         let eps = try fields.number("eps", default: 1e-6)
         guard eps > 0 else {
-            throw APIError.invalid(.invalidValue, "eps must be a number greater than 0; found \(eps)", at: JSONPath("eps"))
+            throw APIError.invalid(
+                .invalidValue, "eps must be a number greater than 0; found \(eps)", at: JSONPath("eps"))
         }
         return eps
     }
@@ -38,7 +42,8 @@ enum GradcheckEndpoint {
         let work = 2 * elements * forward
         guard work <= configuration.maxGradcheckWork else {
             throw APIError.tooLarge(
-                "the gradient check runs the network twice for each of \(Int(elements)) gradient elements, about \(format(work)) multiply-adds; the limit is \(format(configuration.maxGradcheckWork))")
+                "the gradient check runs the network twice for each of \(Int(elements)) gradient elements, about \(format(work)) multiply-adds; the limit is \(format(configuration.maxGradcheckWork))"
+            )
         }
     }
 
@@ -52,17 +57,23 @@ enum GradcheckResponse {
         for r in report.results { try ComputeResponse.checkFinite(r.numeric, "the numeric gradient \"\(r.name)\"") }
         var writer = JSONWriter(reservingCapacity: 256 + report.results.reduce(0) { $0 + 48 * $1.analytic.count })
         writer.beginObject()
-        writer.key("passed"); writer.bool(report.passed)
+        writer.key("passed")
+        writer.bool(report.passed)
         writer.key("results")
         writer.beginObject()
         for r in report.results {
             writer.key(r.name)
             writer.beginObject()
-            writer.key("passed"); writer.bool(r.passed)
-            writer.key("analytic"); writer.tensor(r.analytic, format: format)
-            writer.key("numeric"); writer.tensor(r.numeric, format: format)
-            writer.key("max_abs_error"); GradeResponse.number(&writer, r.maxAbsError)
-            writer.key("max_rel_error"); GradeResponse.number(&writer, r.maxRelError)
+            writer.key("passed")
+            writer.bool(r.passed)
+            writer.key("analytic")
+            writer.tensor(r.analytic, format: format)
+            writer.key("numeric")
+            writer.tensor(r.numeric, format: format)
+            writer.key("max_abs_error")
+            GradeResponse.number(&writer, r.maxAbsError)
+            writer.key("max_rel_error")
+            GradeResponse.number(&writer, r.maxRelError)
             writer.key("kinks")
             writer.beginArray()
             for kink in r.kinks { GradeResponse.integers(&writer, kink) }

@@ -4,9 +4,12 @@ import HTTP1
 
 /// POST /grade (API.md): the problem solved once, then every submission graded against it.
 enum GradeEndpoint {
-    static func grade(_ request: HTTPRequest, _ context: RequestContext, _ configuration: APIConfiguration) -> HTTPResponse {
+    static func grade(_ request: HTTPRequest, _ context: RequestContext, _ configuration: APIConfiguration)
+        -> HTTPResponse
+    {
         APIEndpoint.respond(to: request) {
-            let (problem, object) = try Problem.decode(body: request.body, configuration: configuration, extraKeys: GradeRequest.keys)
+            let (problem, object) = try Problem.decode(
+                body: request.body, configuration: configuration, extraKeys: GradeRequest.keys)
             let grade = try GradeRequest(object, problem: problem, configuration: configuration)
             try authorize(grade, setsTolerance: object["tolerance"] != nil, context.grant)
             let solution = try problem.solve(cancel: context.isCancelled)
@@ -33,16 +36,22 @@ enum GradeEndpoint {
     static func authorize(_ grade: GradeRequest, setsTolerance: Bool, _ grant: AccessGrant?) throws {
         guard let grant, !grant.holds(.grade) else { return }
         if !grade.options.hidden {
-            throw forbidden("full feedback needs scope grade; the key '\(grant.keyName)' has grade:hidden: send \"feedback\": \"hidden\"", at: "feedback")
+            throw forbidden(
+                "full feedback needs scope grade; the key '\(grant.keyName)' has grade:hidden: send \"feedback\": \"hidden\"",
+                at: "feedback")
         }
         if setsTolerance {
-            throw forbidden("tolerance needs scope grade; the key '\(grant.keyName)' has grade:hidden and grades at the default rtol 1e-5, atol 1e-8", at: "tolerance")
+            throw forbidden(
+                "tolerance needs scope grade; the key '\(grant.keyName)' has grade:hidden and grades at the default rtol 1e-5, atol 1e-8",
+                at: "tolerance")
         }
     }
 
     private static func forbidden(_ message: String, at path: String) -> APIError {
         var error = APIError(status: .forbidden, code: .forbidden, message: message, path: path)
-        error.headers = HTTPError.forbidden(message, scopes: [AccessScope.grade.rawValue]).headers.map { ($0.name, $0.value) }
+        error.headers = HTTPError.forbidden(message, scopes: [AccessScope.grade.rawValue]).headers.map {
+            ($0.name, $0.value)
+        }
         return error
     }
 }

@@ -15,17 +15,24 @@ enum GradeGradescope {
     private static func write(_ writer: inout JSONWriter, _ submission: GradedSubmission, _ request: GradeRequest) {
         let maxScores = submission.results.map { request.points[$0.name] ?? 1 }
         let scores = zip(submission.results, maxScores).map { $0.comparison.passed ? $1 : 0 }
-        writer.key("score"); writer.number(scores.reduce(0, +))
-        writer.key("max_score"); writer.number(maxScores.reduce(0, +))
+        writer.key("score")
+        writer.number(scores.reduce(0, +))
+        writer.key("max_score")
+        writer.number(maxScores.reduce(0, +))
         writer.key("tests")
         writer.beginArray()
         for (i, result) in submission.results.enumerated() {
             writer.beginObject()
-            writer.key("name"); writer.string(result.name)
-            writer.key("score"); writer.number(scores[i])
-            writer.key("max_score"); writer.number(maxScores[i])
-            writer.key("status"); writer.string(result.comparison.passed ? "passed" : "failed")
-            writer.key("output"); writer.string(output(result, request.options))
+            writer.key("name")
+            writer.string(result.name)
+            writer.key("score")
+            writer.number(scores[i])
+            writer.key("max_score")
+            writer.number(maxScores[i])
+            writer.key("status")
+            writer.string(result.comparison.passed ? "passed" : "failed")
+            writer.key("output")
+            writer.string(output(result, request.options))
             writer.endObject()
         }
         writer.endArray()
@@ -38,7 +45,8 @@ enum GradeGradescope {
         let shape = "[" + c.expectedShape.map(String.init).joined(separator: ", ") + "]"
         let tolerance = options.tolerance.text
         if c.passed { return "\(result.name): all \(c.total) elements match within \(tolerance)." }
-        var text = c.shapeOK
+        var text =
+            c.shapeOK
             ? "\(result.name): \(c.mismatched) of \(c.total) elements differ beyond \(tolerance)"
             : "\(result.name): the submitted shape is not the expected \(shape)"
         if !options.hidden, c.shapeOK, let maxAbs = c.maxAbsError, let maxRel = c.maxRelError {

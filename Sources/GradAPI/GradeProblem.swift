@@ -30,7 +30,9 @@ extension Problem {
         let grading = try gradingProblem()
         let solution = try APIEndpoint.run(self) { try Solution(problem: grading, cancel: cancel) }
         for name in grading.gradientNames + grading.layerNames {
-            if let gradient = solution.expected(named: name) { try ComputeResponse.checkFinite(gradient, "the gradient \"\(name)\"") }
+            if let gradient = solution.expected(named: name) {
+                try ComputeResponse.checkFinite(gradient, "the gradient \"\(name)\"")
+            }
         }
         return solution
     }
@@ -40,6 +42,7 @@ extension Problem {
 
     /// "input, 0.weight, 0.bias, … (or a layer name: 0, 1, …)" for messages.
     var gradableNamesText: String {
-        gradientNames.joined(separator: ", ") + " (or a layer name for dL/d(its output): " + layerNames.joined(separator: ", ") + ")"
+        gradientNames.joined(separator: ", ") + " (or a layer name for dL/d(its output): "
+            + layerNames.joined(separator: ", ") + ")"
     }
 }

@@ -30,13 +30,20 @@ struct GradeRequest {
             submissions = try decoder.submissions(many, at: JSONPath("submissions"))
             isBatch = true
         case (.some, .some):
-            throw APIError.invalid(.invalidRequest, "submission and submissions are both given; send one student's gradients as submission or many as submissions", at: JSONPath("submissions"))
+            throw APIError.invalid(
+                .invalidRequest,
+                "submission and submissions are both given; send one student's gradients as submission or many as submissions",
+                at: JSONPath("submissions"))
         case (nil, nil):
-            throw APIError.invalid(.missingField, "submission is required: the gradients to grade by name, e.g. {\"0.weight\": [[...]]} (or submissions: [{\"id\", \"gradients\"}, ...])", at: JSONPath("submission"))
+            throw APIError.invalid(
+                .missingField,
+                "submission is required: the gradients to grade by name, e.g. {\"0.weight\": [[...]]} (or submissions: [{\"id\", \"gradients\"}, ...])",
+                at: JSONPath("submission"))
         }
         let hidden = try fields.choice("feedback", default: "full", choices: ["full", "hidden"]) == "hidden"
         options = GradingOptions(
-            tolerance: try Self.tolerance(fields, relErrorAllowed: true), hidden: hidden, searchBudget: configuration.diagnosisBudget)
+            tolerance: try Self.tolerance(fields, relErrorAllowed: true), hidden: hidden,
+            searchBudget: configuration.diagnosisBudget)
         gradescope = try fields.choice("format", default: "json", choices: ["json", "gradescope"]) == "gradescope"
         points = try Self.points(fields, problem: problem)
     }
@@ -45,13 +52,18 @@ struct GradeRequest {
     /// `relErrorAllowed` (/grade), `{"rel_error": r}` instead grades by CS231n's relative error.
     static func tolerance(_ fields: FieldReader, relErrorAllowed: Bool = false) throws -> Tolerance {
         guard let value = fields.optional("tolerance") else { return Tolerance() }
-        let expected = relErrorAllowed ? "an object {\"rtol\", \"atol\"} or {\"rel_error\"}" : "an object {\"rtol\", \"atol\"}"
+        let expected =
+            relErrorAllowed ? "an object {\"rtol\", \"atol\"} or {\"rel_error\"}" : "an object {\"rtol\", \"atol\"}"
         let tolerance = try FieldReader(value, at: JSONPath("tolerance"), expected: expected)
-        try tolerance.rejectUnknownKeys(allowed: relErrorAllowed ? ["rtol", "atol", "rel_error"] : ["rtol", "atol"], context: "tolerance")
+        try tolerance.rejectUnknownKeys(
+            allowed: relErrorAllowed ? ["rtol", "atol", "rel_error"] : ["rtol", "atol"], context: "tolerance")
         if relErrorAllowed, tolerance.optional("rel_error") != nil { return try relError(tolerance) }
-        let result = Tolerance(rtol: try tolerance.number("rtol", default: 1e-5), atol: try tolerance.number("atol", default: 1e-8))
+        let result = Tolerance(
+            rtol: try tolerance.number("rtol", default: 1e-5), atol: try tolerance.number("atol", default: 1e-8))
         for (key, bound) in [("rtol", result.rtol), ("atol", result.atol)] where bound < 0 {
-            throw APIError.invalid(.invalidValue, "tolerance.\(key) must be at least 0; found \(bound)", at: JSONPath("tolerance").key(key))
+            throw APIError.invalid(
+                .invalidValue, "tolerance.\(key) must be at least 0; found \(bound)", at: JSONPath("tolerance").key(key)
+            )
         }
         return result
     }
@@ -60,11 +72,15 @@ struct GradeRequest {
     private static func relError(_ tolerance: FieldReader) throws -> Tolerance {
         let path = JSONPath("tolerance")
         for key in ["rtol", "atol"] where tolerance.optional(key) != nil {
-            throw APIError.invalid(.invalidRequest, "tolerance.rel_error grades by CS231n's relative error instead of allclose; leave out tolerance.\(key) or rel_error", at: path.key(key))
+            throw APIError.invalid(
+                .invalidRequest,
+                "tolerance.rel_error grades by CS231n's relative error instead of allclose; leave out tolerance.\(key) or rel_error",
+                at: path.key(key))
         }
         let bound = try tolerance.number("rel_error", default: 0)
         guard bound >= 0 else {
-            throw APIError.invalid(.invalidValue, "tolerance.rel_error must be at least 0; found \(bound)", at: path.key("rel_error"))
+            throw APIError.invalid(
+                .invalidValue, "tolerance.rel_error must be at least 0; found \(bound)", at: path.key("rel_error"))
         }
         return Tolerance(relError: bound)
     }
@@ -77,10 +93,16 @@ struct GradeRequest {
         var result: [String: Double] = [:]
         for (name, entry) in points.object.members {
             guard problem.gradableNames.contains(name) else {
-                throw APIError.invalid(.unknownGradient, "\(path.key(name)) names no gradient; this problem has \(problem.gradableNamesText)", at: path.key(name))
+                throw APIError.invalid(
+                    .unknownGradient,
+                    "\(path.key(name)) names no gradient; this problem has \(problem.gradableNamesText)",
+                    at: path.key(name))
             }
             guard case .number(let number) = entry, number >= 0 else {
-                throw APIError.invalid(.invalidValue, "\(path.key(name)) must be a number of points, at least 0; found \(APIError.describe(entry))", at: path.key(name))
+                throw APIError.invalid(
+                    .invalidValue,
+                    "\(path.key(name)) must be a number of points, at least 0; found \(APIError.describe(entry))",
+                    at: path.key(name))
             }
             result[name] = number
         }
@@ -94,10 +116,14 @@ struct SubmissionDecoder {
     var tensors: TensorDecoder
 
     func gradients(_ value: JSONValue, at path: JSONPath) throws -> [(name: String, tensor: Tensor)] {
-        let fields = try FieldReader(value, at: path, expected: "an object of gradients by name, e.g. {\"0.weight\": [[...]]}")
+        let fields = try FieldReader(
+            value, at: path, expected: "an object of gradients by name, e.g. {\"0.weight\": [[...]]}")
         return try fields.object.members.map { name, tensor in
             guard problem.gradableNames.contains(name) else {
-                throw APIError.invalid(.unknownGradient, "\(path.key(name)) names no gradient; this problem has \(problem.gradableNamesText)", at: path.key(name))
+                throw APIError.invalid(
+                    .unknownGradient,
+                    "\(path.key(name)) names no gradient; this problem has \(problem.gradableNamesText)",
+                    at: path.key(name))
             }
             return (name, try tensors.decode(tensor, at: path.key(name)))
         }
@@ -111,8 +137,11 @@ struct SubmissionDecoder {
         return try elements.enumerated().map { i, element in
             let fields = try FieldReader(element, at: path.index(i), expected: "an object {\"id\", \"gradients\"}")
             try fields.rejectUnknownKeys(allowed: ["id", "gradients"], context: "a submission")
-            let gradients = try self.gradients(fields.required("gradients", what: "the student's gradients by name"), at: path.index(i).key("gradients"))
-            return GradeRequest.Submission(id: try id(fields.optional("id"), at: path.index(i).key("id")) ?? String(i), gradients: gradients)
+            let gradients = try self.gradients(
+                fields.required("gradients", what: "the student's gradients by name"),
+                at: path.index(i).key("gradients"))
+            return GradeRequest.Submission(
+                id: try id(fields.optional("id"), at: path.index(i).key("id")) ?? String(i), gradients: gradients)
         }
     }
 

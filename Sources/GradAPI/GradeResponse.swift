@@ -26,7 +26,8 @@ enum GradeResponse {
             writer.beginArray()
             for (id, submission) in graded {
                 writer.beginObject()
-                writer.key("id"); writer.string(id ?? "")
+                writer.key("id")
+                writer.string(id ?? "")
                 members(&writer, submission)
                 writer.endObject()
             }
@@ -39,8 +40,10 @@ enum GradeResponse {
     }
 
     private static func write(_ writer: inout JSONWriter, _ submission: GradedSubmission, hidden: Bool) {
-        writer.key("passed"); writer.bool(submission.passed)
-        writer.key("score"); writer.number(submission.score)
+        writer.key("passed")
+        writer.bool(submission.passed)
+        writer.key("score")
+        writer.number(submission.score)
         writer.key("results")
         writer.beginObject()
         for result in submission.results {
@@ -53,24 +56,37 @@ enum GradeResponse {
     private static func write(_ writer: inout JSONWriter, _ result: GradedTensor, hidden: Bool) {
         let c = result.comparison
         writer.beginObject()
-        writer.key("passed"); writer.bool(c.passed)
-        writer.key("shape_ok"); writer.bool(c.shapeOK)
-        writer.key("expected_shape"); integers(&writer, c.expectedShape)
-        writer.key("mismatched"); writer.number(c.mismatched)
-        writer.key("total"); writer.number(c.total)
+        writer.key("passed")
+        writer.bool(c.passed)
+        writer.key("shape_ok")
+        writer.bool(c.shapeOK)
+        writer.key("expected_shape")
+        integers(&writer, c.expectedShape)
+        writer.key("mismatched")
+        writer.number(c.mismatched)
+        writer.key("total")
+        writer.number(c.total)
         if !hidden, let maxAbs = c.maxAbsError, let maxRel = c.maxRelError {
-            writer.key("max_abs_error"); number(&writer, maxAbs)
-            writer.key("max_rel_error"); number(&writer, maxRel)
-            if let relError = c.relError { writer.key("rel_error"); number(&writer, relError) }
+            writer.key("max_abs_error")
+            number(&writer, maxAbs)
+            writer.key("max_rel_error")
+            number(&writer, maxRel)
+            if let relError = c.relError {
+                writer.key("rel_error")
+                number(&writer, relError)
+            }
         }
         writer.key("mismatches")
         writer.beginArray()
         for mismatch in c.mismatches {
             writer.beginObject()
-            writer.key("index"); integers(&writer, mismatch.index)
+            writer.key("index")
+            integers(&writer, mismatch.index)
             if !hidden {
-                writer.key("expected"); writer.number(mismatch.expected)
-                writer.key("submitted"); writer.number(mismatch.submitted)
+                writer.key("expected")
+                writer.number(mismatch.expected)
+                writer.key("submitted")
+                writer.number(mismatch.submitted)
             }
             writer.endObject()
         }
@@ -78,8 +94,10 @@ enum GradeResponse {
         if let diagnosis = result.diagnosis {
             writer.key("diagnosis")
             writer.beginObject()
-            writer.key("code"); writer.string(diagnosis.code.rawValue)
-            writer.key("message"); writer.string(diagnosis.message)
+            writer.key("code")
+            writer.string(diagnosis.code.rawValue)
+            writer.key("message")
+            writer.string(diagnosis.message)
             if let causes = diagnosis.causes {
                 writer.key("causes")
                 writer.beginArray()
@@ -94,7 +112,8 @@ enum GradeResponse {
     /// A number; one that overflowed float64 (the difference of two huge submitted values) is
     /// written as the largest finite double, which JSON can carry.
     static func number(_ writer: inout JSONWriter, _ value: Double) {
-        writer.number(value.isFinite ? value : value < 0 ? -Double.greatestFiniteMagnitude : Double.greatestFiniteMagnitude)
+        writer.number(
+            value.isFinite ? value : value < 0 ? -Double.greatestFiniteMagnitude : Double.greatestFiniteMagnitude)
     }
 
     static func integers(_ writer: inout JSONWriter, _ values: [Int]) {

@@ -14,7 +14,8 @@ enum InputRank {
         switch first?.inputLayout ?? .any {
         case .image:
             guard (2...4).contains(input.rank) else {
-                throw mismatch(input, at: path, expected: "\(type) takes the input as [H, W], [C, H, W] or [N, C, H, W]")
+                throw mismatch(
+                    input, at: path, expected: "\(type) takes the input as [H, W], [C, H, W] or [N, C, H, W]")
             }
             return input.reshaped(Array(repeating: 1, count: 4 - input.rank) + input.shape)
         case .sequence:
@@ -24,7 +25,8 @@ enum InputRank {
             return input.reshaped(Array(repeating: 1, count: 3 - input.rank) + input.shape)
         case .features:
             guard (1...2).contains(input.rank) else {
-                throw mismatch(input, at: path, expected: "\(type) takes the input as [in_features] or [N, in_features]")
+                throw mismatch(
+                    input, at: path, expected: "\(type) takes the input as [in_features] or [N, in_features]")
             }
             return input.rank == 1 ? input.reshaped([1] + input.shape) : input
         case .batchFirst:
@@ -41,6 +43,7 @@ enum InputRank {
     }
 
     private static func mismatch(_ input: Tensor, at path: JSONPath, expected: String) -> APIError {
-        APIError.invalid(.shapeMismatch, "\(path) has \(APIError.dims(input.rank)) \(input.shape); \(expected)", at: path)
+        APIError.invalid(
+            .shapeMismatch, "\(path) has \(APIError.dims(input.rank)) \(input.shape); \(expected)", at: path)
     }
 }

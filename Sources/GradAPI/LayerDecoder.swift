@@ -20,11 +20,13 @@ public struct LayerDecoder {
     static func typeName(_ fields: FieldReader, choices: [String], unknownCode: ErrorCode) throws -> String {
         let value = try fields.required("type", what: "one of \(FieldReader.quoted(choices))")
         guard case .string(let type) = value else {
-            throw APIError.wrongType(at: fields.path.key("type"), expected: "one of \(FieldReader.quoted(choices))", found: value)
+            throw APIError.wrongType(
+                at: fields.path.key("type"), expected: "one of \(FieldReader.quoted(choices))", found: value)
         }
         guard choices.contains(type) else {
             let path = fields.path.key("type")
-            throw APIError.invalid(unknownCode, "\(path) must be one of \(FieldReader.quoted(choices)); found \"\(type)\"", at: path)
+            throw APIError.invalid(
+                unknownCode, "\(path) must be one of \(FieldReader.quoted(choices)); found \"\(type)\"", at: path)
         }
         return type
     }
@@ -33,10 +35,13 @@ public struct LayerDecoder {
     func name(_ fields: FieldReader) throws -> String? {
         guard let value = fields.optional("name") else { return nil }
         func path() -> JSONPath { fields.path.key("name") }
-        guard case .string(let name) = value else { throw APIError.wrongType(at: path(), expected: "a string", found: value) }
+        guard case .string(let name) = value else {
+            throw APIError.wrongType(at: path(), expected: "a string", found: value)
+        }
         guard !name.isEmpty, !name.contains(".") else {
             throw APIError.invalid(
-                .invalidValue, "\(path()) must be a non-empty name without \".\" (as nn.Sequential requires); found \"\(name)\"",
+                .invalidValue,
+                "\(path()) must be a non-empty name without \".\" (as nn.Sequential requires); found \"\(name)\"",
                 at: path())
         }
         return name

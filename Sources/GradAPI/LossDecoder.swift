@@ -11,19 +11,24 @@ struct LossDecoder {
     static let types = kinds.map(\.key)
 
     func decode(_ value: JSONValue, at path: JSONPath, batch: Int) throws -> LossSpec {
-        let fields = try FieldReader(value, at: path, expected: "a loss object such as {\"type\": \"mse\", \"target\": ...}")
+        let fields = try FieldReader(
+            value, at: path, expected: "a loss object such as {\"type\": \"mse\", \"target\": ...}")
         let type = try LayerDecoder.typeName(fields, choices: Self.types, unknownCode: .unknownLoss)
         var allowed = ["type", "target", "reduction"]
         allowed += Self.ownFields[type] ?? []
         try fields.rejectUnknownKeys(allowed: allowed, context: "a \(type) loss")
-        let reduction = Reduction(rawValue: try fields.choice("reduction", default: "mean", choices: ["mean", "sum"])!)!
+        let reduction = Reduction(
+            rawValue: try fields.choice("reduction", default: "mean", choices: ["mean", "sum"])!)!
         func targetPath() -> JSONPath { path.key("target") }
-        let target = try tensors.decode(fields.required("target", what: "the values or class indices the output is compared with"), at: targetPath())
+        let target = try tensors.decode(
+            fields.required("target", what: "the values or class indices the output is compared with"), at: targetPath()
+        )
         let kind = try lossKind(type, fields)
         let smoothing = type == "cross_entropy" ? try fields.number("label_smoothing", default: 0) : 0
         guard (0...1).contains(smoothing) else {
             throw APIError.invalid(
-                .invalidValue, "\(path.key("label_smoothing")) must be in [0, 1]; found \(smoothing)", at: path.key("label_smoothing"))
+                .invalidValue, "\(path.key("label_smoothing")) must be in [0, 1]; found \(smoothing)",
+                at: path.key("label_smoothing"))
         }
         return LossSpec(
             kind: kind, reduction: reduction, target: try lossTarget(kind, target, batch: batch, at: targetPath),
@@ -32,7 +37,8 @@ struct LossDecoder {
 
     /// The fields a loss type has beside `type`, `target` and `reduction`.
     private static let ownFields = [
-        "smooth_l1": ["beta"], "huber": ["delta"], "cross_entropy": ["label_smoothing"], "multi_margin": ["p", "margin"],
+        "smooth_l1": ["beta"], "huber": ["delta"], "cross_entropy": ["label_smoothing"],
+        "multi_margin": ["p", "margin"],
         "svm": ["margin"],
     ]
 
@@ -44,7 +50,9 @@ struct LossDecoder {
         "huber": { decoder, fields in
             let delta = try decoder.nonNegative(fields, "delta")
             guard delta > 0 else {
-                throw APIError.invalid(.invalidValue, "\(fields.path.key("delta")) must be positive; found 0", at: fields.path.key("delta"))
+                throw APIError.invalid(
+                    .invalidValue, "\(fields.path.key("delta")) must be positive; found 0", at: fields.path.key("delta")
+                )
             }
             return .huber(delta: delta)
         },
@@ -65,11 +73,16 @@ struct LossDecoder {
 
     func nonNegative(_ fields: FieldReader, _ key: String) throws -> Double {
         let value = try fields.number(key, default: 1.0)
-        guard value >= 0 else { throw APIError.invalid(.invalidValue, "\(fields.path.key(key)) must be at least 0; found \(value)", at: fields.path.key(key)) }
+        guard value >= 0 else {
+            throw APIError.invalid(
+                .invalidValue, "\(fields.path.key(key)) must be at least 0; found \(value)", at: fields.path.key(key))
+        }
         return value
     }
 
-    private func lossTarget(_ kind: LossKind, _ target: Tensor, batch: Int, at path: () -> JSONPath) throws -> LossTarget {
+    private func lossTarget(_ kind: LossKind, _ target: Tensor, batch: Int, at path: () -> JSONPath) throws
+        -> LossTarget
+    {
         switch kind {
         case .crossEntropy:
             if target.rank == 0 || (target.rank == 1 && (batch > 1 || target.count == 1)) {
@@ -79,14 +92,16 @@ struct LossDecoder {
         case .nll, .multiMargin, .svm:
             guard target.rank <= 1 else {
                 throw APIError.invalid(
-                    .shapeMismatch, "\(path()) has shape \(target.shape); \(kind.name) takes class indices [N] (a bare index when N = 1)",
+                    .shapeMismatch,
+                    "\(path()) has shape \(target.shape); \(kind.name) takes class indices [N] (a bare index when N = 1)",
                     at: path())
             }
             return .classIndices(try classIndices(target, batch: batch, at: path))
         case .bceWithLogits, .bce:
             if let bad = target.data.firstIndex(where: { !(0...1).contains($0) }) {
                 let at = Self.elementPath(path(), flatIndex: bad, shape: target.shape)
-                throw APIError.invalid(.invalidValue, "\(at) is \(target.data[bad]); \(kind.name) targets must be in [0, 1]", at: at)
+                throw APIError.invalid(
+                    .invalidValue, "\(at) is \(target.data[bad]); \(kind.name) targets must be in [0, 1]", at: at)
             }
             return .values(target)
         case .mse, .l1, .smoothL1, .huber:
@@ -98,12 +113,15 @@ struct LossDecoder {
     private func classIndices(_ target: Tensor, batch: Int, at path: () -> JSONPath) throws -> [Int] {
         guard target.count == batch else {
             throw APIError.invalid(
-                .shapeMismatch, "\(path()) has \(target.count) class indices; the batch has \(batch) samples, so it must be [\(batch)]", at: path())
+                .shapeMismatch,
+                "\(path()) has \(target.count) class indices; the batch has \(batch) samples, so it must be [\(batch)]",
+                at: path())
         }
         return try target.data.enumerated().map { i, value in
             let at = target.rank == 0 ? path() : path().index(i)
             guard value.rounded(.towardZero) == value, value >= 0, let index = Int(exactly: value) else {
-                throw APIError.invalid(.invalidValue, "\(at) must be a class index (an integer, at least 0); found \(value)", at: at)
+                throw APIError.invalid(
+                    .invalidValue, "\(at) must be a class index (an integer, at least 0); found \(value)", at: at)
             }
             return index
         }
@@ -113,7 +131,10 @@ struct LossDecoder {
     static func elementPath(_ path: JSONPath, flatIndex: Int, shape: [Int]) -> JSONPath {
         var index: [Int] = []
         var rest = flatIndex
-        for dim in shape.reversed() { index.insert(rest % dim, at: 0); rest /= dim }
+        for dim in shape.reversed() {
+            index.insert(rest % dim, at: 0)
+            rest /= dim
+        }
         return path.indices(index)
     }
 }

@@ -3,1856 +3,1856 @@
 /// The OpenAPI 3.1 description of the service, served at GET /openapi.yaml.
 enum OpenAPIDocument {
     static let yaml = #"""
-openapi: 3.1.0
-info:
-  title: ConvGrad
-  version: 1.0.0
-  summary: Forward values and every gradient of a small conv net, in float64, with PyTorch's semantics.
-  description: |
-    POST a problem (an input, a sequential network of layers, a loss) as JSON and get back the output,
-    the loss and dL/d(everything); grade students' gradients, explain one gradient element by the chain
-    rule, or check gradients by central differences.
+        openapi: 3.1.0
+        info:
+          title: ConvGrad
+          version: 1.0.0
+          summary: Forward values and every gradient of a small conv net, in float64, with PyTorch's semantics.
+          description: |
+            POST a problem (an input, a sequential network of layers, a loss) as JSON and get back the output,
+            the loss and dL/d(everything); grade students' gradients, explain one gradient element by the chain
+            rule, or check gradients by central differences.
 
-    Conventions (API.md):
-    - JSON over HTTP/1.1 with `Content-Type: application/json` on requests and responses. Numbers are
-      IEEE-754 float64; results match PyTorch float64 to 1e-9 relative error (for values that cancel to
-      about zero, `1e-12 * max(1, max |value| of that tensor)` absolute). The same request always gets
-      the byte-identical response. Output numbers are written in shortest round-trip form.
-    - Integer fields (`stride`, `kernel_size`, class indices, ...) accept integral numbers, `2` or `2.0`.
-    - Layout is PyTorch's: images `NCHW`, conv weights `[out_channels, in_channels/groups, kh, kw]`,
-      linear weights `[out_features, in_features]`, `y = x W^T + b`. conv2d is cross-correlation.
-    - Ranks: a conv or pool layer takes its input as `[H, W]`, `[C, H, W]` or `[N, C, H, W]` (leading
-      dims 1 when left out); a conv weight is `[kh, kw]` or 4-D; a linear layer takes `[in]` or `[N, in]`.
-      A network whose first shape-bearing layer is `flatten` takes its input as written (2 to 4 dims,
-      the first the batch); a network of elementwise layers only keeps the input as written.
-      Every gradient has exactly the shape of the tensor it is the gradient of, as the request wrote
-      it; the output, activations and activation gradients are full rank (`NCHW` for spatial layers,
-      `[N, F]` after flatten/linear). A loss `target` or a `grad_output` may be written at full rank or
-      with any number of the output's leading 1s left out (a bare number for an output of all 1s).
-    - Unknown members are refused (422 `unknown_field`, with the path), in the problem, its layers, its
-      loss and its tensor objects, so that a typo such as `"strides"` is caught rather than ignored.
-      An optional member given as `null` takes its default, as PyTorch's `None` does (`"bias": null`
-      is no bias, `"stride": null` on a pool is the kernel size). A tensor object's members are checked
-      before its size: a malformed one is 422 whatever shape it claims; a well-formed one over the
-      server's element limit is 413.
+            Conventions (API.md):
+            - JSON over HTTP/1.1 with `Content-Type: application/json` on requests and responses. Numbers are
+              IEEE-754 float64; results match PyTorch float64 to 1e-9 relative error (for values that cancel to
+              about zero, `1e-12 * max(1, max |value| of that tensor)` absolute). The same request always gets
+              the byte-identical response. Output numbers are written in shortest round-trip form.
+            - Integer fields (`stride`, `kernel_size`, class indices, ...) accept integral numbers, `2` or `2.0`.
+            - Layout is PyTorch's: images `NCHW`, conv weights `[out_channels, in_channels/groups, kh, kw]`,
+              linear weights `[out_features, in_features]`, `y = x W^T + b`. conv2d is cross-correlation.
+            - Ranks: a conv or pool layer takes its input as `[H, W]`, `[C, H, W]` or `[N, C, H, W]` (leading
+              dims 1 when left out); a conv weight is `[kh, kw]` or 4-D; a linear layer takes `[in]` or `[N, in]`.
+              A network whose first shape-bearing layer is `flatten` takes its input as written (2 to 4 dims,
+              the first the batch); a network of elementwise layers only keeps the input as written.
+              Every gradient has exactly the shape of the tensor it is the gradient of, as the request wrote
+              it; the output, activations and activation gradients are full rank (`NCHW` for spatial layers,
+              `[N, F]` after flatten/linear). A loss `target` or a `grad_output` may be written at full rank or
+              with any number of the output's leading 1s left out (a bare number for an output of all 1s).
+            - Unknown members are refused (422 `unknown_field`, with the path), in the problem, its layers, its
+              loss and its tensor objects, so that a typo such as `"strides"` is caught rather than ignored.
+              An optional member given as `null` takes its default, as PyTorch's `None` does (`"bias": null`
+              is no bias, `"stride": null` on a pool is the kernel size). A tensor object's members are checked
+              before its size: a malformed one is 422 whatever shape it claims; a well-formed one over the
+              server's element limit is 413.
 
-    Errors are JSON, `{"error": {"code", "message", "path"}}`; `path` names the one place in the
-    request at fault, e.g. `layers[2].kernel_size`, `loss.target[1]`, `input[0][3]`.
+            Errors are JSON, `{"error": {"code", "message", "path"}}`; `path` names the one place in the
+            request at fault, e.g. `layers[2].kernel_size`, `loss.target[1]`, `input[0][3]`.
 
-    Schemas are written for code generators as well as validators (openapi-python-client reads this
-    document whole; clients/python/tests/test_generated_client.py checks it): each request body is a
-    `oneOf` of flat objects with `additionalProperties: false`, one per problem form (layers or short
-    form; for /grade also one submission or many), sharing member schemas by `$ref`, rather than an
-    `allOf` of the forms with `unevaluatedProperties: false`; unions list named schemas.
+            Schemas are written for code generators as well as validators (openapi-python-client reads this
+            document whole; clients/python/tests/test_generated_client.py checks it): each request body is a
+            `oneOf` of flat objects with `additionalProperties: false`, one per problem form (layers or short
+            form; for /grade also one submission or many), sharing member schemas by `$ref`, rather than an
+            `allOf` of the forms with `unevaluatedProperties: false`; unions list named schemas.
 
-    CORS: every response carries `Access-Control-Allow-Origin` (configurable, `*` by default) and
-    `Access-Control-Expose-Headers: Retry-After`; an `OPTIONS` preflight on any path answers 204.
-    An unknown path is 404; a known path with another method is 405 with `Allow`.
+            CORS: every response carries `Access-Control-Allow-Origin` (configurable, `*` by default) and
+            `Access-Control-Expose-Headers: Retry-After`; an `OPTIONS` preflight on any path answers 204.
+            An unknown path is 404; a known path with another method is 405 with `Allow`.
 
-    Access control (optional, off by default): started with `--api-keys FILE`, the server asks for
-    `Authorization: Bearer <key>` on every operation that lists the `apiKey` scheme below, with the
-    scope it names (`compute`, `grade` or `grade:hidden`, `explain`, `gradcheck`, `metrics`); the
-    page, `/healthz`, `/readyz`, this document and `OPTIONS` stay open. No key or an unknown one is
-    401 `unauthorized` with `WWW-Authenticate: Bearer` (RFC 6750 §3); a key without the scope is 403
-    `forbidden` naming it; a key over its rate limit is 429 `rate_limited` with `Retry-After`. All
-    three are decided from the header section, before the body is read. A `grade:hidden` key gets
-    `"feedback": "hidden"` at the default tolerance only: full feedback or a `tolerance` is 403.
-  license:
-    name: MIT
-    identifier: MIT
-servers:
-  - url: http://127.0.0.1:8080
-    description: gradserver --host 127.0.0.1 --port 8080
-tags:
-  - name: compute
-    description: Forward values and gradients.
-  - name: teaching
-    description: Grading, explanation and gradient checks.
-  - name: operations
-    description: Health, readiness, metrics and this document.
-  - name: page
-    description: The lesson page and its static files.
-paths:
-  /forward:
-    post:
-      tags: [compute]
-      operationId: forward
-      security: [{}, {apiKey: [compute]}]
-      summary: Run the network forward.
-      description: |
-        Returns the output, the loss when a loss was given, and each layer's output when `return`
-        holds `"activations"`. A `grad_output`, and `"activation_gradients"` in `return`, are accepted
-        and ignored (a forward pass computes no gradients).
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Problem'}
-            examples:
-              worked:
-                $ref: '#/components/examples/WorkedExample'
-              shortForm:
-                $ref: '#/components/examples/ShortFormExample'
-      responses:
-        '200':
-          description: The output (and loss, and activations when asked).
+            Access control (optional, off by default): started with `--api-keys FILE`, the server asks for
+            `Authorization: Bearer <key>` on every operation that lists the `apiKey` scheme below, with the
+            scope it names (`compute`, `grade` or `grade:hidden`, `explain`, `gradcheck`, `metrics`); the
+            page, `/healthz`, `/readyz`, this document and `OPTIONS` stay open. No key or an unknown one is
+            401 `unauthorized` with `WWW-Authenticate: Bearer` (RFC 6750 §3); a key without the scope is 403
+            `forbidden` naming it; a key over its rate limit is 429 `rate_limited` with `Retry-After`. All
+            three are decided from the header section, before the body is read. A `grade:hidden` key gets
+            `"feedback": "hidden"` at the default tolerance only: full feedback or a `tolerance` is 403.
+          license:
+            name: MIT
+            identifier: MIT
+        servers:
+          - url: http://127.0.0.1:8080
+            description: gradserver --host 127.0.0.1 --port 8080
+        tags:
+          - name: compute
+            description: Forward values and gradients.
+          - name: teaching
+            description: Grading, explanation and gradient checks.
+          - name: operations
+            description: Health, readiness, metrics and this document.
+          - name: page
+            description: The lesson page and its static files.
+        paths:
+          /forward:
+            post:
+              tags: [compute]
+              operationId: forward
+              security: [{}, {apiKey: [compute]}]
+              summary: Run the network forward.
+              description: |
+                Returns the output, the loss when a loss was given, and each layer's output when `return`
+                holds `"activations"`. A `grad_output`, and `"activation_gradients"` in `return`, are accepted
+                and ignored (a forward pass computes no gradients).
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema: {$ref: '#/components/schemas/Problem'}
+                    examples:
+                      worked:
+                        $ref: '#/components/examples/WorkedExample'
+                      shortForm:
+                        $ref: '#/components/examples/ShortFormExample'
+              responses:
+                '200':
+                  description: The output (and loss, and activations when asked).
+                  headers:
+                    Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/ForwardResponse'}
+                      examples:
+                        worked:
+                          summary: The worked example's forward pass.
+                          value: {output: [[-4.5]], loss: 30.25}
+                '400': {$ref: '#/components/responses/InvalidJSON'}
+                '413': {$ref: '#/components/responses/TooLarge'}
+                '415': {$ref: '#/components/responses/UnsupportedMediaType'}
+                '422': {$ref: '#/components/responses/InvalidRequest'}
+                '401': {$ref: '#/components/responses/Unauthorized'}
+                '403': {$ref: '#/components/responses/Forbidden'}
+                '429': {$ref: '#/components/responses/RateLimited'}
+                '503': {$ref: '#/components/responses/Overloaded'}
+            options:
+              tags: [operations]
+              summary: CORS preflight; answered at once, never queued.
+              responses:
+                '204': {$ref: '#/components/responses/Preflight'}
+          /backward:
+            post:
+              tags: [compute]
+              operationId: backward
+              security: [{}, {apiKey: [compute]}]
+              summary: Run the network forward and backward; return every gradient.
+              description: |
+                Exactly one of `loss` and `grad_output` (dL/d(output) given directly) is required. Gradient
+                names follow PyTorch's `nn.Sequential`: `"input"`, `"<layer name>.weight"`, `"<layer name>.bias"`
+                (short form: `"images"`, `"kernels"`, `"bias"`). Keys come in a fixed order: `output`, `loss`,
+                `gradients` (the input first, then parameters in layer order, weight before bias),
+                `activations`, `activation_gradients` (each keyed by layer name, in layer order).
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema: {$ref: '#/components/schemas/Problem'}
+                    examples:
+                      worked:
+                        $ref: '#/components/examples/WorkedExample'
+                      workedWithActivations:
+                        summary: The worked example, asking for dL/dz too.
+                        value:
+                          input: [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]
+                          layers:
+                            - {type: conv2d, weight: [[1, 0], [0, -1]], bias: [0.5], stride: 2}
+                            - {type: flatten}
+                            - {type: linear, weight: [[0.1, 0.2, 0.3, 0.4]], bias: [0]}
+                          loss: {type: mse, target: [[1.0]]}
+                          return: [activations, activation_gradients]
+                      gradOutput:
+                        summary: dL/d(output) given directly.
+                        value:
+                          input: [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]
+                          layers:
+                            - {type: conv2d, weight: [[1, 0], [0, -1]], bias: [0.5], stride: 2}
+                            - {type: flatten}
+                            - {type: linear, weight: [[0.1, 0.2, 0.3, 0.4]], bias: [0]}
+                          grad_output: [[1.0]]
+                      shortForm:
+                        $ref: '#/components/examples/ShortFormExample'
+              responses:
+                '200':
+                  description: The output, the loss and every gradient.
+                  headers:
+                    Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/BackwardResponse'}
+                      examples:
+                        worked:
+                          summary: The worked example's gradients.
+                          value:
+                            output: [[-4.5]]
+                            loss: 30.25
+                            gradients:
+                              input: [[-1.1, 0.0, -2.2, 0.0], [0.0, 1.1, 0.0, 2.2], [-3.3, 0.0, -4.4, 0.0], [0.0, 3.3, 0.0, 4.4]]
+                              0.weight: [[-85.80000000000001, -96.80000000000001], [-129.8, -140.8]]
+                              0.bias: [-11.0]
+                              2.weight: [[49.5, 49.5, 49.5, 49.5]]
+                              2.bias: [-11.0]
+                '400': {$ref: '#/components/responses/InvalidJSON'}
+                '413': {$ref: '#/components/responses/TooLarge'}
+                '415': {$ref: '#/components/responses/UnsupportedMediaType'}
+                '422': {$ref: '#/components/responses/InvalidRequest'}
+                '401': {$ref: '#/components/responses/Unauthorized'}
+                '403': {$ref: '#/components/responses/Forbidden'}
+                '429': {$ref: '#/components/responses/RateLimited'}
+                '503': {$ref: '#/components/responses/Overloaded'}
+            options:
+              tags: [operations]
+              summary: CORS preflight; answered at once, never queued.
+              responses:
+                '204': {$ref: '#/components/responses/Preflight'}
+          /grade:
+            post:
+              tags: [teaching]
+              operationId: grade
+              security: [{}, {apiKey: [grade, 'grade:hidden']}]
+              summary: Grade submitted gradients against the true ones, with a diagnosis of known mistakes.
+              description: |
+                An element passes when `|submitted - expected| <= atol + rtol * |expected|` (numpy.allclose;
+                defaults rtol 1e-5, atol 1e-8). `score` is the fraction of submitted tensors that pass;
+                `mismatches` lists at most the first 10; `max_rel_error` is over elements whose expected value
+                is not 0; `rel_error` is CS231n's `max(|s - e| / max(1e-8, |s| + |e|))`, and
+                `"tolerance": {"rel_error": r}` grades by it (an element passes when its term is at most r)
+                instead of allclose. `submissions` grades many students against one problem, in the order given.
+                `"feedback": "hidden"` leaves out expected values and error magnitudes (`mismatches` lists
+                indices only; `expected_shape` stays). `"format": "gradescope"` returns the Gradescope
+                autograder `results.json` shape, one all-or-nothing test per submitted tensor in submission
+                order, `max_score` from `points` (1 each by default).
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema: {$ref: '#/components/schemas/GradeRequest'}
+                    examples:
+                      worked:
+                        summary: A student who flipped the kernel in the weight gradient.
+                        value:
+                          input: [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]
+                          layers:
+                            - {type: conv2d, weight: [[1, 0], [0, -1]], bias: [0.5], stride: 2}
+                            - {type: flatten}
+                            - {type: linear, weight: [[0.1, 0.2, 0.3, 0.4]], bias: [0]}
+                          loss: {type: mse, target: [[1.0]]}
+                          submission:
+                            0.weight: [[-140.8, -129.8], [-96.8, -85.8]]
+                            0.bias: [-11.0]
+                          tolerance: {rtol: 1.0e-5, atol: 1.0e-8}
+              responses:
+                '200':
+                  description: Per-tensor results (or the Gradescope shape), per submission when many.
+                  headers:
+                    Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/GradeResponse'}
+                '400': {$ref: '#/components/responses/InvalidJSON'}
+                '413': {$ref: '#/components/responses/TooLarge'}
+                '415': {$ref: '#/components/responses/UnsupportedMediaType'}
+                '422': {$ref: '#/components/responses/InvalidRequest'}
+                '401': {$ref: '#/components/responses/Unauthorized'}
+                '403': {$ref: '#/components/responses/Forbidden'}
+                '429': {$ref: '#/components/responses/RateLimited'}
+                '503': {$ref: '#/components/responses/Overloaded'}
+            options:
+              tags: [operations]
+              summary: CORS preflight; answered at once, never queued.
+              responses:
+                '204': {$ref: '#/components/responses/Preflight'}
+          /explain:
+            post:
+              tags: [teaching]
+              operationId: explain
+              security: [{}, {apiKey: [explain]}]
+              summary: Spell the chain rule out for one gradient element.
+              description: |
+                `of` is a gradient name, or a layer name for dL/d(that layer's output); `index` is the element,
+                in the rank the request wrote the tensor (activation indices are full rank). `terms` lists
+                every product of the sum with the indices that stride, padding and dilation map to; a factor
+                in zero padding has `"padding": true` and value 0; one in reflect/replicate/circular padding
+                names the input element it copies, also flagged. A bias's local factor is
+                `{"of": "constant", "value": 1}`. For the network's last layer the upstream factor is the
+                loss's own derivative, `{"of": "loss", "index", "value", "formula"}`. An element whose sum has
+                more terms than the server lists (`--max-explain-terms`, 100000 by default) is refused with 413.
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema: {$ref: '#/components/schemas/ExplainRequest'}
+                    examples:
+                      worked:
+                        summary: dL/dW[0,0] of the worked example.
+                        value:
+                          input: [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]
+                          layers:
+                            - {type: conv2d, weight: [[1, 0], [0, -1]], bias: [0.5], stride: 2}
+                            - {type: flatten}
+                            - {type: linear, weight: [[0.1, 0.2, 0.3, 0.4]], bias: [0]}
+                          loss: {type: mse, target: [[1.0]]}
+                          of: 0.weight
+                          index: [0, 0]
+              responses:
+                '200':
+                  description: The element's value, its formula and every term of the sum.
+                  headers:
+                    Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/ExplainResponse'}
+                '400': {$ref: '#/components/responses/InvalidJSON'}
+                '413': {$ref: '#/components/responses/TooLarge'}
+                '415': {$ref: '#/components/responses/UnsupportedMediaType'}
+                '422': {$ref: '#/components/responses/InvalidRequest'}
+                '401': {$ref: '#/components/responses/Unauthorized'}
+                '403': {$ref: '#/components/responses/Forbidden'}
+                '429': {$ref: '#/components/responses/RateLimited'}
+                '503': {$ref: '#/components/responses/Overloaded'}
+            options:
+              tags: [operations]
+              summary: CORS preflight; answered at once, never queued.
+              responses:
+                '204': {$ref: '#/components/responses/Preflight'}
+          /gradcheck:
+            post:
+              tags: [teaching]
+              operationId: gradcheck
+              security: [{}, {apiKey: [gradcheck]}]
+              summary: Compare analytic gradients with central differences.
+              description: |
+                Per gradient name: the analytic and the central-difference gradient (`eps` default 1e-6), their
+                largest differences over elements that are not kinks (relative over non-zero analytic values),
+                and `kinks`, the indices where a ReLU, leaky ReLU or max-pool decision changes within +-eps.
+                `passed` uses rtol 1e-5 / atol 1e-8 unless `tolerance` is given. Refused with 413 when
+                elements x network work is over the server's limit (it runs the network twice per element).
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema: {$ref: '#/components/schemas/GradcheckRequest'}
+                    examples:
+                      worked:
+                        summary: Check the worked example's gradients.
+                        value:
+                          input: [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]
+                          layers:
+                            - {type: conv2d, weight: [[1, 0], [0, -1]], bias: [0.5], stride: 2}
+                            - {type: flatten}
+                            - {type: linear, weight: [[0.1, 0.2, 0.3, 0.4]], bias: [0]}
+                          loss: {type: mse, target: [[1.0]]}
+                          eps: 1.0e-6
+              responses:
+                '200':
+                  description: Analytic and numeric gradients with their differences and kinks.
+                  headers:
+                    Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/GradcheckResponse'}
+                '400': {$ref: '#/components/responses/InvalidJSON'}
+                '413': {$ref: '#/components/responses/TooLarge'}
+                '415': {$ref: '#/components/responses/UnsupportedMediaType'}
+                '422': {$ref: '#/components/responses/InvalidRequest'}
+                '401': {$ref: '#/components/responses/Unauthorized'}
+                '403': {$ref: '#/components/responses/Forbidden'}
+                '429': {$ref: '#/components/responses/RateLimited'}
+                '503': {$ref: '#/components/responses/Overloaded'}
+            options:
+              tags: [operations]
+              summary: CORS preflight; answered at once, never queued.
+              responses:
+                '204': {$ref: '#/components/responses/Preflight'}
+          /healthz:
+            get:
+              tags: [operations]
+              operationId: healthz
+              summary: Liveness; never waits behind compute.
+              responses:
+                '200':
+                  description: The process is alive.
+                  headers:
+                    Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/Status'}
+            options:
+              tags: [operations]
+              summary: CORS preflight; answered at once, never queued.
+              responses:
+                '204': {$ref: '#/components/responses/Preflight'}
+          /readyz:
+            get:
+              tags: [operations]
+              operationId: readyz
+              summary: Readiness; 503 while draining.
+              responses:
+                '200':
+                  description: Accepting work.
+                  headers:
+                    Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/Status'}
+                '503': {$ref: '#/components/responses/Overloaded'}
+            options:
+              tags: [operations]
+              summary: CORS preflight; answered at once, never queued.
+              responses:
+                '204': {$ref: '#/components/responses/Preflight'}
+          /metrics:
+            get:
+              tags: [operations]
+              operationId: metrics
+              security: [{}, {apiKey: [metrics]}]
+              summary: Prometheus metrics in the text exposition format.
+              responses:
+                '200':
+                  description: Counters, gauges and histograms of requests, queue and compute.
+                  headers:
+                    Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+                  content:
+                    text/plain:
+                      schema: {type: string}
+                '401': {$ref: '#/components/responses/Unauthorized'}
+                '403': {$ref: '#/components/responses/Forbidden'}
+                '429': {$ref: '#/components/responses/RateLimited'}
+            options:
+              tags: [operations]
+              summary: CORS preflight; answered at once, never queued.
+              responses:
+                '204': {$ref: '#/components/responses/Preflight'}
+          /openapi.yaml:
+            get:
+              tags: [operations]
+              operationId: openapi
+              summary: This document.
+              responses:
+                '200':
+                  description: The OpenAPI 3.1 description of the service.
+                  headers:
+                    Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+                  content:
+                    application/yaml:
+                      schema: {type: object, description: 'This document (YAML, parsed as an object by clients that read YAML).'}
+                    text/yaml:
+                      schema: {type: string, description: 'The same document as text, when Accept names text/yaml and not application/yaml.'}
+            options:
+              tags: [operations]
+              summary: CORS preflight; answered at once, never queued.
+              responses:
+                '204': {$ref: '#/components/responses/Preflight'}
+          /:
+            get:
+              tags: [page]
+              operationId: page
+              summary: The lesson page (page/index.html).
+              description: >-
+                The teaching page (README "The lesson as a page"): the lesson's worked example forward and
+                backward, every number from this API. Its CSS, modules and icon are under /static/.
+              parameters:
+                - {$ref: '#/components/parameters/IfNoneMatch'}
+              responses:
+                '200':
+                  description: The page.
+                  headers:
+                    Content-Security-Policy: {$ref: '#/components/headers/PageContentSecurityPolicy'}
+                    X-Content-Type-Options: {$ref: '#/components/headers/PageNoSniff'}
+                    Referrer-Policy: {$ref: '#/components/headers/PageReferrerPolicy'}
+                    Cache-Control: {$ref: '#/components/headers/PageCacheControl'}
+                    ETag: {$ref: '#/components/headers/PageETag'}
+                    Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+                  content:
+                    text/html: {schema: {type: string}}
+                '304': {$ref: '#/components/responses/PageNotModified'}
+            options:
+              tags: [page]
+              summary: CORS preflight; answered at once, never queued.
+              responses:
+                '204': {$ref: '#/components/responses/Preflight'}
+          /static/{file}:
+            get:
+              tags: [page]
+              operationId: pageAsset
+              summary: One of the page's files (page/ in the repository, embedded by scripts/embed-page).
+              parameters:
+                - name: file
+                  in: path
+                  required: true
+                  schema: {type: string, enum: [api.js, controls.js, errors.js, explain.js, format.js, grade.js, grids.js, icon.svg, keydialog.js, main.js, problem.js, python.js, routing.js, share.js, state.js, style.css, views.js]}
+                - {$ref: '#/components/parameters/IfNoneMatch'}
+              responses:
+                '200':
+                  description: The file, as text/javascript, text/css or image/svg+xml.
+                  headers:
+                    Content-Security-Policy: {$ref: '#/components/headers/PageContentSecurityPolicy'}
+                    X-Content-Type-Options: {$ref: '#/components/headers/PageNoSniff'}
+                    Referrer-Policy: {$ref: '#/components/headers/PageReferrerPolicy'}
+                    Cache-Control: {$ref: '#/components/headers/PageCacheControl'}
+                    ETag: {$ref: '#/components/headers/PageETag'}
+                    Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+                  content:
+                    text/javascript: {schema: {type: string}}
+                    text/css: {schema: {type: string}}
+                    image/svg+xml: {schema: {type: string}}
+                '304': {$ref: '#/components/responses/PageNotModified'}
+                '404':
+                  description: No such file.
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/Error'}
+            options:
+              tags: [page]
+              summary: CORS preflight; answered at once, never queued.
+              parameters:
+                - name: file
+                  in: path
+                  required: true
+                  schema: {type: string, enum: [api.js, controls.js, errors.js, explain.js, format.js, grade.js, grids.js, icon.svg, keydialog.js, main.js, problem.js, python.js, routing.js, share.js, state.js, style.css, views.js]}
+              responses:
+                '204': {$ref: '#/components/responses/Preflight'}
+                '404':
+                  description: No such file.
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/Error'}
+        components:
           headers:
-            Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
-          content:
-            application/json:
-              schema: {$ref: '#/components/schemas/ForwardResponse'}
-              examples:
-                worked:
-                  summary: The worked example's forward pass.
-                  value: {output: [[-4.5]], loss: 30.25}
-        '400': {$ref: '#/components/responses/InvalidJSON'}
-        '413': {$ref: '#/components/responses/TooLarge'}
-        '415': {$ref: '#/components/responses/UnsupportedMediaType'}
-        '422': {$ref: '#/components/responses/InvalidRequest'}
-        '401': {$ref: '#/components/responses/Unauthorized'}
-        '403': {$ref: '#/components/responses/Forbidden'}
-        '429': {$ref: '#/components/responses/RateLimited'}
-        '503': {$ref: '#/components/responses/Overloaded'}
-    options:
-      tags: [operations]
-      summary: CORS preflight; answered at once, never queued.
-      responses:
-        '204': {$ref: '#/components/responses/Preflight'}
-  /backward:
-    post:
-      tags: [compute]
-      operationId: backward
-      security: [{}, {apiKey: [compute]}]
-      summary: Run the network forward and backward; return every gradient.
-      description: |
-        Exactly one of `loss` and `grad_output` (dL/d(output) given directly) is required. Gradient
-        names follow PyTorch's `nn.Sequential`: `"input"`, `"<layer name>.weight"`, `"<layer name>.bias"`
-        (short form: `"images"`, `"kernels"`, `"bias"`). Keys come in a fixed order: `output`, `loss`,
-        `gradients` (the input first, then parameters in layer order, weight before bias),
-        `activations`, `activation_gradients` (each keyed by layer name, in layer order).
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Problem'}
-            examples:
-              worked:
-                $ref: '#/components/examples/WorkedExample'
-              workedWithActivations:
-                summary: The worked example, asking for dL/dz too.
-                value:
-                  input: [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]
-                  layers:
-                    - {type: conv2d, weight: [[1, 0], [0, -1]], bias: [0.5], stride: 2}
-                    - {type: flatten}
-                    - {type: linear, weight: [[0.1, 0.2, 0.3, 0.4]], bias: [0]}
-                  loss: {type: mse, target: [[1.0]]}
-                  return: [activations, activation_gradients]
-              gradOutput:
-                summary: dL/d(output) given directly.
-                value:
-                  input: [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]
-                  layers:
-                    - {type: conv2d, weight: [[1, 0], [0, -1]], bias: [0.5], stride: 2}
-                    - {type: flatten}
-                    - {type: linear, weight: [[0.1, 0.2, 0.3, 0.4]], bias: [0]}
-                  grad_output: [[1.0]]
-              shortForm:
-                $ref: '#/components/examples/ShortFormExample'
-      responses:
-        '200':
-          description: The output, the loss and every gradient.
-          headers:
-            Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
-          content:
-            application/json:
-              schema: {$ref: '#/components/schemas/BackwardResponse'}
-              examples:
-                worked:
-                  summary: The worked example's gradients.
-                  value:
-                    output: [[-4.5]]
-                    loss: 30.25
-                    gradients:
-                      input: [[-1.1, 0.0, -2.2, 0.0], [0.0, 1.1, 0.0, 2.2], [-3.3, 0.0, -4.4, 0.0], [0.0, 3.3, 0.0, 4.4]]
-                      0.weight: [[-85.80000000000001, -96.80000000000001], [-129.8, -140.8]]
-                      0.bias: [-11.0]
-                      2.weight: [[49.5, 49.5, 49.5, 49.5]]
-                      2.bias: [-11.0]
-        '400': {$ref: '#/components/responses/InvalidJSON'}
-        '413': {$ref: '#/components/responses/TooLarge'}
-        '415': {$ref: '#/components/responses/UnsupportedMediaType'}
-        '422': {$ref: '#/components/responses/InvalidRequest'}
-        '401': {$ref: '#/components/responses/Unauthorized'}
-        '403': {$ref: '#/components/responses/Forbidden'}
-        '429': {$ref: '#/components/responses/RateLimited'}
-        '503': {$ref: '#/components/responses/Overloaded'}
-    options:
-      tags: [operations]
-      summary: CORS preflight; answered at once, never queued.
-      responses:
-        '204': {$ref: '#/components/responses/Preflight'}
-  /grade:
-    post:
-      tags: [teaching]
-      operationId: grade
-      security: [{}, {apiKey: [grade, 'grade:hidden']}]
-      summary: Grade submitted gradients against the true ones, with a diagnosis of known mistakes.
-      description: |
-        An element passes when `|submitted - expected| <= atol + rtol * |expected|` (numpy.allclose;
-        defaults rtol 1e-5, atol 1e-8). `score` is the fraction of submitted tensors that pass;
-        `mismatches` lists at most the first 10; `max_rel_error` is over elements whose expected value
-        is not 0; `rel_error` is CS231n's `max(|s - e| / max(1e-8, |s| + |e|))`, and
-        `"tolerance": {"rel_error": r}` grades by it (an element passes when its term is at most r)
-        instead of allclose. `submissions` grades many students against one problem, in the order given.
-        `"feedback": "hidden"` leaves out expected values and error magnitudes (`mismatches` lists
-        indices only; `expected_shape` stays). `"format": "gradescope"` returns the Gradescope
-        autograder `results.json` shape, one all-or-nothing test per submitted tensor in submission
-        order, `max_score` from `points` (1 each by default).
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/GradeRequest'}
-            examples:
-              worked:
-                summary: A student who flipped the kernel in the weight gradient.
-                value:
-                  input: [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]
-                  layers:
-                    - {type: conv2d, weight: [[1, 0], [0, -1]], bias: [0.5], stride: 2}
-                    - {type: flatten}
-                    - {type: linear, weight: [[0.1, 0.2, 0.3, 0.4]], bias: [0]}
-                  loss: {type: mse, target: [[1.0]]}
-                  submission:
-                    0.weight: [[-140.8, -129.8], [-96.8, -85.8]]
-                    0.bias: [-11.0]
-                  tolerance: {rtol: 1.0e-5, atol: 1.0e-8}
-      responses:
-        '200':
-          description: Per-tensor results (or the Gradescope shape), per submission when many.
-          headers:
-            Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
-          content:
-            application/json:
-              schema: {$ref: '#/components/schemas/GradeResponse'}
-        '400': {$ref: '#/components/responses/InvalidJSON'}
-        '413': {$ref: '#/components/responses/TooLarge'}
-        '415': {$ref: '#/components/responses/UnsupportedMediaType'}
-        '422': {$ref: '#/components/responses/InvalidRequest'}
-        '401': {$ref: '#/components/responses/Unauthorized'}
-        '403': {$ref: '#/components/responses/Forbidden'}
-        '429': {$ref: '#/components/responses/RateLimited'}
-        '503': {$ref: '#/components/responses/Overloaded'}
-    options:
-      tags: [operations]
-      summary: CORS preflight; answered at once, never queued.
-      responses:
-        '204': {$ref: '#/components/responses/Preflight'}
-  /explain:
-    post:
-      tags: [teaching]
-      operationId: explain
-      security: [{}, {apiKey: [explain]}]
-      summary: Spell the chain rule out for one gradient element.
-      description: |
-        `of` is a gradient name, or a layer name for dL/d(that layer's output); `index` is the element,
-        in the rank the request wrote the tensor (activation indices are full rank). `terms` lists
-        every product of the sum with the indices that stride, padding and dilation map to; a factor
-        in zero padding has `"padding": true` and value 0; one in reflect/replicate/circular padding
-        names the input element it copies, also flagged. A bias's local factor is
-        `{"of": "constant", "value": 1}`. For the network's last layer the upstream factor is the
-        loss's own derivative, `{"of": "loss", "index", "value", "formula"}`. An element whose sum has
-        more terms than the server lists (`--max-explain-terms`, 100000 by default) is refused with 413.
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/ExplainRequest'}
-            examples:
-              worked:
-                summary: dL/dW[0,0] of the worked example.
-                value:
-                  input: [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]
-                  layers:
-                    - {type: conv2d, weight: [[1, 0], [0, -1]], bias: [0.5], stride: 2}
-                    - {type: flatten}
-                    - {type: linear, weight: [[0.1, 0.2, 0.3, 0.4]], bias: [0]}
-                  loss: {type: mse, target: [[1.0]]}
-                  of: 0.weight
-                  index: [0, 0]
-      responses:
-        '200':
-          description: The element's value, its formula and every term of the sum.
-          headers:
-            Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
-          content:
-            application/json:
-              schema: {$ref: '#/components/schemas/ExplainResponse'}
-        '400': {$ref: '#/components/responses/InvalidJSON'}
-        '413': {$ref: '#/components/responses/TooLarge'}
-        '415': {$ref: '#/components/responses/UnsupportedMediaType'}
-        '422': {$ref: '#/components/responses/InvalidRequest'}
-        '401': {$ref: '#/components/responses/Unauthorized'}
-        '403': {$ref: '#/components/responses/Forbidden'}
-        '429': {$ref: '#/components/responses/RateLimited'}
-        '503': {$ref: '#/components/responses/Overloaded'}
-    options:
-      tags: [operations]
-      summary: CORS preflight; answered at once, never queued.
-      responses:
-        '204': {$ref: '#/components/responses/Preflight'}
-  /gradcheck:
-    post:
-      tags: [teaching]
-      operationId: gradcheck
-      security: [{}, {apiKey: [gradcheck]}]
-      summary: Compare analytic gradients with central differences.
-      description: |
-        Per gradient name: the analytic and the central-difference gradient (`eps` default 1e-6), their
-        largest differences over elements that are not kinks (relative over non-zero analytic values),
-        and `kinks`, the indices where a ReLU, leaky ReLU or max-pool decision changes within +-eps.
-        `passed` uses rtol 1e-5 / atol 1e-8 unless `tolerance` is given. Refused with 413 when
-        elements x network work is over the server's limit (it runs the network twice per element).
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/GradcheckRequest'}
-            examples:
-              worked:
-                summary: Check the worked example's gradients.
-                value:
-                  input: [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]
-                  layers:
-                    - {type: conv2d, weight: [[1, 0], [0, -1]], bias: [0.5], stride: 2}
-                    - {type: flatten}
-                    - {type: linear, weight: [[0.1, 0.2, 0.3, 0.4]], bias: [0]}
-                  loss: {type: mse, target: [[1.0]]}
-                  eps: 1.0e-6
-      responses:
-        '200':
-          description: Analytic and numeric gradients with their differences and kinks.
-          headers:
-            Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
-          content:
-            application/json:
-              schema: {$ref: '#/components/schemas/GradcheckResponse'}
-        '400': {$ref: '#/components/responses/InvalidJSON'}
-        '413': {$ref: '#/components/responses/TooLarge'}
-        '415': {$ref: '#/components/responses/UnsupportedMediaType'}
-        '422': {$ref: '#/components/responses/InvalidRequest'}
-        '401': {$ref: '#/components/responses/Unauthorized'}
-        '403': {$ref: '#/components/responses/Forbidden'}
-        '429': {$ref: '#/components/responses/RateLimited'}
-        '503': {$ref: '#/components/responses/Overloaded'}
-    options:
-      tags: [operations]
-      summary: CORS preflight; answered at once, never queued.
-      responses:
-        '204': {$ref: '#/components/responses/Preflight'}
-  /healthz:
-    get:
-      tags: [operations]
-      operationId: healthz
-      summary: Liveness; never waits behind compute.
-      responses:
-        '200':
-          description: The process is alive.
-          headers:
-            Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
-          content:
-            application/json:
-              schema: {$ref: '#/components/schemas/Status'}
-    options:
-      tags: [operations]
-      summary: CORS preflight; answered at once, never queued.
-      responses:
-        '204': {$ref: '#/components/responses/Preflight'}
-  /readyz:
-    get:
-      tags: [operations]
-      operationId: readyz
-      summary: Readiness; 503 while draining.
-      responses:
-        '200':
-          description: Accepting work.
-          headers:
-            Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
-          content:
-            application/json:
-              schema: {$ref: '#/components/schemas/Status'}
-        '503': {$ref: '#/components/responses/Overloaded'}
-    options:
-      tags: [operations]
-      summary: CORS preflight; answered at once, never queued.
-      responses:
-        '204': {$ref: '#/components/responses/Preflight'}
-  /metrics:
-    get:
-      tags: [operations]
-      operationId: metrics
-      security: [{}, {apiKey: [metrics]}]
-      summary: Prometheus metrics in the text exposition format.
-      responses:
-        '200':
-          description: Counters, gauges and histograms of requests, queue and compute.
-          headers:
-            Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
-          content:
-            text/plain:
+            PageContentSecurityPolicy:
+              description: "Only the server's own files run or load; `frame-ancestors *`: other sites may embed the page (Sources/GradAPI/PageRoutes.swift says why)."
               schema: {type: string}
-        '401': {$ref: '#/components/responses/Unauthorized'}
-        '403': {$ref: '#/components/responses/Forbidden'}
-        '429': {$ref: '#/components/responses/RateLimited'}
-    options:
-      tags: [operations]
-      summary: CORS preflight; answered at once, never queued.
-      responses:
-        '204': {$ref: '#/components/responses/Preflight'}
-  /openapi.yaml:
-    get:
-      tags: [operations]
-      operationId: openapi
-      summary: This document.
-      responses:
-        '200':
-          description: The OpenAPI 3.1 description of the service.
-          headers:
-            Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
-          content:
-            application/yaml:
-              schema: {type: object, description: 'This document (YAML, parsed as an object by clients that read YAML).'}
-            text/yaml:
-              schema: {type: string, description: 'The same document as text, when Accept names text/yaml and not application/yaml.'}
-    options:
-      tags: [operations]
-      summary: CORS preflight; answered at once, never queued.
-      responses:
-        '204': {$ref: '#/components/responses/Preflight'}
-  /:
-    get:
-      tags: [page]
-      operationId: page
-      summary: The lesson page (page/index.html).
-      description: >-
-        The teaching page (README "The lesson as a page"): the lesson's worked example forward and
-        backward, every number from this API. Its CSS, modules and icon are under /static/.
-      parameters:
-        - {$ref: '#/components/parameters/IfNoneMatch'}
-      responses:
-        '200':
-          description: The page.
-          headers:
-            Content-Security-Policy: {$ref: '#/components/headers/PageContentSecurityPolicy'}
-            X-Content-Type-Options: {$ref: '#/components/headers/PageNoSniff'}
-            Referrer-Policy: {$ref: '#/components/headers/PageReferrerPolicy'}
-            Cache-Control: {$ref: '#/components/headers/PageCacheControl'}
-            ETag: {$ref: '#/components/headers/PageETag'}
-            Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
-          content:
-            text/html: {schema: {type: string}}
-        '304': {$ref: '#/components/responses/PageNotModified'}
-    options:
-      tags: [page]
-      summary: CORS preflight; answered at once, never queued.
-      responses:
-        '204': {$ref: '#/components/responses/Preflight'}
-  /static/{file}:
-    get:
-      tags: [page]
-      operationId: pageAsset
-      summary: One of the page's files (page/ in the repository, embedded by scripts/embed-page).
-      parameters:
-        - name: file
-          in: path
-          required: true
-          schema: {type: string, enum: [api.js, controls.js, errors.js, explain.js, format.js, grade.js, grids.js, icon.svg, keydialog.js, main.js, problem.js, python.js, routing.js, share.js, state.js, style.css, views.js]}
-        - {$ref: '#/components/parameters/IfNoneMatch'}
-      responses:
-        '200':
-          description: The file, as text/javascript, text/css or image/svg+xml.
-          headers:
-            Content-Security-Policy: {$ref: '#/components/headers/PageContentSecurityPolicy'}
-            X-Content-Type-Options: {$ref: '#/components/headers/PageNoSniff'}
-            Referrer-Policy: {$ref: '#/components/headers/PageReferrerPolicy'}
-            Cache-Control: {$ref: '#/components/headers/PageCacheControl'}
-            ETag: {$ref: '#/components/headers/PageETag'}
-            Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
-          content:
-            text/javascript: {schema: {type: string}}
-            text/css: {schema: {type: string}}
-            image/svg+xml: {schema: {type: string}}
-        '304': {$ref: '#/components/responses/PageNotModified'}
-        '404':
-          description: No such file.
-          content:
-            application/json:
-              schema: {$ref: '#/components/schemas/Error'}
-    options:
-      tags: [page]
-      summary: CORS preflight; answered at once, never queued.
-      parameters:
-        - name: file
-          in: path
-          required: true
-          schema: {type: string, enum: [api.js, controls.js, errors.js, explain.js, format.js, grade.js, grids.js, icon.svg, keydialog.js, main.js, problem.js, python.js, routing.js, share.js, state.js, style.css, views.js]}
-      responses:
-        '204': {$ref: '#/components/responses/Preflight'}
-        '404':
-          description: No such file.
-          content:
-            application/json:
-              schema: {$ref: '#/components/schemas/Error'}
-components:
-  headers:
-    PageContentSecurityPolicy:
-      description: "Only the server's own files run or load; `frame-ancestors *`: other sites may embed the page (Sources/GradAPI/PageRoutes.swift says why)."
-      schema: {type: string}
-    PageNoSniff:
-      description: nosniff.
-      schema: {type: string, enum: [nosniff]}
-    PageReferrerPolicy:
-      description: no-referrer.
-      schema: {type: string, enum: [no-referrer]}
-    PageCacheControl:
-      description: no-cache (revalidate with the ETag).
-      schema: {type: string}
-    PageETag:
-      description: A strong validator of the file's bytes.
-      schema: {type: string}
-    AccessControlAllowOrigin:
-      description: The allowed origin (configurable, `*` by default); on every response.
-      schema: {type: string}
-    RetryAfter:
-      description: Seconds to wait before retrying (RFC 9110 §10.2.3).
-      schema: {type: integer, minimum: 0}
-    WWWAuthenticate:
-      description: 'The Bearer challenge of RFC 6750 §3: `Bearer realm="convgrad"`, with `error="invalid_token"` for an unknown key or `error="insufficient_scope", scope="…"` on a 403.'
-      schema: {type: string}
-  responses:
-    PageNotModified:
-      description: The file has not changed since the ETag given in If-None-Match.
-      headers:
-        ETag: {$ref: '#/components/headers/PageETag'}
-        Cache-Control: {$ref: '#/components/headers/PageCacheControl'}
-    Preflight:
-      description: Preflight accepted.
-      headers:
-        Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
-        Access-Control-Allow-Methods:
-          description: The methods the path allows.
-          schema: {type: string}
-        Access-Control-Allow-Headers:
-          description: 'The request headers a client may send: those the preflight asked for, else Content-Type (and Authorization when access control is on).'
-          schema: {type: string}
-        Access-Control-Max-Age:
-          description: How long the preflight may be cached, in seconds (7200).
-          schema: {type: integer}
-    InvalidJSON:
-      description: '`invalid_json`: the body is not JSON (the message gives the byte offset), including `NaN`/`Infinity`, nesting deeper than 64, a number token over 64 characters, invalid UTF-8 and duplicate keys.'
-      headers:
-        Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
-      content:
-        application/json:
-          schema: {$ref: '#/components/schemas/Error'}
-          example: {error: {code: invalid_json, message: 'the body is not JSON: expected a value at byte 17'}}
-    TooLarge:
-      description: '`too_large`: the body, a tensor or the estimated work is over the server''s limits.'
-      headers:
-        Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
-      content:
-        application/json:
-          schema: {$ref: '#/components/schemas/Error'}
-          example: {error: {code: too_large, message: 'the problem needs about 41000000000 multiply-adds; the limit is 20000000000'}}
-    UnsupportedMediaType:
-      description: '`unsupported_media_type`: a POST whose Content-Type is missing or not application/json (parameters such as charset are fine).'
-      headers:
-        Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
-      content:
-        application/json:
-          schema: {$ref: '#/components/schemas/Error'}
-          example: {error: {code: unsupported_media_type, message: 'expected Content-Type: application/json; found Content-Type: text/plain'}}
-    InvalidRequest:
-      description: |
-        Valid JSON that is not a valid problem: `invalid_request` or a more specific code, with the path
-        at fault. Codes: `missing_field`, `unknown_field`, `wrong_type`, `invalid_value`, `invalid_tensor`
-        (ragged arrays, empty dimensions), `shape_mismatch`, `invalid_base64`, `non_finite_number` (a number
-        that overflows float64, such as `1e999`, or a non-finite base64 value), `unknown_layer`,
-        `unknown_loss`, `duplicate_name`, `non_finite_result` (the result overflowed float64),
-        `unknown_gradient` and `invalid_index` (/grade, /explain: a name or index the problem does not
-        have), and the engine's codes (e.g. `kernel_too_large`) for problems whose shapes do not fit together.
-      headers:
-        Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
-      content:
-        application/json:
-          schema: {$ref: '#/components/schemas/Error'}
-          example:
-            error:
-              code: shape_mismatch
-              message: layers[0].weight has 3 dims [1, 2, 2]; conv2d takes [kh, kw] or [out, in/groups, kh, kw]
-              path: layers[0].weight
-    Overloaded:
-      description: '`overloaded`: the work queue is full, too many request bodies are arriving at once (the upload budget), or the server is draining.'
-      headers:
-        Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
-        Retry-After: {$ref: '#/components/headers/RetryAfter'}
-      content:
-        application/json:
-          schema: {$ref: '#/components/schemas/Error'}
-          example: {error: {code: overloaded, message: the work queue is full}}
-    Unauthorized:
-      description: '`unauthorized` (access control on): no `Authorization: Bearer` key, or a key this server does not have. The message never repeats the key.'
-      headers:
-        Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
-        WWW-Authenticate: {$ref: '#/components/headers/WWWAuthenticate'}
-      content:
-        application/json:
-          schema: {$ref: '#/components/schemas/Error'}
-          example: {error: {code: unauthorized, message: 'POST /backward needs an API key: send Authorization: Bearer <key>'}}
-    Forbidden:
-      description: '`forbidden` (access control on): the key lacks the scope this request needs, which the message names; for /grade also a `grade:hidden` key asking for full feedback or setting `tolerance` (`path` says which).'
-      headers:
-        Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
-        WWW-Authenticate: {$ref: '#/components/headers/WWWAuthenticate'}
-      content:
-        application/json:
-          schema: {$ref: '#/components/schemas/Error'}
-          example: {error: {code: forbidden, message: "POST /backward needs scope compute; the key 'section-a' has grade:hidden"}}
-    RateLimited:
-      description: '`rate_limited` (access control on): the key is over its `rate` (requests per second, with `burst`); retry after `Retry-After` seconds.'
-      headers:
-        Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
-        Retry-After: {$ref: '#/components/headers/RetryAfter'}
-      content:
-        application/json:
-          schema: {$ref: '#/components/schemas/Error'}
-          example: {error: {code: rate_limited, message: "the key 'section-a' is over its rate limit; retry after 1 s"}}
-  securitySchemes:
-    apiKey:
-      type: http
-      scheme: bearer
-      description: 'A key from the server''s `--api-keys` file (API.md "Access control (optional)"). Only when the server runs with one; the empty requirement `{}` beside it says the operation is open otherwise. The listed roles are the key scopes any one of which admits the operation.'
-  parameters:
-    IfNoneMatch:
-      name: If-None-Match
-      in: header
-      required: false
-      description: An ETag from an earlier answer; 304 when the file still has it.
-      schema: {type: string}
-  examples:
-    WorkedExample:
-      summary: 'The lesson''s worked example: a 4x4 image, one 2x2 kernel, stride 2, flatten, a dense layer, MSE.'
-      value:
-        input: [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]
-        layers:
-          - {type: conv2d, weight: [[1, 0], [0, -1]], bias: [0.5], stride: 2}
-          - {type: flatten}
-          - {type: linear, weight: [[0.1, 0.2, 0.3, 0.4]], bias: [0]}
-        loss: {type: mse, target: [[1.0]]}
-    ShortFormExample:
-      summary: 'The design card''s short form: one conv layer; gradients named images, kernels, bias.'
-      value:
-        images: [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]
-        kernels: [[1, 0], [0, -1]]
-        bias: [0.5]
-        stride: 2
-        loss: {type: mse, target: [[1, 2], [3, 4]]}
-  schemas:
-    NestedTensor:
-      description: A number (a scalar) or rectangular nested arrays of numbers, row-major, at most 8 deep; no empty dimensions.
-      oneOf:
-        - type: number
-        - {$ref: '#/components/schemas/NestedRank1'}
-        - {$ref: '#/components/schemas/NestedRank2'}
-        - {$ref: '#/components/schemas/NestedRank3'}
-        - {$ref: '#/components/schemas/NestedRank4'}
-        - {$ref: '#/components/schemas/NestedRank5'}
-        - {$ref: '#/components/schemas/NestedRank6'}
-        - {$ref: '#/components/schemas/NestedRank7'}
-        - {$ref: '#/components/schemas/NestedRank8'}
-    NestedRank1:
-      type: array
-      minItems: 1
-      items: {type: number}
-    NestedRank2:
-      type: array
-      minItems: 1
-      items: {$ref: '#/components/schemas/NestedRank1'}
-    NestedRank3:
-      type: array
-      minItems: 1
-      items: {$ref: '#/components/schemas/NestedRank2'}
-    NestedRank4:
-      type: array
-      minItems: 1
-      items: {$ref: '#/components/schemas/NestedRank3'}
-    NestedRank5:
-      type: array
-      minItems: 1
-      items: {$ref: '#/components/schemas/NestedRank4'}
-    NestedRank6:
-      type: array
-      minItems: 1
-      items: {$ref: '#/components/schemas/NestedRank5'}
-    NestedRank7:
-      type: array
-      minItems: 1
-      items: {$ref: '#/components/schemas/NestedRank6'}
-    NestedRank8:
-      type: array
-      minItems: 1
-      items: {$ref: '#/components/schemas/NestedRank7'}
-    Shape:
-      description: The dimensions, at most 8, each at least 1; `[]` is a scalar.
-      type: array
-      maxItems: 8
-      items: {type: integer, minimum: 1}
-    FlatTensor:
-      description: '`data` row-major; its length is the product of `shape`.'
-      type: object
-      required: [shape, data]
-      additionalProperties: false
-      properties:
-        shape: {$ref: '#/components/schemas/Shape'}
-        data:
-          type: array
-          items: {type: number}
-    Base64Tensor:
-      description: 'Little-endian float64 bytes (or float32 bytes with `"dtype": "float32"`, widened exactly to float64); values must be finite.'
-      type: object
-      required: [shape, base64]
-      additionalProperties: false
-      properties:
-        shape: {$ref: '#/components/schemas/Shape'}
-        base64: {type: string, contentEncoding: base64}
-        dtype:
-          anyOf:
-            - {type: string, enum: [float64, float32], default: float64}
-            - {type: 'null'}
-    Tensor:
-      description: A request tensor in any of the three forms; all mean the same.
-      oneOf:
-        - {$ref: '#/components/schemas/NestedTensor'}
-        - {$ref: '#/components/schemas/FlatTensor'}
-        - {$ref: '#/components/schemas/Base64Tensor'}
-    ResponseTensor:
-      description: 'A response tensor in the form `tensor_format` chose: nested arrays (default), `{"shape", "data"}` or `{"shape", "base64"}` (little-endian float64).'
-      oneOf:
-        - {$ref: '#/components/schemas/NestedTensor'}
-        - {$ref: '#/components/schemas/FlatTensor'}
-        - type: object
-          required: [shape, base64]
-          additionalProperties: false
-          properties:
-            shape: {$ref: '#/components/schemas/Shape'}
-            base64: {type: string, contentEncoding: base64}
-    Index:
-      description: An element's index, one integer per dimension.
-      type: array
-      items: {type: integer, minimum: 0}
-    IntOrPair:
-      description: '`k` for both dims, or `[k_h, k_w]`; integral numbers such as `2.0` are accepted.'
-      oneOf:
-        - {type: integer, minimum: 1}
-        - type: array
-          minItems: 2
-          maxItems: 2
-          items: {type: integer, minimum: 1}
-    PaddingPair:
-      description: '`p` for both dims, or `[p_h, p_w]`.'
-      oneOf:
-        - {type: integer, minimum: 0}
-        - type: array
-          minItems: 2
-          maxItems: 2
-          items: {type: integer, minimum: 0}
-    LayerName:
-      description: Optional; the default is the layer's index ("0", "1", ...). Unique, non-empty, no ".".
-      type: string
-      minLength: 1
-      pattern: '^[^.]+$'
-    Conv2dLayer:
-      description: torch.nn.functional.conv2d (cross-correlation). `"same"` requires stride 1 and puts an odd extra row or column at the bottom/right; reflect padding must be smaller than the input.
-      type: object
-      required: [type, weight]
-      additionalProperties: false
-      properties:
-        type: {const: conv2d}
-        name:
-          anyOf:
-            - {$ref: '#/components/schemas/LayerName'}
-            - {type: 'null'}
-        weight:
-          allOf: [{$ref: '#/components/schemas/Tensor'}]
-          description: '`[out, in/groups, kh, kw]`, or `[kh, kw]` for one filter over one channel.'
-        bias:
-          description: '`[out]`; absent or null for none.'
-          oneOf:
-            - {$ref: '#/components/schemas/Tensor'}
-            - type: 'null'
-        stride:
-          anyOf:
-            - {allOf: [{$ref: '#/components/schemas/IntOrPair'}], default: 1}
-            - {type: 'null'}
-        padding:
-          anyOf:
-            - default: 0
+            PageNoSniff:
+              description: nosniff.
+              schema: {type: string, enum: [nosniff]}
+            PageReferrerPolicy:
+              description: no-referrer.
+              schema: {type: string, enum: [no-referrer]}
+            PageCacheControl:
+              description: no-cache (revalidate with the ETag).
+              schema: {type: string}
+            PageETag:
+              description: A strong validator of the file's bytes.
+              schema: {type: string}
+            AccessControlAllowOrigin:
+              description: The allowed origin (configurable, `*` by default); on every response.
+              schema: {type: string}
+            RetryAfter:
+              description: Seconds to wait before retrying (RFC 9110 §10.2.3).
+              schema: {type: integer, minimum: 0}
+            WWWAuthenticate:
+              description: 'The Bearer challenge of RFC 6750 §3: `Bearer realm="convgrad"`, with `error="invalid_token"` for an unknown key or `error="insufficient_scope", scope="…"` on a 403.'
+              schema: {type: string}
+          responses:
+            PageNotModified:
+              description: The file has not changed since the ETag given in If-None-Match.
+              headers:
+                ETag: {$ref: '#/components/headers/PageETag'}
+                Cache-Control: {$ref: '#/components/headers/PageCacheControl'}
+            Preflight:
+              description: Preflight accepted.
+              headers:
+                Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+                Access-Control-Allow-Methods:
+                  description: The methods the path allows.
+                  schema: {type: string}
+                Access-Control-Allow-Headers:
+                  description: 'The request headers a client may send: those the preflight asked for, else Content-Type (and Authorization when access control is on).'
+                  schema: {type: string}
+                Access-Control-Max-Age:
+                  description: How long the preflight may be cached, in seconds (7200).
+                  schema: {type: integer}
+            InvalidJSON:
+              description: '`invalid_json`: the body is not JSON (the message gives the byte offset), including `NaN`/`Infinity`, nesting deeper than 64, a number token over 64 characters, invalid UTF-8 and duplicate keys.'
+              headers:
+                Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+              content:
+                application/json:
+                  schema: {$ref: '#/components/schemas/Error'}
+                  example: {error: {code: invalid_json, message: 'the body is not JSON: expected a value at byte 17'}}
+            TooLarge:
+              description: '`too_large`: the body, a tensor or the estimated work is over the server''s limits.'
+              headers:
+                Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+              content:
+                application/json:
+                  schema: {$ref: '#/components/schemas/Error'}
+                  example: {error: {code: too_large, message: 'the problem needs about 41000000000 multiply-adds; the limit is 20000000000'}}
+            UnsupportedMediaType:
+              description: '`unsupported_media_type`: a POST whose Content-Type is missing or not application/json (parameters such as charset are fine).'
+              headers:
+                Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+              content:
+                application/json:
+                  schema: {$ref: '#/components/schemas/Error'}
+                  example: {error: {code: unsupported_media_type, message: 'expected Content-Type: application/json; found Content-Type: text/plain'}}
+            InvalidRequest:
+              description: |
+                Valid JSON that is not a valid problem: `invalid_request` or a more specific code, with the path
+                at fault. Codes: `missing_field`, `unknown_field`, `wrong_type`, `invalid_value`, `invalid_tensor`
+                (ragged arrays, empty dimensions), `shape_mismatch`, `invalid_base64`, `non_finite_number` (a number
+                that overflows float64, such as `1e999`, or a non-finite base64 value), `unknown_layer`,
+                `unknown_loss`, `duplicate_name`, `non_finite_result` (the result overflowed float64),
+                `unknown_gradient` and `invalid_index` (/grade, /explain: a name or index the problem does not
+                have), and the engine's codes (e.g. `kernel_too_large`) for problems whose shapes do not fit together.
+              headers:
+                Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+              content:
+                application/json:
+                  schema: {$ref: '#/components/schemas/Error'}
+                  example:
+                    error:
+                      code: shape_mismatch
+                      message: layers[0].weight has 3 dims [1, 2, 2]; conv2d takes [kh, kw] or [out, in/groups, kh, kw]
+                      path: layers[0].weight
+            Overloaded:
+              description: '`overloaded`: the work queue is full, too many request bodies are arriving at once (the upload budget), or the server is draining.'
+              headers:
+                Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+                Retry-After: {$ref: '#/components/headers/RetryAfter'}
+              content:
+                application/json:
+                  schema: {$ref: '#/components/schemas/Error'}
+                  example: {error: {code: overloaded, message: the work queue is full}}
+            Unauthorized:
+              description: '`unauthorized` (access control on): no `Authorization: Bearer` key, or a key this server does not have. The message never repeats the key.'
+              headers:
+                Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+                WWW-Authenticate: {$ref: '#/components/headers/WWWAuthenticate'}
+              content:
+                application/json:
+                  schema: {$ref: '#/components/schemas/Error'}
+                  example: {error: {code: unauthorized, message: 'POST /backward needs an API key: send Authorization: Bearer <key>'}}
+            Forbidden:
+              description: '`forbidden` (access control on): the key lacks the scope this request needs, which the message names; for /grade also a `grade:hidden` key asking for full feedback or setting `tolerance` (`path` says which).'
+              headers:
+                Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+                WWW-Authenticate: {$ref: '#/components/headers/WWWAuthenticate'}
+              content:
+                application/json:
+                  schema: {$ref: '#/components/schemas/Error'}
+                  example: {error: {code: forbidden, message: "POST /backward needs scope compute; the key 'section-a' has grade:hidden"}}
+            RateLimited:
+              description: '`rate_limited` (access control on): the key is over its `rate` (requests per second, with `burst`); retry after `Retry-After` seconds.'
+              headers:
+                Access-Control-Allow-Origin: {$ref: '#/components/headers/AccessControlAllowOrigin'}
+                Retry-After: {$ref: '#/components/headers/RetryAfter'}
+              content:
+                application/json:
+                  schema: {$ref: '#/components/schemas/Error'}
+                  example: {error: {code: rate_limited, message: "the key 'section-a' is over its rate limit; retry after 1 s"}}
+          securitySchemes:
+            apiKey:
+              type: http
+              scheme: bearer
+              description: 'A key from the server''s `--api-keys` file (API.md "Access control (optional)"). Only when the server runs with one; the empty requirement `{}` beside it says the operation is open otherwise. The listed roles are the key scopes any one of which admits the operation.'
+          parameters:
+            IfNoneMatch:
+              name: If-None-Match
+              in: header
+              required: false
+              description: An ETag from an earlier answer; 304 when the file still has it.
+              schema: {type: string}
+          examples:
+            WorkedExample:
+              summary: 'The lesson''s worked example: a 4x4 image, one 2x2 kernel, stride 2, flatten, a dense layer, MSE.'
+              value:
+                input: [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]
+                layers:
+                  - {type: conv2d, weight: [[1, 0], [0, -1]], bias: [0.5], stride: 2}
+                  - {type: flatten}
+                  - {type: linear, weight: [[0.1, 0.2, 0.3, 0.4]], bias: [0]}
+                loss: {type: mse, target: [[1.0]]}
+            ShortFormExample:
+              summary: 'The design card''s short form: one conv layer; gradients named images, kernels, bias.'
+              value:
+                images: [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]
+                kernels: [[1, 0], [0, -1]]
+                bias: [0.5]
+                stride: 2
+                loss: {type: mse, target: [[1, 2], [3, 4]]}
+          schemas:
+            NestedTensor:
+              description: A number (a scalar) or rectangular nested arrays of numbers, row-major, at most 8 deep; no empty dimensions.
               oneOf:
+                - type: number
+                - {$ref: '#/components/schemas/NestedRank1'}
+                - {$ref: '#/components/schemas/NestedRank2'}
+                - {$ref: '#/components/schemas/NestedRank3'}
+                - {$ref: '#/components/schemas/NestedRank4'}
+                - {$ref: '#/components/schemas/NestedRank5'}
+                - {$ref: '#/components/schemas/NestedRank6'}
+                - {$ref: '#/components/schemas/NestedRank7'}
+                - {$ref: '#/components/schemas/NestedRank8'}
+            NestedRank1:
+              type: array
+              minItems: 1
+              items: {type: number}
+            NestedRank2:
+              type: array
+              minItems: 1
+              items: {$ref: '#/components/schemas/NestedRank1'}
+            NestedRank3:
+              type: array
+              minItems: 1
+              items: {$ref: '#/components/schemas/NestedRank2'}
+            NestedRank4:
+              type: array
+              minItems: 1
+              items: {$ref: '#/components/schemas/NestedRank3'}
+            NestedRank5:
+              type: array
+              minItems: 1
+              items: {$ref: '#/components/schemas/NestedRank4'}
+            NestedRank6:
+              type: array
+              minItems: 1
+              items: {$ref: '#/components/schemas/NestedRank5'}
+            NestedRank7:
+              type: array
+              minItems: 1
+              items: {$ref: '#/components/schemas/NestedRank6'}
+            NestedRank8:
+              type: array
+              minItems: 1
+              items: {$ref: '#/components/schemas/NestedRank7'}
+            Shape:
+              description: The dimensions, at most 8, each at least 1; `[]` is a scalar.
+              type: array
+              maxItems: 8
+              items: {type: integer, minimum: 1}
+            FlatTensor:
+              description: '`data` row-major; its length is the product of `shape`.'
+              type: object
+              required: [shape, data]
+              additionalProperties: false
+              properties:
+                shape: {$ref: '#/components/schemas/Shape'}
+                data:
+                  type: array
+                  items: {type: number}
+            Base64Tensor:
+              description: 'Little-endian float64 bytes (or float32 bytes with `"dtype": "float32"`, widened exactly to float64); values must be finite.'
+              type: object
+              required: [shape, base64]
+              additionalProperties: false
+              properties:
+                shape: {$ref: '#/components/schemas/Shape'}
+                base64: {type: string, contentEncoding: base64}
+                dtype:
+                  anyOf:
+                    - {type: string, enum: [float64, float32], default: float64}
+                    - {type: 'null'}
+            Tensor:
+              description: A request tensor in any of the three forms; all mean the same.
+              oneOf:
+                - {$ref: '#/components/schemas/NestedTensor'}
+                - {$ref: '#/components/schemas/FlatTensor'}
+                - {$ref: '#/components/schemas/Base64Tensor'}
+            ResponseTensor:
+              description: 'A response tensor in the form `tensor_format` chose: nested arrays (default), `{"shape", "data"}` or `{"shape", "base64"}` (little-endian float64).'
+              oneOf:
+                - {$ref: '#/components/schemas/NestedTensor'}
+                - {$ref: '#/components/schemas/FlatTensor'}
+                - type: object
+                  required: [shape, base64]
+                  additionalProperties: false
+                  properties:
+                    shape: {$ref: '#/components/schemas/Shape'}
+                    base64: {type: string, contentEncoding: base64}
+            Index:
+              description: An element's index, one integer per dimension.
+              type: array
+              items: {type: integer, minimum: 0}
+            IntOrPair:
+              description: '`k` for both dims, or `[k_h, k_w]`; integral numbers such as `2.0` are accepted.'
+              oneOf:
+                - {type: integer, minimum: 1}
+                - type: array
+                  minItems: 2
+                  maxItems: 2
+                  items: {type: integer, minimum: 1}
+            PaddingPair:
+              description: '`p` for both dims, or `[p_h, p_w]`.'
+              oneOf:
+                - {type: integer, minimum: 0}
+                - type: array
+                  minItems: 2
+                  maxItems: 2
+                  items: {type: integer, minimum: 0}
+            LayerName:
+              description: Optional; the default is the layer's index ("0", "1", ...). Unique, non-empty, no ".".
+              type: string
+              minLength: 1
+              pattern: '^[^.]+$'
+            Conv2dLayer:
+              description: torch.nn.functional.conv2d (cross-correlation). `"same"` requires stride 1 and puts an odd extra row or column at the bottom/right; reflect padding must be smaller than the input.
+              type: object
+              required: [type, weight]
+              additionalProperties: false
+              properties:
+                type: {const: conv2d}
+                name:
+                  anyOf:
+                    - {$ref: '#/components/schemas/LayerName'}
+                    - {type: 'null'}
+                weight:
+                  allOf: [{$ref: '#/components/schemas/Tensor'}]
+                  description: '`[out, in/groups, kh, kw]`, or `[kh, kw]` for one filter over one channel.'
+                bias:
+                  description: '`[out]`; absent or null for none.'
+                  oneOf:
+                    - {$ref: '#/components/schemas/Tensor'}
+                    - type: 'null'
+                stride:
+                  anyOf:
+                    - {allOf: [{$ref: '#/components/schemas/IntOrPair'}], default: 1}
+                    - {type: 'null'}
+                padding:
+                  anyOf:
+                    - default: 0
+                      oneOf:
+                        - {$ref: '#/components/schemas/PaddingPair'}
+                        - {type: string, enum: [valid, same]}
+                    - {type: 'null'}
+                dilation:
+                  anyOf:
+                    - {allOf: [{$ref: '#/components/schemas/IntOrPair'}], default: 1}
+                    - {type: 'null'}
+                groups:
+                  anyOf:
+                    - {type: integer, minimum: 1, default: 1}
+                    - {type: 'null'}
+                padding_mode:
+                  anyOf:
+                    - {type: string, enum: [zeros, reflect, replicate, circular], default: zeros}
+                    - {type: 'null'}
+            MaxPool2dLayer:
+              description: torch.nn.functional.max_pool2d. Ties send the gradient to the first maximum in row-major order; padding is at most half the dilated kernel.
+              type: object
+              required: [type, kernel_size]
+              additionalProperties: false
+              properties:
+                type: {const: maxpool2d}
+                name:
+                  anyOf:
+                    - {$ref: '#/components/schemas/LayerName'}
+                    - {type: 'null'}
+                kernel_size: {$ref: '#/components/schemas/IntOrPair'}
+                stride:
+                  anyOf:
+                    - {allOf: [{$ref: '#/components/schemas/IntOrPair'}], description: 'Defaults to kernel_size.'}
+                    - {type: 'null'}
+                padding:
+                  anyOf:
+                    - {allOf: [{$ref: '#/components/schemas/PaddingPair'}], default: 0}
+                    - {type: 'null'}
+                dilation:
+                  anyOf:
+                    - {allOf: [{$ref: '#/components/schemas/IntOrPair'}], default: 1}
+                    - {type: 'null'}
+                ceil_mode:
+                  anyOf:
+                    - {type: boolean, default: false}
+                    - {type: 'null'}
+            AvgPool2dLayer:
+              description: torch.nn.functional.avg_pool2d. With ceil_mode a window that runs past the padded input is divided by its clipped size.
+              type: object
+              required: [type, kernel_size]
+              additionalProperties: false
+              properties:
+                type: {const: avgpool2d}
+                name:
+                  anyOf:
+                    - {$ref: '#/components/schemas/LayerName'}
+                    - {type: 'null'}
+                kernel_size: {$ref: '#/components/schemas/IntOrPair'}
+                stride:
+                  anyOf:
+                    - {allOf: [{$ref: '#/components/schemas/IntOrPair'}], description: 'Defaults to kernel_size.'}
+                    - {type: 'null'}
+                padding:
+                  anyOf:
+                    - {allOf: [{$ref: '#/components/schemas/PaddingPair'}], default: 0}
+                    - {type: 'null'}
+                ceil_mode:
+                  anyOf:
+                    - {type: boolean, default: false}
+                    - {type: 'null'}
+                count_include_pad:
+                  anyOf:
+                    - {type: boolean, default: true}
+                    - {type: 'null'}
+            ParameterlessLayer:
+              description: 'relu (gradient 0 at 0), sigmoid, tanh, or flatten (`[N, C, H, W]` becomes `[N, C*H*W]`).'
+              type: object
+              required: [type]
+              additionalProperties: false
+              properties:
+                type: {type: string, enum: [relu, sigmoid, tanh, flatten]}
+                name:
+                  anyOf:
+                    - {$ref: '#/components/schemas/LayerName'}
+                    - {type: 'null'}
+            LeakyReluLayer:
+              description: Leaky ReLU; its gradient at 0 is negative_slope.
+              type: object
+              required: [type]
+              additionalProperties: false
+              properties:
+                type: {const: leaky_relu}
+                name:
+                  anyOf:
+                    - {$ref: '#/components/schemas/LayerName'}
+                    - {type: 'null'}
+                negative_slope:
+                  anyOf:
+                    - {type: number, default: 0.01}
+                    - {type: 'null'}
+            LinearLayer:
+              description: '`y = x W^T + b`.'
+              type: object
+              required: [type, weight]
+              additionalProperties: false
+              properties:
+                type: {const: linear}
+                name:
+                  anyOf:
+                    - {$ref: '#/components/schemas/LayerName'}
+                    - {type: 'null'}
+                weight:
+                  allOf: [{$ref: '#/components/schemas/Tensor'}]
+                  description: '`[out_features, in_features]`.'
+                bias:
+                  description: '`[out_features]`; absent or null for none.'
+                  oneOf:
+                    - {$ref: '#/components/schemas/Tensor'}
+                    - type: 'null'
+            BatchNormLayer:
+              description: |-
+                `F.batch_norm` over the channel axis: batchnorm1d takes `[N, C]` or `[N, C, L]`, batchnorm2d
+                `[N, C, H, W]`. In training the batch's mean and biased variance normalize (422 when a channel
+                has one value); with `running_mean` and `running_var` the response carries them updated under
+                `buffers` (momentum, unbiased variance). In eval mode (`training: false`) the running statistics
+                are required and used. Buffers get no gradients; weight and bias are each optional.
+              type: object
+              required: [type]
+              additionalProperties: false
+              properties:
+                type: {enum: [batchnorm1d, batchnorm2d]}
+                name:
+                  anyOf:
+                    - {$ref: '#/components/schemas/LayerName'}
+                    - {type: 'null'}
+                weight:
+                  description: '`[C]` (gamma); absent or null for none.'
+                  oneOf:
+                    - {$ref: '#/components/schemas/Tensor'}
+                    - type: 'null'
+                bias:
+                  description: '`[C]` (beta); absent or null for none.'
+                  oneOf:
+                    - {$ref: '#/components/schemas/Tensor'}
+                    - type: 'null'
+                running_mean:
+                  description: '`[C]`; with running_var, returned updated in training.'
+                  oneOf:
+                    - {$ref: '#/components/schemas/Tensor'}
+                    - type: 'null'
+                running_var:
+                  description: '`[C]`; with running_mean, returned updated in training.'
+                  oneOf:
+                    - {$ref: '#/components/schemas/Tensor'}
+                    - type: 'null'
+                training:
+                  anyOf:
+                    - {type: boolean, default: true}
+                    - {type: 'null'}
+                momentum:
+                  anyOf:
+                    - {type: number, default: 0.1}
+                    - {type: 'null'}
+                eps:
+                  anyOf:
+                    - {type: number, minimum: 0, default: 1.0e-5}
+                    - {type: 'null'}
+            GeluLayer:
+              description: '`F.gelu`: exact (`approximate` "none") or with the tanh approximation.'
+              type: object
+              required: [type]
+              additionalProperties: false
+              properties:
+                type: {const: gelu}
+                name:
+                  anyOf:
+                    - {$ref: '#/components/schemas/LayerName'}
+                    - {type: 'null'}
+                approximate:
+                  anyOf:
+                    - {type: string, enum: [none, tanh], default: none}
+                    - {type: 'null'}
+            DropoutLayer:
+              description: '`input * mask / (1 - p)` in training with 0 < p < 1 (the mask, 0s and 1s of the input''s shape, is then required); the identity when `training` is false or p is 0; zeros when p is 1.'
+              type: object
+              required: [type]
+              additionalProperties: false
+              properties:
+                type: {const: dropout}
+                name:
+                  anyOf:
+                    - {$ref: '#/components/schemas/LayerName'}
+                    - {type: 'null'}
+                p:
+                  anyOf:
+                    - {type: number, minimum: 0, maximum: 1, default: 0.5}
+                    - {type: 'null'}
+                training:
+                  anyOf:
+                    - {type: boolean, default: true}
+                    - {type: 'null'}
+                mask:
+                  oneOf:
+                    - {$ref: '#/components/schemas/Tensor'}
+                    - type: 'null'
+            SoftmaxLayer:
+              description: '`F.softmax` or `F.log_softmax` over `dim` of the full-rank tensor (negative counts from the end).'
+              type: object
+              required: [type]
+              additionalProperties: false
+              properties:
+                type: {enum: [softmax, log_softmax]}
+                name:
+                  anyOf:
+                    - {$ref: '#/components/schemas/LayerName'}
+                    - {type: 'null'}
+                dim:
+                  anyOf:
+                    - {type: integer, default: 1}
+                    - {type: 'null'}
+            GroupedNormLayer:
+              description: |-
+                layernorm (`F.layer_norm` over the trailing `normalized_shape`; weight and bias of that shape)
+                and groupnorm (`F.group_norm` over groups of `C / num_groups` channels; weight and bias `[C]`).
+                The statistics are each sample's own; weight and bias are each optional.
+              type: object
+              required: [type]
+              additionalProperties: false
+              properties:
+                type: {enum: [layernorm, groupnorm]}
+                name:
+                  anyOf:
+                    - {$ref: '#/components/schemas/LayerName'}
+                    - {type: 'null'}
+                normalized_shape:
+                  description: layernorm only (required there); an integer or the list of trailing dims.
+                  oneOf:
+                    - {type: integer, minimum: 1}
+                    - {type: array, items: {type: integer, minimum: 1}, minItems: 1}
+                num_groups:
+                  description: groupnorm only (required there); must divide the channels.
+                  type: integer
+                  minimum: 1
+                weight:
+                  oneOf:
+                    - {$ref: '#/components/schemas/Tensor'}
+                    - type: 'null'
+                bias:
+                  oneOf:
+                    - {$ref: '#/components/schemas/Tensor'}
+                    - type: 'null'
+                eps:
+                  anyOf:
+                    - {type: number, minimum: 0, default: 1.0e-5}
+                    - {type: 'null'}
+            AdaptiveAvgPool2dLayer:
+              description: '`F.adaptive_avg_pool2d`: output `o` of `n` averages input `[floor(o*in/n), ceil((o+1)*in/n))`; 1 is global average pooling.'
+              type: object
+              required: [type, output_size]
+              additionalProperties: false
+              properties:
+                type: {const: adaptive_avgpool2d}
+                name:
+                  anyOf:
+                    - {$ref: '#/components/schemas/LayerName'}
+                    - {type: 'null'}
+                output_size: {$ref: '#/components/schemas/IntOrPair'}
+            UpsampleLayer:
+              description: '`F.interpolate` with an integer `scale_factor`: nearest, or bilinear with or without `align_corners`.'
+              type: object
+              required: [type, scale_factor]
+              additionalProperties: false
+              properties:
+                type: {const: upsample}
+                name:
+                  anyOf:
+                    - {$ref: '#/components/schemas/LayerName'}
+                    - {type: 'null'}
+                scale_factor: {$ref: '#/components/schemas/IntOrPair'}
+                mode:
+                  anyOf:
+                    - {type: string, enum: [nearest, bilinear], default: nearest}
+                    - {type: 'null'}
+                align_corners:
+                  description: bilinear only.
+                  anyOf:
+                    - {type: boolean, default: false}
+                    - {type: 'null'}
+            Conv1dLayer:
+              description: '`F.conv1d` (cross-correlation): input `[L]`, `[C, L]` or `[N, C, L]`; weight `[out, in/groups, k]` or `[k]`; single integers where conv2d takes pairs.'
+              type: object
+              required: [type, weight]
+              additionalProperties: false
+              properties:
+                type: {const: conv1d}
+                name:
+                  anyOf:
+                    - {$ref: '#/components/schemas/LayerName'}
+                    - {type: 'null'}
+                weight: {$ref: '#/components/schemas/Tensor'}
+                bias:
+                  oneOf:
+                    - {$ref: '#/components/schemas/Tensor'}
+                    - type: 'null'
+                stride:
+                  anyOf:
+                    - {type: integer, minimum: 1, default: 1}
+                    - {type: 'null'}
+                padding:
+                  anyOf:
+                    - {type: integer, minimum: 0, default: 0}
+                    - {type: string, enum: [valid, same]}
+                    - {type: 'null'}
+                dilation:
+                  anyOf:
+                    - {type: integer, minimum: 1, default: 1}
+                    - {type: 'null'}
+                groups:
+                  anyOf:
+                    - {type: integer, minimum: 1, default: 1}
+                    - {type: 'null'}
+                padding_mode:
+                  anyOf:
+                    - {type: string, enum: [zeros, reflect, replicate, circular], default: zeros}
+                    - {type: 'null'}
+            ConvTranspose2dLayer:
+              description: '`F.conv_transpose2d`, the adjoint of conv2d: weight `[in, out/groups, kh, kw]` (or `[kh, kw]`); H_out = (H - 1) stride - 2 padding + dilation (kh - 1) + output_padding + 1; output_padding must be smaller than the stride or the dilation.'
+              type: object
+              required: [type, weight]
+              additionalProperties: false
+              properties:
+                type: {const: conv_transpose2d}
+                name:
+                  anyOf:
+                    - {$ref: '#/components/schemas/LayerName'}
+                    - {type: 'null'}
+                weight: {$ref: '#/components/schemas/Tensor'}
+                bias:
+                  oneOf:
+                    - {$ref: '#/components/schemas/Tensor'}
+                    - type: 'null'
+                stride: {$ref: '#/components/schemas/OptionalIntOrPair'}
+                padding:
+                  anyOf:
+                    - {allOf: [{$ref: '#/components/schemas/PaddingPair'}], default: 0}
+                    - {type: 'null'}
+                output_padding:
+                  anyOf:
+                    - {allOf: [{$ref: '#/components/schemas/PaddingPair'}], default: 0}
+                    - {type: 'null'}
+                dilation: {$ref: '#/components/schemas/OptionalIntOrPair'}
+                groups:
+                  anyOf:
+                    - {type: integer, minimum: 1, default: 1}
+                    - {type: 'null'}
+            ResidualLayer:
+              description: '`input + layers(input)`: a block of layers (a ResNet block) whose output must have its input''s shape. Inner layers are named "<block name>.<inner name>" ("3.0.weight"); inner names default to their index in the block.'
+              type: object
+              required: [type, layers]
+              additionalProperties: false
+              properties:
+                type: {const: residual}
+                name:
+                  anyOf:
+                    - {$ref: '#/components/schemas/LayerName'}
+                    - {type: 'null'}
+                layers:
+                  type: array
+                  minItems: 1
+                  items: {$ref: '#/components/schemas/Layer'}
+            Layer:
+              oneOf:
+                - {$ref: '#/components/schemas/Conv2dLayer'}
+                - {$ref: '#/components/schemas/MaxPool2dLayer'}
+                - {$ref: '#/components/schemas/AvgPool2dLayer'}
+                - {$ref: '#/components/schemas/ParameterlessLayer'}
+                - {$ref: '#/components/schemas/LeakyReluLayer'}
+                - {$ref: '#/components/schemas/LinearLayer'}
+                - {$ref: '#/components/schemas/BatchNormLayer'}
+                - {$ref: '#/components/schemas/GeluLayer'}
+                - {$ref: '#/components/schemas/DropoutLayer'}
+                - {$ref: '#/components/schemas/SoftmaxLayer'}
+                - {$ref: '#/components/schemas/GroupedNormLayer'}
+                - {$ref: '#/components/schemas/AdaptiveAvgPool2dLayer'}
+                - {$ref: '#/components/schemas/UpsampleLayer'}
+                - {$ref: '#/components/schemas/ResidualLayer'}
+                - {$ref: '#/components/schemas/ConvTranspose2dLayer'}
+                - {$ref: '#/components/schemas/Conv1dLayer'}
+              discriminator:
+                propertyName: type
+                mapping:
+                  conv2d: '#/components/schemas/Conv2dLayer'
+                  maxpool2d: '#/components/schemas/MaxPool2dLayer'
+                  avgpool2d: '#/components/schemas/AvgPool2dLayer'
+                  relu: '#/components/schemas/ParameterlessLayer'
+                  sigmoid: '#/components/schemas/ParameterlessLayer'
+                  tanh: '#/components/schemas/ParameterlessLayer'
+                  flatten: '#/components/schemas/ParameterlessLayer'
+                  leaky_relu: '#/components/schemas/LeakyReluLayer'
+                  linear: '#/components/schemas/LinearLayer'
+                  batchnorm1d: '#/components/schemas/BatchNormLayer'
+                  batchnorm2d: '#/components/schemas/BatchNormLayer'
+                  dropout: '#/components/schemas/DropoutLayer'
+                  softmax: '#/components/schemas/SoftmaxLayer'
+                  log_softmax: '#/components/schemas/SoftmaxLayer'
+                  gelu: '#/components/schemas/GeluLayer'
+                  layernorm: '#/components/schemas/GroupedNormLayer'
+                  groupnorm: '#/components/schemas/GroupedNormLayer'
+                  adaptive_avgpool2d: '#/components/schemas/AdaptiveAvgPool2dLayer'
+                  upsample: '#/components/schemas/UpsampleLayer'
+                  residual: '#/components/schemas/ResidualLayer'
+                  conv_transpose2d: '#/components/schemas/ConvTranspose2dLayer'
+                  conv1d: '#/components/schemas/Conv1dLayer'
+            Reduction:
+              type: string
+              enum: [mean, sum]
+              default: mean
+            ValueLoss:
+              description: 'mse, l1 (gradient 0 at a zero difference), bce_with_logits and bce (targets in [0, 1]; bce''s output must be probabilities in [0, 1], its logs clamped at -100): the target has the output''s shape, leading 1s optional.'
+              type: object
+              required: [type, target]
+              additionalProperties: false
+              properties:
+                type: {type: string, enum: [mse, l1, bce_with_logits, bce]}
+                target: {$ref: '#/components/schemas/Tensor'}
+                reduction:
+                  anyOf:
+                    - {$ref: '#/components/schemas/Reduction'}
+                    - {type: 'null'}
+            SmoothL1Loss:
+              type: object
+              required: [type, target]
+              additionalProperties: false
+              properties:
+                type: {const: smooth_l1}
+                target: {$ref: '#/components/schemas/Tensor'}
+                reduction:
+                  anyOf:
+                    - {$ref: '#/components/schemas/Reduction'}
+                    - {type: 'null'}
+                beta:
+                  anyOf:
+                    - {type: number, minimum: 0, default: 1.0}
+                    - {type: 'null'}
+            HuberLoss:
+              type: object
+              required: [type, target]
+              additionalProperties: false
+              properties:
+                type: {const: huber}
+                target: {$ref: '#/components/schemas/Tensor'}
+                reduction:
+                  anyOf:
+                    - {$ref: '#/components/schemas/Reduction'}
+                    - {type: 'null'}
+                delta:
+                  anyOf:
+                    - {type: number, exclusiveMinimum: 0, default: 1.0}
+                    - {type: 'null'}
+            CrossEntropyLoss:
+              description: |
+                Logits `[N, K]` against class indices `[N]` (integers; `1.0` accepted, `1.5` refused) or
+                probabilities `[N, K]`. With N = 1: a bare index, `[index]`, or probabilities `[K]`. The shape
+                decides: a bare number or `[N]` is indices, anything with the output's rank (or `[K]` when N = 1) is probabilities.
+              type: object
+              required: [type, target]
+              additionalProperties: false
+              properties:
+                type: {const: cross_entropy}
+                target: {$ref: '#/components/schemas/Tensor'}
+                reduction:
+                  anyOf:
+                    - {$ref: '#/components/schemas/Reduction'}
+                    - {type: 'null'}
+                label_smoothing:
+                  description: 'The target mixed with the uniform distribution: `(1 - e) target + e / K`, as F.cross_entropy.'
+                  anyOf:
+                    - {type: number, minimum: 0, maximum: 1, default: 0.0}
+                    - {type: 'null'}
+            MarginLoss:
+              description: |
+                Scores `[N, K]` against class indices `[N]`. multi_margin is `F.multi_margin_loss`:
+                `sum_{j != y} max(0, margin - s_y + s_j)^p / K` per sample; svm is the course's multiclass SVM
+                (CS231n `svm_loss`), `sum_{j != y} max(0, s_j - s_y + margin)`, i.e. K x multi_margin with p 1.
+                A margin of exactly 0 contributes no gradient. Then `reduction` over the samples.
+              type: object
+              required: [type, target]
+              additionalProperties: false
+              properties:
+                type: {type: string, enum: [multi_margin, svm]}
+                target: {$ref: '#/components/schemas/Tensor'}
+                reduction:
+                  anyOf:
+                    - {$ref: '#/components/schemas/Reduction'}
+                    - {type: 'null'}
+                p:
+                  description: multi_margin only.
+                  anyOf:
+                    - {type: integer, enum: [1, 2], default: 1}
+                    - {type: 'null'}
+                margin:
+                  anyOf:
+                    - {type: number, default: 1.0}
+                    - {type: 'null'}
+            NllLoss:
+              description: Log-probabilities `[N, K]` against class indices `[N]` (with N = 1, a bare index).
+              type: object
+              required: [type, target]
+              additionalProperties: false
+              properties:
+                type: {const: nll}
+                target: {$ref: '#/components/schemas/Tensor'}
+                reduction:
+                  anyOf:
+                    - {$ref: '#/components/schemas/Reduction'}
+                    - {type: 'null'}
+            Loss:
+              oneOf:
+                - {$ref: '#/components/schemas/ValueLoss'}
+                - {$ref: '#/components/schemas/SmoothL1Loss'}
+                - {$ref: '#/components/schemas/HuberLoss'}
+                - {$ref: '#/components/schemas/CrossEntropyLoss'}
+                - {$ref: '#/components/schemas/NllLoss'}
+                - {$ref: '#/components/schemas/MarginLoss'}
+              discriminator:
+                propertyName: type
+                mapping:
+                  mse: '#/components/schemas/ValueLoss'
+                  l1: '#/components/schemas/ValueLoss'
+                  bce_with_logits: '#/components/schemas/ValueLoss'
+                  smooth_l1: '#/components/schemas/SmoothL1Loss'
+                  huber: '#/components/schemas/HuberLoss'
+                  cross_entropy: '#/components/schemas/CrossEntropyLoss'
+                  nll: '#/components/schemas/NllLoss'
+                  bce: '#/components/schemas/ValueLoss'
+                  multi_margin: '#/components/schemas/MarginLoss'
+                  svm: '#/components/schemas/MarginLoss'
+            OptionalLoss:
+              description: The loss; absent or null for none (/backward then needs grad_output).
+              anyOf:
+                - {$ref: '#/components/schemas/Loss'}
+                - {type: 'null'}
+            GradOutput:
+              description: dL/d(output) instead of a loss (/backward needs exactly one of the two); the output's shape, leading 1s optional.
+              anyOf:
+                - {$ref: '#/components/schemas/Tensor'}
+                - {type: 'null'}
+            ReturnList:
+              description: Extra results to include, keyed by layer name.
+              anyOf:
+                - type: array
+                  items: {type: string, enum: [activations, activation_gradients]}
+                - {type: 'null'}
+            TensorFormat:
+              description: The form of every tensor in the response.
+              anyOf:
+                - {type: string, enum: [nested, flat, base64], default: nested}
+                - {type: 'null'}
+            Layers:
+              description: The sequential network, at least one layer.
+              type: array
+              minItems: 1
+              items: {$ref: '#/components/schemas/Layer'}
+            OptionalTensor:
+              description: A tensor; absent or null for none.
+              anyOf:
+                - {$ref: '#/components/schemas/Tensor'}
+                - {type: 'null'}
+            OptionalIntOrPair:
+              anyOf:
+                - {$ref: '#/components/schemas/IntOrPair'}
+                - {type: 'null'}
+            ShortFormPadding:
+              anyOf:
                 - {$ref: '#/components/schemas/PaddingPair'}
                 - {type: string, enum: [valid, same]}
-            - {type: 'null'}
-        dilation:
-          anyOf:
-            - {allOf: [{$ref: '#/components/schemas/IntOrPair'}], default: 1}
-            - {type: 'null'}
-        groups:
-          anyOf:
-            - {type: integer, minimum: 1, default: 1}
-            - {type: 'null'}
-        padding_mode:
-          anyOf:
-            - {type: string, enum: [zeros, reflect, replicate, circular], default: zeros}
-            - {type: 'null'}
-    MaxPool2dLayer:
-      description: torch.nn.functional.max_pool2d. Ties send the gradient to the first maximum in row-major order; padding is at most half the dilated kernel.
-      type: object
-      required: [type, kernel_size]
-      additionalProperties: false
-      properties:
-        type: {const: maxpool2d}
-        name:
-          anyOf:
-            - {$ref: '#/components/schemas/LayerName'}
-            - {type: 'null'}
-        kernel_size: {$ref: '#/components/schemas/IntOrPair'}
-        stride:
-          anyOf:
-            - {allOf: [{$ref: '#/components/schemas/IntOrPair'}], description: 'Defaults to kernel_size.'}
-            - {type: 'null'}
-        padding:
-          anyOf:
-            - {allOf: [{$ref: '#/components/schemas/PaddingPair'}], default: 0}
-            - {type: 'null'}
-        dilation:
-          anyOf:
-            - {allOf: [{$ref: '#/components/schemas/IntOrPair'}], default: 1}
-            - {type: 'null'}
-        ceil_mode:
-          anyOf:
-            - {type: boolean, default: false}
-            - {type: 'null'}
-    AvgPool2dLayer:
-      description: torch.nn.functional.avg_pool2d. With ceil_mode a window that runs past the padded input is divided by its clipped size.
-      type: object
-      required: [type, kernel_size]
-      additionalProperties: false
-      properties:
-        type: {const: avgpool2d}
-        name:
-          anyOf:
-            - {$ref: '#/components/schemas/LayerName'}
-            - {type: 'null'}
-        kernel_size: {$ref: '#/components/schemas/IntOrPair'}
-        stride:
-          anyOf:
-            - {allOf: [{$ref: '#/components/schemas/IntOrPair'}], description: 'Defaults to kernel_size.'}
-            - {type: 'null'}
-        padding:
-          anyOf:
-            - {allOf: [{$ref: '#/components/schemas/PaddingPair'}], default: 0}
-            - {type: 'null'}
-        ceil_mode:
-          anyOf:
-            - {type: boolean, default: false}
-            - {type: 'null'}
-        count_include_pad:
-          anyOf:
-            - {type: boolean, default: true}
-            - {type: 'null'}
-    ParameterlessLayer:
-      description: 'relu (gradient 0 at 0), sigmoid, tanh, or flatten (`[N, C, H, W]` becomes `[N, C*H*W]`).'
-      type: object
-      required: [type]
-      additionalProperties: false
-      properties:
-        type: {type: string, enum: [relu, sigmoid, tanh, flatten]}
-        name:
-          anyOf:
-            - {$ref: '#/components/schemas/LayerName'}
-            - {type: 'null'}
-    LeakyReluLayer:
-      description: Leaky ReLU; its gradient at 0 is negative_slope.
-      type: object
-      required: [type]
-      additionalProperties: false
-      properties:
-        type: {const: leaky_relu}
-        name:
-          anyOf:
-            - {$ref: '#/components/schemas/LayerName'}
-            - {type: 'null'}
-        negative_slope:
-          anyOf:
-            - {type: number, default: 0.01}
-            - {type: 'null'}
-    LinearLayer:
-      description: '`y = x W^T + b`.'
-      type: object
-      required: [type, weight]
-      additionalProperties: false
-      properties:
-        type: {const: linear}
-        name:
-          anyOf:
-            - {$ref: '#/components/schemas/LayerName'}
-            - {type: 'null'}
-        weight:
-          allOf: [{$ref: '#/components/schemas/Tensor'}]
-          description: '`[out_features, in_features]`.'
-        bias:
-          description: '`[out_features]`; absent or null for none.'
-          oneOf:
-            - {$ref: '#/components/schemas/Tensor'}
-            - type: 'null'
-    BatchNormLayer:
-      description: |-
-        `F.batch_norm` over the channel axis: batchnorm1d takes `[N, C]` or `[N, C, L]`, batchnorm2d
-        `[N, C, H, W]`. In training the batch's mean and biased variance normalize (422 when a channel
-        has one value); with `running_mean` and `running_var` the response carries them updated under
-        `buffers` (momentum, unbiased variance). In eval mode (`training: false`) the running statistics
-        are required and used. Buffers get no gradients; weight and bias are each optional.
-      type: object
-      required: [type]
-      additionalProperties: false
-      properties:
-        type: {enum: [batchnorm1d, batchnorm2d]}
-        name:
-          anyOf:
-            - {$ref: '#/components/schemas/LayerName'}
-            - {type: 'null'}
-        weight:
-          description: '`[C]` (gamma); absent or null for none.'
-          oneOf:
-            - {$ref: '#/components/schemas/Tensor'}
-            - type: 'null'
-        bias:
-          description: '`[C]` (beta); absent or null for none.'
-          oneOf:
-            - {$ref: '#/components/schemas/Tensor'}
-            - type: 'null'
-        running_mean:
-          description: '`[C]`; with running_var, returned updated in training.'
-          oneOf:
-            - {$ref: '#/components/schemas/Tensor'}
-            - type: 'null'
-        running_var:
-          description: '`[C]`; with running_mean, returned updated in training.'
-          oneOf:
-            - {$ref: '#/components/schemas/Tensor'}
-            - type: 'null'
-        training:
-          anyOf:
-            - {type: boolean, default: true}
-            - {type: 'null'}
-        momentum:
-          anyOf:
-            - {type: number, default: 0.1}
-            - {type: 'null'}
-        eps:
-          anyOf:
-            - {type: number, minimum: 0, default: 1.0e-5}
-            - {type: 'null'}
-    GeluLayer:
-      description: '`F.gelu`: exact (`approximate` "none") or with the tanh approximation.'
-      type: object
-      required: [type]
-      additionalProperties: false
-      properties:
-        type: {const: gelu}
-        name:
-          anyOf:
-            - {$ref: '#/components/schemas/LayerName'}
-            - {type: 'null'}
-        approximate:
-          anyOf:
-            - {type: string, enum: [none, tanh], default: none}
-            - {type: 'null'}
-    DropoutLayer:
-      description: '`input * mask / (1 - p)` in training with 0 < p < 1 (the mask, 0s and 1s of the input''s shape, is then required); the identity when `training` is false or p is 0; zeros when p is 1.'
-      type: object
-      required: [type]
-      additionalProperties: false
-      properties:
-        type: {const: dropout}
-        name:
-          anyOf:
-            - {$ref: '#/components/schemas/LayerName'}
-            - {type: 'null'}
-        p:
-          anyOf:
-            - {type: number, minimum: 0, maximum: 1, default: 0.5}
-            - {type: 'null'}
-        training:
-          anyOf:
-            - {type: boolean, default: true}
-            - {type: 'null'}
-        mask:
-          oneOf:
-            - {$ref: '#/components/schemas/Tensor'}
-            - type: 'null'
-    SoftmaxLayer:
-      description: '`F.softmax` or `F.log_softmax` over `dim` of the full-rank tensor (negative counts from the end).'
-      type: object
-      required: [type]
-      additionalProperties: false
-      properties:
-        type: {enum: [softmax, log_softmax]}
-        name:
-          anyOf:
-            - {$ref: '#/components/schemas/LayerName'}
-            - {type: 'null'}
-        dim:
-          anyOf:
-            - {type: integer, default: 1}
-            - {type: 'null'}
-    GroupedNormLayer:
-      description: |-
-        layernorm (`F.layer_norm` over the trailing `normalized_shape`; weight and bias of that shape)
-        and groupnorm (`F.group_norm` over groups of `C / num_groups` channels; weight and bias `[C]`).
-        The statistics are each sample's own; weight and bias are each optional.
-      type: object
-      required: [type]
-      additionalProperties: false
-      properties:
-        type: {enum: [layernorm, groupnorm]}
-        name:
-          anyOf:
-            - {$ref: '#/components/schemas/LayerName'}
-            - {type: 'null'}
-        normalized_shape:
-          description: layernorm only (required there); an integer or the list of trailing dims.
-          oneOf:
-            - {type: integer, minimum: 1}
-            - {type: array, items: {type: integer, minimum: 1}, minItems: 1}
-        num_groups:
-          description: groupnorm only (required there); must divide the channels.
-          type: integer
-          minimum: 1
-        weight:
-          oneOf:
-            - {$ref: '#/components/schemas/Tensor'}
-            - type: 'null'
-        bias:
-          oneOf:
-            - {$ref: '#/components/schemas/Tensor'}
-            - type: 'null'
-        eps:
-          anyOf:
-            - {type: number, minimum: 0, default: 1.0e-5}
-            - {type: 'null'}
-    AdaptiveAvgPool2dLayer:
-      description: '`F.adaptive_avg_pool2d`: output `o` of `n` averages input `[floor(o*in/n), ceil((o+1)*in/n))`; 1 is global average pooling.'
-      type: object
-      required: [type, output_size]
-      additionalProperties: false
-      properties:
-        type: {const: adaptive_avgpool2d}
-        name:
-          anyOf:
-            - {$ref: '#/components/schemas/LayerName'}
-            - {type: 'null'}
-        output_size: {$ref: '#/components/schemas/IntOrPair'}
-    UpsampleLayer:
-      description: '`F.interpolate` with an integer `scale_factor`: nearest, or bilinear with or without `align_corners`.'
-      type: object
-      required: [type, scale_factor]
-      additionalProperties: false
-      properties:
-        type: {const: upsample}
-        name:
-          anyOf:
-            - {$ref: '#/components/schemas/LayerName'}
-            - {type: 'null'}
-        scale_factor: {$ref: '#/components/schemas/IntOrPair'}
-        mode:
-          anyOf:
-            - {type: string, enum: [nearest, bilinear], default: nearest}
-            - {type: 'null'}
-        align_corners:
-          description: bilinear only.
-          anyOf:
-            - {type: boolean, default: false}
-            - {type: 'null'}
-    Conv1dLayer:
-      description: '`F.conv1d` (cross-correlation): input `[L]`, `[C, L]` or `[N, C, L]`; weight `[out, in/groups, k]` or `[k]`; single integers where conv2d takes pairs.'
-      type: object
-      required: [type, weight]
-      additionalProperties: false
-      properties:
-        type: {const: conv1d}
-        name:
-          anyOf:
-            - {$ref: '#/components/schemas/LayerName'}
-            - {type: 'null'}
-        weight: {$ref: '#/components/schemas/Tensor'}
-        bias:
-          oneOf:
-            - {$ref: '#/components/schemas/Tensor'}
-            - type: 'null'
-        stride:
-          anyOf:
-            - {type: integer, minimum: 1, default: 1}
-            - {type: 'null'}
-        padding:
-          anyOf:
-            - {type: integer, minimum: 0, default: 0}
-            - {type: string, enum: [valid, same]}
-            - {type: 'null'}
-        dilation:
-          anyOf:
-            - {type: integer, minimum: 1, default: 1}
-            - {type: 'null'}
-        groups:
-          anyOf:
-            - {type: integer, minimum: 1, default: 1}
-            - {type: 'null'}
-        padding_mode:
-          anyOf:
-            - {type: string, enum: [zeros, reflect, replicate, circular], default: zeros}
-            - {type: 'null'}
-    ConvTranspose2dLayer:
-      description: '`F.conv_transpose2d`, the adjoint of conv2d: weight `[in, out/groups, kh, kw]` (or `[kh, kw]`); H_out = (H - 1) stride - 2 padding + dilation (kh - 1) + output_padding + 1; output_padding must be smaller than the stride or the dilation.'
-      type: object
-      required: [type, weight]
-      additionalProperties: false
-      properties:
-        type: {const: conv_transpose2d}
-        name:
-          anyOf:
-            - {$ref: '#/components/schemas/LayerName'}
-            - {type: 'null'}
-        weight: {$ref: '#/components/schemas/Tensor'}
-        bias:
-          oneOf:
-            - {$ref: '#/components/schemas/Tensor'}
-            - type: 'null'
-        stride: {$ref: '#/components/schemas/OptionalIntOrPair'}
-        padding:
-          anyOf:
-            - {allOf: [{$ref: '#/components/schemas/PaddingPair'}], default: 0}
-            - {type: 'null'}
-        output_padding:
-          anyOf:
-            - {allOf: [{$ref: '#/components/schemas/PaddingPair'}], default: 0}
-            - {type: 'null'}
-        dilation: {$ref: '#/components/schemas/OptionalIntOrPair'}
-        groups:
-          anyOf:
-            - {type: integer, minimum: 1, default: 1}
-            - {type: 'null'}
-    ResidualLayer:
-      description: '`input + layers(input)`: a block of layers (a ResNet block) whose output must have its input''s shape. Inner layers are named "<block name>.<inner name>" ("3.0.weight"); inner names default to their index in the block.'
-      type: object
-      required: [type, layers]
-      additionalProperties: false
-      properties:
-        type: {const: residual}
-        name:
-          anyOf:
-            - {$ref: '#/components/schemas/LayerName'}
-            - {type: 'null'}
-        layers:
-          type: array
-          minItems: 1
-          items: {$ref: '#/components/schemas/Layer'}
-    Layer:
-      oneOf:
-        - {$ref: '#/components/schemas/Conv2dLayer'}
-        - {$ref: '#/components/schemas/MaxPool2dLayer'}
-        - {$ref: '#/components/schemas/AvgPool2dLayer'}
-        - {$ref: '#/components/schemas/ParameterlessLayer'}
-        - {$ref: '#/components/schemas/LeakyReluLayer'}
-        - {$ref: '#/components/schemas/LinearLayer'}
-        - {$ref: '#/components/schemas/BatchNormLayer'}
-        - {$ref: '#/components/schemas/GeluLayer'}
-        - {$ref: '#/components/schemas/DropoutLayer'}
-        - {$ref: '#/components/schemas/SoftmaxLayer'}
-        - {$ref: '#/components/schemas/GroupedNormLayer'}
-        - {$ref: '#/components/schemas/AdaptiveAvgPool2dLayer'}
-        - {$ref: '#/components/schemas/UpsampleLayer'}
-        - {$ref: '#/components/schemas/ResidualLayer'}
-        - {$ref: '#/components/schemas/ConvTranspose2dLayer'}
-        - {$ref: '#/components/schemas/Conv1dLayer'}
-      discriminator:
-        propertyName: type
-        mapping:
-          conv2d: '#/components/schemas/Conv2dLayer'
-          maxpool2d: '#/components/schemas/MaxPool2dLayer'
-          avgpool2d: '#/components/schemas/AvgPool2dLayer'
-          relu: '#/components/schemas/ParameterlessLayer'
-          sigmoid: '#/components/schemas/ParameterlessLayer'
-          tanh: '#/components/schemas/ParameterlessLayer'
-          flatten: '#/components/schemas/ParameterlessLayer'
-          leaky_relu: '#/components/schemas/LeakyReluLayer'
-          linear: '#/components/schemas/LinearLayer'
-          batchnorm1d: '#/components/schemas/BatchNormLayer'
-          batchnorm2d: '#/components/schemas/BatchNormLayer'
-          dropout: '#/components/schemas/DropoutLayer'
-          softmax: '#/components/schemas/SoftmaxLayer'
-          log_softmax: '#/components/schemas/SoftmaxLayer'
-          gelu: '#/components/schemas/GeluLayer'
-          layernorm: '#/components/schemas/GroupedNormLayer'
-          groupnorm: '#/components/schemas/GroupedNormLayer'
-          adaptive_avgpool2d: '#/components/schemas/AdaptiveAvgPool2dLayer'
-          upsample: '#/components/schemas/UpsampleLayer'
-          residual: '#/components/schemas/ResidualLayer'
-          conv_transpose2d: '#/components/schemas/ConvTranspose2dLayer'
-          conv1d: '#/components/schemas/Conv1dLayer'
-    Reduction:
-      type: string
-      enum: [mean, sum]
-      default: mean
-    ValueLoss:
-      description: 'mse, l1 (gradient 0 at a zero difference), bce_with_logits and bce (targets in [0, 1]; bce''s output must be probabilities in [0, 1], its logs clamped at -100): the target has the output''s shape, leading 1s optional.'
-      type: object
-      required: [type, target]
-      additionalProperties: false
-      properties:
-        type: {type: string, enum: [mse, l1, bce_with_logits, bce]}
-        target: {$ref: '#/components/schemas/Tensor'}
-        reduction:
-          anyOf:
-            - {$ref: '#/components/schemas/Reduction'}
-            - {type: 'null'}
-    SmoothL1Loss:
-      type: object
-      required: [type, target]
-      additionalProperties: false
-      properties:
-        type: {const: smooth_l1}
-        target: {$ref: '#/components/schemas/Tensor'}
-        reduction:
-          anyOf:
-            - {$ref: '#/components/schemas/Reduction'}
-            - {type: 'null'}
-        beta:
-          anyOf:
-            - {type: number, minimum: 0, default: 1.0}
-            - {type: 'null'}
-    HuberLoss:
-      type: object
-      required: [type, target]
-      additionalProperties: false
-      properties:
-        type: {const: huber}
-        target: {$ref: '#/components/schemas/Tensor'}
-        reduction:
-          anyOf:
-            - {$ref: '#/components/schemas/Reduction'}
-            - {type: 'null'}
-        delta:
-          anyOf:
-            - {type: number, exclusiveMinimum: 0, default: 1.0}
-            - {type: 'null'}
-    CrossEntropyLoss:
-      description: |
-        Logits `[N, K]` against class indices `[N]` (integers; `1.0` accepted, `1.5` refused) or
-        probabilities `[N, K]`. With N = 1: a bare index, `[index]`, or probabilities `[K]`. The shape
-        decides: a bare number or `[N]` is indices, anything with the output's rank (or `[K]` when N = 1) is probabilities.
-      type: object
-      required: [type, target]
-      additionalProperties: false
-      properties:
-        type: {const: cross_entropy}
-        target: {$ref: '#/components/schemas/Tensor'}
-        reduction:
-          anyOf:
-            - {$ref: '#/components/schemas/Reduction'}
-            - {type: 'null'}
-        label_smoothing:
-          description: 'The target mixed with the uniform distribution: `(1 - e) target + e / K`, as F.cross_entropy.'
-          anyOf:
-            - {type: number, minimum: 0, maximum: 1, default: 0.0}
-            - {type: 'null'}
-    MarginLoss:
-      description: |
-        Scores `[N, K]` against class indices `[N]`. multi_margin is `F.multi_margin_loss`:
-        `sum_{j != y} max(0, margin - s_y + s_j)^p / K` per sample; svm is the course's multiclass SVM
-        (CS231n `svm_loss`), `sum_{j != y} max(0, s_j - s_y + margin)`, i.e. K x multi_margin with p 1.
-        A margin of exactly 0 contributes no gradient. Then `reduction` over the samples.
-      type: object
-      required: [type, target]
-      additionalProperties: false
-      properties:
-        type: {type: string, enum: [multi_margin, svm]}
-        target: {$ref: '#/components/schemas/Tensor'}
-        reduction:
-          anyOf:
-            - {$ref: '#/components/schemas/Reduction'}
-            - {type: 'null'}
-        p:
-          description: multi_margin only.
-          anyOf:
-            - {type: integer, enum: [1, 2], default: 1}
-            - {type: 'null'}
-        margin:
-          anyOf:
-            - {type: number, default: 1.0}
-            - {type: 'null'}
-    NllLoss:
-      description: Log-probabilities `[N, K]` against class indices `[N]` (with N = 1, a bare index).
-      type: object
-      required: [type, target]
-      additionalProperties: false
-      properties:
-        type: {const: nll}
-        target: {$ref: '#/components/schemas/Tensor'}
-        reduction:
-          anyOf:
-            - {$ref: '#/components/schemas/Reduction'}
-            - {type: 'null'}
-    Loss:
-      oneOf:
-        - {$ref: '#/components/schemas/ValueLoss'}
-        - {$ref: '#/components/schemas/SmoothL1Loss'}
-        - {$ref: '#/components/schemas/HuberLoss'}
-        - {$ref: '#/components/schemas/CrossEntropyLoss'}
-        - {$ref: '#/components/schemas/NllLoss'}
-        - {$ref: '#/components/schemas/MarginLoss'}
-      discriminator:
-        propertyName: type
-        mapping:
-          mse: '#/components/schemas/ValueLoss'
-          l1: '#/components/schemas/ValueLoss'
-          bce_with_logits: '#/components/schemas/ValueLoss'
-          smooth_l1: '#/components/schemas/SmoothL1Loss'
-          huber: '#/components/schemas/HuberLoss'
-          cross_entropy: '#/components/schemas/CrossEntropyLoss'
-          nll: '#/components/schemas/NllLoss'
-          bce: '#/components/schemas/ValueLoss'
-          multi_margin: '#/components/schemas/MarginLoss'
-          svm: '#/components/schemas/MarginLoss'
-    OptionalLoss:
-      description: The loss; absent or null for none (/backward then needs grad_output).
-      anyOf:
-        - {$ref: '#/components/schemas/Loss'}
-        - {type: 'null'}
-    GradOutput:
-      description: dL/d(output) instead of a loss (/backward needs exactly one of the two); the output's shape, leading 1s optional.
-      anyOf:
-        - {$ref: '#/components/schemas/Tensor'}
-        - {type: 'null'}
-    ReturnList:
-      description: Extra results to include, keyed by layer name.
-      anyOf:
-        - type: array
-          items: {type: string, enum: [activations, activation_gradients]}
-        - {type: 'null'}
-    TensorFormat:
-      description: The form of every tensor in the response.
-      anyOf:
-        - {type: string, enum: [nested, flat, base64], default: nested}
-        - {type: 'null'}
-    Layers:
-      description: The sequential network, at least one layer.
-      type: array
-      minItems: 1
-      items: {$ref: '#/components/schemas/Layer'}
-    OptionalTensor:
-      description: A tensor; absent or null for none.
-      anyOf:
-        - {$ref: '#/components/schemas/Tensor'}
-        - {type: 'null'}
-    OptionalIntOrPair:
-      anyOf:
-        - {$ref: '#/components/schemas/IntOrPair'}
-        - {type: 'null'}
-    ShortFormPadding:
-      anyOf:
-        - {$ref: '#/components/schemas/PaddingPair'}
-        - {type: string, enum: [valid, same]}
-        - {type: 'null'}
-    OptionalGroups:
-      anyOf:
-        - {type: integer, minimum: 1}
-        - {type: 'null'}
-    OptionalPaddingMode:
-      anyOf:
-        - {type: string, enum: [zeros, reflect, replicate, circular]}
-        - {type: 'null'}
-    LayersProblem:
-      description: 'A problem, in the layers form (an input and a sequential network).'
-      type: object
-      required: [input, layers]
-      additionalProperties: false
-      properties:
-        input: {$ref: '#/components/schemas/Tensor'}
-        layers: {$ref: '#/components/schemas/Layers'}
-        loss: {$ref: '#/components/schemas/OptionalLoss'}
-        grad_output: {$ref: '#/components/schemas/GradOutput'}
-        return: {$ref: '#/components/schemas/ReturnList'}
-        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
-    ShortFormProblem:
-      description: 'A problem, in the short form (a one-layer conv network).'
-      type: object
-      required: [images, kernels]
-      additionalProperties: false
-      properties:
-        images: {$ref: '#/components/schemas/Tensor'}
-        kernels: {$ref: '#/components/schemas/Tensor'}
-        bias: {$ref: '#/components/schemas/OptionalTensor'}
-        stride: {$ref: '#/components/schemas/OptionalIntOrPair'}
-        padding: {$ref: '#/components/schemas/ShortFormPadding'}
-        dilation: {$ref: '#/components/schemas/OptionalIntOrPair'}
-        groups: {$ref: '#/components/schemas/OptionalGroups'}
-        padding_mode: {$ref: '#/components/schemas/OptionalPaddingMode'}
-        loss: {$ref: '#/components/schemas/OptionalLoss'}
-        grad_output: {$ref: '#/components/schemas/GradOutput'}
-        return: {$ref: '#/components/schemas/ReturnList'}
-        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
-    Problem:
-      description: A network, an input, and a loss (or grad_output), in the layers form or the short form.
-      oneOf:
-        - {$ref: '#/components/schemas/LayersProblem'}
-        - {$ref: '#/components/schemas/ShortFormProblem'}
-    TensorMap:
-      description: Tensors by name, in a fixed order.
-      type: object
-      additionalProperties: {$ref: '#/components/schemas/ResponseTensor'}
-    ForwardResponse:
-      type: object
-      required: [output]
-      additionalProperties: false
-      properties:
-        output: {$ref: '#/components/schemas/ResponseTensor'}
-        loss: {type: number, description: 'Only when the request has a loss.'}
-        buffers:
-          allOf: [{$ref: '#/components/schemas/TensorMap'}]
-          description: 'Updated running statistics, "<layer>.running_mean" and "<layer>.running_var", in layer order; only when a layer has them.'
-        activations:
-          allOf: [{$ref: '#/components/schemas/TensorMap'}]
-          description: Each layer's output, keyed by layer name, at full rank.
-    BackwardResponse:
-      type: object
-      required: [output, gradients]
-      additionalProperties: false
-      properties:
-        output: {$ref: '#/components/schemas/ResponseTensor'}
-        loss: {type: number, description: 'Only when the request has a loss.'}
-        gradients:
-          allOf: [{$ref: '#/components/schemas/TensorMap'}]
-          description: '"input" (or "images") first, then "<layer>.weight" and "<layer>.bias" in layer order; each in the shape the request wrote.'
-        buffers:
-          allOf: [{$ref: '#/components/schemas/TensorMap'}]
-          description: 'Updated running statistics, "<layer>.running_mean" and "<layer>.running_var", in layer order; only when a layer has them.'
-        activations:
-          allOf: [{$ref: '#/components/schemas/TensorMap'}]
-          description: Each layer's output, keyed by layer name.
-        activation_gradients:
-          allOf: [{$ref: '#/components/schemas/TensorMap'}]
-          description: dL/d(output of each layer), keyed by layer name.
-    Tolerance:
-      description: numpy.allclose tolerances.
-      type: object
-      additionalProperties: false
-      properties:
-        rtol: {type: number, minimum: 0, default: 1.0e-5}
-        atol: {type: number, minimum: 0, default: 1.0e-8}
-    GradeTolerance:
-      description: |
-        numpy.allclose tolerances (`rtol`, `atol`), or `{"rel_error": r}` alone: an element then passes
-        when CS231n's `|s - e| / max(1e-8, |s| + |e|) <= r`, instead of allclose.
-      oneOf:
-        - {$ref: '#/components/schemas/Tolerance'}
-        - type: object
-          additionalProperties: false
-          required: [rel_error]
-          properties:
-            rel_error: {type: number, minimum: 0}
-    GradientSubmission:
-      description: Submitted gradients by name (any subset of the gradient names).
-      type: object
-      additionalProperties: {$ref: '#/components/schemas/Tensor'}
-    Submission:
-      type: object
-      required: [gradients]
-      additionalProperties: false
-      properties:
-        id:
-          description: "The student's id (default: the submission's index)."
-          oneOf:
-            - {type: string}
-            - {type: integer}
-        gradients: {$ref: '#/components/schemas/GradientSubmission'}
-    Feedback:
-      description: '"hidden" leaves out expected values and error magnitudes.'
-      type: string
-      enum: [full, hidden]
-      default: full
-    GradeFormat:
-      description: '"gradescope" returns the Gradescope autograder results.json shape.'
-      type: string
-      enum: [json, gradescope]
-      default: json
-    Points:
-      description: Points per submitted tensor for the Gradescope format (1 each by default).
-      type: object
-      additionalProperties: {type: number, minimum: 0}
-    LayersGradeRequest:
-      description: 'One submission graded, in the layers form (an input and a sequential network).'
-      type: object
-      required: [input, layers, submission]
-      additionalProperties: false
-      properties:
-        input: {$ref: '#/components/schemas/Tensor'}
-        layers: {$ref: '#/components/schemas/Layers'}
-        loss: {$ref: '#/components/schemas/OptionalLoss'}
-        grad_output: {$ref: '#/components/schemas/GradOutput'}
-        return: {$ref: '#/components/schemas/ReturnList'}
-        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
-        submission: {$ref: '#/components/schemas/GradientSubmission'}
-        tolerance: {$ref: '#/components/schemas/GradeTolerance'}
-        feedback: {$ref: '#/components/schemas/Feedback'}
-        format: {$ref: '#/components/schemas/GradeFormat'}
-        points: {$ref: '#/components/schemas/Points'}
-    LayersBatchGradeRequest:
-      description: 'Many submissions graded against one problem, in the layers form (an input and a sequential network).'
-      type: object
-      required: [input, layers, submissions]
-      additionalProperties: false
-      properties:
-        input: {$ref: '#/components/schemas/Tensor'}
-        layers: {$ref: '#/components/schemas/Layers'}
-        loss: {$ref: '#/components/schemas/OptionalLoss'}
-        grad_output: {$ref: '#/components/schemas/GradOutput'}
-        return: {$ref: '#/components/schemas/ReturnList'}
-        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
-        submissions: {type: array, items: {$ref: '#/components/schemas/Submission'}}
-        tolerance: {$ref: '#/components/schemas/GradeTolerance'}
-        feedback: {$ref: '#/components/schemas/Feedback'}
-        format: {$ref: '#/components/schemas/GradeFormat'}
-        points: {$ref: '#/components/schemas/Points'}
-    ShortFormGradeRequest:
-      description: 'One submission graded, in the short form (a one-layer conv network).'
-      type: object
-      required: [images, kernels, submission]
-      additionalProperties: false
-      properties:
-        images: {$ref: '#/components/schemas/Tensor'}
-        kernels: {$ref: '#/components/schemas/Tensor'}
-        bias: {$ref: '#/components/schemas/OptionalTensor'}
-        stride: {$ref: '#/components/schemas/OptionalIntOrPair'}
-        padding: {$ref: '#/components/schemas/ShortFormPadding'}
-        dilation: {$ref: '#/components/schemas/OptionalIntOrPair'}
-        groups: {$ref: '#/components/schemas/OptionalGroups'}
-        padding_mode: {$ref: '#/components/schemas/OptionalPaddingMode'}
-        loss: {$ref: '#/components/schemas/OptionalLoss'}
-        grad_output: {$ref: '#/components/schemas/GradOutput'}
-        return: {$ref: '#/components/schemas/ReturnList'}
-        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
-        submission: {$ref: '#/components/schemas/GradientSubmission'}
-        tolerance: {$ref: '#/components/schemas/GradeTolerance'}
-        feedback: {$ref: '#/components/schemas/Feedback'}
-        format: {$ref: '#/components/schemas/GradeFormat'}
-        points: {$ref: '#/components/schemas/Points'}
-    ShortFormBatchGradeRequest:
-      description: 'Many submissions graded against one problem, in the short form (a one-layer conv network).'
-      type: object
-      required: [images, kernels, submissions]
-      additionalProperties: false
-      properties:
-        images: {$ref: '#/components/schemas/Tensor'}
-        kernels: {$ref: '#/components/schemas/Tensor'}
-        bias: {$ref: '#/components/schemas/OptionalTensor'}
-        stride: {$ref: '#/components/schemas/OptionalIntOrPair'}
-        padding: {$ref: '#/components/schemas/ShortFormPadding'}
-        dilation: {$ref: '#/components/schemas/OptionalIntOrPair'}
-        groups: {$ref: '#/components/schemas/OptionalGroups'}
-        padding_mode: {$ref: '#/components/schemas/OptionalPaddingMode'}
-        loss: {$ref: '#/components/schemas/OptionalLoss'}
-        grad_output: {$ref: '#/components/schemas/GradOutput'}
-        return: {$ref: '#/components/schemas/ReturnList'}
-        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
-        submissions: {type: array, items: {$ref: '#/components/schemas/Submission'}}
-        tolerance: {$ref: '#/components/schemas/GradeTolerance'}
-        feedback: {$ref: '#/components/schemas/Feedback'}
-        format: {$ref: '#/components/schemas/GradeFormat'}
-        points: {$ref: '#/components/schemas/Points'}
-    GradeRequest:
-      description: The problem plus exactly one of submission (one student) and submissions (many).
-      oneOf:
-        - {$ref: '#/components/schemas/LayersGradeRequest'}
-        - {$ref: '#/components/schemas/LayersBatchGradeRequest'}
-        - {$ref: '#/components/schemas/ShortFormGradeRequest'}
-        - {$ref: '#/components/schemas/ShortFormBatchGradeRequest'}
-    Mismatch:
-      type: object
-      required: [index]
-      properties:
-        index: {$ref: '#/components/schemas/Index'}
-        expected: {type: number, description: Absent with hidden feedback.}
-        submitted: {type: number, description: Absent with hidden feedback.}
-    Diagnosis:
-      type: object
-      required: [code, message]
-      properties:
-        code:
-          type: string
-          description: |
-            A stable code such as kernel_flipped, transposed, constant_factor, wrong_sign, stride_ignored,
-            upstream_flipped, input_flipped, padding_mode, batch_summed, batch_axis_missing, not_reshaped;
-            the first primitive error's when the diagnosis combines two.
-        message: {type: string, description: The likely cause; a combination's message is its primitives' sentences in order. On a wrong shape it names both shapes.}
-        causes:
-          type: array
-          minItems: 2
-          items: {type: string}
-          description: Each primitive error's code, when the diagnosis combines more than one.
-    TensorGrade:
-      type: object
-      required: [passed, shape_ok, expected_shape, mismatched, total, mismatches]
-      properties:
-        passed: {type: boolean}
-        shape_ok: {type: boolean}
-        expected_shape: {$ref: '#/components/schemas/Index'}
-        mismatched: {type: integer, minimum: 0}
-        total: {type: integer, minimum: 0}
-        max_abs_error:
-          type: [number, 'null']
-          description: Absent with hidden feedback or a wrong shape; null when the difference overflows float64.
-        max_rel_error:
-          type: [number, 'null']
-          description: Over elements whose expected value is not 0; absent with hidden feedback or a wrong shape.
-        rel_error:
-          type: [number, 'null']
-          description: CS231n's max(|s - e| / max(1e-8, |s| + |e|)) over every element; absent with hidden feedback or a wrong shape.
-        mismatches:
-          type: array
-          maxItems: 10
-          items: {$ref: '#/components/schemas/Mismatch'}
-        diagnosis: {$ref: '#/components/schemas/Diagnosis'}
-    GradeResult:
-      type: object
-      required: [passed, score, results]
-      properties:
-        passed: {type: boolean}
-        score: {type: number, minimum: 0, maximum: 1, description: The fraction of submitted tensors that pass.}
-        results: {$ref: '#/components/schemas/TensorGrades'}
-    TensorGrades:
-      description: Per submitted tensor, by name.
-      type: object
-      additionalProperties: {$ref: '#/components/schemas/TensorGrade'}
-    GradescopeResult:
-      description: The Gradescope autograder results.json shape; one all-or-nothing test per submitted tensor.
-      type: object
-      required: [score, max_score, tests]
-      properties:
-        score: {type: number}
-        max_score: {type: number}
-        tests: {$ref: '#/components/schemas/GradescopeTests'}
-    GradescopeTests:
-      description: One all-or-nothing test per submitted tensor, in submission order.
-      type: array
-      items:
-        type: object
-        required: [name, score, max_score, status]
-        properties:
-          name: {type: string}
-          score: {type: number}
-          max_score: {type: number}
-          status: {type: string, enum: [passed, failed]}
-          output: {type: string}
-    IdentifiedGradeResult:
-      description: One submission's result in a many-submission answer.
-      type: object
-      required: [id, passed, score, results]
-      properties:
-        id: {type: string}
-        passed: {type: boolean}
-        score: {type: number, minimum: 0, maximum: 1, description: The fraction of submitted tensors that pass.}
-        results: {$ref: '#/components/schemas/TensorGrades'}
-    IdentifiedGradescopeResult:
-      description: One submission's Gradescope results in a many-submission answer.
-      type: object
-      required: [id, score, max_score, tests]
-      properties:
-        id: {type: string}
-        score: {type: number}
-        max_score: {type: number}
-        tests: {$ref: '#/components/schemas/GradescopeTests'}
-    GradeBatchResult:
-      description: Many submissions, in the order given.
-      type: object
-      required: [submissions]
-      properties:
-        submissions:
-          type: array
-          items: {$ref: '#/components/schemas/IdentifiedGradeResult'}
-    GradescopeBatchResult:
-      description: Many submissions in the Gradescope shape, in the order given.
-      type: object
-      required: [submissions]
-      properties:
-        submissions:
-          type: array
-          items: {$ref: '#/components/schemas/IdentifiedGradescopeResult'}
-    GradeResponse:
-      anyOf:
-        - {$ref: '#/components/schemas/GradeResult'}
-        - {$ref: '#/components/schemas/GradescopeResult'}
-        - {$ref: '#/components/schemas/GradeBatchResult'}
-        - {$ref: '#/components/schemas/GradescopeBatchResult'}
-    ExplainIndex:
-      description: The element, in the rank the request wrote the tensor (activations are full rank).
-      oneOf:
-        - {type: integer, minimum: 0}
-        - {$ref: '#/components/schemas/Index'}
-    LayersExplainRequest:
-      description: 'One gradient element explained, in the layers form (an input and a sequential network).'
-      type: object
-      required: [input, layers, of, index]
-      additionalProperties: false
-      properties:
-        input: {$ref: '#/components/schemas/Tensor'}
-        layers: {$ref: '#/components/schemas/Layers'}
-        loss: {$ref: '#/components/schemas/OptionalLoss'}
-        grad_output: {$ref: '#/components/schemas/GradOutput'}
-        return: {$ref: '#/components/schemas/ReturnList'}
-        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
-        of: {type: string, description: 'A gradient name ("0.weight", "input") or a layer name.'}
-        index: {$ref: '#/components/schemas/ExplainIndex'}
-    ShortFormExplainRequest:
-      description: 'One gradient element explained, in the short form (a one-layer conv network).'
-      type: object
-      required: [images, kernels, of, index]
-      additionalProperties: false
-      properties:
-        images: {$ref: '#/components/schemas/Tensor'}
-        kernels: {$ref: '#/components/schemas/Tensor'}
-        bias: {$ref: '#/components/schemas/OptionalTensor'}
-        stride: {$ref: '#/components/schemas/OptionalIntOrPair'}
-        padding: {$ref: '#/components/schemas/ShortFormPadding'}
-        dilation: {$ref: '#/components/schemas/OptionalIntOrPair'}
-        groups: {$ref: '#/components/schemas/OptionalGroups'}
-        padding_mode: {$ref: '#/components/schemas/OptionalPaddingMode'}
-        loss: {$ref: '#/components/schemas/OptionalLoss'}
-        grad_output: {$ref: '#/components/schemas/GradOutput'}
-        return: {$ref: '#/components/schemas/ReturnList'}
-        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
-        of: {type: string, description: 'A gradient name ("0.weight", "input") or a layer name.'}
-        index: {$ref: '#/components/schemas/ExplainIndex'}
-    ExplainRequest:
-      oneOf:
-        - {$ref: '#/components/schemas/LayersExplainRequest'}
-        - {$ref: '#/components/schemas/ShortFormExplainRequest'}
-    Factor:
-      description: 'One factor of a term: the tensor it comes from, its index and value; `padding: true` when it lies in padding.'
-      type: object
-      required: [of, value]
-      properties:
-        of: {type: string, description: 'A tensor or layer name, "constant" (a bias''s local factor) or "loss".'}
-        index: {$ref: '#/components/schemas/Index'}
-        value: {type: [number, 'null'], description: null only when the value overflows float64.}
-        padding: {type: boolean}
-        formula: {type: string, description: "The loss's own derivative, on the last layer's upstream factor."}
-    ExplainResponse:
-      type: object
-      required: [of, index, value, formula, terms]
-      properties:
-        of: {type: string}
-        index: {$ref: '#/components/schemas/Index'}
-        value: {type: number}
-        formula: {type: string}
-        board:
-          type: string
-          description: 'The sum with every term named, 1-based as on the board: "dL/dw1 = dL/dz1*x1 + dL/dz2*x3 + ...".'
-        terms:
-          type: array
-          items:
-            type: object
-            required: [upstream, local, product]
-            properties:
-              upstream: {$ref: '#/components/schemas/Factor'}
-              local: {$ref: '#/components/schemas/Factor'}
-              product: {type: [number, 'null']}
-    LayersGradcheckRequest:
-      description: 'Gradients checked by central differences, in the layers form (an input and a sequential network).'
-      type: object
-      required: [input, layers]
-      additionalProperties: false
-      properties:
-        input: {$ref: '#/components/schemas/Tensor'}
-        layers: {$ref: '#/components/schemas/Layers'}
-        loss: {$ref: '#/components/schemas/OptionalLoss'}
-        grad_output: {$ref: '#/components/schemas/GradOutput'}
-        return: {$ref: '#/components/schemas/ReturnList'}
-        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
-        eps: {type: number, exclusiveMinimum: 0, default: 1.0e-6}
-        tolerance: {$ref: '#/components/schemas/Tolerance'}
-    ShortFormGradcheckRequest:
-      description: 'Gradients checked by central differences, in the short form (a one-layer conv network).'
-      type: object
-      required: [images, kernels]
-      additionalProperties: false
-      properties:
-        images: {$ref: '#/components/schemas/Tensor'}
-        kernels: {$ref: '#/components/schemas/Tensor'}
-        bias: {$ref: '#/components/schemas/OptionalTensor'}
-        stride: {$ref: '#/components/schemas/OptionalIntOrPair'}
-        padding: {$ref: '#/components/schemas/ShortFormPadding'}
-        dilation: {$ref: '#/components/schemas/OptionalIntOrPair'}
-        groups: {$ref: '#/components/schemas/OptionalGroups'}
-        padding_mode: {$ref: '#/components/schemas/OptionalPaddingMode'}
-        loss: {$ref: '#/components/schemas/OptionalLoss'}
-        grad_output: {$ref: '#/components/schemas/GradOutput'}
-        return: {$ref: '#/components/schemas/ReturnList'}
-        tensor_format: {$ref: '#/components/schemas/TensorFormat'}
-        eps: {type: number, exclusiveMinimum: 0, default: 1.0e-6}
-        tolerance: {$ref: '#/components/schemas/Tolerance'}
-    GradcheckRequest:
-      oneOf:
-        - {$ref: '#/components/schemas/LayersGradcheckRequest'}
-        - {$ref: '#/components/schemas/ShortFormGradcheckRequest'}
-    GradcheckResponse:
-      type: object
-      required: [passed, results]
-      properties:
-        passed: {type: boolean}
-        results:
-          type: object
-          additionalProperties:
-            type: object
-            required: [passed, analytic, numeric, max_abs_error, max_rel_error, kinks]
-            properties:
-              passed: {type: boolean}
-              analytic: {$ref: '#/components/schemas/ResponseTensor'}
-              numeric: {$ref: '#/components/schemas/ResponseTensor'}
-              max_abs_error: {type: [number, 'null']}
-              max_rel_error: {type: [number, 'null']}
-              kinks:
-                type: array
-                items: {$ref: '#/components/schemas/Index'}
-    Status:
-      type: object
-      required: [status]
-      properties:
-        status: {type: string, enum: [ok, ready]}
-    Error:
-      type: object
-      required: [error]
-      additionalProperties: false
-      properties:
-        error:
-          type: object
-          required: [code, message]
-          additionalProperties: false
-          properties:
-            code:
+                - {type: 'null'}
+            OptionalGroups:
+              anyOf:
+                - {type: integer, minimum: 1}
+                - {type: 'null'}
+            OptionalPaddingMode:
+              anyOf:
+                - {type: string, enum: [zeros, reflect, replicate, circular]}
+                - {type: 'null'}
+            LayersProblem:
+              description: 'A problem, in the layers form (an input and a sequential network).'
+              type: object
+              required: [input, layers]
+              additionalProperties: false
+              properties:
+                input: {$ref: '#/components/schemas/Tensor'}
+                layers: {$ref: '#/components/schemas/Layers'}
+                loss: {$ref: '#/components/schemas/OptionalLoss'}
+                grad_output: {$ref: '#/components/schemas/GradOutput'}
+                return: {$ref: '#/components/schemas/ReturnList'}
+                tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+            ShortFormProblem:
+              description: 'A problem, in the short form (a one-layer conv network).'
+              type: object
+              required: [images, kernels]
+              additionalProperties: false
+              properties:
+                images: {$ref: '#/components/schemas/Tensor'}
+                kernels: {$ref: '#/components/schemas/Tensor'}
+                bias: {$ref: '#/components/schemas/OptionalTensor'}
+                stride: {$ref: '#/components/schemas/OptionalIntOrPair'}
+                padding: {$ref: '#/components/schemas/ShortFormPadding'}
+                dilation: {$ref: '#/components/schemas/OptionalIntOrPair'}
+                groups: {$ref: '#/components/schemas/OptionalGroups'}
+                padding_mode: {$ref: '#/components/schemas/OptionalPaddingMode'}
+                loss: {$ref: '#/components/schemas/OptionalLoss'}
+                grad_output: {$ref: '#/components/schemas/GradOutput'}
+                return: {$ref: '#/components/schemas/ReturnList'}
+                tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+            Problem:
+              description: A network, an input, and a loss (or grad_output), in the layers form or the short form.
+              oneOf:
+                - {$ref: '#/components/schemas/LayersProblem'}
+                - {$ref: '#/components/schemas/ShortFormProblem'}
+            TensorMap:
+              description: Tensors by name, in a fixed order.
+              type: object
+              additionalProperties: {$ref: '#/components/schemas/ResponseTensor'}
+            ForwardResponse:
+              type: object
+              required: [output]
+              additionalProperties: false
+              properties:
+                output: {$ref: '#/components/schemas/ResponseTensor'}
+                loss: {type: number, description: 'Only when the request has a loss.'}
+                buffers:
+                  allOf: [{$ref: '#/components/schemas/TensorMap'}]
+                  description: 'Updated running statistics, "<layer>.running_mean" and "<layer>.running_var", in layer order; only when a layer has them.'
+                activations:
+                  allOf: [{$ref: '#/components/schemas/TensorMap'}]
+                  description: Each layer's output, keyed by layer name, at full rank.
+            BackwardResponse:
+              type: object
+              required: [output, gradients]
+              additionalProperties: false
+              properties:
+                output: {$ref: '#/components/schemas/ResponseTensor'}
+                loss: {type: number, description: 'Only when the request has a loss.'}
+                gradients:
+                  allOf: [{$ref: '#/components/schemas/TensorMap'}]
+                  description: '"input" (or "images") first, then "<layer>.weight" and "<layer>.bias" in layer order; each in the shape the request wrote.'
+                buffers:
+                  allOf: [{$ref: '#/components/schemas/TensorMap'}]
+                  description: 'Updated running statistics, "<layer>.running_mean" and "<layer>.running_var", in layer order; only when a layer has them.'
+                activations:
+                  allOf: [{$ref: '#/components/schemas/TensorMap'}]
+                  description: Each layer's output, keyed by layer name.
+                activation_gradients:
+                  allOf: [{$ref: '#/components/schemas/TensorMap'}]
+                  description: dL/d(output of each layer), keyed by layer name.
+            Tolerance:
+              description: numpy.allclose tolerances.
+              type: object
+              additionalProperties: false
+              properties:
+                rtol: {type: number, minimum: 0, default: 1.0e-5}
+                atol: {type: number, minimum: 0, default: 1.0e-8}
+            GradeTolerance:
+              description: |
+                numpy.allclose tolerances (`rtol`, `atol`), or `{"rel_error": r}` alone: an element then passes
+                when CS231n's `|s - e| / max(1e-8, |s| + |e|) <= r`, instead of allclose.
+              oneOf:
+                - {$ref: '#/components/schemas/Tolerance'}
+                - type: object
+                  additionalProperties: false
+                  required: [rel_error]
+                  properties:
+                    rel_error: {type: number, minimum: 0}
+            GradientSubmission:
+              description: Submitted gradients by name (any subset of the gradient names).
+              type: object
+              additionalProperties: {$ref: '#/components/schemas/Tensor'}
+            Submission:
+              type: object
+              required: [gradients]
+              additionalProperties: false
+              properties:
+                id:
+                  description: "The student's id (default: the submission's index)."
+                  oneOf:
+                    - {type: string}
+                    - {type: integer}
+                gradients: {$ref: '#/components/schemas/GradientSubmission'}
+            Feedback:
+              description: '"hidden" leaves out expected values and error magnitudes.'
               type: string
-              description: 'invalid_json, too_large, unsupported_media_type, overloaded, unauthorized, forbidden, rate_limited, invalid_request or a more specific 422 code (see the 422 response).'
-            message: {type: string, description: What was expected and what was found.}
-            path: {type: string, description: 'The one place in the request at fault, e.g. layers[0].stride.'}
+              enum: [full, hidden]
+              default: full
+            GradeFormat:
+              description: '"gradescope" returns the Gradescope autograder results.json shape.'
+              type: string
+              enum: [json, gradescope]
+              default: json
+            Points:
+              description: Points per submitted tensor for the Gradescope format (1 each by default).
+              type: object
+              additionalProperties: {type: number, minimum: 0}
+            LayersGradeRequest:
+              description: 'One submission graded, in the layers form (an input and a sequential network).'
+              type: object
+              required: [input, layers, submission]
+              additionalProperties: false
+              properties:
+                input: {$ref: '#/components/schemas/Tensor'}
+                layers: {$ref: '#/components/schemas/Layers'}
+                loss: {$ref: '#/components/schemas/OptionalLoss'}
+                grad_output: {$ref: '#/components/schemas/GradOutput'}
+                return: {$ref: '#/components/schemas/ReturnList'}
+                tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+                submission: {$ref: '#/components/schemas/GradientSubmission'}
+                tolerance: {$ref: '#/components/schemas/GradeTolerance'}
+                feedback: {$ref: '#/components/schemas/Feedback'}
+                format: {$ref: '#/components/schemas/GradeFormat'}
+                points: {$ref: '#/components/schemas/Points'}
+            LayersBatchGradeRequest:
+              description: 'Many submissions graded against one problem, in the layers form (an input and a sequential network).'
+              type: object
+              required: [input, layers, submissions]
+              additionalProperties: false
+              properties:
+                input: {$ref: '#/components/schemas/Tensor'}
+                layers: {$ref: '#/components/schemas/Layers'}
+                loss: {$ref: '#/components/schemas/OptionalLoss'}
+                grad_output: {$ref: '#/components/schemas/GradOutput'}
+                return: {$ref: '#/components/schemas/ReturnList'}
+                tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+                submissions: {type: array, items: {$ref: '#/components/schemas/Submission'}}
+                tolerance: {$ref: '#/components/schemas/GradeTolerance'}
+                feedback: {$ref: '#/components/schemas/Feedback'}
+                format: {$ref: '#/components/schemas/GradeFormat'}
+                points: {$ref: '#/components/schemas/Points'}
+            ShortFormGradeRequest:
+              description: 'One submission graded, in the short form (a one-layer conv network).'
+              type: object
+              required: [images, kernels, submission]
+              additionalProperties: false
+              properties:
+                images: {$ref: '#/components/schemas/Tensor'}
+                kernels: {$ref: '#/components/schemas/Tensor'}
+                bias: {$ref: '#/components/schemas/OptionalTensor'}
+                stride: {$ref: '#/components/schemas/OptionalIntOrPair'}
+                padding: {$ref: '#/components/schemas/ShortFormPadding'}
+                dilation: {$ref: '#/components/schemas/OptionalIntOrPair'}
+                groups: {$ref: '#/components/schemas/OptionalGroups'}
+                padding_mode: {$ref: '#/components/schemas/OptionalPaddingMode'}
+                loss: {$ref: '#/components/schemas/OptionalLoss'}
+                grad_output: {$ref: '#/components/schemas/GradOutput'}
+                return: {$ref: '#/components/schemas/ReturnList'}
+                tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+                submission: {$ref: '#/components/schemas/GradientSubmission'}
+                tolerance: {$ref: '#/components/schemas/GradeTolerance'}
+                feedback: {$ref: '#/components/schemas/Feedback'}
+                format: {$ref: '#/components/schemas/GradeFormat'}
+                points: {$ref: '#/components/schemas/Points'}
+            ShortFormBatchGradeRequest:
+              description: 'Many submissions graded against one problem, in the short form (a one-layer conv network).'
+              type: object
+              required: [images, kernels, submissions]
+              additionalProperties: false
+              properties:
+                images: {$ref: '#/components/schemas/Tensor'}
+                kernels: {$ref: '#/components/schemas/Tensor'}
+                bias: {$ref: '#/components/schemas/OptionalTensor'}
+                stride: {$ref: '#/components/schemas/OptionalIntOrPair'}
+                padding: {$ref: '#/components/schemas/ShortFormPadding'}
+                dilation: {$ref: '#/components/schemas/OptionalIntOrPair'}
+                groups: {$ref: '#/components/schemas/OptionalGroups'}
+                padding_mode: {$ref: '#/components/schemas/OptionalPaddingMode'}
+                loss: {$ref: '#/components/schemas/OptionalLoss'}
+                grad_output: {$ref: '#/components/schemas/GradOutput'}
+                return: {$ref: '#/components/schemas/ReturnList'}
+                tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+                submissions: {type: array, items: {$ref: '#/components/schemas/Submission'}}
+                tolerance: {$ref: '#/components/schemas/GradeTolerance'}
+                feedback: {$ref: '#/components/schemas/Feedback'}
+                format: {$ref: '#/components/schemas/GradeFormat'}
+                points: {$ref: '#/components/schemas/Points'}
+            GradeRequest:
+              description: The problem plus exactly one of submission (one student) and submissions (many).
+              oneOf:
+                - {$ref: '#/components/schemas/LayersGradeRequest'}
+                - {$ref: '#/components/schemas/LayersBatchGradeRequest'}
+                - {$ref: '#/components/schemas/ShortFormGradeRequest'}
+                - {$ref: '#/components/schemas/ShortFormBatchGradeRequest'}
+            Mismatch:
+              type: object
+              required: [index]
+              properties:
+                index: {$ref: '#/components/schemas/Index'}
+                expected: {type: number, description: Absent with hidden feedback.}
+                submitted: {type: number, description: Absent with hidden feedback.}
+            Diagnosis:
+              type: object
+              required: [code, message]
+              properties:
+                code:
+                  type: string
+                  description: |
+                    A stable code such as kernel_flipped, transposed, constant_factor, wrong_sign, stride_ignored,
+                    upstream_flipped, input_flipped, padding_mode, batch_summed, batch_axis_missing, not_reshaped;
+                    the first primitive error's when the diagnosis combines two.
+                message: {type: string, description: The likely cause; a combination's message is its primitives' sentences in order. On a wrong shape it names both shapes.}
+                causes:
+                  type: array
+                  minItems: 2
+                  items: {type: string}
+                  description: Each primitive error's code, when the diagnosis combines more than one.
+            TensorGrade:
+              type: object
+              required: [passed, shape_ok, expected_shape, mismatched, total, mismatches]
+              properties:
+                passed: {type: boolean}
+                shape_ok: {type: boolean}
+                expected_shape: {$ref: '#/components/schemas/Index'}
+                mismatched: {type: integer, minimum: 0}
+                total: {type: integer, minimum: 0}
+                max_abs_error:
+                  type: [number, 'null']
+                  description: Absent with hidden feedback or a wrong shape; null when the difference overflows float64.
+                max_rel_error:
+                  type: [number, 'null']
+                  description: Over elements whose expected value is not 0; absent with hidden feedback or a wrong shape.
+                rel_error:
+                  type: [number, 'null']
+                  description: CS231n's max(|s - e| / max(1e-8, |s| + |e|)) over every element; absent with hidden feedback or a wrong shape.
+                mismatches:
+                  type: array
+                  maxItems: 10
+                  items: {$ref: '#/components/schemas/Mismatch'}
+                diagnosis: {$ref: '#/components/schemas/Diagnosis'}
+            GradeResult:
+              type: object
+              required: [passed, score, results]
+              properties:
+                passed: {type: boolean}
+                score: {type: number, minimum: 0, maximum: 1, description: The fraction of submitted tensors that pass.}
+                results: {$ref: '#/components/schemas/TensorGrades'}
+            TensorGrades:
+              description: Per submitted tensor, by name.
+              type: object
+              additionalProperties: {$ref: '#/components/schemas/TensorGrade'}
+            GradescopeResult:
+              description: The Gradescope autograder results.json shape; one all-or-nothing test per submitted tensor.
+              type: object
+              required: [score, max_score, tests]
+              properties:
+                score: {type: number}
+                max_score: {type: number}
+                tests: {$ref: '#/components/schemas/GradescopeTests'}
+            GradescopeTests:
+              description: One all-or-nothing test per submitted tensor, in submission order.
+              type: array
+              items:
+                type: object
+                required: [name, score, max_score, status]
+                properties:
+                  name: {type: string}
+                  score: {type: number}
+                  max_score: {type: number}
+                  status: {type: string, enum: [passed, failed]}
+                  output: {type: string}
+            IdentifiedGradeResult:
+              description: One submission's result in a many-submission answer.
+              type: object
+              required: [id, passed, score, results]
+              properties:
+                id: {type: string}
+                passed: {type: boolean}
+                score: {type: number, minimum: 0, maximum: 1, description: The fraction of submitted tensors that pass.}
+                results: {$ref: '#/components/schemas/TensorGrades'}
+            IdentifiedGradescopeResult:
+              description: One submission's Gradescope results in a many-submission answer.
+              type: object
+              required: [id, score, max_score, tests]
+              properties:
+                id: {type: string}
+                score: {type: number}
+                max_score: {type: number}
+                tests: {$ref: '#/components/schemas/GradescopeTests'}
+            GradeBatchResult:
+              description: Many submissions, in the order given.
+              type: object
+              required: [submissions]
+              properties:
+                submissions:
+                  type: array
+                  items: {$ref: '#/components/schemas/IdentifiedGradeResult'}
+            GradescopeBatchResult:
+              description: Many submissions in the Gradescope shape, in the order given.
+              type: object
+              required: [submissions]
+              properties:
+                submissions:
+                  type: array
+                  items: {$ref: '#/components/schemas/IdentifiedGradescopeResult'}
+            GradeResponse:
+              anyOf:
+                - {$ref: '#/components/schemas/GradeResult'}
+                - {$ref: '#/components/schemas/GradescopeResult'}
+                - {$ref: '#/components/schemas/GradeBatchResult'}
+                - {$ref: '#/components/schemas/GradescopeBatchResult'}
+            ExplainIndex:
+              description: The element, in the rank the request wrote the tensor (activations are full rank).
+              oneOf:
+                - {type: integer, minimum: 0}
+                - {$ref: '#/components/schemas/Index'}
+            LayersExplainRequest:
+              description: 'One gradient element explained, in the layers form (an input and a sequential network).'
+              type: object
+              required: [input, layers, of, index]
+              additionalProperties: false
+              properties:
+                input: {$ref: '#/components/schemas/Tensor'}
+                layers: {$ref: '#/components/schemas/Layers'}
+                loss: {$ref: '#/components/schemas/OptionalLoss'}
+                grad_output: {$ref: '#/components/schemas/GradOutput'}
+                return: {$ref: '#/components/schemas/ReturnList'}
+                tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+                of: {type: string, description: 'A gradient name ("0.weight", "input") or a layer name.'}
+                index: {$ref: '#/components/schemas/ExplainIndex'}
+            ShortFormExplainRequest:
+              description: 'One gradient element explained, in the short form (a one-layer conv network).'
+              type: object
+              required: [images, kernels, of, index]
+              additionalProperties: false
+              properties:
+                images: {$ref: '#/components/schemas/Tensor'}
+                kernels: {$ref: '#/components/schemas/Tensor'}
+                bias: {$ref: '#/components/schemas/OptionalTensor'}
+                stride: {$ref: '#/components/schemas/OptionalIntOrPair'}
+                padding: {$ref: '#/components/schemas/ShortFormPadding'}
+                dilation: {$ref: '#/components/schemas/OptionalIntOrPair'}
+                groups: {$ref: '#/components/schemas/OptionalGroups'}
+                padding_mode: {$ref: '#/components/schemas/OptionalPaddingMode'}
+                loss: {$ref: '#/components/schemas/OptionalLoss'}
+                grad_output: {$ref: '#/components/schemas/GradOutput'}
+                return: {$ref: '#/components/schemas/ReturnList'}
+                tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+                of: {type: string, description: 'A gradient name ("0.weight", "input") or a layer name.'}
+                index: {$ref: '#/components/schemas/ExplainIndex'}
+            ExplainRequest:
+              oneOf:
+                - {$ref: '#/components/schemas/LayersExplainRequest'}
+                - {$ref: '#/components/schemas/ShortFormExplainRequest'}
+            Factor:
+              description: 'One factor of a term: the tensor it comes from, its index and value; `padding: true` when it lies in padding.'
+              type: object
+              required: [of, value]
+              properties:
+                of: {type: string, description: 'A tensor or layer name, "constant" (a bias''s local factor) or "loss".'}
+                index: {$ref: '#/components/schemas/Index'}
+                value: {type: [number, 'null'], description: null only when the value overflows float64.}
+                padding: {type: boolean}
+                formula: {type: string, description: "The loss's own derivative, on the last layer's upstream factor."}
+            ExplainResponse:
+              type: object
+              required: [of, index, value, formula, terms]
+              properties:
+                of: {type: string}
+                index: {$ref: '#/components/schemas/Index'}
+                value: {type: number}
+                formula: {type: string}
+                board:
+                  type: string
+                  description: 'The sum with every term named, 1-based as on the board: "dL/dw1 = dL/dz1*x1 + dL/dz2*x3 + ...".'
+                terms:
+                  type: array
+                  items:
+                    type: object
+                    required: [upstream, local, product]
+                    properties:
+                      upstream: {$ref: '#/components/schemas/Factor'}
+                      local: {$ref: '#/components/schemas/Factor'}
+                      product: {type: [number, 'null']}
+            LayersGradcheckRequest:
+              description: 'Gradients checked by central differences, in the layers form (an input and a sequential network).'
+              type: object
+              required: [input, layers]
+              additionalProperties: false
+              properties:
+                input: {$ref: '#/components/schemas/Tensor'}
+                layers: {$ref: '#/components/schemas/Layers'}
+                loss: {$ref: '#/components/schemas/OptionalLoss'}
+                grad_output: {$ref: '#/components/schemas/GradOutput'}
+                return: {$ref: '#/components/schemas/ReturnList'}
+                tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+                eps: {type: number, exclusiveMinimum: 0, default: 1.0e-6}
+                tolerance: {$ref: '#/components/schemas/Tolerance'}
+            ShortFormGradcheckRequest:
+              description: 'Gradients checked by central differences, in the short form (a one-layer conv network).'
+              type: object
+              required: [images, kernels]
+              additionalProperties: false
+              properties:
+                images: {$ref: '#/components/schemas/Tensor'}
+                kernels: {$ref: '#/components/schemas/Tensor'}
+                bias: {$ref: '#/components/schemas/OptionalTensor'}
+                stride: {$ref: '#/components/schemas/OptionalIntOrPair'}
+                padding: {$ref: '#/components/schemas/ShortFormPadding'}
+                dilation: {$ref: '#/components/schemas/OptionalIntOrPair'}
+                groups: {$ref: '#/components/schemas/OptionalGroups'}
+                padding_mode: {$ref: '#/components/schemas/OptionalPaddingMode'}
+                loss: {$ref: '#/components/schemas/OptionalLoss'}
+                grad_output: {$ref: '#/components/schemas/GradOutput'}
+                return: {$ref: '#/components/schemas/ReturnList'}
+                tensor_format: {$ref: '#/components/schemas/TensorFormat'}
+                eps: {type: number, exclusiveMinimum: 0, default: 1.0e-6}
+                tolerance: {$ref: '#/components/schemas/Tolerance'}
+            GradcheckRequest:
+              oneOf:
+                - {$ref: '#/components/schemas/LayersGradcheckRequest'}
+                - {$ref: '#/components/schemas/ShortFormGradcheckRequest'}
+            GradcheckResponse:
+              type: object
+              required: [passed, results]
+              properties:
+                passed: {type: boolean}
+                results:
+                  type: object
+                  additionalProperties:
+                    type: object
+                    required: [passed, analytic, numeric, max_abs_error, max_rel_error, kinks]
+                    properties:
+                      passed: {type: boolean}
+                      analytic: {$ref: '#/components/schemas/ResponseTensor'}
+                      numeric: {$ref: '#/components/schemas/ResponseTensor'}
+                      max_abs_error: {type: [number, 'null']}
+                      max_rel_error: {type: [number, 'null']}
+                      kinks:
+                        type: array
+                        items: {$ref: '#/components/schemas/Index'}
+            Status:
+              type: object
+              required: [status]
+              properties:
+                status: {type: string, enum: [ok, ready]}
+            Error:
+              type: object
+              required: [error]
+              additionalProperties: false
+              properties:
+                error:
+                  type: object
+                  required: [code, message]
+                  additionalProperties: false
+                  properties:
+                    code:
+                      type: string
+                      description: 'invalid_json, too_large, unsupported_media_type, overloaded, unauthorized, forbidden, rate_limited, invalid_request or a more specific 422 code (see the 422 response).'
+                    message: {type: string, description: What was expected and what was found.}
+                    path: {type: string, description: 'The one place in the request at fault, e.g. layers[0].stride.'}
 
-"""#
+        """#
 }

@@ -6,1472 +6,1472 @@ enum PageAssets {
         PageAsset(
             name: "api.js",
             text: ##"""
-// Requests to the ConvGrad API (../shared/API.md), relative to the page so a path prefix works.
-// When the server answers 401 (API.md "Access control (optional)"), the learner is asked for a key,
-// kept in sessionStorage for this tab only and sent as `Authorization: Bearer <key>`. A 429 or 503
-// with a short `Retry-After` is waited out and asked again, twice at most.
-import { askForKey } from "./keydialog.js";
+                // Requests to the ConvGrad API (../shared/API.md), relative to the page so a path prefix works.
+                // When the server answers 401 (API.md "Access control (optional)"), the learner is asked for a key,
+                // kept in sessionStorage for this tab only and sent as `Authorization: Bearer <key>`. A 429 or 503
+                // with a short `Retry-After` is waited out and asked again, twice at most.
+                import { askForKey } from "./keydialog.js";
 
-const keyName = "convgrad.apiKey";
+                const keyName = "convgrad.apiKey";
 
-/** An error answer from the API: its status and the contract's {code, message, path}. */
-export class APIError extends Error {
-  constructor(status, error) {
-    super(error?.message ?? `the server answered ${status}`);
-    this.status = status;
-    this.code = error?.code ?? "http_error";
-    this.path = error?.path ?? null;
-  }
-}
+                /** An error answer from the API: its status and the contract's {code, message, path}. */
+                export class APIError extends Error {
+                  constructor(status, error) {
+                    super(error?.message ?? `the server answered ${status}`);
+                    this.status = status;
+                    this.code = error?.code ?? "http_error";
+                    this.path = error?.path ?? null;
+                  }
+                }
 
-export function storedKey() {
-  return sessionStorage.getItem(keyName);
-}
+                export function storedKey() {
+                  return sessionStorage.getItem(keyName);
+                }
 
-function headers() {
-  const key = storedKey();
-  const fields = { "Content-Type": "application/json" };
-  if (key) fields.Authorization = `Bearer ${key}`;
-  return fields;
-}
+                function headers() {
+                  const key = storedKey();
+                  const fields = { "Content-Type": "application/json" };
+                  if (key) fields.Authorization = `Bearer ${key}`;
+                  return fields;
+                }
 
-async function send(endpoint, body) {
-  const response = await fetch(endpoint, { method: "POST", headers: headers(), body: JSON.stringify(body) });
-  const json = await response.json().catch(() => null);
-  const retryAfter = response.headers.get("Retry-After");
-  return { status: response.status, json, retryAfter: retryAfter === null ? NaN : Number(retryAfter) };
-}
+                async function send(endpoint, body) {
+                  const response = await fetch(endpoint, { method: "POST", headers: headers(), body: JSON.stringify(body) });
+                  const json = await response.json().catch(() => null);
+                  const retryAfter = response.headers.get("Retry-After");
+                  return { status: response.status, json, retryAfter: retryAfter === null ? NaN : Number(retryAfter) };
+                }
 
-const mostRetries = 2; // a 429 or 503 with a short Retry-After is waited out this many times
-const longestWait = 10; // seconds; a longer Retry-After is shown as the error it is
+                const mostRetries = 2; // a 429 or 503 with a short Retry-After is waited out this many times
+                const longestWait = 10; // seconds; a longer Retry-After is shown as the error it is
 
-/** Whether to wait and ask again: rate limited or overloaded, with a short Retry-After. */
-function shouldRetry(answer, retries) {
-  const busy = answer.status === 429 || answer.status === 503;
-  return busy && retries < mostRetries && answer.retryAfter >= 0 && answer.retryAfter <= longestWait;
-}
+                /** Whether to wait and ask again: rate limited or overloaded, with a short Retry-After. */
+                function shouldRetry(answer, retries) {
+                  const busy = answer.status === 429 || answer.status === 503;
+                  return busy && retries < mostRetries && answer.retryAfter >= 0 && answer.retryAfter <= longestWait;
+                }
 
-const sleep = (seconds) => new Promise((resolve) => { setTimeout(resolve, seconds * 1000); });
+                const sleep = (seconds) => new Promise((resolve) => { setTimeout(resolve, seconds * 1000); });
 
-/** POST `body` to `endpoint` ("forward", "backward", ...); resolves to the JSON answer or throws APIError. */
-export async function post(endpoint, body) {
-  for (let retries = 0; ; retries += 1) {
-    const answer = await send(endpoint, body);
-    const { status, json } = answer;
-    if (shouldRetry(answer, retries)) {
-      await sleep(answer.retryAfter);
-      continue;
-    }
-    if (status === 401) {
-      const key = await askForKey(json?.error?.message, storedKey() !== null);
-      if (key === null) throw new APIError(status, json?.error);
-      sessionStorage.setItem(keyName, key);
-      continue;
-    }
-    if (status < 200 || status > 299) throw new APIError(status, json?.error);
-    return json;
-  }
-}
+                /** POST `body` to `endpoint` ("forward", "backward", ...); resolves to the JSON answer or throws APIError. */
+                export async function post(endpoint, body) {
+                  for (let retries = 0; ; retries += 1) {
+                    const answer = await send(endpoint, body);
+                    const { status, json } = answer;
+                    if (shouldRetry(answer, retries)) {
+                      await sleep(answer.retryAfter);
+                      continue;
+                    }
+                    if (status === 401) {
+                      const key = await askForKey(json?.error?.message, storedKey() !== null);
+                      if (key === null) throw new APIError(status, json?.error);
+                      sessionStorage.setItem(keyName, key);
+                      continue;
+                    }
+                    if (status < 200 || status > 299) throw new APIError(status, json?.error);
+                    return json;
+                  }
+                }
 
-"""##),
+                """##),
         PageAsset(
             name: "controls.js",
             text: ##"""
-// The settings form and the editable grids, both ways: state -> fields, and a field's change ->
-// a new state. Changing a size keeps the values that still fit and numbers the new cells.
-import { cellValue, resized } from "./state.js";
+                // The settings form and the editable grids, both ways: state -> fields, and a field's change ->
+                // a new state. Changing a size keeps the values that still fit and numbers the new cells.
+                import { cellValue, resized } from "./state.js";
 
-const field = (id) => document.getElementById(id);
+                const field = (id) => document.getElementById(id);
 
-/** Writes `state` into the settings form. */
-export function showSettings(state) {
-  field("input-rows").value = state.input.length;
-  if (state.input.length) field("input-cols").value = state.input[0].length; // else keep what was typed
-  field("kernel-rows").value = state.kernel.length;
-  if (state.kernel.length) field("kernel-cols").value = state.kernel[0].length;
-  [field("stride-h").value, field("stride-w").value] = state.stride;
-  [field("padding-h").value, field("padding-w").value] = state.padding;
-  field("pool-type").value = state.pool.type;
-  field("pool-size").value = state.pool.size;
-  field("pool-stride").value = state.pool.stride;
-  field("pool-size").disabled = field("pool-stride").disabled = state.pool.type === "none";
-  field("loss-type").value = state.loss;
-  field("target").value = String(state.target);
-}
+                /** Writes `state` into the settings form. */
+                export function showSettings(state) {
+                  field("input-rows").value = state.input.length;
+                  if (state.input.length) field("input-cols").value = state.input[0].length; // else keep what was typed
+                  field("kernel-rows").value = state.kernel.length;
+                  if (state.kernel.length) field("kernel-cols").value = state.kernel[0].length;
+                  [field("stride-h").value, field("stride-w").value] = state.stride;
+                  [field("padding-h").value, field("padding-w").value] = state.padding;
+                  field("pool-type").value = state.pool.type;
+                  field("pool-size").value = state.pool.size;
+                  field("pool-stride").value = state.pool.stride;
+                  field("pool-size").disabled = field("pool-stride").disabled = state.pool.type === "none";
+                  field("loss-type").value = state.loss;
+                  field("target").value = String(state.target);
+                }
 
-/**
- * A size field's value as a whole number from 0 to 12 (the fields' max), for resizing; a size of
- * 0 sends an empty tensor, and the API's message about it shows by the field.
- */
-function size(id) {
-  const n = Math.trunc(Number(field(id).value));
-  return Number.isFinite(n) ? Math.min(Math.max(n, 0), 12) : 0;
-}
+                /**
+                 * A size field's value as a whole number from 0 to 12 (the fields' max), for resizing; a size of
+                 * 0 sends an empty tensor, and the API's message about it shows by the field.
+                 */
+                function size(id) {
+                  const n = Math.trunc(Number(field(id).value));
+                  return Number.isFinite(n) ? Math.min(Math.max(n, 0), 12) : 0;
+                }
 
-/** The state after the settings form changed. */
-export function readSettings(state) {
-  const next = structuredClone(state);
-  next.input = resized(state.input, size("input-rows"), size("input-cols"), (r, c) => r * size("input-cols") + c + 1);
-  next.kernel = resized(state.kernel, size("kernel-rows"), size("kernel-cols"), () => 0);
-  next.stride = [cellValue(field("stride-h").value), cellValue(field("stride-w").value)];
-  next.padding = [cellValue(field("padding-h").value), cellValue(field("padding-w").value)];
-  const poolSize = cellValue(field("pool-size").value);
-  const poolStride = cellValue(field("pool-stride").value);
-  next.pool = { type: field("pool-type").value, size: poolSize, stride: poolStride };
-  next.loss = field("loss-type").value;
-  next.target = cellValue(field("target").value);
-  return next;
-}
+                /** The state after the settings form changed. */
+                export function readSettings(state) {
+                  const next = structuredClone(state);
+                  next.input = resized(state.input, size("input-rows"), size("input-cols"), (r, c) => r * size("input-cols") + c + 1);
+                  next.kernel = resized(state.kernel, size("kernel-rows"), size("kernel-cols"), () => 0);
+                  next.stride = [cellValue(field("stride-h").value), cellValue(field("stride-w").value)];
+                  next.padding = [cellValue(field("padding-h").value), cellValue(field("padding-w").value)];
+                  const poolSize = cellValue(field("pool-size").value);
+                  const poolStride = cellValue(field("pool-stride").value);
+                  next.pool = { type: field("pool-type").value, size: poolSize, stride: poolStride };
+                  next.loss = field("loss-type").value;
+                  next.target = cellValue(field("target").value);
+                  return next;
+                }
 
-/** The state after editable cell `input` (data-tensor, data-index) changed, or null if it is not one. */
-export function readCell(state, input, names) {
-  const value = cellValue(input.value);
-  const [r, c] = input.dataset.index.split(",").map(Number);
-  const next = structuredClone(state);
-  const writers = {
-    input: () => { next.input[r][c] = value; },
-    "0.weight": () => { next.kernel[r][c] = value; },
-    "0.bias": () => { next.bias = value; },
-    [`${names.dense}.weight`]: () => { next.dense[c] = value; },
-    [`${names.dense}.bias`]: () => { next.denseBias = value; },
-  };
-  const write = writers[input.dataset.tensor];
-  if (!write) return null;
-  write();
-  return next;
-}
+                /** The state after editable cell `input` (data-tensor, data-index) changed, or null if it is not one. */
+                export function readCell(state, input, names) {
+                  const value = cellValue(input.value);
+                  const [r, c] = input.dataset.index.split(",").map(Number);
+                  const next = structuredClone(state);
+                  const writers = {
+                    input: () => { next.input[r][c] = value; },
+                    "0.weight": () => { next.kernel[r][c] = value; },
+                    "0.bias": () => { next.bias = value; },
+                    [`${names.dense}.weight`]: () => { next.dense[c] = value; },
+                    [`${names.dense}.bias`]: () => { next.denseBias = value; },
+                  };
+                  const write = writers[input.dataset.tensor];
+                  if (!write) return null;
+                  write();
+                  return next;
+                }
 
-/** A dense weight row of `length`: the values kept, new ones 0.1, 0.2, ... as in the lesson. */
-export function denseOfLength(dense, length) {
-  return Array.from({ length }, (_, k) => dense[k] ?? ((k % 10) + 1) / 10);
-}
+                /** A dense weight row of `length`: the values kept, new ones 0.1, 0.2, ... as in the lesson. */
+                export function denseOfLength(dense, length) {
+                  return Array.from({ length }, (_, k) => dense[k] ?? ((k % 10) + 1) / 10);
+                }
 
-"""##),
+                """##),
         PageAsset(
             name: "errors.js",
             text: ##"""
-// API errors shown where the learner can act on them: the message in the slot next to the control
-// its `path` names (problem.js maps paths to slots), the control or grid cell marked invalid.
-import { cellAt } from "./grids.js";
-import { cellForPath, errorSlotFor } from "./problem.js";
+                // API errors shown where the learner can act on them: the message in the slot next to the control
+                // its `path` names (problem.js maps paths to slots), the control or grid cell marked invalid.
+                import { cellAt } from "./grids.js";
+                import { cellForPath, errorSlotFor } from "./problem.js";
 
-const byId = (id) => document.getElementById(id);
+                const byId = (id) => document.getElementById(id);
 
-/** Hides every error slot and unmarks every control and cell marked invalid. */
-export function clearErrors() {
-  for (const slot of document.querySelectorAll(".field-error")) {
-    slot.hidden = true;
-    slot.textContent = "";
-  }
-  for (const node of document.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
-}
+                /** Hides every error slot and unmarks every control and cell marked invalid. */
+                export function clearErrors() {
+                  for (const slot of document.querySelectorAll(".field-error")) {
+                    slot.hidden = true;
+                    slot.textContent = "";
+                  }
+                  for (const node of document.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
+                }
 
-/** The API's message, next to the control its `path` names. */
-export function showError(error, state) {
-  const slot = byId(errorSlotFor(error.path, state)) ?? byId("general-error");
-  slot.textContent = error.message;
-  slot.dataset.code = error.code;
-  slot.dataset.path = error.path ?? "";
-  slot.hidden = false;
-  const fieldset = slot.closest("fieldset, figure");
-  for (const control of fieldset?.querySelectorAll("input, select") ?? []) {
-    if (control.getAttribute("aria-describedby") === slot.id) control.setAttribute("aria-invalid", "true");
-  }
-  const named = cellForPath(error.path);
-  const cell = named && cellAt(named.tensor, named.index);
-  if (cell) {
-    cell.setAttribute("aria-invalid", "true");
-    cell.setAttribute("aria-describedby", slot.id);
-  }
-}
+                /** The API's message, next to the control its `path` names. */
+                export function showError(error, state) {
+                  const slot = byId(errorSlotFor(error.path, state)) ?? byId("general-error");
+                  slot.textContent = error.message;
+                  slot.dataset.code = error.code;
+                  slot.dataset.path = error.path ?? "";
+                  slot.hidden = false;
+                  const fieldset = slot.closest("fieldset, figure");
+                  for (const control of fieldset?.querySelectorAll("input, select") ?? []) {
+                    if (control.getAttribute("aria-describedby") === slot.id) control.setAttribute("aria-invalid", "true");
+                  }
+                  const named = cellForPath(error.path);
+                  const cell = named && cellAt(named.tensor, named.index);
+                  if (cell) {
+                    cell.setAttribute("aria-invalid", "true");
+                    cell.setAttribute("aria-describedby", slot.id);
+                  }
+                }
 
-"""##),
+                """##),
         PageAsset(
             name: "explain.js",
             text: ##"""
-// The chain rule for one gradient element, from POST /explain: the board line, the formula, and
-// each term of the sum with its two factors highlighted in their grids (padding cells marked).
-import { post } from "./api.js";
-import { cellAt, paddingAt } from "./grids.js";
-import { full, indexText, readable } from "./format.js";
+                // The chain rule for one gradient element, from POST /explain: the board line, the formula, and
+                // each term of the sum with its two factors highlighted in their grids (padding cells marked).
+                import { post } from "./api.js";
+                import { cellAt, paddingAt } from "./grids.js";
+                import { full, indexText, readable } from "./format.js";
 
-/** Asks the API to explain dL/d`of` at `index` for `problem`. */
-export function fetchExplanation(problem, of, index) {
-  return post("explain", { ...problem, of, index });
-}
+                /** Asks the API to explain dL/d`of` at `index` for `problem`. */
+                export function fetchExplanation(problem, of, index) {
+                  return post("explain", { ...problem, of, index });
+                }
 
-function span(className, text, fullValue) {
-  const node = document.createElement("span");
-  node.className = className;
-  node.textContent = text;
-  if (fullValue !== undefined) {
-    node.dataset.value = full(fullValue);
-    node.title = full(fullValue);
-  }
-  return node;
-}
+                function span(className, text, fullValue) {
+                  const node = document.createElement("span");
+                  node.className = className;
+                  node.textContent = text;
+                  if (fullValue !== undefined) {
+                    node.dataset.value = full(fullValue);
+                    node.title = full(fullValue);
+                  }
+                  return node;
+                }
 
-function factorName(factor, symbols, isGradient) {
-  const name = symbols[factor.of] ?? factor.of;
-  return `${isGradient ? `dL/d${name}` : name}${indexText(factor.index ?? [])}`;
-}
+                function factorName(factor, symbols, isGradient) {
+                  const name = symbols[factor.of] ?? factor.of;
+                  return `${isGradient ? `dL/d${name}` : name}${indexText(factor.index ?? [])}`;
+                }
 
-/** One term: "dL/dz[..] (-1.1) x X[..] (1) = -1.1", or the loss's derivative with its formula. */
-function termItem(term, position, symbols) {
-  const item = document.createElement("li");
-  item.dataset.term = String(position);
-  item.tabIndex = 0;
-  const { upstream, local } = term;
-  if (upstream.of === "loss") {
-    item.classList.add("loss-term");
-    item.append(span("name", "dL/dy_hat"), " = ", span("formula", upstream.formula), " = ",
-      span("num", readable(upstream.value), upstream.value));
-  } else {
-    item.append(span("name", factorName(upstream, symbols, true)), " ", span("num", readable(upstream.value), upstream.value));
-  }
-  item.append(" \u00d7 ", localFactor(local, symbols), " = ", span("num product", readable(term.product), term.product));
-  return item;
-}
+                /** One term: "dL/dz[..] (-1.1) x X[..] (1) = -1.1", or the loss's derivative with its formula. */
+                function termItem(term, position, symbols) {
+                  const item = document.createElement("li");
+                  item.dataset.term = String(position);
+                  item.tabIndex = 0;
+                  const { upstream, local } = term;
+                  if (upstream.of === "loss") {
+                    item.classList.add("loss-term");
+                    item.append(span("name", "dL/dy_hat"), " = ", span("formula", upstream.formula), " = ",
+                      span("num", readable(upstream.value), upstream.value));
+                  } else {
+                    item.append(span("name", factorName(upstream, symbols, true)), " ", span("num", readable(upstream.value), upstream.value));
+                  }
+                  item.append(" \u00d7 ", localFactor(local, symbols), " = ", span("num product", readable(term.product), term.product));
+                  return item;
+                }
 
-function localFactor(local, symbols) {
-  const node = document.createElement("span");
-  node.className = local.padding ? "factor padding" : "factor";
-  // A constant factor (1 for a bias or a reshape, 1/k for an avg-pool window) is only its value.
-  if (local.of !== "constant") node.append(span("name", factorName(local, symbols, false)), " ");
-  node.append(span("num", readable(local.value), local.value));
-  if (local.formula) node.append(" ", span("note", `(${local.formula})`));
-  return node;
-}
+                function localFactor(local, symbols) {
+                  const node = document.createElement("span");
+                  node.className = local.padding ? "factor padding" : "factor";
+                  // A constant factor (1 for a bias or a reshape, 1/k for an avg-pool window) is only its value.
+                  if (local.of !== "constant") node.append(span("name", factorName(local, symbols, false)), " ");
+                  node.append(span("num", readable(local.value), local.value));
+                  if (local.formula) node.append(" ", span("note", `(${local.formula})`));
+                  return node;
+                }
 
-/** The cells a term multiplies: [upstream cell(s), local cell]; padding cells are marked apart. */
-function termCells(term) {
-  const { upstream, local } = term;
-  const ups = upstream.of === "loss"
-    ? [cellAt("output", upstream.index), cellAt("target", [0, 0])]
-    : [cellAt(`d:${upstream.of}`, upstream.index)];
-  const locals = !local.index ? [] : [local.padding ? paddingAt(local.of, local.index) : cellAt(local.of, local.index)];
-  return { ups: ups.filter(Boolean), locals: locals.filter(Boolean), padding: Boolean(local.padding) };
-}
+                /** The cells a term multiplies: [upstream cell(s), local cell]; padding cells are marked apart. */
+                function termCells(term) {
+                  const { upstream, local } = term;
+                  const ups = upstream.of === "loss"
+                    ? [cellAt("output", upstream.index), cellAt("target", [0, 0])]
+                    : [cellAt(`d:${upstream.of}`, upstream.index)];
+                  const locals = !local.index ? [] : [local.padding ? paddingAt(local.of, local.index) : cellAt(local.of, local.index)];
+                  return { ups: ups.filter(Boolean), locals: locals.filter(Boolean), padding: Boolean(local.padding) };
+                }
 
-const markClasses = ["explained", "factor-up", "factor-local", "factor-pad", "term-focus"];
+                const markClasses = ["explained", "factor-up", "factor-local", "factor-pad", "term-focus"];
 
-export function clearHighlights() {
-  for (const name of markClasses) {
-    for (const node of document.querySelectorAll(`.${name}`)) node.classList.remove(name);
-  }
-  document.body.classList.remove("focusing-term");
-}
+                export function clearHighlights() {
+                  for (const name of markClasses) {
+                    for (const node of document.querySelectorAll(`.${name}`)) node.classList.remove(name);
+                  }
+                  document.body.classList.remove("focusing-term");
+                }
 
-function markTerm(term, extra) {
-  const cells = termCells(term);
-  for (const cell of cells.ups) cell.classList.add("factor-up", ...extra);
-  for (const cell of cells.locals) cell.classList.add(cells.padding ? "factor-pad" : "factor-local", ...extra);
-}
+                function markTerm(term, extra) {
+                  const cells = termCells(term);
+                  for (const cell of cells.ups) cell.classList.add("factor-up", ...extra);
+                  for (const cell of cells.locals) cell.classList.add(cells.padding ? "factor-pad" : "factor-local", ...extra);
+                }
 
-/** Highlights every term's factors and the explained cell; a focused or hovered term stands out. */
-export function highlight(answer, clicked) {
-  clearHighlights();
-  clicked?.classList.add("explained");
-  for (const term of answer.terms) markTerm(term, []);
-}
+                /** Highlights every term's factors and the explained cell; a focused or hovered term stands out. */
+                export function highlight(answer, clicked) {
+                  clearHighlights();
+                  clicked?.classList.add("explained");
+                  for (const term of answer.terms) markTerm(term, []);
+                }
 
-function focusTerm(term, on) {
-  for (const node of document.querySelectorAll(".term-focus")) node.classList.remove("term-focus");
-  document.body.classList.toggle("focusing-term", on);
-  if (on) markTerm(term, ["term-focus"]);
-}
+                function focusTerm(term, on) {
+                  for (const node of document.querySelectorAll(".term-focus")) node.classList.remove("term-focus");
+                  document.body.classList.toggle("focusing-term", on);
+                  if (on) markTerm(term, ["term-focus"]);
+                }
 
-/** Fills the explain panel with `answer` (POST /explain's response). */
-export function renderExplanation(body, answer, symbols) {
-  body.replaceChildren();
-  const title = document.createElement("p");
-  title.className = "explained-title";
-  title.append(span("name", `dL/d${symbols[answer.of] ?? answer.of}${indexText(answer.index)}`), " = ",
-    span("num", readable(answer.value), answer.value));
-  const board = document.createElement("p");
-  board.className = "board";
-  board.append(code(answer.board ?? answer.formula));
-  const formula = document.createElement("p");
-  formula.className = "formula";
-  formula.append(code(answer.formula));
-  const list = document.createElement("ol");
-  list.className = "terms";
-  answer.terms.forEach((term, position) => {
-    const item = termItem(term, position, symbols);
-    for (const type of ["mouseenter", "focus"]) item.addEventListener(type, () => focusTerm(term, true));
-    for (const type of ["mouseleave", "blur"]) item.addEventListener(type, () => focusTerm(term, false));
-    list.append(item);
-  });
-  const sum = document.createElement("p");
-  sum.className = "sum";
-  sum.append(answer.terms.length ? "sum of the products = " : "no term: the gradient is ",
-    span("num", readable(answer.value), answer.value));
-  body.append(title, board, formula, list, sum);
-}
+                /** Fills the explain panel with `answer` (POST /explain's response). */
+                export function renderExplanation(body, answer, symbols) {
+                  body.replaceChildren();
+                  const title = document.createElement("p");
+                  title.className = "explained-title";
+                  title.append(span("name", `dL/d${symbols[answer.of] ?? answer.of}${indexText(answer.index)}`), " = ",
+                    span("num", readable(answer.value), answer.value));
+                  const board = document.createElement("p");
+                  board.className = "board";
+                  board.append(code(answer.board ?? answer.formula));
+                  const formula = document.createElement("p");
+                  formula.className = "formula";
+                  formula.append(code(answer.formula));
+                  const list = document.createElement("ol");
+                  list.className = "terms";
+                  answer.terms.forEach((term, position) => {
+                    const item = termItem(term, position, symbols);
+                    for (const type of ["mouseenter", "focus"]) item.addEventListener(type, () => focusTerm(term, true));
+                    for (const type of ["mouseleave", "blur"]) item.addEventListener(type, () => focusTerm(term, false));
+                    list.append(item);
+                  });
+                  const sum = document.createElement("p");
+                  sum.className = "sum";
+                  sum.append(answer.terms.length ? "sum of the products = " : "no term: the gradient is ",
+                    span("num", readable(answer.value), answer.value));
+                  body.append(title, board, formula, list, sum);
+                }
 
-function code(text) {
-  const node = document.createElement("code");
-  node.textContent = text;
-  return node;
-}
+                function code(text) {
+                  const node = document.createElement("code");
+                  node.textContent = text;
+                  return node;
+                }
 
-"""##),
+                """##),
         PageAsset(
             name: "format.js",
             text: ##"""
-// Numbers as a learner reads them: four significant digits ("-96.8"), the full shortest
-// round-trip value (what the API wrote) kept for hover, focus and screen readers.
+                // Numbers as a learner reads them: four significant digits ("-96.8"), the full shortest
+                // round-trip value (what the API wrote) kept for hover, focus and screen readers.
 
-/** "-96.8" for -96.80000000000001; exponent form outside [1e-3, 1e5). */
-export function readable(value) {
-  if (typeof value !== "number") return String(value);
-  if (value === 0) return "0";
-  const magnitude = Math.abs(value);
-  if (magnitude >= 1e5 || magnitude < 1e-3) return value.toExponential(2).replace(/\.?0+e/, "e");
-  return String(Number(value.toPrecision(4)));
-}
+                /** "-96.8" for -96.80000000000001; exponent form outside [1e-3, 1e5). */
+                export function readable(value) {
+                  if (typeof value !== "number") return String(value);
+                  if (value === 0) return "0";
+                  const magnitude = Math.abs(value);
+                  if (magnitude >= 1e5 || magnitude < 1e-3) return value.toExponential(2).replace(/\.?0+e/, "e");
+                  return String(Number(value.toPrecision(4)));
+                }
 
-/** The full value, shortest round-trip, as the API wrote it. */
-export function full(value) {
-  return String(value);
-}
+                /** The full value, shortest round-trip, as the API wrote it. */
+                export function full(value) {
+                  return String(value);
+                }
 
-/** "[0,1]" for an index array; "" for a scalar. */
-export function indexText(index) {
-  return index.length ? `[${index.join(",")}]` : "";
-}
+                /** "[0,1]" for an index array; "" for a scalar. */
+                export function indexText(index) {
+                  return index.length ? `[${index.join(",")}]` : "";
+                }
 
-"""##),
+                """##),
         PageAsset(
             name: "grade.js",
             text: ##"""
-// "Check my answer": the learner types a gradient, POST /grade marks it (hidden feedback: the
-// answer is not revealed, only which cells are wrong and the likely mistake).
-import { post } from "./api.js";
-import { shapeOf, tensorTable } from "./grids.js";
-import { cellValue } from "./state.js";
+                // "Check my answer": the learner types a gradient, POST /grade marks it (hidden feedback: the
+                // answer is not revealed, only which cells are wrong and the likely mistake).
+                import { post } from "./api.js";
+                import { shapeOf, tensorTable } from "./grids.js";
+                import { cellValue } from "./state.js";
 
-const typed = new Map(); // gradient name -> the learner's nested values, kept across recomputes
-let shown = { name: null, shape: [] }; // the gradient whose grid is on the page
+                const typed = new Map(); // gradient name -> the learner's nested values, kept across recomputes
+                let shown = { name: null, shape: [] }; // the gradient whose grid is on the page
 
-function blank(shape) {
-  if (!shape.length) return "";
-  return Array.from({ length: shape[0] }, () => blank(shape.slice(1)));
-}
+                function blank(shape) {
+                  if (!shape.length) return "";
+                  return Array.from({ length: shape[0] }, () => blank(shape.slice(1)));
+                }
 
-function sameShape(a, b) {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
+                function sameShape(a, b) {
+                  return a.length === b.length && a.every((d, i) => d === b[i]);
+                }
 
-/** Offers every gradient of `answer` (POST /backward's response) with an empty grid of its shape. */
-export function populateCheck(answer, symbols) {
-  const select = document.getElementById("check-of");
-  const chosen = select.value || "0.weight";
-  select.replaceChildren(...Object.keys(answer.gradients).map((name) => {
-    const option = new Option(`dL/d${symbols[name] ?? name} (${name})`, name);
-    option.selected = name === chosen;
-    return option;
-  }));
-  const shapes = Object.fromEntries(Object.entries(answer.gradients).map(([n, v]) => [n, shapeOf(v)]));
-  select.onchange = () => renderAnswerGrid(select.value, shapes[select.value], symbols);
-  renderAnswerGrid(select.value, shapes[select.value], symbols);
-}
+                /** Offers every gradient of `answer` (POST /backward's response) with an empty grid of its shape. */
+                export function populateCheck(answer, symbols) {
+                  const select = document.getElementById("check-of");
+                  const chosen = select.value || "0.weight";
+                  select.replaceChildren(...Object.keys(answer.gradients).map((name) => {
+                    const option = new Option(`dL/d${symbols[name] ?? name} (${name})`, name);
+                    option.selected = name === chosen;
+                    return option;
+                  }));
+                  const shapes = Object.fromEntries(Object.entries(answer.gradients).map(([n, v]) => [n, shapeOf(v)]));
+                  select.onchange = () => renderAnswerGrid(select.value, shapes[select.value], symbols);
+                  renderAnswerGrid(select.value, shapes[select.value], symbols);
+                }
 
-function renderAnswerGrid(name, shape, symbols) {
-  const kept = typed.get(name);
-  const values = kept && sameShape(shapeOf(kept), shape) ? kept : blank(shape);
-  shown = { name, shape };
-  const table = tensorTable({ name: `answer:${name}`, label: `your dL/d${symbols[name] ?? name}`, values, kind: "editable" });
-  table.addEventListener("change", () => typed.set(name, readGrid(name, shape)));
-  document.getElementById("check-grid").replaceChildren(table);
-  document.getElementById("check-result").replaceChildren();
-}
+                function renderAnswerGrid(name, shape, symbols) {
+                  const kept = typed.get(name);
+                  const values = kept && sameShape(shapeOf(kept), shape) ? kept : blank(shape);
+                  shown = { name, shape };
+                  const table = tensorTable({ name: `answer:${name}`, label: `your dL/d${symbols[name] ?? name}`, values, kind: "editable" });
+                  table.addEventListener("change", () => typed.set(name, readGrid(name, shape)));
+                  document.getElementById("check-grid").replaceChildren(table);
+                  document.getElementById("check-result").replaceChildren();
+                }
 
-function readGrid(name, shape) {
-  const values = blank(shape);
-  for (const input of document.querySelectorAll(`[data-tensor="answer:${CSS.escape(name)}"]`)) {
-    const index = input.dataset.index === "" ? [] : input.dataset.index.split(",").map(Number);
-    if (!index.length) return cellValue(input.value);
-    const row = index.slice(0, -1).reduce((v, i) => v[i], values);
-    row[index[index.length - 1]] = cellValue(input.value);
-  }
-  return values;
-}
+                function readGrid(name, shape) {
+                  const values = blank(shape);
+                  for (const input of document.querySelectorAll(`[data-tensor="answer:${CSS.escape(name)}"]`)) {
+                    const index = input.dataset.index === "" ? [] : input.dataset.index.split(",").map(Number);
+                    if (!index.length) return cellValue(input.value);
+                    const row = index.slice(0, -1).reduce((v, i) => v[i], values);
+                    row[index[index.length - 1]] = cellValue(input.value);
+                  }
+                  return values;
+                }
 
-/** Sends the typed gradient to POST /grade and shows which cells are wrong and the diagnosis. */
-export async function checkAnswer(problem) {
-  const { name, shape } = shown;
-  const cells = document.querySelectorAll(`[data-tensor="answer:${CSS.escape(name)}"]`);
-  const submitted = readGrid(name, shape);
-  typed.set(name, submitted);
-  const result = document.getElementById("check-result");
-  result.replaceChildren(paragraph("checking…"));
-  try {
-    const graded = await post("grade", { ...problem, submission: { [name]: submitted }, feedback: "hidden" });
-    showResult(name, graded.results[name], cells);
-  } catch (error) {
-    result.replaceChildren(paragraph(error.message, "field-error"));
-  }
-}
+                /** Sends the typed gradient to POST /grade and shows which cells are wrong and the diagnosis. */
+                export async function checkAnswer(problem) {
+                  const { name, shape } = shown;
+                  const cells = document.querySelectorAll(`[data-tensor="answer:${CSS.escape(name)}"]`);
+                  const submitted = readGrid(name, shape);
+                  typed.set(name, submitted);
+                  const result = document.getElementById("check-result");
+                  result.replaceChildren(paragraph("checking…"));
+                  try {
+                    const graded = await post("grade", { ...problem, submission: { [name]: submitted }, feedback: "hidden" });
+                    showResult(name, graded.results[name], cells);
+                  } catch (error) {
+                    result.replaceChildren(paragraph(error.message, "field-error"));
+                  }
+                }
 
-function showResult(name, outcome, cells) {
-  for (const cell of cells) { cell.classList.remove("wrong"); cell.removeAttribute("aria-invalid"); }
-  const lines = [];
-  if (outcome.passed) {
-    lines.push(paragraph(`Right: all ${outcome.total} cells match.`, "passed"));
-  } else if (!outcome.shape_ok) {
-    lines.push(paragraph(`Wrong shape: dL/d(${name}) has shape [${outcome.expected_shape.join(", ")}].`, "failed"));
-  } else {
-    const marked = outcome.mismatches ?? [];
-    for (const { index } of marked) markWrong(cells, index);
-    const more = outcome.mismatched > marked.length ? ` (the first ${marked.length} are marked)` : "";
-    lines.push(paragraph(`${outcome.mismatched} of ${outcome.total} cells are wrong${more}.`, "failed"));
-  }
-  if (outcome.diagnosis) {
-    const diagnosis = paragraph(outcome.diagnosis.message, "diagnosis");
-    diagnosis.dataset.diagnosis = outcome.diagnosis.code;
-    lines.push(diagnosis);
-  }
-  document.getElementById("check-result").replaceChildren(...lines);
-}
+                function showResult(name, outcome, cells) {
+                  for (const cell of cells) { cell.classList.remove("wrong"); cell.removeAttribute("aria-invalid"); }
+                  const lines = [];
+                  if (outcome.passed) {
+                    lines.push(paragraph(`Right: all ${outcome.total} cells match.`, "passed"));
+                  } else if (!outcome.shape_ok) {
+                    lines.push(paragraph(`Wrong shape: dL/d(${name}) has shape [${outcome.expected_shape.join(", ")}].`, "failed"));
+                  } else {
+                    const marked = outcome.mismatches ?? [];
+                    for (const { index } of marked) markWrong(cells, index);
+                    const more = outcome.mismatched > marked.length ? ` (the first ${marked.length} are marked)` : "";
+                    lines.push(paragraph(`${outcome.mismatched} of ${outcome.total} cells are wrong${more}.`, "failed"));
+                  }
+                  if (outcome.diagnosis) {
+                    const diagnosis = paragraph(outcome.diagnosis.message, "diagnosis");
+                    diagnosis.dataset.diagnosis = outcome.diagnosis.code;
+                    lines.push(diagnosis);
+                  }
+                  document.getElementById("check-result").replaceChildren(...lines);
+                }
 
-function markWrong(cells, index) {
-  const key = index.join(",");
-  for (const cell of cells) {
-    if (cell.dataset.index !== key) continue;
-    cell.classList.add("wrong");
-    cell.setAttribute("aria-invalid", "true");
-  }
-}
+                function markWrong(cells, index) {
+                  const key = index.join(",");
+                  for (const cell of cells) {
+                    if (cell.dataset.index !== key) continue;
+                    cell.classList.add("wrong");
+                    cell.setAttribute("aria-invalid", "true");
+                  }
+                }
 
-function paragraph(text, className) {
-  const node = document.createElement("p");
-  node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
+                function paragraph(text, className) {
+                  const node = document.createElement("p");
+                  node.textContent = text;
+                  if (className) node.className = className;
+                  return node;
+                }
 
-"""##),
+                """##),
         PageAsset(
             name: "grids.js",
             text: ##"""
-// Tensors as tables of cells. Every cell carries data-tensor (the API's name, "d:" before a
-// gradient's) and data-index (comma-separated, in the rank the API writes that tensor), so tests
-// and embedding sites can address it. Value cells show readable numbers with the full value in
-// data-value; gradient cells are buttons; editable cells are text inputs.
-import { full, indexText, readable } from "./format.js";
+                // Tensors as tables of cells. Every cell carries data-tensor (the API's name, "d:" before a
+                // gradient's) and data-index (comma-separated, in the rank the API writes that tensor), so tests
+                // and embedding sites can address it. Value cells show readable numbers with the full value in
+                // data-value; gradient cells are buttons; editable cells are text inputs.
+                import { full, indexText, readable } from "./format.js";
 
-/** The shape of nested arrays: [] for a bare number. */
-export function shapeOf(values) {
-  const shape = [];
-  for (let v = values; Array.isArray(v); v = v[0]) shape.push(v.length);
-  return shape;
-}
+                /** The shape of nested arrays: [] for a bare number. */
+                export function shapeOf(values) {
+                  const shape = [];
+                  for (let v = values; Array.isArray(v); v = v[0]) shape.push(v.length);
+                  return shape;
+                }
 
-/** Row-major index of element `flat` in `shape`. */
-function unravel(flat, shape) {
-  const index = new Array(shape.length);
-  for (let axis = shape.length - 1; axis >= 0; axis -= 1) {
-    index[axis] = flat % shape[axis];
-    flat = Math.floor(flat / shape[axis]);
-  }
-  return index;
-}
+                /** Row-major index of element `flat` in `shape`. */
+                function unravel(flat, shape) {
+                  const index = new Array(shape.length);
+                  for (let axis = shape.length - 1; axis >= 0; axis -= 1) {
+                    index[axis] = flat % shape[axis];
+                    flat = Math.floor(flat / shape[axis]);
+                  }
+                  return index;
+                }
 
-function element(values, index) {
-  return index.reduce((v, i) => v[i], values);
-}
+                function element(values, index) {
+                  return index.reduce((v, i) => v[i], values);
+                }
 
-/** Cells as rows: the last axis across, every other axis down (a [1,1,h,w] tensor is h rows). */
-function rowsOf(shape) {
-  const cols = shape.length ? shape[shape.length - 1] : 1;
-  const count = shape.reduce((a, b) => a * b, 1);
-  const rows = [];
-  for (let start = 0; start < count; start += cols) {
-    rows.push(Array.from({ length: cols }, (_, c) => unravel(start + c, shape)));
-  }
-  return rows;
-}
+                /** Cells as rows: the last axis across, every other axis down (a [1,1,h,w] tensor is h rows). */
+                function rowsOf(shape) {
+                  const cols = shape.length ? shape[shape.length - 1] : 1;
+                  const count = shape.reduce((a, b) => a * b, 1);
+                  const rows = [];
+                  for (let start = 0; start < count; start += cols) {
+                    rows.push(Array.from({ length: cols }, (_, c) => unravel(start + c, shape)));
+                  }
+                  return rows;
+                }
 
-function valueCell(spec, index, value) {
-  const cell = document.createElement("td");
-  cell.className = "cell";
-  cell.tabIndex = -1;
-  cell.textContent = readable(value);
-  cell.setAttribute("aria-label", `${spec.label}${indexText(index)} = ${full(value)}`);
-  return cell;
-}
+                function valueCell(spec, index, value) {
+                  const cell = document.createElement("td");
+                  cell.className = "cell";
+                  cell.tabIndex = -1;
+                  cell.textContent = readable(value);
+                  cell.setAttribute("aria-label", `${spec.label}${indexText(index)} = ${full(value)}`);
+                  return cell;
+                }
 
-function gradientCell(spec, index, value) {
-  const cell = document.createElement("button");
-  cell.type = "button";
-  cell.className = "cell grad";
-  cell.tabIndex = -1;
-  cell.textContent = readable(value);
-  cell.setAttribute("aria-label", `${spec.label}${indexText(index)} = ${full(value)}; explain`);
-  return cell;
-}
+                function gradientCell(spec, index, value) {
+                  const cell = document.createElement("button");
+                  cell.type = "button";
+                  cell.className = "cell grad";
+                  cell.tabIndex = -1;
+                  cell.textContent = readable(value);
+                  cell.setAttribute("aria-label", `${spec.label}${indexText(index)} = ${full(value)}; explain`);
+                  return cell;
+                }
 
-function editableCell(spec, index, value) {
-  const cell = document.createElement("input");
-  cell.className = "cell edit";
-  cell.type = "text";
-  cell.inputMode = "decimal";
-  cell.value = String(value);
-  cell.setAttribute("aria-label", `${spec.label}${indexText(index)}`);
-  return cell;
-}
+                function editableCell(spec, index, value) {
+                  const cell = document.createElement("input");
+                  cell.className = "cell edit";
+                  cell.type = "text";
+                  cell.inputMode = "decimal";
+                  cell.value = String(value);
+                  cell.setAttribute("aria-label", `${spec.label}${indexText(index)}`);
+                  return cell;
+                }
 
-const makers = { value: valueCell, gradient: gradientCell, editable: editableCell };
+                const makers = { value: valueCell, gradient: gradientCell, editable: editableCell };
 
-function tensorCell(spec, index) {
-  const value = element(spec.values, index);
-  const cell = makers[spec.kind](spec, index, value);
-  cell.dataset.tensor = spec.name;
-  cell.dataset.index = index.join(",");
-  if (typeof value === "number") cell.dataset.value = full(value);
-  if (spec.kind === "value") return cell;
-  const holder = document.createElement("td");
-  holder.append(cell);
-  return holder;
-}
+                function tensorCell(spec, index) {
+                  const value = element(spec.values, index);
+                  const cell = makers[spec.kind](spec, index, value);
+                  cell.dataset.tensor = spec.name;
+                  cell.dataset.index = index.join(",");
+                  if (typeof value === "number") cell.dataset.value = full(value);
+                  if (spec.kind === "value") return cell;
+                  const holder = document.createElement("td");
+                  holder.append(cell);
+                  return holder;
+                }
 
-/** A zero-padding cell around `of` (an input), at `index` in the input's own coordinates (-1 is above). */
-function paddingCell(of, index) {
-  const cell = document.createElement("td");
-  cell.className = "pad";
-  cell.textContent = "0";
-  cell.dataset.padding = of;
-  cell.dataset.index = index.join(",");
-  cell.setAttribute("aria-label", `zero padding ${indexText(index)}`);
-  return cell;
-}
+                /** A zero-padding cell around `of` (an input), at `index` in the input's own coordinates (-1 is above). */
+                function paddingCell(of, index) {
+                  const cell = document.createElement("td");
+                  cell.className = "pad";
+                  cell.textContent = "0";
+                  cell.dataset.padding = of;
+                  cell.dataset.index = index.join(",");
+                  cell.setAttribute("aria-label", `zero padding ${indexText(index)}`);
+                  return cell;
+                }
 
-/** Rows with a ring of `padding` [ph, pw] zero cells around a 2-D tensor. */
-function paddedRows(spec) {
-  const [rows, cols] = shapeOf(spec.values);
-  const [ph, pw] = spec.padding;
-  const table = [];
-  for (let r = -ph; r < rows + ph; r += 1) {
-    const row = [];
-    for (let c = -pw; c < cols + pw; c += 1) {
-      const inside = r >= 0 && r < rows && c >= 0 && c < cols;
-      row.push(inside ? tensorCell(spec, [r, c]) : paddingCell(spec.name, [r, c]));
-    }
-    table.push(row);
-  }
-  return table;
-}
+                /** Rows with a ring of `padding` [ph, pw] zero cells around a 2-D tensor. */
+                function paddedRows(spec) {
+                  const [rows, cols] = shapeOf(spec.values);
+                  const [ph, pw] = spec.padding;
+                  const table = [];
+                  for (let r = -ph; r < rows + ph; r += 1) {
+                    const row = [];
+                    for (let c = -pw; c < cols + pw; c += 1) {
+                      const inside = r >= 0 && r < rows && c >= 0 && c < cols;
+                      row.push(inside ? tensorCell(spec, [r, c]) : paddingCell(spec.name, [r, c]));
+                    }
+                    table.push(row);
+                  }
+                  return table;
+                }
 
-/**
- * A table of `spec.values`: {name, label, values, kind: "value" | "gradient" | "editable",
- * padding?: [ph, pw] (2-D tensors only)}.
- */
-export function tensorTable(spec) {
-  const table = document.createElement("table");
-  table.className = `tensor ${spec.kind}`;
-  table.setAttribute("aria-label", `${spec.label}, shape [${shapeOf(spec.values).join(", ")}]`);
-  const cells = spec.padding && (spec.padding[0] > 0 || spec.padding[1] > 0)
-    ? paddedRows(spec)
-    : rowsOf(shapeOf(spec.values)).map((row) => row.map((index) => tensorCell(spec, index)));
-  for (const row of cells) {
-    const tr = document.createElement("tr");
-    tr.append(...row);
-    table.append(tr);
-  }
-  if (spec.kind !== "editable") enableArrowKeys(table);
-  return table;
-}
+                /**
+                 * A table of `spec.values`: {name, label, values, kind: "value" | "gradient" | "editable",
+                 * padding?: [ph, pw] (2-D tensors only)}.
+                 */
+                export function tensorTable(spec) {
+                  const table = document.createElement("table");
+                  table.className = `tensor ${spec.kind}`;
+                  table.setAttribute("aria-label", `${spec.label}, shape [${shapeOf(spec.values).join(", ")}]`);
+                  const cells = spec.padding && (spec.padding[0] > 0 || spec.padding[1] > 0)
+                    ? paddedRows(spec)
+                    : rowsOf(shapeOf(spec.values)).map((row) => row.map((index) => tensorCell(spec, index)));
+                  for (const row of cells) {
+                    const tr = document.createElement("tr");
+                    tr.append(...row);
+                    table.append(tr);
+                  }
+                  if (spec.kind !== "editable") enableArrowKeys(table);
+                  return table;
+                }
 
-/** One tab stop per table; arrow keys, Home and End move between its cells (WAI-ARIA grid pattern). */
-function enableArrowKeys(table) {
-  const cells = () => [...table.querySelectorAll(".cell")];
-  const first = cells()[0];
-  if (first) first.tabIndex = 0;
-  table.addEventListener("keydown", (event) => {
-    const all = cells();
-    const at = all.indexOf(document.activeElement);
-    if (at < 0) return;
-    const cols = table.rows[0].querySelectorAll(".cell").length || 1;
-    const step = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: cols, ArrowUp: -cols, Home: -at, End: all.length - 1 - at }[event.key];
-    if (step === undefined) return;
-    const next = all[at + step];
-    if (!next) return;
-    event.preventDefault();
-    all[at].tabIndex = -1;
-    next.tabIndex = 0;
-    next.focus();
-  });
-}
+                /** One tab stop per table; arrow keys, Home and End move between its cells (WAI-ARIA grid pattern). */
+                function enableArrowKeys(table) {
+                  const cells = () => [...table.querySelectorAll(".cell")];
+                  const first = cells()[0];
+                  if (first) first.tabIndex = 0;
+                  table.addEventListener("keydown", (event) => {
+                    const all = cells();
+                    const at = all.indexOf(document.activeElement);
+                    if (at < 0) return;
+                    const cols = table.rows[0].querySelectorAll(".cell").length || 1;
+                    const step = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: cols, ArrowUp: -cols, Home: -at, End: all.length - 1 - at }[event.key];
+                    if (step === undefined) return;
+                    const next = all[at + step];
+                    if (!next) return;
+                    event.preventDefault();
+                    all[at].tabIndex = -1;
+                    next.tabIndex = 0;
+                    next.focus();
+                  });
+                }
 
-/** A titled box for one tensor (or a few side by side), with an error slot when `errorId` is given. */
-export function card(title, tables, errorId) {
-  const figure = document.createElement("figure");
-  figure.className = "card";
-  const caption = document.createElement("figcaption");
-  caption.innerHTML = title;
-  figure.append(caption, ...tables);
-  if (errorId) {
-    const slot = document.createElement("p");
-    slot.className = "field-error";
-    slot.id = errorId;
-    slot.setAttribute("role", "alert");
-    slot.hidden = true;
-    figure.append(slot);
-  }
-  return figure;
-}
+                /** A titled box for one tensor (or a few side by side), with an error slot when `errorId` is given. */
+                export function card(title, tables, errorId) {
+                  const figure = document.createElement("figure");
+                  figure.className = "card";
+                  const caption = document.createElement("figcaption");
+                  caption.innerHTML = title;
+                  figure.append(caption, ...tables);
+                  if (errorId) {
+                    const slot = document.createElement("p");
+                    slot.className = "field-error";
+                    slot.id = errorId;
+                    slot.setAttribute("role", "alert");
+                    slot.hidden = true;
+                    figure.append(slot);
+                  }
+                  return figure;
+                }
 
-/** The cell of tensor `name` at `index`, if it is on the page. */
-export function cellAt(name, index) {
-  return document.querySelector(`[data-tensor="${CSS.escape(name)}"][data-index="${index.join(",")}"]`);
-}
+                /** The cell of tensor `name` at `index`, if it is on the page. */
+                export function cellAt(name, index) {
+                  return document.querySelector(`[data-tensor="${CSS.escape(name)}"][data-index="${index.join(",")}"]`);
+                }
 
-/** The zero-padding cell of `name` at `index`, if it is on the page. */
-export function paddingAt(name, index) {
-  return document.querySelector(`[data-padding="${CSS.escape(name)}"][data-index="${index.join(",")}"]`);
-}
+                /** The zero-padding cell of `name` at `index`, if it is on the page. */
+                export function paddingAt(name, index) {
+                  return document.querySelector(`[data-padding="${CSS.escape(name)}"][data-index="${index.join(",")}"]`);
+                }
 
-/** The tensor cell that has focus, as {tensor, index}, so a re-render can give it back. */
-export function focusedCell() {
-  const { tensor, index } = document.activeElement?.dataset ?? {};
-  return tensor === undefined ? null : { tensor, index };
-}
+                /** The tensor cell that has focus, as {tensor, index}, so a re-render can give it back. */
+                export function focusedCell() {
+                  const { tensor, index } = document.activeElement?.dataset ?? {};
+                  return tensor === undefined ? null : { tensor, index };
+                }
 
-/** Focuses the cell `focus` names again, making it its grid's tab stop. */
-export function restoreFocus(focus) {
-  if (!focus) return;
-  const cell = cellAt(focus.tensor, focus.index === "" ? [] : focus.index.split(","));
-  if (!cell) return;
-  for (const other of cell.closest("table")?.querySelectorAll(".cell") ?? []) {
-    if (other.tabIndex === 0 && other !== cell && !other.classList.contains("edit")) other.tabIndex = -1;
-  }
-  if (!cell.classList.contains("edit")) cell.tabIndex = 0;
-  cell.focus();
-}
+                /** Focuses the cell `focus` names again, making it its grid's tab stop. */
+                export function restoreFocus(focus) {
+                  if (!focus) return;
+                  const cell = cellAt(focus.tensor, focus.index === "" ? [] : focus.index.split(","));
+                  if (!cell) return;
+                  for (const other of cell.closest("table")?.querySelectorAll(".cell") ?? []) {
+                    if (other.tabIndex === 0 && other !== cell && !other.classList.contains("edit")) other.tabIndex = -1;
+                  }
+                  if (!cell.classList.contains("edit")) cell.tabIndex = 0;
+                  cell.focus();
+                }
 
-"""##),
+                """##),
         PageAsset(
             name: "icon.svg",
             text: ##"""
-<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#1d4e89"/><path d="M3 3h4v4H3zM9 9h4v4H9z" fill="#fff"/></svg>
+                <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#1d4e89"/><path d="M3 3h4v4H3zM9 9h4v4H9z" fill="#fff"/></svg>
 
-"""##),
+                """##),
         PageAsset(
             name: "index.html",
             text: ##"""
-<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>ConvGrad: a conv net's gradients, number by number</title>
-<link rel="icon" href="static/icon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="static/style.css">
-<script type="module" src="static/main.js"></script>
-</head>
-<body>
-<header>
-  <h1>ConvGrad <span>a conv net, forward and backward, number by number</span></h1>
-  <p>It opens on the lesson's worked example: a 4x4 image, a 2x2 kernel, stride 2, flattened into z1..z4, a dense
-    layer to y&#8209;hat and a loss. Every number below is computed by the ConvGrad API. Change any value or
-    setting; click a gradient (or focus it and press Enter) to see its chain rule.</p>
-</header>
-<main id="app" data-status="loading" aria-busy="true">
-  <form id="controls" aria-label="Network settings">
-    <fieldset data-field="input-size">
-      <legend>Input</legend>
-      <label>rows <input id="input-rows" type="number" min="1" max="12" inputmode="numeric" aria-describedby="err-input-size"></label>
-      <label>columns <input id="input-cols" type="number" min="1" max="12" inputmode="numeric" aria-describedby="err-input-size"></label>
-      <p class="field-error" id="err-input-size" role="alert" hidden></p>
-    </fieldset>
-    <fieldset data-field="kernel-size">
-      <legend>Kernel size</legend>
-      <label>height <input id="kernel-rows" type="number" min="1" max="8" inputmode="numeric" aria-describedby="err-kernel-size"></label>
-      <label>width <input id="kernel-cols" type="number" min="1" max="8" inputmode="numeric" aria-describedby="err-kernel-size"></label>
-      <p class="field-error" id="err-kernel-size" role="alert" hidden></p>
-    </fieldset>
-    <fieldset data-field="stride">
-      <legend>Stride</legend>
-      <label>down <input id="stride-h" type="number" min="1" max="8" inputmode="numeric" aria-describedby="err-stride"></label>
-      <label>across <input id="stride-w" type="number" min="1" max="8" inputmode="numeric" aria-describedby="err-stride"></label>
-      <p class="field-error" id="err-stride" role="alert" hidden></p>
-    </fieldset>
-    <fieldset data-field="padding">
-      <legend>Zero padding</legend>
-      <label>rows <input id="padding-h" type="number" min="0" max="4" inputmode="numeric" aria-describedby="err-padding"></label>
-      <label>columns <input id="padding-w" type="number" min="0" max="4" inputmode="numeric" aria-describedby="err-padding"></label>
-      <p class="field-error" id="err-padding" role="alert" hidden></p>
-    </fieldset>
-    <fieldset data-field="pool">
-      <legend>Pooling after the conv</legend>
-      <label>type <select id="pool-type" aria-describedby="err-pool">
-        <option value="none">none</option><option value="max">max-pool</option><option value="avg">avg-pool</option>
-      </select></label>
-      <label>size <input id="pool-size" type="number" min="1" max="6" inputmode="numeric" aria-describedby="err-pool"></label>
-      <label>stride <input id="pool-stride" type="number" min="1" max="6" inputmode="numeric" aria-describedby="err-pool"></label>
-      <p class="field-error" id="err-pool" role="alert" hidden></p>
-    </fieldset>
-    <fieldset data-field="loss">
-      <legend>Loss</legend>
-      <label>type <select id="loss-type" aria-describedby="err-loss">
-        <option value="mse">mean squared error</option><option value="l1">L1</option>
-        <option value="smooth_l1">smooth L1</option><option value="huber">Huber</option>
-        <option value="bce_with_logits">BCE with logits</option>
-      </select></label>
-      <label>target y <input id="target" type="text" inputmode="decimal" data-tensor="target" data-index="0,0" aria-describedby="err-loss"></label>
-      <p class="field-error" id="err-loss" role="alert" hidden></p>
-    </fieldset>
-    <div class="actions">
-      <button type="button" id="reset">Lesson's example</button>
-      <button type="button" id="copy-link">Copy permalink</button>
-      <button type="button" id="copy-python">Copy as Python</button>
-      <label class="toggle"><input type="checkbox" id="hide-backward"> hide the backward pass while I try</label>
-    </div>
-  </form>
-  <p id="general-error" class="field-error" role="alert" hidden></p>
-  <p id="notice" role="status"></p>
+                <!doctype html>
+                <html lang="en">
+                <head>
+                <meta charset="utf-8">
+                <meta name="viewport" content="width=device-width, initial-scale=1">
+                <title>ConvGrad: a conv net's gradients, number by number</title>
+                <link rel="icon" href="static/icon.svg" type="image/svg+xml">
+                <link rel="stylesheet" href="static/style.css">
+                <script type="module" src="static/main.js"></script>
+                </head>
+                <body>
+                <header>
+                  <h1>ConvGrad <span>a conv net, forward and backward, number by number</span></h1>
+                  <p>It opens on the lesson's worked example: a 4x4 image, a 2x2 kernel, stride 2, flattened into z1..z4, a dense
+                    layer to y&#8209;hat and a loss. Every number below is computed by the ConvGrad API. Change any value or
+                    setting; click a gradient (or focus it and press Enter) to see its chain rule.</p>
+                </header>
+                <main id="app" data-status="loading" aria-busy="true">
+                  <form id="controls" aria-label="Network settings">
+                    <fieldset data-field="input-size">
+                      <legend>Input</legend>
+                      <label>rows <input id="input-rows" type="number" min="1" max="12" inputmode="numeric" aria-describedby="err-input-size"></label>
+                      <label>columns <input id="input-cols" type="number" min="1" max="12" inputmode="numeric" aria-describedby="err-input-size"></label>
+                      <p class="field-error" id="err-input-size" role="alert" hidden></p>
+                    </fieldset>
+                    <fieldset data-field="kernel-size">
+                      <legend>Kernel size</legend>
+                      <label>height <input id="kernel-rows" type="number" min="1" max="8" inputmode="numeric" aria-describedby="err-kernel-size"></label>
+                      <label>width <input id="kernel-cols" type="number" min="1" max="8" inputmode="numeric" aria-describedby="err-kernel-size"></label>
+                      <p class="field-error" id="err-kernel-size" role="alert" hidden></p>
+                    </fieldset>
+                    <fieldset data-field="stride">
+                      <legend>Stride</legend>
+                      <label>down <input id="stride-h" type="number" min="1" max="8" inputmode="numeric" aria-describedby="err-stride"></label>
+                      <label>across <input id="stride-w" type="number" min="1" max="8" inputmode="numeric" aria-describedby="err-stride"></label>
+                      <p class="field-error" id="err-stride" role="alert" hidden></p>
+                    </fieldset>
+                    <fieldset data-field="padding">
+                      <legend>Zero padding</legend>
+                      <label>rows <input id="padding-h" type="number" min="0" max="4" inputmode="numeric" aria-describedby="err-padding"></label>
+                      <label>columns <input id="padding-w" type="number" min="0" max="4" inputmode="numeric" aria-describedby="err-padding"></label>
+                      <p class="field-error" id="err-padding" role="alert" hidden></p>
+                    </fieldset>
+                    <fieldset data-field="pool">
+                      <legend>Pooling after the conv</legend>
+                      <label>type <select id="pool-type" aria-describedby="err-pool">
+                        <option value="none">none</option><option value="max">max-pool</option><option value="avg">avg-pool</option>
+                      </select></label>
+                      <label>size <input id="pool-size" type="number" min="1" max="6" inputmode="numeric" aria-describedby="err-pool"></label>
+                      <label>stride <input id="pool-stride" type="number" min="1" max="6" inputmode="numeric" aria-describedby="err-pool"></label>
+                      <p class="field-error" id="err-pool" role="alert" hidden></p>
+                    </fieldset>
+                    <fieldset data-field="loss">
+                      <legend>Loss</legend>
+                      <label>type <select id="loss-type" aria-describedby="err-loss">
+                        <option value="mse">mean squared error</option><option value="l1">L1</option>
+                        <option value="smooth_l1">smooth L1</option><option value="huber">Huber</option>
+                        <option value="bce_with_logits">BCE with logits</option>
+                      </select></label>
+                      <label>target y <input id="target" type="text" inputmode="decimal" data-tensor="target" data-index="0,0" aria-describedby="err-loss"></label>
+                      <p class="field-error" id="err-loss" role="alert" hidden></p>
+                    </fieldset>
+                    <div class="actions">
+                      <button type="button" id="reset">Lesson's example</button>
+                      <button type="button" id="copy-link">Copy permalink</button>
+                      <button type="button" id="copy-python">Copy as Python</button>
+                      <label class="toggle"><input type="checkbox" id="hide-backward"> hide the backward pass while I try</label>
+                    </div>
+                  </form>
+                  <p id="general-error" class="field-error" role="alert" hidden></p>
+                  <p id="notice" role="status"></p>
 
-  <div class="panes">
-    <div class="passes">
-      <section id="forward" aria-labelledby="forward-title">
-        <h2 id="forward-title">Forward pass</h2>
-        <p class="hint">Input, kernel, biases and dense weights are editable: type a number and press Enter.</p>
-        <div class="flow" id="forward-flow"></div>
-      </section>
-      <section id="backward" aria-labelledby="backward-title">
-        <h2 id="backward-title">Backward pass</h2>
-        <p class="hint">Each grid is dL/d(something), the same shape as the something. Gradient cells are buttons.</p>
-        <div class="flow" id="backward-flow"></div>
-      </section>
-    </div>
-    <aside>
-      <section id="explain" data-explain aria-labelledby="explain-title" aria-live="polite" tabindex="-1">
-        <h2 id="explain-title">Chain rule</h2>
-        <p class="legend"><span class="key key-up">upstream dL/d&hellip;</span> <span class="key key-local">local factor</span> <span class="key key-pad">zero padding</span></p>
-        <div id="explain-body"><p>Click any gradient cell to see how it is made.</p></div>
-      </section>
-      <section id="check" aria-labelledby="check-title">
-        <h2 id="check-title">Check my answer</h2>
-        <p class="hint">Work a gradient out by hand, type it here and let the API grade it. Tick "hide the backward pass" first to keep the answer out of sight.</p>
-        <label>gradient <select id="check-of"></select></label>
-        <div id="check-grid" class="tensor-holder"></div>
-        <button type="button" id="check-submit">Check my answer</button>
-        <div id="check-result" data-grade-result aria-live="polite"></div>
-      </section>
-    </aside>
-  </div>
+                  <div class="panes">
+                    <div class="passes">
+                      <section id="forward" aria-labelledby="forward-title">
+                        <h2 id="forward-title">Forward pass</h2>
+                        <p class="hint">Input, kernel, biases and dense weights are editable: type a number and press Enter.</p>
+                        <div class="flow" id="forward-flow"></div>
+                      </section>
+                      <section id="backward" aria-labelledby="backward-title">
+                        <h2 id="backward-title">Backward pass</h2>
+                        <p class="hint">Each grid is dL/d(something), the same shape as the something. Gradient cells are buttons.</p>
+                        <div class="flow" id="backward-flow"></div>
+                      </section>
+                    </div>
+                    <aside>
+                      <section id="explain" data-explain aria-labelledby="explain-title" aria-live="polite" tabindex="-1">
+                        <h2 id="explain-title">Chain rule</h2>
+                        <p class="legend"><span class="key key-up">upstream dL/d&hellip;</span> <span class="key key-local">local factor</span> <span class="key key-pad">zero padding</span></p>
+                        <div id="explain-body"><p>Click any gradient cell to see how it is made.</p></div>
+                      </section>
+                      <section id="check" aria-labelledby="check-title">
+                        <h2 id="check-title">Check my answer</h2>
+                        <p class="hint">Work a gradient out by hand, type it here and let the API grade it. Tick "hide the backward pass" first to keep the answer out of sight.</p>
+                        <label>gradient <select id="check-of"></select></label>
+                        <div id="check-grid" class="tensor-holder"></div>
+                        <button type="button" id="check-submit">Check my answer</button>
+                        <div id="check-result" data-grade-result aria-live="polite"></div>
+                      </section>
+                    </aside>
+                  </div>
 
-  <dialog id="python-dialog" aria-labelledby="python-title">
-    <h2 id="python-title">The request as Python</h2>
-    <pre id="python-code" tabindex="0"></pre>
-    <p id="python-status" role="status"></p>
-    <form method="dialog"><button>Close</button></form>
-  </dialog>
-  <dialog id="key-dialog" aria-labelledby="key-title">
-    <form method="dialog" id="key-form">
-      <h2 id="key-title">API key needed</h2>
-      <p id="key-message">This server asks for an API key.</p>
-      <label>API key <input id="key-input" type="password" autocomplete="off" required></label>
-      <p class="hint">Kept for this tab only (sessionStorage) and sent as <code>Authorization: Bearer</code>.</p>
-      <button value="ok" id="key-ok">Use this key</button> <button value="cancel" formnovalidate>Cancel</button>
-    </form>
-  </dialog>
-</main>
-<footer><p>Served by gradserver. <a href="openapi.yaml">The API (OpenAPI)</a>.</p></footer>
-</body>
-</html>
+                  <dialog id="python-dialog" aria-labelledby="python-title">
+                    <h2 id="python-title">The request as Python</h2>
+                    <pre id="python-code" tabindex="0"></pre>
+                    <p id="python-status" role="status"></p>
+                    <form method="dialog"><button>Close</button></form>
+                  </dialog>
+                  <dialog id="key-dialog" aria-labelledby="key-title">
+                    <form method="dialog" id="key-form">
+                      <h2 id="key-title">API key needed</h2>
+                      <p id="key-message">This server asks for an API key.</p>
+                      <label>API key <input id="key-input" type="password" autocomplete="off" required></label>
+                      <p class="hint">Kept for this tab only (sessionStorage) and sent as <code>Authorization: Bearer</code>.</p>
+                      <button value="ok" id="key-ok">Use this key</button> <button value="cancel" formnovalidate>Cancel</button>
+                    </form>
+                  </dialog>
+                </main>
+                <footer><p>Served by gradserver. <a href="openapi.yaml">The API (OpenAPI)</a>.</p></footer>
+                </body>
+                </html>
 
-"""##),
+                """##),
         PageAsset(
             name: "keydialog.js",
             text: ##"""
-// The dialog that asks for an API key after a 401. Requests that meet a 401 while it is open
-// all wait for the same answer.
-let pending = null;
+                // The dialog that asks for an API key after a 401. Requests that meet a 401 while it is open
+                // all wait for the same answer.
+                let pending = null;
 
-/** Resolves to the key typed, or null when the learner cancels. */
-export function askForKey(message, hadKey) {
-  if (pending) return pending;
-  const dialog = document.getElementById("key-dialog");
-  const input = document.getElementById("key-input");
-  document.getElementById("key-message").textContent =
-    (hadKey ? "The key was refused. " : "This server asks for an API key. ") + (message ?? "");
-  input.value = "";
-  pending = new Promise((resolve) => {
-    dialog.addEventListener("close", () => {
-      pending = null;
-      resolve(dialog.returnValue === "ok" && input.value.trim() ? input.value.trim() : null);
-    }, { once: true });
-  });
-  dialog.returnValue = "";
-  dialog.showModal();
-  input.focus();
-  return pending;
-}
+                /** Resolves to the key typed, or null when the learner cancels. */
+                export function askForKey(message, hadKey) {
+                  if (pending) return pending;
+                  const dialog = document.getElementById("key-dialog");
+                  const input = document.getElementById("key-input");
+                  document.getElementById("key-message").textContent =
+                    (hadKey ? "The key was refused. " : "This server asks for an API key. ") + (message ?? "");
+                  input.value = "";
+                  pending = new Promise((resolve) => {
+                    dialog.addEventListener("close", () => {
+                      pending = null;
+                      resolve(dialog.returnValue === "ok" && input.value.trim() ? input.value.trim() : null);
+                    }, { once: true });
+                  });
+                  dialog.returnValue = "";
+                  dialog.showModal();
+                  input.focus();
+                  return pending;
+                }
 
-"""##),
+                """##),
         PageAsset(
             name: "main.js",
             text: ##"""
-// The page's wiring: state from the URL, one computation per change (the trunk's /forward to
-// size the dense layer, then /backward with activations and their gradients), then the grids,
-// the open explanation, max-pool routing and the answer checker. No number is computed here.
-import { APIError, post } from "./api.js";
-import { decodeState, encodeState, lessonState } from "./state.js";
-import { layerNames, problemOf, trunkLayers } from "./problem.js";
-import { backwardCards, forwardCards, symbols } from "./views.js";
-import { clearHighlights, fetchExplanation, highlight, renderExplanation } from "./explain.js";
-import { checkAnswer, populateCheck } from "./grade.js";
-import { clearErrors, showError } from "./errors.js";
-import { copyPermalink, copyPython } from "./share.js";
-import { denseOfLength, readCell, readSettings, showSettings } from "./controls.js";
-import { cellAt, focusedCell, restoreFocus, shapeOf } from "./grids.js";
-import { showRouting } from "./routing.js";
+                // The page's wiring: state from the URL, one computation per change (the trunk's /forward to
+                // size the dense layer, then /backward with activations and their gradients), then the grids,
+                // the open explanation, max-pool routing and the answer checker. No number is computed here.
+                import { APIError, post } from "./api.js";
+                import { decodeState, encodeState, lessonState } from "./state.js";
+                import { layerNames, problemOf, trunkLayers } from "./problem.js";
+                import { backwardCards, forwardCards, symbols } from "./views.js";
+                import { clearHighlights, fetchExplanation, highlight, renderExplanation } from "./explain.js";
+                import { checkAnswer, populateCheck } from "./grade.js";
+                import { clearErrors, showError } from "./errors.js";
+                import { copyPermalink, copyPython } from "./share.js";
+                import { denseOfLength, readCell, readSettings, showSettings } from "./controls.js";
+                import { cellAt, focusedCell, restoreFocus, shapeOf } from "./grids.js";
+                import { showRouting } from "./routing.js";
 
-const app = document.getElementById("app");
-const byId = (id) => document.getElementById(id);
-let state = decodeState(location.hash);
-let latest = null; // {problem, answer} of the last computation that succeeded
-let generation = 0; // answers to an older computation are dropped
+                const app = document.getElementById("app");
+                const byId = (id) => document.getElementById(id);
+                let state = decodeState(location.hash);
+                let latest = null; // {problem, answer} of the last computation that succeeded
+                let generation = 0; // answers to an older computation are dropped
 
-function setStatus(status) {
-  app.dataset.status = status;
-  app.setAttribute("aria-busy", String(status === "busy"));
-}
+                function setStatus(status) {
+                  app.dataset.status = status;
+                  app.setAttribute("aria-busy", String(status === "busy"));
+                }
 
-function writeURL() {
-  history.replaceState(null, "", `#${encodeState(state)}`);
-}
+                function writeURL() {
+                  history.replaceState(null, "", `#${encodeState(state)}`);
+                }
 
-function render(answer) {
-  const focus = focusedCell();
-  byId("forward-flow").replaceChildren(...forwardCards(state, answer));
-  const waiting = document.createElement("p");
-  waiting.textContent = "No gradients until the error above is fixed.";
-  byId("backward-flow").replaceChildren(...(answer ? backwardCards(state, answer) : [waiting]));
-  if (answer) populateCheck(answer, symbols(state));
-  restoreFocus(focus);
-}
+                function render(answer) {
+                  const focus = focusedCell();
+                  byId("forward-flow").replaceChildren(...forwardCards(state, answer));
+                  const waiting = document.createElement("p");
+                  waiting.textContent = "No gradients until the error above is fixed.";
+                  byId("backward-flow").replaceChildren(...(answer ? backwardCards(state, answer) : [waiting]));
+                  if (answer) populateCheck(answer, symbols(state));
+                  restoreFocus(focus);
+                }
 
-/** The number of features the API's flatten gives for the conv (and pool) of `of`. */
-async function flattenedFeatures(of) {
-  const trunk = await post("forward", { input: of.input, layers: trunkLayers(of) });
-  return shapeOf(trunk.output)[1];
-}
+                /** The number of features the API's flatten gives for the conv (and pool) of `of`. */
+                async function flattenedFeatures(of) {
+                  const trunk = await post("forward", { input: of.input, layers: trunkLayers(of) });
+                  return shapeOf(trunk.output)[1];
+                }
 
-async function compute() {
-  const mine = ++generation;
-  setStatus("busy");
-  byId("notice").textContent = "";
-  try {
-    const features = await flattenedFeatures(state);
-    if (mine !== generation) return;
-    if (state.dense.length !== features) state.dense = denseOfLength(state.dense, features);
-    const problem = problemOf(state);
-    const answer = await post("backward", { ...problem, return: ["activations", "activation_gradients"] });
-    if (mine !== generation) return;
-    latest = { problem, answer };
-    clearErrors();
-    render(answer);
-    writeURL();
-    if (state.pool.type === "max") await showRouting(problem, symbols(state)).catch(routingFailed);
-    if (state.explain) await explain(state.explain.of, state.explain.index);
-    else resetExplanation();
-    if (mine === generation) setStatus("ready");
-  } catch (error) {
-    if (mine !== generation) return;
-    failed(error);
-  }
-}
+                async function compute() {
+                  const mine = ++generation;
+                  setStatus("busy");
+                  byId("notice").textContent = "";
+                  try {
+                    const features = await flattenedFeatures(state);
+                    if (mine !== generation) return;
+                    if (state.dense.length !== features) state.dense = denseOfLength(state.dense, features);
+                    const problem = problemOf(state);
+                    const answer = await post("backward", { ...problem, return: ["activations", "activation_gradients"] });
+                    if (mine !== generation) return;
+                    latest = { problem, answer };
+                    clearErrors();
+                    render(answer);
+                    writeURL();
+                    if (state.pool.type === "max") await showRouting(problem, symbols(state)).catch(routingFailed);
+                    if (state.explain) await explain(state.explain.of, state.explain.index);
+                    else resetExplanation();
+                    if (mine === generation) setStatus("ready");
+                  } catch (error) {
+                    if (mine !== generation) return;
+                    failed(error);
+                  }
+                }
 
-/** Max-pool routing failed (a rate limit, say): said in the notice line, the page stays. */
-function routingFailed(error) {
-  byId("notice").textContent = `Max-pool routing could not be shown: ${error.message}`;
-}
+                /** Max-pool routing failed (a rate limit, say): said in the notice line, the page stays. */
+                function routingFailed(error) {
+                  byId("notice").textContent = `Max-pool routing could not be shown: ${error.message}`;
+                }
 
-function failed(error) {
-  latest = null;
-  clearErrors();
-  render(null);
-  resetExplanation();
-  showError(error instanceof APIError ? error : new APIError(0, { message: `The server could not be reached: ${error.message}` }), state);
-  writeURL();
-  setStatus("error");
-}
+                function failed(error) {
+                  latest = null;
+                  clearErrors();
+                  render(null);
+                  resetExplanation();
+                  showError(error instanceof APIError ? error : new APIError(0, { message: `The server could not be reached: ${error.message}` }), state);
+                  writeURL();
+                  setStatus("error");
+                }
 
-function resetExplanation() {
-  clearHighlights();
-  const panel = byId("explain");
-  delete panel.dataset.of;
-  delete panel.dataset.index;
-  const hint = document.createElement("p");
-  hint.textContent = "Click any gradient cell to see how it is made.";
-  byId("explain-body").replaceChildren(hint);
-}
+                function resetExplanation() {
+                  clearHighlights();
+                  const panel = byId("explain");
+                  delete panel.dataset.of;
+                  delete panel.dataset.index;
+                  const hint = document.createElement("p");
+                  hint.textContent = "Click any gradient cell to see how it is made.";
+                  byId("explain-body").replaceChildren(hint);
+                }
 
-/** Shows the chain rule of dL/d`of` at `index` in the explain panel. */
-async function explain(of, index) {
-  if (!latest) return;
-  const panel = byId("explain");
-  try {
-    const answer = await fetchExplanation(latest.problem, of, index);
-    renderExplanation(byId("explain-body"), answer, symbols(state));
-    highlight(answer, cellAt(`d:${of}`, index));
-    panel.dataset.of = of;
-    panel.dataset.index = index.join(",");
-  } catch (error) {
-    const message = document.createElement("p");
-    message.className = "field-error";
-    message.textContent = error.message;
-    byId("explain-body").replaceChildren(message);
-  }
-}
+                /** Shows the chain rule of dL/d`of` at `index` in the explain panel. */
+                async function explain(of, index) {
+                  if (!latest) return;
+                  const panel = byId("explain");
+                  try {
+                    const answer = await fetchExplanation(latest.problem, of, index);
+                    renderExplanation(byId("explain-body"), answer, symbols(state));
+                    highlight(answer, cellAt(`d:${of}`, index));
+                    panel.dataset.of = of;
+                    panel.dataset.index = index.join(",");
+                  } catch (error) {
+                    const message = document.createElement("p");
+                    message.className = "field-error";
+                    message.textContent = error.message;
+                    byId("explain-body").replaceChildren(message);
+                  }
+                }
 
-async function explainCell(cell) {
-  const of = cell.dataset.tensor.slice("d:".length);
-  const index = cell.dataset.index === "" ? [] : cell.dataset.index.split(",").map(Number);
-  state.explain = { of, index };
-  writeURL();
-  setStatus("busy");
-  await explain(of, index);
-  setStatus("ready");
-}
+                async function explainCell(cell) {
+                  const of = cell.dataset.tensor.slice("d:".length);
+                  const index = cell.dataset.index === "" ? [] : cell.dataset.index.split(",").map(Number);
+                  state.explain = { of, index };
+                  writeURL();
+                  setStatus("busy");
+                  await explain(of, index);
+                  setStatus("ready");
+                }
 
-/** Recomputes when `next` differs from the state on the page. */
-function changeTo(next) {
-  if (encodeState(next) === encodeState(state)) return;
-  state = next;
-  compute();
-}
+                /** Recomputes when `next` differs from the state on the page. */
+                function changeTo(next) {
+                  if (encodeState(next) === encodeState(state)) return;
+                  state = next;
+                  compute();
+                }
 
-function onSettingsChange() {
-  const next = readSettings(state);
-  const sameShape = encodeState({ ...next, loss: state.loss, target: state.target }) === encodeState(state);
-  if (!sameShape) next.explain = null;
-  showSettings(next);
-  changeTo(next);
-}
+                function onSettingsChange() {
+                  const next = readSettings(state);
+                  const sameShape = encodeState({ ...next, loss: state.loss, target: state.target }) === encodeState(state);
+                  if (!sameShape) next.explain = null;
+                  showSettings(next);
+                  changeTo(next);
+                }
 
-function onCellChange(event) {
-  const input = event.target.closest("input.edit");
-  if (!input) return;
-  const next = readCell(state, input, layerNames(state));
-  if (next) changeTo(next);
-}
+                function onCellChange(event) {
+                  const input = event.target.closest("input.edit");
+                  if (!input) return;
+                  const next = readCell(state, input, layerNames(state));
+                  if (next) changeTo(next);
+                }
 
-function bindEvents() {
-  const form = byId("controls");
-  form.addEventListener("change", (event) => { if (event.target.id !== "hide-backward") onSettingsChange(); });
-  form.addEventListener("submit", (event) => { event.preventDefault(); onSettingsChange(); });
-  form.addEventListener("keydown", (event) => { if (event.key === "Enter" && event.target.matches("input")) onSettingsChange(); });
-  byId("forward-flow").addEventListener("change", onCellChange);
-  byId("forward-flow").addEventListener("keydown", (event) => { if (event.key === "Enter") onCellChange(event); });
-  byId("backward-flow").addEventListener("click", async (event) => {
-    const cell = event.target.closest("button.grad");
-    if (!cell) return;
-    await explainCell(cell);
-    // At phone width the panel is below the grids: bring it into view after a tap (not after Enter,
-    // where focus stays on the cell and the live region reads the explanation out).
-    if (event.detail > 0 && matchMedia("(max-width: 64rem)").matches) byId("explain").scrollIntoView({ block: "start" });
-  });
-  byId("check-grid").addEventListener("keydown", (event) => {
-    if (event.key === "Enter") byId("check-submit").click();
-  });
-  byId("reset").addEventListener("click", () => { state = lessonState(); showSettings(state); compute(); });
-  byId("copy-link").addEventListener("click", copyPermalink);
-  byId("copy-python").addEventListener("click", () => copyPython(state));
-  byId("hide-backward").addEventListener("change", (event) => { byId("backward").hidden = event.target.checked; });
-  byId("check-submit").addEventListener("click", async () => {
-    if (!latest) return;
-    setStatus("busy");
-    await checkAnswer(latest.problem);
-    setStatus("ready");
-  });
-  window.addEventListener("hashchange", () => {
-    if (location.hash.slice(1) === encodeState(state)) return;
-    state = decodeState(location.hash);
-    showSettings(state);
-    compute();
-  });
-}
+                function bindEvents() {
+                  const form = byId("controls");
+                  form.addEventListener("change", (event) => { if (event.target.id !== "hide-backward") onSettingsChange(); });
+                  form.addEventListener("submit", (event) => { event.preventDefault(); onSettingsChange(); });
+                  form.addEventListener("keydown", (event) => { if (event.key === "Enter" && event.target.matches("input")) onSettingsChange(); });
+                  byId("forward-flow").addEventListener("change", onCellChange);
+                  byId("forward-flow").addEventListener("keydown", (event) => { if (event.key === "Enter") onCellChange(event); });
+                  byId("backward-flow").addEventListener("click", async (event) => {
+                    const cell = event.target.closest("button.grad");
+                    if (!cell) return;
+                    await explainCell(cell);
+                    // At phone width the panel is below the grids: bring it into view after a tap (not after Enter,
+                    // where focus stays on the cell and the live region reads the explanation out).
+                    if (event.detail > 0 && matchMedia("(max-width: 64rem)").matches) byId("explain").scrollIntoView({ block: "start" });
+                  });
+                  byId("check-grid").addEventListener("keydown", (event) => {
+                    if (event.key === "Enter") byId("check-submit").click();
+                  });
+                  byId("reset").addEventListener("click", () => { state = lessonState(); showSettings(state); compute(); });
+                  byId("copy-link").addEventListener("click", copyPermalink);
+                  byId("copy-python").addEventListener("click", () => copyPython(state));
+                  byId("hide-backward").addEventListener("change", (event) => { byId("backward").hidden = event.target.checked; });
+                  byId("check-submit").addEventListener("click", async () => {
+                    if (!latest) return;
+                    setStatus("busy");
+                    await checkAnswer(latest.problem);
+                    setStatus("ready");
+                  });
+                  window.addEventListener("hashchange", () => {
+                    if (location.hash.slice(1) === encodeState(state)) return;
+                    state = decodeState(location.hash);
+                    showSettings(state);
+                    compute();
+                  });
+                }
 
-bindEvents();
-showSettings(state);
-compute();
+                bindEvents();
+                showSettings(state);
+                compute();
 
-"""##),
+                """##),
         PageAsset(
             name: "problem.js",
             text: ##"""
-// The API request a state describes (../shared/API.md "The problem"), the layer names the API
-// gives it, and which control an error's `path` points at.
+                // The API request a state describes (../shared/API.md "The problem"), the layer names the API
+                // gives it, and which control an error's `path` points at.
 
-/** Layer names as the API defaults them: each layer's index in `layers`. */
-export function layerNames(state) {
-  const pooled = state.pool.type !== "none";
-  return {
-    conv: "0",
-    pool: pooled ? "1" : null,
-    flatten: pooled ? "2" : "1",
-    dense: pooled ? "3" : "2",
-  };
-}
+                /** Layer names as the API defaults them: each layer's index in `layers`. */
+                export function layerNames(state) {
+                  const pooled = state.pool.type !== "none";
+                  return {
+                    conv: "0",
+                    pool: pooled ? "1" : null,
+                    flatten: pooled ? "2" : "1",
+                    dense: pooled ? "3" : "2",
+                  };
+                }
 
-function convLayer(state) {
-  return { type: "conv2d", weight: state.kernel, bias: [state.bias], stride: state.stride, padding: state.padding };
-}
+                function convLayer(state) {
+                  return { type: "conv2d", weight: state.kernel, bias: [state.bias], stride: state.stride, padding: state.padding };
+                }
 
-function poolLayer(state) {
-  const { type, size, stride } = state.pool;
-  return { type: type === "max" ? "maxpool2d" : "avgpool2d", kernel_size: size, stride };
-}
+                function poolLayer(state) {
+                  const { type, size, stride } = state.pool;
+                  return { type: type === "max" ? "maxpool2d" : "avgpool2d", kernel_size: size, stride };
+                }
 
-/** The layers up to and including flatten: what sizes the dense layer. */
-export function trunkLayers(state) {
-  const layers = [convLayer(state)];
-  if (state.pool.type !== "none") layers.push(poolLayer(state));
-  layers.push({ type: "flatten" });
-  return layers;
-}
+                /** The layers up to and including flatten: what sizes the dense layer. */
+                export function trunkLayers(state) {
+                  const layers = [convLayer(state)];
+                  if (state.pool.type !== "none") layers.push(poolLayer(state));
+                  layers.push({ type: "flatten" });
+                  return layers;
+                }
 
-/** The whole problem: conv, optional pool, flatten, dense layer to one output, and the loss. */
-export function problemOf(state) {
-  return {
-    input: state.input,
-    layers: [...trunkLayers(state), { type: "linear", weight: [state.dense], bias: [state.denseBias] }],
-    loss: { type: state.loss, target: [[state.target]] },
-  };
-}
+                /** The whole problem: conv, optional pool, flatten, dense layer to one output, and the loss. */
+                export function problemOf(state) {
+                  return {
+                    input: state.input,
+                    layers: [...trunkLayers(state), { type: "linear", weight: [state.dense], bias: [state.denseBias] }],
+                    loss: { type: state.loss, target: [[state.target]] },
+                  };
+                }
 
-/** How many subscripts follow `prefix` in `path`: "input[0][1]" has 2 after "input". */
-function subscripts(path, prefix) {
-  return (path.slice(prefix.length).match(/\[\d+\]/g) ?? []).length;
-}
+                /** How many subscripts follow `prefix` in `path`: "input[0][1]" has 2 after "input". */
+                function subscripts(path, prefix) {
+                  return (path.slice(prefix.length).match(/\[\d+\]/g) ?? []).length;
+                }
 
-/**
- * The id of the error slot next to the control an API error `path` names ("layers[0].stride[1]").
- * A whole tensor or one of its rows is a size problem; one cell (two subscripts) is a value problem.
- */
-export function errorSlotFor(path, state) {
-  if (!path) return "general-error";
-  if (path.startsWith("input")) return subscripts(path, "input") >= 2 ? "err-input" : "err-input-size";
-  if (path.startsWith("loss")) return "err-loss";
-  const match = /^layers\[(\d+)\]\.?([a-z_]*)/.exec(path);
-  if (!match) return "general-error";
-  const [layer, field] = [match[1], match[2]];
-  const names = layerNames(state);
-  if (layer === names.conv) return convSlot(field, subscripts(path, match[0]) >= 2);
-  if (layer === names.pool) return "err-pool";
-  if (layer === names.dense) return "err-dense";
-  return "general-error";
-}
+                /**
+                 * The id of the error slot next to the control an API error `path` names ("layers[0].stride[1]").
+                 * A whole tensor or one of its rows is a size problem; one cell (two subscripts) is a value problem.
+                 */
+                export function errorSlotFor(path, state) {
+                  if (!path) return "general-error";
+                  if (path.startsWith("input")) return subscripts(path, "input") >= 2 ? "err-input" : "err-input-size";
+                  if (path.startsWith("loss")) return "err-loss";
+                  const match = /^layers\[(\d+)\]\.?([a-z_]*)/.exec(path);
+                  if (!match) return "general-error";
+                  const [layer, field] = [match[1], match[2]];
+                  const names = layerNames(state);
+                  if (layer === names.conv) return convSlot(field, subscripts(path, match[0]) >= 2);
+                  if (layer === names.pool) return "err-pool";
+                  if (layer === names.dense) return "err-dense";
+                  return "general-error";
+                }
 
-/** A conv field's slot: a kernel cell's value is the kernel's, the kernel's shape is the size's. */
-function convSlot(field, isCell) {
-  if (field === "weight") return isCell ? "err-kernel" : "err-kernel-size";
-  return { bias: "err-kernel", stride: "err-stride", padding: "err-padding" }[field] ?? "general-error";
-}
+                /** A conv field's slot: a kernel cell's value is the kernel's, the kernel's shape is the size's. */
+                function convSlot(field, isCell) {
+                  if (field === "weight") return isCell ? "err-kernel" : "err-kernel-size";
+                  return { bias: "err-kernel", stride: "err-stride", padding: "err-padding" }[field] ?? "general-error";
+                }
 
-/** The grid cell an error `path` names, as {tensor, index} ("layers[0].weight[1][0]" is 0.weight at 1,0), or null. */
-export function cellForPath(path) {
-  const match = /^(input|layers\[(\d+)\]\.(weight|bias))((?:\[\d+\])+)$/.exec(path ?? "");
-  if (!match) return null;
-  const tensor = match[1] === "input" ? "input" : `${match[2]}.${match[3]}`;
-  const index = [...match[4].matchAll(/\d+/g)].map((m) => Number(m[0]));
-  return { tensor, index };
-}
+                /** The grid cell an error `path` names, as {tensor, index} ("layers[0].weight[1][0]" is 0.weight at 1,0), or null. */
+                export function cellForPath(path) {
+                  const match = /^(input|layers\[(\d+)\]\.(weight|bias))((?:\[\d+\])+)$/.exec(path ?? "");
+                  if (!match) return null;
+                  const tensor = match[1] === "input" ? "input" : `${match[2]}.${match[3]}`;
+                  const index = [...match[4].matchAll(/\d+/g)].map((m) => Number(m[0]));
+                  return { tensor, index };
+                }
 
-"""##),
+                """##),
         PageAsset(
             name: "python.js",
             text: ##"""
-// "Copy as Python": the exact request the page sends, as a requests + numpy snippet.
+                // "Copy as Python": the exact request the page sends, as a requests + numpy snippet.
 
-/** A Python literal for JSON-compatible `value` (None, True and False spelled as Python does). */
-function pythonLiteral(value) {
-  return JSON.stringify(value, null, 1)
-    .replace(/\n\s*/g, " ")
-    .replace(/\[ /g, "[").replace(/ \]/g, "]").replace(/\{ /g, "{").replace(/ \}/g, "}")
-    .replace(/\bnull\b/g, "None").replace(/\btrue\b/g, "True").replace(/\bfalse\b/g, "False");
-}
+                /** A Python literal for JSON-compatible `value` (None, True and False spelled as Python does). */
+                function pythonLiteral(value) {
+                  return JSON.stringify(value, null, 1)
+                    .replace(/\n\s*/g, " ")
+                    .replace(/\[ /g, "[").replace(/ \]/g, "]").replace(/\{ /g, "{").replace(/ \}/g, "}")
+                    .replace(/\bnull\b/g, "None").replace(/\btrue\b/g, "True").replace(/\bfalse\b/g, "False");
+                }
 
-/** The snippet that POSTs `problem` to `baseURL`/backward and prints the loss and every gradient. */
-export function pythonSnippet(problem, baseURL, needsKey) {
-  const auth = needsKey
-    ? '\nheaders = {"Authorization": "Bearer " + os.environ["CONVGRAD_API_KEY"]}'
-    : "\nheaders = {}";
-  return `${needsKey ? "import os\n\n" : ""}import numpy as np
-import requests
+                /** The snippet that POSTs `problem` to `baseURL`/backward and prints the loss and every gradient. */
+                export function pythonSnippet(problem, baseURL, needsKey) {
+                  const auth = needsKey
+                    ? '\nheaders = {"Authorization": "Bearer " + os.environ["CONVGRAD_API_KEY"]}'
+                    : "\nheaders = {}";
+                  return `${needsKey ? "import os\n\n" : ""}import numpy as np
+                import requests
 
-problem = ${pythonLiteral(problem)}
-${auth}
-response = requests.post(
-    "${new URL("backward", baseURL)}",
-    json={**problem, "return": ["activations", "activation_gradients"]},
-    headers=headers,
-    timeout=30,
-)
-response.raise_for_status()
-result = response.json()
-print("loss", result["loss"])
-for name, gradient in result["gradients"].items():
-    print("dL/d" + name, np.array(gradient), sep="\\n")
-`;
-}
+                problem = ${pythonLiteral(problem)}
+                ${auth}
+                response = requests.post(
+                    "${new URL("backward", baseURL)}",
+                    json={**problem, "return": ["activations", "activation_gradients"]},
+                    headers=headers,
+                    timeout=30,
+                )
+                response.raise_for_status()
+                result = response.json()
+                print("loss", result["loss"])
+                for name, gradient in result["gradients"].items():
+                    print("dL/d" + name, np.array(gradient), sep="\\n")
+                `;
+                }
 
-"""##),
+                """##),
         PageAsset(
             name: "routing.js",
             text: ##"""
-// Where max-pool sends each gradient: POST /explain of the conv output's gradient, one cell at a
-// time, lists the pool windows whose first maximum that cell is (no term: it gets nothing).
-import { post } from "./api.js";
-import { cellAt } from "./grids.js";
+                // Where max-pool sends each gradient: POST /explain of the conv output's gradient, one cell at a
+                // time, lists the pool windows whose first maximum that cell is (no term: it gets nothing).
+                import { post } from "./api.js";
+                import { cellAt } from "./grids.js";
 
-const mostCells = 64; // past this many conv outputs, routing is left to the explain panel
+                const mostCells = 64; // past this many conv outputs, routing is left to the explain panel
 
-/** Marks each conv output cell that max-pool routes a gradient to, in both passes. */
-export async function showRouting(problem, symbols) {
-  const cells = [...document.querySelectorAll('[data-tensor="0"]')];
-  if (cells.length > mostCells) return;
-  const queue = cells.map((cell) => cell.dataset.index.split(",").map(Number));
-  const worker = async () => {
-    for (let index = queue.shift(); index; index = queue.shift()) await markCell(problem, index, symbols);
-  };
-  await Promise.all([worker(), worker(), worker(), worker()]);
-}
+                /** Marks each conv output cell that max-pool routes a gradient to, in both passes. */
+                export async function showRouting(problem, symbols) {
+                  const cells = [...document.querySelectorAll('[data-tensor="0"]')];
+                  if (cells.length > mostCells) return;
+                  const queue = cells.map((cell) => cell.dataset.index.split(",").map(Number));
+                  const worker = async () => {
+                    for (let index = queue.shift(); index; index = queue.shift()) await markCell(problem, index, symbols);
+                  };
+                  await Promise.all([worker(), worker(), worker(), worker()]);
+                }
 
-async function markCell(problem, index, symbols) {
-  const answer = await post("explain", { ...problem, of: "0", index });
-  if (!answer.terms.length) return;
-  const windows = answer.terms.map((term) => `(${term.upstream.index.slice(2).join(",")})`).join(" and ");
-  for (const name of ["0", "d:0"]) {
-    const cell = cellAt(name, index);
-    if (!cell) continue;
-    cell.classList.add("routed");
-    cell.dataset.routedFrom = answer.terms.map((term) => term.upstream.index.join(",")).join(";");
-    cell.setAttribute("aria-label", `${cell.getAttribute("aria-label")}; maximum of pool window ${windows}, receives dL/d${symbols["1"] ?? "p"} there`);
-  }
-}
+                async function markCell(problem, index, symbols) {
+                  const answer = await post("explain", { ...problem, of: "0", index });
+                  if (!answer.terms.length) return;
+                  const windows = answer.terms.map((term) => `(${term.upstream.index.slice(2).join(",")})`).join(" and ");
+                  for (const name of ["0", "d:0"]) {
+                    const cell = cellAt(name, index);
+                    if (!cell) continue;
+                    cell.classList.add("routed");
+                    cell.dataset.routedFrom = answer.terms.map((term) => term.upstream.index.join(",")).join(";");
+                    cell.setAttribute("aria-label", `${cell.getAttribute("aria-label")}; maximum of pool window ${windows}, receives dL/d${symbols["1"] ?? "p"} there`);
+                  }
+                }
 
-"""##),
+                """##),
         PageAsset(
             name: "share.js",
             text: ##"""
-// "Copy permalink" and "Copy as Python": the clipboard when the browser allows it, else the text
-// shown to select by hand.
-import { storedKey } from "./api.js";
-import { problemOf } from "./problem.js";
-import { pythonSnippet } from "./python.js";
+                // "Copy permalink" and "Copy as Python": the clipboard when the browser allows it, else the text
+                // shown to select by hand.
+                import { storedKey } from "./api.js";
+                import { problemOf } from "./problem.js";
+                import { pythonSnippet } from "./python.js";
 
-const byId = (id) => document.getElementById(id);
+                const byId = (id) => document.getElementById(id);
 
-async function copy(text) {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
+                async function copy(text) {
+                  try {
+                    await navigator.clipboard.writeText(text);
+                    return true;
+                  } catch {
+                    return false;
+                  }
+                }
 
-export async function copyPermalink() {
-  const copied = await copy(location.href);
-  byId("notice").textContent = copied ? "Permalink copied." : `Permalink: ${location.href}`;
-}
+                export async function copyPermalink() {
+                  const copied = await copy(location.href);
+                  byId("notice").textContent = copied ? "Permalink copied." : `Permalink: ${location.href}`;
+                }
 
-/** Shows the snippet for `state` in its dialog and copies it. */
-export async function copyPython(state) {
-  const code = pythonSnippet(problemOf(state), location.href, storedKey() !== null);
-  byId("python-code").textContent = code;
-  byId("python-dialog").showModal();
-  const copied = await copy(code);
-  byId("python-status").textContent = copied ? "Copied to the clipboard." : "Select the code and copy it.";
-}
+                /** Shows the snippet for `state` in its dialog and copies it. */
+                export async function copyPython(state) {
+                  const code = pythonSnippet(problemOf(state), location.href, storedKey() !== null);
+                  byId("python-code").textContent = code;
+                  byId("python-dialog").showModal();
+                  const copied = await copy(code);
+                  byId("python-status").textContent = copied ? "Copied to the clipboard." : "Select the code and copy it.";
+                }
 
-"""##),
+                """##),
         PageAsset(
             name: "state.js",
             text: ##"""
-// The page's whole state as one plain object, and its round trip through the URL's fragment
-// (the permalink). Values the learner typed are kept as typed: a number, or the raw text when it
-// is not one, so that the API (not the page) says what is wrong with it.
+                // The page's whole state as one plain object, and its round trip through the URL's fragment
+                // (the permalink). Values the learner typed are kept as typed: a number, or the raw text when it
+                // is not one, so that the API (not the page) says what is wrong with it.
 
-/** The lesson's worked example (../shared/API.md "The problem"). */
-export function lessonState() {
-  return {
-    input: [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]],
-    kernel: [[1, 0], [0, -1]],
-    bias: 0.5,
-    stride: [2, 2],
-    padding: [0, 0],
-    pool: { type: "none", size: 2, stride: 2 },
-    dense: [0.1, 0.2, 0.3, 0.4],
-    denseBias: 0,
-    loss: "mse",
-    target: 1,
-    explain: null, // {of, index} of the open explanation
-  };
-}
+                /** The lesson's worked example (../shared/API.md "The problem"). */
+                export function lessonState() {
+                  return {
+                    input: [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]],
+                    kernel: [[1, 0], [0, -1]],
+                    bias: 0.5,
+                    stride: [2, 2],
+                    padding: [0, 0],
+                    pool: { type: "none", size: 2, stride: 2 },
+                    dense: [0.1, 0.2, 0.3, 0.4],
+                    denseBias: 0,
+                    loss: "mse",
+                    target: 1,
+                    explain: null, // {of, index} of the open explanation
+                  };
+                }
 
-/** A typed cell value: a number when the text is one, else the text itself. */
-export function cellValue(text) {
-  const trimmed = String(text).trim();
-  const number = Number(trimmed);
-  return trimmed !== "" && Number.isFinite(number) ? number : trimmed;
-}
+                /** A typed cell value: a number when the text is one, else the text itself. */
+                export function cellValue(text) {
+                  const trimmed = String(text).trim();
+                  const number = Number(trimmed);
+                  return trimmed !== "" && Number.isFinite(number) ? number : trimmed;
+                }
 
-const matrixText = (rows) => rows.map((row) => row.join(",")).join(";");
-const matrixOf = (text) => text.split(";").map((row) => row.split(",").map(cellValue));
-const pairText = (pair) => pair.join(",");
-const pairOf = (text) => {
-  const parts = text.split(",").map(cellValue);
-  return parts.length === 1 ? [parts[0], parts[0]] : parts.slice(0, 2);
-};
+                const matrixText = (rows) => rows.map((row) => row.join(",")).join(";");
+                const matrixOf = (text) => text.split(";").map((row) => row.split(",").map(cellValue));
+                const pairText = (pair) => pair.join(",");
+                const pairOf = (text) => {
+                  const parts = text.split(",").map(cellValue);
+                  return parts.length === 1 ? [parts[0], parts[0]] : parts.slice(0, 2);
+                };
 
-/** `key=value&...` with only what must be escaped escaped: commas, semicolons and @ stay readable. */
-function readableQuery(params) {
-  const escape = (text) => encodeURIComponent(text).replace(/%2C/g, ",").replace(/%3B/g, ";").replace(/%40/g, "@").replace(/%3A/g, ":");
-  return [...params].map(([key, value]) => `${key}=${escape(value)}`).join("&");
-}
+                /** `key=value&...` with only what must be escaped escaped: commas, semicolons and @ stay readable. */
+                function readableQuery(params) {
+                  const escape = (text) => encodeURIComponent(text).replace(/%2C/g, ",").replace(/%3B/g, ";").replace(/%40/g, "@").replace(/%3A/g, ":");
+                  return [...params].map(([key, value]) => `${key}=${escape(value)}`).join("&");
+                }
 
-/** The state as the fragment's query string: readable, so a teacher can edit a link by hand. */
-export function encodeState(state) {
-  const params = new Map();
-  params.set("input", matrixText(state.input));
-  params.set("kernel", matrixText(state.kernel));
-  params.set("bias", String(state.bias));
-  params.set("stride", pairText(state.stride));
-  params.set("padding", pairText(state.padding));
-  if (state.pool.type !== "none") {
-    params.set("pool", `${state.pool.type},${state.pool.size},${state.pool.stride}`);
-  }
-  params.set("dense", state.dense.join(","));
-  params.set("dense_bias", String(state.denseBias));
-  params.set("loss", state.loss);
-  params.set("target", String(state.target));
-  if (state.explain) params.set("explain", `${state.explain.of}@${state.explain.index.join(",")}`);
-  return readableQuery(params);
-}
+                /** The state as the fragment's query string: readable, so a teacher can edit a link by hand. */
+                export function encodeState(state) {
+                  const params = new Map();
+                  params.set("input", matrixText(state.input));
+                  params.set("kernel", matrixText(state.kernel));
+                  params.set("bias", String(state.bias));
+                  params.set("stride", pairText(state.stride));
+                  params.set("padding", pairText(state.padding));
+                  if (state.pool.type !== "none") {
+                    params.set("pool", `${state.pool.type},${state.pool.size},${state.pool.stride}`);
+                  }
+                  params.set("dense", state.dense.join(","));
+                  params.set("dense_bias", String(state.denseBias));
+                  params.set("loss", state.loss);
+                  params.set("target", String(state.target));
+                  if (state.explain) params.set("explain", `${state.explain.of}@${state.explain.index.join(",")}`);
+                  return readableQuery(params);
+                }
 
-/** The state a fragment describes; fields it leaves out or garbles keep the lesson's values. */
-export function decodeState(fragment) {
-  const state = lessonState();
-  const params = new URLSearchParams(fragment.replace(/^#/, ""));
-  const readers = {
-    input: (v) => { state.input = matrixOf(v); },
-    kernel: (v) => { state.kernel = matrixOf(v); },
-    bias: (v) => { state.bias = cellValue(v); },
-    stride: (v) => { state.stride = pairOf(v); },
-    padding: (v) => { state.padding = pairOf(v); },
-    pool: (v) => {
-      const [type, size, stride] = v.split(",");
-      if (type !== "max" && type !== "avg") return;
-      state.pool = { type, size: cellValue(size ?? 2), stride: cellValue(stride ?? size ?? 2) };
-    },
-    dense: (v) => { state.dense = v.split(",").map(cellValue); },
-    dense_bias: (v) => { state.denseBias = cellValue(v); },
-    loss: (v) => { state.loss = v; },
-    target: (v) => { state.target = cellValue(v); },
-    explain: (v) => {
-      const [of, index] = v.split("@");
-      state.explain = { of, index: (index ?? "").split(",").filter((s) => s !== "").map(Number) };
-    },
-  };
-  for (const [key, value] of params) readers[key]?.(value);
-  return state;
-}
+                /** The state a fragment describes; fields it leaves out or garbles keep the lesson's values. */
+                export function decodeState(fragment) {
+                  const state = lessonState();
+                  const params = new URLSearchParams(fragment.replace(/^#/, ""));
+                  const readers = {
+                    input: (v) => { state.input = matrixOf(v); },
+                    kernel: (v) => { state.kernel = matrixOf(v); },
+                    bias: (v) => { state.bias = cellValue(v); },
+                    stride: (v) => { state.stride = pairOf(v); },
+                    padding: (v) => { state.padding = pairOf(v); },
+                    pool: (v) => {
+                      const [type, size, stride] = v.split(",");
+                      if (type !== "max" && type !== "avg") return;
+                      state.pool = { type, size: cellValue(size ?? 2), stride: cellValue(stride ?? size ?? 2) };
+                    },
+                    dense: (v) => { state.dense = v.split(",").map(cellValue); },
+                    dense_bias: (v) => { state.denseBias = cellValue(v); },
+                    loss: (v) => { state.loss = v; },
+                    target: (v) => { state.target = cellValue(v); },
+                    explain: (v) => {
+                      const [of, index] = v.split("@");
+                      state.explain = { of, index: (index ?? "").split(",").filter((s) => s !== "").map(Number) };
+                    },
+                  };
+                  for (const [key, value] of params) readers[key]?.(value);
+                  return state;
+                }
 
-/** A matrix resized to rows x cols, keeping the values it has and filling new cells with fill(r, c). */
-export function resized(matrix, rows, cols, fill) {
-  return Array.from({ length: rows }, (_, r) =>
-    Array.from({ length: cols }, (_, c) => matrix[r]?.[c] ?? fill(r, c)));
-}
+                /** A matrix resized to rows x cols, keeping the values it has and filling new cells with fill(r, c). */
+                export function resized(matrix, rows, cols, fill) {
+                  return Array.from({ length: rows }, (_, r) =>
+                    Array.from({ length: cols }, (_, c) => matrix[r]?.[c] ?? fill(r, c)));
+                }
 
-"""##),
+                """##),
         PageAsset(
             name: "style.css",
             text: ##"""
-/* ConvGrad's lesson page: system fonts only (no fetches), readable at phone width. */
-:root {
-  --ink: #1b1f24; --muted: #5a6470; --line: #c9d1da; --paper: #ffffff; --wash: #f3f6f9;
-  --accent: #1d4e89; --up: #fbe3a6; --local: #bfe3c8; --pad: #e7e0f5; --wrong: #b3261e; --good: #1e6b35;
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
-  color: var(--ink); background: var(--wash); line-height: 1.4;
-}
-body { margin: 0 auto; max-width: 90rem; padding: 0 1rem 2rem; }
-header h1 { margin: 1rem 0 0.25rem; font-size: 1.6rem; color: var(--accent); }
-header h1 span { font-size: 1rem; font-weight: normal; color: var(--muted); }
-header p, .hint, .note { color: var(--muted); max-width: 60rem; }
-.hint, .note { font-size: 0.85rem; margin: 0.25rem 0 0.5rem; }
-h2 { font-size: 1.15rem; margin: 0.5rem 0; }
-button, select, input { font: inherit; }
-button { cursor: pointer; border: 1px solid var(--accent); background: var(--paper); color: var(--accent); border-radius: 4px; padding: 0.3rem 0.6rem; }
-:focus-visible { outline: 3px solid #e8a317; outline-offset: 1px; }
+                /* ConvGrad's lesson page: system fonts only (no fetches), readable at phone width. */
+                :root {
+                  --ink: #1b1f24; --muted: #5a6470; --line: #c9d1da; --paper: #ffffff; --wash: #f3f6f9;
+                  --accent: #1d4e89; --up: #fbe3a6; --local: #bfe3c8; --pad: #e7e0f5; --wrong: #b3261e; --good: #1e6b35;
+                  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
+                  color: var(--ink); background: var(--wash); line-height: 1.4;
+                }
+                body { margin: 0 auto; max-width: 90rem; padding: 0 1rem 2rem; }
+                header h1 { margin: 1rem 0 0.25rem; font-size: 1.6rem; color: var(--accent); }
+                header h1 span { font-size: 1rem; font-weight: normal; color: var(--muted); }
+                header p, .hint, .note { color: var(--muted); max-width: 60rem; }
+                .hint, .note { font-size: 0.85rem; margin: 0.25rem 0 0.5rem; }
+                h2 { font-size: 1.15rem; margin: 0.5rem 0; }
+                button, select, input { font: inherit; }
+                button { cursor: pointer; border: 1px solid var(--accent); background: var(--paper); color: var(--accent); border-radius: 4px; padding: 0.3rem 0.6rem; }
+                :focus-visible { outline: 3px solid #e8a317; outline-offset: 1px; }
 
-#controls { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: flex-start; }
-#controls fieldset { background: var(--paper); border: 1px solid var(--line); border-radius: 6px; margin: 0; padding: 0.3rem 0.6rem 0.5rem; }
-#controls legend { font-weight: 600; font-size: 0.9rem; }
-#controls label { font-size: 0.85rem; color: var(--muted); margin-right: 0.4rem; white-space: nowrap; }
-#controls input[type="number"] { width: 3.2rem; }
-#controls input#target { width: 4.5rem; }
-#controls .actions { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; padding-top: 0.9rem; }
-.toggle { font-size: 0.85rem; }
-@media (max-width: 40rem) {
-  #controls { display: grid; grid-template-columns: 1fr 1fr; }
-  #controls label { display: block; margin: 0.15rem 0; white-space: normal; }
-  #controls select { max-width: 100%; }
-  #controls .actions { grid-column: 1 / -1; padding-top: 0.3rem; }
-  body { padding: 0 0.5rem 1rem; }
-}
-.field-error { color: var(--wrong); font-size: 0.85rem; margin: 0.3rem 0 0; max-width: 22rem; }
-#general-error { max-width: none; }
-[aria-invalid="true"] { border-color: var(--wrong); background: #fdeceb; }
-#notice { min-height: 1.2em; font-size: 0.85rem; color: var(--muted); margin: 0.3rem 0; }
+                #controls { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: flex-start; }
+                #controls fieldset { background: var(--paper); border: 1px solid var(--line); border-radius: 6px; margin: 0; padding: 0.3rem 0.6rem 0.5rem; }
+                #controls legend { font-weight: 600; font-size: 0.9rem; }
+                #controls label { font-size: 0.85rem; color: var(--muted); margin-right: 0.4rem; white-space: nowrap; }
+                #controls input[type="number"] { width: 3.2rem; }
+                #controls input#target { width: 4.5rem; }
+                #controls .actions { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; padding-top: 0.9rem; }
+                .toggle { font-size: 0.85rem; }
+                @media (max-width: 40rem) {
+                  #controls { display: grid; grid-template-columns: 1fr 1fr; }
+                  #controls label { display: block; margin: 0.15rem 0; white-space: normal; }
+                  #controls select { max-width: 100%; }
+                  #controls .actions { grid-column: 1 / -1; padding-top: 0.3rem; }
+                  body { padding: 0 0.5rem 1rem; }
+                }
+                .field-error { color: var(--wrong); font-size: 0.85rem; margin: 0.3rem 0 0; max-width: 22rem; }
+                #general-error { max-width: none; }
+                [aria-invalid="true"] { border-color: var(--wrong); background: #fdeceb; }
+                #notice { min-height: 1.2em; font-size: 0.85rem; color: var(--muted); margin: 0.3rem 0; }
 
-.panes { display: grid; gap: 1rem; grid-template-columns: minmax(0, 1fr); }
-@media (min-width: 64rem) { .panes { grid-template-columns: minmax(0, 1fr) 24rem; } aside { position: sticky; top: 0.5rem; align-self: start; max-height: calc(100vh - 1rem); overflow: auto; } }
-section { background: var(--paper); border: 1px solid var(--line); border-radius: 6px; padding: 0.5rem 0.8rem 0.8rem; margin-bottom: 1rem; }
-.flow { display: flex; flex-wrap: wrap; gap: 0.6rem; align-items: flex-start; }
-.card { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 0.4rem; max-width: 100%; overflow-x: auto; }
-.card figcaption { font-size: 0.85rem; font-weight: 600; margin-bottom: 0.3rem; white-space: nowrap; }
-.card figcaption small { font-weight: normal; color: var(--muted); }
-.card .note { max-width: 14rem; }
-.missing { color: var(--muted); margin: 0.2rem; }
+                .panes { display: grid; gap: 1rem; grid-template-columns: minmax(0, 1fr); }
+                @media (min-width: 64rem) { .panes { grid-template-columns: minmax(0, 1fr) 24rem; } aside { position: sticky; top: 0.5rem; align-self: start; max-height: calc(100vh - 1rem); overflow: auto; } }
+                section { background: var(--paper); border: 1px solid var(--line); border-radius: 6px; padding: 0.5rem 0.8rem 0.8rem; margin-bottom: 1rem; }
+                .flow { display: flex; flex-wrap: wrap; gap: 0.6rem; align-items: flex-start; }
+                .card { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 0.4rem; max-width: 100%; overflow-x: auto; }
+                .card figcaption { font-size: 0.85rem; font-weight: 600; margin-bottom: 0.3rem; white-space: nowrap; }
+                .card figcaption small { font-weight: normal; color: var(--muted); }
+                .card .note { max-width: 14rem; }
+                .missing { color: var(--muted); margin: 0.2rem; }
 
-table.tensor { border-collapse: collapse; margin: 0 0.3rem 0.3rem 0; display: inline-table; vertical-align: top; }
-table.tensor td { border: 1px solid var(--line); padding: 0; text-align: center; position: relative; font-variant-numeric: tabular-nums; }
-td.cell, .cell.grad, td.pad { min-width: 2.8rem; height: 2rem; padding: 0 0.3rem; font-size: 0.9rem; }
-.cell.grad { border: 0; border-radius: 0; width: 100%; color: var(--ink); background: #fff8f0; }
-.cell.grad:hover { background: #ffe9cc; }
-.cell.edit { width: 3rem; height: 2rem; border: 0; text-align: center; background: #eef4fb; padding: 0; }
-td.pad { color: #7a6a99; background: var(--pad); border-style: dashed; }
-.cell[data-value]:hover::after, .cell[data-value]:focus-visible::after {
-  content: attr(data-value); position: absolute; z-index: 2; left: 50%; bottom: 100%; transform: translateX(-50%);
-  background: var(--ink); color: #fff; font-size: 0.75rem; padding: 0.1rem 0.3rem; border-radius: 3px; white-space: nowrap; pointer-events: none;
-}
-.explained { box-shadow: inset 0 0 0 3px var(--accent); }
-.factor-up { background: var(--up) !important; }
-.factor-local { background: var(--local) !important; }
-.factor-pad { background: var(--pad) !important; box-shadow: inset 0 0 0 2px #7a6a99; }
-.focusing-term .factor-up:not(.term-focus), .focusing-term .factor-local:not(.term-focus), .focusing-term .factor-pad:not(.term-focus) { opacity: 0.35; }
-.routed { outline: 2px solid #c2410c; outline-offset: -3px; font-weight: 700; }
+                table.tensor { border-collapse: collapse; margin: 0 0.3rem 0.3rem 0; display: inline-table; vertical-align: top; }
+                table.tensor td { border: 1px solid var(--line); padding: 0; text-align: center; position: relative; font-variant-numeric: tabular-nums; }
+                td.cell, .cell.grad, td.pad { min-width: 2.8rem; height: 2rem; padding: 0 0.3rem; font-size: 0.9rem; }
+                .cell.grad { border: 0; border-radius: 0; width: 100%; color: var(--ink); background: #fff8f0; }
+                .cell.grad:hover { background: #ffe9cc; }
+                .cell.edit { width: 3rem; height: 2rem; border: 0; text-align: center; background: #eef4fb; padding: 0; }
+                td.pad { color: #7a6a99; background: var(--pad); border-style: dashed; }
+                .cell[data-value]:hover::after, .cell[data-value]:focus-visible::after {
+                  content: attr(data-value); position: absolute; z-index: 2; left: 50%; bottom: 100%; transform: translateX(-50%);
+                  background: var(--ink); color: #fff; font-size: 0.75rem; padding: 0.1rem 0.3rem; border-radius: 3px; white-space: nowrap; pointer-events: none;
+                }
+                .explained { box-shadow: inset 0 0 0 3px var(--accent); }
+                .factor-up { background: var(--up) !important; }
+                .factor-local { background: var(--local) !important; }
+                .factor-pad { background: var(--pad) !important; box-shadow: inset 0 0 0 2px #7a6a99; }
+                .focusing-term .factor-up:not(.term-focus), .focusing-term .factor-local:not(.term-focus), .focusing-term .factor-pad:not(.term-focus) { opacity: 0.35; }
+                .routed { outline: 2px solid #c2410c; outline-offset: -3px; font-weight: 700; }
 
-.legend { font-size: 0.8rem; margin: 0 0 0.4rem; }
-.key { display: inline-block; padding: 0 0.35rem; border-radius: 3px; margin-right: 0.3rem; }
-.key-up { background: var(--up); }
-.key-local { background: var(--local); }
-.key-pad { background: var(--pad); box-shadow: inset 0 0 0 2px #7a6a99; }
-#explain-body .explained-title { font-size: 1.05rem; font-weight: 600; }
-.board code, .formula code { display: block; white-space: pre-wrap; word-break: break-word; background: var(--wash); padding: 0.3rem; border-radius: 4px; }
-.board code { font-size: 0.95rem; }
-.formula code { font-size: 0.8rem; color: var(--muted); }
-ol.terms { padding-left: 1.6rem; font-size: 0.85rem; max-height: 22rem; overflow: auto; }
-ol.terms li { padding: 0.1rem 0.2rem; border-radius: 3px; }
-ol.terms li:hover, ol.terms li:focus { background: var(--wash); }
-.terms .num { font-weight: 600; font-variant-numeric: tabular-nums; }
-.terms .padding .name { color: #7a6a99; }
-.terms .note, .terms .formula { color: var(--muted); }
-.loss-term { background: #fdf4e3; }
+                .legend { font-size: 0.8rem; margin: 0 0 0.4rem; }
+                .key { display: inline-block; padding: 0 0.35rem; border-radius: 3px; margin-right: 0.3rem; }
+                .key-up { background: var(--up); }
+                .key-local { background: var(--local); }
+                .key-pad { background: var(--pad); box-shadow: inset 0 0 0 2px #7a6a99; }
+                #explain-body .explained-title { font-size: 1.05rem; font-weight: 600; }
+                .board code, .formula code { display: block; white-space: pre-wrap; word-break: break-word; background: var(--wash); padding: 0.3rem; border-radius: 4px; }
+                .board code { font-size: 0.95rem; }
+                .formula code { font-size: 0.8rem; color: var(--muted); }
+                ol.terms { padding-left: 1.6rem; font-size: 0.85rem; max-height: 22rem; overflow: auto; }
+                ol.terms li { padding: 0.1rem 0.2rem; border-radius: 3px; }
+                ol.terms li:hover, ol.terms li:focus { background: var(--wash); }
+                .terms .num { font-weight: 600; font-variant-numeric: tabular-nums; }
+                .terms .padding .name { color: #7a6a99; }
+                .terms .note, .terms .formula { color: var(--muted); }
+                .loss-term { background: #fdf4e3; }
 
-#check select { margin-bottom: 0.4rem; }
-.cell.wrong { background: #fdeceb; box-shadow: inset 0 0 0 2px var(--wrong); }
-.passed { color: var(--good); font-weight: 600; }
-.failed { color: var(--wrong); font-weight: 600; }
-.diagnosis { background: #fff4d6; border-left: 4px solid #e8a317; padding: 0.3rem 0.5rem; }
+                #check select { margin-bottom: 0.4rem; }
+                .cell.wrong { background: #fdeceb; box-shadow: inset 0 0 0 2px var(--wrong); }
+                .passed { color: var(--good); font-weight: 600; }
+                .failed { color: var(--wrong); font-weight: 600; }
+                .diagnosis { background: #fff4d6; border-left: 4px solid #e8a317; padding: 0.3rem 0.5rem; }
 
-dialog { max-width: min(48rem, 94vw); border: 1px solid var(--line); border-radius: 6px; }
-dialog pre { max-height: 60vh; overflow: auto; background: var(--wash); padding: 0.5rem; font-size: 0.8rem; white-space: pre-wrap; word-break: break-word; }
-footer { color: var(--muted); font-size: 0.85rem; }
-[hidden] { display: none !important; }
+                dialog { max-width: min(48rem, 94vw); border: 1px solid var(--line); border-radius: 6px; }
+                dialog pre { max-height: 60vh; overflow: auto; background: var(--wash); padding: 0.5rem; font-size: 0.8rem; white-space: pre-wrap; word-break: break-word; }
+                footer { color: var(--muted); font-size: 0.85rem; }
+                [hidden] { display: none !important; }
 
-"""##),
+                """##),
         PageAsset(
             name: "views.js",
             text: ##"""
-// The forward and backward passes as rows of cards, from the state (the learner's values) and
-// the API's /backward answer (every computed number).
-import { card, tensorTable } from "./grids.js";
-import { layerNames } from "./problem.js";
+                // The forward and backward passes as rows of cards, from the state (the learner's values) and
+                // the API's /backward answer (every computed number).
+                import { card, tensorTable } from "./grids.js";
+                import { layerNames } from "./problem.js";
 
-/** Friendly symbols for the API's names, used in captions, labels and the explanation. */
-export function symbols(state) {
-  const n = layerNames(state);
-  const table = {
-    input: "X", "0.weight": "W", "0.bias": "b", [n.conv]: "z", [n.flatten]: "f",
-    [`${n.dense}.weight`]: "W2", [`${n.dense}.bias`]: "b2", [n.dense]: "y_hat", output: "y_hat", target: "y", loss: "L",
-  };
-  if (n.pool) table[n.pool] = "p";
-  return table;
-}
+                /** Friendly symbols for the API's names, used in captions, labels and the explanation. */
+                export function symbols(state) {
+                  const n = layerNames(state);
+                  const table = {
+                    input: "X", "0.weight": "W", "0.bias": "b", [n.conv]: "z", [n.flatten]: "f",
+                    [`${n.dense}.weight`]: "W2", [`${n.dense}.bias`]: "b2", [n.dense]: "y_hat", output: "y_hat", target: "y", loss: "L",
+                  };
+                  if (n.pool) table[n.pool] = "p";
+                  return table;
+                }
 
-/** A computed tensor's table, or a dash while there is no answer. */
-function value(name, label, values) {
-  if (values === undefined) {
-    const missing = document.createElement("p");
-    missing.className = "missing";
-    missing.textContent = "\u2014";
-    return missing;
-  }
-  return tensorTable({ name, label, values, kind: "value" });
-}
+                /** A computed tensor's table, or a dash while there is no answer. */
+                function value(name, label, values) {
+                  if (values === undefined) {
+                    const missing = document.createElement("p");
+                    missing.className = "missing";
+                    missing.textContent = "\u2014";
+                    return missing;
+                  }
+                  return tensorTable({ name, label, values, kind: "value" });
+                }
 
-const editable = (name, label, values, padding) => tensorTable({ name, label, values, kind: "editable", padding });
-const gradient = (name, label, values) => tensorTable({ name: `d:${name}`, label, values, kind: "gradient" });
+                const editable = (name, label, values, padding) => tensorTable({ name, label, values, kind: "editable", padding });
+                const gradient = (name, label, values) => tensorTable({ name: `d:${name}`, label, values, kind: "gradient" });
 
-/** The forward pass: X, W and b (editable), z, p, f, the dense layer (editable), y_hat and L. */
-export function forwardCards(state, answer) {
-  const n = layerNames(state);
-  const act = answer?.activations ?? {};
-  const poolName = state.pool.type === "max" ? "maxpool" : "avgpool";
-  const cards = [
-    card("X <small>input</small>", [editable("input", "X", state.input, state.padding)], "err-input"),
-    card("W <small>kernel</small> and b", [editable("0.weight", "W", state.kernel), editable("0.bias", "b", [state.bias])], "err-kernel"),
-    card("z = X &#8902; W + b <small>conv output</small>", [value(n.conv, "z", act[n.conv])]),
-  ];
-  if (n.pool) cards.push(card(`p = ${poolName}(z)`, [value(n.pool, "p", act[n.pool]), poolNote(state)]));
-  cards.push(
-    card(`f = flatten(${n.pool ? "p" : "z"})`, [value(n.flatten, "f", act[n.flatten])]),
-    card("W2 and b2 <small>dense layer</small>", [
-      editable(`${n.dense}.weight`, "W2", [state.dense]), editable(`${n.dense}.bias`, "b2", [state.denseBias]),
-    ], "err-dense"),
-    card("y_hat = f W2<sup>T</sup> + b2", [value("output", "y_hat", answer?.output)]),
-    card(`L = ${state.loss}(y_hat, y)`, [value("loss", "L", answer?.loss)]),
-  );
-  return cards;
-}
+                /** The forward pass: X, W and b (editable), z, p, f, the dense layer (editable), y_hat and L. */
+                export function forwardCards(state, answer) {
+                  const n = layerNames(state);
+                  const act = answer?.activations ?? {};
+                  const poolName = state.pool.type === "max" ? "maxpool" : "avgpool";
+                  const cards = [
+                    card("X <small>input</small>", [editable("input", "X", state.input, state.padding)], "err-input"),
+                    card("W <small>kernel</small> and b", [editable("0.weight", "W", state.kernel), editable("0.bias", "b", [state.bias])], "err-kernel"),
+                    card("z = X &#8902; W + b <small>conv output</small>", [value(n.conv, "z", act[n.conv])]),
+                  ];
+                  if (n.pool) cards.push(card(`p = ${poolName}(z)`, [value(n.pool, "p", act[n.pool]), poolNote(state)]));
+                  cards.push(
+                    card(`f = flatten(${n.pool ? "p" : "z"})`, [value(n.flatten, "f", act[n.flatten])]),
+                    card("W2 and b2 <small>dense layer</small>", [
+                      editable(`${n.dense}.weight`, "W2", [state.dense]), editable(`${n.dense}.bias`, "b2", [state.denseBias]),
+                    ], "err-dense"),
+                    card("y_hat = f W2<sup>T</sup> + b2", [value("output", "y_hat", answer?.output)]),
+                    card(`L = ${state.loss}(y_hat, y)`, [value("loss", "L", answer?.loss)]),
+                  );
+                  return cards;
+                }
 
-/** The backward pass, from the loss back to the input: every gradient the API returned. */
-export function backwardCards(state, answer) {
-  const n = layerNames(state);
-  const g = answer.gradients;
-  const dz = answer.activation_gradients;
-  const cards = [
-    card("dL/dy_hat", [gradient(n.dense, "dL/dy_hat", dz[n.dense])]),
-    card("dL/dW2 and dL/db2", [
-      gradient(`${n.dense}.weight`, "dL/dW2", g[`${n.dense}.weight`]), gradient(`${n.dense}.bias`, "dL/db2", g[`${n.dense}.bias`]),
-    ]),
-    card("dL/df", [gradient(n.flatten, "dL/df", dz[n.flatten])]),
-  ];
-  if (n.pool) cards.push(card("dL/dp", [gradient(n.pool, "dL/dp", dz[n.pool])]));
-  cards.push(
-    card("dL/dz", [gradient(n.conv, "dL/dz", dz[n.conv])]),
-    card("dL/dW and dL/db", [gradient("0.weight", "dL/dW", g["0.weight"]), gradient("0.bias", "dL/db", g["0.bias"])]),
-    card("dL/dX", [gradient("input", "dL/dX", g.input)]),
-  );
-  return cards;
-}
+                /** The backward pass, from the loss back to the input: every gradient the API returned. */
+                export function backwardCards(state, answer) {
+                  const n = layerNames(state);
+                  const g = answer.gradients;
+                  const dz = answer.activation_gradients;
+                  const cards = [
+                    card("dL/dy_hat", [gradient(n.dense, "dL/dy_hat", dz[n.dense])]),
+                    card("dL/dW2 and dL/db2", [
+                      gradient(`${n.dense}.weight`, "dL/dW2", g[`${n.dense}.weight`]), gradient(`${n.dense}.bias`, "dL/db2", g[`${n.dense}.bias`]),
+                    ]),
+                    card("dL/df", [gradient(n.flatten, "dL/df", dz[n.flatten])]),
+                  ];
+                  if (n.pool) cards.push(card("dL/dp", [gradient(n.pool, "dL/dp", dz[n.pool])]));
+                  cards.push(
+                    card("dL/dz", [gradient(n.conv, "dL/dz", dz[n.conv])]),
+                    card("dL/dW and dL/db", [gradient("0.weight", "dL/dW", g["0.weight"]), gradient("0.bias", "dL/db", g["0.bias"])]),
+                    card("dL/dX", [gradient("input", "dL/dX", g.input)]),
+                  );
+                  return cards;
+                }
 
-function poolNote(state) {
-  const note = document.createElement("p");
-  note.className = "note";
-  note.textContent = state.pool.type === "max"
-    ? "Outlined z cells are window maxima: max-pool sends each window's gradient to its first maximum only."
-    : "Avg-pool shares each window's gradient equally among its cells.";
-  return note;
-}
+                function poolNote(state) {
+                  const note = document.createElement("p");
+                  note.className = "note";
+                  note.textContent = state.pool.type === "max"
+                    ? "Outlined z cells are window maxima: max-pool sends each window's gradient to its first maximum only."
+                    : "Avg-pool shares each window's gradient equally among its cells.";
+                  return note;
+                }
 
-"""##),
+                """##),
     ]
 }

@@ -68,6 +68,8 @@ public struct ResponseOptions: Sendable, Equatable {
     public var activationGradients = false
 
     public init(tensorFormat: TensorFormat = .nested, activations: Bool = false, activationGradients: Bool = false) {
-        self.tensorFormat = tensorFormat; self.activations = activations; self.activationGradients = activationGradients
+        self.tensorFormat = tensorFormat
+        self.activations = activations
+        self.activationGradients = activationGradients
     }
 }

@@ -5,7 +5,8 @@ extension Problem {
     /// Members every problem may have beside its network, input and seed.
     static let optionKeys = ["loss", "grad_output", "return", "tensor_format"]
     static let layersFormKeys = ["input", "layers"] + optionKeys
-    static let shortFormKeys = ["images", "kernels", "bias", "stride", "padding", "dilation", "groups", "padding_mode"] + optionKeys
+    static let shortFormKeys =
+        ["images", "kernels", "bias", "stride", "padding", "dilation", "groups", "padding_mode"] + optionKeys
 
     /// Parses and decodes a request body; returns the problem and the top-level object, so an endpoint
     /// can read its own members (`extraKeys`, e.g. `"submission"`), which are otherwise refused.
@@ -30,9 +31,11 @@ extension Problem {
         let isShort = fields.has("images") || fields.has("kernels")
         if isShort, let key = ["input", "layers"].first(where: fields.has) {
             throw APIError.invalid(
-                .invalidRequest, "\(key) belongs to the layers form and images/kernels to the short form; use one", at: JSONPath(key))
+                .invalidRequest, "\(key) belongs to the layers form and images/kernels to the short form; use one",
+                at: JSONPath(key))
         }
-        try fields.rejectUnknownKeys(allowed: (isShort ? shortFormKeys : layersFormKeys) + extraKeys, context: "the problem")
+        try fields.rejectUnknownKeys(
+            allowed: (isShort ? shortFormKeys : layersFormKeys) + extraKeys, context: "the problem")
         var problem = isShort ? try decodeShortForm(fields, configuration) : try decodeLayersForm(fields, configuration)
         try problem.decodeSeedAndOptions(fields, configuration)
         try problem.checkSize(configuration)
@@ -71,7 +74,8 @@ extension Problem {
                 let path = layer.name == nil ? JSONPath("layers").index(i) : JSONPath("layers").index(i).key("name")
                 let how = layer.name == nil ? "is named \"\(name)\" by default (its index)" : "is named \"\(name)\""
                 throw APIError.invalid(
-                    .duplicateName, "layers[\(i)] \(how), which layers[\(first)] already uses; layer names must be unique", at: path)
+                    .duplicateName,
+                    "layers[\(i)] \(how), which layers[\(first)] already uses; layer names must be unique", at: path)
             }
             names.append(name)
             firstUse[name] = i
@@ -86,7 +90,8 @@ extension Problem {
                 ProblemParameter(
                     name: "\(names[i]).\(parameter.name)", layer: i, role: parameter.name,
                     writtenShape: decoded.writtenShapes[parameter.name] ?? parameter.tensor.shape,
-                    path: Problem.append(decoded.parameterPaths[parameter.name] ?? parameter.name, to: JSONPath("layers").index(i)))
+                    path: Problem.append(
+                        decoded.parameterPaths[parameter.name] ?? parameter.name, to: JSONPath("layers").index(i)))
             }
         }
     }
@@ -97,15 +102,18 @@ extension Problem {
         let tensors = configuration.tensorDecoder
         let decoded = try LayerRegistry.shortForm.decodeShortForm(fields, LayerDecoder(tensors: tensors))
         let inputPath = JSONPath("images")
-        let written = try tensors.decode(fields.required("images", what: "the input images, [H, W], [C, H, W] or [N, C, H, W]"), at: inputPath)
+        let written = try tensors.decode(
+            fields.required("images", what: "the input images, [H, W], [C, H, W] or [N, C, H, W]"), at: inputPath)
         let parameters = decoded.layer.parameters.map { parameter in
             let name = parameter.name == "weight" ? "kernels" : parameter.name
             return ProblemParameter(
-                name: name, layer: 0, role: parameter.name, writtenShape: decoded.writtenShapes[parameter.name] ?? parameter.tensor.shape,
+                name: name, layer: 0, role: parameter.name,
+                writtenShape: decoded.writtenShapes[parameter.name] ?? parameter.tensor.shape,
                 path: JSONPath(name))
         }
         return Problem(
-            form: .short, layers: [decoded.layer], input: try InputRank.normalise(written, for: [decoded.layer], at: inputPath),
+            form: .short, layers: [decoded.layer],
+            input: try InputRank.normalise(written, for: [decoded.layer], at: inputPath),
             inputName: "images", inputWrittenShape: written.shape, layerNames: ["0"],
             parameters: parameters, loss: nil, gradOutput: nil, options: ResponseOptions())
     }

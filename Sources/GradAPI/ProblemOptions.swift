@@ -27,12 +27,14 @@ extension Problem {
         let path = JSONPath("return")
         let choices = ["activations", "activation_gradients"]
         guard let elements = value.arrayElements else {
-            throw APIError.wrongType(at: path, expected: "an array of \"activations\" and \"activation_gradients\"", found: value)
+            throw APIError.wrongType(
+                at: path, expected: "an array of \"activations\" and \"activation_gradients\"", found: value)
         }
         return try elements.enumerated().map { i, element in
             guard case .string(let name) = element, choices.contains(name) else {
                 throw APIError.invalid(
-                    .invalidValue, "\(path.index(i)) must be \"activations\" or \"activation_gradients\"; found \(APIError.describe(element))",
+                    .invalidValue,
+                    "\(path.index(i)) must be \"activations\" or \"activation_gradients\"; found \(APIError.describe(element))",
                     at: path.index(i))
             }
             return name
@@ -44,17 +46,21 @@ extension Problem {
     func checkSize(_ configuration: APIConfiguration) throws {
         let estimate = NetworkCost(layers: layers, inputShape: input.shape)
         if estimate.largestTensor > Double(configuration.maxTensorElements) {
-            let holder = estimate.largestAt.map { "layers[\($0)] (\(layerNames[$0])) would hold a tensor of" } ?? "the input has"
+            let holder =
+                estimate.largestAt.map { "layers[\($0)] (\(layerNames[$0])) would hold a tensor of" } ?? "the input has"
             throw APIError.tooLarge(
-                "\(holder) \(Self.format(estimate.largestTensor)) elements; the limit is \(configuration.maxTensorElements)")
+                "\(holder) \(Self.format(estimate.largestTensor)) elements; the limit is \(configuration.maxTensorElements)"
+            )
         }
         if estimate.heldElements > configuration.maxHeldElements {
             throw APIError.tooLarge(
-                "the \(layers.count) layers' activations and their gradients would hold \(Self.format(estimate.heldElements)) elements; the limit is \(Self.format(configuration.maxHeldElements))")
+                "the \(layers.count) layers' activations and their gradients would hold \(Self.format(estimate.heldElements)) elements; the limit is \(Self.format(configuration.maxHeldElements))"
+            )
         }
         if estimate.work > configuration.maxWork {
             throw APIError.tooLarge(
-                "the problem needs about \(Self.format(estimate.work)) multiply-adds; the limit is \(Self.format(configuration.maxWork))")
+                "the problem needs about \(Self.format(estimate.work)) multiply-adds; the limit is \(Self.format(configuration.maxWork))"
+            )
         }
         if estimate.shapes.count == layers.count, let output = estimate.shapes.last {
             try checkClassIndices(outputShape: output)
@@ -68,7 +74,9 @@ extension Problem {
             let target = JSONPath("loss").key("target")
             let path = indices.count == 1 ? target : target.index(bad)
             throw APIError.invalid(
-                .invalidValue, "\(path) is class \(indices[bad]); the output [\(outputShape[0]), \(classes)] has classes 0...\(classes - 1)", at: path)
+                .invalidValue,
+                "\(path) is class \(indices[bad]); the output [\(outputShape[0]), \(classes)] has classes 0...\(classes - 1)",
+                at: path)
         }
     }
 

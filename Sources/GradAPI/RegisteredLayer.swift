@@ -48,7 +48,12 @@ public struct DecodedLayer: Sendable {
     /// (a block's `"0.weight"` is at `"layers[0].weight"`).
     public var parameterPaths: [String: String]
 
-    public init(_ layer: any RegisteredLayer, writtenShapes: [String: [Int]] = [:], parameterPaths: [String: String] = [:]) {
-        self.layer = layer; self.name = nil; self.writtenShapes = writtenShapes; self.parameterPaths = parameterPaths
+    public init(
+        _ layer: any RegisteredLayer, writtenShapes: [String: [Int]] = [:], parameterPaths: [String: String] = [:]
+    ) {
+        self.layer = layer
+        self.name = nil
+        self.writtenShapes = writtenShapes
+        self.parameterPaths = parameterPaths
     }
 }

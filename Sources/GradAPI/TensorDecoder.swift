@@ -51,7 +51,8 @@ public struct TensorDecoder: Sendable {
         let shape = try nestedShape(value, at: path)
         let count = Self.elementCount(shape)
         guard count <= maxElements else {
-            throw APIError.tooLarge("\(path()) has shape \(shape) (\(count) elements); the limit is \(maxElements)", at: path())
+            throw APIError.tooLarge(
+                "\(path()) has shape \(shape) (\(count) elements); the limit is \(maxElements)", at: path())
         }
         var data: [Double] = []
         data.reserveCapacity(count)
@@ -71,10 +72,12 @@ public struct TensorDecoder: Sendable {
             case .array(let elements):
                 guard let first = elements.first else {
                     let here = path().indices(Array(repeating: 0, count: shape.count))
-                    throw APIError.invalid(.invalidTensor, "\(here) is an empty array; tensors have no empty dimensions", at: here)
+                    throw APIError.invalid(
+                        .invalidTensor, "\(here) is an empty array; tensors have no empty dimensions", at: here)
                 }
                 guard shape.count < 8 else {
-                    throw APIError.invalid(.invalidTensor, "\(path()) is nested more than 8 deep; tensors have at most 8 dims", at: path())
+                    throw APIError.invalid(
+                        .invalidTensor, "\(path()) is nested more than 8 deep; tensors have at most 8 dims", at: path())
                 }
                 shape.append(elements.count)
                 current = first
@@ -89,11 +92,16 @@ public struct TensorDecoder: Sendable {
 
     /// Appends the numbers of `value` (the sub-array at `depth`) row-major, checking each level against
     /// `shape`. Filling is row-major, so on an error `data.count` locates the element at fault.
-    private func fill(_ data: inout [Double], from value: JSONValue, shape: [Int], depth: Int, at path: () -> JSONPath) throws {
+    private func fill(_ data: inout [Double], from value: JSONValue, shape: [Int], depth: Int, at path: () -> JSONPath)
+        throws
+    {
         guard depth < shape.count else {
             guard case .number(let number) = value else {
                 let at = elementPath(path, data.count, shape, depth)
-                throw APIError.invalid(.invalidTensor, "\(at) is \(APIError.describe(value)) where a number was expected (arrays must be rectangular)", at: at)
+                throw APIError.invalid(
+                    .invalidTensor,
+                    "\(at) is \(APIError.describe(value)) where a number was expected (arrays must be rectangular)",
+                    at: at)
             }
             data.append(number)
             return
@@ -110,7 +118,9 @@ public struct TensorDecoder: Sendable {
             let at = elementPath(path, data.count, shape, depth)
             let expected = depth == shape.count - 1 ? "\(length) numbers" : "\(length) arrays"
             throw APIError.invalid(
-                .invalidTensor, "\(at) is \(APIError.describe(value)) where an array of \(expected) was expected (arrays must be rectangular)", at: at)
+                .invalidTensor,
+                "\(at) is \(APIError.describe(value)) where an array of \(expected) was expected (arrays must be rectangular)",
+                at: at)
         }
     }
 
@@ -131,30 +141,41 @@ public struct TensorDecoder: Sendable {
     /// well-formed one over `maxElements` is 413; then the data must fill the shape exactly.
     private func decodeObject(_ fields: FieldReader) throws -> Tensor {
         try fields.rejectUnknownKeys(allowed: ["shape", "data", "base64", "dtype"], context: "a tensor")
-        let shape = try decodeShape(fields.required("shape", what: "the tensor's dimensions, e.g. [2, 3]"), at: fields.path.key("shape"))
+        let shape = try decodeShape(
+            fields.required("shape", what: "the tensor's dimensions, e.g. [2, 3]"), at: fields.path.key("shape"))
         switch (fields.optional("data"), fields.optional("base64")) {
         case (let data?, nil):
             if fields.has("dtype") {
-                throw APIError.invalid(.invalidRequest, "\(fields.path.key("dtype")) applies to \"base64\" only; \"data\" holds JSON numbers", at: fields.path.key("dtype"))
+                throw APIError.invalid(
+                    .invalidRequest,
+                    "\(fields.path.key("dtype")) applies to \"base64\" only; \"data\" holds JSON numbers",
+                    at: fields.path.key("dtype"))
             }
             let values = try flatData(data, at: fields.path.key("data"))
             let count = try checkedCount(shape, at: fields.path)
             guard values.count == count else {
                 let path = fields.path.key("data")
-                throw APIError.invalid(.shapeMismatch, "\(path) has \(values.count) numbers; shape \(shape) needs \(count)", at: path)
+                throw APIError.invalid(
+                    .shapeMismatch, "\(path) has \(values.count) numbers; shape \(shape) needs \(count)", at: path)
             }
             return Tensor(shape: shape, data: values)
         case (nil, let encoded?):
             let path = fields.path.key("base64")
-            guard case .string(let text) = encoded else { throw APIError.wrongType(at: path, expected: "a base64 string", found: encoded) }
+            guard case .string(let text) = encoded else {
+                throw APIError.wrongType(at: path, expected: "a base64 string", found: encoded)
+            }
             let dtype = try fields.choice("dtype", default: "float64", choices: ["float64", "float32"]) ?? "float64"
             let count = try checkedCount(shape, at: fields.path)
-            return Tensor(shape: shape, data: try Base64Tensor.decode(text, count: count, shape: shape, float32: dtype == "float32", at: path))
+            return Tensor(
+                shape: shape,
+                data: try Base64Tensor.decode(text, count: count, shape: shape, float32: dtype == "float32", at: path))
         case (nil, nil):
             throw APIError.invalid(
-                .missingField, "\(fields.path) needs \"data\" (numbers) or \"base64\" (bytes) beside \"shape\"", at: fields.path)
+                .missingField, "\(fields.path) needs \"data\" (numbers) or \"base64\" (bytes) beside \"shape\"",
+                at: fields.path)
         case (.some, .some):
-            throw APIError.invalid(.invalidRequest, "\(fields.path) has both \"data\" and \"base64\"; give one", at: fields.path)
+            throw APIError.invalid(
+                .invalidRequest, "\(fields.path) has both \"data\" and \"base64\"; give one", at: fields.path)
         }
     }
 
@@ -163,7 +184,8 @@ public struct TensorDecoder: Sendable {
         let count = Self.elementCount(shape)
         guard count <= maxElements else {
             let size = count == Int.max ? "more than \(Int.max)" : String(count)
-            throw APIError.tooLarge("\(path) has shape \(shape) (\(size) elements); the limit is \(maxElements)", at: path)
+            throw APIError.tooLarge(
+                "\(path) has shape \(shape) (\(size) elements); the limit is \(maxElements)", at: path)
         }
         return count
     }
@@ -183,7 +205,9 @@ public struct TensorDecoder: Sendable {
         case .numbers(let numbers): return numbers
         case .array(let elements):
             return try elements.enumerated().map { i, element in
-                guard case .number(let number) = element else { throw APIError.wrongType(at: path.index(i), expected: "a number", found: element) }
+                guard case .number(let number) = element else {
+                    throw APIError.wrongType(at: path.index(i), expected: "a number", found: element)
+                }
                 return number
             }
         default: throw APIError.wrongType(at: path, expected: "a flat array of numbers", found: value)

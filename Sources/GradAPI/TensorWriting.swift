@@ -11,13 +11,17 @@ extension JSONWriter {
             self.tensor(shape: tensor.shape, data: tensor.data)
         case .flat:
             beginObject()
-            key("shape"); shape(tensor.shape)
-            key("data"); numbers(tensor.data)
+            key("shape")
+            shape(tensor.shape)
+            key("data")
+            numbers(tensor.data)
             endObject()
         case .base64:
             beginObject()
-            key("shape"); shape(tensor.shape)
-            key("base64"); base64Float64(tensor.data)
+            key("shape")
+            shape(tensor.shape)
+            key("base64")
+            base64Float64(tensor.data)
             endObject()
         }
     }

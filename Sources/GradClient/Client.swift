@@ -20,13 +20,16 @@ public final class Client {
     private let errorBuffer: UnsafeMutablePointer<CChar>
 
     /// A client for the server at `baseURL`; throws `.transfer` when libcurl cannot be set up.
-    public init(baseURL: String = "http://127.0.0.1:8080", configuration: ClientConfiguration = ClientConfiguration()) throws(GradClientError) {
+    public init(baseURL: String = "http://127.0.0.1:8080", configuration: ClientConfiguration = ClientConfiguration())
+        throws(GradClientError)
+    {
         var trimmed = Substring(baseURL)
         while trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
         self.baseURL = String(trimmed)
         self.configuration = configuration
         guard curlGlobalSetup == CURLE_OK, let handle = curl_easy_init() else {
-            throw .transfer(url: baseURL, code: Int(curlGlobalSetup.rawValue), reason: "libcurl could not be initialised")
+            throw .transfer(
+                url: baseURL, code: Int(curlGlobalSetup.rawValue), reason: "libcurl could not be initialised")
         }
         self.handle = handle
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
@@ -73,7 +76,9 @@ public final class Client {
 
     /// The request's fields, with the configured API key unless the request names its own.
     private func headers(of request: HTTPRequest) -> [(name: String, value: String)] {
-        guard let key = configuration.apiKey, !request.headers.contains(where: { $0.name.lowercased() == "authorization" }) else {
+        guard let key = configuration.apiKey,
+            !request.headers.contains(where: { $0.name.lowercased() == "authorization" })
+        else {
             return request.headers
         }
         return request.headers + [("Authorization", "Bearer \(key)")]

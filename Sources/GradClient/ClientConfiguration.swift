@@ -11,7 +11,8 @@ public struct ClientConfiguration: Sendable {
     public var apiKey: String?
 
     public init(
-        connectTimeout: Duration = .seconds(5), totalTimeout: Duration = .seconds(60), userAgent: String = "gradclient/1",
+        connectTimeout: Duration = .seconds(5), totalTimeout: Duration = .seconds(60),
+        userAgent: String = "gradclient/1",
         apiKey: String? = nil
     ) {
         self.connectTimeout = connectTimeout

@@ -9,10 +9,16 @@ public struct Tolerance: Sendable, Equatable {
     public var relError: Double?
 
     /// numpy's defaults: rtol 1e-5, atol 1e-8.
-    public init(rtol: Double = 1e-5, atol: Double = 1e-8) { self.rtol = rtol; self.atol = atol }
+    public init(rtol: Double = 1e-5, atol: Double = 1e-8) {
+        self.rtol = rtol
+        self.atol = atol
+    }
 
     /// Grading by CS231n's relative error: an element passes when its `relativeError` is at most `relError`.
-    public init(relError: Double) { self.init(); self.relError = relError }
+    public init(relError: Double) {
+        self.init()
+        self.relError = relError
+    }
 
     /// numpy.isclose(submitted, expected): asymmetric, the tolerance scales with the expected value;
     /// CS231n's symmetric relative error when `relError` is set.
@@ -77,13 +83,22 @@ public struct Comparison: Sendable, Equatable {
         total = expected.count
         shapeOK = TensorIndex.sameUpToLeadingOnes(submitted.shape, expected.shape)
         guard shapeOK else {
-            passed = false; mismatched = total; maxAbsError = nil; maxRelError = nil; relError = nil; mismatches = []
+            passed = false
+            mismatched = total
+            maxAbsError = nil
+            maxRelError = nil
+            relError = nil
+            mismatches = []
             return
         }
-        var mismatched = 0, maxAbs = 0.0, maxRel = 0.0, relError = 0.0
+        var mismatched = 0
+        var maxAbs = 0.0
+        var maxRel = 0.0
+        var relError = 0.0
         var listed: [Mismatch] = []
         for k in 0..<expected.count {
-            let e = expected.data[k], s = submitted.data[k]
+            let e = expected.data[k]
+            let s = submitted.data[k]
             let error = abs(s - e)
             maxAbs = max(maxAbs, error)
             if e != 0 { maxRel = max(maxRel, error / abs(e)) }

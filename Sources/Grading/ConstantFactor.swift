@@ -16,19 +16,37 @@ extension GradingProblem {
         let mean = loss?.reduction == .mean
         var factors: [NamedFactor] = []
         if batch > 1 {
-            factors.append(NamedFactor(value: Double(batch), name: "N = \(batch) (the batch size)",
-                cause: mean ? "the loss takes the mean over the batch, so divide by N" : "check where you multiply by the batch size"))
-            factors.append(NamedFactor(value: 1 / Double(batch), name: "1/N = 1/\(batch) (one over the batch size)",
-                cause: mean ? "the mean divides by N once; you divided twice" : "the loss is reduced with sum, so do not divide by the batch size"))
+            factors.append(
+                NamedFactor(
+                    value: Double(batch), name: "N = \(batch) (the batch size)",
+                    cause: mean
+                        ? "the loss takes the mean over the batch, so divide by N"
+                        : "check where you multiply by the batch size"))
+            factors.append(
+                NamedFactor(
+                    value: 1 / Double(batch), name: "1/N = 1/\(batch) (one over the batch size)",
+                    cause: mean
+                        ? "the mean divides by N once; you divided twice"
+                        : "the loss is reduced with sum, so do not divide by the batch size"))
         }
         if mean, outputCount > 1, outputCount != batch {
-            factors.append(NamedFactor(value: Double(outputCount), name: "n = \(outputCount) (the number of loss elements)",
-                cause: "the mean reduction divides by the number of elements n"))
-            factors.append(NamedFactor(value: 1 / Double(outputCount), name: "1/n = 1/\(outputCount)",
-                cause: "the mean reduction divides by n once; you divided twice"))
+            factors.append(
+                NamedFactor(
+                    value: Double(outputCount), name: "n = \(outputCount) (the number of loss elements)",
+                    cause: "the mean reduction divides by the number of elements n"))
+            factors.append(
+                NamedFactor(
+                    value: 1 / Double(outputCount), name: "1/n = 1/\(outputCount)",
+                    cause: "the mean reduction divides by n once; you divided twice"))
         }
-        factors.append(NamedFactor(value: 2, name: "2", cause: "the derivative of a square, d/dx x^2 = 2x, brings its 2 in once; you counted it twice"))
-        factors.append(NamedFactor(value: 0.5, name: "1/2", cause: "the derivative of (y_hat - y)^2 is 2 (y_hat - y); mse has no 1/2 in front"))
+        factors.append(
+            NamedFactor(
+                value: 2, name: "2",
+                cause: "the derivative of a square, d/dx x^2 = 2x, brings its 2 in once; you counted it twice"))
+        factors.append(
+            NamedFactor(
+                value: 0.5, name: "1/2",
+                cause: "the derivative of (y_hat - y)^2 is 2 (y_hat - y); mse has no 1/2 in front"))
         factors += windowFactors()
         return factors
     }

@@ -42,7 +42,8 @@ extension ConvGeometry {
         var out = Tensor(shape: [batch, inChannels, paddedH, paddedW])
         for nc in 0..<(batch * inChannels) {
             for h in 0..<inH {
-                let from = (nc * inH + h) * inW, to = (nc * paddedH + h + padTop) * paddedW + padLeft
+                let from = (nc * inH + h) * inW
+                let to = (nc * paddedH + h + padTop) * paddedW + padLeft
                 out.data.replaceSubrange(to..<(to + inW), with: x.data[from..<(from + inW)])
             }
         }
@@ -110,14 +111,17 @@ extension ConvGeometry {
         return Tensor(shape: [outChannels, inChannelsPerGroup, kernelH, kernelW], data: out)
     }
 
-    private func accumulateWeight(_ out: inout [Double], _ g: Double, _ x: Tensor, _ n: Int, _ co: Int, _ i: Int, _ j: Int) {
+    private func accumulateWeight(
+        _ out: inout [Double], _ g: Double, _ x: Tensor, _ n: Int, _ co: Int, _ i: Int, _ j: Int
+    ) {
         for ci in 0..<inChannelsPerGroup {
             let base = (n * inChannels + inputChannel(co, ci)) * inH * inW
             for ki in 0..<kernelH {
                 guard let h = sourceRow(row(i, ki)) else { continue }
                 for kj in 0..<kernelW {
                     guard let w = sourceCol(col(j, kj)) else { continue }
-                    out[((co * inChannelsPerGroup + ci) * kernelH + ki) * kernelW + kj] += g * x.data[base + h * inW + w]
+                    out[((co * inChannelsPerGroup + ci) * kernelH + ki) * kernelW + kj] +=
+                        g * x.data[base + h * inW + w]
                 }
             }
         }

@@ -20,9 +20,17 @@ struct ConvGeometry: Sendable, Equatable {
 
     /// The geometry of `spec` applied to an input of full-rank shape `[N, C, H, W]`.
     init(spec: ConvSpec, inputShape: [Int]) {
-        batch = inputShape[0]; inChannels = inputShape[1]; inH = inputShape[2]; inW = inputShape[3]
-        outChannels = spec.weight.shape[0]; kernelH = spec.weight.shape[2]; kernelW = spec.weight.shape[3]
-        groups = spec.groups; stride = spec.stride; dilation = spec.dilation; mode = spec.paddingMode
+        batch = inputShape[0]
+        inChannels = inputShape[1]
+        inH = inputShape[2]
+        inW = inputShape[3]
+        outChannels = spec.weight.shape[0]
+        kernelH = spec.weight.shape[2]
+        kernelW = spec.weight.shape[3]
+        groups = spec.groups
+        stride = spec.stride
+        dilation = spec.dilation
+        mode = spec.paddingMode
         // The engine resolves "same" (the odd extra after); the problem ran, so it resolves.
         let pad = (try? spec.resolvedPadding()) ?? ResolvedPadding(top: 0, bottom: 0, left: 0, right: 0)
         (padTop, padBottom, padLeft, padRight) = (pad.top, pad.bottom, pad.left, pad.right)

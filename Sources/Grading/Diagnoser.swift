@@ -25,11 +25,13 @@ struct Diagnoser {
     func diagnose(_ submitted: Tensor, target: GradientTarget) -> Diagnosis? {
         let solution = catalog.solution
         guard let truth = solution.gradient(of: target), !Self.fits(submitted, truth) else { return nil }
-        var search = DiagnosisSearch(diagnoser: self, submitted: submitted, target: target, truth: truth, meter: SearchMeter(budget))
+        var search = DiagnosisSearch(
+            diagnoser: self, submitted: submitted, target: target, truth: truth, meter: SearchMeter(budget))
         guard var found = search.run() else { return nil }
         let expected = solution.writtenShape(of: target)
         if !TensorIndex.sameUpToLeadingOnes(submitted.shape, expected) {
-            found.message += " Your gradient's shape is \(Self.text(submitted.shape)); the expected shape is \(Self.text(expected))."
+            found.message +=
+                " Your gradient's shape is \(Self.text(submitted.shape)); the expected shape is \(Self.text(expected))."
         }
         return found
     }
@@ -39,14 +41,21 @@ struct Diagnoser {
     /// S = c * G for one c: the sign, a named constant, or (with at least 3 non-zero elements) any.
     func scaleDiagnosis(_ s: Tensor, _ g: Tensor) -> Diagnosis? {
         guard Self.sameLayout(s, g) else { return nil }
-        var sg = 0.0, gg = 0.0
-        for k in 0..<g.count { sg += s.data[k] * g.data[k]; gg += g.data[k] * g.data[k] }
+        var sg = 0.0
+        var gg = 0.0
+        for k in 0..<g.count {
+            sg += s.data[k] * g.data[k]
+            gg += g.data[k] * g.data[k]
+        }
         guard gg > 0, gg.isFinite else { return nil }
         let c = sg / gg
         guard c.isFinite, c != 0, Self.fits(s, Tensor(shape: g.shape, data: g.data.map { $0 * c })) else { return nil }
         if abs(c + 1) <= 1e-3 {
-            return Diagnosis(code: DiagnosisCode.wrongSign,
-                             message: "Your gradient has the opposite sign: dL/dw points uphill, and the minus sign belongs only in the update w -= lr * dL/dw.")
+            return Diagnosis(
+                code: DiagnosisCode.wrongSign,
+                message:
+                    "Your gradient has the opposite sign: dL/dw points uphill, and the minus sign belongs only in the update w -= lr * dL/dw."
+            )
         }
         let outputCount = catalog.solution.backward.output.count
         for factor in catalog.solution.problem.namedFactors(outputCount: outputCount)
@@ -55,8 +64,11 @@ struct Diagnoser {
         }
         guard g.data.lazy.filter({ $0 != 0 }).count >= 3 else { return nil }
         let shown = revealFactor ? " (about \(Self.rounded(c)))" : ""
-        return Diagnosis(code: DiagnosisCode.constantFactor,
-                         message: "Your gradient is the expected one times a constant factor\(shown): look for a missing or extra scale such as a mean's 1/N, a 2 from a square, or a window size.")
+        return Diagnosis(
+            code: DiagnosisCode.constantFactor,
+            message:
+                "Your gradient is the expected one times a constant factor\(shown): look for a missing or extra scale such as a mean's 1/N, a 2 from a square, or a window size."
+        )
     }
 
     /// Same element count and the same shape once 1s are ignored.

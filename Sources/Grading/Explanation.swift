@@ -14,7 +14,11 @@ public struct ExplainFactor: Sendable, Equatable {
     public var formula: String?
 
     public init(of: String, index: [Int]?, value: Double, padding: Bool = false, formula: String? = nil) {
-        self.of = of; self.index = index; self.value = value; self.padding = padding; self.formula = formula
+        self.of = of
+        self.index = index
+        self.value = value
+        self.padding = padding
+        self.formula = formula
     }
 
     static func constant(_ value: Double, formula: String? = nil) -> ExplainFactor {
@@ -29,7 +33,9 @@ public struct ExplainTerm: Sendable, Equatable {
     public var product: Double
 
     init(_ upstream: ExplainFactor, _ local: ExplainFactor) {
-        self.upstream = upstream; self.local = local; self.product = upstream.value * local.value
+        self.upstream = upstream
+        self.local = local
+        self.product = upstream.value * local.value
     }
 }
 
@@ -64,17 +70,21 @@ extension Solution {
         }
         let shape = writtenShape(of: target)
         guard index.count == shape.count || index.count == gradient.rank,
-              zip(TensorIndex.full(index, rank: gradient.rank), gradient.shape).allSatisfy({ $0 >= 0 && $0 < $1 }),
-              index.count <= gradient.rank else {
+            zip(TensorIndex.full(index, rank: gradient.rank), gradient.shape).allSatisfy({ $0 >= 0 && $0 < $1 }),
+            index.count <= gradient.rank
+        else {
             throw ExplainError(field: "index", message: "index \(index) is not an element of \(name), shape \(shape)")
         }
         let full = TensorIndex.full(index, rank: gradient.rank)
-        var explanation = switch target {
-        case .parameter(let k, let parameter): problem.layers[k].explainParameter(parameter, in: self, layer: k, full)
-        case .input: problem.layers[0].explainInput(in: self, layer: 0, full)
-        case .activation(let k):
-            k + 1 < problem.layers.count ? problem.layers[k + 1].explainInput(in: self, layer: k + 1, full) : explainOutput(full)
-        }
+        var explanation =
+            switch target {
+            case .parameter(let k, let parameter):
+                problem.layers[k].explainParameter(parameter, in: self, layer: k, full)
+            case .input: problem.layers[0].explainInput(in: self, layer: 0, full)
+            case .activation(let k):
+                k + 1 < problem.layers.count
+                    ? problem.layers[k + 1].explainInput(in: self, layer: k + 1, full) : explainOutput(full)
+            }
         explanation.of = name
         explanation.index = TensorIndex.written(full, rank: shape.count)
         explanation.value = gradient[full]
@@ -92,7 +102,8 @@ extension Solution {
 
     /// A full-rank index of layer `k`'s weight as the request wrote the weight.
     func weightIndex(_ k: Int, _ full: [Int]) -> [Int] {
-        TensorIndex.written(full, rank: problem.writtenShapes[problem.name(of: .parameter(k, "weight"))]?.count ?? full.count)
+        TensorIndex.written(
+            full, rank: problem.writtenShapes[problem.name(of: .parameter(k, "weight"))]?.count ?? full.count)
     }
 
     /// The 1-based board symbol of a full-rank element of `shape`: `x5`.
@@ -111,7 +122,9 @@ extension Solution {
 
     /// "dL/dw1 = dL/dz1*x1 + dL/dz2*x3": upstream symbols from full-rank indices, local symbols
     /// from the factor's index (1-based, row-major), constants 1 left out, padding written 0.
-    func board(_ lhs: String, _ terms: [ExplainTerm], up: String, _ upShape: [Int], local: String?, _ localShape: [Int]) -> String {
+    func board(_ lhs: String, _ terms: [ExplainTerm], up: String, _ upShape: [Int], local: String?, _ localShape: [Int])
+        -> String
+    {
         let sum = terms.map { term -> String in
             let upstream = "dL/d" + Self.symbol(up, term.upstream.index ?? [], upShape)
             guard let local, let index = term.local.index else {
@@ -130,14 +143,18 @@ extension Solution {
     }
 
     /// `dL/dX[i] = dL/dZ[i] * f'(X[i])`: one term, the derivative named `derivative`.
-    func explainElementwise(_ m: Int, _ full: [Int], derivative: String, value: Double, formula: String) -> Explanation {
-        let x = layerInput(m), dZ = upstream(m)
+    func explainElementwise(_ m: Int, _ full: [Int], derivative: String, value: Double, formula: String) -> Explanation
+    {
+        let x = layerInput(m)
+        let dZ = upstream(m)
         let local = ExplainFactor(of: derivative, index: inputIndex(m, full), value: value, formula: formula)
         let terms = [ExplainTerm(ExplainFactor(of: problem.layerNames[m], index: full, value: dZ[full]), local)]
-        let board = "\(inputLHS(m, full)) = dL/d\(Self.symbol("z", full, dZ.shape))*\(derivative)(\(Self.symbol("x", full, x.shape)))"
+        let board =
+            "\(inputLHS(m, full)) = dL/d\(Self.symbol("z", full, dZ.shape))*\(derivative)(\(Self.symbol("x", full, x.shape)))"
         let xText = "X[\(TensorIndex.text(full))]"
-        return Explanation(of: "", index: [], value: 0,
-                           formula: "dL/d\(xText) = dL/dZ[\(TensorIndex.text(full))] * \(derivative.dropLast())'(\(xText))",
-                           board: board, terms: terms)
+        return Explanation(
+            of: "", index: [], value: 0,
+            formula: "dL/d\(xText) = dL/dZ[\(TensorIndex.text(full))] * \(derivative.dropLast())'(\(xText))",
+            board: board, terms: terms)
     }
 }

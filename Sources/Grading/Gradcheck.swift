@@ -6,7 +6,10 @@ public struct GradcheckOptions: Sendable {
     public var eps: Double
     /// Analytic vs numeric, numpy.allclose style with the analytic value as reference.
     public var tolerance: Tolerance
-    public init(eps: Double = 1e-6, tolerance: Tolerance = Tolerance()) { self.eps = eps; self.tolerance = tolerance }
+    public init(eps: Double = 1e-6, tolerance: Tolerance = Tolerance()) {
+        self.eps = eps
+        self.tolerance = tolerance
+    }
 }
 
 /// One gradient tensor checked, in the shape the request wrote its tensor in.
@@ -33,7 +36,9 @@ public struct GradcheckReport: Sendable {
 extension Solution {
     /// Checks every analytic gradient against central differences of the loss (or of
     /// `sum(grad_output * output)` when the problem gives grad_output), two forward passes per element.
-    public func gradcheck(_ options: GradcheckOptions = GradcheckOptions(), cancel: CancellationCheck? = nil) throws -> GradcheckReport {
+    public func gradcheck(_ options: GradcheckOptions = GradcheckOptions(), cancel: CancellationCheck? = nil) throws
+        -> GradcheckReport
+    {
         let base = KinkSignature(problem: problem, activations: backward.activations)
         var results: [GradcheckTensor] = []
         for name in problem.gradientNames {
@@ -50,7 +55,9 @@ extension Solution {
         let shape = writtenShape(of: target)
         var numeric = Tensor(shape: analytic.shape)
         var kinks: [[Int]] = []
-        var maxAbs = 0.0, maxRel = 0.0, passed = true
+        var maxAbs = 0.0
+        var maxRel = 0.0
+        var passed = true
         for k in 0..<analytic.count {
             if cancel?() == true { throw CancelledError() }
             let plus = try perturbedForward(target, k, options.eps)
@@ -72,7 +79,9 @@ extension Solution {
 
     /// The scalar the gradients are of, with element `flat` of `target` moved by `delta`, and the
     /// kink decisions of that forward pass.
-    private func perturbedForward(_ target: GradientTarget, _ flat: Int, _ delta: Double) throws -> (loss: Double, signature: KinkSignature) {
+    private func perturbedForward(_ target: GradientTarget, _ flat: Int, _ delta: Double) throws -> (
+        loss: Double, signature: KinkSignature
+    ) {
         var input = problem.input
         var layers = problem.layers
         switch target {
@@ -81,8 +90,9 @@ extension Solution {
         case .activation: break
         }
         let forward = try Network(layers: layers).forward(input, loss: problem.loss)
-        let signature = KinkSignature(problem: GradingProblem(layers: layers, input: input, seed: problem.seed),
-                                      activations: forward.activations)
+        let signature = KinkSignature(
+            problem: GradingProblem(layers: layers, input: input, seed: problem.seed),
+            activations: forward.activations)
         return (forward.loss ?? gradOutputDot(forward.output), signature)
     }
 

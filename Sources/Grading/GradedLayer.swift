@@ -30,8 +30,10 @@ extension GradedLayer {
 public protocol ParameterFreeLayer: GradedLayer {}
 
 extension ParameterFreeLayer {
-    public func explainParameter(_ parameter: String, in solution: Solution, layer k: Int, _ full: [Int]) -> Explanation {
-        preconditionFailure("\(Self.typeName) has no parameter \"\(parameter)\"; GradingProblem.target(named:) never names one")
+    public func explainParameter(_ parameter: String, in solution: Solution, layer k: Int, _ full: [Int]) -> Explanation
+    {
+        preconditionFailure(
+            "\(Self.typeName) has no parameter \"\(parameter)\"; GradingProblem.target(named:) never names one")
     }
 }
 

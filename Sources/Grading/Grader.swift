@@ -27,7 +27,9 @@ public struct GradingOptions: Sendable {
     /// Bounds each failing tensor's diagnosis search.
     public var searchBudget: SearchBudget
     public init(tolerance: Tolerance = Tolerance(), hidden: Bool = false, searchBudget: SearchBudget = SearchBudget()) {
-        self.tolerance = tolerance; self.hidden = hidden; self.searchBudget = searchBudget
+        self.tolerance = tolerance
+        self.hidden = hidden
+        self.searchBudget = searchBudget
     }
 }
 
@@ -47,7 +49,8 @@ public final class Grader {
         solution: Solution, options: GradingOptions = GradingOptions(), cancel: CancellationCheck? = nil,
         names: Set<String>? = nil
     ) {
-        self.solution = solution; self.options = options
+        self.solution = solution
+        self.options = options
         let wanted = names.map { Set($0.compactMap(solution.problem.target(named:))) }
         self.catalog = MistakeCatalog(solution: solution, cancel: cancel, wanted: wanted)
     }
@@ -66,7 +69,8 @@ public final class Grader {
         let comparison = Comparison(submitted: submitted, expected: expected, tolerance: options.tolerance)
         var diagnosis: Diagnosis?
         if !comparison.passed {
-            diagnosis = Diagnoser(catalog: catalog, revealFactor: !options.hidden, budget: options.searchBudget).diagnose(submitted, target: target)
+            diagnosis = Diagnoser(catalog: catalog, revealFactor: !options.hidden, budget: options.searchBudget)
+                .diagnose(submitted, target: target)
         }
         return GradedTensor(name: name, comparison: comparison, diagnosis: diagnosis)
     }

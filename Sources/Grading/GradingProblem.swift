@@ -20,7 +20,9 @@ public struct GradingProblem: Sendable {
         layers: [any GradedLayer], input: Tensor, seed: BackwardSeed, layerNames: [String]? = nil,
         writtenShapes: [String: [Int]] = [:], renamed: [GradientTarget: String] = [:]
     ) {
-        self.layers = layers; self.input = input; self.seed = seed
+        self.layers = layers
+        self.input = input
+        self.seed = seed
         self.layerNames = layerNames ?? layers.indices.map(String.init)
         self.writtenShapes = writtenShapes
         self.renamed = renamed

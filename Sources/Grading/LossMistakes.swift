@@ -7,7 +7,8 @@ extension Solution {
         guard let loss = problem.loss else { return [] }
         switch (loss.kind, loss.target) {
         case (.svm, .classIndices(let targets)): return svmOwnMargin(targets, loss.reduction)
-        case (.mse, _), (.l1, _), (.smoothL1, _), (.huber, _), (.crossEntropy, _), (.nll, _), (.bceWithLogits, _), (.bce, _),
+        case (.mse, _), (.l1, _), (.smoothL1, _), (.huber, _), (.crossEntropy, _), (.nll, _), (.bceWithLogits, _),
+            (.bce, _),
             (.multiMargin, _), (.svm, .values):
             return []
         }
@@ -25,10 +26,12 @@ extension Solution {
             for row in 0..<n { wrong.data[row * k + targets[row]] -= scale }
             return wrong
         }
-        return [Mistake(
-            .svmOwnMargin,
-            "Your svm gradient counts the correct class's own margin: for j = y the margin s_y - s_y + 1 is always positive, so the sum must skip it (j != y); counting it takes one more from the correct class's score gradient for every sample.",
-            layer: problem.layers.count, inputGradient: wrong)]
+        return [
+            Mistake(
+                .svmOwnMargin,
+                "Your svm gradient counts the correct class's own margin: for j = y the margin s_y - s_y + 1 is always positive, so the sum must skip it (j != y); counting it takes one more from the correct class's score gradient for every sample.",
+                layer: problem.layers.count, inputGradient: wrong)
+        ]
     }
 }
 

@@ -7,7 +7,10 @@ public struct Diagnosis: Sendable, Equatable {
     /// Each primitive error's code when the diagnosis combines more than one (Search/Primitive.swift),
     /// nil for one.
     public var causes: [DiagnosisCode]?
-    public init(code: DiagnosisCode, message: String) { self.code = code; self.message = message }
+    public init(code: DiagnosisCode, message: String) {
+        self.code = code
+        self.message = message
+    }
 }
 
 /// A diagnosis code of the contract (openapi.yaml, `Diagnosis.code`). The codes any layer can show are
@@ -39,9 +42,14 @@ public struct Mistake {
     /// How many primitive errors it combines (Search/Primitive.swift): the search tries fewer first.
     var depth = 1
 
-    init(_ code: DiagnosisCode, _ message: String, layer: Int, inputGradient: LazyTensor? = nil, own: [GradientTarget: LazyTensor] = [:]) {
+    init(
+        _ code: DiagnosisCode, _ message: String, layer: Int, inputGradient: LazyTensor? = nil,
+        own: [GradientTarget: LazyTensor] = [:]
+    ) {
         self.diagnosis = Diagnosis(code: code, message: message)
-        self.layer = layer; self.inputGradient = inputGradient; self.own = own
+        self.layer = layer
+        self.inputGradient = inputGradient
+        self.own = own
     }
 }
 
@@ -54,7 +62,10 @@ final class LazyTensor {
     private var compute: (() -> Tensor?)?
     private var computed: (tensor: Tensor, scale: Double)??
 
-    init(shape: [Int], _ compute: @escaping () -> Tensor?) { self.shape = shape; self.compute = compute }
+    init(shape: [Int], _ compute: @escaping () -> Tensor?) {
+        self.shape = shape
+        self.compute = compute
+    }
 
     convenience init(_ tensor: Tensor) { self.init(shape: tensor.shape) { tensor } }
 
@@ -71,7 +82,8 @@ final class LazyTensor {
 extension Tensor {
     /// The tensor with its last two axes reversed in order: a kernel rotated by 180 degrees.
     func rotated180() -> Tensor {
-        let kh = shape[rank - 2], kw = shape[rank - 1]
+        let kh = shape[rank - 2]
+        let kw = shape[rank - 1]
         var out = self
         let plane = kh * kw
         for base in stride(from: 0, to: count, by: max(plane, 1)) {

@@ -8,7 +8,10 @@ extension MistakeCatalog {
         var found: [Candidate] = []
         for order in allOrders(truth.rank) where movesData(order, truth.shape) {
             let shape = order.map { truth.shape[$0] }
-            found.append(Candidate(diagnosis: diagnosis(order, rank: truth.rank), tensor: LazyTensor(shape: shape) { truth.permuted(order) }))
+            found.append(
+                Candidate(
+                    diagnosis: diagnosis(order, rank: truth.rank),
+                    tensor: LazyTensor(shape: shape) { truth.permuted(order) }))
         }
         return found
     }
@@ -37,7 +40,8 @@ extension MistakeCatalog {
         var swappedLast = identity
         swappedLast.swapAt(rank - 1, rank - 2)
         if order == swappedLast {
-            let message = rank == 2
+            let message =
+                rank == 2
                 ? "Your gradient is the transpose of the expected one: a gradient has the layout of its tensor, [out_features, in_features] for a linear weight (y = x W^T + b)."
                 : "Your gradient has its last two axes swapped (rows and columns, H and W): a gradient keeps the layout of its tensor."
             return Diagnosis(code: DiagnosisCode.transposed, message: message)
@@ -45,6 +49,8 @@ extension MistakeCatalog {
         let layout = rank == 4 ? "[N, C, H, W] or [out, in, kh, kw]" : "its tensor's"
         return Diagnosis(
             code: DiagnosisCode.axesPermuted,
-            message: "Your gradient has the right values with its axes in the wrong order (axes (\(order.map(String.init).joined(separator: ", "))) of the expected one): keep the \(layout) layout of the tensor it is the gradient of.")
+            message:
+                "Your gradient has the right values with its axes in the wrong order (axes (\(order.map(String.init).joined(separator: ", "))) of the expected one): keep the \(layout) layout of the tensor it is the gradient of."
+        )
     }
 }

@@ -27,7 +27,9 @@ final class MistakeCatalog {
     let wanted: Set<GradientTarget>?
 
     init(solution: Solution, cancel: CancellationCheck? = nil, wanted: Set<GradientTarget>? = nil) {
-        self.solution = solution; self.cancel = cancel; self.wanted = wanted
+        self.solution = solution
+        self.cancel = cancel
+        self.wanted = wanted
     }
 
     private var problem: GradingProblem { solution.problem }
@@ -40,7 +42,9 @@ final class MistakeCatalog {
         let (ownLayer, firstLater) = reach(of: target)
         if let k = ownLayer {  // a layer's own mistakes, and those of the layers before it that reach into it
             for m in 0...k {
-                found += mistakes(at: m).compactMap { m in m.own[target].map { Candidate(diagnosis: m.diagnosis, tensor: $0, depth: m.depth) } }
+                found += mistakes(at: m).compactMap { m in
+                    m.own[target].map { Candidate(diagnosis: m.diagnosis, tensor: $0, depth: m.depth) }
+                }
             }
         }
         guard let truth = solution.gradient(of: target) else { return [] }
@@ -71,7 +75,8 @@ final class MistakeCatalog {
     private func mistakes(at k: Int) -> [Mistake] {
         if let known = localMistakes[k] { return known }
         // The layer's own mistakes, then the search's readings of it (Search/SearchableLayer.swift).
-        let found = k < problem.layers.count
+        let found =
+            k < problem.layers.count
             ? problem.layers[k].mistakes(in: solution, layer: k) + solution.readings(of: k) : solution.lossMistakes()
         localMistakes[k] = found
         return found

@@ -17,10 +17,16 @@ extension Solution {
             guard axes != right else { continue }
             let over = axes.isEmpty ? "no axis" : axes.sorted().map { axisNames[$0] }.joined(separator: ", ")
             let should = right.sorted().map { axisNames[$0] }.joined(separator: ", ")
-            found.append(Mistake(
-                DiagnosisCode.biasWrongAxes,
-                "Your bias gradient of layer \"\(name)\" sums dL/dZ over \(over); it must sum over \(should), leaving one value per output \(dZ.rank == 4 ? "channel" : "feature").",
-                layer: k, own: [.parameter(k, "bias"): LazyTensor(shape: Self.keptShape(dZ.shape, without: axes)) { dZ.summed(over: axes) }]))
+            found.append(
+                Mistake(
+                    DiagnosisCode.biasWrongAxes,
+                    "Your bias gradient of layer \"\(name)\" sums dL/dZ over \(over); it must sum over \(should), leaving one value per output \(dZ.rank == 4 ? "channel" : "feature").",
+                    layer: k,
+                    own: [
+                        .parameter(k, "bias"): LazyTensor(shape: Self.keptShape(dZ.shape, without: axes)) {
+                            dZ.summed(over: axes)
+                        }
+                    ]))
         }
         return found
     }
@@ -31,7 +37,8 @@ extension Solution {
     /// `weightGradient(samples, position)` is the layer's weight gradient from those samples (and
     /// output position, where the layer has positions) only.
     func accumulationMistakes(_ k: Int, weightGradient: @escaping (Range<Int>, (Int, Int)?) -> Tensor?) -> [Mistake] {
-        let dZ = upstream(k), batch = dZ.shape[0]
+        let dZ = upstream(k)
+        let batch = dZ.shape[0]
         let name = "layer \"\(problem.layerNames[k])\""
         var found: [Mistake] = []
         var samples = [(0..<1, "sample 0")]
@@ -46,10 +53,11 @@ extension Solution {
                     dZ.summed(over: Set(dZ.shape.indices).subtracting([0, 1])).rows(range)
                 }
             }
-            found.append(Mistake(
-                DiagnosisCode.partialAccumulation,
-                "Your gradient of \(name) has only \(which)'s contribution: the gradient sums (+=) over every sample of the batch.",
-                layer: k, own: own))
+            found.append(
+                Mistake(
+                    DiagnosisCode.partialAccumulation,
+                    "Your gradient of \(name) has only \(which)'s contribution: the gradient sums (+=) over every sample of the batch.",
+                    layer: k, own: own))
         }
         found += positionMistakes(k, dZ: dZ, name: name, weightGradient: weightGradient)
         return found
@@ -65,13 +73,19 @@ extension Solution {
         var found: [Mistake] = []
         let last = (outH - 1, outW - 1)
         guard let shape = parameterGradient(k, "weight")?.shape else { return [] }
-        for (position, samples) in [((0, 0), 0..<batch), (last, 0..<batch), ((0, 0), 0..<1), (last, (batch - 1)..<batch)] {
+        for (position, samples) in [
+            ((0, 0), 0..<batch), (last, 0..<batch), ((0, 0), 0..<1), (last, (batch - 1)..<batch),
+        ] {
             let weight = LazyTensor(shape: shape) { weightGradient(samples, position) }
-            let what = samples.count == batch ? "output position (\(position.0), \(position.1))" : "one term (sample \(samples.lowerBound), output position (\(position.0), \(position.1)))"
-            found.append(Mistake(
-                DiagnosisCode.partialAccumulation,
-                "Your weight gradient of \(name) has only \(what)'s contribution: every output position (i, j) of every sample adds its dL/dZ[n,co,i,j] * X term, so accumulate with += over all of them.",
-                layer: k, own: [.parameter(k, "weight"): weight]))
+            let what =
+                samples.count == batch
+                ? "output position (\(position.0), \(position.1))"
+                : "one term (sample \(samples.lowerBound), output position (\(position.0), \(position.1)))"
+            found.append(
+                Mistake(
+                    DiagnosisCode.partialAccumulation,
+                    "Your weight gradient of \(name) has only \(what)'s contribution: every output position (i, j) of every sample adds its dL/dZ[n,co,i,j] * X term, so accumulate with += over all of them.",
+                    layer: k, own: [.parameter(k, "weight"): weight]))
         }
         return found
     }
@@ -88,7 +102,9 @@ extension Tensor {
     /// Samples `range` of the leading (batch) axis.
     func samples(_ range: Range<Int>) -> Tensor {
         let size = count / Swift.max(shape[0], 1)
-        return Tensor(shape: [range.count] + shape.dropFirst(), data: Array(data[(range.lowerBound * size)..<(range.upperBound * size)]))
+        return Tensor(
+            shape: [range.count] + shape.dropFirst(),
+            data: Array(data[(range.lowerBound * size)..<(range.upperBound * size)]))
     }
 
     /// The sum of rows `range` of a `[N, F]` tensor, as `[F]`.

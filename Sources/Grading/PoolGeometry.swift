@@ -10,9 +10,14 @@ struct PoolGeometry: Sendable {
 
     /// The windows of a pool whose output the engine sized `outputShape` (`[N, C, H_out, W_out]`).
     init(kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, inputShape: [Int], outputShape: [Int]) {
-        inH = inputShape[2]; inW = inputShape[3]
-        self.kernel = kernel; self.stride = stride; self.padding = padding; self.dilation = dilation
-        outH = outputShape[2]; outW = outputShape[3]
+        inH = inputShape[2]
+        inW = inputShape[3]
+        self.kernel = kernel
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        outH = outputShape[2]
+        outW = outputShape[3]
     }
 
     /// Input rows of output row `i` that lie inside the input, in kernel order.
@@ -46,7 +51,10 @@ struct PoolGeometry: Sendable {
         var bestValue = -Double.infinity
         forEachElement(i, j) { h, w in
             let v = x[base + h * inW + w]
-            if best < 0 || v > bestValue || v.isNaN { best = h * inW + w; bestValue = v }
+            if best < 0 || v > bestValue || v.isNaN {
+                best = h * inW + w
+                bestValue = v
+            }
         }
         return best
     }
@@ -54,8 +62,10 @@ struct PoolGeometry: Sendable {
     /// An average pool's divisor for window `(i, j)`: the window clipped to the padded input, or with
     /// `count_include_pad` false, to the input itself.
     func averageDivisor(_ i: Int, _ j: Int, countIncludePad: Bool) -> Int {
-        let h0 = stride.h * i - padding.h, w0 = stride.w * j - padding.w
-        let h1 = min(h0 + kernel.h, inH + padding.h), w1 = min(w0 + kernel.w, inW + padding.w)
+        let h0 = stride.h * i - padding.h
+        let w0 = stride.w * j - padding.w
+        let h1 = min(h0 + kernel.h, inH + padding.h)
+        let w1 = min(w0 + kernel.w, inW + padding.w)
         if countIncludePad { return (h1 - h0) * (w1 - w0) }
         return (min(h1, inH) - max(h0, 0)) * (min(w1, inW) - max(w0, 0))
     }

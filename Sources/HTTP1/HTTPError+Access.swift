@@ -13,7 +13,8 @@ extension HTTPError {
             message = "\(route.method) \(route.path) needs an API key: send Authorization: Bearer <key>"
         }
         return HTTPError(
-            .unauthorized, "unauthorized", message, closes: false, headers: HTTPHeaders([("WWW-Authenticate", challenge)]))
+            .unauthorized, "unauthorized", message, closes: false,
+            headers: HTTPHeaders([("WWW-Authenticate", challenge)]))
     }
 
     /// 403 `forbidden`, naming the scopes that would admit the route and the key's own.

@@ -13,9 +13,15 @@ public struct HTTPError: Error, Sendable, Equatable {
     /// Extra response fields, e.g. `Allow` on 405 or `Retry-After` on 503.
     public var headers: HTTPHeaders
 
-    public init(_ status: HTTPStatus, _ code: String, _ message: String, closes: Bool = true, headers: HTTPHeaders = HTTPHeaders()) {
-        self.status = status; self.code = code; self.message = message
-        self.closesConnection = closes; self.headers = headers
+    public init(
+        _ status: HTTPStatus, _ code: String, _ message: String, closes: Bool = true,
+        headers: HTTPHeaders = HTTPHeaders()
+    ) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.closesConnection = closes
+        self.headers = headers
     }
 
     /// The JSON response for this error.
@@ -32,20 +38,28 @@ public struct HTTPError: Error, Sendable, Equatable {
 
 extension HTTPError {
     public static func badRequest(_ message: String) -> HTTPError { HTTPError(.badRequest, "bad_request", message) }
-    public static func requestTimeout(_ message: String) -> HTTPError { HTTPError(.requestTimeout, "request_timeout", message) }
+    public static func requestTimeout(_ message: String) -> HTTPError {
+        HTTPError(.requestTimeout, "request_timeout", message)
+    }
     public static func tooLarge(_ message: String) -> HTTPError { HTTPError(.contentTooLarge, "too_large", message) }
     public static func uriTooLong(_ message: String) -> HTTPError { HTTPError(.uriTooLong, "uri_too_long", message) }
     public static func unsupportedMediaType(_ message: String) -> HTTPError {
         HTTPError(.unsupportedMediaType, "unsupported_media_type", message, closes: false)
     }
-    public static func expectationFailed(_ message: String) -> HTTPError { HTTPError(.expectationFailed, "expectation_failed", message) }
-    public static func headersTooLarge(_ message: String) -> HTTPError { HTTPError(.headerFieldsTooLarge, "headers_too_large", message) }
+    public static func expectationFailed(_ message: String) -> HTTPError {
+        HTTPError(.expectationFailed, "expectation_failed", message)
+    }
+    public static func headersTooLarge(_ message: String) -> HTTPError {
+        HTTPError(.headerFieldsTooLarge, "headers_too_large", message)
+    }
     public static func notFound(_ path: String) -> HTTPError {
         HTTPError(.notFound, "not_found", "no route for \(path)", closes: false)
     }
     public static func methodNotAllowed(_ method: String, allowed: [String]) -> HTTPError {
-        HTTPError(.methodNotAllowed, "method_not_allowed", "\(method) is not allowed here; allowed: \(allowed.joined(separator: ", "))",
-                  closes: false, headers: HTTPHeaders([("Allow", allowed.joined(separator: ", "))]))
+        HTTPError(
+            .methodNotAllowed, "method_not_allowed",
+            "\(method) is not allowed here; allowed: \(allowed.joined(separator: ", "))",
+            closes: false, headers: HTTPHeaders([("Allow", allowed.joined(separator: ", "))]))
     }
     public static func notImplemented(_ message: String, closes: Bool = false) -> HTTPError {
         HTTPError(.notImplemented, "not_implemented", message, closes: closes)
@@ -55,8 +69,9 @@ extension HTTPError {
     }
     /// 503 with `Retry-After` (RFC 9110 §10.2.3): the work queue is full or the server is draining.
     public static func overloaded(_ message: String, retryAfterSeconds: Int = 1) -> HTTPError {
-        HTTPError(.serviceUnavailable, "overloaded", message, closes: false,
-                  headers: HTTPHeaders([("Retry-After", String(retryAfterSeconds))]))
+        HTTPError(
+            .serviceUnavailable, "overloaded", message, closes: false,
+            headers: HTTPHeaders([("Retry-After", String(retryAfterSeconds))]))
     }
 }
 

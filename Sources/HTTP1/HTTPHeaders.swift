@@ -24,11 +24,13 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
 
     /// ASCII case-insensitive equality of field names (tokens are ASCII), without allocating.
     static func sameName(_ a: String, _ b: String) -> Bool {
-        var left = a.utf8.makeIterator(), right = b.utf8.makeIterator()
+        var left = a.utf8.makeIterator()
+        var right = b.utf8.makeIterator()
         while true {
             switch (left.next(), right.next()) {
             case (nil, nil): return true
-            case (let x?, let y?) where x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 0x61 && (x | 0x20) <= 0x7A): continue
+            case (let x?, let y?) where x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 0x61 && (x | 0x20) <= 0x7A):
+                continue
             default: return false
             }
         }

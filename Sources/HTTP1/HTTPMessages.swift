@@ -8,9 +8,15 @@ public struct HTTPRequest: Sendable {
     public var headers: HTTPHeaders
     public var body: [UInt8]
 
-    public init(method: String, target: String, version: (major: Int, minor: Int) = (1, 1), headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
-        self.method = method; self.target = target; self.version = version
-        self.headers = headers; self.body = body
+    public init(
+        method: String, target: String, version: (major: Int, minor: Int) = (1, 1),
+        headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []
+    ) {
+        self.method = method
+        self.target = target
+        self.version = version
+        self.headers = headers
+        self.body = body
     }
 
     /// The target's path, without the query.
@@ -26,7 +32,9 @@ public struct HTTPResponse: Sendable {
     public var body: [UInt8]
 
     public init(status: HTTPStatus, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
-        self.status = status; self.headers = headers; self.body = body
+        self.status = status
+        self.headers = headers
+        self.body = body
     }
 
     /// A JSON body with `Content-Type: application/json`.

@@ -11,11 +11,14 @@ enum HeaderField {
         }
         let name = line[line.startIndex..<colon]
         guard ASCII.isToken(name) else {
-            throw .badRequest("the field name '\(String(decoding: name.prefix(64), as: UTF8.self))' is not a token (whitespace before the colon?)")
+            throw .badRequest(
+                "the field name '\(String(decoding: name.prefix(64), as: UTF8.self))' is not a token (whitespace before the colon?)"
+            )
         }
         let value = ASCII.trimmed(line[(colon + 1)...])
         guard value.allSatisfy(ASCII.isFieldValueByte) else {
-            throw .badRequest("the value of \(String(decoding: name, as: UTF8.self)) has a control byte (NUL, CR or similar)")
+            throw .badRequest(
+                "the value of \(String(decoding: name, as: UTF8.self)) has a control byte (NUL, CR or similar)")
         }
         return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
     }

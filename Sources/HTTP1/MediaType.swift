@@ -13,6 +13,7 @@ public enum MediaType {
     public static func mismatch(method: String, path: String, accepted: String, contentType: String?) -> HTTPError? {
         let found = contentType.map(essence(of:))
         guard found != accepted else { return nil }
-        return .unsupportedMediaType("\(method) \(path) takes Content-Type \(accepted); found \(found.map { "'\($0)'" } ?? "none")")
+        return .unsupportedMediaType(
+            "\(method) \(path) takes Content-Type \(accepted); found \(found.map { "'\($0)'" } ?? "none")")
     }
 }

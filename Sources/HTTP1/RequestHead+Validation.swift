@@ -2,7 +2,8 @@ extension RequestHead {
     /// Builds the head from its parts and applies the rules that need the whole header section:
     /// Host (RFC 9112 §3.2), body framing (§6.1-6.3, with the smuggling cases), Expect (RFC 9110 §10.1.1)
     /// and persistence (§9.3).
-    static func validated(line: RequestLine, headers: HTTPHeaders, limits: HTTPLimits) throws(HTTPError) -> RequestHead {
+    static func validated(line: RequestLine, headers: HTTPHeaders, limits: HTTPLimits) throws(HTTPError) -> RequestHead
+    {
         let http11 = line.version.minor >= 1
         try checkHost(headers, http11: http11)
         let framing = try bodyFraming(headers, http11: http11, limits: limits)
@@ -32,12 +33,16 @@ extension RequestHead {
             let codings = encodings.joined(separator: ",").split(separator: ",")
                 .map { $0.trimmingWhitespace().lowercased() }
             guard codings == ["chunked"] else {
-                throw .notImplemented("only 'Transfer-Encoding: chunked' is implemented; found '\(encodings.joined(separator: ", "))'", closes: true)
+                throw .notImplemented(
+                    "only 'Transfer-Encoding: chunked' is implemented; found '\(encodings.joined(separator: ", "))'",
+                    closes: true)
             }
             return .chunked
         }
         guard let first = lengths.first else { return .none }
-        guard lengths.count == 1 else { throw .badRequest("Content-Length appears \(lengths.count) times; once is allowed") }
+        guard lengths.count == 1 else {
+            throw .badRequest("Content-Length appears \(lengths.count) times; once is allowed")
+        }
         let length = try contentLength(first)
         guard length <= limits.maxBodyBytes else {
             throw .tooLarge("the body is \(length) bytes; the limit is \(limits.maxBodyBytes)")
@@ -66,7 +71,8 @@ extension RequestHead {
         let expects = headers.values("Expect")
         guard http11, !expects.isEmpty else { return false }
         guard expects.count == 1, expects[0].trimmingWhitespace().lowercased() == "100-continue" else {
-            throw .expectationFailed("the only supported expectation is 100-continue; found '\(expects.joined(separator: ", ").prefix(64))'")
+            throw .expectationFailed(
+                "the only supported expectation is 100-continue; found '\(expects.joined(separator: ", ").prefix(64))'")
         }
         return true
     }
@@ -85,7 +91,9 @@ extension StringProtocol {
     func trimmingWhitespace() -> String {
         let scalars = unicodeScalars.drop { $0 == " " || $0 == "\t" }
         var end = scalars.endIndex
-        while end > scalars.startIndex, scalars[scalars.index(before: end)] == " " || scalars[scalars.index(before: end)] == "\t" {
+        while end > scalars.startIndex,
+            scalars[scalars.index(before: end)] == " " || scalars[scalars.index(before: end)] == "\t"
+        {
             end = scalars.index(before: end)
         }
         return String(String.UnicodeScalarView(scalars[scalars.startIndex..<end]))

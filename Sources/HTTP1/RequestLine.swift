@@ -13,7 +13,8 @@ struct RequestLine: Equatable {
     static func parse(_ line: ArraySlice<UInt8>) throws(HTTPError) -> RequestLine {
         let parts = line.split(separator: ASCII.space, omittingEmptySubsequences: false)
         guard parts.count == 3 else {
-            throw .badRequest("the request line must be 'METHOD target HTTP/1.1'; found \(parts.count) space-separated parts")
+            throw .badRequest(
+                "the request line must be 'METHOD target HTTP/1.1'; found \(parts.count) space-separated parts")
         }
         let method = try parseMethod(parts[0])
         let target = try parseTarget(parts[1], method: method)
@@ -24,7 +25,8 @@ struct RequestLine: Equatable {
     static func parseMethod(_ bytes: ArraySlice<UInt8>) throws(HTTPError) -> String {
         guard ASCII.isToken(bytes) else { throw .badRequest("the method is not a token") }
         guard !bytes.contains(where: { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }) else {
-            throw .badRequest("methods are case-sensitive and upper-case; found \(String(decoding: bytes, as: UTF8.self))")
+            throw .badRequest(
+                "methods are case-sensitive and upper-case; found \(String(decoding: bytes, as: UTF8.self))")
         }
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -51,7 +53,7 @@ struct RequestLine: Equatable {
     static func parseVersion(_ bytes: ArraySlice<UInt8>) throws(HTTPError) -> (major: Int, minor: Int) {
         let text = Array(bytes)
         guard text.count == 8, text[0..<5] == Array("HTTP/".utf8)[...], text[6] == UInt8(ascii: "."),
-              let major = digit(text[5]), let minor = digit(text[7])
+            let major = digit(text[5]), let minor = digit(text[7])
         else { throw .badRequest("the HTTP version must look like HTTP/1.1") }
         guard major == 1 else { throw .versionNotSupported("HTTP/\(major).\(minor) is not supported; use HTTP/1.1") }
         return (1, min(minor, 1))

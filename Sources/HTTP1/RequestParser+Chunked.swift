@@ -59,8 +59,9 @@ extension RequestParser {
     mutating func readChunkDataEnd() throws(HTTPError) -> Bool {
         guard input.count >= 1 else { return false }
         guard input[0] == ASCII.cr else {
-            throw .badRequest(input[0] == ASCII.lf
-                ? "chunk data ends with a bare LF" : "chunk data is longer than its chunk size")
+            throw .badRequest(
+                input[0] == ASCII.lf
+                    ? "chunk data ends with a bare LF" : "chunk data is longer than its chunk size")
         }
         guard input.count >= 2 else { return false }
         guard input[1] == ASCII.lf else { throw .badRequest("chunk data is not followed by CRLF") }

@@ -177,8 +177,13 @@ public struct RequestParser {
     private mutating func finishRequest() -> HTTPRequest {
         let request = head!.request(body: body)
         completedRequestByteCount = consumedForRequest
-        head = nil; fields = HTTPHeaders(); headerBytes = 0; body = []; consumedForRequest = 0
-        bodyLength = 0; discardingBody = false
+        head = nil
+        fields = HTTPHeaders()
+        headerBytes = 0
+        body = []
+        consumedForRequest = 0
+        bodyLength = 0
+        discardingBody = false
         state = .requestLine
         return request
     }

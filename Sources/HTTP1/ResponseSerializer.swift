@@ -9,7 +9,9 @@ public struct ResponseFraming: Sendable {
     public var date: String
 
     public init(isHead: Bool = false, keepAlive: Bool = true, date: String) {
-        self.isHead = isHead; self.keepAlive = keepAlive; self.date = date
+        self.isHead = isHead
+        self.keepAlive = keepAlive
+        self.date = date
     }
 }
 

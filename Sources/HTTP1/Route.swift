@@ -7,7 +7,8 @@ public struct RequestContext: Sendable {
     public var grant: AccessGrant?
 
     public init(isCancelled: @escaping @Sendable () -> Bool = { false }, grant: AccessGrant? = nil) {
-        self.isCancelled = isCancelled; self.grant = grant
+        self.isCancelled = isCancelled
+        self.grant = grant
     }
 }
 
@@ -43,7 +44,10 @@ public struct Route: Sendable {
     }
 
     public init(_ method: String, _ path: String, lane: Lane, accepts mediaType: String?, handler: @escaping Handler) {
-        self.method = method; self.path = path; self.lane = lane; self.handler = handler
+        self.method = method
+        self.path = path
+        self.lane = lane
+        self.handler = handler
         self.acceptedMediaType = mediaType?.lowercased()
     }
 }

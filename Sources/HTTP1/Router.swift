@@ -15,7 +15,9 @@ public struct Router: Sendable {
 
     /// Methods of RFC 9110 §9, PATCH (RFC 5789) and QUERY (the registered safe method with a body);
     /// any other is 501 (§9.1).
-    public static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY"]
+    public static let knownMethods: Set<String> = [
+        "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY",
+    ]
 
     /// Seconds a browser may cache a preflight answer.
     public static let preflightMaxAge = 7_200
@@ -68,7 +70,8 @@ public struct Router: Sendable {
     /// 415 unless `Content-Type`'s media type is the route's (`MediaType.mismatch`).
     private func mediaTypeError(_ route: Route, headers: HTTPHeaders) -> HTTPError? {
         guard let accepted = route.acceptedMediaType else { return nil }
-        return MediaType.mismatch(method: route.method, path: route.path, accepted: accepted, contentType: headers["Content-Type"])
+        return MediaType.mismatch(
+            method: route.method, path: route.path, accepted: accepted, contentType: headers["Content-Type"])
     }
 
     /// OPTIONS: 204 with the CORS preflight fields (Fetch standard §3.2.2) and `Allow`; never queued.
@@ -81,15 +84,19 @@ public struct Router: Sendable {
         } else {
             return .reject(.notFound(path))
         }
-        let requested = headers["Access-Control-Request-Headers"].flatMap(Self.headerList)
+        let requested =
+            headers["Access-Control-Request-Headers"].flatMap(Self.headerList)
             ?? (access == nil ? "Content-Type" : "Content-Type, Authorization")
         let list = allowed.joined(separator: ", ")
-        return .respond(HTTPResponse(status: .noContent, headers: HTTPHeaders([
-            ("Allow", list),
-            ("Access-Control-Allow-Methods", list),
-            ("Access-Control-Allow-Headers", requested),
-            ("Access-Control-Max-Age", String(Self.preflightMaxAge)),
-        ])))
+        return .respond(
+            HTTPResponse(
+                status: .noContent,
+                headers: HTTPHeaders([
+                    ("Allow", list),
+                    ("Access-Control-Allow-Methods", list),
+                    ("Access-Control-Allow-Headers", requested),
+                    ("Access-Control-Max-Age", String(Self.preflightMaxAge)),
+                ])))
     }
 
     /// The requested header names if they are a clean token list, to echo back.

@@ -35,12 +35,6 @@ struct AdmissionPolicy: Sendable {
     /// How many times its own estimate a job may be overtaken by later, shorter jobs.
     var agingFactor: Double = 8
 
-    init(delayTarget: Double = 0.25, lightCutoff: Double = 0.002, agingFactor: Double = 8) {
-        self.delayTarget = delayTarget
-        self.lightCutoff = lightCutoff
-        self.agingFactor = agingFactor
-    }
-
     func lane(_ cost: Double) -> ComputeLane { cost < lightCutoff ? .light : .heavy }
 
     func expectedDelay(of lane: ComputeLane, backlog: ComputeLane.Backlog, workers: Int, lightWorkers: Int) -> Double {

@@ -14,8 +14,9 @@ enum BuiltinRoutes {
             },
             Route("GET", "/metrics", lane: .inline) { _, _ in
                 metrics.setQueueDepth(pool.queueDepth)
-                return HTTPResponse(status: .ok, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]),
-                             body: metrics.render())
+                return HTTPResponse(
+                    status: .ok, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]),
+                    body: metrics.render())
             }.requiring(.metrics),
         ]
     }

@@ -47,8 +47,11 @@ final class ComputePool: @unchecked Sendable {  // `state` is touched only while
     private let condition = NSCondition()
     private var state = State()
 
-    init(workers: Int, queueDepth: Int, nice: Int32 = 0, policy: AdmissionPolicy = AdmissionPolicy(), lightWorkers: Int = 0,
-         onStart: @escaping @Sendable (ComputeLane, Double) -> Void = { _, _ in }) {
+    init(
+        workers: Int, queueDepth: Int, nice: Int32 = 0, policy: AdmissionPolicy = AdmissionPolicy(),
+        lightWorkers: Int = 0,
+        onStart: @escaping @Sendable (ComputeLane, Double) -> Void = { _, _ in }
+    ) {
         self.workers = max(1, workers)
         self.lightWorkers = max(0, lightWorkers)
         self.capacity = self.workers + max(0, queueDepth)
@@ -78,7 +81,8 @@ final class ComputePool: @unchecked Sendable {  // `state` is touched only while
 
     private func admission(_ cost: Double, in state: State) -> Admission {
         if state.stopped || state.reserved >= capacity { return .queueFull }
-        let delay = policy.expectedDelay(of: policy.lane(cost), backlog: state.backlog, workers: workers, lightWorkers: lightWorkers)
+        let delay = policy.expectedDelay(
+            of: policy.lane(cost), backlog: state.backlog, workers: workers, lightWorkers: lightWorkers)
         return delay <= policy.delayTarget ? .admitted : .delayOverTarget
     }
 
@@ -88,7 +92,8 @@ final class ComputePool: @unchecked Sendable {  // `state` is touched only while
     /// Queues `job` (estimated at `cost` seconds); the place is released when it returns.
     func submit(_ place: Place, cost: Double = 0, _ job: @escaping Job) {
         let now = DispatchTime.now().uptimeNanoseconds
-        let entry = Queued(place: place, lane: policy.lane(cost), enqueued: now, due: policy.due(enqueued: now, cost: cost), job: job)
+        let entry = Queued(
+            place: place, lane: policy.lane(cost), enqueued: now, due: policy.due(enqueued: now, cost: cost), job: job)
         locked { $0.queued.append(entry) }
         condition.broadcast()
     }
@@ -132,7 +137,7 @@ final class ComputePool: @unchecked Sendable {  // `state` is touched only while
     /// Linux threads have their own nice value; `who` 0 names the calling thread (setpriority(2), BUGS).
     private static func setNice(_ nice: Int32) {
         #if os(Linux)
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice)
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice)
         #endif
     }
 

@@ -1,6 +1,7 @@
 import Dispatch
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Ending a connection: closing the socket once its sources are cancelled ("+close" lingering is

@@ -44,7 +44,8 @@ extension Connection {
     /// taken once the body is complete, so a slow upload never holds one.
     private func admitCompute(_ exchange: Exchange) -> Bool {
         let head = exchange.head
-        let admission = core.pool.admission(cost: core.costs.estimate(route: exchange.routeLabel, bodyBytes: declaredBodyBytes(head)))
+        let admission = core.pool.admission(
+            cost: core.costs.estimate(route: exchange.routeLabel, bodyBytes: declaredBodyBytes(head)))
         guard admission == .admitted else {
             shed(head, ShedReason(admission))
             return false
@@ -84,7 +85,8 @@ extension Connection {
         var skippable = !closes
         switch head.framing {
         case .none: break
-        case .length(let length): skippable = skippable && (length == 0 || (length <= Self.discardableBodyBytes && !head.expectsContinue))
+        case .length(let length):
+            skippable = skippable && (length == 0 || (length <= Self.discardableBodyBytes && !head.expectsContinue))
         case .chunked: skippable = false
         }
         if skippable && head.hasBody { parser.discardBody() }
@@ -113,7 +115,8 @@ extension Connection {
         keepUploadBytes(of: request, exchange)
         let key = CostModel.key(route: exchange.routeLabel, bodyBytes: request.body.count)
         if let learned = core.costs.learned(route: key.route, bodyBytes: request.body.count),
-           learned < core.configuration.inlineCutoff.seconds {
+            learned < core.configuration.inlineCutoff.seconds
+        {
             exchange.lane = .light
             return finish(Self.timed(route.handler, request, context, key, core.costs))
         }
@@ -131,7 +134,9 @@ extension Connection {
 
     /// Queues a compute request on the pool by its estimate, or sheds it now (the pool filled up
     /// while the body arrived: the body is read, the connection stays).
-    private func submit(_ request: HTTPRequest, _ route: Route, _ context: RequestContext, _ key: CostModel.Key, _ exchange: Exchange) {
+    private func submit(
+        _ request: HTTPRequest, _ route: Route, _ context: RequestContext, _ key: CostModel.Key, _ exchange: Exchange
+    ) {
         let cost = core.costs.estimate(route: key.route, bodyBytes: request.body.count)
         guard let place = core.pool.tryReserve(cost: cost) else {
             let reason = ShedReason(core.pool.admission(cost: cost))
@@ -141,7 +146,8 @@ extension Connection {
         exchange.computePlace = place
         exchange.submitted = true
         exchange.lane = core.pool.policy.lane(cost)
-        let costs = core.costs, upload = exchange.upload
+        let costs = core.costs
+        let upload = exchange.upload
         core.pool.submit(place, cost: cost) { [self] in
             let response = Self.timed(route.handler, request, context, key, costs)
             // The place is free before the answer can reach the client, whose next request may need it.
@@ -152,8 +158,10 @@ extension Connection {
     }
 
     /// Runs a compute handler and teaches the cost model the CPU time it took.
-    private static func timed(_ handler: Handler, _ request: HTTPRequest, _ context: RequestContext, _ key: CostModel.Key,
-                              _ costs: CostModel) -> HTTPResponse {
+    private static func timed(
+        _ handler: Handler, _ request: HTTPRequest, _ context: RequestContext, _ key: CostModel.Key,
+        _ costs: CostModel
+    ) -> HTTPResponse {
         let started = ThreadClock.seconds()
         let response = handler(request, context)
         costs.record(key, seconds: ThreadClock.seconds() - started)

@@ -1,13 +1,19 @@
 import Dispatch
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writing: as much as the socket takes now, the rest when a write source says it has room.
 extension Connection {
     /// Queues bytes and writes what the socket takes; `writeFinished` runs once all are out.
     func send(_ bytes: [UInt8]) {
-        if outgoing.isEmpty { outgoing = bytes; outgoingOffset = 0 } else { outgoing.append(contentsOf: bytes) }
+        if outgoing.isEmpty {
+            outgoing = bytes
+            outgoingOffset = 0
+        } else {
+            outgoing.append(contentsOf: bytes)
+        }
         flush()
     }
 

@@ -1,7 +1,8 @@
 import Dispatch
 import HTTP1
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One client connection: read, parse, handle, write, repeat while keep-alive.
@@ -42,7 +43,9 @@ final class Connection: @unchecked Sendable {
     static let pipelineBufferLimit = 1_048_576
 
     init(fd: Int32, loop: EventLoop, core: ServerCore) {
-        self.fd = fd; self.loop = loop; self.core = core
+        self.fd = fd
+        self.loop = loop
+        self.core = core
         parser = RequestParser(limits: core.configuration.limits)
         machine = ConnectionMachine(now: openedAt, maxRequests: core.configuration.maxRequestsPerConnection)
     }
@@ -108,7 +111,8 @@ final class Connection: @unchecked Sendable {
 
     /// Stops reading while a response is pending and pipelined bytes pile up; true when paused.
     private func backPressure() -> Bool {
-        perform(machine.readFinished(buffered: parser.bufferedByteCount, limit: Self.pipelineBufferLimit, now: Self.now))
+        perform(
+            machine.readFinished(buffered: parser.bufferedByteCount, limit: Self.pipelineBufferLimit, now: Self.now))
         return readSourceSuspended
     }
 
@@ -162,6 +166,9 @@ final class Connection: @unchecked Sendable {
         guard let source = readSource else { return }
         readSource = nil
         source.cancel()
-        if readSourceSuspended { readSourceSuspended = false; source.resume() }
+        if readSourceSuspended {
+            readSourceSuspended = false
+            source.resume()
+        }
     }
 }

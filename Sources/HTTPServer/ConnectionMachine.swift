@@ -131,7 +131,9 @@ struct ConnectionMachine: Equatable {
         switch state {
         case .reading: return [.stopReading] + (reset ? [] : [.processInput])
         case .handling: return [.stopReading, .abortExchange]
-        case .writing: closeAfterWrite = true; return [.stopReading]
+        case .writing:
+            closeAfterWrite = true
+            return [.stopReading]
         case .lingering, .closed: return [.stopReading] + close()
         }
     }
@@ -182,7 +184,8 @@ extension ConnectionMachine {
     /// The deadline passed at `now`, if any. Read deadlines leave out server-paused time
     /// (`PhaseClock.elapsed`); send and linger count wall time.
     func expiry(at now: UInt64, parser: RequestParser.Phase, deadlines: Deadlines) -> Expiry? {
-        let elapsed = clock.elapsed(at: now), wall = clock.wallElapsed(at: now)
+        let elapsed = clock.elapsed(at: now)
+        let wall = clock.wallElapsed(at: now)
         switch state {
         case .reading:
             switch parser {

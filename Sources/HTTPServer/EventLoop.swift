@@ -22,7 +22,8 @@ final class EventLoop: @unchecked Sendable {
     func startSweeping(every interval: Duration) {
         let timer = DispatchSource.makeTimerSource(queue: queue)
         let nanos = Int(max(interval.nanoseconds, 10_000_000))
-        timer.schedule(deadline: .now() + .nanoseconds(nanos), repeating: .nanoseconds(nanos), leeway: .milliseconds(10))
+        timer.schedule(
+            deadline: .now() + .nanoseconds(nanos), repeating: .nanoseconds(nanos), leeway: .milliseconds(10))
         timer.setEventHandler { [weak self] in
             guard let self else { return }
             let now = DispatchTime.now().uptimeNanoseconds
@@ -54,5 +55,5 @@ final class EventLoop: @unchecked Sendable {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

@@ -13,10 +13,13 @@ enum GlibcMalloc {
     /// blocks. A leak shows in the first; the second is what RSS holds beyond it.
     static func heap() -> (inUse: Int, kept: Int)? {
         guard usesGlibcMalloc, let info, let xml = capture({ info(0, $0) == 0 }),
-              let lastHeap = xml.range(of: "</heap>", options: .backwards) else { return nil }
+            let lastHeap = xml.range(of: "</heap>", options: .backwards)
+        else { return nil }
         let totals = xml[lastHeap.upperBound...]
-        guard let fast = size(in: totals, of: #"<total type="fast""#), let rest = size(in: totals, of: #"<total type="rest""#),
-              let mmapped = size(in: totals, of: #"<total type="mmap""#), let system = size(in: totals, of: #"<system type="current""#)
+        guard let fast = size(in: totals, of: #"<total type="fast""#),
+            let rest = size(in: totals, of: #"<total type="rest""#),
+            let mmapped = size(in: totals, of: #"<total type="mmap""#),
+            let system = size(in: totals, of: #"<system type="current""#)
         else { return nil }
         return (max(0, system - fast - rest) + mmapped, fast + rest)
     }
@@ -30,7 +33,8 @@ enum GlibcMalloc {
 
     /// The `size="N"` attribute of the element that starts with `element`.
     private static func size(in text: Substring, of element: String) -> Int? {
-        guard let start = text.range(of: element), let attribute = text[start.upperBound...].range(of: #"size=""#) else { return nil }
+        guard let start = text.range(of: element), let attribute = text[start.upperBound...].range(of: #"size=""#)
+        else { return nil }
         return Int(text[attribute.upperBound...].prefix { $0.isNumber })
     }
 
@@ -56,9 +60,9 @@ enum GlibcMalloc {
 
     private static func symbol(_ name: String) -> UnsafeMutableRawPointer? {
         #if os(Linux)
-        return dlsym(dlopen(nil, RTLD_NOW), name)
+            return dlsym(dlopen(nil, RTLD_NOW), name)
         #else
-        return nil
+            return nil
         #endif
     }
 }

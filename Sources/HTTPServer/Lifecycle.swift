@@ -32,7 +32,10 @@ final class Lifecycle: Sendable {
 
     private func checkDrained() {
         guard isDraining, listenerClosed.load(ordering: .acquiring), connectionCount == 0 else { return }
-        let done = drained.withLock { done in defer { done = nil }; return done }
+        let done = drained.withLock { done in
+            defer { done = nil }
+            return done
+        }
         done?()
     }
 }

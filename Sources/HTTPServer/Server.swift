@@ -2,8 +2,9 @@ import Dispatch
 import HTTP1
 import Logging
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A minimal HTTP/1.1 server on POSIX sockets and Dispatch: one listening socket, connections
@@ -22,13 +23,16 @@ public final class Server: Sendable {
         self.configuration = configuration
         let metrics = ServerMetrics()
         let lifecycle = Lifecycle()
-        let pool = ComputePool(workers: configuration.workers, queueDepth: configuration.queueDepth, nice: configuration.computeNice,
-                               policy: configuration.admissionPolicy, lightWorkers: configuration.lightWorkers,
-                               onStart: { lane, waited in metrics.queueDelayed(lane, seconds: waited) })
+        let pool = ComputePool(
+            workers: configuration.workers, queueDepth: configuration.queueDepth, nice: configuration.computeNice,
+            policy: configuration.admissionPolicy, lightWorkers: configuration.lightWorkers,
+            onStart: { lane, waited in metrics.queueDelayed(lane, seconds: waited) })
         let router = Router(
             routes: routes + BuiltinRoutes.routes(metrics: metrics, lifecycle: lifecycle, pool: pool),
             access: configuration.accessControl)
-        core = ServerCore(configuration: configuration, router: router, pool: pool, metrics: metrics, lifecycle: lifecycle, logger: logger)
+        core = ServerCore(
+            configuration: configuration, router: router, pool: pool, metrics: metrics, lifecycle: lifecycle,
+            logger: logger)
         loops = (0..<max(1, configuration.eventLoops)).map { EventLoop(index: $0) }
     }
 
@@ -36,14 +40,18 @@ public final class Server: Sendable {
     @discardableResult
     public func start() throws -> Int {
         Socket.ignoreSIGPIPE()
-        let (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
+        let (fd, port) = try Socket.listen(
+            host: configuration.host, port: configuration.port, backlog: configuration.backlog)
         let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: acceptQueue)
         source.setEventHandler { [self] in acceptPending(fd) }
         source.setCancelHandler { [self] in
             Glibc.close(fd)
             listenerClosed()
         }
-        acceptQueue.sync { listener.source = source; listener.fd = fd }
+        acceptQueue.sync {
+            listener.source = source
+            listener.fd = fd
+        }
         let sweep = Self.sweepInterval(configuration)
         for loop in loops { loop.queue.async { loop.startSweeping(every: sweep) } }
         startTrimming()
@@ -65,7 +73,10 @@ public final class Server: Sendable {
             let started = core.metrics.requestsStarted
             let idle = core.metrics.requestsInFlight == 0  // a long request may outlast the delay
             let due = state.withLock { state -> Bool in
-                if started != state.started { state = (started, now, false); return false }
+                if started != state.started {
+                    state = (started, now, false)
+                    return false
+                }
                 guard idle, !state.trimmed, now &- state.quietSince >= delay else { return false }
                 state.trimmed = true
                 return true
@@ -131,7 +142,7 @@ public final class Server: Sendable {
         }
         for loop in loops {
             loop.queue.sync {
-                loop.all.forEach { $0.close() }
+                for connection in loop.all { connection.close() }
                 loop.stopSweeping()
             }
         }
@@ -146,7 +157,8 @@ public final class Server: Sendable {
             return core.lifecycle.listenerDidClose()  // never started: nothing to wait for
         }
         if !Socket.refuseNewConnections(fd) {
-            core.logger.warning("could not shut the listener's door; connections arriving during the close may be reset")
+            core.logger.warning(
+                "could not shut the listener's door; connections arriving during the close may be reset")
         }
         acceptPending(fd)
         _ = listener.close()
@@ -154,7 +166,7 @@ public final class Server: Sendable {
 
     /// Runs once the listening socket is closed: from now on no connection can arrive.
     private func listenerClosed() {
-        for loop in loops { loop.queue.async { loop.all.forEach { $0.closeIfIdle() } } }
+        for loop in loops { loop.queue.async { for connection in loop.all { connection.closeIfIdle() } } }
         core.lifecycle.listenerDidClose()
     }
 }
@@ -185,7 +197,10 @@ final class ListenerSlot: @unchecked Sendable {
         self.source = nil
         fd = nil
         source.cancel()
-        if paused { paused = false; source.resume() }
+        if paused {
+            paused = false
+            source.resume()
+        }
         return true
     }
 }

@@ -87,7 +87,8 @@ public struct ServerConfiguration: Sendable {
 
 extension ServerConfiguration {
     var admissionPolicy: AdmissionPolicy {
-        AdmissionPolicy(delayTarget: queueDelayTarget.seconds, lightCutoff: lightCutoff.seconds, agingFactor: agingFactor)
+        AdmissionPolicy(
+            delayTarget: queueDelayTarget.seconds, lightCutoff: lightCutoff.seconds, agingFactor: agingFactor)
     }
 }
 

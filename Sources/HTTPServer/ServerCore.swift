@@ -19,8 +19,11 @@ final class ServerCore: Sendable {
     let uploadBudgetFull: HTTPResponse
     let queueDelayOverTarget: HTTPResponse
 
-    init(configuration: ServerConfiguration, router: Router, pool: ComputePool, metrics: ServerMetrics, lifecycle: Lifecycle, logger: Logger,
-         costs: CostModel = CostModel()) {
+    init(
+        configuration: ServerConfiguration, router: Router, pool: ComputePool, metrics: ServerMetrics,
+        lifecycle: Lifecycle, logger: Logger,
+        costs: CostModel = CostModel()
+    ) {
         self.costs = costs
         self.configuration = configuration
         self.router = router
@@ -31,10 +34,17 @@ final class ServerCore: Sendable {
         uploads = UploadBudget(limitBytes: max(configuration.uploadBudgetBytes, configuration.limits.maxBodyBytes))
         serializer = ResponseSerializer(corsOrigin: configuration.corsOrigin)
         let retryAfter = configuration.retryAfterSeconds
-        computeQueueFull = HTTPError.overloaded("the compute queue is full; retry later", retryAfterSeconds: retryAfter).response
-        queueDelayOverTarget = HTTPError.overloaded(
-            "the compute queue's expected wait is over \(configuration.queueDelayTarget); retry later", retryAfterSeconds: retryAfter).response
-        uploadBudgetFull = HTTPError.overloaded("too many request bodies are arriving at once; retry later", retryAfterSeconds: retryAfter).response
+        computeQueueFull =
+            HTTPError.overloaded("the compute queue is full; retry later", retryAfterSeconds: retryAfter).response
+        queueDelayOverTarget =
+            HTTPError.overloaded(
+                "the compute queue's expected wait is over \(configuration.queueDelayTarget); retry later",
+                retryAfterSeconds: retryAfter
+            ).response
+        uploadBudgetFull =
+            HTTPError.overloaded(
+                "too many request bodies are arriving at once; retry later", retryAfterSeconds: retryAfter
+            ).response
     }
 
     func shedResponse(_ reason: ShedReason) -> HTTPResponse {
@@ -70,8 +80,11 @@ final class ServerCore: Sendable {
     /// One line per request whose client vanished before its answer was delivered.
     func logAbort(_ exchange: Exchange?, during phase: String) {
         guard logger.logLevel <= .info else { return }
-        logger.info("client aborted", metadata: [
-            "method": "\(exchange?.head.method ?? "-")", "path": "\(exchange?.head.path ?? "-")", "during": "\(phase)",
-        ])
+        logger.info(
+            "client aborted",
+            metadata: [
+                "method": "\(exchange?.head.method ?? "-")", "path": "\(exchange?.head.path ?? "-")",
+                "during": "\(phase)",
+            ])
     }
 }

@@ -28,33 +28,62 @@ final class ServerMetrics: Sendable {
         var status: Int
     }
     /// Upper bounds in seconds, from 1 ms to 60 s.
-    static let latencyBuckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
-    static var requests: MetricNameDescriptor { name("http_requests", "total", "Requests answered, by route, method and status") }
+    static let latencyBuckets: [Double] = [
+        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+    ]
+    static var requests: MetricNameDescriptor {
+        name("http_requests", "total", "Requests answered, by route, method and status")
+    }
     /// Upper bounds in seconds, from 100 us to 10 s.
-    static let queueDelayBuckets: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10]
-    static var latency: MetricNameDescriptor { name("http_request_duration", "seconds", "Time from the header section to the response written") }
+    static let queueDelayBuckets: [Double] = [
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10,
+    ]
+    static var latency: MetricNameDescriptor {
+        name("http_request_duration", "seconds", "Time from the header section to the response written")
+    }
 
     init() {
-        inFlight = registry.makeGauge(descriptor: Self.name("http_requests_in_flight", "", "Requests received and not yet answered"))
-        queueDepth = registry.makeGauge(descriptor: Self.name("compute_queue_depth", "", "Compute requests admitted and not yet running"))
-        openConnections = registry.makeGauge(descriptor: Self.name("http_open_connections", "", "Open client connections"))
-        shed = registry.makeCounter(descriptor: Self.name("http_requests_shed", "total", "Compute requests answered 503 (overload; compute_shed_total gives the reasons)"))
-        let shedFamily = Self.name("compute_shed", "total", "Compute requests answered 503, by reason (queue_full, queue_delay, upload_budget)")
+        inFlight = registry.makeGauge(
+            descriptor: Self.name("http_requests_in_flight", "", "Requests received and not yet answered"))
+        queueDepth = registry.makeGauge(
+            descriptor: Self.name("compute_queue_depth", "", "Compute requests admitted and not yet running"))
+        openConnections = registry.makeGauge(
+            descriptor: Self.name("http_open_connections", "", "Open client connections"))
+        shed = registry.makeCounter(
+            descriptor: Self.name(
+                "http_requests_shed", "total",
+                "Compute requests answered 503 (overload; compute_shed_total gives the reasons)"))
+        let shedFamily = Self.name(
+            "compute_shed", "total", "Compute requests answered 503, by reason (queue_full, queue_delay, upload_budget)"
+        )
         let registry = self.registry
-        shedByReason = Dictionary(uniqueKeysWithValues: ShedReason.allCases.map {
-            ($0, registry.makeCounter(descriptor: shedFamily, labels: [("reason", $0.rawValue)]))
-        })
-        let delayFamily = Self.name("compute_queue_delay", "seconds", "Time from a compute request's submission to its start, by lane")
-        queueDelays = Dictionary(uniqueKeysWithValues: ComputeLane.allCases.map {
-            ($0, registry.makeValueHistogram(descriptor: delayFamily, labels: [("lane", $0.rawValue)], buckets: Self.queueDelayBuckets))
-        })
-        clientAborts = registry.makeCounter(descriptor: Self.name("http_client_aborts", "total", "Requests whose client vanished before the answer was delivered"))
+        shedByReason = Dictionary(
+            uniqueKeysWithValues: ShedReason.allCases.map {
+                ($0, registry.makeCounter(descriptor: shedFamily, labels: [("reason", $0.rawValue)]))
+            })
+        let delayFamily = Self.name(
+            "compute_queue_delay", "seconds", "Time from a compute request's submission to its start, by lane")
+        queueDelays = Dictionary(
+            uniqueKeysWithValues: ComputeLane.allCases.map {
+                (
+                    $0,
+                    registry.makeValueHistogram(
+                        descriptor: delayFamily, labels: [("lane", $0.rawValue)], buckets: Self.queueDelayBuckets)
+                )
+            })
+        clientAborts = registry.makeCounter(
+            descriptor: Self.name(
+                "http_client_aborts", "total", "Requests whose client vanished before the answer was delivered"))
         bytesIn = registry.makeCounter(descriptor: Self.name("http_received", "bytes_total", "Bytes read from clients"))
         bytesOut = registry.makeCounter(descriptor: Self.name("http_sent", "bytes_total", "Bytes written to clients"))
-        residentMemory = registry.makeGauge(descriptor: Self.name("process_resident_memory", "bytes", "Resident set size"))
+        residentMemory = registry.makeGauge(
+            descriptor: Self.name("process_resident_memory", "bytes", "Resident set size"))
         openFileDescriptors = registry.makeGauge(descriptor: Self.name("process_open_fds", "", "Open file descriptors"))
-        heapInUse = registry.makeGauge(descriptor: Self.name("process_heap_in_use", "bytes", "Heap bytes in live allocations (glibc malloc_info)"))
-        heapKept = registry.makeGauge(descriptor: Self.name("process_heap_kept", "bytes", "Free heap bytes the allocator keeps for reuse (glibc malloc_info)"))
+        heapInUse = registry.makeGauge(
+            descriptor: Self.name("process_heap_in_use", "bytes", "Heap bytes in live allocations (glibc malloc_info)"))
+        heapKept = registry.makeGauge(
+            descriptor: Self.name(
+                "process_heap_kept", "bytes", "Free heap bytes the allocator keeps for reuse (glibc malloc_info)"))
     }
 
     private static func name(_ base: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
@@ -66,8 +95,12 @@ final class ServerMetrics: Sendable {
         let (counter, histogram) = series.withLock { series in
             if let known = series[key] { return known }
             let made = (
-                registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", String(status))]),
-                registry.makeValueHistogram(descriptor: Self.latency, labels: [("route", route)], buckets: Self.latencyBuckets))
+                registry.makeCounter(
+                    descriptor: Self.requests,
+                    labels: [("route", route), ("method", method), ("status", String(status))]),
+                registry.makeValueHistogram(
+                    descriptor: Self.latency, labels: [("route", route)], buckets: Self.latencyBuckets)
+            )
             series[key] = made
             return made
         }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A socket failure with the call and errno that caused it.
@@ -26,7 +26,9 @@ enum Socket {
         guard fd >= 0 else { throw SocketError(call: "socket", code: errno) }
         do {
             try setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
-            guard bind(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else { throw SocketError(call: "bind", code: errno) }
+            guard bind(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else {
+                throw SocketError(call: "bind", code: errno)
+            }
             guard Glibc.listen(fd, backlog) == 0 else { throw SocketError(call: "listen", code: errno) }
             try setNonBlocking(fd)
             return (fd, try boundPort(fd))
@@ -47,9 +49,13 @@ enum Socket {
         let family = storage.ss_family
         return withUnsafePointer(to: &storage) { pointer in
             if family == sa_family_t(AF_INET6) {
-                return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
+                return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                    Int(UInt16(bigEndian: $0.pointee.sin6_port))
+                }
             }
-            return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+            return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+                Int(UInt16(bigEndian: $0.pointee.sin_port))
+            }
         }
     }
 
@@ -82,19 +88,23 @@ enum Socket {
     @discardableResult
     static func refuseNewConnections(_ listener: Int32) -> Bool {
         #if os(Linux)
-        var dropAll = BPFInstruction(code: 0x06, jumpIfTrue: 0, jumpIfFalse: 0, constant: 0)  // BPF_RET|BPF_K, k = 0
-        return withUnsafeMutablePointer(to: &dropAll) { instruction in
-            var program = BPFProgram(length: 1, instructions: instruction)
-            return setsockopt(listener, SOL_SOCKET, SO_ATTACH_FILTER, &program, socklen_t(MemoryLayout<BPFProgram>.size)) == 0
-        }
+            // BPF_RET|BPF_K, k = 0: accept nothing.
+            var dropAll = BPFInstruction(code: 0x06, jumpIfTrue: 0, jumpIfFalse: 0, constant: 0)
+            return withUnsafeMutablePointer(to: &dropAll) { instruction in
+                var program = BPFProgram(length: 1, instructions: instruction)
+                return setsockopt(
+                    listener, SOL_SOCKET, SO_ATTACH_FILTER, &program, socklen_t(MemoryLayout<BPFProgram>.size)) == 0
+            }
         #else
-        return false
+            return false
         #endif
     }
 
     static func setNonBlocking(_ fd: Int32) throws {
         let flags = fcntl(fd, F_GETFL, 0)
-        guard flags >= 0, fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 else { throw SocketError(call: "fcntl", code: errno) }
+        guard flags >= 0, fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 else {
+            throw SocketError(call: "fcntl", code: errno)
+        }
     }
 
     static func setOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32) throws {

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// CPU time of the calling thread (clock_gettime(2), CLOCK_THREAD_CPUTIME_ID), in seconds: the

@@ -3,13 +3,16 @@ extension Base64 {
     /// The doubles in `bytes`, 8 little-endian bytes each (IEEE-754 binary64).
     public static func float64Values(littleEndian bytes: [UInt8]) throws(Base64Error) -> [Double] {
         guard bytes.count % 8 == 0 else {
-            throw Base64Error(message: "\(bytes.count) bytes is not a whole number of float64 values (8 bytes each)", offset: bytes.count)
+            throw Base64Error(
+                message: "\(bytes.count) bytes is not a whole number of float64 values (8 bytes each)",
+                offset: bytes.count)
         }
         let count = bytes.count / 8
         return [Double](unsafeUninitializedCapacity: count) { values, initialized in
             bytes.withUnsafeBytes { raw in
                 for i in 0..<count {
-                    values[i] = Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))
+                    values[i] = Double(
+                        bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))
                 }
             }
             initialized = count
@@ -19,7 +22,9 @@ extension Base64 {
     /// The floats in `bytes`, 4 little-endian bytes each (IEEE-754 binary32), widened exactly.
     public static func float32Values(littleEndian bytes: [UInt8]) throws(Base64Error) -> [Double] {
         guard bytes.count % 4 == 0 else {
-            throw Base64Error(message: "\(bytes.count) bytes is not a whole number of float32 values (4 bytes each)", offset: bytes.count)
+            throw Base64Error(
+                message: "\(bytes.count) bytes is not a whole number of float32 values (4 bytes each)",
+                offset: bytes.count)
         }
         let count = bytes.count / 4
         return [Double](unsafeUninitializedCapacity: count) { values, initialized in

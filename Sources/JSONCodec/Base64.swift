@@ -2,7 +2,10 @@
 public struct Base64Error: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     public var offset: Int
-    public init(message: String, offset: Int) { self.message = message; self.offset = offset }
+    public init(message: String, offset: Int) {
+        self.message = message
+        self.offset = offset
+    }
     public var description: String { "\(message) at byte \(offset)" }
 }
 
@@ -38,7 +41,8 @@ public enum Base64 {
     /// Writes the `(input.count + 2) / 3 * 4` characters of `input`'s encoding at `output`.
     static func encode(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<UInt8>) {
         let symbols = alphabet.utf8Start
-        var i = 0, o = 0
+        var i = 0
+        var o = 0
         while i + 3 <= input.count {
             let group = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
             output[o] = symbols[Int(group >> 18)]
@@ -69,8 +73,11 @@ public enum Base64 {
         guard input.count % 4 == 0 else {
             throw Base64Error(message: "base64 length \(input.count) is not a multiple of 4", offset: input.count)
         }
-        let padding = input.count == 0 ? 0 : (input[input.count - 1] == UInt8(ascii: "=") ? 1 : 0)
-            + (input.count >= 2 && input[input.count - 2] == UInt8(ascii: "=") ? 1 : 0)
+        let padding =
+            input.count == 0
+            ? 0
+            : (input[input.count - 1] == UInt8(ascii: "=") ? 1 : 0)
+                + (input.count >= 2 && input[input.count - 2] == UInt8(ascii: "=") ? 1 : 0)
         let outputCount = input.count / 4 * 3 - padding
         var failure: Base64Error? = nil
         let output = [UInt8](unsafeUninitializedCapacity: outputCount) { output, initialized in
@@ -85,15 +92,19 @@ public enum Base64 {
 
     /// Full groups four characters at a time (an OR of the four table values flags any invalid
     /// one), then the last group with its padding.
-    private static func decode(_ input: UnsafeBufferPointer<UInt8>, padding: Int, table: UnsafePointer<UInt8>,
-                               into output: UnsafeMutablePointer<UInt8>?) -> Base64Error? {
+    private static func decode(
+        _ input: UnsafeBufferPointer<UInt8>, padding: Int, table: UnsafePointer<UInt8>,
+        into output: UnsafeMutablePointer<UInt8>?
+    ) -> Base64Error? {
         guard input.count > 0, let output else { return nil }
         let fullGroups = input.count / 4 - (padding > 0 ? 1 : 0)
         var o = 0
         for g in 0..<fullGroups {
             let i = 4 * g
-            let a = table[Int(input[i])], b = table[Int(input[i + 1])]
-            let c = table[Int(input[i + 2])], d = table[Int(input[i + 3])]
+            let a = table[Int(input[i])]
+            let b = table[Int(input[i + 1])]
+            let c = table[Int(input[i + 2])]
+            let d = table[Int(input[i + 3])]
             if (a | b | c | d) & 0xC0 != 0 { return invalidCharacter(in: input, from: i) }
             let group = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
             output[o] = UInt8(truncatingIfNeeded: group >> 16)
@@ -106,10 +117,13 @@ public enum Base64 {
     }
 
     /// `xx==` (one byte) or `xxx=` (two bytes); the bits the padding leaves over must be zero.
-    private static func decodePaddedGroup(_ input: UnsafeBufferPointer<UInt8>, padding: Int, table: UnsafePointer<UInt8>,
-                                          into output: UnsafeMutablePointer<UInt8>) -> Base64Error? {
+    private static func decodePaddedGroup(
+        _ input: UnsafeBufferPointer<UInt8>, padding: Int, table: UnsafePointer<UInt8>,
+        into output: UnsafeMutablePointer<UInt8>
+    ) -> Base64Error? {
         let i = input.count - 4
-        let a = table[Int(input[i])], b = table[Int(input[i + 1])]
+        let a = table[Int(input[i])]
+        let b = table[Int(input[i + 1])]
         let c = padding == 1 ? table[Int(input[i + 2])] : 0
         if (a | b | c) & 0xC0 != 0 { return invalidCharacter(in: input, from: i) }
         let group = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6
@@ -125,7 +139,8 @@ public enum Base64 {
         var offset = start
         while offset < input.count && decodeTable[Int(input[offset])] != 0xFF { offset += 1 }
         let byte = input[offset]
-        let what = byte == UInt8(ascii: "=") ? "'=' before the end" : "invalid base64 character \(JSONScanner.describe(byte))"
+        let what =
+            byte == UInt8(ascii: "=") ? "'=' before the end" : "invalid base64 character \(JSONScanner.describe(byte))"
         return Base64Error(message: byte == UInt8(ascii: "=") ? "padding \(what)" : what, offset: offset)
     }
 }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Decimal-to-binary64 conversion, correctly rounded (round to nearest, ties to even).
@@ -96,8 +96,10 @@ enum DecimalToDouble {
     /// A decimal whose digits past the 19th were dropped (not all zero): the true value lies
     /// strictly between `w × 10^q` and `(w + 1) × 10^q`, so when both round to the same double
     /// (nearly always), so does it; otherwise the exact slow path decides.
-    static func convertTruncated(mantissa w: UInt64, exponent q: Int, negative: Bool,
-                                 token: UnsafeBufferPointer<UInt8>) -> Double {
+    static func convertTruncated(
+        mantissa w: UInt64, exponent q: Int, negative: Bool,
+        token: UnsafeBufferPointer<UInt8>
+    ) -> Double {
         let low = eiselLemire(w, q)
         if low.bitPattern == eiselLemire(w + 1, q).bitPattern { return negative ? -low : low }
         return strtodFallback(token)

@@ -29,7 +29,9 @@ enum DoubleText {
         }
         let magnitude = value.magnitude
         if magnitude == 0 {
-            p[0] = UInt8(ascii: "0"); p[1] = UInt8(ascii: "."); p[2] = UInt8(ascii: "0")
+            p[0] = UInt8(ascii: "0")
+            p[1] = UInt8(ascii: ".")
+            p[2] = UInt8(ascii: "0")
             return p + 3 - out
         }
         var (digits, exponent) = Schubfach.shortest(magnitude)
@@ -47,7 +49,9 @@ enum DoubleText {
 
     /// `0.000ddd`, `dd.ddd` or `ddd000.0`.
     @inline(__always)
-    private static func writeDecimal(_ digits: UInt64, count: Int, pointPosition: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
+    private static func writeDecimal(
+        _ digits: UInt64, count: Int, pointPosition: Int, to p: UnsafeMutablePointer<UInt8>
+    ) -> Int {
         if pointPosition <= 0 {
             // "0.000" (at most three zeros here) in one store; the digits overwrite the extra zeros.
             store8(0x3030_3030_3030_2E30, at: p)  // "0.000000" little-endian
@@ -68,7 +72,8 @@ enum DoubleText {
         // An integer below 2^53: at most 16 digits, so at most 15 trailing zeros.
         writeDigits(digits, count: count, to: p)
         store16((0x3030_3030_3030_3030, 0x3030_3030_3030_3030), at: p + count)
-        p[pointPosition] = UInt8(ascii: "."); p[pointPosition + 1] = UInt8(ascii: "0")
+        p[pointPosition] = UInt8(ascii: ".")
+        p[pointPosition + 1] = UInt8(ascii: "0")
         return pointPosition + 2
     }
 
@@ -92,7 +97,9 @@ enum DoubleText {
 
     /// `d[.ddd]e±XX[X]`.
     @inline(__always)
-    private static func writeExponential(_ digits: UInt64, count: Int, exponent: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
+    private static func writeExponential(_ digits: UInt64, count: Int, exponent: Int, to p: UnsafeMutablePointer<UInt8>)
+        -> Int
+    {
         var length: Int
         if count == 1 {
             p[0] = UInt8(truncatingIfNeeded: digits) + UInt8(ascii: "0")
@@ -110,10 +117,12 @@ enum DoubleText {
         if e >= 100 {
             p[length + 2] = UInt8(truncatingIfNeeded: e / 100) + UInt8(ascii: "0")
             let rest = Int(e % 100)
-            p[length + 3] = pairs[2 * rest]; p[length + 4] = pairs[2 * rest + 1]
+            p[length + 3] = pairs[2 * rest]
+            p[length + 4] = pairs[2 * rest + 1]
             return length + 5
         }
-        p[length + 2] = pairs[2 * Int(e)]; p[length + 3] = pairs[2 * Int(e) + 1]
+        p[length + 2] = pairs[2 * Int(e)]
+        p[length + 3] = pairs[2 * Int(e) + 1]
         return length + 4
     }
 
@@ -151,10 +160,12 @@ enum DoubleText {
             let pair = Int(v % 100)
             v /= 100
             end -= 2
-            p[end] = pairs[2 * pair]; p[end + 1] = pairs[2 * pair + 1]
+            p[end] = pairs[2 * pair]
+            p[end + 1] = pairs[2 * pair + 1]
         }
         if v >= 10 {
-            p[end - 2] = pairs[2 * Int(v)]; p[end - 1] = pairs[2 * Int(v) + 1]
+            p[end - 2] = pairs[2 * Int(v)]
+            p[end - 1] = pairs[2 * Int(v) + 1]
         } else {
             p[end - 1] = UInt8(truncatingIfNeeded: v) + UInt8(ascii: "0")
         }

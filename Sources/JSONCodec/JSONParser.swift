@@ -2,7 +2,10 @@
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     public var offset: Int
-    public init(message: String, offset: Int) { self.message = message; self.offset = offset }
+    public init(message: String, offset: Int) {
+        self.message = message
+        self.offset = offset
+    }
     public var description: String { "\(message) at byte \(offset)" }
 }
 
@@ -29,7 +32,9 @@ public func parseJSON(_ bytes: [UInt8], limits: JSONLimits = JSONLimits()) throw
 }
 
 /// `parseJSON` over borrowed bytes (a slice of a receive buffer, say), with no copy.
-public func parseJSON(_ buffer: UnsafeBufferPointer<UInt8>, limits: JSONLimits = JSONLimits()) throws(JSONParseError) -> JSONValue {
+public func parseJSON(_ buffer: UnsafeBufferPointer<UInt8>, limits: JSONLimits = JSONLimits()) throws(JSONParseError)
+    -> JSONValue
+{
     var parser = JSONDocumentParser(JSONScanner(buffer, limits: limits))
     return try parser.parseDocument()
 }
@@ -72,9 +77,15 @@ struct JSONDocumentParser {
         case UInt8(ascii: "["): return try openArray()
         case UInt8(ascii: "{"): return try openObject()
         case UInt8(ascii: "\""): return .string(try scanner.readString())
-        case UInt8(ascii: "t"): try scanner.expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try scanner.expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try scanner.expectLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try scanner.expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try scanner.expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try scanner.expectLiteral("null")
+            return .null
         case UInt8(ascii: "N"), UInt8(ascii: "I"):
             throw scanner.error("NaN and Infinity are not JSON numbers", at: scanner.position)
         default:
@@ -98,7 +109,8 @@ struct JSONDocumentParser {
             scanner.position += 1
             return stack.removeLast().finish()
         }
-        throw scanner.unexpected(isObject ? "expected ',' or '}' after object member" : "expected ',' or ']' after array element")
+        throw scanner.unexpected(
+            isObject ? "expected ',' or '}' after object member" : "expected ',' or ']' after array element")
     }
 
     private func checkDepth() throws(JSONParseError) {
@@ -164,7 +176,9 @@ struct JSONDocumentParser {
     /// `"key" :` for the object on top of the stack, refusing a key it already has.
     private mutating func readMemberKey() throws(JSONParseError) -> String {
         scanner.skipWhitespace()
-        guard scanner.current == UInt8(ascii: "\"") else { throw scanner.unexpected("expected '\"' to begin an object key") }
+        guard scanner.current == UInt8(ascii: "\"") else {
+            throw scanner.unexpected("expected '\"' to begin an object key")
+        }
         let keyStart = scanner.position
         let key = try scanner.readString()
         if stack[stack.count - 1].hasMember(key) {

@@ -52,8 +52,9 @@ extension JSONScanner {
         if digitCount > 19 {
             let digits = UnsafeBufferPointer(start: base + digitsStart, count: mantissaEnd - digitsStart)
             if Self.significantDigitCount(digits) > 19 {
-                return convertLong(digits, exponent: exponent, negative: negative,
-                                   token: UnsafeBufferPointer(start: base + start, count: p - start))
+                return convertLong(
+                    digits, exponent: exponent, negative: negative,
+                    token: UnsafeBufferPointer(start: base + start, count: p - start))
             }
         }
         return DecimalToDouble.convert(mantissa: mantissa, exponent: exponent, negative: negative)
@@ -119,7 +120,10 @@ extension JSONScanner {
         var leadingZeros = 0
         var hasPoint = false
         for c in digits {
-            if c == UInt8(ascii: ".") { hasPoint = true; continue }
+            if c == UInt8(ascii: ".") {
+                hasPoint = true
+                continue
+            }
             if c != UInt8(ascii: "0") { break }
             leadingZeros += 1
         }
@@ -130,8 +134,10 @@ extension JSONScanner {
     /// More than 19 significant mantissa digits (`digits` may include the `.`): the first 19
     /// make `w`; each later digit moves the exponent up by one and, if non-zero, marks `w` as
     /// truncated.
-    private func convertLong(_ digits: UnsafeBufferPointer<UInt8>, exponent fractionExponent: Int, negative: Bool,
-                             token: UnsafeBufferPointer<UInt8>) -> Double {
+    private func convertLong(
+        _ digits: UnsafeBufferPointer<UInt8>, exponent fractionExponent: Int, negative: Bool,
+        token: UnsafeBufferPointer<UInt8>
+    ) -> Double {
         var w: UInt64 = 0
         var significant = 0
         var exponent = fractionExponent

@@ -5,8 +5,12 @@ extension JSONWriter {
     /// arrays (`[2, 0]` -> `[[],[]]`). Numbers are formatted as `number(_:)` does.
     public mutating func tensor(shape: [Int], data: [Double]) {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
-        precondition(shape.reduce(1, *) == data.count, "shape \(shape) needs \(shape.reduce(1, *)) values, got \(data.count)")
-        if shape.isEmpty { number(data[0]); return }
+        precondition(
+            shape.reduce(1, *) == data.count, "shape \(shape) needs \(shape.reduce(1, *)) values, got \(data.count)")
+        if shape.isEmpty {
+            number(data[0])
+            return
+        }
         separate()
         if data.isEmpty {
             writeEmpty(shape[...])

@@ -7,10 +7,24 @@ public struct JSONWriter: Sendable {
 
     public init(reservingCapacity capacity: Int = 256) { bytes.reserveCapacity(capacity) }
 
-    public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); needsComma = false }
-    public mutating func endObject() { bytes.append(UInt8(ascii: "}")); needsComma = true }
-    public mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); needsComma = false }
-    public mutating func endArray() { bytes.append(UInt8(ascii: "]")); needsComma = true }
+    public mutating func beginObject() {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+    }
+    public mutating func endObject() {
+        bytes.append(UInt8(ascii: "}"))
+        needsComma = true
+    }
+    public mutating func beginArray() {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        needsComma = false
+    }
+    public mutating func endArray() {
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
 
     /// An object key; the next write is its value.
     public mutating func key(_ key: String) {
@@ -55,11 +69,23 @@ public struct JSONWriter: Sendable {
         tensor(shape: [values.count], data: values)
     }
 
-    public mutating func bool(_ value: Bool) { separate(); bytes.append(contentsOf: (value ? "true" : "false").utf8); needsComma = true }
-    public mutating func null() { separate(); bytes.append(contentsOf: "null".utf8); needsComma = true }
+    public mutating func bool(_ value: Bool) {
+        separate()
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        needsComma = true
+    }
+    public mutating func null() {
+        separate()
+        bytes.append(contentsOf: "null".utf8)
+        needsComma = true
+    }
 
     /// Appends an already-encoded JSON value verbatim.
-    public mutating func raw(_ encoded: [UInt8]) { separate(); bytes.append(contentsOf: encoded); needsComma = true }
+    public mutating func raw(_ encoded: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: encoded)
+        needsComma = true
+    }
 
     /// Writes any parsed value back out.
     public mutating func value(_ value: JSONValue) {
@@ -70,9 +96,16 @@ public struct JSONWriter: Sendable {
         case .string(let s): string(s)
         case .numbers(let ns): numbers(ns)
         case .array(let elements):
-            beginArray(); for e in elements { self.value(e) }; endArray()
+            beginArray()
+            for e in elements { self.value(e) }
+            endArray()
         case .object(let object):
-            beginObject(); for m in object.members { key(m.key); self.value(m.value) }; endObject()
+            beginObject()
+            for m in object.members {
+                key(m.key)
+                self.value(m.value)
+            }
+            endObject()
         }
     }
 
@@ -115,8 +148,11 @@ public struct JSONWriter: Sendable {
         case 0x09: bytes.append(UInt8(ascii: "t"))
         default:
             let hex = DoubleText.hexDigits.utf8Start
-            bytes.append(UInt8(ascii: "u")); bytes.append(0x30); bytes.append(0x30)
-            bytes.append(hex[Int(byte >> 4)]); bytes.append(hex[Int(byte & 15)])
+            bytes.append(UInt8(ascii: "u"))
+            bytes.append(0x30)
+            bytes.append(0x30)
+            bytes.append(hex[Int(byte >> 4)])
+            bytes.append(hex[Int(byte & 15)])
         }
     }
 }

@@ -45,8 +45,11 @@ enum Schubfach {
         let h = UInt64(q + ((-k * 1_741_647) >> 19) + 1)
         let index = 2 * (-k - schubfachMinExponent)
         let (vbl, vb, vbr) = schubfachPowersOfTen.withUnsafeBufferPointer { table in
-            let gHigh = table[index], gLow = table[index + 1]
-            return (roundToOdd(gHigh, gLow, cbl << h), roundToOdd(gHigh, gLow, cb << h), roundToOdd(gHigh, gLow, cbr << h))
+            let gHigh = table[index]
+            let gLow = table[index + 1]
+            return (
+                roundToOdd(gHigh, gLow, cbl << h), roundToOdd(gHigh, gLow, cb << h), roundToOdd(gHigh, gLow, cbr << h)
+            )
         }
         let lower = vbl + (isEven ? 0 : 1)
         let upper = vbr - (isEven ? 0 : 1)

@@ -10,11 +10,17 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Seconds to wait for the whole response.")
     var timeout: Double = 60
 
-    @Option(name: .customLong("api-key"), help: "Sent as Authorization: Bearer KEY (default: $CONVGRAD_API_KEY, which other users cannot see in ps as they can a flag).")
+    @Option(
+        name: .customLong("api-key"),
+        help:
+            "Sent as Authorization: Bearer KEY (default: $CONVGRAD_API_KEY, which other users cannot see in ps as they can a flag)."
+    )
     var apiKey: String = ProcessInfo.processInfo.environment["CONVGRAD_API_KEY"] ?? ""
 
     func validate() throws {
-        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
+        guard timeout > 0, timeout.isFinite else {
+            throw ValidationError("--timeout must be a positive number of seconds")
+        }
     }
 }
 
@@ -50,7 +56,8 @@ extension EndpointCommand {
 /// 3 when the exchange breaks off or times out.
 func exchange(_ request: HTTPRequest, connection: ConnectionOptions) throws {
     let configuration = ClientConfiguration(
-        totalTimeout: .milliseconds(Int(connection.timeout * 1000)), apiKey: connection.apiKey.isEmpty ? nil : connection.apiKey)
+        totalTimeout: .milliseconds(Int(connection.timeout * 1000)),
+        apiKey: connection.apiKey.isEmpty ? nil : connection.apiKey)
     do {
         let client = try Client(baseURL: connection.url, configuration: configuration)
         let response = try client.send(request)

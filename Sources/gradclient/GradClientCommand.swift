@@ -46,7 +46,8 @@ struct Explain: EndpointCommand {
 }
 
 struct Gradcheck: EndpointCommand {
-    static let configuration = CommandConfiguration(abstract: "POST /gradcheck: analytic vs central-difference gradients.")
+    static let configuration = CommandConfiguration(
+        abstract: "POST /gradcheck: analytic vs central-difference gradients.")
     static let path = "/gradcheck"
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var input: BodyInput

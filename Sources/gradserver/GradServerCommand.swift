@@ -19,7 +19,8 @@ struct GradServerCommand: ParsableCommand {
     func run() throws {
         let format = server.logFormat
         LoggingSystem.bootstrap { label in
-            format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label) as any LogHandler
+            format == .json
+                ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label) as any LogHandler
         }
         ProcessLimits.raiseOpenFileLimit()
         // Keep freed tensor memory in the process: otherwise glibc returns each request's large
@@ -51,7 +52,8 @@ struct GradServerCommand: ParsableCommand {
         guard !path.isEmpty else { return nil }
         let keyFile = KeyFile(path: path)
         let keys = try keyFile.load(logger: logger)
-        logger.notice("access control on", metadata: ["file": "\(path)", "keys": "\(keys.map(\.name).joined(separator: ","))"])
+        logger.notice(
+            "access control on", metadata: ["file": "\(path)", "keys": "\(keys.map(\.name).joined(separator: ","))"])
         return (keyFile, AccessControl(keys: keys))
     }
 }
@@ -72,7 +74,10 @@ final class SignalDrain: @unchecked Sendable {
     let logger: Logger
     private var sources: [DispatchSourceSignal] = []
 
-    init(server: Server, logger: Logger) { self.server = server; self.logger = logger }
+    init(server: Server, logger: Logger) {
+        self.server = server
+        self.logger = logger
+    }
 
     func install() {
         for number in [SIGTERM, SIGINT] {

@@ -23,7 +23,8 @@ struct JSONLogHandler: LogHandler {
         ]
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
         for key in merged.keys.sorted() { fields.append((key, "\(merged[key]!)")) }
-        let line = "{" + fields.map { "\"\(Self.escape($0.0))\":\"\(Self.escape($0.1))\"" }.joined(separator: ",") + "}\n"
+        let line =
+            "{" + fields.map { "\"\(Self.escape($0.0))\":\"\(Self.escape($0.1))\"" }.joined(separator: ",") + "}\n"
         Self.output.write(line)
     }
 

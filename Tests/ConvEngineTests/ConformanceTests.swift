@@ -43,7 +43,9 @@ import Testing
     }
 
     /// `buffers`: `"<layer>.<buffer>"` -> the updated tensor; none expected means none returned.
-    private func compareBuffers(_ got: [[NamedTensor]], _ expected: [String: Any], _ problem: TranslatedProblem, _ name: String) {
+    private func compareBuffers(
+        _ got: [[NamedTensor]], _ expected: [String: Any], _ problem: TranslatedProblem, _ name: String
+    ) {
         var named: [String: Tensor] = [:]
         for (layer, buffers) in zip(problem.names, got) { for b in buffers { named["\(layer).\(b.name)"] = b.tensor } }
         let want = expected["buffers"] as? [String: Any] ?? [:]
@@ -69,7 +71,8 @@ import Testing
             Closeness.expect(tensor, try JSONTensor.decode(value), case: name, tensor: "gradients.\(key)")
         }
         if let wantActivationGradients = expected["activation_gradients"] as? [String: Any] {
-            try compareByLayer(result.activationGradients, wantActivationGradients, problem, name, "activation_gradients")
+            try compareByLayer(
+                result.activationGradients, wantActivationGradients, problem, name, "activation_gradients")
         }
     }
 

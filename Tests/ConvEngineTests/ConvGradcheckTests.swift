@@ -16,7 +16,9 @@ import Testing
             let padding: ConvPadding
             switch rng.int(0...3) {
             case 0: padding = .valid
-            case 1: padding = .same; stride = Pair(1)
+            case 1:
+                padding = .same
+                stride = Pair(1)
             default: padding = .explicit(Pair(rng.int(0...2), rng.int(0...2)))
             }
             let input = [rng.int(1...2), groups * inPerGroup, rng.int(3...7), rng.int(3...7)]
@@ -41,8 +43,15 @@ import Testing
         var rng = CaseGenerator(seed: 7)
         let cases: [(Conv2d, [Int])] = [
             (Conv2d(weight: rng.tensor([2, 1, 2, 2]), bias: rng.tensor([2]), stride: Pair(3, 2)), [2, 1, 7, 6]),
-            (Conv2d(weight: rng.tensor([1, 2, 2, 4]), padding: .same, dilation: Pair(1, 2), paddingMode: .reflect), [1, 2, 5, 7]),
-            (Conv2d(weight: rng.tensor([6, 1, 3, 3]), bias: rng.tensor([6]), padding: .explicit(Pair(1)), groups: 3), [2, 3, 4, 5]),
+            (
+                Conv2d(weight: rng.tensor([1, 2, 2, 4]), padding: .same, dilation: Pair(1, 2), paddingMode: .reflect),
+                [1, 2, 5, 7]
+            ),
+            (
+                Conv2d(
+                    weight: rng.tensor([6, 1, 3, 3]), bias: rng.tensor([6]), padding: .explicit(Pair(1)), groups: 3),
+                [2, 3, 4, 5]
+            ),
             (Conv2d(weight: rng.tensor([2, 2, 1, 1]), bias: rng.tensor([2])), [3, 2, 3, 3]),
         ]
         for (spec, shape) in cases {
@@ -54,7 +63,9 @@ import Testing
         let y = try spec.forward(x)
         let r = rng.tensor(y.shape)
         let grads = spec.backward(input: x, gradOutput: r)
-        try Gradcheck.expect("\(label) input", at: x, analytic: grads.input) { Gradcheck.project(try spec.forward($0), r) }
+        try Gradcheck.expect("\(label) input", at: x, analytic: grads.input) {
+            Gradcheck.project(try spec.forward($0), r)
+        }
         try Gradcheck.expect("\(label) weight", at: spec.weight, analytic: grads.weight) { w in
             var s = spec
             s.weight = w

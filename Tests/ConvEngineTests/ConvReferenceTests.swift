@@ -22,17 +22,31 @@ import Testing
         /// Calls `body(n, o, i, j, xIndex, wIndex)` for every product of the forward sum that is not padding.
         func forEachTerm(_ body: (Int, Int, Int, Int, Int, Int) -> Void) {
             let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-            let (cOut, cg, kh, kw) = (spec.weight.shape[0], spec.weight.shape[1], spec.weight.shape[2], spec.weight.shape[3])
+            let (cOut, cg, kh, kw) = (
+                spec.weight.shape[0], spec.weight.shape[1], spec.weight.shape[2], spec.weight.shape[3]
+            )
             let og = cOut / spec.groups
-            for b in 0..<n { for o in 0..<cOut { for i in 0..<out.h { for j in 0..<out.w {
-                for ci in 0..<cg { for p in 0..<kh { for q in 0..<kw {
-                    let ih = i * spec.stride.h - pad.top + p * spec.dilation.h
-                    let iw = j * spec.stride.w - pad.left + q * spec.dilation.w
-                    guard ih >= 0, ih < h, iw >= 0, iw < w else { continue }
-                    let channel = (o / og) * cg + ci
-                    body(b, o, i, j, ((b * c + channel) * h + ih) * w + iw, ((o * cg + ci) * kh + p) * kw + q)
-                } } }
-            } } } }
+            for b in 0..<n {
+                for o in 0..<cOut {
+                    for i in 0..<out.h {
+                        for j in 0..<out.w {
+                            for ci in 0..<cg {
+                                for p in 0..<kh {
+                                    for q in 0..<kw {
+                                        let ih = i * spec.stride.h - pad.top + p * spec.dilation.h
+                                        let iw = j * spec.stride.w - pad.left + q * spec.dilation.w
+                                        guard ih >= 0, ih < h, iw >= 0, iw < w else { continue }
+                                        let channel = (o / og) * cg + ci
+                                        body(
+                                            b, o, i, j, ((b * c + channel) * h + ih) * w + iw,
+                                            ((o * cg + ci) * kh + p) * kw + q)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
 
         func outputIndex(_ b: Int, _ o: Int, _ i: Int, _ j: Int) -> Int {
@@ -80,7 +94,8 @@ import Testing
         let got = spec.backward(dy, input: x, output: y, saved: plan)
         let want = direct.gradients(dy)
         Closeness.expect(got.input, Tensor(shape: x.shape, data: want.input), case: "\(c)", tensor: "input gradient")
-        Closeness.expect(got.weight, Tensor(shape: spec.weight.shape, data: want.weight), case: "\(c)", tensor: "weight gradient")
+        Closeness.expect(
+            got.weight, Tensor(shape: spec.weight.shape, data: want.weight), case: "\(c)", tensor: "weight gradient")
     }
 }
 
@@ -88,7 +103,8 @@ import Testing
 /// same bits as the same image inside a batch (one work item per image, serial within it).
 @Test func singleImageForwardMatchesBatchedBitForBit() throws {
     var rng = CaseGenerator(seed: 52)
-    let spec = Conv2d(weight: rng.tensor([16, 4, 3, 3]), bias: rng.tensor([16]), padding: .explicit(Pair(1)), groups: 2)
+    let spec = Conv2d(
+        weight: rng.tensor([16, 4, 3, 3]), bias: rng.tensor([16]), padding: .explicit(Pair(1)), groups: 2)
     let image = rng.tensor([1, 8, 64, 48])
     let batch = Tensor(shape: [2, 8, 64, 48], data: image.data + rng.tensor([8 * 64 * 48]).data)
     let alone = try spec.forward(image)
@@ -120,10 +136,12 @@ func modePaddingCopiesAndFoldsOverManyPlanes(mode: PaddingMode) throws {
         }
     }
     for plane in [0, 1337, 2559] {
-        for r in 0..<9 { for c in 0..<10 {
-            let want = x.data[plane * 20 + source(r - 2, 5) * 4 + source(c - 3, 4)]
-            #expect(padded.data[plane * 90 + r * 10 + c] == want, "plane \(plane) [\(r), \(c)]")
-        } }
+        for r in 0..<9 {
+            for c in 0..<10 {
+                let want = x.data[plane * 20 + source(r - 2, 5) * 4 + source(c - 3, 4)]
+                #expect(padded.data[plane * 90 + r * 10 + c] == want, "plane \(plane) [\(r), \(c)]")
+            }
+        }
     }
     let y = rng.tensor(padded.shape)
     let folded = ModePadding.fold(y, plan)

@@ -21,7 +21,8 @@ import Testing
     }
 
     static func bits(_ r: BackwardResult) -> [[UInt64]] {
-        let tensors = [r.output, r.inputGradient] + r.activationGradients
+        let tensors =
+            [r.output, r.inputGradient] + r.activationGradients
             + r.parameterGradients.flatMap { [$0.weight, $0.bias].compactMap { $0 } }
         return tensors.map { $0.data.map(\.bitPattern) } + [[r.loss!.bitPattern]]
     }

@@ -32,9 +32,13 @@ import Testing
     /// ceil_mode: a last window that starts in the right padding is dropped; one that runs past the
     /// padded input is divided by its clipped size.
     @Test func ceilModeOutputSizesAndAvgDivisor() throws {
-        #expect(try MaxPool2d(kernel: Pair(2), stride: Pair(2), ceilMode: true).outputSize(height: 5, width: 4) == Pair(3, 2))
+        #expect(
+            try MaxPool2d(kernel: Pair(2), stride: Pair(2), ceilMode: true).outputSize(height: 5, width: 4)
+                == Pair(3, 2))
         // in 4, k 2, s 2, pad 1, ceil: floor-mode gives 3; ceil gives 4 but window 3 starts at 5 >= 4 + 1.
-        #expect(try MaxPool2d(kernel: Pair(2), stride: Pair(2), padding: Pair(1), ceilMode: true).outputSize(height: 4, width: 4) == Pair(3, 3))
+        #expect(
+            try MaxPool2d(kernel: Pair(2), stride: Pair(2), padding: Pair(1), ceilMode: true).outputSize(
+                height: 4, width: 4) == Pair(3, 3))
         let avg = AvgPool2d(kernel: Pair(2), stride: Pair(2), ceilMode: true, countIncludePad: true)
         let y = try avg.forward(Tensor(shape: [1, 1, 1, 3], data: [2, 4, 9]))
         // kernel 2x2 over a 1x3 input: windows clip to 1x2 and 1x1 (past the input, no padding).
@@ -55,14 +59,17 @@ import Testing
         let dilated = Conv2d(weight: Tensor(shape: [1, 1, 3, 2]), padding: .same, dilation: Pair(2, 3))
         #expect(try dilated.spec.resolvedPadding() == ResolvedPadding(top: 2, bottom: 2, left: 1, right: 2))
         #expect(try dilated.spec.outputSize(height: 5, width: 6) == Pair(5, 6))
-        #expect(try Conv2d(weight: Tensor(shape: [1, 1, 3, 3]), stride: Pair(2)).spec.outputSize(height: 7, width: 8) == Pair(3, 3))
+        #expect(
+            try Conv2d(weight: Tensor(shape: [1, 1, 3, 3]), stride: Pair(2)).spec.outputSize(height: 7, width: 8)
+                == Pair(3, 3))
     }
 
     /// Reflect, replicate and circular padding of [1, 2, 3] by 2 on each side, through a 1x1 conv.
     @Test func paddingModesCopyTheRightElements() throws {
         let x = Tensor(shape: [1, 1, 1, 3], data: [1, 2, 3])
         func padded(_ mode: PaddingMode) throws -> [Double] {
-            let spec = Conv2d(weight: Tensor(shape: [1, 1, 1, 1], data: [1]), padding: .explicit(Pair(0, 2)), paddingMode: mode)
+            let spec = Conv2d(
+                weight: Tensor(shape: [1, 1, 1, 1], data: [1]), padding: .explicit(Pair(0, 2)), paddingMode: mode)
             return try spec.forward(x).data
         }
         #expect(try padded(.zeros) == [0, 0, 1, 2, 3, 0, 0])
@@ -80,7 +87,8 @@ import Testing
         // conv: forward 2*8*100*27 multiply-adds, backward twice that; relu 3 per element; flatten none.
         #expect(cost.work == 3 * (2 * 8 * 100 * 27) + 3 * 1600)
         #expect(cost.shapes == [[2, 8, 10, 10], [2, 8, 10, 10], [2, 800]])
-        #expect(cost.largestTensor == 1600 && cost.largestAt == 0)  // the conv output, larger than its padded input (864)
+        // The conv output, larger than its padded input (864).
+        #expect(cost.largestTensor == 1600 && cost.largestAt == 0)
         #expect(cost.heldElements == 600 + 2 * (1600 + 1600 + 1600))
     }
 

@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import ConvEngine
 
 // Every test that computes a product runs once per kernel path this CPU supports
@@ -15,11 +16,17 @@ private struct Problem: Sendable {
     let a: [Double], b: [Double], c: [Double]
 
     init(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, accumulate: Bool, rng: inout SplitMix64) {
-        self.m = m; self.n = n; self.k = k
-        self.transposeA = transposeA; self.transposeB = transposeB; self.accumulate = accumulate
+        self.m = m
+        self.n = n
+        self.k = k
+        self.transposeA = transposeA
+        self.transposeB = transposeB
+        self.accumulate = accumulate
         let (aRows, aCols) = transposeA ? (k, m) : (m, k)
         let (bRows, bCols) = transposeB ? (n, k) : (k, n)
-        lda = aCols + 3; ldb = bCols + 1; ldc = n + 2
+        lda = aCols + 3
+        ldb = bCols + 1
+        ldc = n + 2
         a = (0..<max(1, aRows * lda)).map { _ in Double.random(in: -1...1, using: &rng) }
         b = (0..<max(1, bRows * ldb)).map { _ in Double.random(in: -1...1, using: &rng) }
         c = (0..<max(1, m * ldc)).map { _ in Double.random(in: -1...1, using: &rng) }
@@ -93,7 +100,8 @@ func edgeSizes_matchNaiveForEveryTransposeAndAccumulate(path: KernelPath) {
             for n in sizes {
                 for k in [0, 1, 3, 17] {
                     for (ta, tb, acc) in flagCombinations {
-                        let problem = Problem(m: m, n: n, k: k, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
+                        let problem = Problem(
+                            m: m, n: n, k: k, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
                         problem.expectMatchesNaive(problem.run())
                         if m > 0 && n > 0 && k > 0 { problem.expectMatchesNaive(singleThreaded(problem)) }
                     }
@@ -123,7 +131,8 @@ func wideProductCrossingColumnPanel_matchesNaive(path: KernelPath) {
     KernelPath.$override.withValue(path) {
         var rng = SplitMix64(state: 3)
         for (ta, tb, acc) in flagCombinations {
-            let problem = Problem(m: 7, n: GEMMBlocking.nc + 13, k: 3, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
+            let problem = Problem(
+                m: 7, n: GEMMBlocking.nc + 13, k: 3, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
             problem.expectMatchesNaive(problem.run())
         }
     }
@@ -203,7 +212,8 @@ func inPlaceAndPackedB_giveTheSameBits(path: KernelPath) {
     KernelPath.$override.withValue(path) {
         var rng = SplitMix64(state: 8)
         for (ta, tb, acc) in flagCombinations {
-            let problem = Problem(m: GEMMBlocking.mc + 9, n: 29, k: 41, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
+            let problem = Problem(
+                m: GEMMBlocking.mc + 9, n: 29, k: 41, transposeA: ta, transposeB: tb, accumulate: acc, rng: &rng)
             let whole = singleThreaded(problem)
             let split = singleThreaded(problem, regions: [0..<100, 100..<problem.m])
             #expect(whole.map(\.bitPattern) == split.map(\.bitPattern), "\(problem.label)")

@@ -28,17 +28,29 @@ func unroll_matchesTheFormulaOverWholeImagesAndRowTiles(_ c: [Int]) throws {
         let columns = rows.count * p.outWidth
         var col = [Double](repeating: .nan, count: c[0] * taps * columns)
         x.data.withUnsafeBufferPointer { xb in
-            col.withUnsafeMutableBufferPointer { Im2col.unroll(xb.baseAddress!, channels: c[0], p, rows: rows, into: $0.baseAddress!) }
+            col.withUnsafeMutableBufferPointer {
+                Im2col.unroll(xb.baseAddress!, channels: c[0], p, rows: rows, into: $0.baseAddress!)
+            }
         }
-        for ch in 0..<c[0] { for i in 0..<p.kernel.h { for j in 0..<p.kernel.w {
-            for oh in rows { for ow in 0..<p.outWidth {
-                let ih = oh * p.stride.h - p.pad.top + i * p.dilation.h
-                let iw = ow * p.stride.w - p.pad.left + j * p.dilation.w
-                let inside = ih >= 0 && ih < p.height && iw >= 0 && iw < p.width
-                let want = inside ? x.data[(ch * p.height + ih) * p.width + iw] : 0
-                let got = col[((ch * p.kernel.h + i) * p.kernel.w + j) * columns + (oh - rows.lowerBound) * p.outWidth + ow]
-                #expect(got.bitPattern == want.bitPattern, "\(c) rows \(rows) c\(ch) tap (\(i),\(j)) at (\(oh),\(ow))")
-            } }
-        } } }
+        for ch in 0..<c[0] {
+            for i in 0..<p.kernel.h {
+                for j in 0..<p.kernel.w {
+                    for oh in rows {
+                        for ow in 0..<p.outWidth {
+                            let ih = oh * p.stride.h - p.pad.top + i * p.dilation.h
+                            let iw = ow * p.stride.w - p.pad.left + j * p.dilation.w
+                            let inside = ih >= 0 && ih < p.height && iw >= 0 && iw < p.width
+                            let want = inside ? x.data[(ch * p.height + ih) * p.width + iw] : 0
+                            let got = col[
+                                ((ch * p.kernel.h + i) * p.kernel.w + j) * columns + (oh - rows.lowerBound) * p.outWidth
+                                    + ow]
+                            #expect(
+                                got.bitPattern == want.bitPattern,
+                                "\(c) rows \(rows) c\(ch) tap (\(i),\(j)) at (\(oh),\(ow))")
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 
 @testable import ConvEngine
 
@@ -78,7 +78,9 @@ func gemm_fusedPathsBitIdenticalAndPortableWithin1e9(
 ) {
     let (m, n, k, ta, tb, acc) = shape
     var rng = CaseGenerator(seed: UInt64(m * 7 + n * 3 + k))
-    let a = rng.tensor([m * k]), b = rng.tensor([k * n]), c = rng.tensor([m * n])
+    let a = rng.tensor([m * k])
+    let b = rng.tensor([k * n])
+    let c = rng.tensor([m * n])
     let results = onEachPath { () -> Tensor in
         var out = c.data
         a.data.withUnsafeBufferPointer { pa in

@@ -72,8 +72,12 @@ import Testing
     static func replacingWeight(_ network: Network, _ i: Int, _ w: Tensor) -> Network {
         var copy = network
         switch copy.layers[i] {
-        case var s as Conv2d: s.weight = w; copy.layers[i] = s
-        case var s as Linear: s.weight = w; copy.layers[i] = s
+        case var s as Conv2d:
+            s.weight = w
+            copy.layers[i] = s
+        case var s as Linear:
+            s.weight = w
+            copy.layers[i] = s
         default: break
         }
         return copy

@@ -41,7 +41,8 @@ import Testing
         let x = Self.input(shape, nanFree: seed % 3 == 0, &rng)
         let p = try spec.plan(inputShape: shape, LayerContext(index: 0, type: "maxpool2d"))
         #expect(MaxPool2x2.applies(p))
-        let dy = Tensor(shape: p.outputShape, data: (0..<p.planes * p.outPlane).map { _ in Self.palette[rng.int(0...5)] })
+        let dy = Tensor(
+            shape: p.outputShape, data: (0..<p.planes * p.outPlane).map { _ in Self.palette[rng.int(0...5)] })
         let expected = Self.reference(x, dy, p)
         let y = try spec.forward(x)
         let dx = spec.backward(input: x, gradOutput: dy)

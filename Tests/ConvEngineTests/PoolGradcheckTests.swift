@@ -26,7 +26,8 @@ import Testing
     func maxPoolMatchesCentralDifferences(seed: Int) throws {
         var rng = CaseGenerator(seed: UInt64(100 + seed))
         let g = Self.randomGeometry(dilated: true, &rng)
-        let spec = MaxPool2d(kernel: g.kernel, stride: g.stride, padding: g.padding, dilation: g.dilation, ceilMode: g.ceil)
+        let spec = MaxPool2d(
+            kernel: g.kernel, stride: g.stride, padding: g.padding, dilation: g.dilation, ceilMode: g.ceil)
         let x = rng.tensor(g.input)
         let r = rng.tensor(try spec.forward(x).shape)
         try Gradcheck.expect("maxpool \(g)", at: x, analytic: spec.backward(input: x, gradOutput: r)) {
@@ -42,7 +43,9 @@ import Testing
             kernel: g.kernel, stride: g.stride, padding: g.padding, ceilMode: g.ceil, countIncludePad: rng.bool())
         let x = rng.tensor(g.input)
         let r = rng.tensor(try spec.forward(x).shape)
-        try Gradcheck.expect("avgpool \(g) include \(spec.countIncludePad)", at: x, analytic: spec.backward(input: x, gradOutput: r)) {
+        try Gradcheck.expect(
+            "avgpool \(g) include \(spec.countIncludePad)", at: x, analytic: spec.backward(input: x, gradOutput: r)
+        ) {
             Gradcheck.project(try spec.forward($0), r)
         }
     }

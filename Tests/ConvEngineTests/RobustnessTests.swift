@@ -15,7 +15,8 @@ import Testing
     static func randomLayer(_ rng: inout CaseGenerator) -> Layer {
         switch rng.int(0...5) {
         case 0:
-            let padding: ConvPadding = [.valid, .same, .explicit(awkwardPair(&rng)), .explicit(Pair(1))].randomElement(using: &rng)!
+            let padding: ConvPadding = [.valid, .same, .explicit(awkwardPair(&rng)), .explicit(Pair(1))].randomElement(
+                using: &rng)!
             return Conv2d(
                 weight: rng.tensor([rng.int(1...3), rng.int(1...3), rng.int(1...4), rng.int(1...4)]),
                 bias: rng.bool() ? rng.tensor([rng.int(1...3)]) : nil, stride: rng.bool() ? Pair(1) : awkwardPair(&rng),
@@ -24,16 +25,20 @@ import Testing
                 paddingMode: PaddingMode.allCases.randomElement(using: &rng)!)
         case 1:
             return MaxPool2d(
-                kernel: rng.bool() ? Pair(rng.int(1...3)) : awkwardPair(&rng), stride: rng.bool() ? nil : awkwardPair(&rng),
+                kernel: rng.bool() ? Pair(rng.int(1...3)) : awkwardPair(&rng),
+                stride: rng.bool() ? nil : awkwardPair(&rng),
                 padding: rng.bool() ? Pair(rng.int(0...1)) : awkwardPair(&rng),
                 dilation: rng.bool() ? Pair(1) : awkwardPair(&rng), ceilMode: rng.bool())
         case 2:
             return AvgPool2d(
-                kernel: rng.bool() ? Pair(rng.int(1...3)) : awkwardPair(&rng), stride: rng.bool() ? nil : awkwardPair(&rng),
+                kernel: rng.bool() ? Pair(rng.int(1...3)) : awkwardPair(&rng),
+                stride: rng.bool() ? nil : awkwardPair(&rng),
                 padding: rng.bool() ? Pair(rng.int(0...1)) : awkwardPair(&rng), ceilMode: rng.bool(),
                 countIncludePad: rng.bool())
         case 3:
-            return Linear(weight: rng.tensor([rng.int(1...3), rng.int(1...20)]), bias: rng.bool() ? rng.tensor([rng.int(1...3)]) : nil)
+            return Linear(
+                weight: rng.tensor([rng.int(1...3), rng.int(1...20)]),
+                bias: rng.bool() ? rng.tensor([rng.int(1...3)]) : nil)
         case 4:
             return Flatten()
         default:
@@ -64,7 +69,8 @@ import Testing
             do {
                 let forward = try network.forward(input)
                 let loss = Self.randomLoss(&rng, outputShape: forward.output.shape)
-                _ = try network.backward(input, seed: rng.bool() ? .loss(loss) : .gradOutput(rng.tensor(forward.output.shape)))
+                _ = try network.backward(
+                    input, seed: rng.bool() ? .loss(loss) : .gradOutput(rng.tensor(forward.output.shape)))
                 succeeded += 1
             } catch is EngineError {
                 refused += 1

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ConvEngine
 
 @Test func reshapedKeepsDataAndChangesShape() {

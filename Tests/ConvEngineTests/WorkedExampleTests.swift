@@ -16,7 +16,9 @@ import Testing
 ///     dL/dx: +dL/dz_i at each window's top-left (K = 1), -dL/dz_i at its bottom-right (K = -1), 0 elsewhere.
 @Suite struct WorkedExampleTests {
     static let network = Network(layers: [
-        Conv2d(weight: Tensor(shape: [1, 1, 2, 2], data: [1, 0, 0, -1]), bias: Tensor(shape: [1], data: [0.5]), stride: Pair(2)),
+        Conv2d(
+            weight: Tensor(shape: [1, 1, 2, 2], data: [1, 0, 0, -1]), bias: Tensor(shape: [1], data: [0.5]),
+            stride: Pair(2)),
         Flatten(),
         Linear(weight: Tensor(shape: [1, 4], data: [0.1, 0.2, 0.3, 0.4]), bias: Tensor(shape: [1], data: [0])),
     ])

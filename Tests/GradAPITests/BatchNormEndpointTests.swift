@@ -9,7 +9,11 @@ import Testing
     static let client = APIClient()
 
     /// `[2, 2, 2, 2]` input through a batchnorm2d with `fields`, then mse against zeros.
-    static func body(_ fields: String, input: String = "[[[[1, 2], [3, 4]], [[0, 1], [1, 0]]], [[[2, 2], [0, 1]], [[3, 1], [2, 2]]]]", extra: String = "") -> String {
+    static func body(
+        _ fields: String,
+        input: String = "[[[[1, 2], [3, 4]], [[0, 1], [1, 0]]], [[[2, 2], [0, 1]], [[3, 1], [2, 2]]]]",
+        extra: String = ""
+    ) -> String {
         #"{"input": \#(input), "layers": [{"type": "batchnorm2d"\#(fields)}], "loss": {"type": "mse", "target": \#(input)}\#(extra)}"#
     }
 
@@ -36,14 +40,16 @@ import Testing
     }
 
     @Test func explainGradcheckAndGrade_work() throws {
-        let explain = try Self.client.post("/explain", Self.body(Self.affine, extra: #", "of": "input", "index": [0, 0, 0, 0]"#))
+        let explain = try Self.client.post(
+            "/explain", Self.body(Self.affine, extra: #", "of": "input", "index": [0, 0, 0, 0]"#))
         #expect(explain.status == 200, "\(explain.text)")
         let terms = try #require(try FoundationJSON.object(explain.body)["terms"] as? [Any])
         #expect(terms.count == 8)  // the channel's 2 images x 4 positions
         let gradcheck = try Self.client.post("/gradcheck", Self.body(Self.affine))
         let passed = try FoundationJSON.object(gradcheck.body)["passed"] as? Bool
         #expect(gradcheck.status == 200 && passed == true, "\(gradcheck.text)")
-        let grade = try Self.client.post("/grade", Self.body(Self.affine, extra: #", "submission": {"0.bias": [0, 0]}"#))
+        let grade = try Self.client.post(
+            "/grade", Self.body(Self.affine, extra: #", "submission": {"0.bias": [0, 0]}"#))
         #expect(grade.status == 200, "\(grade.text)")
     }
 
@@ -83,9 +89,15 @@ import Testing
         (#"{"type": "log_softmax", "dim": -3}"#, "invalid_value", "layers[0].dim"),
         (#"{"type": "gelu", "approximate": "sigmoid"}"#, "invalid_value", "layers[0].approximate"),
         (#"{"type": "groupnorm", "num_groups": 2}"#, "invalid_value", "layers[0].num_groups"),
-        (#"{"type": "conv_transpose2d", "weight": [[1]], "stride": 2, "output_padding": 2}"#, "invalid_value", "layers[0].output_padding"),
+        (
+            #"{"type": "conv_transpose2d", "weight": [[1]], "stride": 2, "output_padding": 2}"#, "invalid_value",
+            "layers[0].output_padding"
+        ),
         (#"{"type": "conv_transpose2d", "weight": [[[[1]]], [[[1]]]]}"#, "shape_mismatch", "layers[0].weight"),
-        (#"{"type": "upsample", "scale_factor": 2, "align_corners": true}"#, "invalid_value", "layers[0].align_corners"),
+        (
+            #"{"type": "upsample", "scale_factor": 2, "align_corners": true}"#, "invalid_value",
+            "layers[0].align_corners"
+        ),
         (#"{"type": "upsample", "scale_factor": 0}"#, "invalid_value", "layers[0].scale_factor"),
         (#"{"type": "adaptive_avgpool2d"}"#, "missing_field", "layers[0].output_size"),
         (#"{"type": "groupnorm"}"#, "missing_field", "layers[0].num_groups"),
@@ -101,7 +113,10 @@ import Testing
     }
 
     @Test func dropoutWithoutMask_isFineWhereTheMaskIsUnused() throws {
-        for layer in [#"{"type": "dropout", "training": false}"#, #"{"type": "dropout", "p": 0}"#, #"{"type": "dropout", "p": 1}"#] {
+        for layer in [
+            #"{"type": "dropout", "training": false}"#, #"{"type": "dropout", "p": 0}"#,
+            #"{"type": "dropout", "p": 1}"#,
+        ] {
             let body = #"{"input": [[1, -2, 3]], "layers": [\#(layer)], "grad_output": [[1, 1, 1]]}"#
             let response = try Self.client.post("/backward", body)
             #expect(response.status == 200, "\(layer): \(response.text)")
@@ -118,11 +133,15 @@ import Testing
         (#"{"type": "bce", "target": [[1, 0, 2]]}"#, "invalid_value", "loss.target[0][2]", "in [0, 1]"),
         (#"{"type": "multi_margin", "target": [0], "p": 3}"#, "invalid_value", "loss.p", "3"),
         (#"{"type": "svm", "target": [[0.5, 0.5, 0]]}"#, "shape_mismatch", "loss.target", "class indices"),
-        (#"{"type": "cross_entropy", "target": [0], "label_smoothing": 1.5}"#, "invalid_value", "loss.label_smoothing", "[0, 1]"),
+        (
+            #"{"type": "cross_entropy", "target": [0], "label_smoothing": 1.5}"#, "invalid_value",
+            "loss.label_smoothing", "[0, 1]"
+        ),
         (#"{"type": "svm", "target": [0], "beta": 1}"#, "unknown_field", "loss.beta", "margin"),
     ])
     func badValues_are422AtTheField(_ loss: String, _ code: String, _ path: String, _ mention: String) throws {
-        let body = #"{"input": [[1, 2, 3]], "layers": [{"type": "linear", "weight": [[1, 0, 0], [0, 1, 0], [0, 0, 1]]}], "loss": \#(loss)}"#
+        let body =
+            #"{"input": [[1, 2, 3]], "layers": [{"type": "linear", "weight": [[1, 0, 0], [0, 1, 0], [0, 0, 1]]}], "loss": \#(loss)}"#
         let response = try Self.client.post("/backward", body)
         #expect(response.status == 422, "\(loss): \(response.text)")
         let (got, gotPath, message) = try response.errorCodeAndPath()
@@ -135,7 +154,8 @@ import Testing
     static let client = APIClient()
 
     @Test func gradientsAreNamedThroughTheBlock() throws {
-        let body = #"{"input": [[1, 2]], "layers": [{"type": "residual", "name": "res", "layers": [{"type": "linear", "name": "fc", "weight": [[1, 0], [0, 1]], "bias": [0, 1]}, {"type": "relu"}]}], "grad_output": [[1, 1]]}"#
+        let body =
+            #"{"input": [[1, 2]], "layers": [{"type": "residual", "name": "res", "layers": [{"type": "linear", "name": "fc", "weight": [[1, 0], [0, 1]], "bias": [0, 1]}, {"type": "relu"}]}], "grad_output": [[1, 1]]}"#
         let response = try Self.client.post("/backward", body)
         #expect(response.status == 200, "\(response.text)")
         let gradients = try #require(try FoundationJSON.object(response.body)["gradients"] as? [String: Any])
@@ -143,10 +163,19 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"{"type": "residual", "layers": [{"type": "linear", "weight": [[1, 0, 0], [0, 1, 0]]}]}"#, "shape_mismatch", "layers[0].layers"),
-        (#"{"type": "residual", "layers": [{"type": "linear", "weight": [[1, 0]]}]}"#, "shape_mismatch", "layers[0].layers[0].weight"),
+        (
+            #"{"type": "residual", "layers": [{"type": "linear", "weight": [[1, 0, 0], [0, 1, 0]]}]}"#,
+            "shape_mismatch", "layers[0].layers"
+        ),
+        (
+            #"{"type": "residual", "layers": [{"type": "linear", "weight": [[1, 0]]}]}"#, "shape_mismatch",
+            "layers[0].layers[0].weight"
+        ),
         (#"{"type": "residual", "layers": []}"#, "invalid_value", "layers[0].layers"),
-        (#"{"type": "residual", "layers": [{"type": "relu", "name": "a"}, {"type": "tanh", "name": "a"}]}"#, "duplicate_name", "layers[0].layers[1]"),
+        (
+            #"{"type": "residual", "layers": [{"type": "relu", "name": "a"}, {"type": "tanh", "name": "a"}]}"#,
+            "duplicate_name", "layers[0].layers[1]"
+        ),
         (#"{"type": "residual", "layers": [{"type": "dropout", "p": 2}]}"#, "invalid_value", "layers[0].layers[0].p"),
     ])
     func badBlocks_are422AtTheInnerField(_ layer: String, _ code: String, _ path: String) throws {

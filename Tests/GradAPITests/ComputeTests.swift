@@ -19,26 +19,37 @@ import Testing
     }
 
     @Test func integralFloatClassIndexGivesTheSameAnswerAsAnInteger() throws {
-        let integral = try client.post("/backward", Body.problem(input: "[1, 2]", layers: [Body.linear2], loss: #"{"type": "cross_entropy", "target": 1.0}"#))
-        let integer = try client.post("/backward", Body.problem(input: "[1, 2]", layers: [Body.linear2], loss: #"{"type": "cross_entropy", "target": [1]}"#))
+        let integral = try client.post(
+            "/backward",
+            Body.problem(input: "[1, 2]", layers: [Body.linear2], loss: #"{"type": "cross_entropy", "target": 1.0}"#))
+        let integer = try client.post(
+            "/backward",
+            Body.problem(input: "[1, 2]", layers: [Body.linear2], loss: #"{"type": "cross_entropy", "target": [1]}"#))
         #expect(integral.status == 200)
         #expect(integral.body == integer.body)
     }
 
     @Test func backwardKeysComeInTheDocumentedOrder() throws {
-        let response = try client.post("/backward", Body.problem(extra: #", "return": ["activation_gradients", "activations"]"#))
+        let response = try client.post(
+            "/backward", Body.problem(extra: #", "return": ["activation_gradients", "activations"]"#))
         let text = response.text
-        let order = [#"{"output":"#, #""loss":"#, #""gradients":{"input":"#, #""0.weight":"#, #""0.bias":"#, #""2.weight":"#, #""2.bias":"#,
-                     #""activations":{"0":"#, #""activation_gradients":{"0":"#]
+        let order = [
+            #"{"output":"#, #""loss":"#, #""gradients":{"input":"#, #""0.weight":"#, #""0.bias":"#, #""2.weight":"#,
+            #""2.bias":"#,
+            #""activations":{"0":"#, #""activation_gradients":{"0":"#,
+        ]
         let positions = order.map { text.range(of: $0)?.lowerBound }
         #expect(positions.allSatisfy { $0 != nil }, "\(text)")
-        #expect(positions.compactMap { $0 }.map { text.distance(from: text.startIndex, to: $0) } == positions.compactMap { $0 }.map { text.distance(from: text.startIndex, to: $0) }.sorted(), "\(text)")
+        #expect(
+            positions.compactMap { $0 }.map { text.distance(from: text.startIndex, to: $0) }
+                == positions.compactMap { $0 }.map { text.distance(from: text.startIndex, to: $0) }.sorted(), "\(text)")
     }
 
     @Test func forwardReturnsActivationsOnlyWhenAsked() throws {
         let plain = try FoundationJSON.object(try client.post("/forward", Body.problem()).body)
         #expect(Set(plain.keys) == ["output", "loss"])
-        let asked = try FoundationJSON.object(try client.post("/forward", Body.problem(extra: #", "return": ["activations"]"#)).body)
+        let asked = try FoundationJSON.object(
+            try client.post("/forward", Body.problem(extra: #", "return": ["activations"]"#)).body)
         #expect(Set(asked.keys) == ["output", "loss", "activations"])
         #expect(Set((asked["activations"] as? [String: Any])?.keys ?? [:].keys) == ["0", "1", "2"])
     }
@@ -70,14 +81,17 @@ import Testing
         var small = APIConfiguration()
         small.maxHeldElements = 1_000
         let layers = Array(repeating: #"{"type": "relu"}"#, count: 40)
-        let response = try APIClient(small).post("/backward", Body.problem(layers: layers, loss: nil, extra: #", "grad_output": 0"#))
+        let response = try APIClient(small).post(
+            "/backward", Body.problem(layers: layers, loss: nil, extra: #", "grad_output": 0"#))
         #expect(response.status == 413, "\(response.text)")
         #expect(try response.errorCodeAndPath().message.contains("activations"))
     }
 
     @Test func engineShapeErrorsNameTheLayer() throws {
         // A 3-wide input into a linear layer that takes 4: the engine's error, at the layer's path.
-        let response = try client.post("/backward", Body.problem(input: "[1, 2, 3]", layers: [Body.linear], loss: #"{"type": "mse", "target": 0}"#))
+        let response = try client.post(
+            "/backward", Body.problem(input: "[1, 2, 3]", layers: [Body.linear], loss: #"{"type": "mse", "target": 0}"#)
+        )
         #expect(response.status == 422, "\(response.text)")
         let (_, path, _) = try response.errorCodeAndPath()
         #expect(path?.hasPrefix("layers[0]") == true || path == "input", "\(response.text)")
@@ -86,7 +100,8 @@ import Testing
     @Test func cancelledWork_is503() throws {
         let route = try #require(APIRoutes.all().first { $0.path == "/backward" })
         let request = HTTPRequest(
-            method: "POST", target: "/backward", headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array(Body.problem().utf8))
+            method: "POST", target: "/backward", headers: HTTPHeaders([("Content-Type", "application/json")]),
+            body: Array(Body.problem().utf8))
         let response = route.handler(request, RequestContext(isCancelled: { true }))
         #expect(response.status == 503, "\(response.text)")
         #expect(try response.errorCodeAndPath().code == "cancelled")

@@ -27,7 +27,9 @@ import Testing
 
     private func compareTopLevel(_ vector: ConformanceVector, _ body: [String: Any], _ expected: [String: Any]) throws {
         let wantKeys = Set(expected.keys)
-        #expect(Set(body.keys) == wantKeys, "\(vector.name): response keys \(body.keys.sorted()); expected \(wantKeys.sorted())")
+        #expect(
+            Set(body.keys) == wantKeys,
+            "\(vector.name): response keys \(body.keys.sorted()); expected \(wantKeys.sorted())")
         let format = vector.responseFormat ?? "nested"
         if let want = expected["output"], let got = body["output"] {
             try compare(got, want, format: format, case: vector.name, tensor: "output")
@@ -35,12 +37,15 @@ import Testing
         if let want = (expected["loss"] as? NSNumber)?.doubleValue {
             let got = try #require((body["loss"] as? NSNumber)?.doubleValue, "\(vector.name): no loss")
             TensorComparison.expectClose(
-                PlainTensor(shape: [], data: [got]), PlainTensor(shape: [], data: [want]), case: vector.name, tensor: "loss")
+                PlainTensor(shape: [], data: [got]), PlainTensor(shape: [], data: [want]), case: vector.name,
+                tensor: "loss")
         }
         for group in ["gradients", "buffers", "activations", "activation_gradients"] {
             guard let want = expected[group] as? [String: Any] else { continue }
             let got = try #require(body[group] as? [String: Any], "\(vector.name): no \(group)")
-            #expect(Set(got.keys) == Set(want.keys), "\(vector.name): \(group) keys \(got.keys.sorted()); expected \(want.keys.sorted())")
+            #expect(
+                Set(got.keys) == Set(want.keys),
+                "\(vector.name): \(group) keys \(got.keys.sorted()); expected \(want.keys.sorted())")
             for (name, tensor) in want {
                 guard let observed = got[name] else { continue }
                 try compare(observed, tensor, format: format, case: vector.name, tensor: "\(group)[\"\(name)\"]")
@@ -49,7 +54,9 @@ import Testing
     }
 
     private func compare(_ got: Any, _ want: Any, format: String, case name: String, tensor: String) throws {
-        #expect(TensorComparison.form(got) == format, "\(name): \(tensor) is written \(TensorComparison.form(got)); expected \(format)")
+        #expect(
+            TensorComparison.form(got) == format,
+            "\(name): \(tensor) is written \(TensorComparison.form(got)); expected \(format)")
         let observed = try #require(TensorComparison.decode(got), "\(name): \(tensor) is not a tensor")
         let expected = try #require(TensorComparison.decode(want), "\(name): expected \(tensor) unreadable")
         TensorComparison.expectClose(observed, expected, case: name, tensor: tensor)
@@ -63,7 +70,9 @@ import Testing
                 continue
             }
             let shortest = NumberTokens.significantDigits(value.description)
-            #expect(NumberTokens.significantDigits(token) <= shortest, "\(name): \(token) is not shortest (\(value.description))")
+            #expect(
+                NumberTokens.significantDigits(token) <= shortest,
+                "\(name): \(token) is not shortest (\(value.description))")
         }
     }
 }
@@ -81,7 +90,11 @@ enum NumberTokens {
                 i += 1
                 continue
             }
-            if byte == UInt8(ascii: "\"") { inString = true; i += 1; continue }
+            if byte == UInt8(ascii: "\"") {
+                inString = true
+                i += 1
+                continue
+            }
             if byte == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
                 let start = i
                 while i < bytes.count, "-+.eE0123456789".utf8.contains(bytes[i]) { i += 1 }

@@ -16,7 +16,9 @@ struct ConformanceVector: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { name }
 
-    var expected: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(expectedJSON))) as? [String: Any] ?? [:] }
+    var expected: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(expectedJSON))) as? [String: Any] ?? [:]
+    }
 
     static let all: [ConformanceVector] = {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: Repo.vectors.path)) ?? []
@@ -39,7 +41,9 @@ struct ConformanceVector: Sendable, CustomTestStringConvertible {
     /// The bytes of the top-level member `key`'s value, exactly as the file writes them.
     static func memberText(_ bytes: [UInt8], key: String) -> [UInt8]? {
         let needle = Array("\"\(key)\":".utf8)
-        var depth = 0, i = 0, inString = false
+        var depth = 0
+        var i = 0
+        var inString = false
         while i < bytes.count {
             let byte = bytes[i]
             if inString {
@@ -61,7 +65,9 @@ struct ConformanceVector: Sendable, CustomTestStringConvertible {
 
     /// The end of the object value starting at `start`.
     private static func valueEnd(_ bytes: [UInt8], from start: Int) -> Int? {
-        var depth = 0, inString = false, i = start
+        var depth = 0
+        var inString = false
+        var i = start
         while i < bytes.count {
             let byte = bytes[i]
             if inString {

@@ -20,11 +20,16 @@ import Testing
         let nested = JSONValue.array([.numbers([1, 2]), .numbers([3, 4])])
         let flat = JSONValue.object(JSONObject([("shape", .numbers([2, 2])), ("data", .numbers([1, 2, 3, 4]))]))
         let bytes = [1.0, 2, 3, 4].flatMap { value in withUnsafeBytes(of: value.bitPattern.littleEndian, Array.init) }
-        let base64 = JSONValue.object(JSONObject([("shape", .numbers([2, 2])), ("base64", .string(Data(bytes).base64EncodedString()))]))
-        let floats = [Float(1), 2, 3, 4].flatMap { value in withUnsafeBytes(of: value.bitPattern.littleEndian, Array.init) }
-        let float32 = JSONValue.object(JSONObject([
-            ("shape", .numbers([2, 2])), ("base64", .string(Data(floats).base64EncodedString())), ("dtype", .string("float32")),
-        ]))
+        let base64 = JSONValue.object(
+            JSONObject([("shape", .numbers([2, 2])), ("base64", .string(Data(bytes).base64EncodedString()))]))
+        let floats = [Float(1), 2, 3, 4].flatMap { value in
+            withUnsafeBytes(of: value.bitPattern.littleEndian, Array.init)
+        }
+        let float32 = JSONValue.object(
+            JSONObject([
+                ("shape", .numbers([2, 2])), ("base64", .string(Data(floats).base64EncodedString())),
+                ("dtype", .string("float32")),
+            ]))
         let want = Tensor(shape: [2, 2], data: [1, 2, 3, 4])
         for form in [nested, flat, base64, float32] {
             #expect(try decoder.decode(form, at: JSONPath("input")) == want)
@@ -34,9 +39,11 @@ import Testing
     @Test func float32IsWidenedExactly() throws {
         let value = Float(0.1)
         let bytes = withUnsafeBytes(of: value.bitPattern.littleEndian, Array.init)
-        let form = JSONValue.object(JSONObject([
-            ("shape", .numbers([1])), ("base64", .string(Data(bytes).base64EncodedString())), ("dtype", .string("float32")),
-        ]))
+        let form = JSONValue.object(
+            JSONObject([
+                ("shape", .numbers([1])), ("base64", .string(Data(bytes).base64EncodedString())),
+                ("dtype", .string("float32")),
+            ]))
         #expect(try decoder.decode(form, at: JSONPath("w")).data == [Double(value)])
         #expect(Double(value) != 0.1)
     }
@@ -48,7 +55,9 @@ import Testing
     }
 
     @Test func tooManyElements_is413() {
-        #expect(throws: APIError.self) { try decoder.decode(.numbers(Array(repeating: 0, count: 1_001)), at: JSONPath("input")) }
+        #expect(throws: APIError.self) {
+            try decoder.decode(.numbers(Array(repeating: 0, count: 1_001)), at: JSONPath("input"))
+        }
         do {
             _ = try decoder.decode(.numbers(Array(repeating: 0, count: 1_001)), at: JSONPath("input"))
         } catch let error as APIError {
@@ -79,11 +88,16 @@ import Testing
     }
 
     @Test func errorBodyHasCodeMessageAndPath() throws {
-        let error = APIError.invalid(.invalidValue, "layers[0].stride must be an integer at least 1; found 0", at: JSONPath("layers").index(0).key("stride"))
+        let error = APIError.invalid(
+            .invalidValue, "layers[0].stride must be an integer at least 1; found 0",
+            at: JSONPath("layers").index(0).key("stride"))
         let response = error.response
         #expect(response.status == 422)
         #expect(response.headers["Content-Type"] == "application/json")
-        #expect(response.text == #"{"error":{"code":"invalid_value","message":"layers[0].stride must be an integer at least 1; found 0","path":"layers[0].stride"}}"#)
+        #expect(
+            response.text
+                == #"{"error":{"code":"invalid_value","message":"layers[0].stride must be an integer at least 1; found 0","path":"layers[0].stride"}}"#
+        )
         let noPath = APIError.tooLarge("too big").response
         #expect(noPath.status == 413 && !noPath.text.contains("path"))
     }
@@ -99,7 +113,8 @@ import Testing
         // ceil would add a 4th window starting in the right padding: dropped (H=5, k=2, s=2, p=1 -> 3).
         #expect(try size(5, kernel: 2, stride: 2, padding: 1, ceil: true) == 3)
         // No window fits: the work estimate stops there, before the layer's output.
-        #expect(NetworkCost(layers: [MaxPool2d(kernel: Pair(3), stride: Pair(1))], inputShape: [1, 1, 1, 1]).shapes.isEmpty)
+        #expect(
+            NetworkCost(layers: [MaxPool2d(kernel: Pair(3), stride: Pair(1))], inputShape: [1, 1, 1, 1]).shapes.isEmpty)
     }
 }
 

@@ -1,5 +1,6 @@
 import JSONCodec
 import Testing
+
 @testable import GradAPI
 
 @Suite struct ExplainEndpointTests {
@@ -13,8 +14,11 @@ import Testing
         #expect(call.json["board"]?.stringValue == "dL/dw1 = dL/dz1*x1 + dL/dz2*x3 + dL/dz3*x9 + dL/dz4*x11")
         let terms = try #require(call.json["terms"]?.arrayElements)
         #expect(terms.count == 4)
-        #expect(terms[0]["upstream"]?["of"]?.stringValue == "0" && terms[0]["upstream"]?["index"]?.numbersValue == [0, 0, 0, 0])
-        #expect(terms[1]["local"]?["of"]?.stringValue == "input" && terms[1]["local"]?["index"]?.numbersValue == [0, 2])
+        #expect(
+            terms[0]["upstream"]?["of"]?.stringValue == "0"
+                && terms[0]["upstream"]?["index"]?.numbersValue == [0, 0, 0, 0])
+        #expect(
+            terms[1]["local"]?["of"]?.stringValue == "input" && terms[1]["local"]?["index"]?.numbersValue == [0, 2])
         #expect(terms[1]["local"]?["value"]?.numberValue == 3)
         let sum = terms.compactMap { $0["product"]?.numberValue }.reduce(0, +)
         #expect(abs(sum - -85.8) < 1e-9)
@@ -23,7 +27,8 @@ import Testing
     @Test func moreTermsThanTheLimit_is413() throws {
         var configuration = APIConfiguration()
         configuration.maxExplainTerms = 3  // the lesson's dL/dW[0,0] sums 4 terms
-        let call = try GradeCall("/explain", GradeBodies.lesson(#""of": "0.weight", "index": [0, 0]"#), configuration: configuration)
+        let call = try GradeCall(
+            "/explain", GradeBodies.lesson(#""of": "0.weight", "index": [0, 0]"#), configuration: configuration)
         #expect(call.status == 413 && call.error.code == "too_large", "\(call.text)")
         #expect(call.error.path == "index")
     }

@@ -1,5 +1,6 @@
 import JSONCodec
 import Testing
+
 @testable import GradAPI
 
 @Suite struct GradcheckEndpointTests {

@@ -1,5 +1,6 @@
 import JSONCodec
 import Testing
+
 @testable import GradAPI
 
 /// /grade's `rel_error` figure and `"tolerance": {"rel_error": r}` (API.md, POST /grade).
@@ -13,14 +14,17 @@ import Testing
     }
 
     @Test func relErrorTolerance_gradesByRelError() throws {
-        let loose = try GradeCall("/grade", GradeBodies.lesson(#""submission": {"2.bias": [-11.05]}, "tolerance": {"rel_error": 0.01}"#))
+        let loose = try GradeCall(
+            "/grade", GradeBodies.lesson(#""submission": {"2.bias": [-11.05]}, "tolerance": {"rel_error": 0.01}"#))
         #expect(loose.json["passed"]?.boolValue == true, "\(loose.text)")
-        let strict = try GradeCall("/grade", GradeBodies.lesson(#""submission": {"2.bias": [-11.05]}, "tolerance": {"rel_error": 1e-3}"#))
+        let strict = try GradeCall(
+            "/grade", GradeBodies.lesson(#""submission": {"2.bias": [-11.05]}, "tolerance": {"rel_error": 1e-3}"#))
         #expect(strict.json["passed"]?.boolValue == false, "\(strict.text)")
     }
 
     @Test func hiddenFeedback_leavesOutRelError() throws {
-        let call = try GradeCall("/grade", GradeBodies.lesson(#""submission": {"2.bias": [-12]}, "feedback": "hidden""#))
+        let call = try GradeCall(
+            "/grade", GradeBodies.lesson(#""submission": {"2.bias": [-12]}, "feedback": "hidden""#))
         #expect(call.json["results"]?["2.bias"]?["rel_error"] == nil, "\(call.text)")
     }
 

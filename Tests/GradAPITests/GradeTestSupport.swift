@@ -1,6 +1,7 @@
 import HTTP1
 import JSONCodec
 import Testing
+
 @testable import GradAPI
 
 /// Calls a route through the handler seam (no socket) and reads the JSON answer.
@@ -12,7 +13,8 @@ struct GradeCall {
     init(_ path: String, _ body: String, configuration: APIConfiguration = APIConfiguration()) throws {
         let route = try #require(APIRoutes.all(configuration).first { $0.method == "POST" && $0.path == path })
         let request = HTTPRequest(
-            method: "POST", target: path, headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array(body.utf8))
+            method: "POST", target: path, headers: HTTPHeaders([("Content-Type", "application/json")]),
+            body: Array(body.utf8))
         let response = route.handler(request, RequestContext())
         status = response.status.code
         self.body = response.body
@@ -22,7 +24,9 @@ struct GradeCall {
     var text: String { String(decoding: body, as: UTF8.self) }
 
     /// The error's code and path, for a 4xx.
-    var error: (code: String?, path: String?) { (json["error"]?["code"]?.stringValue, json["error"]?["path"]?.stringValue) }
+    var error: (code: String?, path: String?) {
+        (json["error"]?["code"]?.stringValue, json["error"]?["path"]?.stringValue)
+    }
 }
 
 extension JSONValue {

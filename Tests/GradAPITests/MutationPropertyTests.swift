@@ -1,6 +1,6 @@
-import TestSupport
 import Foundation
 import HTTP1
+import TestSupport
 import Testing
 
 @testable import GradAPI
@@ -42,7 +42,8 @@ import Testing
     @Test func byteMutations_answerOnly200Or4xx() throws {
         var rng = SplitMix64(seed: 77)
         let seeds = try seedRequests().map { ($0.0, Array(try JSONSerialization.data(withJSONObject: $0.1))) }
-        let tokens: [[UInt8]] = ["[", "]", "{", "}", ",", ":", "\"", "-", "0", "1e999", "1e-400", "null", "\\u", "\u{FF}", "9999999999"]
+        let tokens: [[UInt8]] =
+            ["[", "]", "{", "}", ",", ":", "\"", "-", "0", "1e999", "1e-400", "null", "\\u", "\u{FF}", "9999999999"]
             .map { Array($0.utf8) } + [[0xFF], [0xC3], [0x00]]
         var statuses: [Int: Int] = [:]
         for _ in 0..<1_500 {
@@ -64,9 +65,13 @@ import Testing
     private func expectOnly200Or4xx(_ route: String, _ body: [UInt8]) throws -> Int {
         let response = try api.send("POST", route, body: body)
         let text = String(decoding: body.prefix(600), as: UTF8.self)
-        #expect(response.status == 200 || (400..<500).contains(response.status.code), "\(route) \(response.status) \(response.text) for \(text)")
+        #expect(
+            response.status == 200 || (400..<500).contains(response.status.code),
+            "\(route) \(response.status) \(response.text) for \(text)")
         if response.status != 200 {
-            #expect((try? response.errorCodeAndPath()) != nil, "\(route) \(response.status) body is not an error: \(response.text)")
+            #expect(
+                (try? response.errorCodeAndPath()) != nil,
+                "\(route) \(response.status) body is not an error: \(response.text)")
         }
         return response.status.code
     }
@@ -74,31 +79,43 @@ import Testing
     /// Each conformance vector's request, for a route chosen by the vector's number, with the
     /// members that route needs (/grade: a submission, /explain: `of` and `index`).
     private func seedRequests() throws -> [(String, [String: Any])] {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Repo.vectors.path).filter { $0.hasSuffix(".json") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: Repo.vectors.path).filter {
+            $0.hasSuffix(".json")
+        }.sorted()
         return try files.enumerated().compactMap { i, file in
-            let vector = try FoundationJSON.object(Array(try Data(contentsOf: Repo.vectors.appendingPathComponent(file))))
-            guard var request = vector["request"] as? [String: Any], let input = request["input"] ?? request["images"] else { return nil }
+            let vector = try FoundationJSON.object(
+                Array(try Data(contentsOf: Repo.vectors.appendingPathComponent(file))))
+            guard var request = vector["request"] as? [String: Any], let input = request["input"] ?? request["images"]
+            else { return nil }
             let route = vector["endpoint"] as? String == "/forward" ? "/forward" : Self.routes[i % Self.routes.count]
             let name = request["input"] == nil ? "images" : "input"
             if route == "/grade" { request["submission"] = [name: input] }
-            if route == "/explain" { request["of"] = name; request["index"] = Array(repeating: 0, count: rank(input)) }
+            if route == "/explain" {
+                request["of"] = name
+                request["index"] = Array(repeating: 0, count: rank(input))
+            }
             return (route, request)
         }
     }
 
     private func rank(_ tensor: Any) -> Int {
         if let object = tensor as? [String: Any] { return (object["shape"] as? [Any])?.count ?? 0 }
-        var rank = 0, level: Any = tensor
-        while let array = level as? [Any], let first = array.first { rank += 1; level = first }
+        var rank = 0
+        var level: Any = tensor
+        while let array = level as? [Any], let first = array.first {
+            rank += 1
+            level = first
+        }
         return rank
     }
 
     /// Values that break types, ranges, shapes and limits.
     static var replacements: [Any] {
         [
-        -1, 0, 1, 2.5, 1e308, -1e308, Double.leastNonzeroMagnitude, 9_007_199_254_740_993, 1e12, "x", "", "same", "valid", true, NSNull(),
-        [Any](), [String: Any](), [[Any]()], [1, [2]], [[1, 2], [3]], ["shape": [2], "data": [1]],
-        ["shape": [1_000_000, 1_000_000], "data": [1]], ["shape": [2], "base64": "AAAAAAAA8D8="], [0, 0, 0, 0, 0],
+            -1, 0, 1, 2.5, 1e308, -1e308, Double.leastNonzeroMagnitude, 9_007_199_254_740_993, 1e12, "x", "", "same",
+            "valid", true, NSNull(),
+            [Any](), [String: Any](), [[Any]()], [1, [2]], [[1, 2], [3]], ["shape": [2], "data": [1]],
+            ["shape": [1_000_000, 1_000_000], "data": [1]], ["shape": [2], "base64": "AAAAAAAA8D8="], [0, 0, 0, 0, 0],
         ]
     }
 

@@ -35,7 +35,10 @@ import Testing
         let shared = min(embedded.count, repository.count)
         let firstDifference = (0..<shared).first { embedded[$0] != repository[$0] } ?? shared
         let identical = embedded == repository
-        #expect(identical, "embedded copy differs from openapi.yaml at byte \(firstDifference) (sizes \(embedded.count), \(repository.count)): run scripts/embed-openapi")
+        #expect(
+            identical,
+            "embedded copy differs from openapi.yaml at byte \(firstDifference) (sizes \(embedded.count), \(repository.count)): run scripts/embed-openapi"
+        )
     }
 
     @Test func getOpenAPIServesTheFileAsYAML() throws {
@@ -51,7 +54,8 @@ import Testing
         let route = try #require(APIRoutes.all().first { $0.path == "/openapi.yaml" })
         func contentType(_ accept: String) -> String? {
             let headers = HTTPHeaders([("Host", "localhost"), ("Accept", accept)])
-            let response = route.handler(HTTPRequest(method: "GET", target: "/openapi.yaml", headers: headers), RequestContext())
+            let response = route.handler(
+                HTTPRequest(method: "GET", target: "/openapi.yaml", headers: headers), RequestContext())
             #expect(response.body == Array(OpenAPIDocument.yaml.utf8))
             return response.headers["Content-Type"]
         }
@@ -76,7 +80,8 @@ import Testing
         try #require(result.status == 0, "\(result.output)")
         let operations = Set(result.output.split(separator: "\n").map(String.init))
         // The page's files are one templated path in the spec (PageRoutesTests checks its list of names).
-        let routes = Set(APIRoutes.all().map { "\($0.method) \($0.path.hasPrefix("/static/") ? "/static/{file}" : $0.path)" })
+        let routes = Set(
+            APIRoutes.all().map { "\($0.method) \($0.path.hasPrefix("/static/") ? "/static/{file}" : $0.path)" })
         let serverOwned: Set = ["GET /healthz", "GET /readyz", "GET /metrics"]
         let grading: Set = ["POST /grade", "POST /explain", "POST /gradcheck"]
         #expect(operations.filter { !$0.hasPrefix("OPTIONS ") } == routes.union(serverOwned).union(grading))
@@ -163,16 +168,19 @@ import Testing
             """
         let listed = try Self.python(["-c", examplesScript, Repo.openAPI.path, Repo.vectors.path])
         try #require(listed.status == 0, "\(listed.output)")
-        let requests = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: String]])
+        let requests = try #require(
+            try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: String]])
         let client = APIClient()
         var exchanges: [[String: Any]] = []
         for request in requests {
-            let path = try #require(request["path"]), body = try #require(request["body"])
+            let path = try #require(request["path"])
+            let body = try #require(request["body"])
             let response = try client.post(path, body)
             #expect(response.status == 200, "\(path) \(body.prefix(200)): \(response.text)")
             exchanges.append(["path": path, "status": String(response.status.code), "body": response.text])
         }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("gradapi-exchanges-\(UUID().uuidString).json")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gradapi-exchanges-\(UUID().uuidString).json")
         try JSONSerialization.data(withJSONObject: exchanges).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let validateScript = """

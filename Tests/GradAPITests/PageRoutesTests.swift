@@ -20,7 +20,10 @@ import Testing
         let router = Router(routes: APIRoutes.all())
         var fields = HTTPHeaders([("Host", "localhost")])
         for (name, value) in headers { fields.add(name, value) }
-        let resolved: Route? = if case .handle(let route) = router.resolve(method: "GET", path: path, headers: fields) { route } else { nil }
+        let resolved: Route? =
+            if case .handle(let route) = router.resolve(method: "GET", path: path, headers: fields) { route } else {
+                nil
+            }
         let route = try #require(resolved, "GET \(path) is not routed to a handler")
         return route.handler(HTTPRequest(method: "GET", target: path, headers: fields), RequestContext())
     }
@@ -29,11 +32,17 @@ import Testing
         let names = try Self.pageFiles()
         #expect(PageAssets.files.map(\.name) == names, "run scripts/embed-page")
         for asset in PageAssets.files {
-            let file = try #require(FileManager.default.contents(atPath: Self.pageFolder.appendingPathComponent(asset.name).path))
+            let file = try #require(
+                FileManager.default.contents(atPath: Self.pageFolder.appendingPathComponent(asset.name).path))
             let repository = Array(file)
-            let firstDifference = zip(asset.body, repository).enumerated().first { $1.0 != $1.1 }?.offset ?? min(asset.body.count, repository.count)
+            let firstDifference =
+                zip(asset.body, repository).enumerated().first { $1.0 != $1.1 }?.offset
+                ?? min(asset.body.count, repository.count)
             let identical = asset.body == repository
-            #expect(identical, "\(asset.name): embedded copy differs at byte \(firstDifference) (sizes \(asset.body.count), \(repository.count)): run scripts/embed-page")
+            #expect(
+                identical,
+                "\(asset.name): embedded copy differs at byte \(firstDifference) (sizes \(asset.body.count), \(repository.count)): run scripts/embed-page"
+            )
         }
     }
 
@@ -41,16 +50,20 @@ import Testing
         let response = try Self.get("/")
         #expect(response.status == 200)
         #expect(response.headers["Content-Type"] == "text/html; charset=utf-8")
-        let index = try #require(FileManager.default.contents(atPath: Self.pageFolder.appendingPathComponent("index.html").path))
+        let index = try #require(
+            FileManager.default.contents(atPath: Self.pageFolder.appendingPathComponent("index.html").path))
         #expect(response.body == Array(index))
     }
 
     @Test func staticFiles_carryTheirMediaTypes() throws {
-        let expected = ["js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8", "svg": "image/svg+xml"]
+        let expected = [
+            "js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8", "svg": "image/svg+xml",
+        ]
         for asset in PageAssets.files where asset.name != "index.html" {
             let response = try Self.get("/static/\(asset.name)")
             #expect(response.status == 200, "\(asset.name)")
-            #expect(response.headers["Content-Type"] == expected[(asset.name as NSString).pathExtension], "\(asset.name)")
+            #expect(
+                response.headers["Content-Type"] == expected[(asset.name as NSString).pathExtension], "\(asset.name)")
             #expect(response.body == asset.body, "\(asset.name)")
         }
     }
@@ -114,14 +127,20 @@ import Testing
     @Test func pageFiles_haveNoInlineScriptStyleOrOtherOrigin() {
         for asset in PageAssets.files {
             // The SVG namespace is a name, not a fetch.
-            let text = String(decoding: asset.body, as: UTF8.self).replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "")
+            let text = String(decoding: asset.body, as: UTF8.self).replacingOccurrences(
+                of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "")
             #expect(!text.contains("http://") && !text.contains("https://"), "\(asset.name) names another origin")
             guard asset.name.hasSuffix(".html") else { continue }
             #expect(!text.contains("<style"), "\(asset.name) has a <style> element")
             #expect(!text.contains(" style="), "\(asset.name) has a style attribute")
-            #expect(text.components(separatedBy: "<script").count - 1 == text.components(separatedBy: "<script type=\"module\" src=").count - 1,
-                    "\(asset.name) has an inline script")
-            #expect(text.range(of: #" on[a-z]+="#, options: .regularExpression) == nil, "\(asset.name) has an event-handler attribute")
+            #expect(
+                text.components(separatedBy: "<script").count - 1 == text.components(
+                    separatedBy: "<script type=\"module\" src="
+                ).count - 1,
+                "\(asset.name) has an inline script")
+            #expect(
+                text.range(of: #" on[a-z]+="#, options: .regularExpression) == nil,
+                "\(asset.name) has an event-handler attribute")
         }
     }
 

@@ -1,6 +1,6 @@
-import TestSupport
 import Foundation
 import HTTP1
+import TestSupport
 import Testing
 
 @testable import GradAPI
@@ -20,17 +20,23 @@ import Testing
             let shape = try outputShape(problem, caseNumber: caseNumber)
             problem.finish(outputShape: shape, using: &rng)
             let backward = try api.post("/backward", problem.json(endpointExtras: ["tensor_format": .string("flat")]))
-            try #require(backward.status == 200, "case \(caseNumber): \(backward.status) \(backward.text)\n\(problem.json())")
+            try #require(
+                backward.status == 200, "case \(caseNumber): \(backward.status) \(backward.text)\n\(problem.json())")
             let gradients = try #require(try FoundationJSON.object(backward.body)["gradients"] as? [String: Any])
             for (name, tensor) in problem.tensors {
-                let gradient = try #require(gradients[name].flatMap(FlatTensor.init(response:)), "case \(caseNumber): no gradient \(name)")
+                let gradient = try #require(
+                    gradients[name].flatMap(FlatTensor.init(response:)), "case \(caseNumber): no gradient \(name)")
                 let written = name == "input" ? Array(tensor.shape.suffix(problem.inputRank)) : tensor.shape
-                #expect(gradient.shape == written, "case \(caseNumber): \(name) gradient has shape \(gradient.shape), not \(written)")
+                #expect(
+                    gradient.shape == written,
+                    "case \(caseNumber): \(name) gradient has shape \(gradient.shape), not \(written)")
                 for index in (0..<3).map({ _ in Int.random(in: 0..<tensor.data.count, using: &rng) }) {
                     let numeric = try centralDifference(problem, name, index)
                     let analytic = gradient.data[index]
-                    #expect(abs(numeric - analytic) <= 1e-6 + 1e-4 * abs(analytic),
-                            "case \(caseNumber): d/d\(name)[\(index)] analytic \(analytic) numeric \(numeric)\n\(problem.json())")
+                    #expect(
+                        abs(numeric - analytic) <= 1e-6 + 1e-4 * abs(analytic),
+                        "case \(caseNumber): d/d\(name)[\(index)] analytic \(analytic) numeric \(numeric)\n\(problem.json())"
+                    )
                     checkedElements += 1
                 }
             }
@@ -41,7 +47,8 @@ import Testing
     /// The network's output shape, from /forward with no loss.
     private func outputShape(_ problem: RandomProblem, caseNumber: Int) throws -> [Int] {
         let response = try api.post("/forward", problem.json(endpointExtras: ["tensor_format": .string("flat")]))
-        try #require(response.status == 200, "case \(caseNumber): \(response.status) \(response.text)\n\(problem.json())")
+        try #require(
+            response.status == 200, "case \(caseNumber): \(response.status) \(response.text)\n\(problem.json())")
         return try #require(FlatTensor(response: try FoundationJSON.object(response.body)["output"] as Any)).shape
     }
 
@@ -49,7 +56,8 @@ import Testing
     private func centralDifference(_ problem: RandomProblem, _ name: String, _ index: Int) throws -> Double {
         let x = problem.tensors[name]!.data[index]
         let h = 1e-6 * max(1, abs(x))
-        var plus = problem, minus = problem
+        var plus = problem
+        var minus = problem
         plus.tensors[name]!.data[index] = x + h
         minus.tensors[name]!.data[index] = x - h
         return (try loss(plus) - loss(minus)) / (2 * h)
@@ -71,12 +79,16 @@ struct FlatTensor {
     var shape: [Int]
     var data: [Double]
 
-    init(shape: [Int], data: [Double]) { self.shape = shape; self.data = data }
+    init(shape: [Int], data: [Double]) {
+        self.shape = shape
+        self.data = data
+    }
 
     /// A response tensor in the flat form.
     init?(response: Any) {
         guard let object = response as? [String: Any], let shape = object["shape"] as? [Int],
-              let data = object["data"] as? [Double] else { return nil }
+            let data = object["data"] as? [Double]
+        else { return nil }
         self.init(shape: shape, data: data)
     }
 
@@ -95,7 +107,12 @@ struct FlatTensor {
 
 /// Just enough of a JSON writer for the tests; numbers in Swift's shortest round-trip form.
 indirect enum JSONText: CustomStringConvertible {
-    case number(Double), int(Int), string(String), bool(Bool), array([JSONText]), object([(String, JSONText)])
+    case number(Double)
+    case int(Int)
+    case string(String)
+    case bool(Bool)
+    case array([JSONText])
+    case object([(String, JSONText)])
 
     var description: String {
         switch self {

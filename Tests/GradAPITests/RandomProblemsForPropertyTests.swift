@@ -19,9 +19,13 @@ struct RandomProblem {
         var problem = RandomProblem()
         let n = Int.random(in: 1...2, using: &rng)
         var channels = Int.random(in: 1...3, using: &rng)
-        var height = Int.random(in: 4...7, using: &rng), width = Int.random(in: 4...7, using: &rng)
+        var height = Int.random(in: 4...7, using: &rng)
+        var width = Int.random(in: 4...7, using: &rng)
         problem.tensors["input"] = .random([n, channels, height, width], in: -2...2, using: &rng)
-        if n == 1 { problem.inputRank = channels == 1 ? [2, 3, 4].randomElement(using: &rng)! : [3, 4].randomElement(using: &rng)! }
+        if n == 1 {
+            problem.inputRank =
+                channels == 1 ? [2, 3, 4].randomElement(using: &rng)! : [3, 4].randomElement(using: &rng)!
+        }
         problem.binaryTensors = Bool.random(using: &rng)
         for _ in 0..<Int.random(in: 1...3, using: &rng) {
             switch Int.random(in: 0..<4, using: &rng) {
@@ -33,23 +37,29 @@ struct RandomProblem {
         return problem
     }
 
-    private mutating func addConv(_ channels: inout Int, _ height: inout Int, _ width: inout Int, using rng: inout SplitMix64) {
+    private mutating func addConv(
+        _ channels: inout Int, _ height: inout Int, _ width: inout Int, using rng: inout SplitMix64
+    ) {
         let i = layers.count
         let groups = channels > 1 && Bool.random(using: &rng) ? channels : 1
         let out = groups * Int.random(in: 1...2, using: &rng)
-        let kh = Int.random(in: 1...min(3, height), using: &rng), kw = Int.random(in: 1...min(3, width), using: &rng)
+        let kh = Int.random(in: 1...min(3, height), using: &rng)
+        let kw = Int.random(in: 1...min(3, width), using: &rng)
         let dilation = kh < 3 && kw < 3 && height >= 5 && width >= 5 && Bool.random(using: &rng) ? 2 : 1
         var members: [(String, JSONText)] = [("type", .string("conv2d"))]
         if groups > 1 { members.append(("groups", .int(groups))) }
         if dilation > 1 { members.append(("dilation", .int(dilation))) }
         // reflect needs padding < the input's size, circular at most it: only on inputs of 3 and more.
-        let mode = min(height, width) >= 3 ? ["zeros", "reflect", "replicate", "circular"].randomElement(using: &rng)! : "zeros"
+        let mode =
+            min(height, width) >= 3
+            ? ["zeros", "reflect", "replicate", "circular"].randomElement(using: &rng)! : "zeros"
         if mode != "zeros" { members.append(("padding_mode", .string(mode))) }
         if Int.random(in: 0..<4, using: &rng) == 0 {
             members.append(("padding", .string("same")))
         } else {
             let stride = Int.random(in: 1...2, using: &rng)
-            let ph = Int.random(in: 0...1, using: &rng), pw = Int.random(in: 0...1, using: &rng)
+            let ph = Int.random(in: 0...1, using: &rng)
+            let pw = Int.random(in: 0...1, using: &rng)
             members += [("stride", .int(stride)), ("padding", .array([.int(ph), .int(pw)]))]
             height = (height + 2 * ph - dilation * (kh - 1) - 1) / stride + 1
             width = (width + 2 * pw - dilation * (kw - 1) - 1) / stride + 1
@@ -64,7 +74,8 @@ struct RandomProblem {
     private mutating func addPool(_ height: inout Int, _ width: inout Int, using rng: inout SplitMix64) {
         let isMax = Bool.random(using: &rng)
         let k = Int.random(in: 1...min(3, height, width), using: &rng)
-        let stride = Int.random(in: 1...k, using: &rng), padding = Int.random(in: 0...(k / 2), using: &rng)
+        let stride = Int.random(in: 1...k, using: &rng)
+        let padding = Int.random(in: 0...(k / 2), using: &rng)
         var members: [(String, JSONText)] = [
             ("type", .string(isMax ? "maxpool2d" : "avgpool2d")), ("kernel_size", .int(k)), ("stride", .int(stride)),
             ("padding", .int(padding)), ("ceil_mode", .bool(Bool.random(using: &rng))),
@@ -78,7 +89,9 @@ struct RandomProblem {
     private mutating func addActivation(using rng: inout SplitMix64) {
         let type = ["relu", "leaky_relu", "sigmoid", "tanh"].randomElement(using: &rng)!
         var members: [(String, JSONText)] = [("type", .string(type))]
-        if type == "leaky_relu" { members.append(("negative_slope", .number(Double.random(in: 0.01...0.3, using: &rng)))) }
+        if type == "leaky_relu" {
+            members.append(("negative_slope", .number(Double.random(in: 0.01...0.3, using: &rng))))
+        }
         layers.append((members, nil, nil))
     }
 
@@ -86,7 +99,8 @@ struct RandomProblem {
     mutating func finish(outputShape: [Int], using rng: inout SplitMix64) {
         var shape = outputShape
         if Bool.random(using: &rng) {
-            let i = layers.count + 1, k = Int.random(in: 1...4, using: &rng)
+            let i = layers.count + 1
+            let k = Int.random(in: 1...4, using: &rng)
             layers.append(([("type", .string("flatten"))], nil, nil))
             tensors["\(i).weight"] = .random([k, shape.dropFirst().reduce(1, *)], in: -1...1, using: &rng)
             tensors["\(i).bias"] = .random([k], in: -1...1, using: &rng)
@@ -94,7 +108,9 @@ struct RandomProblem {
             shape = [shape[0], k]
         }
         let reduction: JSONText = .string(Bool.random(using: &rng) ? "mean" : "sum")
-        let kinds = ["mse", "l1", "smooth_l1", "huber", "bce_with_logits", "grad_output"] + (shape.count == 2 ? ["cross_entropy", "nll"] : [])
+        let kinds =
+            ["mse", "l1", "smooth_l1", "huber", "bce_with_logits", "grad_output"]
+            + (shape.count == 2 ? ["cross_entropy", "nll"] : [])
         switch kinds.randomElement(using: &rng)! {
         case "grad_output": gradOutput = .random(shape, in: -1...1, using: &rng)
         case "cross_entropy", "nll":

@@ -18,7 +18,10 @@ import Testing
             switch self {
             case .layerField where !layers.isEmpty:
                 let k = random.index(layers.count)
-                let field = random.pick(["stride", "padding", "dilation", "groups", "kernel_size", "ceil_mode", "padding_mode", "negative_slope"])
+                let field = random.pick([
+                    "stride", "padding", "dilation", "groups", "kernel_size", "ceil_mode", "padding_mode",
+                    "negative_slope",
+                ])
                 layers[k][field] = random.pick(Self.oddValues)
             case .layerWeight where !layers.isEmpty:
                 let k = random.index(layers.count)
@@ -30,7 +33,10 @@ import Testing
             case .lossTarget:
                 request["loss"] = ["type": random.pick(Self.lossTypes), "target": random.pick(Self.oddTensors)]
             case .lossType:
-                if var loss = request["loss"] as? [String: Any] { loss["type"] = random.pick(Self.lossTypes); request["loss"] = loss }
+                if var loss = request["loss"] as? [String: Any] {
+                    loss["type"] = random.pick(Self.lossTypes)
+                    request["loss"] = loss
+                }
             case .gradOutput:
                 request.removeValue(forKey: "loss")
                 request["grad_output"] = random.pick(Self.oddTensors)
@@ -42,18 +48,32 @@ import Testing
             if request["layers"] != nil { request["layers"] = layers }
         }
 
-        static var oddValues: [Any] { [0, -1, 1_000_000, 3.5, [0, 1], [1, 2, 3], "same", "valid", "reflect", "circular", 100, 7, true, [Int](), 1e30] }
-        static var oddTensors: [Any] { [
-            [[1.0]], [1.0, 2.0], 0.5, 3, [[[[1.0, 2.0], [3.0, 4.0]]]], [[[1.0], [2.0]]], ["shape": [2, 2], "data": [1, 2, 3, 4]],
-            Array(repeating: [Double](repeating: 0.25, count: 9), count: 9), [[1e300, -1e300]], [1, 0, 2],
-        ] }
-        static var oddLayers: [[String: Any]] { [
-            ["type": "flatten"], ["type": "linear", "weight": [[1, 2], [3, 4]]], ["type": "conv2d", "weight": [[1, 1], [1, 1]], "padding": "same"],
-            ["type": "maxpool2d", "kernel_size": 3, "padding": 1, "ceil_mode": true], ["type": "avgpool2d", "kernel_size": 50],
-            ["type": "conv2d", "weight": [[[[1.0]]], [[[2.0]]]], "groups": 2], ["type": "conv2d", "weight": [[1, 2, 3]], "padding": 2, "padding_mode": "reflect"],
-            ["type": "relu"], ["type": "leaky_relu", "negative_slope": -2], ["type": "conv2d", "weight": [[1]], "stride": 2, "padding": "same"],
-            ["type": "maxpool2d", "kernel_size": 2, "padding": 2],
-        ] }
+        static var oddValues: [Any] {
+            [
+                0, -1, 1_000_000, 3.5, [0, 1], [1, 2, 3], "same", "valid", "reflect", "circular", 100, 7, true, [Int](),
+                1e30,
+            ]
+        }
+        static var oddTensors: [Any] {
+            [
+                [[1.0]], [1.0, 2.0], 0.5, 3, [[[[1.0, 2.0], [3.0, 4.0]]]], [[[1.0], [2.0]]],
+                ["shape": [2, 2], "data": [1, 2, 3, 4]],
+                Array(repeating: [Double](repeating: 0.25, count: 9), count: 9), [[1e300, -1e300]], [1, 0, 2],
+            ]
+        }
+        static var oddLayers: [[String: Any]] {
+            [
+                ["type": "flatten"], ["type": "linear", "weight": [[1, 2], [3, 4]]],
+                ["type": "conv2d", "weight": [[1, 1], [1, 1]], "padding": "same"],
+                ["type": "maxpool2d", "kernel_size": 3, "padding": 1, "ceil_mode": true],
+                ["type": "avgpool2d", "kernel_size": 50],
+                ["type": "conv2d", "weight": [[[[1.0]]], [[[2.0]]]], "groups": 2],
+                ["type": "conv2d", "weight": [[1, 2, 3]], "padding": 2, "padding_mode": "reflect"],
+                ["type": "relu"], ["type": "leaky_relu", "negative_slope": -2],
+                ["type": "conv2d", "weight": [[1]], "stride": 2, "padding": "same"],
+                ["type": "maxpool2d", "kernel_size": 2, "padding": 2],
+            ]
+        }
         static let lossTypes = ["mse", "l1", "smooth_l1", "huber", "cross_entropy", "nll", "bce_with_logits"]
     }
 
@@ -73,8 +93,11 @@ import Testing
                 let response = try Self.client.send("POST", endpoint, body: Array(body))
                 statuses[response.status.code, default: 0] += 1
                 if environment["GRADAPI_FUZZ_PRINT"] != nil, response.status != 200 { print("FUZZ", response.text) }
-                #expect([200, 413, 422].contains(response.status), "\(vector.name) \(endpoint) \(String(decoding: Array(body), as: UTF8.self)): \(response.text)")
-                #expect((try? FoundationJSON.object(response.body)) != nil, "\(vector.name): not JSON: \(response.text)")
+                #expect(
+                    [200, 413, 422].contains(response.status),
+                    "\(vector.name) \(endpoint) \(String(decoding: Array(body), as: UTF8.self)): \(response.text)")
+                #expect(
+                    (try? FoundationJSON.object(response.body)) != nil, "\(vector.name): not JSON: \(response.text)")
             }
         }
         // Both outcomes occur, so the mutations neither all pass nor all fail.
@@ -82,4 +105,3 @@ import Testing
         #expect((statuses[200] ?? 0) > 50 && (statuses[422] ?? 0) > 50, "\(statuses)")
     }
 }
-

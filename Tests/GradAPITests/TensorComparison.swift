@@ -22,9 +22,11 @@ enum TensorComparison {
             return
         }
         let scale = expected.data.map(abs).max() ?? 0
-        for (i, (got, want)) in zip(observed.data, expected.data).enumerated() where !(abs(got - want) <= tolerance(want, scale: scale)) {
+        for (i, (got, want)) in zip(observed.data, expected.data).enumerated()
+        where !(abs(got - want) <= tolerance(want, scale: scale)) {
             Issue.record(
-                "\(name): \(tensor) at index \(index(i, shape: expected.shape)): expected \(want), observed \(got), error \(abs(got - want)) > \(tolerance(want, scale: scale))")
+                "\(name): \(tensor) at index \(index(i, shape: expected.shape)): expected \(want), observed \(got), error \(abs(got - want)) > \(tolerance(want, scale: scale))"
+            )
             return
         }
     }
@@ -32,20 +34,28 @@ enum TensorComparison {
     static func index(_ flat: Int, shape: [Int]) -> [Int] {
         var rest = flat
         var index: [Int] = []
-        for dim in shape.reversed() { index.insert(rest % max(dim, 1), at: 0); rest /= max(dim, 1) }
+        for dim in shape.reversed() {
+            index.insert(rest % max(dim, 1), at: 0)
+            rest /= max(dim, 1)
+        }
         return index
     }
 
     /// A tensor in any of the three forms: nested arrays / a number, `{"shape", "data"}`, `{"shape", "base64"}`.
     static func decode(_ value: Any) -> PlainTensor? {
         if let object = value as? [String: Any] {
-            guard let shape = (object["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }) else { return nil }
+            guard let shape = (object["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }) else {
+                return nil
+            }
             if let data = object["data"] as? [Any] {
                 return PlainTensor(shape: shape, data: data.compactMap { ($0 as? NSNumber)?.doubleValue })
             }
             if let text = object["base64"] as? String, let bytes = Data(base64Encoded: text) {
                 let values = stride(from: 0, to: bytes.count, by: 8).map { offset in
-                    Double(bitPattern: bytes[bytes.startIndex + offset..<bytes.startIndex + offset + 8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+                    Double(
+                        bitPattern: bytes[bytes.startIndex + offset..<bytes.startIndex + offset + 8].reversed().reduce(
+                            UInt64(0)
+                        ) { $0 << 8 | UInt64($1) })
                 }
                 return PlainTensor(shape: shape, data: values)
             }

@@ -6,7 +6,8 @@ import Testing
 
 /// Paths found from this file, not Bundle.module (TEAM.md).
 enum Repo {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let vectors = root.appendingPathComponent("Tests/Fixtures/conformance/vectors")
     static let openAPI = root.appendingPathComponent("openapi.yaml")
 }
@@ -34,7 +35,8 @@ struct APIClient {
 /// Reads JSON with Foundation, independently of the team's parser, so a shared mistake cannot hide.
 enum FoundationJSON {
     static func object(_ bytes: [UInt8]) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) as? [String: Any])
+        try #require(
+            try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) as? [String: Any])
     }
 }
 
@@ -43,7 +45,8 @@ extension HTTPResponse {
 
     /// `error.code` and `error.path` of an error body.
     func errorCodeAndPath() throws -> (code: String, path: String?, message: String) {
-        let error = try #require(try FoundationJSON.object(body)["error"] as? [String: Any], "not an error body: \(text)")
+        let error = try #require(
+            try FoundationJSON.object(body)["error"] as? [String: Any], "not an error body: \(text)")
         return (try #require(error["code"] as? String), error["path"] as? String, error["message"] as? String ?? "")
     }
 }

@@ -13,8 +13,10 @@ import Testing
         let conv = Conv2d(weight: rng.tensor([3, 2, 2, 2]), bias: rng.tensor([3]))
         let gamma = Tensor(shape: [3], data: rng.tensor([3]).data.map { 1.5 + $0 / 2 })
         let variance = Tensor(shape: [3], data: rng.tensor([3]).data.map { 1 + abs($0) })
-        let norm = BatchNorm2d(spec: BatchNormSpec(
-            weight: gamma, bias: rng.tensor([3]), runningMean: rng.tensor([3]), runningVar: variance, training: training))
+        let norm = BatchNorm2d(
+            spec: BatchNormSpec(
+                weight: gamma, bias: rng.tensor([3]), runningMean: rng.tensor([3]), runningVar: variance,
+                training: training))
         let dense = Linear(weight: rng.tensor([4, 3 * 3 * 3]), bias: rng.tensor([4]))
         return GradingProblem(
             layers: [conv, norm, ReLU(), Flatten(), dense], input: rng.tensor([3, 2, 4, 4]),
@@ -53,7 +55,8 @@ import Testing
             let stats = layer.statistics(of: x)
             let m = Double(stats.count)
             let unbiased = BatchNormStatistics(
-                mean: stats.mean, invStd: stats.batchVariance.map { 1 / ($0 * m / (m - 1) + layer.spec.eps).squareRoot() },
+                mean: stats.mean,
+                invStd: stats.batchVariance.map { 1 / ($0 * m / (m - 1) + layer.spec.eps).squareRoot() },
                 batchVariance: stats.batchVariance, count: stats.count)
             return layer.backward(dY, input: x, output: dY, saved: unbiased).input
         }

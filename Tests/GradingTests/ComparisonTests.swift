@@ -1,5 +1,6 @@
 import ConvEngine
 import Testing
+
 @testable import Grading
 
 @Suite struct ComparisonTests {

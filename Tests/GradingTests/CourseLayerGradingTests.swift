@@ -40,12 +40,15 @@ import Testing
     @Test func softmaxDiagonalOnly_isDiagnosed() throws {
         for layer in [Softmax() as any GradedLayer, LogSoftmax()] {
             let s = try Fixtures.solve(Self.network(layer))
-            let y = s.backward.activations[1], dY = s.backward.activationGradients[1]
+            let y = s.backward.activations[1]
+            let dY = s.backward.activationGradients[1]
             let isLog = layer is LogSoftmax
-            let planted = Tensor(shape: y.shape, data: y.data.indices.map { j in
-                let p = isLog ? exp(y.data[j]) : y.data[j]
-                return dY.data[j] * (isLog ? 1 - p : p * (1 - p))
-            })
+            let planted = Tensor(
+                shape: y.shape,
+                data: y.data.indices.map { j in
+                    let p = isLog ? exp(y.data[j]) : y.data[j]
+                    return dY.data[j] * (isLog ? 1 - p : p * (1 - p))
+                })
             #expect(Fixtures.diagnose(s, "0", planted)?.code == .softmaxDiagonal, "\(layer.typeName)")
         }
     }
@@ -56,14 +59,18 @@ import Testing
         for factor in [1.0, 1 / (0.6 * 0.6)] {
             let planted = Tensor(shape: dY.shape, data: zip(dY.data, Self.mask.data).map { $0 * $1 * factor })
             let diagnosis = Fixtures.diagnose(s, "0", planted)
-            #expect(diagnosis?.code == .constantFactor && diagnosis?.message.contains("dropout layer") == true, "factor \(factor): \(String(describing: diagnosis))")
+            #expect(
+                diagnosis?.code == .constantFactor && diagnosis?.message.contains("dropout layer") == true,
+                "factor \(factor): \(String(describing: diagnosis))")
         }
     }
 
     @Test func geluWithoutTheProductRule_isDiagnosed() throws {
         let s = try Fixtures.solve(Self.network(GELU()))
-        let x = s.backward.activations[0], dY = s.backward.activationGradients[1]
-        let phi = GELU().forward(x).data.enumerated().map { i, y in x.data[i] == 0 ? 0.5 : y / x.data[i] }  // Phi(x) = gelu(x) / x
+        let x = s.backward.activations[0]
+        let dY = s.backward.activationGradients[1]
+        // Phi(x) = gelu(x) / x
+        let phi = GELU().forward(x).data.enumerated().map { i, y in x.data[i] == 0 ? 0.5 : y / x.data[i] }
         let planted = Tensor(shape: x.shape, data: zip(phi, dY.data).map { $0 * $1 })
         #expect(Fixtures.diagnose(s, "0", planted)?.code == .geluProductRule)
     }
@@ -94,8 +101,12 @@ import Testing
     }
 
     static let layers: [any GradedLayer] = [
-        LayerNorm(normalizedShape: [3, 3], weight: Tensor(shape: [3, 3], data: (0..<9).map { 1 + Double($0) / 10 }), bias: Tensor(shape: [3, 3], repeating: 0.1)),
-        GroupNorm(numGroups: 2, weight: Tensor(shape: [4], data: [1.5, 0.5, 1, 2]), bias: Tensor(shape: [4], data: [0, 0.1, 0.2, 0.3])),
+        LayerNorm(
+            normalizedShape: [3, 3], weight: Tensor(shape: [3, 3], data: (0..<9).map { 1 + Double($0) / 10 }),
+            bias: Tensor(shape: [3, 3], repeating: 0.1)),
+        GroupNorm(
+            numGroups: 2, weight: Tensor(shape: [4], data: [1.5, 0.5, 1, 2]),
+            bias: Tensor(shape: [4], data: [0, 0.1, 0.2, 0.3])),
         GroupNorm(numGroups: 4),
     ]
 
@@ -104,17 +115,22 @@ import Testing
         let s = try Fixtures.solve(Self.network(layer))
         try s.expectTermsSumToValue(["0"] + s.problem.gradientNames.filter { $0.hasPrefix("1.") }, layer.typeName)
         #expect(try s.gradcheck().passed)
-        let x = s.backward.activations[0], dY = s.backward.activationGradients[1]
-        let stats: GroupedNormStatistics, groups: GroupLayout, weight: Tensor?
+        let x = s.backward.activations[0]
+        let dY = s.backward.activationGradients[1]
+        let stats: GroupedNormStatistics
+        let groups: GroupLayout
+        let weight: Tensor?
         if let norm = layer as? LayerNorm {
             (stats, groups, weight) = (norm.statistics(of: x), norm.layout(x.shape), norm.weight)
         } else {
             let norm = try #require(layer as? GroupNorm)
             (stats, groups, weight) = (norm.statistics(of: x), norm.layout(x.shape), norm.weight)
         }
-        let constants = Tensor(shape: x.shape, data: (0..<x.count).map { i in
-            dY.data[i] * (weight?.data[groups.affine(i)] ?? 1) * stats.invStd[i / groups.size]
-        })
+        let constants = Tensor(
+            shape: x.shape,
+            data: (0..<x.count).map { i in
+                dY.data[i] * (weight?.data[groups.affine(i)] ?? 1) * stats.invStd[i / groups.size]
+            })
         #expect(Fixtures.diagnose(s, "0", constants)?.code == .normStatisticsConstant, "\(layer.typeName)")
         let right = try #require(s.expected(named: "0"))
         #expect(Fixtures.diagnose(s, "0", right) == nil)
@@ -149,11 +165,16 @@ import Testing
     static func network() -> GradingProblem {
         var rng = SplitMix64(seed: 31)
         let block = Residual(
-            layers: [Conv2d(weight: rng.tensor([2, 2, 3, 3]).scaled(0.5), bias: rng.tensor([2]), padding: .explicit(Pair(1))), ReLU()],
+            layers: [
+                Conv2d(
+                    weight: rng.tensor([2, 2, 3, 3]).scaled(0.5), bias: rng.tensor([2]), padding: .explicit(Pair(1))),
+                ReLU(),
+            ],
             names: ["conv", "relu"])
         let dense = Linear(weight: rng.tensor([3, 2 * 4 * 4]), bias: rng.tensor([3]))
         return GradingProblem(
-            layers: [block, Flatten(), dense], input: rng.tensor([2, 2, 4, 4]), seed: .loss(LossSpec(kind: .crossEntropy, target: .classIndices([0, 2]))),
+            layers: [block, Flatten(), dense], input: rng.tensor([2, 2, 4, 4]),
+            seed: .loss(LossSpec(kind: .crossEntropy, target: .classIndices([0, 2]))),
             layerNames: ["block", "flat", "fc"])
     }
 
@@ -165,7 +186,8 @@ import Testing
         let input = try s.explain(of: "input", index: [0, 1, 2, 3])
         #expect(input.terms.first?.local.formula?.contains("skip") == true)
         #expect(try s.gradcheck().passed)
-        let dX = s.backward.inputGradient, dY = s.backward.activationGradients[0]
+        let dX = s.backward.inputGradient
+        let dY = s.backward.activationGradients[0]
         let noSkip = Tensor(shape: dX.shape, data: zip(dX.data, dY.data).map { $0 - $1 })
         #expect(Fixtures.diagnose(s, "input", noSkip)?.code == .residualSkipForgotten)
         #expect(Fixtures.diagnose(s, "input", try #require(s.expected(named: "input"))) == nil)
@@ -174,11 +196,16 @@ import Testing
 
 /// conv_transpose2d: explain, gradcheck, the kernel flipped.
 @Suite struct ConvTransposeGradingTests {
-    @Test(arguments: [(Pair(2), Pair(0), Pair(0), 1), (Pair(2), Pair(1), Pair(1), 1), (Pair(1, 2), Pair(0), Pair(0), 2)])
-    func explainGradcheckAndTheFlippedKernel(_ stride: Pair, _ padding: Pair, _ outputPadding: Pair, _ groups: Int) throws {
+    @Test(arguments: [
+        (Pair(2), Pair(0), Pair(0), 1), (Pair(2), Pair(1), Pair(1), 1), (Pair(1, 2), Pair(0), Pair(0), 2),
+    ])
+    func explainGradcheckAndTheFlippedKernel(_ stride: Pair, _ padding: Pair, _ outputPadding: Pair, _ groups: Int)
+        throws
+    {
         var rng = SplitMix64(seed: 19)
         let layer = ConvTranspose2d(
-            weight: rng.tensor([2, 2 / groups * 2, 3, 3]), bias: rng.tensor([4 / groups * groups]), stride: stride, padding: padding,
+            weight: rng.tensor([2, 2 / groups * 2, 3, 3]), bias: rng.tensor([4 / groups * groups]), stride: stride,
+            padding: padding,
             outputPadding: outputPadding, groups: groups)
         let input = rng.tensor([2, 2, 3, 3])
         let features = try Network(layers: [layer, Flatten()]).forward(input).output.shape[1]
@@ -199,11 +226,16 @@ import Testing
 
 /// conv1d: explain, gradcheck, the kernel reversed.
 @Suite struct Conv1dGradingTests {
-    @Test(arguments: [(1, ConvPadding.explicit(Pair(1)), 1, PaddingMode.zeros), (2, .same, 1, .reflect), (1, .valid, 2, .zeros)])
-    func explainGradcheckAndTheReversedKernel(_ stride: Int, _ padding: ConvPadding, _ groups: Int, _ mode: PaddingMode) throws {
+    @Test(arguments: [
+        (1, ConvPadding.explicit(Pair(1)), 1, PaddingMode.zeros), (2, .same, 1, .reflect), (1, .valid, 2, .zeros),
+    ])
+    func explainGradcheckAndTheReversedKernel(_ stride: Int, _ padding: ConvPadding, _ groups: Int, _ mode: PaddingMode)
+        throws
+    {
         var rng = SplitMix64(seed: 23)
         let layer = Conv1d(
-            weight: rng.tensor([4, 4 / groups, 3]), bias: rng.tensor([4]), stride: stride == 2 && padding == .same ? 1 : stride,
+            weight: rng.tensor([4, 4 / groups, 3]), bias: rng.tensor([4]),
+            stride: stride == 2 && padding == .same ? 1 : stride,
             padding: padding, groups: groups, paddingMode: mode)
         let input = rng.tensor([2, 4, 8])
         let features = try Network(layers: [layer, Flatten()]).forward(input).output.shape[1]

@@ -11,7 +11,8 @@ import Testing
     static func network(_ kind: LossKind, labelSmoothing: Double = 0) -> GradingProblem {
         var rng = SplitMix64(seed: 17)
         let dense = Linear(weight: rng.tensor([4, 6]).scaled(2), bias: rng.tensor([4]))
-        let target: LossTarget = kind == .bce
+        let target: LossTarget =
+            kind == .bce
             ? .values(Tensor(shape: [5, 4], data: (0..<20).map { Double($0 % 3) / 2 }))
             : .classIndices([3, 0, 1, 1, 2])
         let layers: [any GradedLayer] = kind == .bce ? [dense, Sigmoid()] : [dense]
@@ -21,7 +22,8 @@ import Testing
     }
 
     static let losses: [(String, LossKind, Double)] = [
-        ("bce", .bce, 0), ("multi_margin p1", .multiMargin(p: 1, margin: 1), 0), ("multi_margin p2", .multiMargin(p: 2, margin: 0.5), 0),
+        ("bce", .bce, 0), ("multi_margin p1", .multiMargin(p: 1, margin: 1), 0),
+        ("multi_margin p2", .multiMargin(p: 2, margin: 0.5), 0),
         ("svm", .svm(margin: 1), 0), ("cross_entropy smoothed", .crossEntropy, 0.2),
     ]
 
@@ -49,7 +51,9 @@ import Testing
         #expect(Fixtures.diagnose(s, "0", dScores)?.code == .svmOwnMargin)
         let x = problem.input
         var dW = Tensor(shape: [4, 6])
-        for o in 0..<4 { for f in 0..<6 { for n in 0..<5 { dW.data[o * 6 + f] += dScores.data[n * 4 + o] * x.data[n * 6 + f] } } }
+        for o in 0..<4 {
+            for f in 0..<6 { for n in 0..<5 { dW.data[o * 6 + f] += dScores.data[n * 4 + o] * x.data[n * 6 + f] } }
+        }
         #expect(Fixtures.diagnose(s, "0.weight", dW)?.code == .svmOwnMargin)
     }
 

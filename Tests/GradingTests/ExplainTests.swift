@@ -1,6 +1,7 @@
-import TestSupport
 import ConvEngine
+import TestSupport
 import Testing
+
 @testable import Grading
 
 @Suite struct ExplainTests {
@@ -8,10 +9,12 @@ import Testing
     /// average pool, sigmoid, dilated zero-padded conv, tanh, ReLU, flatten, linear, cross entropy.
     static func everyLayer() -> GradingProblem {
         var rng = SplitMix64(seed: 11)
-        let conv1 = Conv2d(weight: rng.tensor([4, 1, 3, 3]), bias: rng.tensor([4]), padding: .explicit(Pair(1)),
-                               groups: 2, paddingMode: .reflect)
-        let conv2 = Conv2d(weight: rng.tensor([2, 4, 2, 2]), bias: rng.tensor([2]), stride: Pair(1, 2),
-                               padding: .explicit(Pair(2, 1)), dilation: Pair(2, 1))
+        let conv1 = Conv2d(
+            weight: rng.tensor([4, 1, 3, 3]), bias: rng.tensor([4]), padding: .explicit(Pair(1)),
+            groups: 2, paddingMode: .reflect)
+        let conv2 = Conv2d(
+            weight: rng.tensor([2, 4, 2, 2]), bias: rng.tensor([2]), stride: Pair(1, 2),
+            padding: .explicit(Pair(2, 1)), dilation: Pair(2, 1))
         let layers: [any GradedLayer] = [
             conv1, LeakyReLU(negativeSlope: 0.1), MaxPool2d(kernel: Pair(2), stride: Pair(1)),
             AvgPool2d(kernel: Pair(2), stride: Pair(2), padding: Pair(1), ceilMode: true, countIncludePad: false),
@@ -26,7 +29,9 @@ import Testing
 
     /// The terms of every explained element sum to its value, for every gradient and layer name.
     @Test(arguments: [0, 1, 2]) func termsSumToTheValue_forEveryLayerType(_ which: Int) throws {
-        let problem = [Self.everyLayer(), Fixtures.convNet(stride: Pair(2, 1), padding: 2, mode: .circular), Fixtures.lesson()][which]
+        let problem = [
+            Self.everyLayer(), Fixtures.convNet(stride: Pair(2, 1), padding: 2, mode: .circular), Fixtures.lesson(),
+        ][which]
         let s = try Fixtures.solve(problem)
         for name in problem.gradientNames + problem.layerNames {
             let g = try #require(s.expected(named: name))

@@ -1,5 +1,6 @@
 import ConvEngine
 import Testing
+
 @testable import Grading
 
 @Suite struct GeometryTests {
@@ -20,7 +21,8 @@ import Testing
     }
 
     @Test func convOutputSize_followsStridePaddingDilation() {
-        let spec = Conv2d(weight: Tensor(shape: [2, 1, 3, 3]), stride: Pair(2, 3), padding: .explicit(Pair(1)), dilation: Pair(2))
+        let spec = Conv2d(
+            weight: Tensor(shape: [2, 1, 3, 3]), stride: Pair(2, 3), padding: .explicit(Pair(1)), dilation: Pair(2))
         let g = ConvGeometry(spec: spec.spec, inputShape: [1, 1, 9, 10])
         // (9 + 2 - 4 - 1) / 2 + 1 = 4, (10 + 2 - 4 - 1) / 3 + 1 = 3
         #expect((g.outH, g.outW) == (4, 3))
@@ -40,7 +42,9 @@ import Testing
     }
 
     @Test func averageDivisor_clipsToPaddedInputOrToInput() {
-        let g = AvgPool2d(kernel: Pair(3), stride: Pair(2), padding: Pair(1), ceilMode: true).geometry(inputShape: [1, 1, 4, 4])
+        let g = AvgPool2d(kernel: Pair(3), stride: Pair(2), padding: Pair(1), ceilMode: true).geometry(inputShape: [
+            1, 1, 4, 4,
+        ])
         #expect(g.averageDivisor(0, 0, countIncludePad: true) == 9)
         #expect(g.averageDivisor(0, 0, countIncludePad: false) == 4)
         // window 2 starts at row 3 and is clipped to the padded input's end (row 5): 2 rows.

@@ -1,6 +1,7 @@
-import TestSupport
 import ConvEngine
+import TestSupport
 import Testing
+
 @testable import Grading
 
 @Suite struct GradcheckTests {

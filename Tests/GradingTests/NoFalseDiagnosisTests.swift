@@ -1,18 +1,23 @@
-import TestSupport
 import ConvEngine
+import TestSupport
 import Testing
+
 @testable import Grading
 
 /// A correct answer, float32 rounding, small noise, random arrays and zeros must never get a
 /// diagnosis, on any gradient of any of the fixture problems.
 @Suite struct NoFalseDiagnosisTests {
     static func problems() -> [GradingProblem] {
-        [Fixtures.lesson(), Fixtures.convNet(), Fixtures.convNet(stride: Pair(2, 1), padding: 2, mode: .reflect, seed: 7), Fixtures.denseNet()]
+        [
+            Fixtures.lesson(), Fixtures.convNet(),
+            Fixtures.convNet(stride: Pair(2, 1), padding: 2, mode: .reflect, seed: 7), Fixtures.denseNet(),
+        ]
     }
 
     /// Every gradient name and layer name of a problem, with its expected tensor.
     static func expectations(_ s: Solution) -> [(String, Tensor)] {
-        (s.problem.gradientNames + s.problem.layerNames).compactMap { name in s.expected(named: name).map { (name, $0) } }
+        (s.problem.gradientNames + s.problem.layerNames).compactMap { name in s.expected(named: name).map { (name, $0) }
+        }
     }
 
     @Test(arguments: 0..<4) func correctAndFloat32Submissions_passWithoutDiagnosis(_ which: Int) throws {

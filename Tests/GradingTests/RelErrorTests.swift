@@ -1,5 +1,6 @@
 import ConvEngine
 import Testing
+
 @testable import Grading
 
 /// CS231n's relative error, `max(|x - y| / max(1e-8, |x| + |y|))`, beside each verdict and as a tolerance.

@@ -1,4 +1,5 @@
 import ConvEngine
+
 @testable import Grading
 
 /// scipy.signal's convolve2d and correlate2d on one plane, in plain loops (independent of the
@@ -11,22 +12,29 @@ enum Scipy {
     static func correlate2d(_ a: Plane, _ b: Plane, _ mode: String) -> Plane {
         let (ha, wa, hb, wb) = (a.count, a[0].count, b.count, b[0].count)
         var full = Plane(repeating: Array(repeating: 0, count: wa + wb - 1), count: ha + hb - 1)
-        for i in 0..<(ha + hb - 1) { for j in 0..<(wa + wb - 1) {
-            for m in 0..<hb { for n in 0..<wb {
-                let (r, c) = (i - (hb - 1) + m, j - (wb - 1) + n)
-                if r >= 0 && r < ha && c >= 0 && c < wa { full[i][j] += a[r][c] * b[m][n] }
-            } }
-        } }
+        for i in 0..<(ha + hb - 1) {
+            for j in 0..<(wa + wb - 1) {
+                for m in 0..<hb {
+                    for n in 0..<wb {
+                        let (r, c) = (i - (hb - 1) + m, j - (wb - 1) + n)
+                        if r >= 0 && r < ha && c >= 0 && c < wa { full[i][j] += a[r][c] * b[m][n] }
+                    }
+                }
+            }
+        }
         return crop(full, mode, ha, wa, hb, wb, sameStart: (hb / 2, wb / 2))
     }
 
     static func convolve2d(_ a: Plane, _ b: Plane, _ mode: String) -> Plane {
         let rotated = b.reversed().map { Array($0.reversed()) }
         let full = correlate2d(a, rotated, "full")
-        return crop(full, mode, a.count, a[0].count, b.count, b[0].count, sameStart: ((b.count - 1) / 2, (b[0].count - 1) / 2))
+        return crop(
+            full, mode, a.count, a[0].count, b.count, b[0].count, sameStart: ((b.count - 1) / 2, (b[0].count - 1) / 2))
     }
 
-    private static func crop(_ full: Plane, _ mode: String, _ ha: Int, _ wa: Int, _ hb: Int, _ wb: Int, sameStart: (Int, Int)) -> Plane {
+    private static func crop(
+        _ full: Plane, _ mode: String, _ ha: Int, _ wa: Int, _ hb: Int, _ wb: Int, sameStart: (Int, Int)
+    ) -> Plane {
         switch mode {
         case "full": return full
         case "same": return window(full, sameStart.0, sameStart.1, ha, wa)
@@ -50,7 +58,9 @@ enum Scipy {
 /// `kernels_gradient[i, j] = convolve2d(input[j], output_gradient[i], "valid")` and
 /// `input_gradient[j] += convolve2d(output_gradient[i], kernels[i, j], "same")`.
 enum LessonStudent {
-    static func backward(input x: Tensor, kernels k: Tensor, outputGradient dY: Tensor) -> (kernels: Tensor, input: Tensor) {
+    static func backward(input x: Tensor, kernels k: Tensor, outputGradient dY: Tensor) -> (
+        kernels: Tensor, input: Tensor
+    ) {
         let (depth, inputDepth) = (k.shape[0], k.shape[1])
         var kernels = Tensor(shape: k.shape)
         var planes = [Scipy.Plane](repeating: [], count: inputDepth)

@@ -2,6 +2,7 @@ import ConvEngine
 import Foundation
 import TestSupport
 import Testing
+
 @testable import Grading
 
 /// The diagnosis search (Grading/Search): primitive errors planted alone and in pairs on conv,
@@ -19,7 +20,9 @@ import Testing
     }
 
     static func student(_ s: Solution) -> (kernels: Tensor, input: Tensor) {
-        guard case let conv as Conv2d = s.problem.layers[0], case .gradOutput(let dY) = s.problem.seed else { fatalError("not the lesson layer") }
+        guard case let conv as Conv2d = s.problem.layers[0], case .gradOutput(let dY) = s.problem.seed else {
+            fatalError("not the lesson layer")
+        }
         return LessonStudent.backward(input: s.problem.input, kernels: conv.weight, outputGradient: dY)
     }
 
@@ -38,7 +41,9 @@ import Testing
         let d = try #require(graded.diagnosis)
         #expect(d.code == DiagnosisCode.paddingMode, "\(d)")
         let out = 6 - kernel + 1
-        #expect(d.message.contains("'same'") && d.message.contains("[3, \(out), \(out)]") && d.message.contains("[3, 6, 6]"), "\(d.message)")
+        #expect(
+            d.message.contains("'same'") && d.message.contains("[3, \(out), \(out)]")
+                && d.message.contains("[3, 6, 6]"), "\(d.message)")
     }
 
     @Test func validCorrelationForInputGradient_isPaddingModeValid() throws {
@@ -98,14 +103,17 @@ import Testing
     @Test func unmaskedReluWithWrongSign_isReluMaskAndSign() throws {
         let p = Fixtures.convNet()
         let s = try Fixtures.solve(p)
-        let unmasked = try Planted.convBackward(p, gradOutput: s.backward.activationGradients[1]).parameterGradients[0][0].tensor
+        let unmasked = try Planted.convBackward(p, gradOutput: s.backward.activationGradients[1]).parameterGradients[0][
+            0
+        ].tensor
         let d = try #require(Fixtures.diagnose(s, "0.weight", unmasked.scaled(-1)))
         #expect(d.causes == [DiagnosisCode.reluMaskWrong, DiagnosisCode.wrongSign], "\(d)")
     }
 
     @Test func maxpoolSpreadSummedOverBatch_isSpreadAndBatchSummed() throws {
         let s = try Fixtures.solve(Fixtures.convNet())
-        let dY = s.backward.activationGradients[2], shape = s.backward.activations[1].shape
+        let dY = s.backward.activationGradients[2]
+        let shape = s.backward.activations[1].shape
         let spread = Planted.spread2x2(dY, inputShape: shape, share: 1)
         let d = try #require(Fixtures.diagnose(s, "1", spread.summed(over: [0])))
         #expect(d.causes == [DiagnosisCode.maxpoolSpread, DiagnosisCode.batchSummed], "\(d)")
@@ -114,7 +122,8 @@ import Testing
     @Test func inputGradientOfOneSampleOrSummed_isBatchPrimitive() throws {
         let s = try Fixtures.solve(Fixtures.convNet())
         let g = try #require(s.expected(named: "input"))  // [4, 3, 8, 8]
-        #expect(Fixtures.diagnose(s, "input", g.samples(0..<1).reshaped([3, 8, 8]))?.code == DiagnosisCode.batchAxisMissing)
+        #expect(
+            Fixtures.diagnose(s, "input", g.samples(0..<1).reshaped([3, 8, 8]))?.code == DiagnosisCode.batchAxisMissing)
         #expect(Fixtures.diagnose(s, "input", g.summed(over: [0]))?.code == DiagnosisCode.batchSummed)
     }
 
@@ -136,13 +145,18 @@ import Testing
 
     @Test func sigmoidDerivativeAtTheOutput_isActivationAtOutput() throws {
         var rng = SplitMix64(seed: 9)
-        let p = GradingProblem(layers: [Linear(weight: rng.tensor([3, 4]), bias: rng.tensor([3])), Sigmoid()],
-                               input: rng.tensor([2, 4]), seed: .gradOutput(rng.tensor([2, 3])))
+        let p = GradingProblem(
+            layers: [Linear(weight: rng.tensor([3, 4]), bias: rng.tensor([3])), Sigmoid()],
+            input: rng.tensor([2, 4]), seed: .gradOutput(rng.tensor([2, 3])))
         let s = try Fixtures.solve(p)
-        let y = s.backward.activations[1], dY = s.backward.activationGradients[1]
-        let wrong = Tensor(shape: y.shape, data: zip(y.data, dY.data).map { y, d in
-            let sy = 1 / (1 + exp(-y)); return d * sy * (1 - sy)
-        })
+        let y = s.backward.activations[1]
+        let dY = s.backward.activationGradients[1]
+        let wrong = Tensor(
+            shape: y.shape,
+            data: zip(y.data, dY.data).map { y, d in
+                let sy = 1 / (1 + exp(-y))
+                return d * sy * (1 - sy)
+            })
         #expect(Fixtures.diagnose(s, "0", wrong)?.code == DiagnosisCode.activationAtOutput)
     }
 
@@ -163,4 +177,3 @@ import Testing
         #expect(graded?.diagnosis == nil)
     }
 }
-

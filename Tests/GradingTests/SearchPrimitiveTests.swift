@@ -1,6 +1,7 @@
 import ConvEngine
 import TestSupport
 import Testing
+
 @testable import Grading
 
 /// More primitives planted alone and in pairs, each computed in plain loops or by the engine on an
@@ -10,10 +11,13 @@ import Testing
         let p = Fixtures.convNet(padding: 0)
         let s = try Fixtures.solve(p)
         let dZ = s.backward.activationGradients[0]
-        let flippedX = Tensor(shape: p.input.shape, data: (0..<p.input.count).map { k in
-            let plane = 64, base = k / plane * plane
-            return p.input.data[base + plane - 1 - k % plane]
-        })
+        let flippedX = Tensor(
+            shape: p.input.shape,
+            data: (0..<p.input.count).map { k in
+                let plane = 64
+                let base = k / plane * plane
+                return p.input.data[base + plane - 1 - k % plane]
+            })
         let wrong = Planted.weightGradient(x: flippedX, dZ: dZ, kernel: 3, sh: 1, sw: 1, pad: 0)
         #expect(Fixtures.diagnose(s, "0.weight", wrong)?.code == DiagnosisCode.inputFlipped)
     }
@@ -39,15 +43,17 @@ import Testing
             }
             planes.append(sum)
         }
-        let d = try #require(Fixtures.diagnose(s, "input", Tensor(shape: [3, 5, 5], data: planes.flatMap { $0.flatMap { $0 } })))
+        let d = try #require(
+            Fixtures.diagnose(s, "input", Tensor(shape: [3, 5, 5], data: planes.flatMap { $0.flatMap { $0 } })))
         #expect(d.causes == [DiagnosisCode.kernelFlipped, DiagnosisCode.paddingMode], "\(d)")
         #expect(d.message.contains("cut at the start"), "\(d.message)")
     }
 
     @Test func tanhPassedThrough_isChainBroken() throws {
         var rng = SplitMix64(seed: 4)
-        let p = GradingProblem(layers: [Linear(weight: rng.tensor([3, 4]), bias: rng.tensor([3])), Tanh()],
-                               input: rng.tensor([2, 4]), seed: .gradOutput(rng.tensor([2, 3])))
+        let p = GradingProblem(
+            layers: [Linear(weight: rng.tensor([3, 4]), bias: rng.tensor([3])), Tanh()],
+            input: rng.tensor([2, 4]), seed: .gradOutput(rng.tensor([2, 3])))
         let s = try Fixtures.solve(p)
         #expect(Fixtures.diagnose(s, "0", s.backward.activationGradients[1])?.code == DiagnosisCode.chainBroken)
     }
@@ -55,7 +61,9 @@ import Testing
     @Test func maxPoolTieToTheLastMaximum_isMaxpoolTieRouting() throws {
         // One 2x2 window per plane, all four equal: PyTorch routes to (0, 0), the mistake to (1, 1).
         let x = Tensor(shape: [1, 2, 2, 2], data: [1, 1, 1, 1, 2, 2, 2, 2])
-        let p = GradingProblem(layers: [MaxPool2d(kernel: Pair(2))], input: x, seed: .gradOutput(Tensor(shape: [1, 2, 1, 1], data: [3, -5])))
+        let p = GradingProblem(
+            layers: [MaxPool2d(kernel: Pair(2))], input: x,
+            seed: .gradOutput(Tensor(shape: [1, 2, 1, 1], data: [3, -5])))
         let s = try Fixtures.solve(p)
         let wrong = Tensor(shape: [1, 2, 2, 2], data: [0, 0, 0, 3, 0, 0, 0, -5])
         #expect(Fixtures.diagnose(s, "input", wrong)?.code == DiagnosisCode.maxpoolTieRouting)
@@ -64,9 +72,11 @@ import Testing
     @Test func weightGradientWithDilationOne_isDilationIgnored() throws {
         var rng = SplitMix64(seed: 12)
         let conv = Conv2d(weight: rng.tensor([2, 3, 3, 3]), bias: rng.tensor([2]), dilation: Pair(2))
-        let p = GradingProblem(layers: [conv], input: rng.tensor([2, 3, 8, 8]), seed: .gradOutput(rng.tensor([2, 2, 4, 4])))
+        let p = GradingProblem(
+            layers: [conv], input: rng.tensor([2, 3, 8, 8]), seed: .gradOutput(rng.tensor([2, 2, 4, 4])))
         let s = try Fixtures.solve(p)
-        let wrong = Planted.weightGradient(x: p.input, dZ: s.backward.activationGradients[0], kernel: 3, sh: 1, sw: 1, pad: 0)
+        let wrong = Planted.weightGradient(
+            x: p.input, dZ: s.backward.activationGradients[0], kernel: 3, sh: 1, sw: 1, pad: 0)
         #expect(Fixtures.diagnose(s, "0.weight", wrong)?.code == DiagnosisCode.dilationIgnored)
     }
 
@@ -75,7 +85,9 @@ import Testing
         let g = try #require(s.expected(named: "2"))  // dL/d(max-pool output) [4, 2, 4, 4]
         let channelLast = g.permuted([0, 2, 3, 1])  // [4, 4, 4, 2]
         let d = try #require(Fixtures.diagnose(s, "2", channelLast))
-        #expect(d.code == DiagnosisCode.axesPermuted && d.message.contains("[4, 4, 4, 2]") && d.message.contains("[4, 2, 4, 4]"), "\(d)")
+        #expect(
+            d.code == DiagnosisCode.axesPermuted && d.message.contains("[4, 4, 4, 2]")
+                && d.message.contains("[4, 2, 4, 4]"), "\(d)")
         let flat = try #require(Fixtures.diagnose(s, "2", channelLast.reshaped([4, 32])))
         #expect(flat.causes == [DiagnosisCode.axesPermuted, DiagnosisCode.notReshaped], "\(flat)")
     }

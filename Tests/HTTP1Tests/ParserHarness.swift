@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HTTP1
 
 /// What the parser reported, reduced to what must not depend on how the bytes were split.
@@ -10,8 +11,9 @@ enum Outcome: Equatable, CustomStringConvertible {
     init(_ event: ParseEvent) {
         switch event {
         case .head(let h):
-            self = .head(method: h.method, target: h.target, minor: h.version.minor, framing: h.framing,
-                         keepAlive: h.keepAlive, expectsContinue: h.expectsContinue)
+            self = .head(
+                method: h.method, target: h.target, minor: h.version.minor, framing: h.framing,
+                keepAlive: h.keepAlive, expectsContinue: h.expectsContinue)
         case .request(let r): self = .request(method: r.method, target: r.target, body: r.body)
         case .failure(let e): self = .failure(status: e.status.code, code: e.code)
         }
@@ -19,7 +21,8 @@ enum Outcome: Equatable, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .head(let m, let t, let minor, let f, let k, let c): "head(\(m) \(t) 1.\(minor) \(f) keepAlive=\(k) continue=\(c))"
+        case .head(let m, let t, let minor, let f, let k, let c):
+            "head(\(m) \(t) 1.\(minor) \(f) keepAlive=\(k) continue=\(c))"
         case .request(let m, let t, let b): "request(\(m) \(t) \(b.count) bytes)"
         case .failure(let s, let c): "failure(\(s) \(c))"
         }
@@ -43,14 +46,18 @@ func outcomes(_ chunks: [ArraySlice<UInt8>], limits: HTTPLimits = HTTPLimits()) 
 /// The outcomes of `raw` fed whole, after checking that every two-piece split (at each `stride`-th
 /// offset) and a byte-at-a-time feed give the same outcomes.
 @discardableResult
-func outcomesAtEverySplit(_ raw: String, limits: HTTPLimits = HTTPLimits(), stride step: Int = 1,
-                          sourceLocation: SourceLocation = #_sourceLocation) -> [Outcome] {
+func outcomesAtEverySplit(
+    _ raw: String, limits: HTTPLimits = HTTPLimits(), stride step: Int = 1,
+    sourceLocation: SourceLocation = #_sourceLocation
+) -> [Outcome] {
     outcomesAtEverySplit(Array(raw.utf8), limits: limits, stride: step, sourceLocation: sourceLocation)
 }
 
 @discardableResult
-func outcomesAtEverySplit(_ bytes: [UInt8], limits: HTTPLimits = HTTPLimits(), stride step: Int = 1,
-                          sourceLocation: SourceLocation = #_sourceLocation) -> [Outcome] {
+func outcomesAtEverySplit(
+    _ bytes: [UInt8], limits: HTTPLimits = HTTPLimits(), stride step: Int = 1,
+    sourceLocation: SourceLocation = #_sourceLocation
+) -> [Outcome] {
     let whole = outcomes([bytes[...]], limits: limits)
     for offset in Swift.stride(from: 1, to: bytes.count, by: step) {
         let split = outcomes([bytes[..<offset], bytes[offset...]], limits: limits)
@@ -65,8 +72,10 @@ func outcomesAtEverySplit(_ bytes: [UInt8], limits: HTTPLimits = HTTPLimits(), s
 }
 
 /// The single failure `raw` must produce, at every split.
-func expectFailure(_ raw: String, status: Int, code: String, limits: HTTPLimits = HTTPLimits(),
-                   sourceLocation: SourceLocation = #_sourceLocation) {
+func expectFailure(
+    _ raw: String, status: Int, code: String, limits: HTTPLimits = HTTPLimits(),
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     let result = outcomesAtEverySplit(raw, limits: limits, sourceLocation: sourceLocation)
     #expect(result.last == .failure(status: status, code: code), "\(result)", sourceLocation: sourceLocation)
 }

@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTP1
 
 /// Property: a stream of random valid requests (RFC 9112: either line ending, Content-Length or
@@ -15,7 +16,9 @@ import TestSupport
             #expect(parsed([stream[...]]) == expected, "whole: \(String(decoding: stream, as: UTF8.self))")
             for _ in 0..<4 {
                 let pieces = randomPieces(of: stream, using: &rng)
-                #expect(parsed(pieces) == expected, "cut at \(pieces.map(\.startIndex)): \(String(decoding: stream, as: UTF8.self))")
+                #expect(
+                    parsed(pieces) == expected,
+                    "cut at \(pieces.map(\.startIndex)): \(String(decoding: stream, as: UTF8.self))")
             }
         }
     }
@@ -64,16 +67,22 @@ struct GeneratedRequest {
     static func random(using rng: inout SplitMix64) -> GeneratedRequest {
         let http11 = Int.random(in: 0..<4, using: &rng) != 0
         let method = ["GET", "POST", "PUT", "DELETE", "OPTIONS", "HEAD", "PATCH"].randomElement(using: &rng)!
-        let target = "/" + token(using: &rng, alphabet: pathCharacters) + (Bool.random(using: &rng) ? "?q=" + token(using: &rng, alphabet: pathCharacters) : "")
+        let target =
+            "/" + token(using: &rng, alphabet: pathCharacters)
+            + (Bool.random(using: &rng) ? "?q=" + token(using: &rng, alphabet: pathCharacters) : "")
         let eol = Bool.random(using: &rng) ? "\r\n" : "\n"
         var fields: [(String, String)] = http11 || Bool.random(using: &rng) ? [("Host", "h" + token(using: &rng))] : []
-        for i in 0..<Int.random(in: 0...5, using: &rng) { fields.append(("X-F\(i)-" + token(using: &rng), token(using: &rng))) }
+        for i in 0..<Int.random(in: 0...5, using: &rng) {
+            fields.append(("X-F\(i)-" + token(using: &rng), token(using: &rng)))
+        }
         let keepAlive = http11 ? Bool.random(using: &rng) : false
         if !keepAlive && Bool.random(using: &rng) { fields.append(("Connection", "close")) }
         if keepAlive && !http11 { fields.append(("Connection", "keep-alive")) }
         let body = (0..<Int.random(in: 0...40, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let chunked = http11 && Bool.random(using: &rng)
-        if chunked { fields.append(("Transfer-Encoding", "chunked")) } else if !body.isEmpty || Bool.random(using: &rng) {
+        if chunked {
+            fields.append(("Transfer-Encoding", "chunked"))
+        } else if !body.isEmpty || Bool.random(using: &rng) {
             fields.append(("Content-Length", String(body.count)))
         }
         fields.shuffle(using: &rng)
@@ -91,7 +100,8 @@ struct GeneratedRequest {
 
     /// What the parser reported, in the same form as `summary` (generated fields only).
     static func summary(_ request: HTTPRequest, head: RequestHead) -> String {
-        let extra = request.headers.fields.filter { $0.name.hasPrefix("X-") }.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
+        let extra = request.headers.fields.filter { $0.name.hasPrefix("X-") }.map { "\($0.name)=\($0.value)" }.joined(
+            separator: ",")
         return "\(request.method) \(request.target) 1.\(request.version.minor) \(extra) \(request.body)"
     }
 
@@ -112,13 +122,14 @@ struct GeneratedRequest {
         return wire + Array("\r\n".utf8)
     }
 
-    static let tokenCharacters: [Character] = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~")
+    static let tokenCharacters: [Character] = Array(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~")
     /// RFC 3986 unreserved characters, plus the sub-delims a path may hold.
-    static let pathCharacters: [Character] = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@")
+    static let pathCharacters: [Character] = Array(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@")
 
     /// 1 to 8 random characters of `alphabet` (RFC 9110 `tchar` by default).
     static func token(using rng: inout SplitMix64, alphabet: [Character] = tokenCharacters) -> String {
         return String((0..<Int.random(in: 1...8, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
     }
 }
-

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HTTP1
 
 @Suite struct ResponseSerializerTests {
@@ -10,9 +11,10 @@ import Testing
 
     @Test func jsonResponse_carriesEveryRequiredField() {
         let out = text(.json(200, Array(#"{"a":1}"#.utf8)), ResponseFraming(date: Self.date))
-        #expect(out == "HTTP/1.1 200 OK\r\nDate: \(Self.date)\r\nContent-Type: application/json\r\n"
-            + "Access-Control-Allow-Origin: *\r\nAccess-Control-Expose-Headers: Retry-After\r\n"
-            + "Content-Length: 7\r\nConnection: keep-alive\r\n\r\n{\"a\":1}")
+        #expect(
+            out == "HTTP/1.1 200 OK\r\nDate: \(Self.date)\r\nContent-Type: application/json\r\n"
+                + "Access-Control-Allow-Origin: *\r\nAccess-Control-Expose-Headers: Retry-After\r\n"
+                + "Content-Length: 7\r\nConnection: keep-alive\r\n\r\n{\"a\":1}")
     }
 
     @Test func closingResponse_saysConnectionClose() {
@@ -34,7 +36,9 @@ import Testing
     }
 
     @Test func handlerFramingFields_areReplaced() {
-        let response = HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Length", "999"), ("Connection", "upgrade"), ("X-A", "1")]), body: [1, 2])
+        let response = HTTPResponse(
+            status: 200, headers: HTTPHeaders([("Content-Length", "999"), ("Connection", "upgrade"), ("X-A", "1")]),
+            body: [1, 2])
         let out = text(response, ResponseFraming(date: Self.date))
         #expect(out.contains("Content-Length: 2\r\n") && !out.contains("999") && !out.contains("upgrade"))
         #expect(out.contains("X-A: 1\r\n"))
@@ -50,7 +54,9 @@ import Testing
         let response = error.response
         #expect(response.status == 503)
         #expect(response.headers["Retry-After"] == "2")
-        #expect(String(decoding: response.body, as: UTF8.self) == #"{"error":{"code":"overloaded","message":"queue \"full\"\n"}}"#)
+        #expect(
+            String(decoding: response.body, as: UTF8.self)
+                == #"{"error":{"code":"overloaded","message":"queue \"full\"\n"}}"#)
     }
 
     @Test func controlCharactersInMessages_areEscaped() {

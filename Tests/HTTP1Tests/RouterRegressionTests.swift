@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HTTP1
 
 /// Found by schemathesis (scripts/schemathesis, check `unsupported_method`): QUERY, the safe method

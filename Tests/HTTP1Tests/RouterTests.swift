@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HTTP1
 
 @Suite struct RouterTests {
@@ -20,7 +21,8 @@ import Testing
 
     @Test func knownRoute_isHandled() {
         guard case .handle(let route) = resolve("POST", "/forward", [("Content-Type", "application/json")]) else {
-            Issue.record("not handled"); return
+            Issue.record("not handled")
+            return
         }
         #expect(route.lane == .compute)
     }
@@ -40,7 +42,10 @@ import Testing
     }
 
     @Test func headOnGetRoute_usesGetsHandler() {
-        guard case .handle(let route) = resolve("HEAD", "/healthz") else { Issue.record("not handled"); return }
+        guard case .handle(let route) = resolve("HEAD", "/healthz") else {
+            Issue.record("not handled")
+            return
+        }
         #expect(route.method == "GET")
     }
 
@@ -52,10 +57,17 @@ import Testing
     }
 
     @Test func preflight_is204WithCORSFields() {
-        guard case .respond(let response) = resolve("OPTIONS", "/forward", [
-            ("Origin", "https://x"), ("Access-Control-Request-Method", "POST"),
-            ("Access-Control-Request-Headers", "content-type, x-trace"),
-        ]) else { Issue.record("no preflight"); return }
+        guard
+            case .respond(let response) = resolve(
+                "OPTIONS", "/forward",
+                [
+                    ("Origin", "https://x"), ("Access-Control-Request-Method", "POST"),
+                    ("Access-Control-Request-Headers", "content-type, x-trace"),
+                ])
+        else {
+            Issue.record("no preflight")
+            return
+        }
         #expect(response.status == 204)
         #expect(response.headers["Access-Control-Allow-Methods"] == "POST, OPTIONS")
         #expect(response.headers["Access-Control-Allow-Headers"] == "content-type, x-trace")
@@ -63,7 +75,10 @@ import Testing
     }
 
     @Test func preflightWithoutRequestedHeaders_allowsContentType() {
-        guard case .respond(let response) = resolve("OPTIONS", "*") else { Issue.record("no preflight"); return }
+        guard case .respond(let response) = resolve("OPTIONS", "*") else {
+            Issue.record("no preflight")
+            return
+        }
         #expect(response.headers["Access-Control-Allow-Headers"] == "Content-Type")
         #expect(response.headers["Allow"] == "GET, HEAD, POST, OPTIONS")
     }

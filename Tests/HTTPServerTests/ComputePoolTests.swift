@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HTTPServer
 
 @Suite struct ComputePoolTests {
@@ -20,7 +21,10 @@ import Testing
         let pool = ComputePool(workers: 1, queueDepth: 0)
         defer { pool.stop() }
         let done = DispatchSemaphore(value: 0)
-        guard let slot = pool.tryReserve() else { Issue.record("no slot"); return }
+        guard let slot = pool.tryReserve() else {
+            Issue.record("no slot")
+            return
+        }
         pool.submit(slot) { done.signal() }
         #expect(done.wait(timeout: .now() + 5) == .success)
         let deadline = Date().addingTimeInterval(2)

@@ -1,6 +1,7 @@
 import Dispatch
 import Synchronization
 import Testing
+
 @testable import HTTPServer
 
 /// Issue 18: admission by expected queueing delay, shortest job first with aging, and the light
@@ -41,8 +42,8 @@ import Testing
         defer { pool.stop() }
         let places = [pool.tryReserve(cost: 0.1), pool.tryReserve(cost: 0.001)]
         #expect(pool.backlog == ComputeLane.Backlog(light: 0.001, heavy: 0.1))
-        places.forEach { $0?.release() }
-        places.forEach { $0?.release() }
+        for place in places { place?.release() }
+        for place in places { place?.release() }
         #expect(pool.backlog == ComputeLane.Backlog())
     }
 
@@ -119,7 +120,10 @@ import Testing
     }
 
     private func submit(_ pool: ComputePool, cost: Double, _ job: @escaping @Sendable () -> Void) {
-        guard let place = pool.tryReserve(cost: cost) else { Issue.record("not admitted"); return }
+        guard let place = pool.tryReserve(cost: cost) else {
+            Issue.record("not admitted")
+            return
+        }
         pool.submit(place, cost: cost, job)
     }
 }

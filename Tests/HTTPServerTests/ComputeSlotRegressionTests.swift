@@ -2,6 +2,7 @@ import Foundation
 import HTTP1
 import Logging
 import Testing
+
 @testable import HTTPServer
 
 /// Found by scripts/load: with exactly as many keep-alive clients as compute places (workers +
@@ -27,17 +28,22 @@ import Testing
     }
 
     @Test func backToBackRequests_atCapacity_areNeverShed() throws {
-        var configuration = TestServer.configuration { $0.workers = 2; $0.queueDepth = 2 }
+        var configuration = TestServer.configuration {
+            $0.workers = 2
+            $0.queueDepth = 2
+        }
         configuration.idleTimeout = .seconds(10)
-        let server = Server(configuration: configuration, routes: [Self.busyRoute],
-                                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let server = Server(
+            configuration: configuration, routes: [Self.busyRoute],
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         let port = try server.start()
         defer { server.stop() }
         let statuses = StatusCounts()
         DispatchQueue.concurrentPerform(iterations: 4) { _ in
             guard let client = try? RawClient(port: port) else { return statuses.add(-1) }
             for _ in 0..<150 {
-                client.send("POST /busy HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+                client.send(
+                    "POST /busy HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
                 guard let response = client.readResponse() else { return statuses.add(-1) }
                 statuses.add(response.status)
                 if response.closes { return }

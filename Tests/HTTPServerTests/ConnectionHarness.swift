@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import HTTP1
 import Logging
+
 @testable import HTTPServer
 
 /// One `Connection` on one end of a Unix socket pair, driven by hand on its loop's queue: no
@@ -17,12 +18,14 @@ final class ConnectionHarness {
         let configuration = TestServer.configuration(tweak)
         let metrics = ServerMetrics()
         let lifecycle = Lifecycle()
-        let pool = ComputePool(workers: configuration.workers, queueDepth: configuration.queueDepth,
-                               policy: configuration.admissionPolicy, lightWorkers: configuration.lightWorkers,
-                               onStart: { lane, waited in metrics.queueDelayed(lane, seconds: waited) })
+        let pool = ComputePool(
+            workers: configuration.workers, queueDepth: configuration.queueDepth,
+            policy: configuration.admissionPolicy, lightWorkers: configuration.lightWorkers,
+            onStart: { lane, waited in metrics.queueDelayed(lane, seconds: waited) })
         let router = Router(routes: routes + BuiltinRoutes.routes(metrics: metrics, lifecycle: lifecycle, pool: pool))
-        core = ServerCore(configuration: configuration, router: router, pool: pool, metrics: metrics, lifecycle: lifecycle,
-                          logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        core = ServerCore(
+            configuration: configuration, router: router, pool: pool, metrics: metrics, lifecycle: lifecycle,
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         var fds: [Int32] = [0, 0]
         precondition(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
         for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }

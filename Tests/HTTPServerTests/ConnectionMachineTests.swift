@@ -1,5 +1,6 @@
 import HTTP1
 import Testing
+
 @testable import HTTPServer
 
 /// `ConnectionMachine`, one transition at a time: events in, actions out, no socket (issue 18).

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HTTPServer
 
 /// Keep-alive, pipelining, 100-continue, per-connection request limit.
@@ -10,7 +11,9 @@ import Testing
         let client = try server.client()
         for index in 0..<5 {
             let body = "{\"n\":\(index)}"
-            client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+            client.send(
+                "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            )
             let response = try #require(client.readResponse())
             #expect(response.text == body && !response.closes)
         }
@@ -22,7 +25,8 @@ import Testing
         let client = try server.client()
         var raw = ""
         for index in 0..<20 {
-            raw += index % 2 == 0
+            raw +=
+                index % 2 == 0
                 ? "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: \(String(index).count)\r\n\r\n\(index)"
                 : "GET /hello?\(index) HTTP/1.1\r\nHost: t\r\n\r\n"
         }
@@ -37,7 +41,9 @@ import Testing
         let server = try TestServer()
         defer { server.stop() }
         let client = try server.client()
-        client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n")
+        client.send(
+            "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n"
+        )
         let interim = try #require(client.readResponse())
         #expect(interim.status == 100)
         client.send("{}")
@@ -62,7 +68,9 @@ import Testing
         let server = try TestServer()
         defer { server.stop() }
         let client = try server.client()
-        client.send("POST /echo HTTP/1.0\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n{}")
+        client.send(
+            "POST /echo HTTP/1.0\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n{}"
+        )
         let response = try #require(client.readResponse())
         #expect(response.status == 200 && response.text == "{}")
     }
@@ -105,9 +113,13 @@ import Testing
         defer { server.stop() }
         let client = try server.client()
         let body = "[" + Array(repeating: "1.5", count: 100_000).joined(separator: ",") + "]"
-        client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
+        client.send(
+            "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+        )
         let bytes = Array(body.utf8)
-        for start in stride(from: 0, to: bytes.count, by: 50_000) { client.send(Array(bytes[start..<min(bytes.count, start + 50_000)])) }
+        for start in stride(from: 0, to: bytes.count, by: 50_000) {
+            client.send(Array(bytes[start..<min(bytes.count, start + 50_000)]))
+        }
         #expect(client.readResponse()?.body == bytes)
     }
 }

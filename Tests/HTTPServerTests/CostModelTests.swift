@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HTTPServer
 
 /// `CostModel`: expected seconds of compute by route and body size, learned from what ran.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HTTPServer
 
 /// Deadlines shrunk to 0.8 s: header and body 408 +close, idle quiet close.
@@ -23,7 +24,8 @@ import Testing
         let server = try TestServer()
         defer { server.stop() }
         let client = try server.client()
-        client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{\"a\"")
+        client.send(
+            "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{\"a\"")
         let response = try #require(client.readResponse())
         #expect(response.status == 408 && response.closes)
         #expect(client.seesClose())

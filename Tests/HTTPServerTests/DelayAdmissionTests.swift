@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HTTPServer
 
 /// Issue 18 at the connection: a compute request is admitted by the queueing delay its estimated
@@ -10,7 +11,10 @@ import Testing
     }
 
     @Test func heavyBacklog_shedsAHeavyRequestBeforeItsBody() {
-        let harness = ConnectionHarness { $0.workers = 1; $0.queueDepth = 8 }
+        let harness = ConnectionHarness {
+            $0.workers = 1
+            $0.queueDepth = 8
+        }
         let held = harness.core.pool.tryReserve(cost: 1.0)
         defer { held?.release() }
         let answer = harness.onLoop {
@@ -26,7 +30,10 @@ import Testing
     }
 
     @Test func heavyBacklog_stillAdmitsALightRequest() {
-        let harness = ConnectionHarness { $0.workers = 1; $0.queueDepth = 8 }
+        let harness = ConnectionHarness {
+            $0.workers = 1
+            $0.queueDepth = 8
+        }
         let held = harness.core.pool.tryReserve(cost: 1.0)
         defer { held?.release() }
         harness.onLoop {
@@ -40,8 +47,9 @@ import Testing
 
     @Test func defaults_admitAClassroomBurstOfTheLessonsExample() {
         let defaults = ServerConfiguration()
-        let pool = ComputePool(workers: 2, queueDepth: defaults.queueDepth, policy: defaults.admissionPolicy,
-                               lightWorkers: defaults.lightWorkers)
+        let pool = ComputePool(
+            workers: 2, queueDepth: defaults.queueDepth, policy: defaults.admissionPolicy,
+            lightWorkers: defaults.lightWorkers)
         defer { pool.stop() }
         let lesson = CostModel().estimate(route: "/backward", bodyBytes: 330)  // examples/problem.json, never seen
         let places = (0..<32).compactMap { _ in pool.tryReserve(cost: lesson) }
@@ -72,7 +80,10 @@ import Testing
     }
 
     @Test func queuedBody_staysInTheUploadBudgetUntilItsJobEnds() {
-        let harness = ConnectionHarness { $0.workers = 1; $0.queueDepth = 8 }
+        let harness = ConnectionHarness {
+            $0.workers = 1
+            $0.queueDepth = 8
+        }
         let gate = Gate()
         defer { gate.open() }
         let busy = harness.core.pool.tryReserve(cost: 0.01)
@@ -88,7 +99,10 @@ import Testing
     }
 
     @Test func lightAnswerWhileHeavyWorkWaits_pausesTheConnectionsReads() {
-        let harness = ConnectionHarness { $0.inlineCutoff = .microseconds(100); $0.lightPacing = .seconds(60) }
+        let harness = ConnectionHarness {
+            $0.inlineCutoff = .microseconds(100)
+            $0.lightPacing = .seconds(60)
+        }
         harness.core.costs.record(CostModel.key(route: "/echo", bodyBytes: 2), seconds: 3e-6)
         let heavy = harness.core.pool.tryReserve(cost: 1.0)
         defer { heavy?.release() }
@@ -104,7 +118,10 @@ import Testing
     }
 
     @Test func lightAnswerWithNoHeavyWork_readsOnAtOnce() {
-        let harness = ConnectionHarness { $0.inlineCutoff = .microseconds(100); $0.lightPacing = .seconds(60) }
+        let harness = ConnectionHarness {
+            $0.inlineCutoff = .microseconds(100)
+            $0.lightPacing = .seconds(60)
+        }
         harness.core.costs.record(CostModel.key(route: "/echo", bodyBytes: 2), seconds: 3e-6)
         let both = harness.onLoop {
             harness.clientSends(Self.post("/echo", length: 2, body: "{}"))

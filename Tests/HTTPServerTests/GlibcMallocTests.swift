@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import HTTPServer
 
 /// The allocator figures behind `process_heap_in_use_bytes`, which tell a leak (live bytes that
@@ -28,7 +29,10 @@ import Testing
 @Suite struct IdleTrimTests {
     @Test func requestOutlastingTheDelay_isFollowedByATrimOnceItEnds() throws {
         let trims = Counter()
-        let server = try TestServer { $0.idleTrimDelay = .milliseconds(200); $0.releaseCachesWhenIdle = { trims.increment() } }
+        let server = try TestServer {
+            $0.idleTrimDelay = .milliseconds(200)
+            $0.releaseCachesWhenIdle = { trims.increment() }
+        }
         defer { server.stop() }
         let client = try server.client()
         client.send(LoadTests.slowRequest())

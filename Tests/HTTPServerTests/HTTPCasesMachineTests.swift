@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HTTPServer
 
 /// The rows of HTTP-CASES.md "Requests" (`HTTPCasesTests.rows`) through the connection and its

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import HTTPServer
 
 /// Drain: readiness off at once, grace, listener closed, idle closed, in-flight finished with close.
@@ -8,7 +9,9 @@ import Testing
     @Test func drain_finishesInFlightAndClosesIdle() throws {
         let server = try TestServer()
         defer { server.stop() }
-        let inFlight = try server.client(), idle = try server.client(), probe = try server.client()
+        let inFlight = try server.client()
+        let idle = try server.client()
+        let probe = try server.client()
         idle.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(idle.readResponse()?.status == 200)
         inFlight.send(LoadTests.slowRequest())
@@ -42,16 +45,20 @@ import Testing
         let server = try TestServer()
         defer { server.stop() }
         let client = try server.client()
-        client.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\nGET /readyz HTTP/1.1\r\nHost: t\r\n\r\nGET /metrics HTTP/1.1\r\nHost: t\r\n\r\n")
+        client.send(
+            "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\nGET /readyz HTTP/1.1\r\nHost: t\r\n\r\nGET /metrics HTTP/1.1\r\nHost: t\r\n\r\n"
+        )
         #expect(client.readResponse()?.text == #"{"status":"ok"}"#)
         #expect(client.readResponse()?.status == 200)
         let metrics = try #require(client.readResponse())
         #expect(metrics.field("Content-Type")?.hasPrefix("text/plain") == true)
-        for name in ["http_requests_total{", "http_request_duration_seconds_bucket{", "http_requests_in_flight ",
-                     "compute_queue_depth ", "http_requests_shed_total ", "http_client_aborts_total ",
-                     "http_open_connections ", "http_received_bytes_total ", "http_sent_bytes_total ",
-                     "process_open_fds ", "process_resident_memory_bytes ", "process_heap_in_use_bytes ",
-                     "process_heap_kept_bytes "] {
+        for name in [
+            "http_requests_total{", "http_request_duration_seconds_bucket{", "http_requests_in_flight ",
+            "compute_queue_depth ", "http_requests_shed_total ", "http_client_aborts_total ",
+            "http_open_connections ", "http_received_bytes_total ", "http_sent_bytes_total ",
+            "process_open_fds ", "process_resident_memory_bytes ", "process_heap_in_use_bytes ",
+            "process_heap_kept_bytes ",
+        ] {
             #expect(metrics.text.contains(name), "missing \(name)")
         }
         #expect(metrics.text.contains(#"http_requests_total{route="/healthz",method="GET",status="200"} 1"#))
@@ -65,7 +72,10 @@ import Testing
         #expect(client.readResponse()?.status == 501)
         #expect(client.readResponse()?.status == 501)
         // A response counts once written; the loop may record it a moment after the client has it.
-        #expect(server.eventually { (try? server.metric(#"http_requests_total{route="unmatched",method="other",status="501"}"#)) == 2 })
+        #expect(
+            server.eventually {
+                (try? server.metric(#"http_requests_total{route="unmatched",method="other",status="501"}"#)) == 2
+            })
     }
 
     @Test func drainBeforeStart_completes() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HTTPServer
 
 /// The compute pool and its queue: shedding before the body, inline routes never waiting, aborts.
@@ -11,7 +12,8 @@ import Testing
     @Test func fullQueue_sheds503WithRetryAfterBeforeTheBody() throws {
         let server = try TestServer()  // 1 worker, queue 1
         defer { server.stop() }
-        let busy = try server.client(), queued = try server.client()
+        let busy = try server.client()
+        let queued = try server.client()
         busy.send(Self.slowRequest())
         #expect(server.eventually { server.probe.started.load(ordering: .relaxed) == 1 })
         queued.send(Self.slowRequest())
@@ -54,7 +56,9 @@ import Testing
         busy.send(Self.slowRequest())
         #expect(server.eventually { server.probe.started.load(ordering: .relaxed) == 1 })
         let waiting = try server.client()
-        waiting.send("POST /slow HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 500000\r\n\r\n")
+        waiting.send(
+            "POST /slow HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 500000\r\n\r\n"
+        )
         let response = try #require(waiting.readResponse())
         #expect(response.status == 503 && response.closes)
     }
@@ -62,7 +66,8 @@ import Testing
     @Test func nothingIsLost_answeredPlusAbortsEqualsSent() throws {
         let server = try TestServer()
         defer { server.stop() }
-        let busy = try server.client(), queued = try server.client()
+        let busy = try server.client()
+        let queued = try server.client()
         busy.send(Self.slowRequest())
         #expect(server.eventually { server.probe.started.load(ordering: .relaxed) == 1 })
         queued.send(Self.slowRequest())
@@ -83,11 +88,12 @@ import Testing
         server.gate.open()
         #expect(queued.readResponse()?.status == 200)
         let sent = 1 + 1 + 3 + 1 + 4
-        #expect(server.eventually {
-            let answered = (try? server.answeredRequests()) ?? 0
-            let aborts = (try? server.metric("http_client_aborts_total")) ?? 0
-            return answered + aborts == Double(sent) && aborts == 2
-        })
+        #expect(
+            server.eventually {
+                let answered = (try? server.answeredRequests()) ?? 0
+                let aborts = (try? server.metric("http_client_aborts_total")) ?? 0
+                return answered + aborts == Double(sent) && aborts == 2
+            })
     }
 
     @Test func flood_isAnsweredWithOnly200sAnd503s() throws {
@@ -105,7 +111,8 @@ import Testing
     @Test func inlineRoutes_answerWhileComputeIsFull() throws {
         let server = try TestServer()
         defer { server.stop() }
-        let busy = try server.client(), queued = try server.client()
+        let busy = try server.client()
+        let queued = try server.client()
         busy.send(Self.slowRequest())
         queued.send(Self.slowRequest())
         #expect(server.eventually { server.probe.started.load(ordering: .relaxed) == 1 })
@@ -149,18 +156,24 @@ import Testing
     }
 
     @Test func manyResetsMidBody_freeEveryCompactSlotAtOnce() throws {
-        let server = try TestServer { $0.bodyTimeout = .seconds(30); $0.queueDepth = 4 }
+        let server = try TestServer {
+            $0.bodyTimeout = .seconds(30)
+            $0.queueDepth = 4
+        }
         defer { server.stop() }
         let body = "[" + String(repeating: "1,", count: 100_000) + "1]"
         for _ in 0..<200 {
             let client = try server.client()
-            client.send("POST /slow HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
+            client.send(
+                "POST /slow HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+            )
             client.send(Array(body.utf8.prefix(150_000)))
             client.reset()
         }
-        #expect(server.eventually(2) {
-            (try? server.metric("compute_queue_depth")) == 0 && (try? server.metric("http_requests_in_flight")) == 1
-        }, "in flight: \(String(describing: try? server.metric("http_requests_in_flight")))")
+        #expect(
+            server.eventually(2) {
+                (try? server.metric("compute_queue_depth")) == 0 && (try? server.metric("http_requests_in_flight")) == 1
+            }, "in flight: \(String(describing: try? server.metric("http_requests_in_flight")))")
         server.gate.open()
         let next = try server.client()
         next.send(Self.slowRequest())

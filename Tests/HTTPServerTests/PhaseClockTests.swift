@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HTTPServer
 
 /// `PhaseClock`: elapsed time of a connection's phase, server pauses excluded, never wrapped.

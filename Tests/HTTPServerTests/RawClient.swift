@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A response as a test sees it on the wire.
@@ -44,7 +45,9 @@ final class RawClient {
     func send(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+            let written = bytes.withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            }
             if written <= 0 { return }
             offset += written
         }
@@ -73,7 +76,10 @@ final class RawClient {
     func readResponse(head: Bool = false) -> WireResponse? {
         var headEnd: Int?
         while true {
-            if let end = find([13, 10, 13, 10]) { headEnd = end; break }
+            if let end = find([13, 10, 13, 10]) {
+                headEnd = end
+                break
+            }
             guard fill() else { return nil }
         }
         guard let headEnd else { return nil }
@@ -85,7 +91,9 @@ final class RawClient {
             return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
         buffer.removeFirst(headEnd + 4)
-        let length = head || status == 204 || status < 200 ? 0 : Int(fields.first { $0.0.lowercased() == "content-length" }?.1 ?? "0") ?? 0
+        let length =
+            head || status == 204 || status < 200
+            ? 0 : Int(fields.first { $0.0.lowercased() == "content-length" }?.1 ?? "0") ?? 0
         while buffer.count < length { guard fill() else { return nil } }
         let body = Array(buffer[..<length])
         buffer.removeFirst(length)

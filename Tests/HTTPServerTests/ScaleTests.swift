@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HTTPServer
 
 /// Many idle keep-alive connections and slowloris clients cost little and block nobody.

@@ -1,5 +1,6 @@
 import Dispatch
 import Testing
+
 @testable import HTTPServer
 
 /// Issue 20: the deadline sweep reads the clock once, then probes a connection that holds an
@@ -13,7 +14,10 @@ import Testing
     /// The compute request's body is half in; the pool fills up meanwhile, so the rest of the
     /// body, read by the sweep's probe, gets 503 at once and the connection reads on.
     private func halfBodyWithPoolFull() -> (ConnectionHarness, Place?) {
-        let harness = ConnectionHarness { $0.workers = 1; $0.queueDepth = 0 }
+        let harness = ConnectionHarness {
+            $0.workers = 1
+            $0.queueDepth = 0
+        }
         harness.onLoop {
             harness.clientSends(Self.headThenHalfBody)
             harness.connection.readAvailable()
@@ -26,13 +30,19 @@ import Testing
         defer { place?.release() }
         harness.onLoop {
             let sweepNow = DispatchTime.now().uptimeNanoseconds
-            harness.clientSends("\"}" + "POST /inline HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n")
+            harness.clientSends(
+                "\"}"
+                    + "POST /inline HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n")
             harness.connection.checkDeadlines(now: sweepNow)
         }
         #expect(ConnectionHarness.statuses(harness.clientReceives()) == [503])
         #expect(harness.onLoop { harness.connection.state } == .reading)
         harness.clientSends("{}")
-        #expect(harness.onLoop { harness.connection.readAvailable(); return ConnectionHarness.statuses(harness.clientReceives()) } == [200])
+        #expect(
+            harness.onLoop {
+                harness.connection.readAvailable()
+                return ConnectionHarness.statuses(harness.clientReceives())
+            } == [200])
     }
 
     @Test func probeEndingARequest_keepsTheIdleConnection() {

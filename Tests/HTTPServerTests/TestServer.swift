@@ -3,13 +3,16 @@ import HTTP1
 import Logging
 import Synchronization
 import Testing
+
 @testable import HTTPServer
 
 /// A gate a slow test handler waits on, opened by the test.
 final class Gate: Sendable {
     private let semaphore = DispatchSemaphore(value: 0)
     private let opened = Atomic<Bool>(false)
-    func open() { if !opened.exchange(true, ordering: .acquiringAndReleasing) { for _ in 0..<64 { semaphore.signal() } } }
+    func open() {
+        if !opened.exchange(true, ordering: .acquiringAndReleasing) { for _ in 0..<64 { semaphore.signal() } }
+    }
     /// Waits until opened or the timeout; true when opened.
     func wait(seconds: Double = 5) -> Bool { semaphore.wait(timeout: .now() + seconds) == .success }
 }
@@ -53,9 +56,11 @@ struct TestServer {
     }
 
     init(_ tweak: (inout ServerConfiguration) -> Void = { _ in }) throws {
-        let gate = self.gate, probe = self.probe
-        server = Server(configuration: Self.configuration(tweak), routes: Self.routes(gate: gate, probe: probe),
-                            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let gate = self.gate
+        let probe = self.probe
+        server = Server(
+            configuration: Self.configuration(tweak), routes: Self.routes(gate: gate, probe: probe),
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         port = try server.start()
     }
 
@@ -66,12 +71,17 @@ struct TestServer {
             Route("POST", "/slow", lane: .compute) { request, context in
                 probe.started.add(1, ordering: .relaxed)
                 while !gate.wait(seconds: 0.02) {
-                    if context.isCancelled() { probe.cancelledSeen.add(1, ordering: .relaxed); break }
+                    if context.isCancelled() {
+                        probe.cancelledSeen.add(1, ordering: .relaxed)
+                        break
+                    }
                 }
                 probe.finished.add(1, ordering: .relaxed)
                 return .json(200, request.body)
             },
-            Route("GET", "/big", lane: .inline) { _, _ in .json(200, [UInt8](repeating: UInt8(ascii: "x"), count: 16 << 20)) },
+            Route("GET", "/big", lane: .inline) { _, _ in
+                .json(200, [UInt8](repeating: UInt8(ascii: "x"), count: 16 << 20))
+            },
         ]
     }
 

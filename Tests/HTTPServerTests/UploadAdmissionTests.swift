@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HTTPServer
 
 /// Compute places are taken when a body is complete; bodies still arriving hold only upload
@@ -37,7 +38,10 @@ import Testing
     }
 
     @Test func fullUploadBudget_shedsBeforeTheBody() throws {
-        let server = try TestServer { $0.bodyTimeout = .seconds(30); $0.uploadBudgetBytes = 1_048_576 }
+        let server = try TestServer {
+            $0.bodyTimeout = .seconds(30)
+            $0.uploadBudgetBytes = 1_048_576
+        }
         defer { server.stop() }
         let large = try server.client()
         large.send(Self.head("/echo", length: 800_000))
@@ -61,7 +65,8 @@ import Testing
         let uploader = try server.client()
         uploader.send(Self.head("/echo", length: 1_000))
         uploader.send(Array(Self.body(1_000).prefix(10)))
-        let busy = try server.client(), queued = try server.client()
+        let busy = try server.client()
+        let queued = try server.client()
         busy.send(LoadTests.slowRequest())
         #expect(server.eventually { server.probe.started.load(ordering: .relaxed) == 1 })
         queued.send(LoadTests.slowRequest())
@@ -77,7 +82,10 @@ import Testing
     }
 
     @Test func resetMidUpload_givesItsBytesBack() throws {
-        let server = try TestServer { $0.bodyTimeout = .seconds(30); $0.uploadBudgetBytes = 1_048_576 }
+        let server = try TestServer {
+            $0.bodyTimeout = .seconds(30)
+            $0.uploadBudgetBytes = 1_048_576
+        }
         defer { server.stop() }
         for _ in 0..<20 {
             let client = try server.client()

@@ -17,7 +17,8 @@ struct Probe: Sendable {
 
     static func status(_ request: HTTPRequest, _ status: Int) -> Probe {
         Probe(request: request) { response in
-            response.status == status ? nil : "\(request.method) \(request.path): HTTP \(response.status), expected \(status)"
+            response.status == status
+                ? nil : "\(request.method) \(request.path): HTTP \(response.status), expected \(status)"
         }
     }
 }
@@ -49,7 +50,9 @@ struct ConcurrencyTests {
             }
         }
         #expect(answered.snapshot == 400)
-        #expect(failures.snapshot.isEmpty, "\(failures.snapshot.count) wrong:\n\(failures.snapshot.prefix(10).joined(separator: "\n"))")
+        #expect(
+            failures.snapshot.isEmpty,
+            "\(failures.snapshot.count) wrong:\n\(failures.snapshot.prefix(10).joined(separator: "\n"))")
     }
 
     /// Forward and backward vectors of several kinds, health checks and refused requests.

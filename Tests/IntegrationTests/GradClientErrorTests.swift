@@ -43,7 +43,8 @@ struct GradClientErrorTests {
 
     @Test("header lookup ignores case and takes the first field")
     func headerLookup_ignoresCase() {
-        let response = HTTPResponse(status: 200, headers: [("Content-Type", "application/json"), ("content-type", "text/plain")])
+        let response = HTTPResponse(
+            status: 200, headers: [("Content-Type", "application/json"), ("content-type", "text/plain")])
         #expect(response.header("CONTENT-TYPE") == "application/json")
         #expect(response.header("Allow") == nil)
     }

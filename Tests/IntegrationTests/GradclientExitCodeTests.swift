@@ -26,7 +26,8 @@ struct GradclientExitCodeTests {
     @Test("the body can come from stdin, and the URL from GRADCLIENT_URL")
     func stdinBody_environmentURL_exits0() throws {
         let server = try LiveServer.require()
-        let result = try Self.run(["forward", "-"], stdin: Problems.workedExample, environment: ["GRADCLIENT_URL": server.baseURL])
+        let result = try Self.run(
+            ["forward", "-"], stdin: Problems.workedExample, environment: ["GRADCLIENT_URL": server.baseURL])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("-4.5"), "stdout: \(result.stdout)")
     }
@@ -49,17 +50,23 @@ struct GradclientExitCodeTests {
 
     @Test("no server at the URL exits 2")
     func unreachableServer_exits2() throws {
-        let result = try Self.run(["backward", "--url", "http://127.0.0.1:\(try SilentListener.unusedPort())"], stdin: Problems.workedExample)
+        let result = try Self.run(
+            ["backward", "--url", "http://127.0.0.1:\(try SilentListener.unusedPort())"], stdin: Problems.workedExample)
         #expect(result.status == 2, "stderr: \(result.stderr)")
         #expect(result.stderr.contains("cannot connect"), "stderr: \(result.stderr)")
     }
 
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> CommandResult {
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws
+        -> CommandResult
+    {
         let process = Process()
         process.executableURL = try BuildProducts.executable(named: "gradclient")
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "GRADCLIENT_URL" }.merging(environment) { $1 }
-        let stdout = try temporaryFile(""), stderr = try temporaryFile("")
+        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "GRADCLIENT_URL" }.merging(
+            environment
+        ) { $1 }
+        let stdout = try temporaryFile("")
+        let stderr = try temporaryFile("")
         process.standardOutput = try FileHandle(forWritingTo: stdout)
         process.standardError = try FileHandle(forWritingTo: stderr)
         if let stdin {
@@ -69,9 +76,10 @@ struct GradclientExitCodeTests {
         }
         try process.run()
         process.waitUntilExit()
-        return CommandResult(status: process.terminationStatus,
-                             stdout: try String(contentsOf: stdout, encoding: .utf8),
-                             stderr: try String(contentsOf: stderr, encoding: .utf8))
+        return CommandResult(
+            status: process.terminationStatus,
+            stdout: try String(contentsOf: stdout, encoding: .utf8),
+            stderr: try String(contentsOf: stderr, encoding: .utf8))
     }
 
     static func temporaryFile(_ contents: String) throws -> URL {

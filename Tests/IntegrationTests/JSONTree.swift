@@ -11,7 +11,9 @@ enum JSONTree {
     }
 
     static func dictionary(_ value: Any?, _ place: String) throws -> [String: Any] {
-        guard let object = value as? [String: Any] else { throw FixtureError("\(place) is not an object: \(String(describing: value))") }
+        guard let object = value as? [String: Any] else {
+            throw FixtureError("\(place) is not an object: \(String(describing: value))")
+        }
         return object
     }
 
@@ -31,6 +33,9 @@ enum JSONTree {
     /// The API's error body `{"error": {"code", "message", "path"?}}`.
     static func apiError(_ bytes: [UInt8]) throws -> (code: String, message: String, path: String?) {
         let error = try dictionary(try object(bytes)["error"], "error")
-        return (try string(error["code"], "error.code"), try string(error["message"], "error.message"), error["path"] as? String)
+        return (
+            try string(error["code"], "error.code"), try string(error["message"], "error.message"),
+            error["path"] as? String
+        )
     }
 }

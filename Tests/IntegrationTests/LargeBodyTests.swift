@@ -26,8 +26,9 @@ struct LargeBodyTests {
     @Test("a large body with the wrong Content-Type is refused without 100 Continue")
     func largeBodyWrongType_refusedAtOnce() throws {
         let client = try Client(baseURL: try LiveServer.require().baseURL)
-        let request = HTTPRequest(method: "POST", path: "/forward", headers: [("Content-Type", "text/plain")],
-                                  body: Array(Problems.largeForward().utf8))
+        let request = HTTPRequest(
+            method: "POST", path: "/forward", headers: [("Content-Type", "text/plain")],
+            body: Array(Problems.largeForward().utf8))
         let response = try client.send(request)
         #expect(response.status == 415)
         #expect(response.interimStatuses.isEmpty, "the server sent 100 Continue for a body it refuses")

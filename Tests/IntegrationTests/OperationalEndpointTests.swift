@@ -29,10 +29,12 @@ struct OperationalEndpointTests {
 
     @Test("an OPTIONS preflight answers 204 with CORS headers")
     func preflight_is204WithCORS() throws {
-        let request = HTTPRequest(method: "OPTIONS", path: "/backward", headers: [
-            ("Origin", "https://course.example"), ("Access-Control-Request-Method", "POST"),
-            ("Access-Control-Request-Headers", "content-type"),
-        ])
+        let request = HTTPRequest(
+            method: "OPTIONS", path: "/backward",
+            headers: [
+                ("Origin", "https://course.example"), ("Access-Control-Request-Method", "POST"),
+                ("Access-Control-Request-Headers", "content-type"),
+            ])
         let response = try Client(baseURL: try LiveServer.require().baseURL).send(request)
         #expect(response.status == 204)
         #expect(response.header("Access-Control-Allow-Origin") != nil)

@@ -35,7 +35,9 @@ enum ResponseCheck {
     }
 
     /// `gradients`, `activations` or `activation_gradients`: the same names, each tensor matching.
-    private static func compareGroup(_ value: Any?, _ want: [String: Tensor]?, form: Tensor.Form, name: String) -> [String] {
+    private static func compareGroup(_ value: Any?, _ want: [String: Tensor]?, form: Tensor.Form, name: String)
+        -> [String]
+    {
         guard let want else { return value == nil ? [] : ["\(name) is present but not expected"] }
         guard let got = value as? [String: Any] else { return ["\(name) is missing or not an object"] }
         guard Set(got.keys) == Set(want.keys) else {

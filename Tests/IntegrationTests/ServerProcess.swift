@@ -23,7 +23,8 @@ final class ServerProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = try BuildProducts.executable(named: "gradserver")
         process.arguments = ["--host", "127.0.0.1", "--port", "0"] + extraArguments
-        let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("gradserver-\(UUID().uuidString).log")
+        let logFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gradserver-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let stdout = Pipe()
         process.standardOutput = stdout
@@ -34,7 +35,8 @@ final class ServerProcess: @unchecked Sendable {
         guard let url = reader.firstListeningURL(timeout: readyTimeout) else {
             if process.isRunning { process.terminate() }
             process.waitUntilExit()
-            throw ServerStartFailure(log: (try? String(contentsOf: logFile, encoding: .utf8)) ?? "", stdout: reader.seen)
+            throw ServerStartFailure(
+                log: (try? String(contentsOf: logFile, encoding: .utf8)) ?? "", stdout: reader.seen)
         }
         reader.drainInBackground()
         return ServerProcess(process: process, baseURL: url, logFile: logFile)

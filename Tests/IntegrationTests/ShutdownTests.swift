@@ -18,7 +18,9 @@ struct ShutdownTests {
                 let response = try Client(baseURL: server.baseURL).post("/backward", json: body)
                 statuses.withValue { $0.append(response.status) }
                 let gradients = (try? JSONTree.object(response.body))?["gradients"] as? [String: Any]
-                if response.status == 200, gradients?["0.weight"] == nil { failures.withValue { $0.append("no 0.weight gradient") } }
+                if response.status == 200, gradients?["0.weight"] == nil {
+                    failures.withValue { $0.append("no 0.weight gradient") }
+                }
             } catch {
                 failures.withValue { $0.append("\(error)") }
             }
@@ -29,7 +31,8 @@ struct ShutdownTests {
         clients.join()
         let exitStatus = server.terminate(timeout: 60)
         #expect(failures.snapshot.isEmpty, "\(failures.snapshot)")
-        #expect(statuses.snapshot == [200, 200, 200, 200], "statuses \(statuses.snapshot)\nlog: \(server.log.suffix(2000))")
+        #expect(
+            statuses.snapshot == [200, 200, 200, 200], "statuses \(statuses.snapshot)\nlog: \(server.log.suffix(2000))")
         #expect(exitStatus == 0, "exit status \(String(describing: exitStatus))\nlog: \(server.log.suffix(2000))")
     }
 
@@ -41,7 +44,9 @@ struct ShutdownTests {
         while Date() < deadline {
             let metrics = (try? client.get("/metrics"))?.text ?? ""
             let line = metrics.split(separator: "\n").first { $0.hasPrefix("http_requests_in_flight ") }
-            if let value = line.flatMap({ Double($0.split(separator: " ").last ?? "") }), value >= Double(count + 1) { return true }
+            if let value = line.flatMap({ Double($0.split(separator: " ").last ?? "") }), value >= Double(count + 1) {
+                return true
+            }
             Thread.sleep(forTimeInterval: 0.02)
         }
         return false
@@ -52,8 +57,13 @@ struct ShutdownTests {
     static func readinessTurns503(_ server: ServerProcess) -> Bool {
         let deadline = Date().addingTimeInterval(0.9)
         while Date() < deadline {
-            let configuration = ClientConfiguration(connectTimeout: .milliseconds(200), totalTimeout: .milliseconds(500))
-            if let status = try? Client(baseURL: server.baseURL, configuration: configuration).get("/readyz").status, status == 503 { return true }
+            let configuration = ClientConfiguration(
+                connectTimeout: .milliseconds(200), totalTimeout: .milliseconds(500))
+            if let status = try? Client(baseURL: server.baseURL, configuration: configuration).get("/readyz").status,
+                status == 503
+            {
+                return true
+            }
             Thread.sleep(forTimeInterval: 0.02)
         }
         return false
@@ -68,6 +78,8 @@ struct ShutdownTests {
         let started = Date()
         let exitStatus = server.terminate(timeout: 30)
         #expect(exitStatus == 0, "log: \(server.log.suffix(2000))")
-        #expect(Date().timeIntervalSince(started) < 15, "drain of an idle server took \(Date().timeIntervalSince(started)) s")
+        #expect(
+            Date().timeIntervalSince(started) < 15,
+            "drain of an idle server took \(Date().timeIntervalSince(started)) s")
     }
 }

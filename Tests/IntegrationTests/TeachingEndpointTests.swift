@@ -13,8 +13,11 @@ struct TeachingEndpointTests {
 
     @Test("a rotated kernel gradient fails with the kernel_flipped diagnosis; the right bias passes")
     func grade_rotatedKernel_isDiagnosed() throws {
-        let answer = try post("/grade", Problems.workedExample(adding:
-            #""submission": {"0.weight": \#(Problems.workedKernelGradientRotated), "0.bias": [-11]}"#))
+        let answer = try post(
+            "/grade",
+            Problems.workedExample(
+                adding:
+                    #""submission": {"0.weight": \#(Problems.workedKernelGradientRotated), "0.bias": [-11]}"#))
         let results = try JSONTree.dictionary(answer["results"], "results")
         let weight = try JSONTree.dictionary(results["0.weight"], "results.0.weight")
         let bias = try JSONTree.dictionary(results["0.bias"], "results.0.bias")
@@ -27,10 +30,13 @@ struct TeachingEndpointTests {
 
     @Test("several submissions are graded in the order given")
     func grade_manySubmissions_keepOrder() throws {
-        let answer = try post("/grade", Problems.workedExample(adding: #"""
-            "submissions": [{"id": "right", "gradients": {"0.weight": \#(Problems.workedKernelGradient)}},
-                            {"id": "rotated", "gradients": {"0.weight": \#(Problems.workedKernelGradientRotated)}}]
-            """#))
+        let answer = try post(
+            "/grade",
+            Problems.workedExample(
+                adding: #"""
+                    "submissions": [{"id": "right", "gradients": {"0.weight": \#(Problems.workedKernelGradient)}},
+                                    {"id": "rotated", "gradients": {"0.weight": \#(Problems.workedKernelGradientRotated)}}]
+                    """#))
         let submissions = try #require(answer["submissions"] as? [[String: Any]])
         #expect(submissions.map { $0["id"] as? String } == ["right", "rotated"])
         #expect(submissions.map { $0["passed"] as? Bool } == [true, false])
@@ -38,8 +44,11 @@ struct TeachingEndpointTests {
 
     @Test("hidden feedback leaks no expected value")
     func grade_hiddenFeedback_leaksNoExpectedValue() throws {
-        let answer = try post("/grade", Problems.workedExample(adding:
-            #""feedback": "hidden", "submission": {"0.weight": \#(Problems.workedKernelGradientRotated)}"#))
+        let answer = try post(
+            "/grade",
+            Problems.workedExample(
+                adding:
+                    #""feedback": "hidden", "submission": {"0.weight": \#(Problems.workedKernelGradientRotated)}"#))
         let weight = try JSONTree.dictionary((answer["results"] as? [String: Any])?["0.weight"], "results.0.weight")
         #expect(weight["passed"] as? Bool == false)
         #expect(weight["max_abs_error"] == nil && weight["max_rel_error"] == nil, "\(weight)")

@@ -24,11 +24,15 @@ struct Tensor: Sendable, Equatable {
     init(response value: Any?, form: Form, _ place: String) throws {
         switch form {
         case .nested:
-            guard let array = value as? [Any] else { throw FixtureError("\(place) is not a nested array: \(String(describing: value).prefix(120))") }
+            guard let array = value as? [Any] else {
+                throw FixtureError("\(place) is not a nested array: \(String(describing: value).prefix(120))")
+            }
             self = try Tensor.fromNested(array, place)
         case .flat, .base64:
             let object = try JSONTree.dictionary(value, place)
-            guard object[form == .flat ? "data" : "base64"] != nil else { throw FixtureError("\(place) is not in \(form) form: \(object.keys.sorted())") }
+            guard object[form == .flat ? "data" : "base64"] != nil else {
+                throw FixtureError("\(place) is not in \(form) form: \(object.keys.sorted())")
+            }
             self = try Tensor.fromObject(object, place)
         }
     }
@@ -74,12 +78,15 @@ struct Tensor: Sendable, Equatable {
         return Tensor(shape: shape, data: data)
     }
 
-    private static func flatten(_ value: Any, shape: ArraySlice<Int>, into data: inout [Double], _ place: String) throws {
+    private static func flatten(_ value: Any, shape: ArraySlice<Int>, into data: inout [Double], _ place: String) throws
+    {
         guard let dimension = shape.first else {
             data.append(try JSONTree.number(value, place))
             return
         }
-        guard let elements = value as? [Any], elements.count == dimension else { throw FixtureError("\(place) is ragged") }
+        guard let elements = value as? [Any], elements.count == dimension else {
+            throw FixtureError("\(place) is ragged")
+        }
         for element in elements { try flatten(element, shape: shape.dropFirst(), into: &data, place) }
     }
 

@@ -1,10 +1,13 @@
 import TestSupport
 import Testing
+
 @testable import JSONCodec
 
 /// RFC 4648 §10 test vectors.
-@Test(arguments: [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="),
-                  ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")])
+@Test(arguments: [
+    ("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="),
+    ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy"),
+])
 func rfc4648Vectors_encodeAndDecode(plain: String, encoded: String) throws {
     #expect(Base64.encode(Array(plain.utf8)) == encoded)
     #expect(try Base64.decode(encoded) == Array(plain.utf8))
@@ -22,9 +25,11 @@ func rfc4648Vectors_encodeAndDecode(plain: String, encoded: String) throws {
 }
 
 /// Strict decoding: each text is refused at the given character offset.
-@Test(arguments: [("Zg=", 3), ("Zg", 2), ("Z===", 1), ("Zh==", 1), ("Zm9=", 2), ("Zm9v\n", 5), ("Zm 9v", 5),
-                  ("Zm9v Zm9v", 9), ("Zm9-", 3), ("Zm9_", 3), ("=Zm9", 0), ("Zm=v", 2), ("Zg==Zg==", 2),
-                  ("Zm9v\r\nZm9v", 10), ("Zm9vYm\u{00E9}", 6)])
+@Test(arguments: [
+    ("Zg=", 3), ("Zg", 2), ("Z===", 1), ("Zh==", 1), ("Zm9=", 2), ("Zm9v\n", 5), ("Zm 9v", 5),
+    ("Zm9v Zm9v", 9), ("Zm9-", 3), ("Zm9_", 3), ("=Zm9", 0), ("Zm=v", 2), ("Zg==Zg==", 2),
+    ("Zm9v\r\nZm9v", 10), ("Zm9vYm\u{00E9}", 6),
+])
 func malformedText_rejected(text: String, offset: Int) {
     #expect(throws: Base64Error.self) { try Base64.decode(text) }
     do { _ = try Base64.decode(text) } catch { #expect(error.offset == offset, "\(text.debugDescription): \(error)") }
@@ -55,6 +60,9 @@ func malformedText_rejected(text: String, offset: Int) {
 
 @Test func writerBase64Float64_writesQuotedString() throws {
     var writer = JSONWriter()
-    writer.beginArray(); writer.base64Float64([1.0]); writer.base64Float64([]); writer.endArray()
+    writer.beginArray()
+    writer.base64Float64([1.0])
+    writer.base64Float64([])
+    writer.endArray()
     #expect(String(decoding: writer.bytes, as: UTF8.self) == #"["AAAAAAAA8D8=",""]"#)
 }

@@ -3,7 +3,10 @@
 struct BigUInt: Comparable {
     var limbs: [UInt32]
 
-    init(_ value: UInt64) { limbs = [UInt32(truncatingIfNeeded: value), UInt32(value >> 32)]; normalize() }
+    init(_ value: UInt64) {
+        limbs = [UInt32(truncatingIfNeeded: value), UInt32(value >> 32)]
+        normalize()
+    }
 
     init(high: UInt64, low: UInt64) {
         limbs = [low, high].flatMap { [UInt32(truncatingIfNeeded: $0), UInt32($0 >> 32)] }

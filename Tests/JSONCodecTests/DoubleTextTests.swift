@@ -1,5 +1,6 @@
 import TestSupport
 import Testing
+
 @testable import JSONCodec
 
 /// The writer's bytes for one double.
@@ -12,10 +13,12 @@ func written(_ value: Double) -> String {
 /// Values where the layout or the digit search changes: format thresholds, boundaries of the
 /// exponent range, powers of two (asymmetric intervals) and of ten, subnormals.
 func edgeDoubles() -> [Double] {
-    var values: [Double] = [0, 0.1, 0.2, 0.3, 1.0 / 3, 2.0 / 3, 1, 2, 0x1p-1074, 0x1p-1073, 2.2250738585072014e-308,
-                            0x0.fffffffffffffp-1022, .greatestFiniteMagnitude, .leastNormalMagnitude,
-                            .leastNonzeroMagnitude, 1e-4, 1e-5, 1e15, 1e16, 1e17, 0x1p53, 0x1p54, 123.456,
-                            9007199254740991, 4503599627370496.5, 1e21, 1e22, 1e23, 0x0.00005c3e5cbebp-1022, 1.5e300]
+    var values: [Double] = [
+        0, 0.1, 0.2, 0.3, 1.0 / 3, 2.0 / 3, 1, 2, 0x1p-1074, 0x1p-1073, 2.2250738585072014e-308,
+        0x0.fffffffffffffp-1022, .greatestFiniteMagnitude, .leastNormalMagnitude,
+        .leastNonzeroMagnitude, 1e-4, 1e-5, 1e15, 1e16, 1e17, 0x1p53, 0x1p54, 123.456,
+        9_007_199_254_740_991, 4503599627370496.5, 1e21, 1e22, 1e23, 0x0.00005c3e5cbebp-1022, 1.5e300,
+    ]
     for e in -325...308 { values.append(Double("1e\(e)")!) }
     for e in -1074...1023 { values.append(Double(sign: .plus, exponent: e, significand: 1)) }
     for base in values where base.isFinite && base > 0 {
@@ -23,7 +26,10 @@ func edgeDoubles() -> [Double] {
         if base.nextDown > 0 { values.append(base.nextDown) }
     }
     for i in stride(from: 0, through: 1 << 53, by: (1 << 53) / 4096) { values.append(Double(i)) }
-    for i in 0...2000 { values.append(Double(i)); values.append(Double(i) / 8) }
+    for i in 0...2000 {
+        values.append(Double(i))
+        values.append(Double(i) / 8)
+    }
     values.append(contentsOf: (0..<64).map { Double(sign: .plus, exponent: 0, significand: 1) * 1e15 + Double($0) })
     values.append(contentsOf: (0..<64).map { 1e16 - Double($0) })
     return values.flatMap { [$0, -$0] }
@@ -59,7 +65,9 @@ func edgeDoubles() -> [Double] {
         let text = written(value)
         if text != value.description { mismatches.append("\(value.description) written as \(text)") }
         let back = try parseJSON(Array(text.utf8)).numberValue
-        if back?.bitPattern != value.bitPattern { mismatches.append("\(text) read back as \(String(describing: back))") }
+        if back?.bitPattern != value.bitPattern {
+            mismatches.append("\(text) read back as \(String(describing: back))")
+        }
     }
     #expect(mismatches.isEmpty, "\(mismatches.count): \(mismatches.prefix(8))")
 }

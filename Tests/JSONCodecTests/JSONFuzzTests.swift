@@ -1,8 +1,10 @@
 import TestSupport
 import Testing
+
 @testable import JSONCodec
 
-private let seedDocument = Array("""
+private let seedDocument = Array(
+    """
     {"input": [[1, 2.5e-3, -0.0], [4, 5, 6e300]], "layers": [{"type": "conv2d", "weight": [[1, 0], [0, -1]],
      "bias": [0.5], "stride": 2, "name": "caf\\u00e9 \\ud83d\\ude00 ü"}, {"type": "flatten"}, true, false, null],
      "loss": {"type": "mse", "target": [[1.0]], "reduction": "sum"}, "e": {}, "a": []}
@@ -24,7 +26,8 @@ private func rewritten(_ value: JSONValue) throws -> JSONValue {
 /// a write/parse round trip unchanged (non-finite numbers aside, which the writer refuses).
 @Test func mutatedDocuments_neverCrash() throws {
     var rng = SplitMix64(state: 11)
-    let interesting: [UInt8] = Array("[]{}\",:-+.eE0123456789 \\u\t\ntfnNI".utf8) + [0x00, 0x80, 0xC3, 0xED, 0xF4, 0xFF]
+    let interesting: [UInt8] =
+        Array("[]{}\",:-+.eE0123456789 \\u\t\ntfnNI".utf8) + [0x00, 0x80, 0xC3, 0xED, 0xF4, 0xFF]
     var parsed = 0
     for _ in 0..<20_000 {
         var bytes = seedDocument

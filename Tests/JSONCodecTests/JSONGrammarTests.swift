@@ -1,4 +1,5 @@
 import Testing
+
 @testable import JSONCodec
 
 /// RFC 8259 grammar: documents that must parse, with the value they give.
@@ -17,8 +18,10 @@ import Testing
     ("[\"a\", 1]", .array([.string("a"), .number(1)])),
     ("[[1], []]", .array([.numbers([1]), .array([])])),
     ("[1, [2]]", .array([.number(1), .numbers([2])])),
-    ("{\"a\": [1.5], \"b\": {\"c\": null}}",
-     .object(JSONObject([("a", .numbers([1.5])), ("b", .object(JSONObject([("c", .null)])))]))),
+    (
+        "{\"a\": [1.5], \"b\": {\"c\": null}}",
+        .object(JSONObject([("a", .numbers([1.5])), ("b", .object(JSONObject([("c", .null)])))]))
+    ),
 ])
 func validDocument_parsesToValue(text: String, expected: JSONValue) throws {
     #expect(try parse(text) == expected)
@@ -65,6 +68,8 @@ func invalidDocument_reportsOffset(text: String, offset: Int) {
     let body = Array("xx[1, 2]yy".utf8)
     let value = try body[2..<8].withUnsafeBufferPointer { try parseJSON($0) }
     #expect(value == .numbers([1, 2]))
-    let error = body[2..<8].withUnsafeBufferPointer { buffer in Result { () throws(JSONParseError) in try parseJSON(UnsafeBufferPointer(rebasing: buffer[0..<5])) } }
+    let error = body[2..<8].withUnsafeBufferPointer { buffer in
+        Result { () throws(JSONParseError) in try parseJSON(UnsafeBufferPointer(rebasing: buffer[0..<5])) }
+    }
     #expect(throws: JSONParseError.self) { try error.get() }
 }

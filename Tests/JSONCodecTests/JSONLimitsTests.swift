@@ -1,4 +1,5 @@
 import Testing
+
 @testable import JSONCodec
 
 private func nested(_ depth: Int, open: String = "[", close: String = "]", leaf: String = "1") -> String {

@@ -1,5 +1,6 @@
 import TestSupport
 import Testing
+
 @testable import JSONCodec
 
 private func tensorText(_ shape: [Int], _ data: [Double]) -> String {
@@ -26,9 +27,15 @@ private func tensorText(_ shape: [Int], _ data: [Double]) -> String {
 @Test func tensor_insideObject_keepsCommas() {
     var writer = JSONWriter()
     writer.beginObject()
-    writer.key("a"); writer.tensor(shape: [2], data: [1, 2])
-    writer.key("b"); writer.tensor(shape: [], data: [3])
-    writer.key("c"); writer.beginArray(); writer.tensor(shape: [1], data: [4]); writer.tensor(shape: [0], data: []); writer.endArray()
+    writer.key("a")
+    writer.tensor(shape: [2], data: [1, 2])
+    writer.key("b")
+    writer.tensor(shape: [], data: [3])
+    writer.key("c")
+    writer.beginArray()
+    writer.tensor(shape: [1], data: [4])
+    writer.tensor(shape: [0], data: [])
+    writer.endArray()
     writer.endObject()
     #expect(String(decoding: writer.bytes, as: UTF8.self) == #"{"a":[1.0,2.0],"b":3.0,"c":[[4.0],[]]}"#)
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import JSONCodec
 
 /// Parses UTF-8 text.

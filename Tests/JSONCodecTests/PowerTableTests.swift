@@ -1,4 +1,5 @@
 import Testing
+
 @testable import JSONCodec
 
 /// `c - 1 == floor(x / p)`, checked with multiplications only: `(c - 1) p <= x < c p`.
@@ -18,7 +19,9 @@ private func isFloorPlusOne(_ c: BigUInt, of x: BigUInt, over p: BigUInt) -> Boo
             // Truncated: c = floor(5^q × 2^(128 - L)) for the bit length L of 5^q.
             let p = powers[q]
             let shift = 128 - p.bitLength
-            let ok = shift >= 0 ? c == p.shiftedLeft(shift)
+            let ok =
+                shift >= 0
+                ? c == p.shiftedLeft(shift)
                 : !(p < c.shiftedLeft(-shift)) && p < (c + BigUInt(1)).shiftedLeft(-shift)
             if !ok { wrong.append(q) }
         } else {
@@ -29,7 +32,8 @@ private func isFloorPlusOne(_ c: BigUInt, of x: BigUInt, over p: BigUInt) -> Boo
                 if !isFloorPlusOne(c, of: BigUInt.power(2, z + 127), over: p) { wrong.append(q) }
             } else {
                 // c = (floor(2^(2z + 128) / p) + 1) >> (z + 1).
-                let x = BigUInt.power(2, 2 * z + 128), s = z + 1
+                let x = BigUInt.power(2, 2 * z + 128)
+                let s = z + 1
                 let ok = !(x + p < c.shiftedLeft(s) * p) && x + p < (c + BigUInt(1)).shiftedLeft(s) * p
                 if !ok { wrong.append(q) }
             }
@@ -52,7 +56,9 @@ private func isFloorPlusOne(_ c: BigUInt, of x: BigUInt, over p: BigUInt) -> Boo
         if e >= 0 {
             let v = powers[e]
             let shift = 128 - v.bitLength  // beta = v × 2^shift
-            ok = shift >= 0 ? gMinusOne == v.shiftedLeft(shift)
+            ok =
+                shift >= 0
+                ? gMinusOne == v.shiftedLeft(shift)
                 : !(v < gMinusOne.shiftedLeft(-shift)) && v < g.shiftedLeft(-shift)
         } else {
             let v = powers[-e]

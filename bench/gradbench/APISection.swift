@@ -31,6 +31,7 @@ enum APISection {
         let megabytes = Double(request.body.count + first.body.count) / 1e6
         print(
             "\(workload.name): \(samples.summary), \(samples.cpuSummary), request \(fmt(Double(request.body.count) / 1e6)) MB, "
-                + "response \(fmt(Double(first.body.count) / 1e6)) MB (\(fmt(megabytes / samples.median, digits: 0)) MB of JSON per second overall)")
+                + "response \(fmt(Double(first.body.count) / 1e6)) MB (\(fmt(megabytes / samples.median, digits: 0)) MB of JSON per second overall)"
+        )
     }
 }

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import TestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Wall-clock samples of repeated runs and their summary.
 struct Samples {
@@ -49,7 +50,8 @@ struct Samples {
     var spread: Double {
         let s = sorted
         guard median > 0, !s.isEmpty else { return 0 }
-        let p10 = s[(s.count - 1) / 10], p90 = s[(s.count - 1) * 9 / 10]
+        let p10 = s[(s.count - 1) / 10]
+        let p90 = s[(s.count - 1) * 9 / 10]
         return (p90 - p10) / median
     }
 

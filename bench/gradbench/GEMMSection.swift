@@ -12,7 +12,9 @@ enum GEMMSection {
             let samples = measureOurs(n: n, runs: runs(for: n, quick: options.quick))
             let perCore = gflops(n: n, seconds: samples.cpuMedian)
             ours[n] = (gflops(n: n, seconds: samples.median), perCore)
-            print("ours   n=\(n): \(fmt(ours[n]!.wall, digits: 1)) GFLOP/s  \(samples.summary); \(fmt(perCore, digits: 1)) per CPU-second")
+            print(
+                "ours   n=\(n): \(fmt(ours[n]!.wall, digits: 1)) GFLOP/s  \(samples.summary); \(fmt(perCore, digits: 1)) per CPU-second"
+            )
         }
         ConvShapes.run(quick: options.quick)
         guard !options.skipNumpy else { return }
@@ -26,7 +28,8 @@ enum GEMMSection {
                 guard let their = theirs[n], let our = ours[n] else { continue }
                 print(
                     "numpy  n=\(n): \(fmt(their.wall, digits: 1)) GFLOP/s, \(fmt(their.cpu, digits: 1)) per CPU-second;"
-                        + " ours/numpy = \(fmt(our.wall / their.wall, digits: 2)) (wall), \(fmt(our.cpu / their.cpu, digits: 2)) (per CPU-second)")
+                        + " ours/numpy = \(fmt(our.wall / their.wall, digits: 2)) (wall), \(fmt(our.cpu / their.cpu, digits: 2)) (per CPU-second)"
+                )
             }
         case .failure(let error):
             print("numpy baseline unavailable: \(error.reason)")

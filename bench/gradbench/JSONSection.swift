@@ -13,7 +13,8 @@ enum JSONSection {
         let runs = options.quick ? 5 : 15
         var body: [UInt8] = []
         let write = Samples.measure(runs: runs) { body = writeNested(values) }
-        print("write (JSONWriter): \(megabytesPerSecond(body.count, write)) MB/s  \(write.summary), \(body.count) bytes")
+        print(
+            "write (JSONWriter): \(megabytesPerSecond(body.count, write)) MB/s  \(write.summary), \(body.count) bytes")
         do {
             let read = try Samples.measure(runs: runs) { _ = try parseJSON(body) }
             print("parse (parseJSON):  \(megabytesPerSecond(body.count, read)) MB/s  \(read.summary)")

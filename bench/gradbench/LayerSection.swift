@@ -11,9 +11,10 @@ enum LayerSection {
         print("== Layers: Network.backward of one layer on \(shape), float64 ==")
         var rng = SplitMix64(state: 13)
         let channels = shape[1]
-        let norm = BatchNorm2d(spec: BatchNormSpec(
-            weight: random([channels], &rng), bias: random([channels], &rng),
-            runningMean: random([channels], &rng), runningVar: Tensor(shape: [channels], repeating: 1)))
+        let norm = BatchNorm2d(
+            spec: BatchNormSpec(
+                weight: random([channels], &rng), bias: random([channels], &rng),
+                runningMean: random([channels], &rng), runningVar: Tensor(shape: [channels], repeating: 1)))
         report("batchnorm2d (training, affine, running stats)", norm, rng: &rng, runs: options.quick ? 5 : 15)
     }
 
@@ -25,7 +26,9 @@ enum LayerSection {
             let samples = try Samples.measure(runs: runs) { _ = try network.backward(input, seed: seed) }
             let bytes = Double(input.count * 8)
             // One read of x for the statistics, one for y, and x, dy read and dx written backward.
-            print("\(name): \(samples.summary), \(samples.cpuSummary), \(fmt(6 * bytes / samples.median / 1e9, digits: 1)) GB/s of tensor traffic")
+            print(
+                "\(name): \(samples.summary), \(samples.cpuSummary), \(fmt(6 * bytes / samples.median / 1e9, digits: 1)) GB/s of tensor traffic"
+            )
         } catch {
             print("\(name): not run: \(error)")
         }

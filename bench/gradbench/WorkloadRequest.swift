@@ -29,23 +29,42 @@ enum WorkloadRequest {
         w.beginObject()
         switch layer {
         case let spec as Conv2d:
-            w.key("type"); w.string("conv2d")
-            w.key("weight"); w.tensor(shape: spec.weight.shape, data: spec.weight.data)
-            if let bias = spec.bias { w.key("bias"); w.tensor(shape: bias.shape, data: bias.data) }
-            w.key("stride"); pair(spec.stride, &w)
-            if case .explicit(let pad) = spec.padding { w.key("padding"); pair(pad, &w) }
+            w.key("type")
+            w.string("conv2d")
+            w.key("weight")
+            w.tensor(shape: spec.weight.shape, data: spec.weight.data)
+            if let bias = spec.bias {
+                w.key("bias")
+                w.tensor(shape: bias.shape, data: bias.data)
+            }
+            w.key("stride")
+            pair(spec.stride, &w)
+            if case .explicit(let pad) = spec.padding {
+                w.key("padding")
+                pair(pad, &w)
+            }
         case let spec as MaxPool2d:
-            w.key("type"); w.string("maxpool2d")
-            w.key("kernel_size"); pair(spec.kernel, &w)
-            w.key("stride"); pair(spec.stride, &w)
+            w.key("type")
+            w.string("maxpool2d")
+            w.key("kernel_size")
+            pair(spec.kernel, &w)
+            w.key("stride")
+            pair(spec.stride, &w)
         case is ReLU:
-            w.key("type"); w.string("relu")
+            w.key("type")
+            w.string("relu")
         case is Flatten:
-            w.key("type"); w.string("flatten")
+            w.key("type")
+            w.string("flatten")
         case let spec as Linear:
-            w.key("type"); w.string("linear")
-            w.key("weight"); w.tensor(shape: spec.weight.shape, data: spec.weight.data)
-            if let bias = spec.bias { w.key("bias"); w.tensor(shape: bias.shape, data: bias.data) }
+            w.key("type")
+            w.string("linear")
+            w.key("weight")
+            w.tensor(shape: spec.weight.shape, data: spec.weight.data)
+            if let bias = spec.bias {
+                w.key("bias")
+                w.tensor(shape: bias.shape, data: bias.data)
+            }
         default:
             preconditionFailure("gradbench workloads do not use \(layer)")
         }
@@ -72,6 +91,9 @@ enum WorkloadRequest {
     }
 
     private static func pair(_ p: Pair, _ w: inout JSONWriter) {
-        w.beginArray(); w.number(p.h); w.number(p.w); w.endArray()
+        w.beginArray()
+        w.number(p.h)
+        w.number(p.w)
+        w.endArray()
     }
 }

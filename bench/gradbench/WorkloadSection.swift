@@ -19,7 +19,8 @@ enum WorkloadSection {
             if flops >= 1e6 {
                 line += ", conv \(fmt(flops / samples.median / 1e9, digits: 1)) GFLOP/s"
             }
-            line += ", PyTorch/ours = \(fmt(workload.pytorchSeconds / samples.median, digits: 2)) (issue 7's PyTorch time)"
+            line +=
+                ", PyTorch/ours = \(fmt(workload.pytorchSeconds / samples.median, digits: 2)) (issue 7's PyTorch time)"
             print(line)
         } catch {
             print("\(workload.name): not run: Network.backward threw \(error)")

@@ -76,7 +76,8 @@ struct Workload {
             Conv2d(weight: tensor([32, 3, 3, 3], &rng), bias: tensor([32], &rng), padding: .explicit(Pair(1))),
             ReLU(),
             Conv2d(
-                weight: tensor([32, 32, 3, 3], &rng), bias: tensor([32], &rng), stride: Pair(2), padding: .explicit(Pair(1))),
+                weight: tensor([32, 32, 3, 3], &rng), bias: tensor([32], &rng), stride: Pair(2),
+                padding: .explicit(Pair(1))),
             ReLU(),
             Flatten(),
             Linear(weight: tensor([10, 8192], &rng), bias: tensor([10], &rng)),
@@ -101,6 +102,8 @@ struct Workload {
     }
 
     private static func crossEntropy(batch: Int, classes: Int, _ rng: inout SplitMix64) -> LossSpec {
-        LossSpec(kind: .crossEntropy, target: .classIndices((0..<batch).map { _ in Int.random(in: 0..<classes, using: &rng) }))
+        LossSpec(
+            kind: .crossEntropy,
+            target: .classIndices((0..<batch).map { _ in Int.random(in: 0..<classes, using: &rng) }))
     }
 }

@@ -1,7 +1,8 @@
 // gradbench: issue 7's in-process benchmarks. See bench/README.md.
 import ConvEngine
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 do {
@@ -11,7 +12,9 @@ do {
     let kernels = try options.kernels.map { name in try KernelPath.named(name) } ?? KernelPath.fromEnvironment()
     try KernelPath.select(kernels)
     let supported = KernelPath.supported.map(\.rawValue).joined(separator: ", ")
-    print("== kernel path: \(kernels.rawValue) (this CPU runs: \(supported); --kernels or \(KernelPath.environmentVariable) forces one)")
+    print(
+        "== kernel path: \(kernels.rawValue) (this CPU runs: \(supported); --kernels or \(KernelPath.environmentVariable) forces one)"
+    )
     if options.wants(section: "gemm") { GEMMSection.run(options: options) }
     if options.wants(section: "workloads") { WorkloadSection.run(options: options) }
     if options.wants(section: "layers") { LayerSection.run(options: options) }

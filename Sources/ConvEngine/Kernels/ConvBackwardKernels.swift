@@ -6,7 +6,9 @@ extension ConvKernels {
     ///
     /// Returns dx `(N, C_in, H, W)` of what the conv slid over (the padded input for non-zero modes)
     /// and dW `(C_out, C_in/groups, kh, kw)`.
-    static func backward(_ x: Tensor, weight: Tensor, gradOutput: Tensor, _ p: ConvPlan) -> (input: Tensor, weight: Tensor) {
+    static func backward(_ x: Tensor, weight: Tensor, gradOutput: Tensor, _ p: ConvPlan) -> (
+        input: Tensor, weight: Tensor
+    ) {
         let weightCount = weight.count
         let chunks = chunkCount(p, weightCount: weightCount)
         var dx = [Double](repeating: 0, count: p.batch * p.inChannels * p.inPlane)
@@ -19,7 +21,9 @@ extension ConvKernels {
                             let io = BackwardBuffers(
                                 x: xb.baseAddress!, w: wb.baseAddress!, dy: gb.baseAddress!, dx: dxb.baseAddress!,
                                 dw: pb.baseAddress!)
-                            if p.batch == 1 && p.groups > 1 && p.outChannels * p.outPlane * p.patchSize >= singleImageParallelWork {
+                            if p.batch == 1 && p.groups > 1
+                                && p.outChannels * p.outPlane * p.patchSize >= singleImageParallelWork
+                            {
                                 // One image, several groups: the groups' gradients are disjoint slices.
                                 Parallel.forEachOnCallersKernels(p.groups) { g in
                                     let scratch = ConvScratch(p, needsGradient: true)
@@ -41,11 +45,15 @@ extension ConvKernels {
             let base = chunk * weightCount
             for i in 0..<weightCount { dw[i] += partials[base + i] }
         }
-        return (Tensor(shape: [p.batch, p.inChannels, p.height, p.width], data: dx), Tensor(shape: weight.shape, data: dw))
+        return (
+            Tensor(shape: [p.batch, p.inChannels, p.height, p.width], data: dx), Tensor(shape: weight.shape, data: dw)
+        )
     }
 
     /// The batch elements of one chunk, in order; its weight gradient goes to its own partial.
-    private static func backwardChunk(_ io: BackwardBuffers, chunk: Int, of chunks: Int, weightCount: Int, _ p: ConvPlan) {
+    private static func backwardChunk(
+        _ io: BackwardBuffers, chunk: Int, of chunks: Int, weightCount: Int, _ p: ConvPlan
+    ) {
         let scratch = ConvScratch(p, needsGradient: true)
         defer { scratch.release() }
         let batch = Parallel.range(chunk, of: chunks, total: p.batch)

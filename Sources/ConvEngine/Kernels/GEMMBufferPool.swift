@@ -31,7 +31,10 @@ final class GEMMBufferPool: Sendable {
 
     /// Frees every kept buffer (an idle server gives its memory back; the next call allocates anew).
     func freeKept() {
-        let kept = free.withLock { list in defer { list = [] }; return list }
+        let kept = free.withLock { list in
+            defer { list = [] }
+            return list
+        }
         for buffer in kept { UnsafeMutableRawPointer(buffer.base).deallocate() }
     }
 

@@ -69,7 +69,9 @@ extension GEMMOperands {
         rows: Range<Int>, cols: Range<Int>, panels: BPanels, inPlaceRows: Int, pc: Int, addToC: Bool,
         workspace: borrowing GEMMWorkspace
     ) {
-        let mr = kernel.mr, nr = kernel.nr, kc = panels.kc
+        let mr = kernel.mr
+        let nr = kernel.nr
+        let kc = panels.kc
         for jr in stride(from: 0, to: cols.count, by: nr) {
             let (bPanel, bStride) = panels.panel(at: jr)
             for ir in stride(from: 0, to: inPlaceRows, by: mr) {
@@ -80,7 +82,8 @@ extension GEMMOperands {
             }
             for ir in stride(from: inPlaceRows, to: rows.count, by: mr) {
                 kernel.tile(
-                    kc: kc, a: UnsafePointer(workspace.packedA + ir * kc), aRow: 1, aStep: mr, b: bPanel, bStride: bStride,
+                    kc: kc, a: UnsafePointer(workspace.packedA + ir * kc), aRow: 1, aStep: mr, b: bPanel,
+                    bStride: bStride,
                     c: c + (rows.lowerBound + ir) * ldc + cols.lowerBound + jr, ldc: ldc,
                     rows: min(mr, rows.count - ir), cols: min(nr, cols.count - jr),
                     addToC: addToC, scratch: workspace.scratch)

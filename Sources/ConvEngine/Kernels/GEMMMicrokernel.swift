@@ -27,10 +27,18 @@ func microkernel(
     scratch: UnsafeMutablePointer<Double>
 ) {
     let rowBytes = bStride * 8
-    var c00 = SIMD4<Double>(), c01 = SIMD4<Double>(), c02 = SIMD4<Double>()
-    var c10 = SIMD4<Double>(), c11 = SIMD4<Double>(), c12 = SIMD4<Double>()
-    var c20 = SIMD4<Double>(), c21 = SIMD4<Double>(), c22 = SIMD4<Double>()
-    var c30 = SIMD4<Double>(), c31 = SIMD4<Double>(), c32 = SIMD4<Double>()
+    var c00 = SIMD4<Double>()
+    var c01 = SIMD4<Double>()
+    var c02 = SIMD4<Double>()
+    var c10 = SIMD4<Double>()
+    var c11 = SIMD4<Double>()
+    var c12 = SIMD4<Double>()
+    var c20 = SIMD4<Double>()
+    var c21 = SIMD4<Double>()
+    var c22 = SIMD4<Double>()
+    var c30 = SIMD4<Double>()
+    var c31 = SIMD4<Double>()
+    var c32 = SIMD4<Double>()
     var bp = UnsafeRawPointer(b)
     var ap = a
     for _ in 0..<kc {
@@ -38,13 +46,21 @@ func microkernel(
         let b1 = bp.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self)
         let b2 = bp.loadUnaligned(fromByteOffset: 64, as: SIMD4<Double>.self)
         var x = SIMD4<Double>(repeating: ap[0])
-        multiplyAdd(&c00, x, b0); multiplyAdd(&c01, x, b1); multiplyAdd(&c02, x, b2)
+        multiplyAdd(&c00, x, b0)
+        multiplyAdd(&c01, x, b1)
+        multiplyAdd(&c02, x, b2)
         x = SIMD4<Double>(repeating: ap[1])
-        multiplyAdd(&c10, x, b0); multiplyAdd(&c11, x, b1); multiplyAdd(&c12, x, b2)
+        multiplyAdd(&c10, x, b0)
+        multiplyAdd(&c11, x, b1)
+        multiplyAdd(&c12, x, b2)
         x = SIMD4<Double>(repeating: ap[2])
-        multiplyAdd(&c20, x, b0); multiplyAdd(&c21, x, b1); multiplyAdd(&c22, x, b2)
+        multiplyAdd(&c20, x, b0)
+        multiplyAdd(&c21, x, b1)
+        multiplyAdd(&c22, x, b2)
         x = SIMD4<Double>(repeating: ap[3])
-        multiplyAdd(&c30, x, b0); multiplyAdd(&c31, x, b1); multiplyAdd(&c32, x, b2)
+        multiplyAdd(&c30, x, b0)
+        multiplyAdd(&c31, x, b1)
+        multiplyAdd(&c32, x, b2)
         ap += 4
         bp += rowBytes
     }
@@ -63,24 +79,43 @@ func microkernelRowsA(
     scratch: UnsafeMutablePointer<Double>
 ) {
     let rowBytes = bStride * 8
-    var c00 = SIMD4<Double>(), c01 = SIMD4<Double>(), c02 = SIMD4<Double>()
-    var c10 = SIMD4<Double>(), c11 = SIMD4<Double>(), c12 = SIMD4<Double>()
-    var c20 = SIMD4<Double>(), c21 = SIMD4<Double>(), c22 = SIMD4<Double>()
-    var c30 = SIMD4<Double>(), c31 = SIMD4<Double>(), c32 = SIMD4<Double>()
+    var c00 = SIMD4<Double>()
+    var c01 = SIMD4<Double>()
+    var c02 = SIMD4<Double>()
+    var c10 = SIMD4<Double>()
+    var c11 = SIMD4<Double>()
+    var c12 = SIMD4<Double>()
+    var c20 = SIMD4<Double>()
+    var c21 = SIMD4<Double>()
+    var c22 = SIMD4<Double>()
+    var c30 = SIMD4<Double>()
+    var c31 = SIMD4<Double>()
+    var c32 = SIMD4<Double>()
     var bp = UnsafeRawPointer(b)
-    let a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda
+    let a0 = a
+    let a1 = a + lda
+    let a2 = a + 2 * lda
+    let a3 = a + 3 * lda
     for p in 0..<kc {
         let b0 = bp.loadUnaligned(as: SIMD4<Double>.self)
         let b1 = bp.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self)
         let b2 = bp.loadUnaligned(fromByteOffset: 64, as: SIMD4<Double>.self)
         var x = SIMD4<Double>(repeating: a0[p])
-        multiplyAdd(&c00, x, b0); multiplyAdd(&c01, x, b1); multiplyAdd(&c02, x, b2)
+        multiplyAdd(&c00, x, b0)
+        multiplyAdd(&c01, x, b1)
+        multiplyAdd(&c02, x, b2)
         x = SIMD4<Double>(repeating: a1[p])
-        multiplyAdd(&c10, x, b0); multiplyAdd(&c11, x, b1); multiplyAdd(&c12, x, b2)
+        multiplyAdd(&c10, x, b0)
+        multiplyAdd(&c11, x, b1)
+        multiplyAdd(&c12, x, b2)
         x = SIMD4<Double>(repeating: a2[p])
-        multiplyAdd(&c20, x, b0); multiplyAdd(&c21, x, b1); multiplyAdd(&c22, x, b2)
+        multiplyAdd(&c20, x, b0)
+        multiplyAdd(&c21, x, b1)
+        multiplyAdd(&c22, x, b2)
         x = SIMD4<Double>(repeating: a3[p])
-        multiplyAdd(&c30, x, b0); multiplyAdd(&c31, x, b1); multiplyAdd(&c32, x, b2)
+        multiplyAdd(&c30, x, b0)
+        multiplyAdd(&c31, x, b1)
+        multiplyAdd(&c32, x, b2)
         bp += rowBytes
     }
     storeTile(

@@ -8,7 +8,8 @@
 enum Im2col {
     /// Writes the im2col matrix of `channels` planes starting at `x`, output rows `rows`, into `col`.
     static func unroll(
-        _ x: UnsafePointer<Double>, channels: Int, _ p: ConvPlan, rows: Range<Int>, into col: UnsafeMutablePointer<Double>
+        _ x: UnsafePointer<Double>, channels: Int, _ p: ConvPlan, rows: Range<Int>,
+        into col: UnsafeMutablePointer<Double>
     ) {
         let ranges = columnRanges(p)
         let tileColumns = rows.count * p.outWidth
@@ -26,7 +27,8 @@ enum Im2col {
                     }
                     for oh in rows {
                         let dst = row + (oh - rows.lowerBound) * p.outWidth
-                        unrollRow(plane, inputRow: oh * p.stride.h - p.pad.top + i * p.dilation.h, ranges[j], offset, p, dst)
+                        unrollRow(
+                            plane, inputRow: oh * p.stride.h - p.pad.top + i * p.dilation.h, ranges[j], offset, p, dst)
                     }
                     row += tileColumns
                 }
@@ -58,7 +60,8 @@ enum Im2col {
         let blockCount = (last - first) * width
         // block[t] = plane[(first + shift) * W + offset + t], except that the first and last
         // `offset` elements may lie outside the plane: those are padding columns, zeroed below.
-        let lead = max(0, -tap.offset), trail = max(0, tap.offset)
+        let lead = max(0, -tap.offset)
+        let trail = max(0, tap.offset)
         let source = plane + (first + shift) * width + tap.offset
         (block + lead).update(from: source + lead, count: blockCount - lead - trail)
         for r in 0..<(last - first) {
@@ -88,7 +91,8 @@ enum Im2col {
 
     /// Adds the adjoint of `unroll` (col2im) of `col` (output rows `rows`) into `channels` planes at `dx`.
     static func fold(
-        _ col: UnsafePointer<Double>, channels: Int, _ p: ConvPlan, rows: Range<Int>, into dx: UnsafeMutablePointer<Double>
+        _ col: UnsafePointer<Double>, channels: Int, _ p: ConvPlan, rows: Range<Int>,
+        into dx: UnsafeMutablePointer<Double>
     ) {
         let ranges = columnRanges(p)
         let tileColumns = rows.count * p.outWidth
@@ -144,7 +148,9 @@ enum Im2col {
     /// inside the row, which only this work item writes). Each element gets the same additions in
     /// the same order as one at a time, so the sums are bit-identical.
     @inline(__always)
-    private static func addRow(_ src: UnsafePointer<Double>, into dst: UnsafeMutablePointer<Double>, count: Int, stride: Int) {
+    private static func addRow(
+        _ src: UnsafePointer<Double>, into dst: UnsafeMutablePointer<Double>, count: Int, stride: Int
+    ) {
         if stride == 1 {
             for t in 0..<count { dst[t] += src[t] }
             return

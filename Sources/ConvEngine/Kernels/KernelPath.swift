@@ -2,9 +2,9 @@ import GEMMMicrokernels
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Which GEMM microkernel runs, chosen at run time from the CPU's features (issue 17).

@@ -16,10 +16,14 @@ public struct AvgPool2d: StatelessLayer, Equatable {
     public var ceilMode: Bool
     public var countIncludePad: Bool
 
-
-    public init(kernel: Pair, stride: Pair? = nil, padding: Pair = Pair(0), ceilMode: Bool = false, countIncludePad: Bool = true) {
-        self.kernel = kernel; self.stride = stride ?? kernel; self.padding = padding
-        self.ceilMode = ceilMode; self.countIncludePad = countIncludePad
+    public init(
+        kernel: Pair, stride: Pair? = nil, padding: Pair = Pair(0), ceilMode: Bool = false, countIncludePad: Bool = true
+    ) {
+        self.kernel = kernel
+        self.stride = stride ?? kernel
+        self.padding = padding
+        self.ceilMode = ceilMode
+        self.countIncludePad = countIncludePad
     }
 
     public func outputShape(inputShape: [Int], _ ctx: LayerContext) throws -> [Int] {
@@ -102,7 +106,9 @@ struct AvgWindows {
         cols = Self.axis(p.outWidth, p.width, p.kernel.w, p.stride.w, p.padding.w)
     }
 
-    private static func axis(_ count: Int, _ size: Int, _ k: Int, _ s: Int, _ pad: Int) -> [(clipped: Range<Int>, padded: Int)] {
+    private static func axis(_ count: Int, _ size: Int, _ k: Int, _ s: Int, _ pad: Int) -> [(
+        clipped: Range<Int>, padded: Int
+    )] {
         (0..<count).map { i in
             let start = i * s - pad
             let end = min(start + k, size + pad)
@@ -121,7 +127,8 @@ struct AvgWindows {
                 let c = cols[ow]
                 guard !c.clipped.isEmpty else { continue }
                 // In Double: a huge kernel's padded extent may overflow Int when multiplied.
-                let divisor = countIncludePad
+                let divisor =
+                    countIncludePad
                     ? Double(r.padded) * Double(c.padded) : Double(r.clipped.count * c.clipped.count)
                 body(oh * p.outWidth + ow, r.clipped, c.clipped, divisor)
             }

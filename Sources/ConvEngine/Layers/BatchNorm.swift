@@ -29,8 +29,13 @@ public struct BatchNormSpec: Sendable, Equatable {
         weight: Tensor? = nil, bias: Tensor? = nil, runningMean: Tensor? = nil, runningVar: Tensor? = nil,
         training: Bool = true, momentum: Double = 0.1, eps: Double = 1e-5
     ) {
-        self.weight = weight; self.bias = bias; self.runningMean = runningMean; self.runningVar = runningVar
-        self.training = training; self.momentum = momentum; self.eps = eps
+        self.weight = weight
+        self.bias = bias
+        self.runningMean = runningMean
+        self.runningVar = runningVar
+        self.training = training
+        self.momentum = momentum
+        self.eps = eps
     }
 }
 
@@ -45,7 +50,10 @@ public struct BatchNormStatistics: Sendable {
     public var count: Int
 
     public init(mean: [Double], invStd: [Double], batchVariance: [Double], count: Int) {
-        self.mean = mean; self.invStd = invStd; self.batchVariance = batchVariance; self.count = count
+        self.mean = mean
+        self.invStd = invStd
+        self.batchVariance = batchVariance
+        self.count = count
     }
 }
 
@@ -81,14 +89,19 @@ public struct BatchNorm2d: BatchNormLayer {
 extension BatchNormLayer {
     public func outputShape(inputShape: [Int], _ ctx: LayerContext) throws -> [Int] {
         guard Self.ranks.contains(inputShape.count), inputShape.allSatisfy({ $0 >= 1 }) else {
-            throw ctx.rankError("input \(describe(inputShape)) has \(inputShape.count) dims; \(Self.typeName) takes \(Self.takes)")
+            throw ctx.rankError(
+                "input \(describe(inputShape)) has \(inputShape.count) dims; \(Self.typeName) takes \(Self.takes)")
         }
         let channels = inputShape[1]
-        for (field, tensor) in [("weight", spec.weight), ("bias", spec.bias), ("running_mean", spec.runningMean), ("running_var", spec.runningVar)] {
+        for (field, tensor) in [
+            ("weight", spec.weight), ("bias", spec.bias), ("running_mean", spec.runningMean),
+            ("running_var", spec.runningVar),
+        ] {
             if let tensor, tensor.shape != [channels] {
                 throw ctx.error(
                     .shapeMismatch, field: field,
-                    "\(field) \(describe(tensor.shape)) must be [\(channels)] for input \(describe(inputShape)) with \(channels) channels")
+                    "\(field) \(describe(tensor.shape)) must be [\(channels)] for input \(describe(inputShape)) with \(channels) channels"
+                )
             }
         }
         try checkMode(inputShape, ctx)
@@ -99,17 +112,22 @@ extension BatchNormLayer {
     /// running statistics come as a pair.
     private func checkMode(_ inputShape: [Int], _ ctx: LayerContext) throws {
         switch (spec.runningMean, spec.runningVar) {
-        case (nil, .some): throw ctx.error(.invalidValue, field: "running_mean", "running_var is given, so running_mean must be too")
-        case (.some, nil): throw ctx.error(.invalidValue, field: "running_var", "running_mean is given, so running_var must be too")
+        case (nil, .some):
+            throw ctx.error(.invalidValue, field: "running_mean", "running_var is given, so running_mean must be too")
+        case (.some, nil):
+            throw ctx.error(.invalidValue, field: "running_var", "running_mean is given, so running_var must be too")
         case (nil, nil) where !spec.training:
-            throw ctx.error(.invalidValue, field: "training", "eval mode (training false) normalizes with running_mean and running_var; give both")
+            throw ctx.error(
+                .invalidValue, field: "training",
+                "eval mode (training false) normalizes with running_mean and running_var; give both")
         default: break
         }
         let perChannel = inputShape.reduce(1, *) / inputShape[1]
         guard !spec.training || perChannel > 1 else {
             throw ctx.error(
                 .invalidValue, field: "training",
-                "in training each channel needs more than 1 value to normalize; input \(describe(inputShape)) has 1 per channel")
+                "in training each channel needs more than 1 value to normalize; input \(describe(inputShape)) has 1 per channel"
+            )
         }
         guard spec.eps >= 0 else { throw ctx.error(.invalidValue, field: "eps", "eps \(spec.eps) must be >= 0") }
     }
@@ -134,34 +152,47 @@ extension BatchNormLayer {
         return (Tensor(shape: x.shape, data: y), stats)
     }
 
-    public func backward(_ gradOutput: Tensor, input x: Tensor, output: Tensor, saved stats: BatchNormStatistics) -> LayerGradients {
+    public func backward(_ gradOutput: Tensor, input x: Tensor, output: Tensor, saved stats: BatchNormStatistics)
+        -> LayerGradients
+    {
         let planes = ChannelPlanes(x.shape)
         var dx = [Double](repeating: 0, count: x.count)
-        var dWeight = [Double](repeating: 0, count: planes.channels), dBias = dWeight
-        dx.withUnsafeMutableBufferPointer { dxb in dWeight.withUnsafeMutableBufferPointer { dwb in dBias.withUnsafeMutableBufferPointer { dbb in
-            let (dxs, dws, dbs) = (UnsafeSendable(dxb.baseAddress!), UnsafeSendable(dwb.baseAddress!), UnsafeSendable(dbb.baseAddress!))
-            Parallel.forEach(planes.channels) { c in
-                let (mean, invStd, w) = (stats.mean[c], stats.invStd[c], spec.weight?.data[c] ?? 1)
-                var sumDy = 0.0, sumDyXhat = 0.0
-                planes.forEach(c) { i in
-                    sumDy += gradOutput.data[i]
-                    sumDyXhat += gradOutput.data[i] * (x.data[i] - mean) * invStd
-                }
-                dws.pointer[c] = sumDyXhat
-                dbs.pointer[c] = sumDy
-                guard spec.training else {
-                    planes.forEach(c) { i in dxs.pointer[i] = gradOutput.data[i] * w * invStd }
-                    return
-                }
-                let m = Double(stats.count)
-                planes.forEach(c) { i in
-                    let xhat = (x.data[i] - mean) * invStd
-                    dxs.pointer[i] = w * invStd / m * (m * gradOutput.data[i] - sumDy - xhat * sumDyXhat)
+        var dWeight = [Double](repeating: 0, count: planes.channels)
+        var dBias = dWeight
+        dx.withUnsafeMutableBufferPointer { dxb in
+            dWeight.withUnsafeMutableBufferPointer { dwb in
+                dBias.withUnsafeMutableBufferPointer { dbb in
+                    let (dxs, dws, dbs) = (
+                        UnsafeSendable(dxb.baseAddress!), UnsafeSendable(dwb.baseAddress!),
+                        UnsafeSendable(dbb.baseAddress!)
+                    )
+                    Parallel.forEach(planes.channels) { c in
+                        let (mean, invStd, w) = (stats.mean[c], stats.invStd[c], spec.weight?.data[c] ?? 1)
+                        var sumDy = 0.0
+                        var sumDyXhat = 0.0
+                        planes.forEach(c) { i in
+                            sumDy += gradOutput.data[i]
+                            sumDyXhat += gradOutput.data[i] * (x.data[i] - mean) * invStd
+                        }
+                        dws.pointer[c] = sumDyXhat
+                        dbs.pointer[c] = sumDy
+                        guard spec.training else {
+                            planes.forEach(c) { i in dxs.pointer[i] = gradOutput.data[i] * w * invStd }
+                            return
+                        }
+                        let m = Double(stats.count)
+                        planes.forEach(c) { i in
+                            let xhat = (x.data[i] - mean) * invStd
+                            dxs.pointer[i] = w * invStd / m * (m * gradOutput.data[i] - sumDy - xhat * sumDyXhat)
+                        }
+                    }
                 }
             }
-        } } }
+        }
         var parameters: [NamedTensor] = []
-        if spec.weight != nil { parameters.append(NamedTensor("weight", Tensor(shape: [planes.channels], data: dWeight))) }
+        if spec.weight != nil {
+            parameters.append(NamedTensor("weight", Tensor(shape: [planes.channels], data: dWeight)))
+        }
         if spec.bias != nil { parameters.append(NamedTensor("bias", Tensor(shape: [planes.channels], data: dBias))) }
         return LayerGradients(input: Tensor(shape: x.shape, data: dx), parameters: parameters)
     }
@@ -198,19 +229,22 @@ extension BatchNormLayer {
 
     /// The batch's mean and biased variance per channel, two passes each, channels in parallel.
     private func batchStatistics(_ x: Tensor, _ planes: ChannelPlanes) -> BatchNormStatistics {
-        var mean = [Double](repeating: 0, count: planes.channels), variance = mean
-        mean.withUnsafeMutableBufferPointer { mb in variance.withUnsafeMutableBufferPointer { vb in
-            let (means, variances) = (UnsafeSendable(mb.baseAddress!), UnsafeSendable(vb.baseAddress!))
-            Parallel.forEach(planes.channels) { c in
-            var sum = 0.0
-            planes.forEach(c) { i in sum += x.data[i] }
-            let mu = sum / Double(planes.perChannel)
-            var squares = 0.0
-            planes.forEach(c) { i in squares += (x.data[i] - mu) * (x.data[i] - mu) }
-            means.pointer[c] = mu
-            variances.pointer[c] = squares / Double(planes.perChannel)
+        var mean = [Double](repeating: 0, count: planes.channels)
+        var variance = mean
+        mean.withUnsafeMutableBufferPointer { mb in
+            variance.withUnsafeMutableBufferPointer { vb in
+                let (means, variances) = (UnsafeSendable(mb.baseAddress!), UnsafeSendable(vb.baseAddress!))
+                Parallel.forEach(planes.channels) { c in
+                    var sum = 0.0
+                    planes.forEach(c) { i in sum += x.data[i] }
+                    let mu = sum / Double(planes.perChannel)
+                    var squares = 0.0
+                    planes.forEach(c) { i in squares += (x.data[i] - mu) * (x.data[i] - mu) }
+                    means.pointer[c] = mu
+                    variances.pointer[c] = squares / Double(planes.perChannel)
+                }
             }
-        } }
+        }
         return BatchNormStatistics(
             mean: mean, invStd: variance.map { 1 / (($0 + spec.eps).squareRoot()) }, batchVariance: variance,
             count: planes.perChannel)
@@ -218,7 +252,8 @@ extension BatchNormLayer {
 
     private func runningStatistics(_ planes: ChannelPlanes) -> BatchNormStatistics {
         BatchNormStatistics(
-            mean: spec.runningMean?.data ?? [], invStd: (spec.runningVar?.data ?? []).map { 1 / (($0 + spec.eps).squareRoot()) },
+            mean: spec.runningMean?.data ?? [],
+            invStd: (spec.runningVar?.data ?? []).map { 1 / (($0 + spec.eps).squareRoot()) },
             batchVariance: [], count: planes.perChannel)
     }
 }
@@ -227,7 +262,9 @@ extension BatchNormLayer {
 public struct ChannelPlanes: Sendable {
     public let batch: Int, channels: Int, spatial: Int
     public init(_ shape: [Int]) {
-        batch = shape[0]; channels = shape[1]; spatial = shape.dropFirst(2).reduce(1, *)
+        batch = shape[0]
+        channels = shape[1]
+        spatial = shape.dropFirst(2).reduce(1, *)
     }
     public var perChannel: Int { batch * spatial }
 

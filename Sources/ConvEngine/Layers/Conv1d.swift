@@ -12,17 +12,22 @@ public struct Conv1d: Layer, Equatable {
 
     /// `weight` `[out, in/groups, k]`; `padding` in elements (`.explicit(Pair(0, p))`), `"valid"` or `"same"`.
     public init(
-        weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: ConvPadding = .explicit(Pair(0)), dilation: Int = 1,
+        weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: ConvPadding = .explicit(Pair(0)),
+        dilation: Int = 1,
         groups: Int = 1, paddingMode: PaddingMode = .zeros
     ) {
         let rowPadding: ConvPadding = if case .explicit(let p) = padding { .explicit(Pair(0, p.w)) } else { padding }
         conv = Conv2d(
             weight: weight.reshaped(Array(weight.shape.prefix(2)) + [1] + Array(weight.shape.dropFirst(2))), bias: bias,
-            stride: Pair(1, stride), padding: rowPadding, dilation: Pair(1, dilation), groups: groups, paddingMode: paddingMode)
+            stride: Pair(1, stride), padding: rowPadding, dilation: Pair(1, dilation), groups: groups,
+            paddingMode: paddingMode)
     }
 
     /// The weight as the layer takes it, `[out, in/groups, k]`.
-    public var weight: Tensor { let w = conv.spec.weight; return w.reshaped([w.shape[0], w.shape[1], w.shape[3]]) }
+    public var weight: Tensor {
+        let w = conv.spec.weight
+        return w.reshaped([w.shape[0], w.shape[1], w.shape[3]])
+    }
 
     static func image(_ shape: [Int]) -> [Int] { [shape[0], shape[1], 1, shape[2]] }
 
@@ -31,7 +36,9 @@ public struct Conv1d: Layer, Equatable {
             throw ctx.rankError("input \(describe(inputShape)) has \(inputShape.count) dims; conv1d takes [N, C, L]")
         }
         guard conv.spec.weight.rank == 4, conv.spec.weight.shape[2] == 1 else {
-            throw ctx.error(.shapeMismatch, field: "weight", "weight \(describe(weight.shape)) must be [out_channels, in_channels/groups, k]")
+            throw ctx.error(
+                .shapeMismatch, field: "weight",
+                "weight \(describe(weight.shape)) must be [out_channels, in_channels/groups, k]")
         }
         let out = try conv.outputShape(inputShape: Self.image(inputShape), ctx)
         return [out[0], out[1], out[3]]
@@ -54,7 +61,9 @@ public struct Conv1d: Layer, Equatable {
         let weightShape = weight.shape
         return LayerGradients(
             input: g.input.reshaped(input.shape),
-            parameters: g.parameters.map { $0.name == "weight" ? NamedTensor("weight", $0.tensor.reshaped(weightShape)) : $0 })
+            parameters: g.parameters.map {
+                $0.name == "weight" ? NamedTensor("weight", $0.tensor.reshaped(weightShape)) : $0
+            })
     }
 
     public var parameters: [NamedTensor] {

@@ -22,11 +22,17 @@ public struct ConvTranspose2d: Layer, Equatable {
     public var groups: Int
 
     public init(
-        weight: Tensor, bias: Tensor? = nil, stride: Pair = Pair(1), padding: Pair = Pair(0), outputPadding: Pair = Pair(0),
+        weight: Tensor, bias: Tensor? = nil, stride: Pair = Pair(1), padding: Pair = Pair(0),
+        outputPadding: Pair = Pair(0),
         dilation: Pair = Pair(1), groups: Int = 1
     ) {
-        self.weight = weight; self.bias = bias; self.stride = stride; self.padding = padding
-        self.outputPadding = outputPadding; self.dilation = dilation; self.groups = groups
+        self.weight = weight
+        self.bias = bias
+        self.stride = stride
+        self.padding = padding
+        self.outputPadding = outputPadding
+        self.dilation = dilation
+        self.groups = groups
     }
 
     /// The sizes of one pass, checked.
@@ -41,34 +47,53 @@ public struct ConvTranspose2d: Layer, Equatable {
         try ctx.requireImage(x)
         let w = weight.shape
         guard w.count == 4, w.allSatisfy({ $0 >= 1 }) else {
-            throw ctx.error(.shapeMismatch, field: "weight", "weight \(describe(w)) must be [in_channels, out_channels/groups, kh, kw]")
+            throw ctx.error(
+                .shapeMismatch, field: "weight",
+                "weight \(describe(w)) must be [in_channels, out_channels/groups, kh, kw]")
         }
-        guard stride.h >= 1, stride.w >= 1 else { throw ctx.error(.invalidValue, field: "stride", "stride \(stride) must be >= 1") }
-        guard dilation.h >= 1, dilation.w >= 1 else { throw ctx.error(.invalidValue, field: "dilation", "dilation \(dilation) must be >= 1") }
-        guard padding.h >= 0, padding.w >= 0 else { throw ctx.error(.invalidValue, field: "padding", "padding \(padding) must be >= 0") }
-        guard outputPadding.h >= 0, outputPadding.w >= 0, outputPadding.h < max(stride.h, dilation.h), outputPadding.w < max(stride.w, dilation.w) else {
+        guard stride.h >= 1, stride.w >= 1 else {
+            throw ctx.error(.invalidValue, field: "stride", "stride \(stride) must be >= 1")
+        }
+        guard dilation.h >= 1, dilation.w >= 1 else {
+            throw ctx.error(.invalidValue, field: "dilation", "dilation \(dilation) must be >= 1")
+        }
+        guard padding.h >= 0, padding.w >= 0 else {
+            throw ctx.error(.invalidValue, field: "padding", "padding \(padding) must be >= 0")
+        }
+        guard outputPadding.h >= 0, outputPadding.w >= 0, outputPadding.h < max(stride.h, dilation.h),
+            outputPadding.w < max(stride.w, dilation.w)
+        else {
             throw ctx.error(
                 .invalidValue, field: "output_padding",
-                "output_padding \(outputPadding) must be >= 0 and smaller than the stride \(stride) or the dilation \(dilation)")
+                "output_padding \(outputPadding) must be >= 0 and smaller than the stride \(stride) or the dilation \(dilation)"
+            )
         }
         guard groups >= 1, x[1] % groups == 0 else {
-            throw ctx.error(.shapeMismatch, field: "groups", "groups \(groups) must divide the input's \(x[1]) channels")
+            throw ctx.error(
+                .shapeMismatch, field: "groups", "groups \(groups) must divide the input's \(x[1]) channels")
         }
         guard w[0] == x[1] else {
-            throw ctx.error(.shapeMismatch, field: "weight", "input \(describe(x)) has \(x[1]) channels but weight \(describe(w)) expects \(w[0])")
+            throw ctx.error(
+                .shapeMismatch, field: "weight",
+                "input \(describe(x)) has \(x[1]) channels but weight \(describe(w)) expects \(w[0])")
         }
         let outChannels = w[1] * groups
         if let bias, bias.shape != [outChannels] {
-            throw ctx.error(.shapeMismatch, field: "bias", "bias \(describe(bias.shape)) must be [\(outChannels)] for weight \(describe(w)) and groups \(groups)")
+            throw ctx.error(
+                .shapeMismatch, field: "bias",
+                "bias \(describe(bias.shape)) must be [\(outChannels)] for weight \(describe(w)) and groups \(groups)")
         }
         let outH = (x[2] - 1) * stride.h - 2 * padding.h + dilation.h * (w[2] - 1) + outputPadding.h + 1
         let outW = (x[3] - 1) * stride.w - 2 * padding.w + dilation.w * (w[3] - 1) + outputPadding.w + 1
         guard outH >= 1, outW >= 1 else {
-            throw ctx.error(.kernelTooLarge, field: "padding", "padding \(padding) crops the whole output (it would be \(describe([outH, outW])))")
+            throw ctx.error(
+                .kernelTooLarge, field: "padding",
+                "padding \(padding) crops the whole output (it would be \(describe([outH, outW])))")
         }
         guard ShapeArithmetic.count([x[0], outChannels, outH, outW]) != nil else { throw ctx.tooLarge("the output") }
         return Geometry(
-            batch: x[0], inChannels: x[1], height: x[2], width: x[3], outChannels: outChannels, kernelH: w[2], kernelW: w[3],
+            batch: x[0], inChannels: x[1], height: x[2], width: x[3], outChannels: outChannels, kernelH: w[2],
+            kernelW: w[3],
             outH: outH, outW: outW, groups: groups)
     }
 
@@ -117,16 +142,22 @@ public struct ConvTranspose2d: Layer, Equatable {
         var y = [Double](repeating: 0, count: g.batch * g.outChannels * g.outH * g.outW)
         forEachTap(g) { n, c, i, j, o, ki, kj, r, q in
             y[((n * g.outChannels + o) * g.outH + r) * g.outW + q] +=
-                x.data[((n * g.inChannels + c) * g.height + i) * g.width + j] * weight.data[weightIndex(g, c, o, ki, kj)]
+                x.data[((n * g.inChannels + c) * g.height + i) * g.width + j]
+                * weight.data[weightIndex(g, c, o, ki, kj)]
         }
         if let bias {
-            for n in 0..<g.batch { for o in 0..<g.outChannels { for p in 0..<(g.outH * g.outW) { y[(n * g.outChannels + o) * g.outH * g.outW + p] += bias.data[o] } } }
+            for n in 0..<g.batch {
+                for o in 0..<g.outChannels {
+                    for p in 0..<(g.outH * g.outW) { y[(n * g.outChannels + o) * g.outH * g.outW + p] += bias.data[o] }
+                }
+            }
         }
         return (Tensor(shape: [g.batch, g.outChannels, g.outH, g.outW], data: y), g)
     }
 
     public func backward(_ gradOutput: Tensor, input x: Tensor, output: Tensor, saved g: Geometry) -> LayerGradients {
-        var dx = [Double](repeating: 0, count: x.count), dw = [Double](repeating: 0, count: weight.count)
+        var dx = [Double](repeating: 0, count: x.count)
+        var dw = [Double](repeating: 0, count: weight.count)
         forEachTap(g) { n, c, i, j, o, ki, kj, r, q in
             let dy = gradOutput.data[((n * g.outChannels + o) * g.outH + r) * g.outW + q]
             let xi = ((n * g.inChannels + c) * g.height + i) * g.width + j
@@ -137,7 +168,13 @@ public struct ConvTranspose2d: Layer, Equatable {
         var parameters = [NamedTensor("weight", Tensor(shape: weight.shape, data: dw))]
         if bias != nil {
             var db = [Double](repeating: 0, count: g.outChannels)
-            for n in 0..<g.batch { for o in 0..<g.outChannels { for p in 0..<(g.outH * g.outW) { db[o] += gradOutput.data[(n * g.outChannels + o) * g.outH * g.outW + p] } } }
+            for n in 0..<g.batch {
+                for o in 0..<g.outChannels {
+                    for p in 0..<(g.outH * g.outW) {
+                        db[o] += gradOutput.data[(n * g.outChannels + o) * g.outH * g.outW + p]
+                    }
+                }
+            }
             parameters.append(NamedTensor("bias", Tensor(shape: [g.outChannels], data: db)))
         }
         return LayerGradients(input: Tensor(shape: x.shape, data: dx), parameters: parameters)

@@ -15,11 +15,16 @@ public struct Dropout: StatelessLayer, Equatable {
     public var mask: Tensor?
 
     public init(p: Double = 0.5, training: Bool = true, mask: Tensor? = nil) {
-        self.p = p; self.training = training; self.mask = mask
+        self.p = p
+        self.training = training
+        self.mask = mask
     }
 
     /// What each element is multiplied by: `mask / (1 - p)`, 1 or 0.
-    public enum Scaling: Sendable { case identity, zero, mask(Tensor, Double) }
+    public enum Scaling: Sendable {
+        case identity, zero
+        case mask(Tensor, Double)
+    }
 
     public var scaling: Scaling {
         guard training, p > 0 else { return .identity }
@@ -31,19 +36,27 @@ public struct Dropout: StatelessLayer, Equatable {
         guard (0...1).contains(p) else { throw ctx.error(.invalidValue, field: "p", "p \(p) must be in [0, 1]") }
         guard training, p > 0, p < 1 else { return inputShape }
         guard let mask else {
-            throw ctx.error(.invalidValue, field: "mask", "training with p = \(p) needs a mask of the input's shape \(describe(inputShape))")
+            throw ctx.error(
+                .invalidValue, field: "mask",
+                "training with p = \(p) needs a mask of the input's shape \(describe(inputShape))")
         }
         guard mask.shape == inputShape else {
-            throw ctx.error(.shapeMismatch, field: "mask", "mask \(describe(mask.shape)) must have the input's shape \(describe(inputShape))")
+            throw ctx.error(
+                .shapeMismatch, field: "mask",
+                "mask \(describe(mask.shape)) must have the input's shape \(describe(inputShape))")
         }
         if let bad = mask.data.firstIndex(where: { $0 != 0 && $0 != 1 }) {
-            throw ctx.error(.invalidValue, field: "mask", "mask holds \(mask.data[bad]) at element \(bad); a dropout mask holds only 0s and 1s")
+            throw ctx.error(
+                .invalidValue, field: "mask",
+                "mask holds \(mask.data[bad]) at element \(bad); a dropout mask holds only 0s and 1s")
         }
         return inputShape
     }
 
     /// One multiply per element each way.
-    public func cost(inputShape: [Int], outputShape: [Int]) -> LayerCost { LayerCost(work: 2 * elementCount(inputShape)) }
+    public func cost(inputShape: [Int], outputShape: [Int]) -> LayerCost {
+        LayerCost(work: 2 * elementCount(inputShape))
+    }
 
     public func output(_ x: Tensor, _ ctx: LayerContext) throws -> Tensor {
         _ = try outputShape(inputShape: x.shape, ctx)
@@ -59,7 +72,8 @@ public struct Dropout: StatelessLayer, Equatable {
         switch scaling {
         case .identity: return t
         case .zero: return Tensor(shape: t.shape, data: t.data.map { $0 * 0 })
-        case .mask(let mask, let scale): return Tensor(shape: t.shape, data: zip(t.data, mask.data).map { $0 * $1 * scale })
+        case .mask(let mask, let scale):
+            return Tensor(shape: t.shape, data: zip(t.data, mask.data).map { $0 * $1 * scale })
         }
     }
 }

@@ -48,14 +48,20 @@ public struct LayerNorm: GroupedNormLayer {
     public var eps: Double
 
     public init(normalizedShape: [Int], weight: Tensor? = nil, bias: Tensor? = nil, eps: Double = 1e-5) {
-        self.normalizedShape = normalizedShape; self.weight = weight; self.bias = bias; self.eps = eps
+        self.normalizedShape = normalizedShape
+        self.weight = weight
+        self.bias = bias
+        self.eps = eps
     }
 
     public func checkShape(_ inputShape: [Int], _ ctx: LayerContext) throws {
-        guard inputShape.count > normalizedShape.count, Array(inputShape.suffix(normalizedShape.count)) == normalizedShape else {
+        guard inputShape.count > normalizedShape.count,
+            Array(inputShape.suffix(normalizedShape.count)) == normalizedShape
+        else {
             throw ctx.error(
                 .shapeMismatch, field: "normalized_shape",
-                "normalized_shape \(describe(normalizedShape)) must be the trailing dims of input \(describe(inputShape)), after a batch dim")
+                "normalized_shape \(describe(normalizedShape)) must be the trailing dims of input \(describe(inputShape)), after a batch dim"
+            )
         }
     }
 
@@ -77,24 +83,30 @@ public struct GroupNorm: GroupedNormLayer {
     public var eps: Double
 
     public init(numGroups: Int, weight: Tensor? = nil, bias: Tensor? = nil, eps: Double = 1e-5) {
-        self.numGroups = numGroups; self.weight = weight; self.bias = bias; self.eps = eps
+        self.numGroups = numGroups
+        self.weight = weight
+        self.bias = bias
+        self.eps = eps
     }
 
     public func checkShape(_ inputShape: [Int], _ ctx: LayerContext) throws {
         guard inputShape.count >= 2 else {
-            throw ctx.rankError("input \(describe(inputShape)) has \(inputShape.count) dims; groupnorm takes [N, C, ...]")
+            throw ctx.rankError(
+                "input \(describe(inputShape)) has \(inputShape.count) dims; groupnorm takes [N, C, ...]")
         }
         guard numGroups >= 1, inputShape[1] % numGroups == 0 else {
             throw ctx.error(
                 .invalidValue, field: "num_groups",
-                "num_groups \(numGroups) must divide the input's \(inputShape[1]) channels (input \(describe(inputShape)))")
+                "num_groups \(numGroups) must divide the input's \(inputShape[1]) channels (input \(describe(inputShape)))"
+            )
         }
     }
 
     public func layout(_ inputShape: [Int]) -> GroupLayout {
         let spatial = inputShape.dropFirst(2).reduce(1, *)
         let size = inputShape[1] / numGroups * spatial
-        return GroupLayout(count: inputShape[0] * numGroups, size: size, period: inputShape[1] * spatial, stride: spatial)
+        return GroupLayout(
+            count: inputShape[0] * numGroups, size: size, period: inputShape[1] * spatial, stride: spatial)
     }
 
     public func affineShape(_ inputShape: [Int]) -> [Int] { [inputShape[1]] }
@@ -102,24 +114,31 @@ public struct GroupNorm: GroupedNormLayer {
 
 extension GroupedNormLayer {
     public func outputShape(inputShape: [Int], _ ctx: LayerContext) throws -> [Int] {
-        guard inputShape.allSatisfy({ $0 >= 1 }) else { throw ctx.rankError("input \(describe(inputShape)) has an empty dimension") }
+        guard inputShape.allSatisfy({ $0 >= 1 }) else {
+            throw ctx.rankError("input \(describe(inputShape)) has an empty dimension")
+        }
         try checkShape(inputShape, ctx)
         let shape = affineShape(inputShape)
         for (field, tensor) in [("weight", weight), ("bias", bias)] {
             if let tensor, tensor.shape != shape {
-                throw ctx.error(.shapeMismatch, field: field, "\(field) \(describe(tensor.shape)) must be \(describe(shape)) for input \(describe(inputShape))")
+                throw ctx.error(
+                    .shapeMismatch, field: field,
+                    "\(field) \(describe(tensor.shape)) must be \(describe(shape)) for input \(describe(inputShape))")
             }
         }
         guard eps >= 0 else { throw ctx.error(.invalidValue, field: "eps", "eps \(eps) must be >= 0") }
         return inputShape
     }
 
-    public func cost(inputShape: [Int], outputShape: [Int]) -> LayerCost { LayerCost(work: 8 * elementCount(inputShape)) }
+    public func cost(inputShape: [Int], outputShape: [Int]) -> LayerCost {
+        LayerCost(work: 8 * elementCount(inputShape))
+    }
 
     /// Each group's statistics, two passes.
     public func statistics(of x: Tensor) -> GroupedNormStatistics {
         let groups = layout(x.shape)
-        var mean = [Double](repeating: 0, count: groups.count), invStd = mean
+        var mean = [Double](repeating: 0, count: groups.count)
+        var invStd = mean
         for g in 0..<groups.count {
             let range = (g * groups.size)..<((g + 1) * groups.size)
             var sum = 0.0
@@ -135,7 +154,8 @@ extension GroupedNormLayer {
 
     public func forward(_ x: Tensor, _ ctx: LayerContext) throws -> (output: Tensor, saved: GroupedNormStatistics) {
         _ = try outputShape(inputShape: x.shape, ctx)
-        let groups = layout(x.shape), stats = statistics(of: x)
+        let groups = layout(x.shape)
+        let stats = statistics(of: x)
         var y = x
         for i in 0..<x.count {
             let (g, a) = (i / groups.size, groups.affine(i))
@@ -144,14 +164,19 @@ extension GroupedNormLayer {
         return (y, stats)
     }
 
-    public func backward(_ gradOutput: Tensor, input x: Tensor, output: Tensor, saved stats: GroupedNormStatistics) -> LayerGradients {
+    public func backward(_ gradOutput: Tensor, input x: Tensor, output: Tensor, saved stats: GroupedNormStatistics)
+        -> LayerGradients
+    {
         let groups = layout(x.shape)
         let affineCount = affineShape(x.shape).reduce(1, *)
-        var dx = x, dWeight = [Double](repeating: 0, count: affineCount), dBias = dWeight
+        var dx = x
+        var dWeight = [Double](repeating: 0, count: affineCount)
+        var dBias = dWeight
         let m = Double(groups.size)
         for g in 0..<groups.count {
             let range = (g * groups.size)..<((g + 1) * groups.size)
-            var sumU = 0.0, sumUXhat = 0.0
+            var sumU = 0.0
+            var sumUXhat = 0.0
             for i in range {
                 let (xhat, a) = ((x.data[i] - stats.mean[g]) * stats.invStd[g], groups.affine(i))
                 let u = gradOutput.data[i] * (weight?.data[a] ?? 1)

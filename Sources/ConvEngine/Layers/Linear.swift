@@ -8,7 +8,10 @@ public struct Linear: StatelessLayer, Equatable {
 
     public var weight: Tensor  // (F_out, F_in)
     public var bias: Tensor?  // (F_out)
-    public init(weight: Tensor, bias: Tensor? = nil) { self.weight = weight; self.bias = bias }
+    public init(weight: Tensor, bias: Tensor? = nil) {
+        self.weight = weight
+        self.bias = bias
+    }
 
     public func outputShape(inputShape: [Int], _ ctx: LayerContext) throws -> [Int] {
         try check(inputShape: inputShape, ctx)
@@ -75,7 +78,8 @@ public struct Linear: StatelessLayer, Equatable {
         }
         let db = bias.map { _ in Tensor(shape: [fOut], data: columnSums(gradOutput, rows: n, columns: fOut)) }
         let dW = NamedTensor("weight", Tensor(shape: weight.shape, data: dw))
-        return LayerGradients(input: Tensor(shape: input.shape, data: dx), parameters: db.map { [dW, NamedTensor("bias", $0)] } ?? [dW])
+        return LayerGradients(
+            input: Tensor(shape: input.shape, data: dx), parameters: db.map { [dW, NamedTensor("bias", $0)] } ?? [dW])
     }
 
     /// `sum over n of dy[n, o]`, in row order.
@@ -89,17 +93,21 @@ public struct Linear: StatelessLayer, Equatable {
     func check(inputShape x: [Int], _ ctx: LayerContext) throws {
         let w = weight.shape
         guard w.count == 2, w.allSatisfy({ $0 >= 1 }) else {
-            throw ctx.error(.shapeMismatch, field: "weight", "weight \(describe(w)) must be [out_features, in_features]")
+            throw ctx.error(
+                .shapeMismatch, field: "weight", "weight \(describe(w)) must be [out_features, in_features]")
         }
         guard x.count == 2, x.allSatisfy({ $0 >= 1 }) else {
             throw ctx.rankError("input \(describe(x)) has \(x.count) dims; linear takes [N, in_features]")
         }
         guard x[1] == w[1] else {
-            throw ctx.error(.shapeMismatch, field: "weight",
+            throw ctx.error(
+                .shapeMismatch, field: "weight",
                 "input \(describe(x)) has \(x[1]) features but weight \(describe(w)) expects \(w[1])")
         }
         if let bias, bias.shape != [w[0]] {
-            throw ctx.error(.shapeMismatch, field: "bias", "bias \(describe(bias.shape)) must be [\(w[0])] for weight \(describe(w))")
+            throw ctx.error(
+                .shapeMismatch, field: "bias",
+                "bias \(describe(bias.shape)) must be [\(w[0])] for weight \(describe(w))")
         }
         guard ShapeArithmetic.count([x[0], w[0]]) != nil else { throw ctx.tooLarge("the output") }
     }

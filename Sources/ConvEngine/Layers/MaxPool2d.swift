@@ -15,10 +15,14 @@ public struct MaxPool2d: StatelessLayer, Equatable {
     public var dilation: Pair
     public var ceilMode: Bool
 
-
-    public init(kernel: Pair, stride: Pair? = nil, padding: Pair = Pair(0), dilation: Pair = Pair(1), ceilMode: Bool = false) {
-        self.kernel = kernel; self.stride = stride ?? kernel; self.padding = padding
-        self.dilation = dilation; self.ceilMode = ceilMode
+    public init(
+        kernel: Pair, stride: Pair? = nil, padding: Pair = Pair(0), dilation: Pair = Pair(1), ceilMode: Bool = false
+    ) {
+        self.kernel = kernel
+        self.stride = stride ?? kernel
+        self.padding = padding
+        self.dilation = dilation
+        self.ceilMode = ceilMode
     }
 
     public func outputShape(inputShape: [Int], _ ctx: LayerContext) throws -> [Int] {
@@ -42,7 +46,9 @@ public struct MaxPool2d: StatelessLayer, Equatable {
                         if fast {
                             MaxPool2x2.forward(xs + plane * p.inPlane, ys + plane * p.outPlane, p)
                         } else {
-                            windows.forEachArgmax(xs + plane * p.inPlane) { o, value, _ in ys[plane * p.outPlane + o] = value }
+                            windows.forEachArgmax(xs + plane * p.inPlane) { o, value, _ in
+                                ys[plane * p.outPlane + o] = value
+                            }
                         }
                     }
                 }

@@ -21,13 +21,17 @@ extension ResamplingLayer {
     public func outputShape(inputShape: [Int], _ ctx: LayerContext) throws -> [Int] {
         try ctx.requireImage(inputShape)
         try checkFields(ctx)
-        let shape = [inputShape[0], inputShape[1], outputLength(inputShape[2], axis: 0), outputLength(inputShape[3], axis: 1)]
+        let shape = [
+            inputShape[0], inputShape[1], outputLength(inputShape[2], axis: 0), outputLength(inputShape[3], axis: 1),
+        ]
         guard ShapeArithmetic.count(shape) != nil else { throw ctx.tooLarge("the output \(describe(shape))") }
         return shape
     }
 
     /// A few taps per output element each way.
-    public func cost(inputShape: [Int], outputShape: [Int]) -> LayerCost { LayerCost(work: 8 * elementCount(outputShape)) }
+    public func cost(inputShape: [Int], outputShape: [Int]) -> LayerCost {
+        LayerCost(work: 8 * elementCount(outputShape))
+    }
 
     public func output(_ x: Tensor, _ ctx: LayerContext) throws -> Tensor {
         let shape = try outputShape(inputShape: x.shape, ctx)
@@ -38,7 +42,9 @@ extension ResamplingLayer {
             for (oh, rowTaps) in rows.enumerated() {
                 for (ow, colTaps) in cols.enumerated() {
                     var sum = 0.0
-                    for (h, a) in rowTaps { for (w, b) in colTaps { sum += a * b * x.data[plane * inPlane + h * x.shape[3] + w] } }
+                    for (h, a) in rowTaps {
+                        for (w, b) in colTaps { sum += a * b * x.data[plane * inPlane + h * x.shape[3] + w] }
+                    }
                     y.data[plane * outPlane + oh * shape[3] + ow] = sum
                 }
             }
@@ -55,7 +61,9 @@ extension ResamplingLayer {
             for (oh, rowTaps) in rows.enumerated() {
                 for (ow, colTaps) in cols.enumerated() {
                     let g = gradOutput.data[plane * outPlane + oh * shape[3] + ow]
-                    for (h, a) in rowTaps { for (w, b) in colTaps { dx.data[plane * inPlane + h * x.shape[3] + w] += a * b * g } }
+                    for (h, a) in rowTaps {
+                        for (w, b) in colTaps { dx.data[plane * inPlane + h * x.shape[3] + w] += a * b * g }
+                    }
                 }
             }
         }
@@ -85,7 +93,8 @@ public struct AdaptiveAvgPool2d: ResamplingLayer {
     public func outputLength(_ size: Int, axis: Int) -> Int { axis == 0 ? outputSize.h : outputSize.w }
 
     public func taps(_ o: Int, input size: Int, output length: Int, axis: Int) -> [(Int, Double)] {
-        let start = o * size / length, end = ((o + 1) * size + length - 1) / length
+        let start = o * size / length
+        let end = ((o + 1) * size + length - 1) / length
         return (start..<end).map { ($0, 1 / Double(end - start)) }
     }
 }
@@ -99,13 +108,18 @@ public struct Upsample: ResamplingLayer {
     public var alignCorners: Bool
 
     public init(scale: Pair, mode: Mode = .nearest, alignCorners: Bool = false) {
-        self.scale = scale; self.mode = mode; self.alignCorners = alignCorners
+        self.scale = scale
+        self.mode = mode
+        self.alignCorners = alignCorners
     }
 
     public func checkFields(_ ctx: LayerContext) throws {
-        guard scale.h >= 1, scale.w >= 1 else { throw ctx.error(.invalidValue, field: "scale_factor", "scale_factor \(scale) must be >= 1") }
+        guard scale.h >= 1, scale.w >= 1 else {
+            throw ctx.error(.invalidValue, field: "scale_factor", "scale_factor \(scale) must be >= 1")
+        }
         guard mode == .bilinear || !alignCorners else {
-            throw ctx.error(.invalidValue, field: "align_corners", "align_corners applies to bilinear only, as in PyTorch")
+            throw ctx.error(
+                .invalidValue, field: "align_corners", "align_corners applies to bilinear only, as in PyTorch")
         }
     }
 
@@ -117,7 +131,8 @@ public struct Upsample: ResamplingLayer {
         case .nearest:
             return [(min(Int((Double(o) * (1 / factor)).rounded(.down)), size - 1), 1)]
         case .bilinear:
-            let source = alignCorners
+            let source =
+                alignCorners
                 ? (length > 1 ? Double(o) * Double(size - 1) / Double(length - 1) : 0)
                 : max((Double(o) + 0.5) * (1 / factor) - 0.5, 0)
             let low = min(Int(source.rounded(.down)), size - 1)

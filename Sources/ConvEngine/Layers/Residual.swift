@@ -24,11 +24,14 @@ public struct Residual: Layer {
 
     public func outputShape(inputShape: [Int], _ ctx: LayerContext) throws -> [Int] {
         var shape = inputShape
-        for (i, layer) in layers.enumerated() { shape = try layer.outputShape(inputShape: shape, ctx.inner(i, layer.typeName)) }
+        for (i, layer) in layers.enumerated() {
+            shape = try layer.outputShape(inputShape: shape, ctx.inner(i, layer.typeName))
+        }
         guard shape == inputShape else {
             throw ctx.error(
                 .shapeMismatch, field: "layers",
-                "the block's output \(describe(shape)) must have its input's shape \(describe(inputShape)) to be added to it")
+                "the block's output \(describe(shape)) must have its input's shape \(describe(inputShape)) to be added to it"
+            )
         }
         return shape
     }
@@ -49,14 +52,17 @@ public struct Residual: Layer {
     public func forward(_ x: Tensor, _ ctx: LayerContext) throws -> (output: Tensor, saved: Saved) {
         _ = try outputShape(inputShape: x.shape, ctx)
         var h = x
-        var steps: [LayerBackward] = [], buffers: [NamedTensor] = []
+        var steps: [LayerBackward] = []
+        var buffers: [NamedTensor] = []
         for (i, layer) in layers.enumerated() {
             let step = try layer.step(h, ctx.inner(i, layer.typeName))
             steps.append(step.backward)
             buffers += step.buffers.map { NamedTensor("\(names[i]).\($0.name)", $0.tensor) }
             h = step.output
         }
-        return (Tensor(shape: x.shape, data: zip(x.data, h.data).map { $0 + $1 }), Saved(steps: steps, buffers: buffers))
+        return (
+            Tensor(shape: x.shape, data: zip(x.data, h.data).map { $0 + $1 }), Saved(steps: steps, buffers: buffers)
+        )
     }
 
     public func backward(_ gradOutput: Tensor, input: Tensor, output: Tensor, saved: Saved) -> LayerGradients {
@@ -72,7 +78,9 @@ public struct Residual: Layer {
     }
 
     public var parameters: [NamedTensor] {
-        zip(names, layers).flatMap { name, layer in layer.parameters.map { NamedTensor("\(name).\($0.name)", $0.tensor) } }
+        zip(names, layers).flatMap { name, layer in
+            layer.parameters.map { NamedTensor("\(name).\($0.name)", $0.tensor) }
+        }
     }
 
     public func replacingParameters(_ tensors: [Tensor]) -> Residual {

@@ -32,7 +32,8 @@ extension SoftmaxLayer {
         guard resolvedDim(rank: inputShape.count) != nil else {
             throw ctx.error(
                 .invalidValue, field: "dim",
-                "dim \(dim) is out of range for input \(describe(inputShape)) of \(inputShape.count) dims (-\(inputShape.count) to \(inputShape.count - 1))")
+                "dim \(dim) is out of range for input \(describe(inputShape)) of \(inputShape.count) dims (-\(inputShape.count) to \(inputShape.count - 1))"
+            )
         }
         return inputShape
     }
@@ -44,7 +45,9 @@ extension SoftmaxLayer {
     }
 
     /// Exponentials and a sum forward, two passes backward.
-    public func cost(inputShape: [Int], outputShape: [Int]) -> LayerCost { LayerCost(work: 6 * elementCount(inputShape)) }
+    public func cost(inputShape: [Int], outputShape: [Int]) -> LayerCost {
+        LayerCost(work: 6 * elementCount(inputShape))
+    }
 
     public func output(_ x: Tensor, _ ctx: LayerContext) throws -> Tensor {
         _ = try outputShape(inputShape: x.shape, ctx)
@@ -67,7 +70,8 @@ extension SoftmaxLayer {
             var sum = 0.0
             for i in slice { sum += Self.isLog ? gradOutput.data[i] : gradOutput.data[i] * y.data[i] }
             for i in slice {
-                dx.data[i] = Self.isLog
+                dx.data[i] =
+                    Self.isLog
                     ? gradOutput.data[i] - Math.exponential(y.data[i]) * sum
                     : y.data[i] * (gradOutput.data[i] - sum)
             }

@@ -18,7 +18,8 @@ enum ClassLoss {
         _ kind: LossKind, _ reduction: Reduction, x: Tensor, target: ClassTarget, labelSmoothing: Double = 0
     ) -> (loss: Double, gradient: Tensor) {
         switch kind {
-        case .multiMargin(let p, let margin): return margins(x, target, reduction, margin: margin, power: p, divisor: x.shape[1])
+        case .multiMargin(let p, let margin):
+            return margins(x, target, reduction, margin: margin, power: p, divisor: x.shape[1])
         case .svm(let margin): return margins(x, target, reduction, margin: margin, power: 1, divisor: 1)
         case .crossEntropy where labelSmoothing > 0: return smoothed(x, target, reduction, labelSmoothing)
         case .crossEntropy, .nll, .mse, .l1, .smoothL1, .huber, .bceWithLogits, .bce: break

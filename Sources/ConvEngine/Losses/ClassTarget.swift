@@ -37,7 +37,8 @@ enum ClassTarget {
     }
 
     private static func shapeError(_ shape: [Int], _ kind: LossKind, _ n: Int, _ k: Int) -> EngineError {
-        let forms = kind == .crossEntropy ? "class indices [\(n)] or probabilities [\(n), \(k)]" : "class indices [\(n)]"
+        let forms =
+            kind == .crossEntropy ? "class indices [\(n)] or probabilities [\(n), \(k)]" : "class indices [\(n)]"
         return EngineError(
             code: .shapeMismatch,
             message: "target \(describe(shape)) does not fit logits \(describe([n, k])): \(kind.name) takes \(forms)",

@@ -55,7 +55,9 @@ enum ElementwiseLoss {
     private static func sign(_ d: Double) -> Double { d > 0 ? 1 : (d < 0 ? -1 : 0) }
 
     /// The reduced loss and dL/dx for output `x` and full-rank target `t` of one shape.
-    static func evaluate(_ kind: LossKind, _ reduction: Reduction, x: Tensor, t: Tensor) -> (loss: Double, gradient: Tensor) {
+    static func evaluate(_ kind: LossKind, _ reduction: Reduction, x: Tensor, t: Tensor) -> (
+        loss: Double, gradient: Tensor
+    ) {
         let n = x.count
         let scale = reduction == .mean ? 1 / Double(n) : 1
         var sum = 0.0

@@ -14,7 +14,8 @@ extension LossSpec {
             if kind == .bce, let bad = output.data.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
                 throw EngineError(
                     code: .invalidValue,
-                    message: "bce takes probabilities in [0, 1]; the network's output holds \(output.data[bad]) at flat index \(bad) (a sigmoid before it, or bce_with_logits, fits)",
+                    message:
+                        "bce takes probabilities in [0, 1]; the network's output holds \(output.data[bad]) at flat index \(bad) (a sigmoid before it, or bce_with_logits, fits)",
                     site: .loss(field: nil))
             }
             return ElementwiseLoss.evaluate(kind, reduction, x: output, t: t)
@@ -35,7 +36,8 @@ extension LossSpec {
 
     private func resolvedTarget(outputShape: [Int]) throws -> ResolvedTarget {
         guard outputShape.allSatisfy({ $0 >= 1 }) else {
-            throw EngineError(code: .shapeMismatch, message: "the output \(describe(outputShape)) is empty", site: .loss(field: nil))
+            throw EngineError(
+                code: .shapeMismatch, message: "the output \(describe(outputShape)) is empty", site: .loss(field: nil))
         }
         try checkParameters()
         switch kind {
@@ -55,7 +57,8 @@ extension LossSpec {
     private func valuesTarget(_ outputShape: [Int]) throws -> Tensor {
         guard case .values(let raw) = target else {
             throw EngineError(
-                code: .invalidValue, message: "\(kind.name) takes a target tensor of the output's shape "
+                code: .invalidValue,
+                message: "\(kind.name) takes a target tensor of the output's shape "
                     + "\(describe(outputShape)), not class indices", site: .loss(field: "target"))
         }
         let t = try LeadingOnes.expand(raw, to: outputShape, site: .loss(field: "target"), what: "target")
@@ -71,23 +74,29 @@ extension LossSpec {
         switch kind {
         case .smoothL1(let beta):
             guard beta >= 0 else {
-                throw EngineError(code: .invalidValue, message: "smooth_l1 beta \(beta) must be >= 0", site: .loss(field: "beta"))
+                throw EngineError(
+                    code: .invalidValue, message: "smooth_l1 beta \(beta) must be >= 0", site: .loss(field: "beta"))
             }
         case .huber(let delta):
             guard delta > 0 else {
-                throw EngineError(code: .invalidValue, message: "huber delta \(delta) must be > 0", site: .loss(field: "delta"))
+                throw EngineError(
+                    code: .invalidValue, message: "huber delta \(delta) must be > 0", site: .loss(field: "delta"))
             }
         case .multiMargin(let p, let margin):
             guard p == 1 || p == 2 else {
-                throw EngineError(code: .invalidValue, message: "multi_margin p \(p) must be 1 or 2", site: .loss(field: "p"))
+                throw EngineError(
+                    code: .invalidValue, message: "multi_margin p \(p) must be 1 or 2", site: .loss(field: "p"))
             }
             guard margin.isFinite else {
-                throw EngineError(code: .invalidValue, message: "multi_margin margin \(margin) must be finite", site: .loss(field: "margin"))
+                throw EngineError(
+                    code: .invalidValue, message: "multi_margin margin \(margin) must be finite",
+                    site: .loss(field: "margin"))
             }
         case .crossEntropy:
             guard labelSmoothing >= 0, labelSmoothing <= 1 else {
                 throw EngineError(
-                    code: .invalidValue, message: "label_smoothing \(labelSmoothing) must be in [0, 1]", site: .loss(field: "label_smoothing"))
+                    code: .invalidValue, message: "label_smoothing \(labelSmoothing) must be in [0, 1]",
+                    site: .loss(field: "label_smoothing"))
             }
         case .mse, .l1, .nll, .bceWithLogits, .bce, .svm:
             return

@@ -6,7 +6,10 @@ public struct ResolvedPadding: Sendable, Equatable, CustomStringConvertible {
     public var right: Int
 
     public init(top: Int, bottom: Int, left: Int, right: Int) {
-        self.top = top; self.bottom = bottom; self.left = left; self.right = right
+        self.top = top
+        self.bottom = bottom
+        self.left = left
+        self.right = right
     }
 
     public var description: String { "(top \(top), bottom \(bottom), left \(left), right \(right))" }
@@ -42,7 +45,8 @@ extension ConvSpec {
             return ResolvedPadding(top: p.h, bottom: p.h, left: p.w, right: p.w)
         case .same:
             guard stride == Pair(1) else {
-                throw ctx.error(.invalidValue, field: "padding", "padding \"same\" requires stride 1, but stride is \(stride)")
+                throw ctx.error(
+                    .invalidValue, field: "padding", "padding \"same\" requires stride 1, but stride is \(stride)")
             }
             let k = kernelSize
             guard let th = ShapeArithmetic.product(dilation.h, k.h - 1),
@@ -68,7 +72,8 @@ extension ConvSpec {
         let oh = try slidingCount(height, pad.top, pad.bottom, k.h, stride.h, dilation.h, ctx)
         let ow = try slidingCount(width, pad.left, pad.right, k.w, stride.w, dilation.w, ctx)
         guard oh >= 1, ow >= 1 else {
-            throw ctx.error(.kernelTooLarge, field: "weight",
+            throw ctx.error(
+                .kernelTooLarge, field: "weight",
                 "kernel \(describe([k.h, k.w])) with dilation \(dilation) does not fit the padded input "
                     + "\(describe([height, width])) with padding \(pad) (output would be \(describe([oh, ow])))")
         }

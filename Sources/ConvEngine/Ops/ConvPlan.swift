@@ -42,7 +42,8 @@ extension ConvSpec {
         try ctx.requireImage(inputShape)
         let w = weight.shape
         guard w.count == 4, w.allSatisfy({ $0 >= 1 }) else {
-            throw ctx.error(.shapeMismatch, field: "weight",
+            throw ctx.error(
+                .shapeMismatch, field: "weight",
                 "weight \(describe(w)) must be [out_channels, in_channels/groups, kh, kw] with no empty dimension")
         }
         try checkHyperparameters(ctx)
@@ -68,15 +69,18 @@ extension ConvSpec {
     private func checkChannels(_ input: [Int], _ ctx: LayerContext) throws {
         let w = weight.shape
         guard input[1] % groups == 0 else {
-            throw ctx.error(.shapeMismatch, field: "groups",
+            throw ctx.error(
+                .shapeMismatch, field: "groups",
                 "groups \(groups) does not divide the input's \(input[1]) channels (input \(describe(input)))")
         }
         guard w[0] % groups == 0 else {
-            throw ctx.error(.shapeMismatch, field: "groups",
+            throw ctx.error(
+                .shapeMismatch, field: "groups",
                 "groups \(groups) does not divide the \(w[0]) output channels of weight \(describe(w))")
         }
         guard input[1] == w[1] * groups else {
-            throw ctx.error(.shapeMismatch, field: "weight",
+            throw ctx.error(
+                .shapeMismatch, field: "weight",
                 "input \(describe(input)) has \(input[1]) channels but weight \(describe(w)) with groups \(groups) "
                     + "expects \(w[1] * groups)")
         }
@@ -84,7 +88,8 @@ extension ConvSpec {
 
     private func checkBias(outChannels: Int, _ ctx: LayerContext) throws {
         guard let bias, bias.shape != [outChannels] else { return }
-        throw ctx.error(.shapeMismatch, field: "bias",
+        throw ctx.error(
+            .shapeMismatch, field: "bias",
             "bias \(describe(bias.shape)) must be [\(outChannels)] for weight \(describe(weight.shape))")
     }
 
@@ -96,12 +101,14 @@ extension ConvSpec {
             return
         case .reflect:
             guard largest.h < height, largest.w < width else {
-                throw ctx.error(.invalidValue, field: "padding",
+                throw ctx.error(
+                    .invalidValue, field: "padding",
                     "reflect padding \(pad) must be smaller than the input \(describe([height, width]))")
             }
         case .circular:
             guard largest.h <= height, largest.w <= width else {
-                throw ctx.error(.invalidValue, field: "padding",
+                throw ctx.error(
+                    .invalidValue, field: "padding",
                     "circular padding \(pad) must not exceed the input \(describe([height, width]))")
             }
         }
@@ -109,7 +116,9 @@ extension ConvSpec {
 
     /// The output, the explicitly padded input and one im2col matrix must fit `maxElements`.
     private func checkSizes(_ p: ConvPlan, _ ctx: LayerContext) throws {
-        guard ShapeArithmetic.count(p.outputShape) != nil else { throw ctx.tooLarge("the output \(describe(p.outputShape))") }
+        guard ShapeArithmetic.count(p.outputShape) != nil else {
+            throw ctx.tooLarge("the output \(describe(p.outputShape))")
+        }
         guard ShapeArithmetic.count([p.batch, p.inChannels, p.height, p.width]) != nil else {
             throw ctx.tooLarge("the padded input")
         }

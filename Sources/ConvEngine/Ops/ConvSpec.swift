@@ -27,8 +27,12 @@ public struct ConvSpec: Sendable, Equatable {
         weight: Tensor, bias: Tensor? = nil, stride: Pair = Pair(1), padding: ConvPadding = .explicit(Pair(0)),
         dilation: Pair = Pair(1), groups: Int = 1, paddingMode: PaddingMode = .zeros
     ) {
-        self.weight = weight; self.bias = bias; self.stride = stride; self.padding = padding
-        self.dilation = dilation; self.groups = groups; self.paddingMode = paddingMode
+        self.weight = weight
+        self.bias = bias
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        self.groups = groups
+        self.paddingMode = paddingMode
     }
 }
-

@@ -51,14 +51,18 @@ enum MaxPool2x2 {
     /// windows are written again with the same values (plain stores, not sums), so the result does
     /// not change.
     @inline(__always)
-    private static func blocks(_ outWidth: Int) -> StrideTo<Int> { stride(from: 0, to: outWidth < 4 ? 0 : outWidth, by: 4) }
+    private static func blocks(_ outWidth: Int) -> StrideTo<Int> {
+        stride(from: 0, to: outWidth < 4 ? 0 : outWidth, by: 4)
+    }
 
     @inline(__always)
     private static func blockStart(_ position: Int, _ outWidth: Int) -> Int { min(position, outWidth - 4) }
 
     /// The windows no block covers: all of them in a row of fewer than 4.
     @inline(__always)
-    private static func scalarColumns(_ outWidth: Int) -> Range<Int> { outWidth < 4 ? 0..<outWidth : outWidth..<outWidth }
+    private static func scalarColumns(_ outWidth: Int) -> Range<Int> {
+        outWidth < 4 ? 0..<outWidth : outWidth..<outWidth
+    }
 
     /// One plane's maxima: `y[i][j] = max(a, b, c, d)` in scan order (see the type's comment).
     static func forward(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ p: PoolPlan) {
@@ -69,7 +73,8 @@ enum MaxPool2x2 {
             let out = y + oh * outWidth
             for position in blocks(outWidth) {
                 let ow = blockStart(position, outWidth)
-                UnsafeMutableRawPointer(out + ow).storeBytes(of: scan4(top + 2 * ow, bottom + 2 * ow).best, as: Quad.self)
+                UnsafeMutableRawPointer(out + ow).storeBytes(
+                    of: scan4(top + 2 * ow, bottom + 2 * ow).best, as: Quad.self)
             }
             for ow in scalarColumns(outWidth) {
                 var best = top[2 * ow]
@@ -100,7 +105,8 @@ enum MaxPool2x2 {
                 let w = scan4(top + 2 * ow, bottom + 2 * ow)
                 let routed = Quad(repeating: 0) + UnsafeRawPointer(g + ow).loadUnaligned(as: Quad.self)
                 let zero = Quad(repeating: 0)
-                var upper = Octet(), lower = Octet()
+                var upper = Octet()
+                var lower = Octet()
                 upper.evenHalf = zero.replacing(with: routed, where: .!(w.tookB .| w.tookC .| w.tookD))
                 upper.oddHalf = zero.replacing(with: routed, where: w.tookB .& .!(w.tookC .| w.tookD))
                 lower.evenHalf = zero.replacing(with: routed, where: w.tookC .& .!w.tookD)

@@ -26,7 +26,8 @@ struct PoolPlan {
         try Self.checkPositive(stride, "stride", ctx)
         try Self.checkPositive(dilation, "dilation", ctx)
         guard padding.h >= 0, padding.w >= 0, padding.h <= kernel.h / 2, padding.w <= kernel.w / 2 else {
-            throw ctx.error(.invalidValue, field: "padding",
+            throw ctx.error(
+                .invalidValue, field: "padding",
                 "padding \(padding) must be >= 0 and at most half the kernel size \(kernel)")
         }
         (batch, channels, height, width) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3])
@@ -34,11 +35,14 @@ struct PoolPlan {
         outHeight = try Self.outputLength(height, kernel.h, stride.h, padding.h, dilation.h, ceilMode, ctx)
         outWidth = try Self.outputLength(width, kernel.w, stride.w, padding.w, dilation.w, ceilMode, ctx)
         guard outHeight >= 1, outWidth >= 1 else {
-            throw ctx.error(.kernelTooLarge, field: "kernel_size",
+            throw ctx.error(
+                .kernelTooLarge, field: "kernel_size",
                 "kernel \(kernel) with dilation \(dilation) and padding \(padding) does not fit the input "
                     + "\(describe(inputShape)) (output would be \(describe([outHeight, outWidth])))")
         }
-        guard ShapeArithmetic.count(outputShape) != nil else { throw ctx.tooLarge("the output \(describe(outputShape))") }
+        guard ShapeArithmetic.count(outputShape) != nil else {
+            throw ctx.tooLarge("the output \(describe(outputShape))")
+        }
     }
 
     private static func checkPositive(_ value: Pair, _ field: String, _ ctx: LayerContext) throws {

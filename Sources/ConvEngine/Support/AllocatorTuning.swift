@@ -27,7 +27,9 @@ public enum AllocatorTuning {
             typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
             let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
             // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX (malloc.h)
-            let (trimThresholdParameter, mmapThresholdParameter, arenaMaxParameter): (Int32, Int32, Int32) = (-1, -3, -8)
+            let (trimThresholdParameter, mmapThresholdParameter, arenaMaxParameter): (Int32, Int32, Int32) = (
+                -1, -3, -8
+            )
             let mmap = mallopt(mmapThresholdParameter, Int32(clamping: mmapThreshold))
             let trim = mallopt(trimThresholdParameter, Int32(clamping: trimThreshold))
             let arenas = mallopt(arenaMaxParameter, Int32(clamping: max(1, arenaLimit)))

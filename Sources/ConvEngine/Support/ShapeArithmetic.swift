@@ -40,7 +40,10 @@ public struct LayerContext: Sendable {
     /// `"layers[1]"` for layer 1 of a block, nil for a network's own layers.
     var innerPath: String? = nil
 
-    public init(index: Int, type: String) { self.index = index; self.type = type }
+    public init(index: Int, type: String) {
+        self.index = index
+        self.type = type
+    }
 
     /// The context of inner layer `i` of this block layer.
     func inner(_ i: Int, _ innerType: String) -> LayerContext {
@@ -55,7 +58,8 @@ public struct LayerContext: Sendable {
     }
 
     func error(_ code: ErrorCode, field: String? = nil, _ message: String) -> EngineError {
-        EngineError(code: code, message: "layer \(index) (\(type)): \(message)", site: .layer(index, field: self.field(field)))
+        EngineError(
+            code: code, message: "layer \(index) (\(type)): \(message)", site: .layer(index, field: self.field(field)))
     }
 
     /// A `too_large` error for a size that overflows or exceeds `ShapeArithmetic.maxElements`.

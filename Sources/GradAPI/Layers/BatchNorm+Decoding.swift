@@ -18,7 +18,8 @@ extension BatchNorm2d: RegisteredLayer {
 
 private func decodeBatchNorm(_ fields: FieldReader, _ decoder: LayerDecoder, context: String) throws -> BatchNormSpec {
     try fields.rejectUnknownKeys(
-        allowed: ["type", "name", "weight", "bias", "running_mean", "running_var", "training", "momentum", "eps"], context: context)
+        allowed: ["type", "name", "weight", "bias", "running_mean", "running_var", "training", "momentum", "eps"],
+        context: context)
     func vector(_ key: String) throws -> Tensor? {
         guard let value = fields.optional(key), value != .null else { return nil }
         return try decoder.tensor(value, at: fields.path.key(key))

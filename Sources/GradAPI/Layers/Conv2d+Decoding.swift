@@ -21,21 +21,25 @@ extension Conv2d: RegisteredLayer, ShortFormLayer {
     static func decode(_ fields: FieldReader, _ decoder: LayerDecoder, weightKey: String) throws -> DecodedLayer {
         let weightValue = try fields.required(weightKey, what: "[kh, kw] or [out, in/groups, kh, kw]")
         let (weight, weightShape) = try convWeight(weightValue, decoder, at: fields.path.key(weightKey))
-        let (bias, biasShape) = try decoder.bias(fields, outputs: weight.shape[0], of: "output channels", weightShape: weightShape)
+        let (bias, biasShape) = try decoder.bias(
+            fields, outputs: weight.shape[0], of: "output channels", weightShape: weightShape)
         let layer = Conv2d(
             weight: weight, bias: bias,
             stride: try fields.pair("stride", default: Pair(1), range: LayerDecoder.positive)!,
             padding: try convPadding(fields),
             dilation: try fields.pair("dilation", default: Pair(1), range: LayerDecoder.positive)!,
             groups: try fields.integer("groups", default: 1, range: LayerDecoder.positive),
-            paddingMode: PaddingMode(rawValue: try fields.choice("padding_mode", default: "zeros", choices: paddingModes)!)!)
+            paddingMode: PaddingMode(
+                rawValue: try fields.choice("padding_mode", default: "zeros", choices: paddingModes)!)!)
         var shapes = ["weight": weightShape]
         shapes["bias"] = biasShape
         return DecodedLayer(layer, writtenShapes: shapes)
     }
 
     /// A conv weight `[kh, kw]` (one filter, one channel) becomes `[1, 1, kh, kw]`.
-    private static func convWeight(_ value: JSONValue, _ decoder: LayerDecoder, at path: JSONPath) throws -> (Tensor, [Int]) {
+    private static func convWeight(_ value: JSONValue, _ decoder: LayerDecoder, at path: JSONPath) throws -> (
+        Tensor, [Int]
+    ) {
         let weight = try decoder.tensor(value, at: path)
         switch weight.rank {
         case 2: return (weight.reshaped([1, 1] + weight.shape), weight.shape)
@@ -57,9 +61,12 @@ extension Conv2d: RegisteredLayer, ShortFormLayer {
         case .string("same"): return .same
         case .string(let text):
             throw APIError.invalid(
-                .invalidValue, "\(path()) must be an integer, [ph, pw], \"valid\" or \"same\"; found \"\(text)\"", at: path())
-        case .number, .numbers, .array: return .explicit(try FieldReader.pair(value, at: path(), range: LayerDecoder.nonNegative))
-        default: throw APIError.wrongType(at: path(), expected: "an integer, [ph, pw], \"valid\" or \"same\"", found: value)
+                .invalidValue, "\(path()) must be an integer, [ph, pw], \"valid\" or \"same\"; found \"\(text)\"",
+                at: path())
+        case .number, .numbers, .array:
+            return .explicit(try FieldReader.pair(value, at: path(), range: LayerDecoder.nonNegative))
+        default:
+            throw APIError.wrongType(at: path(), expected: "an integer, [ph, pw], \"valid\" or \"same\"", found: value)
         }
     }
 }

@@ -9,10 +9,12 @@ extension Linear: RegisteredLayer {
         let weight = try decoder.tensor(fields.required("weight", what: "[out_features, in_features]"), at: path)
         guard weight.rank == 2 else {
             throw APIError.invalid(
-                .shapeMismatch, "\(path) has \(APIError.dims(weight.rank)) \(weight.shape); linear takes [out_features, in_features]",
+                .shapeMismatch,
+                "\(path) has \(APIError.dims(weight.rank)) \(weight.shape); linear takes [out_features, in_features]",
                 at: path)
         }
-        let (bias, biasShape) = try decoder.bias(fields, outputs: weight.shape[0], of: "output features", weightShape: weight.shape)
+        let (bias, biasShape) = try decoder.bias(
+            fields, outputs: weight.shape[0], of: "output features", weightShape: weight.shape)
         var shapes = ["weight": weight.shape]
         shapes["bias"] = biasShape
         return DecodedLayer(Linear(weight: weight, bias: bias), writtenShapes: shapes)

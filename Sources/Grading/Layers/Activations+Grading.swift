@@ -5,7 +5,8 @@ import ConvEngine
 extension ReLU: GradedLayer, ParameterFreeLayer {
     public func explainInput(in solution: Solution, layer k: Int, _ full: [Int]) -> Explanation {
         let x = solution.layerInput(k)[full]
-        return solution.explainElementwise(k, full, derivative: "relu'", value: x > 0 ? 1 : 0, formula: "1 if x > 0 else 0, x = \(x)")
+        return solution.explainElementwise(
+            k, full, derivative: "relu'", value: x > 0 ? 1 : 0, formula: "1 if x > 0 else 0, x = \(x)")
     }
 
     public func mistakes(in solution: Solution, layer k: Int) -> [Mistake] { solution.reluMistakes(k, leaky: false) }
@@ -29,7 +30,8 @@ extension LeakyReLU: GradedLayer, ParameterFreeLayer {
 extension Sigmoid: GradedLayer, ParameterFreeLayer, SmoothLayer {
     public func explainInput(in solution: Solution, layer k: Int, _ full: [Int]) -> Explanation {
         let y = solution.backward.activations[k][full]
-        return solution.explainElementwise(k, full, derivative: "sigmoid'", value: y * (1 - y), formula: "y * (1 - y), y = \(y)")
+        return solution.explainElementwise(
+            k, full, derivative: "sigmoid'", value: y * (1 - y), formula: "y * (1 - y), y = \(y)")
     }
 
     public func mistakes(in solution: Solution, layer k: Int) -> [Mistake] { [] }
@@ -46,19 +48,29 @@ extension Tanh: GradedLayer, ParameterFreeLayer, SmoothLayer {
 
 extension Solution {
     func reluMistakes(_ k: Int, leaky: Bool) -> [Mistake] {
-        let dY = upstream(k), y = backward.activations[k]
+        let dY = upstream(k)
+        let y = backward.activations[k]
         let name = "\(leaky ? "leaky ReLU" : "ReLU") layer \"\(problem.layerNames[k])\""
-        let derivative = leaky ? "1 where its input is positive and negative_slope elsewhere" : "1 where its input is positive and 0 elsewhere"
+        let derivative =
+            leaky
+            ? "1 where its input is positive and negative_slope elsewhere"
+            : "1 where its input is positive and 0 elsewhere"
         return [
-            Mistake(DiagnosisCode.reluMaskWrong,
-                    "Your gradient passes through \(name) without its mask: its derivative is \(derivative), so the gradient must be masked by the input's sign.",
-                    layer: k, inputGradient: LazyTensor(dY)),
-            Mistake(DiagnosisCode.reluMaskWrong,
-                    "Your gradient through \(name) is multiplied by the layer's output values; its derivative is the mask (\(derivative)), not the output itself.",
-                    layer: k, inputGradient: LazyTensor(shape: dY.shape) { dY.multiplied(by: y) }),
-            Mistake(DiagnosisCode.reluMaskWrong,
-                    "Your gradient through \(name) is masked by the sign of the incoming gradient; the mask comes from the layer's input (x > 0), not from dL/dY.",
-                    layer: k, inputGradient: LazyTensor(shape: dY.shape) { Tensor(shape: dY.shape, data: dY.data.map { $0 > 0 ? $0 : 0 }) }),
+            Mistake(
+                DiagnosisCode.reluMaskWrong,
+                "Your gradient passes through \(name) without its mask: its derivative is \(derivative), so the gradient must be masked by the input's sign.",
+                layer: k, inputGradient: LazyTensor(dY)),
+            Mistake(
+                DiagnosisCode.reluMaskWrong,
+                "Your gradient through \(name) is multiplied by the layer's output values; its derivative is the mask (\(derivative)), not the output itself.",
+                layer: k, inputGradient: LazyTensor(shape: dY.shape) { dY.multiplied(by: y) }),
+            Mistake(
+                DiagnosisCode.reluMaskWrong,
+                "Your gradient through \(name) is masked by the sign of the incoming gradient; the mask comes from the layer's input (x > 0), not from dL/dY.",
+                layer: k,
+                inputGradient: LazyTensor(shape: dY.shape) {
+                    Tensor(shape: dY.shape, data: dY.data.map { $0 > 0 ? $0 : 0 })
+                }),
         ]
     }
 

@@ -8,7 +8,8 @@ extension Conv2d: GradedLayer, SmoothLayer {
         solution.convInput(k, self, full, solution.inputLHS(k, full))
     }
 
-    public func explainParameter(_ parameter: String, in solution: Solution, layer k: Int, _ full: [Int]) -> Explanation {
+    public func explainParameter(_ parameter: String, in solution: Solution, layer k: Int, _ full: [Int]) -> Explanation
+    {
         parameter == "weight" ? solution.convWeight(k, self, full) : solution.convBias(k, full[0])
     }
 
@@ -24,7 +25,8 @@ extension Solution {
     /// `dL/dW[co,ci,ki,kj] = sum over n,i,j of dL/dZ[n,co,i,j] * X[n,c,s_h*i+d_h*ki-p_top,s_w*j+d_w*kj-p_left]`;
     /// factors in zero padding are 0, in other padding modes the element they copy.
     fileprivate func convWeight(_ k: Int, _ spec: Conv2d, _ full: [Int]) -> Explanation {
-        let x = layerInput(k), dZ = upstream(k)
+        let x = layerInput(k)
+        let dZ = upstream(k)
         let g = ConvGeometry(spec: spec.spec, inputShape: x.shape)
         let (co, ci, ki, kj) = (full[0], full[1], full[2], full[3])
         let c = g.inputChannel(co, ci)
@@ -39,23 +41,29 @@ extension Solution {
         }
         let hMap = Self.indexMap("i", stride: g.stride.h, offset: g.dilation.h * ki - g.padTop)
         let wMap = Self.indexMap("j", stride: g.stride.w, offset: g.dilation.w * kj - g.padLeft)
-        let formula = "dL/dW[\(TensorIndex.text(weightIndex(k, full)))] = sum over n,i,j of dL/dZ[n,\(co),i,j] * X[n,\(c),\(hMap),\(wMap)]"
+        let formula =
+            "dL/dW[\(TensorIndex.text(weightIndex(k, full)))] = sum over n,i,j of dL/dZ[n,\(co),i,j] * X[n,\(c),\(hMap),\(wMap)]"
         let lhs = "dL/d" + Self.symbol("w", full, spec.weight.shape)
-        return Explanation(of: "", index: [], value: 0, formula: formula,
-                           board: board(lhs, terms, up: "z", dZ.shape, local: "x", x.shape), terms: terms)
+        return Explanation(
+            of: "", index: [], value: 0, formula: formula,
+            board: board(lhs, terms, up: "z", dZ.shape, local: "x", x.shape), terms: terms)
     }
 
     /// X[n, c, h, w] of layer `k`'s input, or the padding at (h, w).
-    fileprivate func inputFactor(_ k: Int, _ g: ConvGeometry, _ x: Tensor, _ n: Int, _ c: Int, _ h: Int, _ w: Int) -> ExplainFactor {
+    fileprivate func inputFactor(_ k: Int, _ g: ConvGeometry, _ x: Tensor, _ n: Int, _ c: Int, _ h: Int, _ w: Int)
+        -> ExplainFactor
+    {
         let name = inputName(k)
         let inside = h >= 0 && h < g.inH && w >= 0 && w < g.inW
         guard let sh = g.sourceRow(h), let sw = g.sourceCol(w) else {
-            return ExplainFactor(of: name, index: inputIndex(k, [n, c, h, w]), value: 0, padding: true,
-                                 formula: "zero padding")
+            return ExplainFactor(
+                of: name, index: inputIndex(k, [n, c, h, w]), value: 0, padding: true,
+                formula: "zero padding")
         }
         let source = [n, c, sh, sw]
-        return ExplainFactor(of: name, index: inputIndex(k, source), value: x[source], padding: !inside,
-                             formula: inside ? nil : "\(g.mode.rawValue) padding at (\(h), \(w)) copies this element")
+        return ExplainFactor(
+            of: name, index: inputIndex(k, source), value: x[source], padding: !inside,
+            formula: inside ? nil : "\(g.mode.rawValue) padding at (\(h), \(w)) copies this element")
     }
 
     fileprivate func convBias(_ k: Int, _ co: Int) -> Explanation {
@@ -69,18 +77,21 @@ extension Solution {
                 }
             }
         }
-        return Explanation(of: "", index: [], value: 0, formula: "dL/db[\(co)] = sum over n,i,j of dL/dZ[n,\(co),i,j]",
-                           board: board("dL/db\(co + 1)", terms, up: "z", dZ.shape, local: nil, []), terms: terms)
+        return Explanation(
+            of: "", index: [], value: 0, formula: "dL/db[\(co)] = sum over n,i,j of dL/dZ[n,\(co),i,j]",
+            board: board("dL/db\(co + 1)", terms, up: "z", dZ.shape, local: nil, []), terms: terms)
     }
 
     /// `dL/dX[n,c,h,w] = sum over co,ki,kj and i,j with s_h*i+d_h*ki-p_top -> h, s_w*j+d_w*kj-p_left -> w
     /// of dL/dZ[n,co,i,j] * W[co,ci,ki,kj]`; with reflect/replicate/circular padding a padded
     /// position that copies (h, w) counts too (its weight factor is flagged `padding`).
     fileprivate func convInput(_ m: Int, _ spec: Conv2d, _ full: [Int], _ lhs: String) -> Explanation {
-        let x = layerInput(m), dZ = upstream(m)
+        let x = layerInput(m)
+        let dZ = upstream(m)
         let g = ConvGeometry(spec: spec.spec, inputShape: x.shape)
         let (n, c, h, w) = (full[0], full[1], full[2], full[3])
-        let group = c / g.inChannelsPerGroup, ci = c % g.inChannelsPerGroup
+        let group = c / g.inChannelsPerGroup
+        let ci = c % g.inChannelsPerGroup
         var terms: [ExplainTerm] = []
         for co in (group * g.outChannelsPerGroup)..<((group + 1) * g.outChannelsPerGroup) {
             for i in 0..<g.outH {
@@ -89,11 +100,16 @@ extension Solution {
                         for kj in 0..<g.kernelW where g.sourceCol(g.col(j, kj)) == w {
                             let viaPadding = g.row(i, ki) != h || g.col(j, kj) != w
                             let wIndex = [co, ci, ki, kj]
-                            terms.append(ExplainTerm(
-                                ExplainFactor(of: problem.layerNames[m], index: [n, co, i, j], value: dZ[[n, co, i, j]]),
-                                ExplainFactor(of: problem.name(of: .parameter(m, "weight")), index: weightIndex(m, wIndex),
-                                              value: spec.weight[wIndex], padding: viaPadding,
-                                              formula: viaPadding ? "through \(g.mode.rawValue) padding at (\(g.row(i, ki)), \(g.col(j, kj)))" : nil)))
+                            terms.append(
+                                ExplainTerm(
+                                    ExplainFactor(
+                                        of: problem.layerNames[m], index: [n, co, i, j], value: dZ[[n, co, i, j]]),
+                                    ExplainFactor(
+                                        of: problem.name(of: .parameter(m, "weight")), index: weightIndex(m, wIndex),
+                                        value: spec.weight[wIndex], padding: viaPadding,
+                                        formula: viaPadding
+                                            ? "through \(g.mode.rawValue) padding at (\(g.row(i, ki)), \(g.col(j, kj)))"
+                                            : nil)))
                         }
                     }
                 }
@@ -101,58 +117,77 @@ extension Solution {
         }
         let hMap = Self.indexMap("i", "ki", stride: g.stride.h, dilation: g.dilation.h, padding: g.padTop)
         let wMap = Self.indexMap("j", "kj", stride: g.stride.w, dilation: g.dilation.w, padding: g.padLeft)
-        let formula = "dL/dX[\(TensorIndex.text(full))] = sum over co,i,j,ki,kj with \(hMap) = \(h) and \(wMap) = \(w) of dL/dZ[\(n),co,i,j] * W[co,\(ci),ki,kj]"
-        return Explanation(of: "", index: [], value: 0, formula: formula,
-                           board: board(lhs, terms, up: "z", dZ.shape, local: "w", spec.weight.shape), terms: terms)
+        let formula =
+            "dL/dX[\(TensorIndex.text(full))] = sum over co,i,j,ki,kj with \(hMap) = \(h) and \(wMap) = \(w) of dL/dZ[\(n),co,i,j] * W[co,\(ci),ki,kj]"
+        return Explanation(
+            of: "", index: [], value: 0, formula: formula,
+            board: board(lhs, terms, up: "z", dZ.shape, local: "w", spec.weight.shape), terms: terms)
     }
 
     func convMistakes(_ k: Int, _ spec: Conv2d) -> [Mistake] {
-        let x = layerInput(k), dZ = upstream(k)
+        let x = layerInput(k)
+        let dZ = upstream(k)
         let g = ConvGeometry(spec: spec.spec, inputShape: x.shape)
         let name = "layer \"\(problem.layerNames[k])\""
         var found: [Mistake] = []
         if let dW = parameterGradient(k, "weight") {
-            found.append(Mistake(
-                DiagnosisCode.kernelFlipped,
-                "Your weight gradient of \(name) is the expected one rotated by 180 degrees: the forward pass is a cross-correlation (no kernel flip), so dL/dW[ki,kj] sums dL/dZ[i,j] * X[i+ki, j+kj] with no flip.",
-                layer: k, own: [.parameter(k, "weight"): LazyTensor(shape: dW.shape) { dW.rotated180() }]))
+            found.append(
+                Mistake(
+                    DiagnosisCode.kernelFlipped,
+                    "Your weight gradient of \(name) is the expected one rotated by 180 degrees: the forward pass is a cross-correlation (no kernel flip), so dL/dW[ki,kj] sums dL/dZ[i,j] * X[i+ki, j+kj] with no flip.",
+                    layer: k, own: [.parameter(k, "weight"): LazyTensor(shape: dW.shape) { dW.rotated180() }]))
         }
-        found.append(Mistake(
-            DiagnosisCode.kernelFlipped,
-            "Your input gradient through \(name) uses the kernel rotated by 180 degrees: each dL/dZ[i,j] goes back to X[i+ki, j+kj] times W[ki,kj] of the same, unflipped kernel (a full convolution flips it exactly once).",
-            layer: k, inputGradient: LazyTensor(shape: x.shape) {
-                var rotated = spec
-                rotated.weight = spec.weight.rotated180()
-                return rotated.gradients(input: x, gradOutput: dZ).input  // the engine's kernels, same geometry
-            }))
+        found.append(
+            Mistake(
+                DiagnosisCode.kernelFlipped,
+                "Your input gradient through \(name) uses the kernel rotated by 180 degrees: each dL/dZ[i,j] goes back to X[i+ki, j+kj] times W[ki,kj] of the same, unflipped kernel (a full convolution flips it exactly once).",
+                layer: k,
+                inputGradient: LazyTensor(shape: x.shape) {
+                    var rotated = spec
+                    rotated.weight = spec.weight.rotated180()
+                    return rotated.gradients(input: x, gradOutput: dZ).input  // the engine's kernels, same geometry
+                }))
         found += strideMistakes(k, g, name, x: x, dZ: dZ, weight: spec.weight)
         found += paddingMistakes(k, g, spec, name, x: x, dZ: dZ)
         return found
     }
 
-    fileprivate func strideMistakes(_ k: Int, _ g: ConvGeometry, _ name: String, x: Tensor, dZ: Tensor, weight: Tensor) -> [Mistake] {
+    fileprivate func strideMistakes(_ k: Int, _ g: ConvGeometry, _ name: String, x: Tensor, dZ: Tensor, weight: Tensor)
+        -> [Mistake]
+    {
         var found: [Mistake] = []
         func reading(_ stride: Pair, _ code: DiagnosisCode, _ message: String) {
             var altered = g
             altered.stride = stride
-            found.append(Mistake(
-                code, message, layer: k,
-                inputGradient: LazyTensor(shape: x.shape) { altered.inputGradient(upstream: dZ, weight: weight) },
-                own: [.parameter(k, "weight"): LazyTensor(shape: weight.shape) { altered.weightGradient(upstream: dZ, input: x) }]))
+            found.append(
+                Mistake(
+                    code, message, layer: k,
+                    inputGradient: LazyTensor(shape: x.shape) { altered.inputGradient(upstream: dZ, weight: weight) },
+                    own: [
+                        .parameter(k, "weight"): LazyTensor(shape: weight.shape) {
+                            altered.weightGradient(upstream: dZ, input: x)
+                        }
+                    ]))
         }
         let s = g.stride
         if s != Pair(1) {
-            reading(Pair(1), DiagnosisCode.strideIgnored,
-                    "Your gradient ignores the stride of \(name) (stride \(s)): output position (i, j) reads the input at (\(s.h)i + ki, \(s.w)j + kj), not (i + ki, j + kj).")
+            reading(
+                Pair(1), DiagnosisCode.strideIgnored,
+                "Your gradient ignores the stride of \(name) (stride \(s)): output position (i, j) reads the input at (\(s.h)i + ki, \(s.w)j + kj), not (i + ki, j + kj)."
+            )
         }
         if s.h != s.w {
-            reading(Pair(s.w, s.h), DiagnosisCode.stridesSwapped,
-                    "Your gradient swaps the row and column strides of \(name): rows step by \(s.h) and columns by \(s.w) (stride [\(s.h), \(s.w)] is [row, column]).")
+            reading(
+                Pair(s.w, s.h), DiagnosisCode.stridesSwapped,
+                "Your gradient swaps the row and column strides of \(name): rows step by \(s.h) and columns by \(s.w) (stride [\(s.h), \(s.w)] is [row, column])."
+            )
         }
         return found
     }
 
-    fileprivate func paddingMistakes(_ k: Int, _ g: ConvGeometry, _ spec: Conv2d, _ name: String, x: Tensor, dZ: Tensor) -> [Mistake] {
+    fileprivate func paddingMistakes(_ k: Int, _ g: ConvGeometry, _ spec: Conv2d, _ name: String, x: Tensor, dZ: Tensor)
+        -> [Mistake]
+    {
         guard g.hasPadding else { return [] }
         let padded = LazyTensor(shape: [g.batch, g.inChannels, g.paddedH, g.paddedW]) {
             // dL/d(padded input): the same conv, unpadded, run by the engine on the padded input.
@@ -162,25 +197,31 @@ extension Solution {
             return unpadded.gradients(input: g.zeroPadded(x), gradOutput: dZ).input
         }
         let p = g.padTop == g.padLeft ? "p = \(g.padTop)" : "p = [\(g.padTop), \(g.padLeft)]"
-        var found = [Mistake(
-            DiagnosisCode.paddingNotCropped,
-            "Your input gradient through \(name) still has the padding (\(g.paddedH)x\(g.paddedW) instead of \(g.inH)x\(g.inW)): drop the padded rows and columns (\(p)), they are not part of the input.",
-            layer: k, inputGradient: padded)]
+        var found = [
+            Mistake(
+                DiagnosisCode.paddingNotCropped,
+                "Your input gradient through \(name) still has the padding (\(g.paddedH)x\(g.paddedW) instead of \(g.inH)x\(g.inW)): drop the padded rows and columns (\(p)), they are not part of the input.",
+                layer: k, inputGradient: padded)
+        ]
         guard g.mode == .zeros else { return found }
         for (dh, dw) in [(1, 1), (-1, -1), (1, 0), (-1, 0), (0, 1), (0, -1)] {
-            found.append(Mistake(
-                DiagnosisCode.paddingShifted,
-                "Your input gradient through \(name) is shifted by one row or column: padded position (h, w) is input element (h - \(g.padTop), w - \(g.padLeft)), so crop exactly the padding (\(p)) from each side.",
-                layer: k, inputGradient: LazyTensor(shape: [g.batch, g.inChannels, g.inH, g.inW]) {
-                    padded.value.map { g.crop($0.tensor, shiftH: dh, shiftW: dw) }
-                }))
+            found.append(
+                Mistake(
+                    DiagnosisCode.paddingShifted,
+                    "Your input gradient through \(name) is shifted by one row or column: padded position (h, w) is input element (h - \(g.padTop), w - \(g.padLeft)), so crop exactly the padding (\(p)) from each side.",
+                    layer: k,
+                    inputGradient: LazyTensor(shape: [g.batch, g.inChannels, g.inH, g.inW]) {
+                        padded.value.map { g.crop($0.tensor, shiftH: dh, shiftW: dw) }
+                    }))
         }
         return found
     }
 
     /// A weight gradient restricted to some samples and, when given, one output position.
-    fileprivate func convWeightGradient(_ k: Int, _ conv: Conv2d, samples: Range<Int>, position: (Int, Int)?) -> Tensor {
-        let x = layerInput(k), dZ = upstream(k)
+    fileprivate func convWeightGradient(_ k: Int, _ conv: Conv2d, samples: Range<Int>, position: (Int, Int)?) -> Tensor
+    {
+        let x = layerInput(k)
+        let dZ = upstream(k)
         guard position == nil else {
             return ConvGeometry(spec: conv.spec, inputShape: x.shape)
                 .weightGradient(upstream: dZ, input: x, samples: samples, position: position)

@@ -14,11 +14,13 @@ extension Flatten: GradedLayer, ParameterFreeLayer, SmoothLayer {
 
 extension Solution {
     fileprivate func flattenInput(_ m: Int, _ full: [Int]) -> Explanation {
-        let x = layerInput(m), dZ = upstream(m)
+        let x = layerInput(m)
+        let dZ = upstream(m)
         let flat = [full[0], TensorIndex.ravel(Array(full.dropFirst()), Array(x.shape.dropFirst()))]
         let terms = [ExplainTerm(ExplainFactor(of: problem.layerNames[m], index: flat, value: dZ[flat]), .constant(1))]
-        return Explanation(of: "", index: [], value: 0, formula: "dL/dX[\(TensorIndex.text(full))] = dL/dZ[\(TensorIndex.text(flat))]",
-                           board: board(inputLHS(m, full), terms, up: "z", dZ.shape, local: nil, []), terms: terms)
+        return Explanation(
+            of: "", index: [], value: 0, formula: "dL/dX[\(TensorIndex.text(full))] = dL/dZ[\(TensorIndex.text(flat))]",
+            board: board(inputLHS(m, full), terms, up: "z", dZ.shape, local: nil, []), terms: terms)
     }
 
     /// dL/d(flatten input) unflattened channel-last: `dA[n,c,h,w] = dFlat[n, (h*W + w)*C + c]`.
@@ -29,7 +31,9 @@ extension Solution {
         let dA = LazyTensor(shape: x.shape) {
             var dA = Tensor(shape: x.shape)
             for n in 0..<x.shape[0] {
-                for chw in 0..<order.features { dA.data[n * order.features + chw] = dFlat.data[n * order.features + order.channelLast(chw)] }
+                for chw in 0..<order.features {
+                    dA.data[n * order.features + chw] = dFlat.data[n * order.features + order.channelLast(chw)]
+                }
             }
             return dA
         }
@@ -41,7 +45,8 @@ extension Solution {
     func denseAfterFlattenMistakes(_ f: Int) -> [Mistake] {
         let k = f + 1
         guard k < problem.layers.count, layerInput(k).rank == 2, let dW = parameterGradient(k, "weight"), dW.rank == 2,
-              let order = ChannelLastOrder(shape: layerInput(f).shape), dW.shape[1] == order.features else { return [] }
+            let order = ChannelLastOrder(shape: layerInput(f).shape), dW.shape[1] == order.features
+        else { return [] }
         let student = LazyTensor(shape: dW.shape) {
             var student = dW
             let (outF, inF) = (dW.shape[0], dW.shape[1])
@@ -50,7 +55,11 @@ extension Solution {
             }
             return student
         }
-        return [Mistake(DiagnosisCode.flattenOrder, order.message(problem.layerNames[k - 1]), layer: k, own: [.parameter(k, "weight"): student])]
+        return [
+            Mistake(
+                DiagnosisCode.flattenOrder, order.message(problem.layerNames[k - 1]), layer: k,
+                own: [.parameter(k, "weight"): student])
+        ]
     }
 }
 
@@ -62,11 +71,14 @@ struct ChannelLastOrder {
     /// Nil when both orders agree (one channel, or one pixel).
     init?(shape: [Int]) {
         guard shape.count == 4, shape[1] > 1, shape[2] * shape[3] > 1 else { return nil }
-        channels = shape[1]; height = shape[2]; width = shape[3]
+        channels = shape[1]
+        height = shape[2]
+        width = shape[3]
     }
 
     func channelLast(_ chw: Int) -> Int {
-        let c = chw / (height * width), hw = chw % (height * width)
+        let c = chw / (height * width)
+        let hw = chw % (height * width)
         return hw * channels + c
     }
 

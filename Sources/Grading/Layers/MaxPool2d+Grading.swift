@@ -22,7 +22,11 @@ extension MaxPool2d: GradedLayer, ParameterFreeLayer {
     }
 
     public func constantFactors(layerName: String) -> [NamedFactor] {
-        windowFactors(kernel, cause: "the \(kernel.h)x\(kernel.w) window of layer \"\(layerName)\" routes its gradient to one element, undivided")
+        windowFactors(
+            kernel,
+            cause:
+                "the \(kernel.h)x\(kernel.w) window of layer \"\(layerName)\" routes its gradient to one element, undivided"
+        )
     }
 
     func geometry(inputShape: [Int]) -> PoolGeometry {
@@ -35,39 +39,49 @@ extension MaxPool2d: GradedLayer, ParameterFreeLayer {
 extension Solution {
     /// `dL/dX[n,c,h,w] = sum over windows (i,j) whose first maximum is X[n,c,h,w] of dL/dZ[n,c,i,j]`.
     func maxPoolInput(_ m: Int, _ spec: MaxPool2d, _ full: [Int], _ lhs: String) -> Explanation {
-        let x = layerInput(m), dZ = upstream(m)
+        let x = layerInput(m)
+        let dZ = upstream(m)
         let g = spec.geometry(inputShape: x.shape)
         let (n, c, h, w) = (full[0], full[1], full[2], full[3])
         let base = (n * x.shape[1] + c) * g.inH * g.inW
         var terms: [ExplainTerm] = []
         for i in 0..<g.outH {
             for j in 0..<g.outW where g.argmax(x.data, base: base, i, j) == h * g.inW + w {
-                terms.append(ExplainTerm(
-                    ExplainFactor(of: problem.layerNames[m], index: [n, c, i, j], value: dZ[[n, c, i, j]]),
-                    ExplainFactor(of: "max'", index: inputIndex(m, full), value: 1,
-                                  formula: "1: the element is the first maximum of window (\(i), \(j))")))
+                terms.append(
+                    ExplainTerm(
+                        ExplainFactor(of: problem.layerNames[m], index: [n, c, i, j], value: dZ[[n, c, i, j]]),
+                        ExplainFactor(
+                            of: "max'", index: inputIndex(m, full), value: 1,
+                            formula: "1: the element is the first maximum of window (\(i), \(j))")))
             }
         }
-        let formula = "dL/dX[\(TensorIndex.text(full))] = sum over windows (i,j) whose first maximum is X[\(TensorIndex.text(full))] of dL/dZ[\(n),\(c),i,j]"
-        return Explanation(of: "", index: [], value: 0, formula: formula,
-                           board: board(lhs, terms, up: "z", dZ.shape, local: nil, []), terms: terms)
+        let formula =
+            "dL/dX[\(TensorIndex.text(full))] = sum over windows (i,j) whose first maximum is X[\(TensorIndex.text(full))] of dL/dZ[\(n),\(c),i,j]"
+        return Explanation(
+            of: "", index: [], value: 0, formula: formula,
+            board: board(lhs, terms, up: "z", dZ.shape, local: nil, []), terms: terms)
     }
 
     /// Each window's gradient given to every element of the window, or to each a 1/(kh*kw) share.
     func maxPoolMistakes(_ k: Int, _ spec: MaxPool2d) -> [Mistake] {
-        let x = layerInput(k), dY = upstream(k)
+        let x = layerInput(k)
+        let dY = upstream(k)
         let g = spec.geometry(inputShape: x.shape)
         let name = "max-pool layer \"\(problem.layerNames[k])\""
         let size = Double(spec.kernel.h * spec.kernel.w)
         let spread = LazyTensor(shape: x.shape) { Self.spread(dY, g, inputShape: x.shape) }
-        let averaged = LazyTensor(shape: x.shape) { spread.value.map { Tensor(shape: x.shape, data: $0.tensor.data.map { $0 / size }) } }
+        let averaged = LazyTensor(shape: x.shape) {
+            spread.value.map { Tensor(shape: x.shape, data: $0.tensor.data.map { $0 / size }) }
+        }
         return [
-            Mistake(DiagnosisCode.maxpoolSpread,
-                    "Your gradient through \(name) is spread over the whole \(spec.kernel.h)x\(spec.kernel.w) window; max pooling routes each window's gradient only to the element that was the maximum (the first one on ties).",
-                    layer: k, inputGradient: spread),
-            Mistake(DiagnosisCode.maxpoolSpread,
-                    "Your gradient through \(name) is averaged over each \(spec.kernel.h)x\(spec.kernel.w) window as average pooling would do; max pooling routes each window's gradient only to the element that was the maximum.",
-                    layer: k, inputGradient: averaged),
+            Mistake(
+                DiagnosisCode.maxpoolSpread,
+                "Your gradient through \(name) is spread over the whole \(spec.kernel.h)x\(spec.kernel.w) window; max pooling routes each window's gradient only to the element that was the maximum (the first one on ties).",
+                layer: k, inputGradient: spread),
+            Mistake(
+                DiagnosisCode.maxpoolSpread,
+                "Your gradient through \(name) is averaged over each \(spec.kernel.h)x\(spec.kernel.w) window as average pooling would do; max pooling routes each window's gradient only to the element that was the maximum.",
+                layer: k, inputGradient: averaged),
         ]
     }
 

@@ -20,7 +20,8 @@ extension Upsample: GradedLayer, ParameterFreeLayer, SmoothLayer {
 
 extension Solution {
     fileprivate func resamplingInput<L: ResamplingLayer>(_ m: Int, _ layer: L, _ full: [Int]) -> Explanation {
-        let x = layerInput(m), dZ = upstream(m)
+        let x = layerInput(m)
+        let dZ = upstream(m)
         let (rows, cols) = layer.axes(x.shape, dZ.shape)
         let (n, c, h, w) = (full[0], full[1], full[2], full[3])
         var terms: [ExplainTerm] = []
@@ -29,16 +30,20 @@ extension Solution {
                 for (ow, colTaps) in cols.enumerated() {
                     for (colInput, b) in colTaps where colInput == w {
                         let index = [n, c, oh, ow]
-                        terms.append(ExplainTerm(
-                            ExplainFactor(of: problem.layerNames[m], index: index, value: dZ[index]),
-                            .constant(a * b, formula: "the weight output (\(oh), \(ow)) gives input (\(h), \(w)): \(a) * \(b)")))
+                        terms.append(
+                            ExplainTerm(
+                                ExplainFactor(of: problem.layerNames[m], index: index, value: dZ[index]),
+                                .constant(
+                                    a * b,
+                                    formula: "the weight output (\(oh), \(ow)) gives input (\(h), \(w)): \(a) * \(b)")))
                     }
                 }
             }
         }
         return Explanation(
             of: "", index: [], value: 0,
-            formula: "dL/dX[\(TensorIndex.text(full))] = sum over outputs (i,j) that read it of dL/dZ[\(n),\(c),i,j] * weight(i,j)",
+            formula:
+                "dL/dX[\(TensorIndex.text(full))] = sum over outputs (i,j) that read it of dL/dZ[\(n),\(c),i,j] * weight(i,j)",
             board: board(inputLHS(m, full), terms, up: "z", dZ.shape, local: nil, []), terms: terms)
     }
 }

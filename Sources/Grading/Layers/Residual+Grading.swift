@@ -16,31 +16,42 @@ extension Residual: GradedLayer, SmoothLayer {
             ExplainFactor(of: solution.problem.layerNames[k], index: full, value: dZ[full]),
             .constant(1, formula: "the skip connection: y = x + block(x)"))
         explanation.terms.insert(skip, at: 0)
-        explanation.formula = "dL/dX[\(TensorIndex.text(full))] = dL/dZ[\(TensorIndex.text(full))] (skip) + " + explanation.formula
-        explanation.board = explanation.board.replacingFirst(" = ", with: " = dL/d\(Solution.symbol("z", full, dZ.shape)) + ")
+        explanation.formula =
+            "dL/dX[\(TensorIndex.text(full))] = dL/dZ[\(TensorIndex.text(full))] (skip) + " + explanation.formula
+        explanation.board = explanation.board.replacingFirst(
+            " = ", with: " = dL/d\(Solution.symbol("z", full, dZ.shape)) + ")
         return explanation
     }
 
-    public func explainParameter(_ parameter: String, in solution: Solution, layer k: Int, _ full: [Int]) -> Explanation {
+    public func explainParameter(_ parameter: String, in solution: Solution, layer k: Int, _ full: [Int]) -> Explanation
+    {
         let inner = innerSolution(solution, k)
         let dot = parameter.firstIndex(of: ".")!  // "<inner name>.<parameter>", as `parameters` names them
         let j = names.firstIndex(of: String(parameter[..<dot]))!
-        return gradedLayers[j].explainParameter(String(parameter[parameter.index(after: dot)...]), in: inner, layer: j, full)
+        return gradedLayers[j].explainParameter(
+            String(parameter[parameter.index(after: dot)...]), in: inner, layer: j, full)
     }
 
     public func mistakes(in solution: Solution, layer k: Int) -> [Mistake] {
         let dZ = solution.upstream(k)
         let dX = k == 0 ? solution.backward.inputGradient : solution.backward.activationGradients[k - 1]
-        return [Mistake(
-            .residualSkipForgotten,
-            "Your gradient through residual block \"\(solution.problem.layerNames[k])\" leaves out the skip path: y = x + block(x), so dL/dx = dL/dy (through the identity) + the gradient through the block.",
-            layer: k, inputGradient: LazyTensor(shape: dX.shape) { Tensor(shape: dX.shape, data: zip(dX.data, dZ.data).map { $0 - $1 }) })]
+        return [
+            Mistake(
+                .residualSkipForgotten,
+                "Your gradient through residual block \"\(solution.problem.layerNames[k])\" leaves out the skip path: y = x + block(x), so dL/dx = dL/dy (through the identity) + the gradient through the block.",
+                layer: k,
+                inputGradient: LazyTensor(shape: dX.shape) {
+                    Tensor(shape: dX.shape, data: zip(dX.data, dZ.data).map { $0 - $1 })
+                })
+        ]
     }
 
     /// The inner layers' decisions on the block's input.
     public func kinkDecisions(input: Tensor) -> [Int] {
         guard let activations = try? Network(layers: layers).forward(input).activations else { return [] }
-        return gradedLayers.enumerated().flatMap { i, layer in layer.kinkDecisions(input: i == 0 ? input : activations[i - 1]) }
+        return gradedLayers.enumerated().flatMap { i, layer in
+            layer.kinkDecisions(input: i == 0 ? input : activations[i - 1])
+        }
     }
 
     /// The block alone, solved from its input with dL/d(block output) as the seed; its layers named

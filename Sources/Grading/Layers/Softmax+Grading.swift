@@ -42,38 +42,49 @@ extension Solution {
     }
 
     fileprivate func explainSoftmax<L: SoftmaxLayer>(_ m: Int, _ layer: L, _ full: [Int]) -> Explanation {
-        let x = layerInput(m), y = backward.activations[m], dZ = upstream(m)
+        let x = layerInput(m)
+        let y = backward.activations[m]
+        let dZ = upstream(m)
         let i = TensorIndex.ravel(full, x.shape)
         let pI = probability(layer, y, i)
         var terms: [ExplainTerm] = []
         for j in slice(layer, x.shape, containing: i) {
             let delta = i == j ? 1.0 : 0.0
-            let (value, formula) = L.isLog
+            let (value, formula) =
+                L.isLog
                 ? (delta - pI, "[i=j] - softmax_i = \(Int(delta)) - \(pI)")
                 : (y.data[j] * (delta - pI), "y_j * ([i=j] - y_i) = \(y.data[j]) * (\(Int(delta)) - \(pI))")
             let index = TensorIndex.unravel(j, x.shape)
-            terms.append(ExplainTerm(
-                ExplainFactor(of: problem.layerNames[m], index: index, value: dZ.data[j]),
-                ExplainFactor(of: "\(L.typeName)'", index: index, value: value, formula: formula)))
+            terms.append(
+                ExplainTerm(
+                    ExplainFactor(of: problem.layerNames[m], index: index, value: dZ.data[j]),
+                    ExplainFactor(of: "\(L.typeName)'", index: index, value: value, formula: formula)))
         }
         let jacobian = L.isLog ? "([i=j] - softmax_i)" : "y_j * ([i=j] - y_i)"
         return Explanation(
             of: "", index: [], value: 0,
-            formula: "dL/dX[\(TensorIndex.text(full))] = sum over j in its slice along dim \(layer.dim) of dL/dZ[j] * \(jacobian)",
+            formula:
+                "dL/dX[\(TensorIndex.text(full))] = sum over j in its slice along dim \(layer.dim) of dL/dZ[j] * \(jacobian)",
             board: board(inputLHS(m, full), terms, up: "z", dZ.shape, local: nil, []), terms: terms)
     }
 
     /// `dx_i = dy_i * dY_i/dX_i`: the Jacobian's diagonal alone.
     fileprivate func softmaxDiagonal<L: SoftmaxLayer>(_ k: Int, _ layer: L) -> [Mistake] {
-        let y = backward.activations[k], dY = upstream(k)
-        return [Mistake(
-            .softmaxDiagonal,
-            "Your gradient through \(L.typeName) layer \"\(problem.layerNames[k])\" keeps only the Jacobian's diagonal: every output of a slice depends on every input of it, so dL/dx_i also sums dL/dy_j * dy_j/dx_i over j != i.",
-            layer: k, inputGradient: LazyTensor(shape: y.shape) {
-                Tensor(shape: y.shape, data: y.data.indices.map { j in
-                    let p = probability(layer, y, j)
-                    return dY.data[j] * (L.isLog ? 1 - p : p * (1 - p))
+        let y = backward.activations[k]
+        let dY = upstream(k)
+        return [
+            Mistake(
+                .softmaxDiagonal,
+                "Your gradient through \(L.typeName) layer \"\(problem.layerNames[k])\" keeps only the Jacobian's diagonal: every output of a slice depends on every input of it, so dL/dx_i also sums dL/dy_j * dy_j/dx_i over j != i.",
+                layer: k,
+                inputGradient: LazyTensor(shape: y.shape) {
+                    Tensor(
+                        shape: y.shape,
+                        data: y.data.indices.map { j in
+                            let p = probability(layer, y, j)
+                            return dY.data[j] * (L.isLog ? 1 - p : p * (1 - p))
+                        })
                 })
-            })]
+        ]
     }
 }

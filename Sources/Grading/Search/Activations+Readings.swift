@@ -1,8 +1,9 @@
 import ConvEngine
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// sigmoid and tanh read with primitive errors: the derivative taken at the output y instead of the
@@ -29,14 +30,34 @@ extension DiagnosisCode {
 
 extension Solution {
     /// `dX' = dY * f'(y)` (the derivative at the output) and `dX' = dY` (no derivative at all).
-    func activationReadings(_ k: Int, _ kind: String, derivative: String, atOutput: @escaping (Double) -> Double) -> [Mistake] {
-        let dY = upstream(k), y = backward.activations[k]
+    func activationReadings(_ k: Int, _ kind: String, derivative: String, atOutput: @escaping (Double) -> Double)
+        -> [Mistake]
+    {
+        let dY = upstream(k)
+        let y = backward.activations[k]
         let name = "\(kind) layer \"\(problem.layerNames[k])\""
         return [
-            Mistake([Primitive(code: .activationAtOutput, message: "Your gradient through \(name) takes the derivative at the layer's output: \(kind)'(y) where \(kind)'(x) belongs; with y already computed, it is \(derivative).")],
-                    layer: k, inputGradient: LazyTensor(shape: dY.shape) { Tensor(shape: dY.shape, data: zip(dY.data, y.data).map { $0 * atOutput($1) }) }),
-            Mistake([Primitive(code: .chainBroken, message: "Your gradient passes through \(name) unchanged: the chain rule multiplies dL/dY by the layer's derivative, \(derivative).")],
-                    layer: k, inputGradient: LazyTensor(dY)),
+            Mistake(
+                [
+                    Primitive(
+                        code: .activationAtOutput,
+                        message:
+                            "Your gradient through \(name) takes the derivative at the layer's output: \(kind)'(y) where \(kind)'(x) belongs; with y already computed, it is \(derivative)."
+                    )
+                ],
+                layer: k,
+                inputGradient: LazyTensor(shape: dY.shape) {
+                    Tensor(shape: dY.shape, data: zip(dY.data, y.data).map { $0 * atOutput($1) })
+                }),
+            Mistake(
+                [
+                    Primitive(
+                        code: .chainBroken,
+                        message:
+                            "Your gradient passes through \(name) unchanged: the chain rule multiplies dL/dY by the layer's derivative, \(derivative)."
+                    )
+                ],
+                layer: k, inputGradient: LazyTensor(dY)),
         ]
     }
 }

@@ -22,8 +22,11 @@ private struct ConvReader {
     let name: String
 
     init(solution: Solution, layer: Int, spec: Conv2d) {
-        self.solution = solution; self.layer = layer; self.spec = spec
-        x = solution.layerInput(layer); dZ = solution.upstream(layer)
+        self.solution = solution
+        self.layer = layer
+        self.spec = spec
+        x = solution.layerInput(layer)
+        dZ = solution.upstream(layer)
         g = ConvGeometry(spec: spec.spec, inputShape: x.shape)
         name = "layer \"\(solution.problem.layerNames[layer])\""
     }
@@ -37,18 +40,36 @@ private struct ConvReader {
         let (x, dZ, spec) = (x, dZ, spec)
         // The engine's kernels on flipped operands, same geometry.
         var found = [
-            Mistake([.upstreamFlipped(name, weight: true)], layer: layer,
-                    own: [target: LazyTensor(shape: dW.shape) { spec.gradients(input: x, gradOutput: dZ.rotated180()).parameters[0].tensor }]),
-            Mistake([.inputFlipped(name)], layer: layer,
-                    own: [target: LazyTensor(shape: dW.shape) { spec.gradients(input: x.rotated180(), gradOutput: dZ).parameters[0].tensor }]),
+            Mistake(
+                [.upstreamFlipped(name, weight: true)], layer: layer,
+                own: [
+                    target: LazyTensor(shape: dW.shape) {
+                        spec.gradients(input: x, gradOutput: dZ.rotated180()).parameters[0].tensor
+                    }
+                ]),
+            Mistake(
+                [.inputFlipped(name)], layer: layer,
+                own: [
+                    target: LazyTensor(shape: dW.shape) {
+                        spec.gradients(input: x.rotated180(), gradOutput: dZ).parameters[0].tensor
+                    }
+                ]),
         ]
         if let unpadded = unpaddedWeightGeometry() {
             let shape = [g.outChannels, g.inChannelsPerGroup, unpadded.kernelH, unpadded.kernelW]
             let padding = "[\(g.padTop), \(g.padBottom), \(g.padLeft), \(g.padRight)] (top, bottom, left, right)"
-            found.append(Mistake([.paddingIgnored(name, padding: padding)], layer: layer,
-                                 own: [target: LazyTensor(shape: shape) { unpadded.weightGradient(upstream: dZ, input: x) }]))
-            found.append(Mistake([.paddingIgnored(name, padding: padding), .upstreamFlipped(name, weight: true)], layer: layer,
-                                 own: [target: LazyTensor(shape: shape) { unpadded.weightGradient(upstream: dZ.rotated180(), input: x) }]))
+            found.append(
+                Mistake(
+                    [.paddingIgnored(name, padding: padding)], layer: layer,
+                    own: [target: LazyTensor(shape: shape) { unpadded.weightGradient(upstream: dZ, input: x) }]))
+            found.append(
+                Mistake(
+                    [.paddingIgnored(name, padding: padding), .upstreamFlipped(name, weight: true)], layer: layer,
+                    own: [
+                        target: LazyTensor(shape: shape) {
+                            unpadded.weightGradient(upstream: dZ.rotated180(), input: x)
+                        }
+                    ]))
         }
         return found
     }
@@ -61,8 +82,10 @@ private struct ConvReader {
             let span = size - 1 - s * (out - 1)
             return span >= 0 && span % d == 0 ? span / d + 1 : nil
         }
-        guard let kh = extent(g.inH, g.outH, g.stride.h, g.dilation.h), let kw = extent(g.inW, g.outW, g.stride.w, g.dilation.w),
-              (kh, kw) != (g.kernelH, g.kernelW) else { return nil }
+        guard let kh = extent(g.inH, g.outH, g.stride.h, g.dilation.h),
+            let kw = extent(g.inW, g.outW, g.stride.w, g.dilation.w),
+            (kh, kw) != (g.kernelH, g.kernelW)
+        else { return nil }
         var unpadded = g
         (unpadded.padTop, unpadded.padBottom, unpadded.padLeft, unpadded.padRight) = (0, 0, 0, 0)
         (unpadded.kernelH, unpadded.kernelW) = (kh, kw)
@@ -75,10 +98,21 @@ private struct ConvReader {
         var altered = g
         altered.dilation = Pair(1)
         let (x, dZ, weight) = (x, dZ, spec.weight)
-        let primitive = Primitive(code: .dilationIgnored, message: "Your gradient ignores the dilation of \(name) (dilation \(g.dilation)): kernel offset (ki, kj) reads the input at (\(g.dilation.h)ki, \(g.dilation.w)kj) from the window's corner, not (ki, kj).")
-        return [Mistake([primitive], layer: layer,
-                        inputGradient: LazyTensor(shape: x.shape) { altered.inputGradient(upstream: dZ, weight: weight) },
-                        own: [.parameter(layer, "weight"): LazyTensor(shape: dW.shape) { altered.weightGradient(upstream: dZ, input: x) }])]
+        let primitive = Primitive(
+            code: .dilationIgnored,
+            message:
+                "Your gradient ignores the dilation of \(name) (dilation \(g.dilation)): kernel offset (ki, kj) reads the input at (\(g.dilation.h)ki, \(g.dilation.w)kj) from the window's corner, not (ki, kj)."
+        )
+        return [
+            Mistake(
+                [primitive], layer: layer,
+                inputGradient: LazyTensor(shape: x.shape) { altered.inputGradient(upstream: dZ, weight: weight) },
+                own: [
+                    .parameter(layer, "weight"): LazyTensor(shape: dW.shape) {
+                        altered.weightGradient(upstream: dZ, input: x)
+                    }
+                ])
+        ]
     }
 
     // MARK: input gradient
@@ -90,8 +124,13 @@ private struct ConvReader {
         let plain = padded(kernel: spec.weight, upstream: dZ)
         let upFlipped = padded(kernel: spec.weight, upstream: dZ.rotated180())
         let kernelFlipped = padded(kernel: spec.weight.rotated180(), upstream: dZ)
-        var found = [Mistake([.upstreamFlipped(name, weight: false)], layer: layer,
-                             inputGradient: LazyTensor(shape: x.shape) { spec.gradients(input: x, gradOutput: dZ.rotated180()).input })]
+        var found = [
+            Mistake(
+                [.upstreamFlipped(name, weight: false)], layer: layer,
+                inputGradient: LazyTensor(shape: x.shape) {
+                    spec.gradients(input: x, gradOutput: dZ.rotated180()).input
+                })
+        ]
         let crops = cropWindows()
         for crop in crops where !crop.isFull { found.append(reading([paddingMode(crop)], plain, crop)) }
         for crop in crops {
@@ -105,9 +144,14 @@ private struct ConvReader {
     /// not already cover it (no padding): an off-by-one index into the full convolution.
     private func shiftReadings(_ plain: LazyTensor) -> [Mistake] {
         guard !g.hasPadding else { return [] }  // with padding: padding_shifted (zeros) or a fold (other modes)
-        let primitive = Primitive(code: .paddingShifted, message: "Your input gradient through \(name) is shifted by one row or column: dL/dX[h, w] is the full convolution's element (h + \(g.padTop), w + \(g.padLeft)); check the off-by-one in your indices.")
+        let primitive = Primitive(
+            code: .paddingShifted,
+            message:
+                "Your input gradient through \(name) is shifted by one row or column: dL/dX[h, w] is the full convolution's element (h + \(g.padTop), w + \(g.padLeft)); check the off-by-one in your indices."
+        )
         return [(1, 1), (-1, -1), (1, 0), (-1, 0), (0, 1), (0, -1)].map { dh, dw in
-            let crop = CropWindow(mode: "shifted", top: g.padTop + dh, left: g.padLeft + dw, height: g.inH, width: g.inW)
+            let crop = CropWindow(
+                mode: "shifted", top: g.padTop + dh, left: g.padLeft + dw, height: g.inH, width: g.inW)
             return reading([primitive], plain, crop)
         }
     }
@@ -126,18 +170,23 @@ private struct ConvReader {
     private var paddedShape: [Int] { [g.batch, g.inChannels, g.paddedH, g.paddedW] }
 
     private func reading(_ primitives: [Primitive], _ padded: LazyTensor, _ crop: CropWindow) -> Mistake {
-        Mistake(primitives, layer: layer, inputGradient: LazyTensor(shape: crop.shape(g)) { padded.value.map { crop.apply($0.tensor) } })
+        Mistake(
+            primitives, layer: layer,
+            inputGradient: LazyTensor(shape: crop.shape(g)) { padded.value.map { crop.apply($0.tensor) } })
     }
 
     /// The windows of the full convolution a student keeps by mistake: 'same' (size H_out, its odd
     /// extra row cut at the end or at the start), 'valid' (size P - 2*(extent - 1)) and 'full' (all of
     /// it, P = the padded size), each left out where it is the right crop.
     private func cropWindows() -> [CropWindow] {
-        let eh = g.dilation.h * (g.kernelH - 1) + 1, ew = g.dilation.w * (g.kernelW - 1) + 1
+        let eh = g.dilation.h * (g.kernelH - 1) + 1
+        let ew = g.dilation.w * (g.kernelW - 1) + 1
         var windows = [
             CropWindow(mode: "same", top: (eh - 1) / 2, left: (ew - 1) / 2, height: g.outH, width: g.outW),
             CropWindow(mode: "same", top: eh / 2, left: ew / 2, height: g.outH, width: g.outW),
-            CropWindow(mode: "valid", top: eh - 1, left: ew - 1, height: g.paddedH - 2 * (eh - 1), width: g.paddedW - 2 * (ew - 1)),
+            CropWindow(
+                mode: "valid", top: eh - 1, left: ew - 1, height: g.paddedH - 2 * (eh - 1),
+                width: g.paddedW - 2 * (ew - 1)),
             CropWindow(mode: "full", top: 0, left: 0, height: g.paddedH, width: g.paddedW),
         ]
         let right = CropWindow(mode: "", top: g.padTop, left: g.padLeft, height: g.inH, width: g.inW)
@@ -153,9 +202,12 @@ private struct ConvReader {
     private func paddingMode(_ crop: CropWindow) -> Primitive {
         var detail = ""
         if crop.mode == "same", (g.paddedH - g.outH) % 2 == 1 || (g.paddedW - g.outW) % 2 == 1 {
-            detail = crop.top == (g.paddedH - g.outH) / 2 ? ", its odd extra row and column cut at the end" : ", its odd extra row and column cut at the start"
+            detail =
+                crop.top == (g.paddedH - g.outH) / 2
+                ? ", its odd extra row and column cut at the end" : ", its odd extra row and column cut at the start"
         }
-        let right = g.hasPadding
+        let right =
+            g.hasPadding
             ? "dL/dX is its 'full' result with the padding cropped off (\(g.padTop) rows and \(g.padLeft) columns before), \(g.inH)x\(g.inW) like X"
             : "dL/dX is its 'full' result, \(g.inH)x\(g.inW) like X (e.g. scipy.signal.convolve2d(dy, w, \"full\"))"
         return .paddingMode(name, mode: crop.mode, detail: detail, kept: [crop.height, crop.width], right: right)

@@ -44,7 +44,9 @@ struct DiagnosisSearch {
         for candidate in candidates where Diagnoser.sameLayout(submitted.shape, candidate.tensor.shape) {
             guard meter.spend(candidate.tensor.shape.reduce(1, *)) else { return nil }
             guard let (tensor, scale) = candidate.tensor.value else { continue }
-            if Diagnoser.fits(submitted, tensor, scale: scale) && !Diagnoser.fits(tensor, truth) { return candidate.diagnosis }
+            if Diagnoser.fits(submitted, tensor, scale: scale) && !Diagnoser.fits(tensor, truth) {
+                return candidate.diagnosis
+            }
         }
         return nil
     }
@@ -54,11 +56,15 @@ struct DiagnosisSearch {
     private mutating func composed(_ candidate: Candidate) -> Diagnosis? {
         let shape = candidate.tensor.shape
         let sameLayout = Diagnoser.sameLayout(submitted.shape, shape)
-        let transforms = OutputTransform.all(shape: shape, target: target).filter { Diagnoser.sameLayout(submitted.shape, $0.shape) }
+        let transforms = OutputTransform.all(shape: shape, target: target).filter {
+            Diagnoser.sameLayout(submitted.shape, $0.shape)
+        }
         guard sameLayout || !transforms.isEmpty else { return nil }
         guard meter.spend(submitted.count), let (tensor, _) = candidate.tensor.value else { return nil }
         let reading = Primitive(code: candidate.diagnosis.code, message: candidate.diagnosis.message)
-        if sameLayout, let factor = diagnoser.namedScale(submitted, tensor) { return Primitive.diagnosis([reading, factor]) }
+        if sameLayout, let factor = diagnoser.namedScale(submitted, tensor) {
+            return Primitive.diagnosis([reading, factor])
+        }
         for transform in transforms where transform.keepsInvariants(of: tensor, matching: submitted) {
             let wrong = transform.apply(tensor)
             guard meter.spend(wrong.count) else { return nil }
@@ -74,9 +80,12 @@ extension Diagnoser {
     /// `S = c * C` with c the sign or a named factor (never an arbitrary one: a second primitive
     /// must be a cause we can name), when C has at least 3 non-zero elements.
     func namedScale(_ s: Tensor, _ c: Tensor) -> Primitive? {
-        var sc = 0.0, cc = 0.0, nonZero = 0
+        var sc = 0.0
+        var cc = 0.0
+        var nonZero = 0
         for k in 0..<c.count {
-            sc += s.data[k] * c.data[k]; cc += c.data[k] * c.data[k]
+            sc += s.data[k] * c.data[k]
+            cc += c.data[k] * c.data[k]
             if c.data[k] != 0 { nonZero += 1 }
         }
         guard cc > 0, cc.isFinite, nonZero >= 3 else { return nil }
@@ -84,7 +93,11 @@ extension Diagnoser {
         guard ratio.isFinite, abs(abs(ratio) - 1) > 1e-3 || ratio < 0 else { return nil }
         guard Self.fits(s, Tensor(shape: c.shape, data: c.data.map { $0 * ratio })) else { return nil }
         if abs(ratio + 1) <= 1e-3 {
-            return Primitive(code: .wrongSign, message: "Your gradient also has the opposite sign: the minus sign belongs only in the update w -= lr * dL/dw.")
+            return Primitive(
+                code: .wrongSign,
+                message:
+                    "Your gradient also has the opposite sign: the minus sign belongs only in the update w -= lr * dL/dw."
+            )
         }
         let outputCount = catalog.solution.backward.output.count
         for factor in catalog.solution.problem.namedFactors(outputCount: outputCount)

@@ -5,12 +5,17 @@ import ConvEngine
 /// first). Without a tie it is the right gradient, which the search never reports.
 extension MaxPool2d: SearchableLayer {
     func readings(in solution: Solution, layer k: Int) -> [Mistake] {
-        let x = solution.layerInput(k), dY = solution.upstream(k)
+        let x = solution.layerInput(k)
+        let dY = solution.upstream(k)
         let g = geometry(inputShape: x.shape)
         let name = "max-pool layer \"\(solution.problem.layerNames[k])\""
-        let message = "Your gradient through \(name) goes to the last maximum of a window with a tie; max pooling routes it to the first maximum (PyTorch's choice), the one a strict > keeps."
-        return [Mistake([Primitive(code: .maxpoolTieRouting, message: message)], layer: k,
-                        inputGradient: LazyTensor(shape: x.shape) { Self.routedToLastMaximum(x, dY, g) })]
+        let message =
+            "Your gradient through \(name) goes to the last maximum of a window with a tie; max pooling routes it to the first maximum (PyTorch's choice), the one a strict > keeps."
+        return [
+            Mistake(
+                [Primitive(code: .maxpoolTieRouting, message: message)], layer: k,
+                inputGradient: LazyTensor(shape: x.shape) { Self.routedToLastMaximum(x, dY, g) })
+        ]
     }
 
     /// `dX[n,c,h,w] = sum over windows whose last maximum (in row-major kernel order) is (h, w) of dY[n,c,i,j]`.
@@ -20,10 +25,14 @@ extension MaxPool2d: SearchableLayer {
         for nc in 0..<(x.shape[0] * x.shape[1]) {
             for i in 0..<g.outH {
                 for j in 0..<g.outW {
-                    var best = -1, bestValue = -Double.infinity
+                    var best = -1
+                    var bestValue = -Double.infinity
                     g.forEachElement(i, j) { h, w in
                         let v = x.data[nc * plane + h * g.inW + w]
-                        if v >= bestValue { best = h * g.inW + w; bestValue = v }
+                        if v >= bestValue {
+                            best = h * g.inW + w
+                            bestValue = v
+                        }
                     }
                     if best >= 0 { out.data[nc * plane + best] += dY.data[(nc * g.outH + i) * g.outW + j] }
                 }

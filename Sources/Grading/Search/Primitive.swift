@@ -27,7 +27,8 @@ struct Primitive: Sendable, Equatable {
 
     /// The first primitive's code and every sentence; each primitive's code in `causes` when more than one.
     static func diagnosis(_ primitives: [Primitive]) -> Diagnosis {
-        var diagnosis = Diagnosis(code: primitives[0].code, message: primitives.map(\.message).joined(separator: " Also: "))
+        var diagnosis = Diagnosis(
+            code: primitives[0].code, message: primitives.map(\.message).joined(separator: " Also: "))
         if primitives.count > 1 { diagnosis.causes = primitives.map(\.code) }
         return diagnosis
     }
@@ -46,28 +47,47 @@ extension DiagnosisCode {
 extension Primitive {
     /// dL/dY rotated by 180 degrees in a weight or input gradient: a true convolution with it.
     static func upstreamFlipped(_ layer: String, weight: Bool) -> Primitive {
-        Primitive(code: .upstreamFlipped, message: weight
-            ? "You convolved where the forward pass correlates: dL/dY is flipped in your weight gradient of \(layer) (dL/dW is the valid cross-correlation of X with dL/dY, e.g. scipy.signal.correlate2d(x, dy, \"valid\"), not convolve2d)."
-            : "Your input gradient through \(layer) uses dL/dY rotated by 180 degrees: dL/dX is the full convolution of dL/dY, unflipped, with the kernel.")
+        Primitive(
+            code: .upstreamFlipped,
+            message: weight
+                ? "You convolved where the forward pass correlates: dL/dY is flipped in your weight gradient of \(layer) (dL/dW is the valid cross-correlation of X with dL/dY, e.g. scipy.signal.correlate2d(x, dy, \"valid\"), not convolve2d)."
+                : "Your input gradient through \(layer) uses dL/dY rotated by 180 degrees: dL/dX is the full convolution of dL/dY, unflipped, with the kernel."
+        )
     }
 
     /// X rotated by 180 degrees in a weight gradient.
     static func inputFlipped(_ layer: String) -> Primitive {
-        Primitive(code: .inputFlipped, message: "Your weight gradient of \(layer) reads the layer's input rotated by 180 degrees: dL/dW[ki,kj] sums dL/dZ[i,j] * X[i+ki, j+kj], X unflipped.")
+        Primitive(
+            code: .inputFlipped,
+            message:
+                "Your weight gradient of \(layer) reads the layer's input rotated by 180 degrees: dL/dW[ki,kj] sums dL/dZ[i,j] * X[i+ki, j+kj], X unflipped."
+        )
     }
 
     /// The kernel rotated in an input gradient that is combined with another primitive.
     static func kernelFlipped(_ layer: String) -> Primitive {
-        Primitive(code: .kernelFlipped, message: "Your input gradient through \(layer) flips the kernel twice (or not at all): the full convolution of dL/dY with the kernel flips it exactly once, e.g. scipy.signal.convolve2d(dy, w, \"full\") or correlate2d(dy, rot180(w), \"full\").")
+        Primitive(
+            code: .kernelFlipped,
+            message:
+                "Your input gradient through \(layer) flips the kernel twice (or not at all): the full convolution of dL/dY with the kernel flips it exactly once, e.g. scipy.signal.convolve2d(dy, w, \"full\") or correlate2d(dy, rot180(w), \"full\")."
+        )
     }
 
     /// The part of the full convolution an input gradient keeps, named as scipy's mode.
     static func paddingMode(_ layer: String, mode: String, detail: String, kept: [Int], right: String) -> Primitive {
-        Primitive(code: .paddingMode, message: "Your input gradient through \(layer) keeps the '\(mode)' part (\(kept[0])x\(kept[1])\(detail)) of the convolution of dL/dY with the kernel; \(right).")
+        Primitive(
+            code: .paddingMode,
+            message:
+                "Your input gradient through \(layer) keeps the '\(mode)' part (\(kept[0])x\(kept[1])\(detail)) of the convolution of dL/dY with the kernel; \(right)."
+        )
     }
 
     /// The weight gradient correlated with the unpadded input.
     static func paddingIgnored(_ layer: String, padding: String) -> Primitive {
-        Primitive(code: .paddingMode, message: "Your weight gradient of \(layer) correlates dL/dY with the unpadded input: the forward pass pads it (\(padding)), so correlate the padded input with dL/dY ('valid'), which gives the kernel's shape.")
+        Primitive(
+            code: .paddingMode,
+            message:
+                "Your weight gradient of \(layer) correlates dL/dY with the unpadded input: the forward pass pads it (\(padding)), so correlate the padded input with dL/dY ('valid'), which gives the kernel's shape."
+        )
     }
 }

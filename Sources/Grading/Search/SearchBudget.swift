@@ -8,7 +8,8 @@ public struct SearchBudget: Sendable, Equatable {
     public var maxSeconds: Double
 
     public init(maxElements: Int = 50_000_000, maxSeconds: Double = 2) {
-        self.maxElements = maxElements; self.maxSeconds = maxSeconds
+        self.maxElements = maxElements
+        self.maxSeconds = maxSeconds
     }
 }
 

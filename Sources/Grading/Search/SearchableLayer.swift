@@ -16,7 +16,9 @@ extension Solution {
 
 extension Mistake {
     /// A mistake made of `primitives`, its diagnosis composed from theirs.
-    init(_ primitives: [Primitive], layer: Int, inputGradient: LazyTensor? = nil, own: [GradientTarget: LazyTensor] = [:]) {
+    init(
+        _ primitives: [Primitive], layer: Int, inputGradient: LazyTensor? = nil, own: [GradientTarget: LazyTensor] = [:]
+    ) {
         self.init(primitives[0].code, "", layer: layer, inputGradient: inputGradient, own: own)
         diagnosis = Primitive.diagnosis(primitives)
         depth = primitives.count

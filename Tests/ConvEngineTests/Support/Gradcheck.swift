@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 
 @testable import ConvEngine
 
@@ -21,7 +21,8 @@ enum Gradcheck {
         _ f: (Tensor) throws -> Double
     ) rethrows -> Bool {
         guard analytic.shape == x.shape else {
-            Issue.record("\(label): gradient shape \(analytic.shape), expected \(x.shape)", sourceLocation: sourceLocation)
+            Issue.record(
+                "\(label): gradient shape \(analytic.shape), expected \(x.shape)", sourceLocation: sourceLocation)
             return false
         }
         var probe = x
@@ -59,4 +60,3 @@ extension SplitMix64 {
         Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in Double.random(in: range, using: &self) })
     }
 }
-

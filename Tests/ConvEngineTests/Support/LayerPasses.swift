@@ -14,7 +14,9 @@ extension Array where Element == NamedTensor {
 }
 
 extension Conv2d {
-    func backward(input: Tensor, gradOutput: Tensor) -> LayerGradients { gradients(input: input, gradOutput: gradOutput) }
+    func backward(input: Tensor, gradOutput: Tensor) -> LayerGradients {
+        gradients(input: input, gradOutput: gradOutput)
+    }
 }
 
 extension Linear {
@@ -24,7 +26,9 @@ extension Linear {
 }
 
 extension MaxPool2d {
-    func backward(input: Tensor, gradOutput: Tensor) -> Tensor { gradients(gradOutput, input: input, output: gradOutput).input }
+    func backward(input: Tensor, gradOutput: Tensor) -> Tensor {
+        gradients(gradOutput, input: input, output: gradOutput).input
+    }
     func outputSize(height: Int, width: Int) throws -> Pair {
         let shape = try outputShape(inputShape: [1, 1, height, width])
         return Pair(shape[2], shape[3])
@@ -32,7 +36,9 @@ extension MaxPool2d {
 }
 
 extension AvgPool2d {
-    func backward(input: Tensor, gradOutput: Tensor) -> Tensor { gradients(gradOutput, input: input, output: gradOutput).input }
+    func backward(input: Tensor, gradOutput: Tensor) -> Tensor {
+        gradients(gradOutput, input: input, output: gradOutput).input
+    }
     func outputSize(height: Int, width: Int) throws -> Pair {
         let shape = try outputShape(inputShape: [1, 1, height, width])
         return Pair(shape[2], shape[3])

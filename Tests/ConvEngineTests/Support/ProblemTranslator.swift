@@ -21,12 +21,15 @@ struct TranslatedProblem {
 
     /// Gradients by the contract's names, each in the shape its tensor was written in.
     func namedGradients(_ result: BackwardResult) -> [String: Tensor] {
-        var named: [String: Tensor] = [(shortForm ? "images" : "input"): result.inputGradient.reshaped(writtenInputShape)]
+        var named: [String: Tensor] = [
+            (shortForm ? "images" : "input"): result.inputGradient.reshaped(writtenInputShape)
+        ]
         for (i, grads) in result.parameterGradients.enumerated() {
             for gradient in grads {
                 switch gradient.name {
                 case "weight" where writtenWeightShapes[i] != nil:
-                    named[shortForm ? "kernels" : "\(names[i]).weight"] = gradient.tensor.reshaped(writtenWeightShapes[i]!)
+                    named[shortForm ? "kernels" : "\(names[i]).weight"] = gradient.tensor.reshaped(
+                        writtenWeightShapes[i]!)
                 case "bias" where writtenBiasShapes[i] != nil:
                     named[shortForm ? "bias" : "\(names[i]).bias"] = gradient.tensor.reshaped(writtenBiasShapes[i]!)
                 default:  // a block's inner parameters ("0.weight"), written at full rank in these vectors
@@ -103,7 +106,8 @@ enum ProblemTranslator {
         case "bce_with_logits": kind = .bceWithLogits
         case "bce": kind = .bce
         case "multi_margin":
-            kind = .multiMargin(p: (object["p"] as? NSNumber)?.intValue ?? 1, margin: (object["margin"] as? NSNumber)?.doubleValue ?? 1)
+            kind = .multiMargin(
+                p: (object["p"] as? NSNumber)?.intValue ?? 1, margin: (object["margin"] as? NSNumber)?.doubleValue ?? 1)
         case "svm": kind = .svm(margin: (object["margin"] as? NSNumber)?.doubleValue ?? 1)
         default: throw Malformed(description: "unknown loss \(type)")
         }
