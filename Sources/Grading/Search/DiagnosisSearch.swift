@@ -5,7 +5,7 @@ import ConvEngine
 /// `Diagnoser.fits`' tolerance, or none.
 ///
 /// Order, fewest primitives first: one primitive (the true gradient scaled, every single reading
-/// of the catalog — the layers' own mistakes and Search/*+Readings.swift's — then the true
+/// of the catalog — the layers' own mistakes and their search readings — then the true
 /// gradient's batch axis or layout changed), then two (the catalog's pair readings, then each
 /// single reading with an output primitive on top: a sign, a named factor, a transpose, the batch
 /// axis summed or dropped). Pruned by shape before anything is computed, and by cheap invariants

@@ -9,7 +9,7 @@ import ConvEngine
 /// - operand flipped: the kernel (`kernel_flipped`), dL/dY (`upstream_flipped`) or the input
 ///   (`input_flipped`) rotated by 180 degrees: a convolution where the forward pass correlates;
 /// - padding mode: 'valid', 'same' (odd extra row before or after) or 'full' where another belongs
-///   (`padding_mode`; `padding_not_cropped`, `padding_shifted` of Conv2d+Grading.swift);
+///   (`padding_mode`; `padding_not_cropped`, `padding_shifted` of the conv layer's grading file);
 /// - axes: transposed or permuted (`transposed`, `axes_permuted`), not reshaped back (`not_reshaped`);
 /// - reductions: over the batch added or left out (`batch_summed`, `batch_axis_missing`), over other
 ///   axes (`bias_wrong_axes`), partial accumulation (`partial_accumulation`), a mean's 1/N

@@ -1,7 +1,7 @@
 import ConvEngine
 
 /// A layer kind whose backward pass the diagnosis search reads with primitive errors (Search/Primitive.swift),
-/// alone and in pairs, beyond the mistakes its own file declares. Kinds opt in, in Search/<Kind>+Readings.swift.
+/// alone and in pairs, beyond the mistakes its own file declares. Kinds opt in, in their grading file (Grading/Layers/<Kind>+Grading.swift).
 protocol SearchableLayer: GradedLayer {
     /// Mistaken backward passes of layer `k` made of primitive errors, fewest primitives first.
     func readings(in solution: Solution, layer k: Int) -> [Mistake]
