@@ -71,16 +71,6 @@ extension Layer {
             backward(gradOutput, input: x, output: output, saved: saved)
         }
     }
-
-    /// dL/d(input) and the parameter gradients from the input alone, running the forward pass again:
-    /// for callers that hold activations but no saved context (grading carries wrong gradients back
-    /// this way).
-    public func backward(input: Tensor, output: Tensor, gradOutput: Tensor) -> LayerGradients {
-        guard let (_, saved) = try? forward(input, LayerContext(index: 0, type: Self.typeName)) else {
-            return .zeros(input: input.shape, parameters: parameters)
-        }
-        return backward(gradOutput, input: input, output: output, saved: saved)
-    }
 }
 
 /// A layer whose backward pass needs nothing but its input and output (elementwise activations,

@@ -1,4 +1,4 @@
-import ConvEngine
+@testable import ConvEngine
 
 /// The single-layer passes in the shapes these tests were written against: gradients by parameter
 /// name, and the backward passes of the layers that need no saved context.
@@ -11,6 +11,17 @@ extension Array where Element == NamedTensor {
     /// The tensor named `"weight"` (`"bias"`), if any.
     var weight: Tensor? { first { $0.name == "weight" }?.tensor }
     var bias: Tensor? { first { $0.name == "bias" }?.tensor }
+}
+
+extension Layer {
+    /// One layer's backward pass from its input alone, running its forward pass again for the saved
+    /// context (the network keeps the context; these tests call single layers).
+    func backward(input: Tensor, output: Tensor, gradOutput: Tensor) -> LayerGradients {
+        guard let (_, saved) = try? forward(input, LayerContext(index: 0, type: Self.typeName)) else {
+            return .zeros(input: input.shape, parameters: parameters)
+        }
+        return backward(gradOutput, input: input, output: output, saved: saved)
+    }
 }
 
 extension Conv2d {
