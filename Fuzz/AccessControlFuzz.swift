@@ -65,7 +65,7 @@ private func checkAuthorization(_ bytes: [UInt8]) {
         precondition(
             grant.keyName == "a" && parsed == .success(Array("fuzz-key-a-0123456789".utf8)), "admitted \(value)")
     case .failure(let error):
-        precondition([401, 403].contains(error.status), "status \(error.status)")
+        precondition([401, 403].contains(error.status.code), "status \(error.status)")
         let answer = error.response
         if case .success(let token) = parsed, token.count >= 24 {
             let text = String(decoding: answer.body, as: UTF8.self) + answer.headers.map { $0.value }.joined()

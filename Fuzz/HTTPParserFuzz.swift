@@ -39,7 +39,7 @@ private func events(_ chunks: [ArraySlice<UInt8>]) -> [String] {
             case .request(let r):
                 result.append("request \(r.method) \(r.target) \(r.body)")
             case .failure(let e):
-                precondition((400..<600).contains(e.status), "failure status \(e.status)")
+                precondition((400..<600).contains(e.status.code), "failure status \(e.status)")
                 result.append("failure \(e.status) \(e.code) \(e.closesConnection)")
                 return result
             }

@@ -12,7 +12,7 @@ import Testing
         Pair(awkward.randomElement(using: &rng)!, rng.bool() ? awkward.randomElement(using: &rng)! : rng.int(1...3))
     }
 
-    static func randomLayer(_ rng: inout CaseGenerator) -> Layer {
+    static func randomLayer(_ rng: inout CaseGenerator) -> any Layer {
         switch rng.int(0...5) {
         case 0:
             let padding: ConvPadding = [.valid, .same, .explicit(awkwardPair(&rng)), .explicit(Pair(1))].randomElement(

@@ -8,7 +8,7 @@ import Testing
     static func conv(
         _ weight: [Int], bias: [Int]? = nil, stride: Pair = Pair(1), padding: ConvPadding = .explicit(Pair(0)),
         dilation: Pair = Pair(1), groups: Int = 1, mode: PaddingMode = .zeros
-    ) -> Layer {
+    ) -> any Layer {
         Conv2d(
             weight: Tensor(shape: weight, repeating: 0.5), bias: bias.map { Tensor(shape: $0, repeating: 0.1) },
             stride: stride, padding: padding, dilation: dilation, groups: groups, paddingMode: mode)
