@@ -8,13 +8,13 @@ public enum APIRoutes {
     /// the spec and the page stay open.
     public static func all(_ configuration: APIConfiguration = APIConfiguration()) -> [Route] {
         [
-            Route("POST", "/forward", lane: .compute) { request, context in
+            Route(.post, "/forward", lane: .compute) { request, context in
                 ComputeEndpoints.forward(request, context, configuration)
             }.requiring(.compute),
-            Route("POST", "/backward", lane: .compute) { request, context in
+            Route(.post, "/backward", lane: .compute) { request, context in
                 ComputeEndpoints.backward(request, context, configuration)
             }.requiring(.compute),
-            Route("GET", "/openapi.yaml", lane: .inline) { request, _ in
+            Route(.get, "/openapi.yaml", lane: .inline) { request, _ in
                 OpenAPIEndpoint.response(request)
             },
         ] + gradingRoutes(configuration) + pageRoutes()

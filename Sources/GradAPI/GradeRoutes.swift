@@ -5,13 +5,13 @@ extension APIRoutes {
     /// /explain and /gradcheck, all on the compute lane.
     static func gradingRoutes(_ configuration: APIConfiguration) -> [Route] {
         [
-            Route("POST", "/grade", lane: .compute) { request, context in
+            Route(.post, "/grade", lane: .compute) { request, context in
                 GradeEndpoint.grade(request, context, configuration)
             }.requiring(.grade, .gradeHidden),
-            Route("POST", "/explain", lane: .compute) { request, context in
+            Route(.post, "/explain", lane: .compute) { request, context in
                 ExplainEndpoint.explain(request, context, configuration)
             }.requiring(.explain),
-            Route("POST", "/gradcheck", lane: .compute) { request, context in
+            Route(.post, "/gradcheck", lane: .compute) { request, context in
                 GradcheckEndpoint.gradcheck(request, context, configuration)
             }.requiring(.gradcheck),
         ]

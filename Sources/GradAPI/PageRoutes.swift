@@ -62,7 +62,7 @@ extension APIRoutes {
     /// GET / (the lesson page) and GET /static/<file> (its CSS, modules and icon), inline.
     static func pageRoutes() -> [Route] {
         PageAssets.files.map { asset in
-            Route("GET", asset.path, lane: .inline) { request, _ in pageResponse(asset, request) }
+            Route(.get, asset.path, lane: .inline) { request, _ in pageResponse(asset, request) }
         }
     }
 

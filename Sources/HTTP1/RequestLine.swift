@@ -39,7 +39,7 @@ struct RequestLine: Equatable {
         }
         let target = String(decoding: bytes, as: UTF8.self)
         if target.hasPrefix("/") { return target }
-        if target == "*" && method == "OPTIONS" { return target }
+        if target == "*" && method == HTTPMethod.options.rawValue { return target }
         for scheme in ["http://", "https://"] where target.lowercased().hasPrefix(scheme) {
             let afterScheme = target.dropFirst(scheme.count)
             guard let slash = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }

@@ -24,7 +24,7 @@ public enum Lane: Sendable {
 
 /// One method + path and the handler that answers it.
 public struct Route: Sendable {
-    public var method: String
+    public var method: HTTPMethod
     public var path: String
     public var lane: Lane
     public var handler: Handler
@@ -39,11 +39,13 @@ public struct Route: Sendable {
     /// names (the key's `name`, never the key).
     public private(set) var grant: AccessGrant?
 
-    public init(_ method: String, _ path: String, lane: Lane, handler: @escaping Handler) {
-        self.init(method, path, lane: lane, accepts: method == "POST" ? "application/json" : nil, handler: handler)
+    public init(_ method: HTTPMethod, _ path: String, lane: Lane, handler: @escaping Handler) {
+        self.init(method, path, lane: lane, accepts: method == .post ? "application/json" : nil, handler: handler)
     }
 
-    public init(_ method: String, _ path: String, lane: Lane, accepts mediaType: String?, handler: @escaping Handler) {
+    public init(
+        _ method: HTTPMethod, _ path: String, lane: Lane, accepts mediaType: String?, handler: @escaping Handler
+    ) {
         self.method = method
         self.path = path
         self.lane = lane

@@ -15,14 +15,14 @@ public struct Router: Sendable {
 
     /// Methods of RFC 9110 §9, PATCH (RFC 5789) and QUERY (the registered safe method with a body);
     /// any other is 501 (§9.1).
-    public static let knownMethods: Set<String> = [
-        "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY",
+    public static let knownMethods: Set<HTTPMethod> = [
+        .get, .head, .post, .put, .delete, .connect, .options, .trace, .patch, .query,
     ]
 
     /// Seconds a browser may cache a preflight answer.
     public static let preflightMaxAge = 7_200
 
-    private var routesByPath: [String: [String: Route]] = [:]
+    private var routesByPath: [String: [HTTPMethod: Route]] = [:]
     /// The keys routes with scopes are checked against; nil: every route is open.
     public let access: AccessControl?
 
@@ -38,14 +38,15 @@ public struct Router: Sendable {
         resolve(method: head.method, path: head.path, headers: head.headers)
     }
 
-    public func resolve(method: String, path: String, headers: HTTPHeaders) -> Resolution {
+    public func resolve(method token: String, path: String, headers: HTTPHeaders) -> Resolution {
+        let method = HTTPMethod(rawValue: token)
         guard Self.knownMethods.contains(method) else {
-            return .reject(.notImplemented("the method \(method) is not implemented"))
+            return .reject(.notImplemented("the method \(token) is not implemented"))
         }
-        if method == "OPTIONS" { return preflight(path: path, headers: headers) }
+        if method == .options { return preflight(path: path, headers: headers) }
         guard let byMethod = routesByPath[path] else { return .reject(.notFound(path)) }
-        guard let route = byMethod[method] ?? (method == "HEAD" ? byMethod["GET"] : nil) else {
-            return .reject(.methodNotAllowed(method, allowed: allowedMethods(byMethod)))
+        guard let route = byMethod[method] ?? (method == .head ? byMethod[.get] : nil) else {
+            return .reject(.methodNotAllowed(token, allowed: allowedMethods(byMethod)))
         }
         var admitted = route
         if let access, !route.scopes.isEmpty {
@@ -59,19 +60,20 @@ public struct Router: Sendable {
     }
 
     /// The methods a path answers: its routes', HEAD with GET, and OPTIONS.
-    func allowedMethods(_ byMethod: [String: Route]) -> [String] {
+    func allowedMethods(_ byMethod: [HTTPMethod: Route]) -> [String] {
         var methods = Set(byMethod.keys)
-        if methods.contains("GET") { methods.insert("HEAD") }
-        methods.insert("OPTIONS")
-        let order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-        return order.filter(methods.contains) + methods.subtracting(order).sorted()
+        if methods.contains(.get) { methods.insert(.head) }
+        methods.insert(.options)
+        let order: [HTTPMethod] = [.get, .head, .post, .put, .patch, .delete, .options]
+        return (order.filter(methods.contains) + methods.subtracting(order).sorted { $0.rawValue < $1.rawValue }).map(
+            \.rawValue)
     }
 
     /// 415 unless `Content-Type`'s media type is the route's (`MediaType.mismatch`).
     private func mediaTypeError(_ route: Route, headers: HTTPHeaders) -> HTTPError? {
         guard let accepted = route.acceptedMediaType else { return nil }
         return MediaType.mismatch(
-            method: route.method, path: route.path, accepted: accepted, contentType: headers["Content-Type"])
+            method: route.method.rawValue, path: route.path, accepted: accepted, contentType: headers["Content-Type"])
     }
 
     /// OPTIONS: 204 with the CORS preflight fields (Fetch standard §3.2.2) and `Allow`; never queued.

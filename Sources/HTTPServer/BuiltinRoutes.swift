@@ -5,14 +5,14 @@ import HTTP1
 enum BuiltinRoutes {
     static func routes(metrics: ServerMetrics, lifecycle: Lifecycle, pool: ComputePool) -> [Route] {
         [
-            Route("GET", "/healthz", lane: .inline) { _, _ in .json(.ok, Array(#"{"status":"ok"}"#.utf8)) },
-            Route("GET", "/readyz", lane: .inline) { _, _ in
+            Route(.get, "/healthz", lane: .inline) { _, _ in .json(.ok, Array(#"{"status":"ok"}"#.utf8)) },
+            Route(.get, "/readyz", lane: .inline) { _, _ in
                 guard !lifecycle.isDraining else {
                     return HTTPError.overloaded("the server is draining", retryAfterSeconds: 1).response
                 }
                 return .json(.ok, Array(#"{"status":"ready"}"#.utf8))
             },
-            Route("GET", "/metrics", lane: .inline) { _, _ in
+            Route(.get, "/metrics", lane: .inline) { _, _ in
                 metrics.setQueueDepth(pool.queueDepth)
                 return HTTPResponse(
                     status: .ok, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]),

@@ -190,7 +190,7 @@ extension Connection {
         let wanted = !close && (head?.keepAlive ?? false) && !core.isDraining
         let keepAlive = machine.responseReady(wanted: wanted, now: Self.now)
         let framing = ResponseFraming(
-            isHead: head?.method == "HEAD", keepAlive: keepAlive, date: loop.date())
+            isHead: head?.method == HTTPMethod.head.rawValue, keepAlive: keepAlive, date: loop.date())
         let bytes = core.serializer.serialize(response, framing: framing)
         pendingResponse = PendingResponse(exchange: takeExchange(), status: response.status.code, bytesOut: bytes.count)
         send(bytes)

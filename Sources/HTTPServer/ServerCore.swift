@@ -65,7 +65,7 @@ final class ServerCore: Sendable {
         let method = exchange?.head.method ?? "-"
         let route = exchange?.routeLabel ?? "unmatched"
         // Labels stay a small set: any method token may arrive, only known ones become series.
-        let methodLabel = Router.knownMethods.contains(method) ? method : "other"
+        let methodLabel = Router.knownMethods.contains(HTTPMethod(rawValue: method)) ? method : "other"
         metrics.requestFinished(route: route, method: methodLabel, status: status, seconds: seconds)
         guard logger.logLevel <= .info else { return }
         var fields: Logger.Metadata = [

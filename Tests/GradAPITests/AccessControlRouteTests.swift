@@ -29,7 +29,7 @@ import Testing
     private func resolve(_ route: Route, key: String?) -> Router.Resolution {
         var fields = [("Content-Type", "application/json")]
         if let key { fields.append(("Authorization", "Bearer \(key)")) }
-        return Self.router.resolve(method: route.method, path: route.path, headers: HTTPHeaders(fields))
+        return Self.router.resolve(method: route.method.rawValue, path: route.path, headers: HTTPHeaders(fields))
     }
 
     private func status(_ resolution: Router.Resolution) -> Int? {

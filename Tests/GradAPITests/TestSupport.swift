@@ -21,7 +21,8 @@ struct APIClient {
     func send(
         _ method: String, _ path: String, body: [UInt8] = [], contentType: String? = "application/json"
     ) throws -> HTTPResponse {
-        let route = try #require(routes.first { $0.method == method && $0.path == path }, "no route \(method) \(path)")
+        let route = try #require(
+            routes.first { $0.method.rawValue == method && $0.path == path }, "no route \(method) \(path)")
         var headers = HTTPHeaders([("Host", "localhost")])
         if let contentType { headers.add("Content-Type", contentType) }
         return route.handler(HTTPRequest(method: method, target: path, headers: headers, body: body), RequestContext())

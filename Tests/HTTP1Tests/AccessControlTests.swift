@@ -37,7 +37,8 @@ import Testing
     private func grantSeen(_ resolution: Router.Resolution) -> String? {
         guard case .handle(let route) = resolution else { return nil }
         return String(
-            decoding: route.handler(HTTPRequest(method: route.method, target: route.path), RequestContext()).body,
+            decoding: route.handler(HTTPRequest(method: route.method.rawValue, target: route.path), RequestContext())
+                .body,
             as: UTF8.self)
     }
 
