@@ -2,7 +2,7 @@ import ConvEngine
 import Grading
 import HTTP1
 
-/// POST /grade (API.md): the problem solved once, then every submission graded against it.
+/// POST /grade (openapi.yaml): the problem solved once, then every submission graded against it.
 enum GradeEndpoint {
     static func grade(_ request: HTTPRequest, _ context: RequestContext, _ configuration: APIConfiguration)
         -> HTTPResponse

@@ -2,7 +2,7 @@ import ConvEngine
 import Grading
 import JSONCodec
 
-/// The members /grade adds to a problem (API.md "POST /grade").
+/// The members /grade adds to a problem (openapi.yaml "POST /grade").
 struct GradeRequest {
     static let keys = ["submission", "submissions", "tolerance", "feedback", "format", "points"]
 

@@ -3,7 +3,7 @@ import Testing
 
 @testable import GradAPI
 
-/// /grade's `rel_error` figure and `"tolerance": {"rel_error": r}` (API.md, POST /grade).
+/// /grade's `rel_error` figure and `"tolerance": {"rel_error": r}` (openapi.yaml, POST /grade).
 @Suite struct GradeRelErrorTests {
     @Test func result_carriesRelErrorBesideMaxRelError() throws {
         let call = try GradeCall("/grade", GradeBodies.lesson(#""submission": {"2.bias": [-11.0], "0.bias": [-33]}"#))

@@ -39,7 +39,7 @@ extension JSONValue {
     var numbersValue: [Double]? { arrayElements?.compactMap(\.numberValue) }
 }
 
-/// The lesson's worked example (API.md), with extra members spliced in.
+/// The lesson's worked example (openapi.yaml), with extra members spliced in.
 enum GradeBodies {
     static let lessonProblem = """
         "input": [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]],

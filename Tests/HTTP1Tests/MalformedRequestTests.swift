@@ -2,7 +2,7 @@ import Testing
 
 @testable import HTTP1
 
-/// Every malformed row of HTTP-CASES.md, each at every split: status and code.
+/// Every malformed row of docs/HTTP-CASES.md, each at every split: status and code.
 @Suite struct MalformedRequestTests {
     struct Row: CustomTestStringConvertible, Sendable {
         var name: String

@@ -2,7 +2,7 @@ import Testing
 
 @testable import HTTPServer
 
-/// The rows of HTTP-CASES.md "Requests" (`HTTPCasesTests.rows`) through the connection and its
+/// The rows of docs/HTTP-CASES.md "Requests" (`HTTPCasesTests.rows`) through the connection and its
 /// `ConnectionMachine` on a socket pair, driven by hand: no listener, no loopback, no sleeps.
 /// "+close" rows must end with the write side shut (EOF) after the response; the others must
 /// answer a next request on the same connection.

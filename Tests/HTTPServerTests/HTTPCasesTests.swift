@@ -2,7 +2,7 @@ import Testing
 
 @testable import HTTPServer
 
-/// The rows of HTTP-CASES.md "Requests", each sent over loopback to a live server.
+/// The rows of docs/HTTP-CASES.md "Requests", each sent over loopback to a live server.
 @Suite struct HTTPCasesTests {
     struct Row: CustomTestStringConvertible, Sendable {
         var name: String

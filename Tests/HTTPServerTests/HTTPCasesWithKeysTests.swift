@@ -5,7 +5,7 @@ import Testing
 
 @testable import HTTPServer
 
-/// HTTP-CASES.md's rows (`HTTPCasesTests.rows`) against a server with access control on, whose
+/// docs/HTTP-CASES.md's rows (`HTTPCasesTests.rows`) against a server with access control on, whose
 /// /hello and /echo need a scope: with the key added to each request every row is answered as
 /// with access control off; without it, a row whose header section is sound and names a route is
 /// 401 (even when its body is malformed: the key is checked before any body byte is read), and

@@ -126,7 +126,7 @@ struct TestServer {
     }
 }
 
-/// Every response carries these (HTTP-CASES.md).
+/// Every response carries these (docs/HTTP-CASES.md).
 func expectCommonFields(_ response: WireResponse, sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(response.field("Access-Control-Allow-Origin") == "*", sourceLocation: sourceLocation)
     #expect(response.field("Access-Control-Expose-Headers") == "Retry-After", sourceLocation: sourceLocation)

@@ -2,7 +2,7 @@ import Foundation
 import GradClient
 import Testing
 
-/// One row of API.md's error table: a request and the answer it must get.
+/// One row of openapi.yaml's error table: a request and the answer it must get.
 struct ErrorCase: Sendable, CustomTestStringConvertible {
     let name: String
     let request: HTTPRequest
@@ -70,7 +70,7 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
     ]
 }
 
-/// API.md's error table over a real connection: status, JSON body, path, Allow, CORS.
+/// openapi.yaml's error table over a real connection: status, JSON body, path, Allow, CORS.
 @Suite("Error matrix", .liveServer)
 struct ErrorMatrixTests {
     @Test("each error gets its status and a JSON error body", arguments: ErrorCase.all)

@@ -2,7 +2,7 @@ import GradClient
 import Testing
 
 /// Bodies over 1 MiB, for which libcurl sends `Expect: 100-continue` and, without an answer,
-/// waits a full second before sending the body anyway (HTTP-CASES.md, RFC 9110 §10.1.1).
+/// waits a full second before sending the body anyway (docs/HTTP-CASES.md, RFC 9110 §10.1.1).
 @Suite("Bodies over 1 MiB", .liveServer)
 struct LargeBodyTests {
     /// libcurl sends the body as soon as `100 Continue` arrives, instead of after its one-second

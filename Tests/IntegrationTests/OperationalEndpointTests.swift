@@ -1,7 +1,7 @@
 import GradClient
 import Testing
 
-/// API.md's other endpoints: health, readiness, metrics, the spec, CORS preflight.
+/// openapi.yaml's other endpoints: health, readiness, metrics, the spec, CORS preflight.
 @Suite("Operational endpoints", .liveServer)
 struct OperationalEndpointTests {
     @Test("/healthz and /readyz answer 200 on a serving server")

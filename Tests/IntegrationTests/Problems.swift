@@ -1,6 +1,6 @@
 /// Request bodies the integration tests build in code: large or slow problems the fixtures lack.
 enum Problems {
-    /// The worked example of API.md (a 4x4 image, one 2x2 kernel, stride 2, dense layer, MSE).
+    /// The worked example of openapi.yaml (a 4x4 image, one 2x2 kernel, stride 2, dense layer, MSE).
     static let workedExample = """
         {"input": [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]],
          "layers": [{"type": "conv2d", "weight": [[1, 0], [0, -1]], "bias": [0.5], "stride": 2},

@@ -2,7 +2,7 @@ import Foundation
 import GradClient
 import Testing
 
-/// SIGTERM drains (API.md, HTTP-CASES.md): in-flight requests finish and are answered, then the
+/// SIGTERM drains (openapi.yaml, docs/HTTP-CASES.md): in-flight requests finish and are answered, then the
 /// process exits 0. Each test owns its server, since it stops it.
 @Suite("Draining on SIGTERM")
 struct ShutdownTests {
