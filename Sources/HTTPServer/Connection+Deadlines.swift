@@ -14,20 +14,19 @@ extension Connection {
         guard state != .closed else { return }
         if core.lifecycle.isListenerClosed { closeIfIdle(now: now) }
         guard state != .closed else { return }
-        let configuration = core.configuration
-        switch machine.expiry(at: now, parser: parser.phase, deadlines: ConnectionMachine.Deadlines(configuration)) {
-        case .requestTimeout(header: true)?:
-            timedOut("the header section did not arrive within \(configuration.headerTimeout)")
-        case .requestTimeout(header: false)?:
-            timedOut("the body did not arrive within \(configuration.bodyTimeout)")
-        case .close?:
-            close()  // idle, failed, or a response the client does not read (counted as an abort)
-        case nil:
-            break
-        }
+        perform(
+            machine.deadlineCheck(
+                at: now, parser: parser.phase, deadlines: ConnectionMachine.Deadlines(core.configuration)))
     }
 
-    private func timedOut(_ message: String) {
+    /// The `timeOut` action: 408 "+close" (a close without a word is the machine's `close`: idle,
+    /// failed, or a response the client does not read, counted as an abort).
+    func timedOut(header: Bool) {
+        let configuration = core.configuration
+        let message =
+            header
+            ? "the header section did not arrive within \(configuration.headerTimeout)"
+            : "the body did not arrive within \(configuration.bodyTimeout)"
         respond(HTTPError.requestTimeout(message).response, close: true)
     }
 
@@ -38,7 +37,7 @@ extension Connection {
     func closeIfIdle(now: UInt64 = DispatchTime.now().uptimeNanoseconds) {
         let window = min(Self.firstRequestWindow, core.configuration.headerTimeout).nanoseconds
         let openFor = now > openedAt ? now - openedAt : 0
-        if machine.closesWhenDraining(parser: parser.phase, openFor: openFor, window: window) { close() }
+        perform(machine.drainCheck(parser: parser.phase, openFor: openFor, window: window))
     }
 
     /// How long a fresh connection may stay silent while the server drains.

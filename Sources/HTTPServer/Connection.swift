@@ -23,6 +23,8 @@ final class Connection: @unchecked Sendable {
     var peerClosed: Bool { machine.peerClosed }
     /// The request being answered, from its head to its response.
     var exchange: Exchange?
+    /// The answer the machine's next `write` action serializes.
+    var answer: HTTPResponse?
     /// The response being written, counted once it is out.
     var pendingResponse: PendingResponse?
     /// True while `processInput` runs, so a response finishing inside it does not recurse.
@@ -60,6 +62,11 @@ final class Connection: @unchecked Sendable {
             case .resumeReads: resumeReadSource()
             case .stopReading: stopReading()
             case .processInput: processInput()
+            case .runInline: runInline()
+            case .submit: submit()
+            case .write(let keepAlive): write(keepAlive: keepAlive)
+            case .timeOut(let header): timedOut(header: header)
+            case .pace(let until): loop.pace(self, until: until)
             case .shutWriteSide: shutdown(fd, Int32(SHUT_WR))
             case .abortExchange: abortExchange()
             case .close: closeSocket()
@@ -90,7 +97,7 @@ final class Connection: @unchecked Sendable {
             let count = Glibc.read(fd, loop.scratch.baseAddress, loop.scratch.count)
             if count > 0 {
                 received(UnsafeRawBufferPointer(rebasing: loop.scratch[0..<count]))
-                if state == .reading { processInput() }  // keeps the parser's buffer to one read
+                if machine.parsesInput { processInput() }  // keeps the parser's buffer to one read
                 if state == .closed { return }
                 if backPressure() { return }
             } else if count == 0 {

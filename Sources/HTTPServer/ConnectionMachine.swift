@@ -7,7 +7,8 @@ import HTTP1
 /// socket, a queue or a clock, so each transition is tested on its own (ConnectionMachineTests).
 ///
 /// Reading -> (request complete) handling -> (response ready) writing -> (write done) reading,
-/// or lingering ("+close": write side shut, reads drained) -> closed.
+/// or lingering ("+close": write side shut, reads drained) -> closed. Between a light answer and
+/// the next request a connection may be paced: it reads, but parses nothing until `paceEnded`.
 struct ConnectionMachine: Equatable {
     enum State: Equatable {
         /// Reading (idle, head or body); no response in progress.
@@ -30,6 +31,16 @@ struct ConnectionMachine: Equatable {
         case stopReading
         /// Parse and answer what is buffered.
         case processInput
+        /// Run the complete request's handler here, on the event loop.
+        case runInline
+        /// Queue the complete request's job on the compute pool.
+        case submit
+        /// Serialize and write the answer; `keepAlive` is its `Connection` header's choice.
+        case write(keepAlive: Bool)
+        /// Answer 408 "+close": the header section (`header`) or the body did not arrive in time.
+        case timeOut(header: Bool)
+        /// Parse the next request no earlier than `until` (monotonic nanoseconds): call `paceEnded`.
+        case pace(until: UInt64)
         /// Shut the write side (SHUT_WR), keep reading briefly (RFC 9112 §9.6).
         case shutWriteSide
         /// Tell the handler its client is gone (a counted abort).
@@ -44,6 +55,8 @@ struct ConnectionMachine: Equatable {
     /// The client closed or reset its side.
     private(set) var peerClosed = false
     private(set) var readsPaused = false
+    /// Reading, but the next request is not parsed before this (light pacing).
+    private(set) var pacedUntil: UInt64?
     private(set) var requestsAnswered = 0
     private(set) var clock: PhaseClock
     let maxRequests: Int
@@ -61,10 +74,14 @@ struct ConnectionMachine: Equatable {
         if state == .reading && idleBefore { clock.begin(at: now) }
     }
 
-    /// After a read: stop reading while a response is pending and `buffered` pipelined bytes are
-    /// over `limit` (resumed when the response is out).
+    /// Whether buffered bytes may be parsed now: reading, and not paced.
+    var parsesInput: Bool { state == .reading && pacedUntil == nil }
+
+    /// After a read: stop reading while a response is pending (or the connection is paced) and
+    /// `buffered` pipelined bytes are over `limit` (resumed when the response is out).
     mutating func readFinished(buffered: Int, limit: Int, now: UInt64) -> [Action] {
-        guard state == .handling || state == .writing, buffered > limit, !readsPaused else { return [] }
+        let waiting = state == .handling || state == .writing || pacedUntil != nil
+        guard waiting, buffered > limit, !readsPaused else { return [] }
         return pauseReads(now: now)
     }
 
@@ -78,7 +95,7 @@ struct ConnectionMachine: Equatable {
     mutating func resumeReads(now: UInt64) -> [Action] {
         guard readsPaused else { return [] }
         readsPaused = false
-        clock.resume(at: now)
+        if pacedUntil == nil { clock.resume(at: now) }
         return [.resumeReads]
     }
 
@@ -87,27 +104,68 @@ struct ConnectionMachine: Equatable {
     /// A request's header section is complete at `now`: its body phase begins.
     mutating func headReceived(now: UInt64) { clock.begin(at: now) }
 
-    /// The handler runs.
-    mutating func handlerStarted() { state = .handling }
+    /// Where a complete request's handler runs (the connection decides, from its route and the
+    /// cost model).
+    enum Run: Equatable {
+        /// Here, on the event loop (built-in routes, and compute classes measured as tiny).
+        case inline
+        /// Here, but only while the client is there: a compute request whose client closed before
+        /// it started is an abort (Go's net/http cancels the same way).
+        case inlineCompute
+        /// On the compute pool.
+        case pool
+    }
 
-    /// A response is ready; returns whether it keeps the connection (`Connection: keep-alive`).
-    /// `wanted`: the request and the server allow keep-alive (not draining, no framing error).
-    mutating func responseReady(wanted: Bool, now: UInt64) -> Bool {
+    /// The request's body is complete: its handler runs (`runInline` or `submit`), unless it is a
+    /// compute request whose client has already closed (an abort: the connection closes).
+    mutating func requestComplete(run: Run) -> [Action] {
+        guard state == .reading else { return [] }
+        if run != .inline && peerClosed { return [.abortExchange] + close() }
+        state = .handling
+        return [run == .pool ? .submit : .runInline]
+    }
+
+    /// The handler's answer is back: written, or dropped with the connection when the client has
+    /// gone meanwhile (`cancelled`). `wanted` as in `responseReady`.
+    mutating func handlerFinished(cancelled: Bool, wanted: Bool, now: UInt64) -> [Action] {
+        guard state == .handling else { return [] }
+        return cancelled ? close() : responseReady(wanted: wanted, now: now)
+    }
+
+    /// An answer is ready (the handler's, or one decided from the header section or a failure):
+    /// written with `Connection: keep-alive` when `wanted` (the request and the server allow it:
+    /// not draining, no framing error), the client has not closed, and the connection has requests
+    /// left; else with `Connection: close`, and the connection ends after it.
+    mutating func responseReady(wanted: Bool, now: UInt64) -> [Action] {
+        guard state == .reading || state == .handling else { return [] }
         let keepAlive = wanted && !peerClosed && requestsAnswered + 1 < maxRequests
         closeAfterWrite = !keepAlive
         state = .writing
         clock.begin(at: now)
         requestsAnswered += 1
-        return keepAlive
+        return [.write(keepAlive: keepAlive)]
     }
 
-    /// The whole response is out: the next request, or "+close".
-    mutating func writeDone(canLinger: Bool, now: UInt64) -> [Action] {
+    /// The whole response is out: the next request (after `pacing` nanoseconds, if given), or
+    /// "+close".
+    mutating func writeDone(canLinger: Bool, pacing: UInt64? = nil, now: UInt64) -> [Action] {
         guard state == .writing else { return [] }
         if closeAfterWrite { return linger(canLinger: canLinger, now: now) }
         state = .reading
         clock.begin(at: now)
-        return resumeReads(now: now) + [.processInput]
+        let resumed = resumeReads(now: now)
+        guard let pacing, pacing > 0 else { return resumed + [.processInput] }
+        pacedUntil = now &+ pacing
+        clock.pause(at: now)
+        return resumed + [.pace(until: now &+ pacing)]
+    }
+
+    /// The pacing time is over: parse what arrived meanwhile.
+    mutating func paceEnded(now: UInt64) -> [Action] {
+        guard pacedUntil != nil else { return [] }
+        pacedUntil = nil
+        if !readsPaused { clock.resume(at: now) }
+        return state == .reading ? [.processInput] : []
     }
 
     private mutating func linger(canLinger: Bool, now: UInt64) -> [Action] {
@@ -124,9 +182,10 @@ struct ConnectionMachine: Equatable {
     /// request is aborted; writing: the response goes out, then the connection closes.
     mutating func clientClosed(reset: Bool, now: UInt64) -> [Action] {
         peerClosed = true
+        _ = paceEnded(now: now)  // what the client sent in full is answered now
         if readsPaused {  // the read source is cancelled: nothing is paused any more
             readsPaused = false
-            clock.resume(at: now)
+            if pacedUntil == nil { clock.resume(at: now) }
         }
         switch state {
         case .reading: return [.stopReading] + (reset ? [] : [.processInput])
@@ -145,7 +204,7 @@ struct ConnectionMachine: Equatable {
         return (requestOpen ? [.abortExchange] : []) + close()
     }
 
-    /// The handler's answer arrives for a request whose client has gone.
+    /// Ends the connection now: an error, a client gone, a stop, a deadline.
     mutating func close() -> [Action] {
         guard state != .closed else { return [] }
         state = .closed
@@ -198,6 +257,21 @@ extension ConnectionMachine {
         case .lingering: return wall > deadlines.linger ? .close : nil
         case .handling, .closed: return nil
         }
+    }
+
+    /// The sweep's check at `now`: a 408 for a late request, a close for a quiet or failed one, or
+    /// nothing.
+    mutating func deadlineCheck(at now: UInt64, parser: RequestParser.Phase, deadlines: Deadlines) -> [Action] {
+        switch expiry(at: now, parser: parser, deadlines: deadlines) {
+        case .requestTimeout(let header)?: [.timeOut(header: header)]
+        case .close?: close()
+        case nil: []
+        }
+    }
+
+    /// Draining: closes the connection if it is between requests (`closesWhenDraining`).
+    mutating func drainCheck(parser: RequestParser.Phase, openFor: UInt64, window: UInt64) -> [Action] {
+        closesWhenDraining(parser: parser, openFor: openFor, window: window) ? close() : []
     }
 
     /// Draining: a connection between requests closes, unless it is new and silent for less than

@@ -11,6 +11,10 @@ final class EventLoop: @unchecked Sendable {
     private var connections: [ObjectIdentifier: Connection] = [:]
     private var sweepTimer: DispatchSourceTimer?
     private var cachedDate: (second: Int, text: String) = (-1, "")
+    /// Connections waiting out their light pacing, in due order: one delay for all, so the order
+    /// they arrive in is the order they are due in.
+    private var paced: [(connection: Connection, due: UInt64)] = []
+    private var pacingTimerArmed = false
 
     init(index: Int) {
         queue = DispatchQueue(label: "gradserver.loop.\(index)")
@@ -43,6 +47,27 @@ final class EventLoop: @unchecked Sendable {
 
     /// Every connection on this loop (for draining and stopping).
     var all: [Connection] { Array(connections.values) }
+
+    /// Ends `connection`'s pacing at `due` (monotonic nanoseconds), with one timer for the loop.
+    func pace(_ connection: Connection, until due: UInt64) {
+        paced.append((connection, due))
+        if !pacingTimerArmed { armPacingTimer(for: due) }
+    }
+
+    private func armPacingTimer(for due: UInt64) {
+        pacingTimerArmed = true
+        queue.asyncAfter(deadline: DispatchTime(uptimeNanoseconds: due)) { [weak self] in self?.endDuePacing() }
+    }
+
+    private func endDuePacing() {
+        pacingTimerArmed = false
+        let now = DispatchTime.now().uptimeNanoseconds
+        let dueCount = paced.firstIndex { $0.due > now } ?? paced.count
+        let due = paced[..<dueCount].map(\.connection)
+        paced.removeFirst(dueCount)
+        for connection in due { connection.paceEnded() }
+        if let next = paced.first { armPacingTimer(for: next.due) }
+    }
 
     /// The `Date` field value, formatted once per second.
     func date() -> String {

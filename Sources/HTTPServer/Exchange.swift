@@ -8,6 +8,8 @@ final class Exchange {
     /// Monotonic nanoseconds when the header section was complete.
     let started = DispatchTime.now().uptimeNanoseconds
     var route: Route?
+    /// The whole request, once its body is complete.
+    var request: HTTPRequest?
     /// The upload bytes held from a compute request's header section until its job ends (or it is
     /// answered without one).
     var upload: Place?

@@ -29,6 +29,12 @@ struct ServerOptions: ParsableArguments {
         help: "Extra compute threads for light requests only. Env GRADSERVER_LIGHT_WORKERS.")
     var lightWorkers: Int = env("LIGHT_WORKERS").flatMap(Int.init) ?? defaults.lightWorkers
     @Option(
+        name: .customLong("light-pacing"),
+        help:
+            "Seconds a connection waits before its next request is read after a light answer, while heavy work is queued (0: off). Env GRADSERVER_LIGHT_PACING."
+    )
+    var lightPacing: Double = env("LIGHT_PACING").flatMap(Double.init) ?? seconds(defaults.lightPacing)
+    @Option(
         name: .customLong("compute-nice"),
         help:
             "Nice value of the compute threads (0-19; higher favours health checks over compute under overload). Env GRADSERVER_COMPUTE_NICE."
@@ -83,8 +89,8 @@ struct ServerOptions: ParsableArguments {
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard (0...19).contains(computeNice) else { throw ValidationError("--compute-nice must be 0...19") }
-        guard queueDelayTarget > 0, lightWorkers >= 0 else {
-            throw ValidationError("--queue-delay-target must be positive, --light-workers >= 0")
+        guard queueDelayTarget > 0, lightWorkers >= 0, lightPacing >= 0 else {
+            throw ValidationError("--queue-delay-target must be positive, --light-workers and --light-pacing >= 0")
         }
         guard workers >= 1, queueDepth >= 0, maxBodyBytes >= 0, uploadBudgetBytes >= 0, maxRequestsPerConnection >= 1
         else {
@@ -103,6 +109,7 @@ struct ServerOptions: ParsableArguments {
         configuration.queueDepth = queueDepth
         configuration.queueDelayTarget = .seconds(queueDelayTarget)
         configuration.lightWorkers = lightWorkers
+        configuration.lightPacing = .seconds(lightPacing)
         configuration.computeNice = computeNice
         configuration.limits.maxBodyBytes = maxBodyBytes
         configuration.uploadBudgetBytes = uploadBudgetBytes

@@ -12,13 +12,13 @@ import Testing
     static func handling(maxRequests: Int = 1_000) -> ConnectionMachine {
         var machine = ConnectionMachine(now: 0, maxRequests: maxRequests)
         machine.headReceived(now: 10)
-        machine.handlerStarted()
+        _ = machine.requestComplete(run: .pool)
         return machine
     }
 
     @Test func keepAliveResponse_returnsToReadingAndParsesWhatIsBuffered() {
         var machine = Self.handling()
-        let keepsAlive1 = machine.responseReady(wanted: true, now: 20)
+        let keepsAlive1 = machine.responseReady(wanted: true, now: 20) == [.write(keepAlive: true)]
         #expect(keepsAlive1)
         #expect(machine.state == .writing)
         let actions2 = machine.writeDone(canLinger: true, now: 30)
@@ -28,7 +28,7 @@ import Testing
 
     @Test func closingResponse_lingersThenCloses() {
         var machine = Self.handling()
-        let keepsAlive3 = machine.responseReady(wanted: false, now: 20)
+        let keepsAlive3 = machine.responseReady(wanted: false, now: 20) == [.write(keepAlive: true)]
         #expect(!keepsAlive3)
         let actions4 = machine.writeDone(canLinger: true, now: 30)
         #expect(actions4 == [.shutWriteSide])
@@ -57,11 +57,11 @@ import Testing
 
     @Test func lastAllowedRequest_isAnsweredWithClose() {
         var machine = Self.handling(maxRequests: 2)
-        let keepsAlive9 = machine.responseReady(wanted: true, now: 20)
+        let keepsAlive9 = machine.responseReady(wanted: true, now: 20) == [.write(keepAlive: true)]
         #expect(keepsAlive9)
         _ = machine.writeDone(canLinger: true, now: 30)
-        machine.handlerStarted()
-        let keepsAlive10 = machine.responseReady(wanted: true, now: 40)
+        _ = machine.requestComplete(run: .pool)
+        let keepsAlive10 = machine.responseReady(wanted: true, now: 40) == [.write(keepAlive: true)]
         #expect(!keepsAlive10)
     }
 
@@ -69,7 +69,7 @@ import Testing
         var machine = ConnectionMachine(now: 0, maxRequests: 10)
         let actions11 = machine.readFinished(buffered: 2 << 20, limit: 1 << 20, now: 1)
         #expect(actions11 == [])
-        machine.handlerStarted()
+        _ = machine.requestComplete(run: .pool)
         let actions12 = machine.readFinished(buffered: 1 << 20, limit: 1 << 20, now: 2)
         #expect(actions12 == [])
         let actions13 = machine.readFinished(buffered: 2 << 20, limit: 1 << 20, now: 3)
@@ -108,7 +108,7 @@ import Testing
     @Test func clientFIN_afterAPipelinedAnswerStarted_leavesTheWriteAlone() {
         var machine = ConnectionMachine(now: 0, maxRequests: 10)
         _ = machine.clientClosed(reset: false, now: 50)
-        machine.handlerStarted()
+        _ = machine.requestComplete(run: .inline)
         _ = machine.responseReady(wanted: true, now: 5)
         let actions21 = machine.inputEndedWithClientGone(requestOpen: false)
         #expect(actions21 == [])
@@ -119,13 +119,13 @@ import Testing
         let actions22 = machine.clientClosed(reset: true, now: 50)
         #expect(actions22 == [.stopReading, .abortExchange])
         #expect(machine.state == .handling)
-        let keepsAlive23 = machine.responseReady(wanted: true, now: 20)
+        let keepsAlive23 = machine.responseReady(wanted: true, now: 20) == [.write(keepAlive: true)]
         #expect(!keepsAlive23)
     }
 
     @Test func clientGone_whileWriting_closesOnceTheResponseIsOut() {
         var machine = Self.handling()
-        let keepsAlive24 = machine.responseReady(wanted: true, now: 20)
+        let keepsAlive24 = machine.responseReady(wanted: true, now: 20) == [.write(keepAlive: true)]
         #expect(keepsAlive24)
         let actions25 = machine.clientClosed(reset: false, now: 50)
         #expect(actions25 == [.stopReading])
@@ -162,7 +162,7 @@ import Testing
         var machine = ConnectionMachine(now: 0, maxRequests: 10)
         let d = Self.deadlines
         machine.headReceived(now: 0)
-        machine.handlerStarted()
+        _ = machine.requestComplete(run: .pool)
         _ = machine.pauseReads(now: 10)
         #expect(machine.expiry(at: 10 * d.body, parser: .body, deadlines: d) == nil)
         _ = machine.responseReady(wanted: true, now: 20)
@@ -179,10 +179,116 @@ import Testing
         #expect(!machine.closesWhenDraining(parser: .idle, openFor: Self.second / 2, window: Self.second))
         #expect(machine.closesWhenDraining(parser: .idle, openFor: 2 * Self.second, window: Self.second))
         #expect(!machine.closesWhenDraining(parser: .head, openFor: 2 * Self.second, window: Self.second))
-        machine.handlerStarted()
+        _ = machine.requestComplete(run: .pool)
         _ = machine.responseReady(wanted: true, now: 5)
         #expect(!machine.closesWhenDraining(parser: .idle, openFor: 0, window: Self.second))
         _ = machine.writeDone(canLinger: true, now: 6)
         #expect(machine.closesWhenDraining(parser: .idle, openFor: 0, window: Self.second))
+    }
+
+    // MARK: The request's run, its answer, pacing, deadlines as events
+
+    @Test func completeRequest_runsWhereTheConnectionPlacedIt() {
+        for (run, expected) in [
+            (ConnectionMachine.Run.inline, ConnectionMachine.Action.runInline), (.inlineCompute, .runInline),
+            (.pool, .submit),
+        ] {
+            var machine = ConnectionMachine(now: 0, maxRequests: 10)
+            #expect(machine.requestComplete(run: run) == [expected])
+            #expect(machine.state == .handling)
+            #expect(machine.requestComplete(run: run) == [], "a second completion while handling")
+        }
+    }
+
+    @Test func computeRequest_ofAClientGoneBeforeItStarted_isAnAbort_aBuiltinRouteIsStillAnswered() {
+        for run in [ConnectionMachine.Run.inlineCompute, .pool] {
+            var machine = ConnectionMachine(now: 0, maxRequests: 10)
+            _ = machine.clientClosed(reset: false, now: 5)
+            #expect(machine.requestComplete(run: run) == [.abortExchange, .close])
+            #expect(machine.state == .closed)
+        }
+        var machine = ConnectionMachine(now: 0, maxRequests: 10)
+        _ = machine.clientClosed(reset: false, now: 5)
+        #expect(machine.requestComplete(run: .inline) == [.runInline])
+        #expect(machine.handlerFinished(cancelled: false, wanted: true, now: 6) == [.write(keepAlive: false)])
+    }
+
+    @Test func handlerAnswer_isWritten_unlessItsClientHasGone() {
+        var machine = Self.handling()
+        #expect(machine.handlerFinished(cancelled: false, wanted: true, now: 20) == [.write(keepAlive: true)])
+        #expect(machine.state == .writing)
+        #expect(machine.handlerFinished(cancelled: false, wanted: true, now: 21) == [], "no second answer")
+        var gone = Self.handling()
+        #expect(gone.handlerFinished(cancelled: true, wanted: true, now: 20) == [.close])
+        #expect(gone.state == .closed)
+    }
+
+    @Test func answerWhileWriting_isRefused() {
+        var machine = Self.handling()
+        _ = machine.responseReady(wanted: true, now: 20)
+        #expect(machine.responseReady(wanted: true, now: 21) == [])
+        #expect(machine.requestsAnswered == 1)
+    }
+
+    @Test func pacedConnection_parsesNothingUntilThePaceEnds_andItsDeadlinesStop() {
+        var machine = Self.handling()
+        _ = machine.responseReady(wanted: true, now: 20)
+        #expect(machine.writeDone(canLinger: true, pacing: 2_000_000, now: 30) == [.pace(until: 2_000_030)])
+        #expect(machine.state == .reading && !machine.parsesInput)
+        let d = Self.deadlines
+        #expect(machine.expiry(at: 30 + 10 * d.idle, parser: .idle, deadlines: d) == nil, "paced time is the server's")
+        #expect(machine.paceEnded(now: 2_000_030) == [.processInput])
+        #expect(machine.parsesInput)
+        #expect(machine.paceEnded(now: 2_000_031) == [], "ended once")
+        #expect(machine.expiry(at: 2_000_030 + d.idle + 1, parser: .idle, deadlines: d) == .close)
+    }
+
+    @Test func zeroPacing_readsOnAtOnce() {
+        var machine = Self.handling()
+        _ = machine.responseReady(wanted: true, now: 20)
+        #expect(machine.writeDone(canLinger: true, pacing: 0, now: 30) == [.processInput])
+        #expect(machine.parsesInput)
+    }
+
+    @Test func clientFIN_whilePaced_endsThePace_soWhatItSentIsAnswered() {
+        var machine = Self.handling()
+        _ = machine.responseReady(wanted: true, now: 20)
+        _ = machine.writeDone(canLinger: true, pacing: 1_000, now: 30)
+        #expect(machine.clientClosed(reset: false, now: 40) == [.stopReading, .processInput])
+        #expect(machine.parsesInput)
+        #expect(machine.paceEnded(now: 1_030) == [], "the loop's timer finds nothing left to end")
+    }
+
+    @Test func pacedConnection_pausesReadsPastThePipelineLimit_andTheClockWaitsForBoth() {
+        var machine = Self.handling()
+        _ = machine.responseReady(wanted: true, now: 20)
+        _ = machine.writeDone(canLinger: true, pacing: 1_000, now: 30)
+        #expect(machine.readFinished(buffered: 2 << 20, limit: 1 << 20, now: 40) == [.pauseReads])
+        #expect(machine.paceEnded(now: 1_030) == [.processInput])
+        let d = Self.deadlines
+        #expect(machine.expiry(at: 30 + 10 * d.idle, parser: .head, deadlines: d) == nil, "reads are still paused")
+        #expect(machine.resumeReads(now: 5_000) == [.resumeReads])
+        #expect(machine.expiry(at: 5_000 + d.header + 1, parser: .head, deadlines: d) == .requestTimeout(header: true))
+    }
+
+    @Test func deadlineCheck_answers408ForALateRequest_closesAQuietOne() {
+        let d = Self.deadlines
+        var late = ConnectionMachine(now: 0, maxRequests: 10)
+        #expect(late.deadlineCheck(at: d.header + 1, parser: .head, deadlines: d) == [.timeOut(header: true)])
+        #expect(late.responseReady(wanted: false, now: d.header + 2) == [.write(keepAlive: false)])
+        var slowBody = ConnectionMachine(now: 0, maxRequests: 10)
+        slowBody.headReceived(now: 10)
+        #expect(slowBody.deadlineCheck(at: 10 + d.body + 1, parser: .body, deadlines: d) == [.timeOut(header: false)])
+        var quiet = ConnectionMachine(now: 0, maxRequests: 10)
+        #expect(quiet.deadlineCheck(at: d.idle, parser: .idle, deadlines: d) == [])
+        #expect(quiet.deadlineCheck(at: d.idle + 1, parser: .idle, deadlines: d) == [.close])
+        #expect(quiet.deadlineCheck(at: 2 * d.idle, parser: .idle, deadlines: d) == [], "closed once")
+    }
+
+    @Test func drainCheck_closesOnlyBetweenRequests() {
+        var busy = Self.handling()
+        #expect(busy.drainCheck(parser: .idle, openFor: 10 * Self.second, window: Self.second) == [])
+        var idle = ConnectionMachine(now: 0, maxRequests: 10)
+        #expect(idle.drainCheck(parser: .idle, openFor: 2 * Self.second, window: Self.second) == [.close])
     }
 }

@@ -98,7 +98,7 @@ import Testing
         #expect(harness.core.uploads.inUseBytes == 0)
     }
 
-    @Test func lightAnswerWhileHeavyWorkWaits_pausesTheConnectionsReads() {
+    @Test func lightAnswerWhileHeavyWorkWaits_pacesTheConnection() {
         let harness = ConnectionHarness {
             $0.inlineCutoff = .microseconds(100)
             $0.lightPacing = .seconds(60)
@@ -113,8 +113,14 @@ import Testing
             harness.connection.readAvailable()
             return ConnectionHarness.statuses(harness.clientReceives())
         }
-        #expect(first == [200])
-        #expect(harness.onLoop { harness.connection.machine.readsPaused && harness.connection.state == .reading })
+        #expect(first == [200], "the second request waits out the pacing")
+        #expect(harness.onLoop { harness.connection.machine.pacedUntil != nil && harness.connection.state == .reading })
+        #expect(harness.onLoop { harness.connection.parser.bufferedByteCount > 0 }, "it read the next request")
+        let second = harness.onLoop {
+            harness.connection.paceEnded()
+            return ConnectionHarness.statuses(harness.clientReceives())
+        }
+        #expect(second == [200], "answered once the pace ends")
     }
 
     @Test func lightAnswerWithNoHeavyWork_readsOnAtOnce() {

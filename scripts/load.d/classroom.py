@@ -8,6 +8,7 @@ import threading
 import time
 
 from server import NoResponse, PartialResponse, post_bytes, read_response
+from wrk import run_wrk
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "examples")
 
@@ -143,11 +144,24 @@ def merged(clients, attribute):
     return latencies
 
 
-def students(port, count=64, think=(0.5, 1.5)):
+def students(port, seconds, count=64, think_ms=(500, 1500)):
+    """`count` students for `seconds`, half on /backward and half on /explain of the lesson's example,
+    each waiting a think time uniform in `think_ms` after every answer. They are wrk connections
+    (C, one thread per path), so their latencies are the server's and the kernel's, not a Python
+    client's (whose threads wait for the GIL beside the grader's). Returns {path: WrkResult}."""
     problem, explain = lesson_bodies()
-    rng = random.Random(64)
-    return [LoopingClient(port, [("/backward", problem), ("/explain", explain)],
-                          think=lambda: rng.uniform(*think), seed=i) for i in range(count)]
+    results = {}
+
+    def run(path, body):
+        results[path] = run_wrk(port, body, seconds, count // 2, delay_ms=think_ms[0], delay_max_ms=think_ms[1],
+                                path=path)
+
+    runners = [threading.Thread(target=run, args=item) for item in (("/backward", problem), ("/explain", explain))]
+    for runner in runners:
+        runner.start()
+    for runner in runners:
+        runner.join()
+    return results
 
 
 def graders(port, body, connections, path="/grade"):

@@ -11,7 +11,7 @@ import clients
 from checks import percentile
 from flood import BODY_DEADLINE_S, flood_body, run_flood
 from server import Server, counter_sum, heavy_body, light_body, request
-from wrk import ensure_wrk, run_wrk
+from wrk import ensure_wrk, merged_percentile, run_wrk
 
 PHASES = ["capacity", "steady", "overload", "flood", "classroom", "graders", "slow", "aborts", "reconcile", "sigterm"]
 WORKERS = os.cpu_count() or 2
@@ -203,19 +203,24 @@ def phase_classroom(ctx):
             classroom.run_clients(alone[-ctx.args.graders:], seconds / slices)
         else:
             grading += classroom.graders(ctx.server.port, grade, ctx.args.graders)
-            class_ += classroom.students(ctx.server.port)
-            classroom.run_clients(grading[-ctx.args.graders:] + class_[-64:], seconds / slices)
+            for client in grading[-ctx.args.graders:]:
+                client.start()
+            class_.append(classroom.students(ctx.server.port, seconds / slices))
+            for client in grading[-ctx.args.graders:]:
+                client.stop()
+            for client in grading[-ctx.args.graders:]:
+                client.join(60)
     alone_rate = 200 * sum(c.statuses.get(200, 0) for c in alone) / seconds
     delta = metrics_delta(before, ctx.server.metrics())
     shed = counter_sum(delta, "http_requests_shed_total")
     rate = 200 * sum(c.statuses.get(200, 0) for c in grading) / seconds
-    latencies = classroom.merged(class_, "latencies")
-    every = [v for values in latencies.values() for v in values]
-    student_statuses, grader_statuses = classroom.merged(class_, "statuses"), classroom.merged(grading, "statuses")
-    failures = sum(c.failures for c in grading + class_)
-    for path, values in sorted(latencies.items()):
-        ctx.checks.figure(f"students {path}: {len(values)} answered, p50 {percentile(values, 50):.2f} ms, p99 {percentile(values, 99):.2f} ms, "
-                          f"max {max(values, default=0):.2f} ms")
+    runs = [run for slice_ in class_ for run in slice_.values()]
+    student_statuses, grader_statuses = merged_statuses(runs), classroom.merged(grading, "statuses")
+    failures = sum(c.failures for c in grading) + sum(sum(r.socket_errors.values()) for r in runs)
+    for path in ("/backward", "/explain"):
+        path_runs = [slice_[path] for slice_ in class_]
+        ctx.checks.figure(f"students {path}: {sum(r.ok for r in path_runs)} answered, p50 {merged_percentile(path_runs, 50):.2f} ms, "
+                          f"p99 {merged_percentile(path_runs, 99):.2f} ms, max {max(r.max_ms for r in path_runs):.2f} ms")
     server_p99 = {route: bucket_quantile(delta, "http_request_duration_seconds", route, 0.99) for route in ("/backward", "/explain")}
     light_p99 = bucket_quantile(delta, "compute_queue_delay_seconds", None, 0.99, lane="light")
     ctx.checks.figure(f"server side (/metrics): p99 from header to answer written <= {server_p99} s (bucket bounds); "
@@ -223,7 +228,8 @@ def phase_classroom(ctx):
     ctx.checks.figure(f"grader ({ctx.args.graders} connections, {len(grade)} B bodies): {alone_rate:.0f} submissions/s alone, {rate:.0f} "
                       f"beside the class ({rate / max(alone_rate, 1):.2f}); statuses students {student_statuses}, grader {grader_statuses}; "
                       f"shed {shed:.0f}; {failures} failures")
-    ctx.checks.check("classroom: students' p99 <= 10 ms", every and percentile(every, 99) <= 10, f"p99 {percentile(every, 99):.2f} ms")
+    p99 = merged_percentile(runs, 99)
+    ctx.checks.check("classroom: students' p99 <= 10 ms", runs and p99 <= 10, f"p99 {p99:.2f} ms")
     ctx.checks.check("classroom: grader keeps >= 90 % of its rate alone", rate >= 0.9 * alone_rate, f"{rate:.0f} of {alone_rate:.0f}")
     ctx.checks.check("classroom: only 200 and 503, every request answered",
                      set(student_statuses) | set(grader_statuses) <= {200, 503} and failures == 0,
@@ -253,14 +259,24 @@ def phase_graders(ctx):
             client.join(60)
     rate_alone = sum(c.statuses.get(200, 0) for c in alone) / seconds
     rate_beside = sum(c.statuses.get(200, 0) for c in beside) / seconds
-    p99 = max(r.p99_ms for r in lesson)
+    p99 = merged_percentile(lesson, 99)
     statuses = classroom.merged(alone + beside, "statuses")
     ctx.checks.figure(f"CIFAR-size /backward ({len(body)} B) x 2 connections: {rate_alone:.1f} req/s alone, {rate_beside:.1f} beside the lesson "
                       f"({rate_beside / max(rate_alone, 1e-9):.2f}); statuses {statuses}")
     ctx.checks.figure(f"lesson's example, wrk x 4 beside them: {sum(r.total for r in lesson)} answers, statuses "
-                      f"{[r.statuses for r in lesson]}, p50 {[round(r.p50_ms, 2) for r in lesson]} ms, p99 {[round(r.p99_ms, 2) for r in lesson]} ms")
-    ctx.checks.check("graders: the lesson's p99 <= 10 ms (worst slice)", p99 <= 10 and all(not r.non2xx() for r in lesson), f"p99 {p99:.2f} ms")
+                      f"{[r.statuses for r in lesson]}, p50 {merged_percentile(lesson, 50):.2f} ms, p99 {p99:.2f} ms "
+                      f"(per slice {[round(r.p99_ms, 2) for r in lesson]} ms)")
+    ctx.checks.check("graders: the lesson's p99 <= 10 ms", p99 <= 10 and all(not r.non2xx() for r in lesson), f"p99 {p99:.2f} ms")
     ctx.checks.check("graders: >= 90 % of their rate alone", rate_beside >= 0.9 * rate_alone, f"{rate_beside:.1f} of {rate_alone:.1f} req/s")
+
+
+def merged_statuses(runs):
+    """Statuses summed over several wrk runs."""
+    total = {}
+    for run in runs:
+        for status, n in run.statuses.items():
+            total[status] = total.get(status, 0) + n
+    return total
 
 
 def bucket_quantile(delta, name, route, q, **labels):

@@ -12,10 +12,16 @@ local f = io.open("%(body)s", "rb"); wrk.body = f:read("*a"); f:close()
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init(args) counts = {}; math.randomseed(os.time()) end
--- wrk waits whole milliseconds (its timer truncates); a fractional pause is met on average by
--- waiting the next whole millisecond with the fraction's probability.
-local whole, fraction = math.floor(%(delay_ms)f), %(delay_ms)f - math.floor(%(delay_ms)f)
-function delay() if math.random() < fraction then return whole + 1 end return whole end
+-- Think time: uniform in [delay_ms, delay_max_ms]. wrk waits whole milliseconds (its timer
+-- truncates); a fractional pause is met on average by waiting the next whole millisecond with the
+-- fraction's probability.
+local low, high = %(delay_ms)f, %(delay_max_ms)f
+function delay()
+  local pause = low + (high - low) * math.random()
+  local whole = math.floor(pause)
+  if math.random() < pause - whole then return whole + 1 end
+  return whole
+end
 function response(status, headers, body) counts[status] = (counts[status] or 0) + 1 end
 function done(summary, latency, requests)
   local total = {}
@@ -24,6 +30,9 @@ function done(summary, latency, requests)
   end
   for status, n in pairs(total) do io.write(string.format("STATUS %%d %%d\n", status, n)) end
   io.write(string.format("LATENCY %%f %%f %%f %%f\n", latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.mean / 1000, latency.max / 1000))
+  -- The latency quantile function at 0.1 %% steps, so several runs can be merged into one
+  -- percentile (this wrk's stats object answers percentiles, not its samples).
+  for step = 1, 1000 do io.write(string.format("QUANTILE %%d %%f\n", step, latency:percentile(step / 10) / 1000)) end
   io.write(string.format("ERRORS %%d %%d %%d %%d %%d\n", summary.errors.connect, summary.errors.read,
     summary.errors.write, summary.errors.status, summary.errors.timeout))
 end
@@ -45,6 +54,7 @@ class WrkResult:
         self.statuses = {int(s): int(n) for s, n in re.findall(r"^STATUS (\d+) (\d+)$", output, re.M)}
         latency = re.search(r"^LATENCY (\S+) (\S+) (\S+) (\S+)$", output, re.M)
         self.p50_ms, self.p99_ms, self.mean_ms, self.max_ms = map(float, latency.groups()) if latency else (0.0,) * 4
+        self.quantiles = [float(ms) for _, ms in re.findall(r"^QUANTILE (\d+) (\S+)$", output, re.M)]
         errors = re.search(r"^ERRORS (\d+) (\d+) (\d+) (\d+) (\d+)$", output, re.M)
         self.socket_errors = dict(zip(["connect", "read", "write", "status", "timeout"],
                                       map(int, errors.groups()))) if errors else {}
@@ -69,15 +79,29 @@ class WrkResult:
         return {s: n for s, n in self.statuses.items() if not 200 <= s < 300}
 
 
-def run_wrk(port, body, seconds, connections, delay_ms=0.0, threads=1, path="/backward", timeout_s=10):
-    """Runs wrk against POST path for `seconds`; each connection waits delay_ms after each response."""
+def merged_percentile(results, q):
+    """The q-th percentile (ms) of several wrk runs' latencies together: each run's quantile function
+    (0.1 % steps) stands for its answers, weighted by their count."""
+    points = sorted((ms, result.ok / len(result.quantiles)) for result in results if result.quantiles for ms in result.quantiles)
+    total, seen = sum(weight for _, weight in points), 0.0
+    for ms, weight in points:
+        seen += weight
+        if seen >= q / 100 * total - 1e-9:
+            return ms
+    return 0.0
+
+
+def run_wrk(port, body, seconds, connections, delay_ms=0.0, threads=1, path="/backward", timeout_s=10, delay_max_ms=None):
+    """Runs wrk against POST path for `seconds`; each connection waits delay_ms after each response
+    (uniform in [delay_ms, delay_max_ms] when that is given: a student's think time)."""
     with tempfile.TemporaryDirectory() as tmp:
         body_file = os.path.join(tmp, "body.json")
         with open(body_file, "wb") as f:
             f.write(body)
         script = os.path.join(tmp, "post.lua")
         with open(script, "w") as f:
-            f.write(LUA % {"body": body_file, "delay_ms": delay_ms})
+            f.write(LUA % {"body": body_file, "delay_ms": delay_ms,
+                          "delay_max_ms": delay_ms if delay_max_ms is None else delay_max_ms})
         command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", f"{timeout_s}s",
                    "-s", script, f"http://127.0.0.1:{port}{path}"]
         output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + timeout_s + 60).stdout
