@@ -7,8 +7,8 @@
 #   -d  wrk duration for healthz, seed, mnist, cifar (default 5)
 #   -b  wrk duration for bigconv (default 10)
 #   -w  gradserver --workers (default: its own, one per core)
-#   -q  gradserver --queue-depth (default 64, above wrk's 32 connections: the server's own default,
-#       2 x cores, answers about 30% of seed's 32 connections 503; `-q default` keeps it)
+#   -q  gradserver --queue-depth (default: the server's own, 256; admission is by expected queueing
+#       delay since issue 18, so wrk's 32 connections need no larger queue)
 #   --perf DIR  also sample the server with `perf record -e cpu-clock -g` during each wrk run and
 #       write DIR/NAME.perf and DIR/NAME.txt (perf_summary.py: where the time goes)
 #   --tuned-malloc  start the server with GLIBC_TUNABLES raising glibc's mmap threshold (to its
@@ -25,7 +25,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-duration=5 big_duration=10 workers="" queue_depth=64 build=1 perf_dir="" tunables="" names=()
+duration=5 big_duration=10 workers="" queue_depth="" build=1 perf_dir="" tunables="" names=()
 while (($#)); do
     case "$1" in
         -d) duration=$2; shift 2 ;;
@@ -70,7 +70,7 @@ bodies=()
 for name in "${names[@]}"; do [[ $name == healthz ]] || bodies+=("$name"); done
 if ((${#bodies[@]})); then python3 "$here/make_bodies.py" "$tmp" "${bodies[@]}" | sed 's/^/bodies: /'; fi
 
-[[ $queue_depth == default ]] && queue_depth=""
+[[ $queue_depth == default ]] && queue_depth=""  # the old spelling of the default
 GLIBC_TUNABLES=${tunables:-${GLIBC_TUNABLES:-}} "$server_bin" --host 127.0.0.1 --port 0 --log-level warning ${workers:+--workers "$workers"} \
     ${queue_depth:+--queue-depth "$queue_depth"} \
     > "$tmp/server.out" 2> "$tmp/server.err" &
