@@ -30,6 +30,14 @@ public struct ResponseSerializer: Sendable {
     private static let owned: Set<String> = ["content-length", "transfer-encoding", "connection", "date", "keep-alive"]
 
     public func serialize(_ response: HTTPResponse, framing: ResponseFraming) -> [UInt8] {
+        var bytes = head(response, framing: framing)
+        if sendsBody(response, framing: framing) { bytes.append(contentsOf: response.body) }
+        return bytes
+    }
+
+    /// The status line and header section, blank line included: what precedes the body. A server
+    /// writes the body after it from the response's own buffer (a 65 MB answer is not copied).
+    public func head(_ response: HTTPResponse, framing: ResponseFraming) -> [UInt8] {
         let bodyless = response.status.forbidsBody
         var head = "HTTP/1.1 \(response.status.code) \(response.status.reason)\r\n"
         head += "Date: \(framing.date)\r\n"
@@ -47,9 +55,13 @@ public struct ResponseSerializer: Sendable {
         if !bodyless { head += "Content-Length: \(response.body.count)\r\n" }
         head += connectionField(framing)
         head += "\r\n"
-        var bytes = Array(head.utf8)
-        if !bodyless && !framing.isHead { bytes.append(contentsOf: response.body) }
-        return bytes
+        return Array(head.utf8)
+    }
+
+    /// Whether the body's bytes follow the head: not for a status that forbids a body (1xx, 204,
+    /// 304), nor in answer to HEAD.
+    public func sendsBody(_ response: HTTPResponse, framing: ResponseFraming) -> Bool {
+        !response.status.forbidsBody && !framing.isHead
     }
 
     private func connectionField(_ framing: ResponseFraming) -> String {

@@ -209,15 +209,26 @@ extension Connection {
         !close && (exchange?.head.keepAlive ?? false) && !core.isDraining
     }
 
+    /// Bodies up to this size are copied behind their head and go out in one send; larger ones
+    /// (bigconv's 65 MB answer) are sent from the handler's buffer, which spares a copy and, above
+    /// glibc's mmap threshold, a fresh mapping faulted in page by page (docs/PERFORMANCE.md).
+    static let copiedBodyBytes = 65_536
+
     /// The `write` action: serializes the answer with its `Connection` header and writes it.
     func write(keepAlive: Bool) {
         guard let response = answer else { return }
         answer = nil
         let framing = ResponseFraming(
             isHead: exchange?.head.method == HTTPMethod.head.rawValue, keepAlive: keepAlive, date: loop.date())
-        let bytes = core.serializer.serialize(response, framing: framing)
-        pendingResponse = PendingResponse(exchange: takeExchange(), status: response.status.code, bytesOut: bytes.count)
-        send(bytes)
+        var bytes = core.serializer.head(response, framing: framing)
+        let headBytes = bytes.count
+        let sendsBody = core.serializer.sendsBody(response, framing: framing)
+        let bodyBytes = sendsBody ? response.body.count : 0
+        // A small body joins its head (one send); a large one is written from its own buffer.
+        if sendsBody && bodyBytes <= Self.copiedBodyBytes { bytes.append(contentsOf: response.body) }
+        pendingResponse = PendingResponse(
+            exchange: takeExchange(), status: response.status.code, bytesOut: headBytes + bodyBytes)
+        send(bytes, then: sendsBody && bodyBytes > Self.copiedBodyBytes ? response.body : nil)
     }
 
     /// Ends the current exchange's claim on the connection and gives back what it holds (upload

@@ -38,7 +38,9 @@ final class Connection: @unchecked Sendable {
     var writeSource: DispatchSourceWrite?
     var writeArmed = false
     var pendingCancels = 0
-    var outgoing: [UInt8] = []
+    /// Buffers waiting to be written, in order (a response's head, then its large body as the
+    /// handler made it); `outgoingOffset` bytes of the first are out.
+    var outgoing: [[UInt8]] = []
     var outgoingOffset = 0
 
     /// Stop reading ahead while a request is being answered once this much is buffered.
@@ -143,7 +145,7 @@ final class Connection: @unchecked Sendable {
     /// until EAGAIN, which is the real fix. Writing: writes on, so a reset surfaces as EPIPE.
     func probePeer() {
         if state == .writing {
-            if outgoingOffset < outgoing.count { flush() }
+            if hasOutgoing { flush() }
             return
         }
         guard state == .reading || state == .handling else { return }

@@ -21,7 +21,7 @@ public final class Server: Sendable {
 
     public init(configuration: ServerConfiguration, routes: [Route], logger: Logger = Logger(label: "gradserver")) {
         self.configuration = configuration
-        let metrics = ServerMetrics()
+        let metrics = ServerMetrics(info: configuration.infoLabels)
         let lifecycle = Lifecycle()
         let pool = ComputePool(
             workers: configuration.workers, queueDepth: configuration.queueDepth, nice: configuration.computeNice,

@@ -74,6 +74,9 @@ public struct ServerConfiguration: Sendable {
     public var corsOrigin: String = "*"
     /// `Retry-After` seconds on a 503.
     public var retryAfterSeconds: Int = 1
+    /// Static facts about this process shown on /metrics as `server_info{name="value",...} 1`
+    /// (gradserver: the GEMM kernel path it chose, and the paths the CPU supports).
+    public var infoLabels: [(String, String)] = []
     /// Dispatch queues that drive the connections (each serves many).
     public var eventLoops: Int = ServerConfiguration.coreCount
     /// Pending connections the kernel may hold for `accept`.

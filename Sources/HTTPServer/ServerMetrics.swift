@@ -42,7 +42,13 @@ final class ServerMetrics: Sendable {
         name("http_request_duration", "seconds", "Time from the header section to the response written")
     }
 
-    init() {
+    /// `info`: the labels of the constant `server_info` gauge (ServerConfiguration.infoLabels).
+    init(info: [(String, String)] = []) {
+        if !info.isEmpty {
+            registry.makeGauge(
+                descriptor: Self.name("server_info", "", "Facts about this server process, in its labels"), labels: info
+            ).set(to: 1)
+        }
         inFlight = registry.makeGauge(
             descriptor: Self.name("http_requests_in_flight", "", "Requests received and not yet answered"))
         queueDepth = registry.makeGauge(

@@ -28,8 +28,9 @@ struct GradServerCommand: ParsableCommand {
         _ = AllocatorTuning.retainFreedMemory()
         var logger = Logger(label: "gradserver")
         logger.logLevel = server.logLevel
-        try selectKernels(logger: logger)
+        let kernels = try selectKernels(logger: logger)
         var configuration = server.configuration()
+        configuration.infoLabels = kernels
         configuration.releaseCachesWhenIdle = { AllocatorTuning.releaseCachedBuffers() }
         let reload = try accessControl(logger: logger).map { keyFile, access in
             configuration.accessControl = access
@@ -59,13 +60,15 @@ struct GradServerCommand: ParsableCommand {
 }
 
 /// GRADSERVER_KERNELS (avx512|avx2|portable), else the fastest path this CPU runs; a path the CPU
-/// lacks stops the server here with a message, before it computes anything (issue 17).
-private func selectKernels(logger: Logger) throws {
+/// lacks stops the server here with a message, before it computes anything (issue 17). Returns
+/// the choice as /metrics labels (`server_info{kernels=...,cpu_supports=...} 1`).
+private func selectKernels(logger: Logger) throws -> [(String, String)] {
     let kernels: KernelPath
     do { kernels = try KernelPath.fromEnvironment() } catch { throw ValidationError(error.description) }
     try KernelPath.select(kernels)
     let supported = KernelPath.supported.map(\.rawValue).joined(separator: ",")
     logger.notice("gemm kernels", metadata: ["kernels": "\(kernels.rawValue)", "cpu_supports": "\(supported)"])
+    return [("kernels", kernels.rawValue), ("cpu_supports", supported)]
 }
 
 /// SIGTERM and SIGINT start a drain (via Dispatch signal sources); exit 0 when it completes.

@@ -64,6 +64,20 @@ import Testing
         #expect(metrics.text.contains(#"http_requests_total{route="/healthz",method="GET",status="200"} 1"#))
     }
 
+    @Test func infoLabels_areOneConstantSeries_andAbsentWhenNoneAreGiven() throws {
+        let server = try TestServer { $0.infoLabels = [("kernels", "avx2"), ("cpu_supports", "avx2,portable")] }
+        defer { server.stop() }
+        let client = try server.client()
+        client.send("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n")
+        let text = try #require(client.readResponse()).text
+        #expect(text.contains(#"server_info{kernels="avx2",cpu_supports="avx2,portable"} 1"#), "\(text.prefix(400))")
+        let plain = try TestServer()
+        defer { plain.stop() }
+        let other = try plain.client()
+        other.send("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try #require(other.readResponse()).text.contains("server_info") == false)
+    }
+
     @Test func unknownMethods_shareOneMetricsSeries() throws {
         let server = try TestServer()
         defer { server.stop() }
