@@ -1,4 +1,5 @@
 import ConvEngine
+import HTTP1
 import JSONCodec
 
 /// The bodies of /forward and /backward, keys in a fixed order so equal requests get equal bytes:
@@ -6,9 +7,15 @@ import JSONCodec
 /// updated running statistics, `"<layer>.<buffer>"`, only when a layer has them), `activations`,
 /// `activation_gradients` (both in layer order, keyed by layer name).
 public enum ComputeResponse {
+    /// A writer for an answer of about `capacity` bytes; a large one reuses a kept buffer
+    /// (HTTP1.LargeBuffers: the server gives it back once the answer is written).
+    static func answerWriter(capacity: Int) -> JSONWriter {
+        JSONWriter(reusing: LargeBuffers.shared.take(capacity: capacity))
+    }
+
     static func forward(_ problem: Problem, _ result: ForwardResult) throws -> [UInt8] {
         try checkFinite(output: result.output, loss: result.loss)
-        var writer = JSONWriter(reservingCapacity: 32 * result.output.count + 256)
+        var writer = answerWriter(capacity: 32 * result.output.count + 256)
         writer.beginObject()
         writeOutputAndLoss(&writer, problem, result.output, result.loss)
         try writeBuffers(&writer, problem, result.buffers)
@@ -23,7 +30,7 @@ public enum ComputeResponse {
         try checkFinite(output: result.output, loss: result.loss)
         let gradients = problem.writtenGradients(result)
         for (name, gradient) in gradients { try checkFinite(gradient, "the gradient \"\(name)\"") }
-        var writer = JSONWriter(reservingCapacity: 32 * (result.output.count + result.inputGradient.count) + 256)
+        var writer = answerWriter(capacity: 32 * (result.output.count + result.inputGradient.count) + 256)
         writer.beginObject()
         writeOutputAndLoss(&writer, problem, result.output, result.loss)
         writer.key("gradients")

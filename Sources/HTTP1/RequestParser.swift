@@ -170,8 +170,19 @@ public struct RequestParser {
     mutating func keepBody(_ count: Int, remaining: Int) {
         bodyLength += count
         guard !discardingBody else { return }
-        if body.count + count > body.capacity { body.reserveCapacity(body.count + remaining) }
+        if body.count + count > body.capacity { growBody(toHold: body.count + remaining) }
         body.append(contentsOf: input.bytes(0..<count))
+    }
+
+    /// Room for `needed` body bytes: at least double the capacity (a chunked body grows chunk by
+    /// chunk: exact growth would copy it once per chunk), and a body over glibc's mmap threshold
+    /// reuses a kept buffer (LargeBuffers).
+    private mutating func growBody(toHold needed: Int) {
+        let capacity = max(needed, 2 * body.capacity)
+        guard capacity >= LargeBuffers.smallestKept else { return body.reserveCapacity(capacity) }
+        var larger = LargeBuffers.shared.take(capacity: capacity)
+        larger.append(contentsOf: body)
+        body = larger
     }
 
     private mutating func finishRequest() -> HTTPRequest {

@@ -1,4 +1,5 @@
 import Dispatch
+import HTTP1
 
 #if canImport(Glibc)
     import Glibc
@@ -20,8 +21,7 @@ extension Connection {
     func flush() {
         while let first = outgoing.first {
             if outgoingOffset == first.count {
-                outgoing.removeFirst()
-                outgoingOffset = 0
+                dropWritten()
                 continue
             }
             let written = sendQueued()
@@ -81,9 +81,14 @@ extension Connection {
                 return
             }
             left -= remaining
-            outgoing.removeFirst()
-            outgoingOffset = 0
+            dropWritten()
         }
+    }
+
+    /// The first buffer is out: a large answer's buffer goes back to the pool for the next one.
+    private func dropWritten() {
+        LargeBuffers.shared.giveBack(outgoing.removeFirst())
+        outgoingOffset = 0
     }
 
     private func armWriteSource() {

@@ -83,6 +83,7 @@ public final class Server: Sendable {
             }
             guard due else { return }
             releaseCaches()
+            LargeBuffers.shared.releaseAll()
             GlibcMalloc.releaseFreeMemory()
         }
         timer.resume()

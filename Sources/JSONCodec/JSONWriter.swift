@@ -7,6 +7,12 @@ public struct JSONWriter: Sendable {
 
     public init(reservingCapacity capacity: Int = 256) { bytes.reserveCapacity(capacity) }
 
+    /// Writes into `buffer`'s storage (emptied first): a large answer reuses a kept buffer.
+    public init(reusing buffer: [UInt8]) {
+        bytes = buffer
+        bytes.removeAll(keepingCapacity: true)
+    }
+
     public mutating func beginObject() {
         separate()
         bytes.append(UInt8(ascii: "{"))
