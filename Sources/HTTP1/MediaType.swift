@@ -11,6 +11,7 @@ public enum MediaType {
     /// 415 `unsupported_media_type` unless `contentType`'s media type is `accepted`:
     /// "POST /forward takes Content-Type application/json; found 'text/plain'".
     public static func mismatch(method: String, path: String, accepted: String, contentType: String?) -> HTTPError? {
+        if let contentType, contentType.utf8.elementsEqual(accepted.utf8) { return nil }  // the usual case, no copies
         let found = contentType.map(essence(of:))
         guard found != accepted else { return nil }
         return .unsupportedMediaType(
