@@ -40,8 +40,33 @@ public struct Conv1d: Layer, Equatable {
                 .shapeMismatch, field: "weight",
                 "weight \(describe(weight.shape)) must be [out_channels, in_channels/groups, k]")
         }
-        let out = try conv.outputShape(inputShape: Self.image(inputShape), ctx)
+        let out = try inOwnShapes(input: inputShape, ctx) {
+            try conv.outputShape(inputShape: Self.image(inputShape), ctx)
+        }
         return [out[0], out[1], out[3]]
+    }
+
+    /// Runs the conv2d's checks and words their errors in conv1d's own shapes: the `[N, C, 1, L]`
+    /// image and `[out, in/groups, 1, k]` weight read as the `[N, C, L]` input and `[out, in/groups,
+    /// k]` weight the request wrote, and a kernel that does not fit as a length.
+    private func inOwnShapes<T>(input: [Int], _ ctx: LayerContext, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch var error as EngineError {
+            if error.code == .kernelTooLarge, let pad = try? conv.spec.resolvedPadding(ctx) {
+                let k = weight.shape[2]
+                let span = conv.spec.dilation.w * (k - 1) + 1
+                throw ctx.error(
+                    .kernelTooLarge, field: "weight",
+                    "kernel \(k) with dilation \(conv.spec.dilation.w) spans \(span) positions, more than the "
+                        + "\(input[2] + pad.left + pad.right) of the input (length \(input[2]), padding \(pad.left) "
+                        + "left and \(pad.right) right): the output would be empty")
+            }
+            error.message = error.message
+                .replacing(describe(Self.image(input)), with: describe(input))
+                .replacing(describe(conv.spec.weight.shape), with: describe(weight.shape))
+            throw error
+        }
     }
 
     public func cost(inputShape: [Int], outputShape: [Int]) -> LayerCost {
