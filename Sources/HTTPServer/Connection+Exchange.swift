@@ -288,6 +288,7 @@ extension Connection {
         let paced = pendingResponse?.exchange?.lane == .light && core.pool.hasHeavyWork
         delivered()
         let pacing = paced ? core.configuration.lightPacing.nanoseconds : nil
+        if let pacing, pacing > 0 { core.metrics.lightAnswerPaced() }
         perform(machine.writeDone(canLinger: readSource != nil, pacing: pacing, now: Self.now))
     }
 

@@ -11,6 +11,7 @@ final class ServerMetrics: Sendable {
     private let shedByReason: [ShedReason: Counter]
     private let queueDelays: [ComputeLane: ValueHistogram]
     private let clientAborts: Counter
+    private let pacedAnswers: Counter
     private let bytesIn: Counter
     private let bytesOut: Counter
     private let residentMemory: Gauge
@@ -80,6 +81,11 @@ final class ServerMetrics: Sendable {
         clientAborts = registry.makeCounter(
             descriptor: Self.name(
                 "http_client_aborts", "total", "Requests whose client vanished before the answer was delivered"))
+        pacedAnswers = registry.makeCounter(
+            descriptor: Self.name(
+                "compute_light_paced", "total",
+                "Light answers after which the connection's next request waited --light-pacing (heavy work was queued)"
+            ))
         bytesIn = registry.makeCounter(descriptor: Self.name("http_received", "bytes_total", "Bytes read from clients"))
         bytesOut = registry.makeCounter(descriptor: Self.name("http_sent", "bytes_total", "Bytes written to clients"))
         residentMemory = registry.makeGauge(
@@ -140,6 +146,7 @@ final class ServerMetrics: Sendable {
     }
     func queueDelayed(_ lane: ComputeLane, seconds: Double) { queueDelays[lane]?.record(seconds) }
     func clientAborted() { clientAborts.increment() }
+    func lightAnswerPaced() { pacedAnswers.increment() }
     func received(_ count: Int) { bytesIn.increment(by: Int64(count)) }
     func sent(_ count: Int) { bytesOut.increment(by: Int64(count)) }
 

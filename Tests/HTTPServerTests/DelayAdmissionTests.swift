@@ -116,6 +116,7 @@ import Testing
         #expect(first == [200], "the second request waits out the pacing")
         #expect(harness.onLoop { harness.connection.machine.pacedUntil != nil && harness.connection.state == .reading })
         #expect(harness.onLoop { harness.connection.parser.bufferedByteCount > 0 }, "it read the next request")
+        #expect(String(decoding: harness.core.metrics.render(), as: UTF8.self).contains("compute_light_paced_total 1"))
         let second = harness.onLoop {
             harness.connection.paceEnded()
             return ConnectionHarness.statuses(harness.clientReceives())
