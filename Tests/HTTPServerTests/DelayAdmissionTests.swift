@@ -1,3 +1,4 @@
+import Dispatch
 import Testing
 
 @testable import HTTPServer
@@ -82,12 +83,19 @@ import Testing
     @Test func queuedBody_staysInTheUploadBudgetUntilItsJobEnds() {
         let harness = ConnectionHarness {
             $0.workers = 1
+            $0.lightWorkers = 0  // else the light worker runs the small echo at once: it would not queue
             $0.queueDepth = 8
         }
         let gate = Gate()
         defer { gate.open() }
         let busy = harness.core.pool.tryReserve(cost: 0.01)
-        harness.core.pool.submit(busy!, cost: 0.01) { _ = gate.wait() }
+        let running = DispatchSemaphore(value: 0)
+        harness.core.pool.submit(busy!, cost: 0.01) {
+            running.signal()
+            _ = gate.wait()
+        }
+        // The worker must be busy before the echo queues: a queued shorter job would be taken first.
+        #expect(running.wait(timeout: .now() + 5) == .success)
         harness.onLoop {
             harness.clientSends(Self.post("/echo", length: 2, body: "{}"))
             harness.connection.readAvailable()
