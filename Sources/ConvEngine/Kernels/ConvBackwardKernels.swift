@@ -11,8 +11,20 @@ extension ConvKernels {
     ) {
         let weightCount = weight.count
         let chunks = chunkCount(p, weightCount: weightCount)
-        var dx = [Double](repeating: 0, count: p.batch * p.inChannels * p.inPlane)
-        var partials = [Double](repeating: 0, count: chunks * weightCount)
+        let kernel = KernelPath.active
+        let implicit =
+            ImplicitConv.applies(p, kernel: kernel) && x.data.withUnsafeBufferPointer(ImplicitConv.allFinite)
+        let inputGradient = implicit ? ImplicitInputGradient(p, kernel: kernel) : nil
+        // The implicit input gradient writes every element of dx; col2im adds into zeros.
+        let dxCount = p.batch * p.inChannels * p.inPlane
+        var dx =
+            inputGradient == nil
+            ? [Double](repeating: 0, count: dxCount)
+            : [Double](unsafeUninitializedCapacity: dxCount) { _, count in count = dxCount }
+        var partials = [Double](unsafeUninitializedCapacity: chunks * weightCount) { buffer, count in
+            buffer.initialize(repeating: 0)
+            count = chunks * weightCount
+        }
         x.data.withUnsafeBufferPointer { xb in
             weight.data.withUnsafeBufferPointer { wb in
                 gradOutput.data.withUnsafeBufferPointer { gb in
@@ -21,6 +33,12 @@ extension ConvKernels {
                             let io = BackwardBuffers(
                                 x: xb.baseAddress!, w: wb.baseAddress!, dy: gb.baseAddress!, dx: dxb.baseAddress!,
                                 dw: pb.baseAddress!)
+                            if implicit {
+                                ImplicitConv(p, kernel: kernel).backward(
+                                    x: io.x, w: io.w, dy: io.dy, dx: io.dx, partials: io.dw, chunks: chunks,
+                                    inputGradient: inputGradient)
+                                return
+                            }
                             if p.batch == 1 && p.groups > 1
                                 && p.outChannels * p.outPlane * p.patchSize >= singleImageParallelWork
                             {
@@ -96,6 +114,26 @@ extension ConvKernels {
                 b: dyTile, ldb: p.outPlane, transposeB: false,
                 c: target, ldc: scratch.direct ? p.inPlane : columns, accumulate: false)
             if !scratch.direct { Im2col.fold(scratch.gradCol, channels: p.inPerGroup, p, rows: rows, into: dxGroup) }
+        }
+    }
+}
+
+extension ConvKernels {
+    /// dx of one image and group by the im2col lowering, added into `dx` (zero on entry):
+    /// `dcol = W_gᵀ · dy_g[:, tile]` per output-row tile, folded back by col2im.
+    static func inputGradientByFold(
+        dy: UnsafePointer<Double>, w: UnsafePointer<Double>, dx: UnsafeMutablePointer<Double>, _ scratch: ConvScratch,
+        _ p: ConvPlan
+    ) {
+        for rows in p.tiles {
+            let columns = rows.count * p.outWidth
+            let target = scratch.direct ? dx : scratch.gradCol
+            GEMM.multiply(
+                m: p.patchSize, n: columns, k: p.outPerGroup,
+                a: w, lda: p.patchSize, transposeA: true,
+                b: dy + rows.lowerBound * p.outWidth, ldb: p.outPlane, transposeB: false,
+                c: target, ldc: scratch.direct ? p.inPlane : columns, accumulate: false)
+            if !scratch.direct { Im2col.fold(scratch.gradCol, channels: p.inPerGroup, p, rows: rows, into: dx) }
         }
     }
 }

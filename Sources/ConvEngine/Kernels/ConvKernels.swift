@@ -20,10 +20,17 @@ enum ConvKernels {
     static func forward(_ x: Tensor, weight: Tensor, bias: Tensor?, _ p: ConvPlan) -> Tensor {
         let count = p.batch * p.outChannels * p.outPlane
         // Every element is written by exactly one GEMM (accumulate: false), so no zero fill.
+        let kernel = KernelPath.active
         let out = [Double](unsafeUninitializedCapacity: count) { ob, initialized in
             x.data.withUnsafeBufferPointer { xb in
                 weight.data.withUnsafeBufferPointer { wb in
                     let (xs, ws, os) = (xb.baseAddress!, wb.baseAddress!, ob.baseAddress!)
+                    if ImplicitConv.applies(p, kernel: kernel) {
+                        bias?.data.withUnsafeBufferPointer { bb in
+                            ImplicitConv(p, kernel: kernel).forward(xs, weight: ws, bias: bb.baseAddress!, into: os)
+                        } ?? ImplicitConv(p, kernel: kernel).forward(xs, weight: ws, bias: nil, into: os)
+                        return
+                    }
                     if p.batch == 1 {
                         forwardSingleImage(xs, ws, os, p)
                         if let bias { addBias(bias.data, to: os, p) }
