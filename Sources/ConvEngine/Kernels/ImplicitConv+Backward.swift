@@ -48,7 +48,9 @@ extension ImplicitConv {
                     weightGradient(xGroup, dyGroup, into: work.partial(g), first: n == batch.lowerBound, work)
                     if let inputGradient, let packed = weights[g] {
                         inputGradient.run(
-                            dy: dyGroup, dx: dxGroup, weights: packed, conv: self, source: work.dySource, c: work.c)
+                            dy: dyGroup, dx: dxGroup, weights: packed, conv: self, source: work.dySource,
+                            sourceFilled: work.dySourceFilled, c: work.c)
+                        work.dySourceFilled = true
                     } else {
                         ConvKernels.inputGradientByFold(
                             dy: dyGroup, w: w + g * p.outPerGroup * p.patchSize, dx: dxGroup, work.scratch!, p)
@@ -65,7 +67,8 @@ extension ImplicitConv {
         first: Bool,
         _ work: BackwardWork
     ) {
-        input.fill(x, into: work.source, count: sourceCount)
+        input.fill(x, into: work.source, count: sourceCount, interiorOnly: work.sourceFilled)
+        work.sourceFilled = true
         work.transpose(dy)
         offsets.withUnsafeBufferPointer { table in
             ImplicitGEMM.multiplyRowsA(
@@ -87,6 +90,9 @@ private final class BackwardWork {
     let partials: UnsafeMutablePointer<Double>
     let partialSize: Int
     let dySource: UnsafeMutablePointer<Double>
+    /// Whether `source` / `dySource` hold an earlier image's planes (their zeros are reused).
+    var sourceFilled = false
+    var dySourceFilled = false
     let c: UnsafeMutablePointer<Double>
     /// Im2col's buffers, for the input gradient by GEMM + col2im (nil when it is implicit).
     let scratch: ConvScratch?

@@ -112,13 +112,13 @@ struct ImplicitInputGradient {
 
     /// dx of one image and group: `dy` its `(C_out/groups, H_out, W_out)` planes, `dx` its
     /// `(C_in/groups, H, W)` planes (every element written); `source` holds `sourceCount`
-    /// doubles and `c` `roundUp(C_in/groups, mr) * roundUp(maxColumns, nr)`.
+    /// doubles (`sourceFilled`: another image's planes, whose zeros are reused) and `c` `roundUp(C_in/groups, mr) * roundUp(maxColumns, nr)`.
     func run(
         dy: UnsafePointer<Double>, dx: UnsafeMutablePointer<Double>, weights: [PackedWeights?], conv: ImplicitConv,
-        source: UnsafeMutablePointer<Double>, c: UnsafeMutablePointer<Double>
+        source: UnsafeMutablePointer<Double>, sourceFilled: Bool, c: UnsafeMutablePointer<Double>
     ) {
         let p = conv.p
-        dyPlanes.fill(dy, into: source, count: sourceCount)
+        dyPlanes.fill(dy, into: source, count: sourceCount, interiorOnly: sourceFilled)
         for (index, phase) in phases.enumerated() {
             let columns = phase.rows * dyPlanes.wq
             let ldc = roundUp(columns, conv.kernel.nr)

@@ -70,11 +70,15 @@ struct ImplicitConv {
                 source.deallocate()
                 c.deallocate()
             }
+            var filled = false
             for g in 0..<p.groups {
                 let packed = PackedWeights(
                     m: p.outPerGroup, k: p.patchSize, a: w + g * p.outPerGroup * p.patchSize, lda: p.patchSize,
                     kernel: kernel)
-                input.fill(x + (n * p.inChannels + g * p.inPerGroup) * p.inPlane, into: source, count: sourceCount)
+                input.fill(
+                    x + (n * p.inChannels + g * p.inPerGroup) * p.inPlane, into: source, count: sourceCount,
+                    interiorOnly: filled)
+                filled = true
                 multiply(packed, source: source, offsets: offsets, columns: columns, c: c)
                 let firstChannel = n * p.outChannels + g * p.outPerGroup
                 storeOutput(c, into: y + firstChannel * p.outPlane, bias: bias.map { $0 + g * p.outPerGroup })
@@ -109,13 +113,25 @@ struct ImplicitConv {
             for h in 0..<p.outHeight {
                 let src = row + h * wq
                 let dst = plane + h * outWidth
-                if let b {
-                    for w in 0..<outWidth { dst[w] = src[w] + b }
-                } else {
-                    dst.update(from: src, count: outWidth)
-                }
+                addBias(src, b ?? 0, into: dst, count: outWidth)
             }
         }
+    }
+}
+
+/// `dst[i] = src[i] + b`. Without a bias `b` is +0, which changes no value: a product summed
+/// from +0 is never -0.
+@inline(__always)
+private func addBias(_ src: UnsafePointer<Double>, _ b: Double, into dst: UnsafeMutablePointer<Double>, count: Int) {
+    var i = 0
+    let bias = SIMD4<Double>(repeating: b)
+    while i + 4 <= count {
+        UnsafeMutableRawPointer(dst + i).storeBytes(of: load4(src + i) + bias, as: SIMD4<Double>.self)
+        i += 4
+    }
+    while i < count {
+        dst[i] = src[i] + b
+        i += 1
     }
 }
 

@@ -25,8 +25,13 @@ struct PhasePlanes {
     }
 
     /// Writes the phase planes of the `channels` planes (`height × width`, contiguous) at `x`
-    /// into `dst`, and zeros from `contentCount` up to `count`.
-    func fill(_ x: UnsafePointer<Double>, into dst: UnsafeMutablePointer<Double>, count: Int) {
+    /// into `dst`, and zeros from `contentCount` up to `count`. With `interiorOnly`, `dst` already
+    /// holds this layout's planes of another image: the zeros (padding and slack) are the same
+    /// and are not written again.
+    func fill(
+        _ x: UnsafePointer<Double>, into dst: UnsafeMutablePointer<Double>, count: Int, interiorOnly: Bool = false
+    ) {
+        if !interiorOnly { dst.update(repeating: 0, count: max(count, contentCount)) }
         for c in 0..<channels {
             for a in 0..<strideH {
                 for b in 0..<strideW {
@@ -36,26 +41,21 @@ struct PhasePlanes {
                 }
             }
         }
-        (dst + contentCount).update(repeating: 0, count: max(0, count - contentCount))
     }
 
+    /// Copies the input's elements into one phase plane (its zeros are already there).
     private func fillPlane(
         _ plane: UnsafePointer<Double>, phase: (a: Int, b: Int), into dst: UnsafeMutablePointer<Double>
     ) {
-        // Columns v whose source column v*sw + b - left lies in 0 ..< width.
+        // Columns v whose source column v*sw + b - left lies in 0 ..< width; rows u likewise.
         let lo = min(wq, max(0, (left - phase.b + strideW - 1) / strideW))
         let hi = max(lo, min(wq, floorDivide(width - 1 + left - phase.b, strideW) + 1))
-        for u in 0..<hq {
-            let row = dst + u * wq
-            let ih = u * strideH + phase.a - top
-            guard ih >= 0, ih < height, lo < hi else {
-                row.update(repeating: 0, count: wq)
-                continue
-            }
-            row.update(repeating: 0, count: lo)
-            let from = plane + ih * width + lo * strideW + phase.b - left
-            copyStrided(from, stride: strideW, into: row + lo, count: hi - lo)
-            (row + hi).update(repeating: 0, count: wq - hi)
+        let first = min(hq, max(0, (top - phase.a + strideH - 1) / strideH))
+        let last = max(first, min(hq, floorDivide(height - 1 + top - phase.a, strideH) + 1))
+        guard lo < hi else { return }
+        for u in first..<last {
+            let from = plane + (u * strideH + phase.a - top) * width + lo * strideW + phase.b - left
+            copyStrided(from, stride: strideW, into: dst + u * wq + lo, count: hi - lo)
         }
     }
 }
@@ -64,12 +64,13 @@ struct PhasePlanes {
 /// at a time from the even lanes of one 8-wide load that ends before the last element read.
 @inline(__always)
 func copyStrided(_ from: UnsafePointer<Double>, stride: Int, into to: UnsafeMutablePointer<Double>, count: Int) {
-    if stride == 1 {
-        to.update(from: from, count: count)
-        return
-    }
     var t = 0
-    if stride == 2 {
+    if stride == 1 {
+        while t + 4 <= count {
+            UnsafeMutableRawPointer(to + t).storeBytes(of: load4(from + t), as: SIMD4<Double>.self)
+            t += 4
+        }
+    } else if stride == 2 {
         while t + 4 < count {
             let eight = UnsafeRawPointer(from + 2 * t).loadUnaligned(as: SIMD8<Double>.self)
             UnsafeMutableRawPointer(to + t).storeBytes(of: eight.evenHalf, as: SIMD4<Double>.self)
@@ -87,12 +88,13 @@ func copyStrided(_ from: UnsafePointer<Double>, stride: Int, into to: UnsafeMuta
 /// element written, and only the caller's work item touches these rows).
 @inline(__always)
 func scatterStrided(_ from: UnsafePointer<Double>, into to: UnsafeMutablePointer<Double>, stride: Int, count: Int) {
-    if stride == 1 {
-        to.update(from: from, count: count)
-        return
-    }
     var t = 0
-    if stride == 2 {
+    if stride == 1 {
+        while t + 4 <= count {
+            UnsafeMutableRawPointer(to + t).storeBytes(of: load4(from + t), as: SIMD4<Double>.self)
+            t += 4
+        }
+    } else if stride == 2 {
         while t + 4 < count {
             var eight = UnsafeRawPointer(to + 2 * t).loadUnaligned(as: SIMD8<Double>.self)
             eight.evenHalf = UnsafeRawPointer(from + t).loadUnaligned(as: SIMD4<Double>.self)
