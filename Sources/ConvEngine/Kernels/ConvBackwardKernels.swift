@@ -6,14 +6,13 @@ extension ConvKernels {
     ///
     /// Returns dx `(N, C_in, H, W)` of what the conv slid over (the padded input for non-zero modes)
     /// and dW `(C_out, C_in/groups, kh, kw)`.
-    static func backward(_ x: Tensor, weight: Tensor, gradOutput: Tensor, _ p: ConvPlan) -> (
-        input: Tensor, weight: Tensor
-    ) {
+    static func backward(
+        _ x: Tensor, weight: Tensor, gradOutput: Tensor, _ p: ConvPlan, implicitAllowed: Bool = true
+    ) -> (input: Tensor, weight: Tensor) {
         let weightCount = weight.count
         let chunks = chunkCount(p, weightCount: weightCount)
         let kernel = KernelPath.active
-        let implicit =
-            ImplicitConv.applies(p, kernel: kernel) && x.data.withUnsafeBufferPointer(ImplicitConv.allFinite)
+        let implicit = implicitAllowed && ImplicitConv.applies(p, kernel: kernel)
         let inputGradient = implicit ? ImplicitInputGradient(p, kernel: kernel) : nil
         // The implicit input gradient writes every element of dx; col2im adds into zeros.
         let dxCount = p.batch * p.inChannels * p.inPlane
@@ -57,6 +56,11 @@ extension ConvKernels {
                     }
                 }
             }
+        }
+        if implicit && !partials.withUnsafeBufferPointer(ImplicitConv.allFinite) {
+            // A non-finite input times a discarded column's zero (ImplicitConv+Backward.swift)
+            // may have made a NaN the im2col lowering would not: that lowering decides.
+            return backward(x, weight: weight, gradOutput: gradOutput, p, implicitAllowed: false)
         }
         var dw = [Double](partials[0..<weightCount])
         for chunk in 1..<chunks {

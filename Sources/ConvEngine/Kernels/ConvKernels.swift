@@ -121,19 +121,17 @@ enum ConvKernels {
     /// Sum of `count` values in four interleaved partial sums (`i mod 4`), added pairwise at the end:
     /// a fixed order that keeps four adds in flight instead of one dependent chain.
     static func planeSum(_ x: UnsafePointer<Double>, _ count: Int) -> Double {
-        var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
+        // Lane l of `sums` is the partial sum of the elements i ≡ l (mod 4), in increasing i.
+        var sums = SIMD4<Double>()
         var i = 0
         while i + 4 <= count {
-            s0 += x[i]
-            s1 += x[i + 1]
-            s2 += x[i + 2]
-            s3 += x[i + 3]
+            sums += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Double>.self)
             i += 4
         }
         while i < count {
-            s0 += x[i]
+            sums[0] += x[i]
             i += 1
         }
-        return (s0 + s1) + (s2 + s3)
+        return (sums[0] + sums[1]) + (sums[2] + sums[3])
     }
 }
