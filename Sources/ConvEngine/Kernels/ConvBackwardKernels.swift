@@ -4,11 +4,16 @@ extension ConvKernels {
     /// `dW_g += dy_g[:, tile] · col_tile^T`, summed over the tiles and the batch elements of a chunk
     /// in order, then over the chunks in order.
     ///
-    /// Returns dx `(N, C_in, H, W)` of what the conv slid over (the padded input for non-zero modes)
-    /// and dW `(C_out, C_in/groups, kh, kw)`.
+    /// On the fused paths, batches of two or more run the implicit-GEMM lowering instead
+    /// (ImplicitConv+Backward.swift), unless `implicitAllowed` is false.
+    ///
+    /// Returns dx `(N, C_in, H, W)` of what the conv slid over (the padded input for non-zero modes),
+    /// dW `(C_out, C_in/groups, kh, kw)` and, with `biasGradient`, db (`ConvKernels.biasGradient`'s
+    /// sums; the implicit lowering takes each plane's sum while that image's dy is in cache).
     static func backward(
-        _ x: Tensor, weight: Tensor, gradOutput: Tensor, _ p: ConvPlan, implicitAllowed: Bool = true
-    ) -> (input: Tensor, weight: Tensor) {
+        _ x: Tensor, weight: Tensor, gradOutput: Tensor, _ p: ConvPlan, biasGradient wantsBias: Bool = false,
+        implicitAllowed: Bool = true
+    ) -> (input: Tensor, weight: Tensor, bias: Tensor?) {
         let weightCount = weight.count
         let chunks = chunkCount(p, weightCount: weightCount)
         let kernel = KernelPath.active
@@ -20,6 +25,7 @@ extension ConvKernels {
             inputGradient == nil
             ? [Double](repeating: 0, count: dxCount)
             : [Double](unsafeUninitializedCapacity: dxCount) { _, count in count = dxCount }
+        var planeSums = [Double](repeating: 0, count: implicit && wantsBias ? p.batch * p.outChannels : 0)
         var partials = [Double](unsafeUninitializedCapacity: chunks * weightCount) { buffer, count in
             buffer.initialize(repeating: 0)
             count = chunks * weightCount
@@ -33,9 +39,11 @@ extension ConvKernels {
                                 x: xb.baseAddress!, w: wb.baseAddress!, dy: gb.baseAddress!, dx: dxb.baseAddress!,
                                 dw: pb.baseAddress!)
                             if implicit {
-                                ImplicitConv(p, kernel: kernel).backward(
-                                    x: io.x, w: io.w, dy: io.dy, dx: io.dx, partials: io.dw, chunks: chunks,
-                                    inputGradient: inputGradient)
+                                planeSums.withUnsafeMutableBufferPointer { sums in
+                                    ImplicitConv(p, kernel: kernel).backward(
+                                        x: io.x, w: io.w, dy: io.dy, dx: io.dx, partials: io.dw, chunks: chunks,
+                                        inputGradient: inputGradient, planeSums: wantsBias ? sums.baseAddress : nil)
+                                }
                                 return
                             }
                             if p.batch == 1 && p.groups > 1
@@ -60,16 +68,31 @@ extension ConvKernels {
         if implicit && !partials.withUnsafeBufferPointer(ImplicitConv.allFinite) {
             // A non-finite input times a discarded column's zero (ImplicitConv+Backward.swift)
             // may have made a NaN the im2col lowering would not: that lowering decides.
-            return backward(x, weight: weight, gradOutput: gradOutput, p, implicitAllowed: false)
+            return backward(
+                x, weight: weight, gradOutput: gradOutput, p, biasGradient: wantsBias, implicitAllowed: false)
         }
         var dw = [Double](partials[0..<weightCount])
         for chunk in 1..<chunks {
             let base = chunk * weightCount
             for i in 0..<weightCount { dw[i] += partials[base + i] }
         }
+        var db: Tensor?
+        if wantsBias {
+            db = implicit ? sumPlanes(planeSums, p) : biasGradient(gradOutput, p)
+        }
         return (
-            Tensor(shape: [p.batch, p.inChannels, p.height, p.width], data: dx), Tensor(shape: weight.shape, data: dw)
+            Tensor(shape: [p.batch, p.inChannels, p.height, p.width], data: dx), Tensor(shape: weight.shape, data: dw),
+            db
         )
+    }
+
+    /// `db[c] = Σ_n sums[n][c]` in batch order: `biasGradient`'s additions, from the plane sums.
+    private static func sumPlanes(_ sums: [Double], _ p: ConvPlan) -> Tensor {
+        var db = [Double](repeating: 0, count: p.outChannels)
+        for n in 0..<p.batch {
+            for c in 0..<p.outChannels { db[c] += sums[n * p.outChannels + c] }
+        }
+        return Tensor(shape: [p.outChannels], data: db)
     }
 
     /// The batch elements of one chunk, in order; its weight gradient goes to its own partial.

@@ -28,11 +28,13 @@ extension ImplicitConv {
         return (sum.sum() + tail) == 0
     }
 
-    /// Fills `dx` (every element when `inputGradient` is set; else added to a zeroed `dx`) and
-    /// `partials` (`chunks` weight gradients, each `weightCount` doubles, `(C_out, C_in/groups, kh, kw)`).
+    /// Fills `dx` (every element when `inputGradient` is set; else added to a zeroed `dx`),
+    /// `partials` (`chunks` weight gradients, each `weightCount` doubles, `(C_out, C_in/groups, kh, kw)`)
+    /// and `planeSums[n][c]` (`ConvKernels.planeSum` of each plane of dy) when given.
     func backward(
         x: UnsafePointer<Double>, w: UnsafePointer<Double>, dy: UnsafePointer<Double>, dx: UnsafeMutablePointer<Double>,
-        partials: UnsafeMutablePointer<Double>, chunks: Int, inputGradient: ImplicitInputGradient?
+        partials: UnsafeMutablePointer<Double>, chunks: Int, inputGradient: ImplicitInputGradient?,
+        planeSums: UnsafeMutablePointer<Double>?
     ) {
         Parallel.forEachOnCallersKernels(chunks) { chunk in
             let work = BackwardWork(self, inputGradient: inputGradient)
@@ -46,6 +48,12 @@ extension ImplicitConv {
                     let dyGroup = dy + (n * p.outChannels + g * p.outPerGroup) * p.outPlane
                     let dxGroup = dx + (n * p.inChannels + g * p.inPerGroup) * p.inPlane
                     weightGradient(xGroup, dyGroup, into: work.partial(g), first: n == batch.lowerBound, work)
+                    if let planeSums {
+                        for o in 0..<p.outPerGroup {
+                            planeSums[n * p.outChannels + g * p.outPerGroup + o] = ConvKernels.planeSum(
+                                dyGroup + o * p.outPlane, p.outPlane)
+                        }
+                    }
                     if let inputGradient, let packed = weights[g] {
                         inputGradient.run(
                             dy: dyGroup, dx: dxGroup, weights: packed, conv: self, source: work.dySource,
