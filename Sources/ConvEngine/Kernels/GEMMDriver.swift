@@ -29,16 +29,15 @@ extension GEMMOperands {
     /// When the region has a single row block and B is not transposed, each B element would be
     /// packed only to be used by that one block, so full-width B micro-panels are read in place
     /// (rows `ldb` apart) and only the ragged last one is packed: that copy cost as much as a
-    /// third of the time for conv-shaped products (m = 64). Not when `ldb` is a multiple of 512
-    /// doubles: cifar's dense layer (`ldb` 8192) and its first conv's input gradient (`ldb` 1024)
-    /// ran at 7 GFLOP/s in place on the Xeon. Likewise a non-transposed A is read
+    /// third of the time for conv-shaped products (m = 64).
+    /// (Packing B anyway when its rows are a multiple of 4 KiB apart, one L1 set, was slower on
+    /// the Xeon: cifar's conv1 input gradient 27×1024×32 40-46 against 45-52 GFLOP/s in place,
+    /// its dense weight gradient 10×8192×32 21 against 29.) Likewise a non-transposed A is read
     /// in place (all but a ragged last micro-panel) when at most `GEMMBlocking.inPlaceAColumns`
     /// columns use it: mnist's dense layer `x · Wᵀ` (64×10×1568) went from 64 to 48 us, its conv
     /// weight gradient (8×9×784) from 5.1 to 4.3 us.
     func multiplyBlocked(_ region: GEMMRegion, workspace: borrowing GEMMWorkspace) {
-        // Rows of B a multiple of 4 KiB apart share one L1 set (48 KiB, 12 ways, 64 sets): a
-        // micro-panel read in place then misses L1 on every row for every row tile, so it is packed.
-        let streamB = !transposeB && region.rows.count <= GEMMBlocking.mc && ldb % 512 != 0
+        let streamB = !transposeB && region.rows.count <= GEMMBlocking.mc
         let streamA = !transposeA && region.cols.count <= 2 * kernel.nr
         let (mr, nr, nc) = (kernel.mr, kernel.nr, kernel.nc)
         for jc in stride(from: region.cols.lowerBound, to: region.cols.upperBound, by: nc) {
