@@ -94,6 +94,15 @@ enum ConvShapes {
             "cifar conv2 weight grad dY·cols^T ",
             GEMMShape(m: 32, n: 288, k: 256, transposeA: false, transposeB: true, accumulate: true)
         ),
+        // cifar's dense layer (8192 -> 10, batch 32): B's rows 8192 doubles apart.
+        (
+            "cifar dense input grad dY·W       ",
+            GEMMShape(m: 32, n: 8192, k: 10, transposeA: false, transposeB: false, accumulate: false)
+        ),
+        (
+            "cifar dense weight grad dY^T·x    ",
+            GEMMShape(m: 10, n: 8192, k: 32, transposeA: true, transposeB: false, accumulate: false)
+        ),
     ]
 
     static func run(quick: Bool) {

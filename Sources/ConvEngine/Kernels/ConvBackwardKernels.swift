@@ -4,15 +4,32 @@ extension ConvKernels {
     /// `dW_g += dy_g[:, tile] · col_tile^T`, summed over the tiles and the batch elements of a chunk
     /// in order, then over the chunks in order.
     ///
-    /// Returns dx `(N, C_in, H, W)` of what the conv slid over (the padded input for non-zero modes)
-    /// and dW `(C_out, C_in/groups, kh, kw)`.
-    static func backward(_ x: Tensor, weight: Tensor, gradOutput: Tensor, _ p: ConvPlan) -> (
-        input: Tensor, weight: Tensor
-    ) {
+    /// On the fused paths, batches of two or more run the implicit-GEMM lowering instead
+    /// (ImplicitConv+Backward.swift), unless `implicitAllowed` is false.
+    ///
+    /// Returns dx `(N, C_in, H, W)` of what the conv slid over (the padded input for non-zero modes),
+    /// dW `(C_out, C_in/groups, kh, kw)` and, with `biasGradient`, db (`ConvKernels.biasGradient`'s
+    /// sums; the implicit lowering takes each plane's sum while that image's dy is in cache).
+    static func backward(
+        _ x: Tensor, weight: Tensor, gradOutput: Tensor, _ p: ConvPlan, biasGradient wantsBias: Bool = false,
+        implicitAllowed: Bool = true
+    ) -> (input: Tensor, weight: Tensor, bias: Tensor?) {
         let weightCount = weight.count
         let chunks = chunkCount(p, weightCount: weightCount)
-        var dx = [Double](repeating: 0, count: p.batch * p.inChannels * p.inPlane)
-        var partials = [Double](repeating: 0, count: chunks * weightCount)
+        let kernel = KernelPath.active
+        let implicit = implicitAllowed && ImplicitConv.applies(p, kernel: kernel)
+        let inputGradient = implicit ? ImplicitInputGradient(p, kernel: kernel) : nil
+        // The implicit input gradient writes every element of dx; col2im adds into zeros.
+        let dxCount = p.batch * p.inChannels * p.inPlane
+        var dx =
+            inputGradient == nil
+            ? [Double](repeating: 0, count: dxCount)
+            : [Double](unsafeUninitializedCapacity: dxCount) { _, count in count = dxCount }
+        var planeSums = [Double](repeating: 0, count: implicit && wantsBias ? p.batch * p.outChannels : 0)
+        var partials = [Double](unsafeUninitializedCapacity: chunks * weightCount) { buffer, count in
+            buffer.initialize(repeating: 0)
+            count = chunks * weightCount
+        }
         x.data.withUnsafeBufferPointer { xb in
             weight.data.withUnsafeBufferPointer { wb in
                 gradOutput.data.withUnsafeBufferPointer { gb in
@@ -21,6 +38,14 @@ extension ConvKernels {
                             let io = BackwardBuffers(
                                 x: xb.baseAddress!, w: wb.baseAddress!, dy: gb.baseAddress!, dx: dxb.baseAddress!,
                                 dw: pb.baseAddress!)
+                            if implicit {
+                                planeSums.withUnsafeMutableBufferPointer { sums in
+                                    ImplicitConv(p, kernel: kernel).backward(
+                                        x: io.x, w: io.w, dy: io.dy, dx: io.dx, partials: io.dw, chunks: chunks,
+                                        inputGradient: inputGradient, planeSums: wantsBias ? sums.baseAddress : nil)
+                                }
+                                return
+                            }
                             if p.batch == 1 && p.groups > 1
                                 && p.outChannels * p.outPlane * p.patchSize >= singleImageParallelWork
                             {
@@ -40,14 +65,34 @@ extension ConvKernels {
                 }
             }
         }
+        if implicit && !partials.withUnsafeBufferPointer(ImplicitConv.allFinite) {
+            // A non-finite input times a discarded column's zero (ImplicitConv+Backward.swift)
+            // may have made a NaN the im2col lowering would not: that lowering decides.
+            return backward(
+                x, weight: weight, gradOutput: gradOutput, p, biasGradient: wantsBias, implicitAllowed: false)
+        }
         var dw = [Double](partials[0..<weightCount])
         for chunk in 1..<chunks {
             let base = chunk * weightCount
             for i in 0..<weightCount { dw[i] += partials[base + i] }
         }
+        var db: Tensor?
+        if wantsBias {
+            db = implicit ? sumPlanes(planeSums, p) : biasGradient(gradOutput, p)
+        }
         return (
-            Tensor(shape: [p.batch, p.inChannels, p.height, p.width], data: dx), Tensor(shape: weight.shape, data: dw)
+            Tensor(shape: [p.batch, p.inChannels, p.height, p.width], data: dx), Tensor(shape: weight.shape, data: dw),
+            db
         )
+    }
+
+    /// `db[c] = Σ_n sums[n][c]` in batch order: `biasGradient`'s additions, from the plane sums.
+    private static func sumPlanes(_ sums: [Double], _ p: ConvPlan) -> Tensor {
+        var db = [Double](repeating: 0, count: p.outChannels)
+        for n in 0..<p.batch {
+            for c in 0..<p.outChannels { db[c] += sums[n * p.outChannels + c] }
+        }
+        return Tensor(shape: [p.outChannels], data: db)
     }
 
     /// The batch elements of one chunk, in order; its weight gradient goes to its own partial.
@@ -96,6 +141,26 @@ extension ConvKernels {
                 b: dyTile, ldb: p.outPlane, transposeB: false,
                 c: target, ldc: scratch.direct ? p.inPlane : columns, accumulate: false)
             if !scratch.direct { Im2col.fold(scratch.gradCol, channels: p.inPerGroup, p, rows: rows, into: dxGroup) }
+        }
+    }
+}
+
+extension ConvKernels {
+    /// dx of one image and group by the im2col lowering, added into `dx` (zero on entry):
+    /// `dcol = W_gᵀ · dy_g[:, tile]` per output-row tile, folded back by col2im.
+    static func inputGradientByFold(
+        dy: UnsafePointer<Double>, w: UnsafePointer<Double>, dx: UnsafeMutablePointer<Double>, _ scratch: ConvScratch,
+        _ p: ConvPlan
+    ) {
+        for rows in p.tiles {
+            let columns = rows.count * p.outWidth
+            let target = scratch.direct ? dx : scratch.gradCol
+            GEMM.multiply(
+                m: p.patchSize, n: columns, k: p.outPerGroup,
+                a: w, lda: p.patchSize, transposeA: true,
+                b: dy + rows.lowerBound * p.outWidth, ldb: p.outPlane, transposeB: false,
+                c: target, ldc: scratch.direct ? p.inPlane : columns, accumulate: false)
+            if !scratch.direct { Im2col.fold(scratch.gradCol, channels: p.inPerGroup, p, rows: rows, into: dx) }
         }
     }
 }

@@ -20,10 +20,17 @@ enum ConvKernels {
     static func forward(_ x: Tensor, weight: Tensor, bias: Tensor?, _ p: ConvPlan) -> Tensor {
         let count = p.batch * p.outChannels * p.outPlane
         // Every element is written by exactly one GEMM (accumulate: false), so no zero fill.
+        let kernel = KernelPath.active
         let out = [Double](unsafeUninitializedCapacity: count) { ob, initialized in
             x.data.withUnsafeBufferPointer { xb in
                 weight.data.withUnsafeBufferPointer { wb in
                     let (xs, ws, os) = (xb.baseAddress!, wb.baseAddress!, ob.baseAddress!)
+                    if ImplicitConv.applies(p, kernel: kernel) {
+                        bias?.data.withUnsafeBufferPointer { bb in
+                            ImplicitConv(p, kernel: kernel).forward(xs, weight: ws, bias: bb.baseAddress!, into: os)
+                        } ?? ImplicitConv(p, kernel: kernel).forward(xs, weight: ws, bias: nil, into: os)
+                        return
+                    }
                     if p.batch == 1 {
                         forwardSingleImage(xs, ws, os, p)
                         if let bias { addBias(bias.data, to: os, p) }
@@ -114,19 +121,17 @@ enum ConvKernels {
     /// Sum of `count` values in four interleaved partial sums (`i mod 4`), added pairwise at the end:
     /// a fixed order that keeps four adds in flight instead of one dependent chain.
     static func planeSum(_ x: UnsafePointer<Double>, _ count: Int) -> Double {
-        var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
+        // Lane l of `sums` is the partial sum of the elements i ≡ l (mod 4), in increasing i.
+        var sums = SIMD4<Double>()
         var i = 0
         while i + 4 <= count {
-            s0 += x[i]
-            s1 += x[i + 1]
-            s2 += x[i + 2]
-            s3 += x[i + 3]
+            sums += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Double>.self)
             i += 4
         }
         while i < count {
-            s0 += x[i]
+            sums[0] += x[i]
             i += 1
         }
-        return (s0 + s1) + (s2 + s3)
+        return (sums[0] + sums[1]) + (sums[2] + sums[3])
     }
 }

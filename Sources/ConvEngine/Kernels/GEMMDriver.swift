@@ -29,7 +29,10 @@ extension GEMMOperands {
     /// When the region has a single row block and B is not transposed, each B element would be
     /// packed only to be used by that one block, so full-width B micro-panels are read in place
     /// (rows `ldb` apart) and only the ragged last one is packed: that copy cost as much as a
-    /// third of the time for conv-shaped products (m = 64). Likewise a non-transposed A is read
+    /// third of the time for conv-shaped products (m = 64).
+    /// (Packing B anyway when its rows are a multiple of 4 KiB apart, one L1 set, was slower on
+    /// the Xeon: cifar's conv1 input gradient 27×1024×32 40-46 against 45-52 GFLOP/s in place,
+    /// its dense weight gradient 10×8192×32 21 against 29.) Likewise a non-transposed A is read
     /// in place (all but a ragged last micro-panel) when at most `GEMMBlocking.inPlaceAColumns`
     /// columns use it: mnist's dense layer `x · Wᵀ` (64×10×1568) went from 64 to 48 us, its conv
     /// weight gradient (8×9×784) from 5.1 to 4.3 us.

@@ -84,7 +84,7 @@ private func packRows(
     let rows = (src, src + stride, src + 2 * stride, src + 3 * stride)
     var p = 0
     while p + 4 <= count {
-        let columns = transpose4x4(
+        let columns = transposed4x4(
             load4(rows.0 + p), load4(rows.1 + p), load4(rows.2 + p), load4(rows.3 + p))
         store4(columns.0, out + p * outStride)
         store4(columns.1, out + (p + 1) * outStride)
@@ -99,18 +99,18 @@ private func packRows(
 }
 
 @inline(__always)
-private func load4(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
+func load4(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
 }
 
 @inline(__always)
-private func store4(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>) {
+func store4(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
 }
 
 /// The columns of the 4×4 matrix whose rows are `r0...r3`.
 @inline(__always)
-private func transpose4x4(
+func transposed4x4(
     _ r0: SIMD4<Double>, _ r1: SIMD4<Double>, _ r2: SIMD4<Double>, _ r3: SIMD4<Double>
 ) -> (SIMD4<Double>, SIMD4<Double>, SIMD4<Double>, SIMD4<Double>) {
     let t0 = SIMD4(lowHalf: r0.lowHalf, highHalf: r1.lowHalf)  // a0 a1 b0 b1

@@ -28,3 +28,33 @@ extension KernelPath {
         }
     }
 }
+
+extension KernelPath {
+    /// One register tile with B's rows gathered: `B(p, j) = b[offsets[p] + j]`, A packed
+    /// (`ImplicitGEMM.multiplyGatherB`); whole tiles are stored. Fused paths only.
+    @inline(__always)
+    func tileGatherB(
+        kc: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, offsets: UnsafePointer<Int>,
+        c: UnsafeMutablePointer<Double>, ldc: Int, addToC: Bool
+    ) {
+        switch self {
+        case .avx512: gemm_avx512_tile_8x16_gather_b(kc, a, b, offsets, c, ldc, 8, 16, addToC ? 1 : 0)
+        case .avx2: gemm_avx2_tile_4x12_gather_b(kc, a, b, offsets, c, ldc, 4, 12, addToC ? 1 : 0)
+        case .portable: preconditionFailure("implicit GEMM runs on the fused paths only")
+        }
+    }
+
+    /// One register tile with A's rows given by pointer: `A(i, p) = rows[i][p]`
+    /// (`ImplicitGEMM.multiplyRowsA`); whole tiles are stored. Fused paths only.
+    @inline(__always)
+    func tileRowsA(
+        kc: Int, rows: UnsafePointer<UnsafePointer<Double>?>, b: UnsafePointer<Double>, ldb: Int,
+        c: UnsafeMutablePointer<Double>, ldc: Int, addToC: Bool
+    ) {
+        switch self {
+        case .avx512: gemm_avx512_tile_8x16_rows_a(kc, rows, b, ldb, c, ldc, 8, 16, addToC ? 1 : 0)
+        case .avx2: gemm_avx2_tile_4x12_rows_a(kc, rows, b, ldb, c, ldc, 4, 12, addToC ? 1 : 0)
+        case .portable: preconditionFailure("implicit GEMM runs on the fused paths only")
+        }
+    }
+}

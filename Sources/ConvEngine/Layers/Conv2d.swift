@@ -60,9 +60,10 @@ public struct Conv2d: Layer, Equatable {
 
     public func backward(_ gradOutput: Tensor, input: Tensor, output: Tensor, saved plan: ConvPlan) -> LayerGradients {
         let source = plan.modePadding == nil ? input : ModePadding.pad(input, plan)
-        let grads = ConvKernels.backward(source, weight: spec.weight, gradOutput: gradOutput, plan)
+        let grads = ConvKernels.backward(
+            source, weight: spec.weight, gradOutput: gradOutput, plan, biasGradient: spec.bias != nil)
         let dx = plan.modePadding == nil ? grads.input : ModePadding.fold(grads.input, plan)
-        let db = spec.bias.map { _ in ConvKernels.biasGradient(gradOutput, plan) }
+        let db = grads.bias
         let dW = NamedTensor("weight", grads.weight)
         return LayerGradients(input: dx, parameters: db.map { [dW, NamedTensor("bias", $0)] } ?? [dW])
     }

@@ -36,6 +36,24 @@ void gemm_avx512_tile_8x16(
     long kc, const double *a, long a_row, long a_step, const double *b, long b_stride,
     double *c, long ldc, long rows, long cols, int add_to_c);
 
+/// The same tiles with B's rows gathered (implicit GEMM, Sources/ConvEngine/Kernels/ImplicitGEMM.swift):
+/// B(p, j) = b[b_offsets[p] + j], A packed (A(i, p) = a[p * MR + i]). Same order and roundings.
+void gemm_avx512_tile_8x16_gather_b(
+    long kc, const double *a, const double *b, const long *b_offsets, double *c, long ldc, long rows, long cols,
+    int add_to_c);
+void gemm_avx2_tile_4x12_gather_b(
+    long kc, const double *a, const double *b, const long *b_offsets, double *c, long ldc, long rows, long cols,
+    int add_to_c);
+
+/// The same tiles with A's rows given by pointer: A(i, p) = a_rows[i][p] (all MR pointers valid),
+/// B(p, j) = b[p * b_stride + j]. Same order and roundings.
+void gemm_avx512_tile_8x16_rows_a(
+    long kc, const double *const *a_rows, const double *b, long b_stride, double *c, long ldc, long rows, long cols,
+    int add_to_c);
+void gemm_avx2_tile_4x12_rows_a(
+    long kc, const double *const *a_rows, const double *b, long b_stride, double *c, long ldc, long rows, long cols,
+    int add_to_c);
+
 /// `sum over p < k, in increasing p, from 0.0, of a[p * a_step] * b[p * b_step]` with one fused
 /// multiply-add per step (what the kernels do for one element). Call only when the CPU has FMA.
 double gemm_fma_dot(long k, const double *a, long a_step, const double *b, long b_step);
