@@ -277,19 +277,19 @@ extension Connection {
     /// After a response is out: next request, or "+close" (shut the write side, read briefly so
     /// the client sees the response rather than a reset, RFC 9112 §9.6).
     ///
-    /// While heavy work waits, a connection whose light answer just went out is paced: its next
-    /// request is parsed only `lightPacing` later. A client looping on tiny requests as fast as
-    /// they are answered would otherwise take the graders' CPU with the HTTP path around them
-    /// (docs/RELIABILITY.md, the graders phase). The connection keeps reading meanwhile (no source
-    /// suspended and resumed: the loop's one pacing timer ends it), and the pause does not count
-    /// against the client's deadlines (PhaseClock).
+    /// While heavy work waits, a light answer reserves a slot of the server's `LightPacer`, and the
+    /// connection's next request is parsed at that slot: light answers go out at most `lightRate`
+    /// a second, shared by all connections. The connection keeps reading meanwhile (the loop's one
+    /// pacing timer ends the wait), and the wait does not count against the client's deadlines
+    /// (PhaseClock).
     func writeFinished() {
         guard state == .writing else { return }
-        let paced = pendingResponse?.exchange?.lane == .light && core.pool.hasHeavyWork
+        let light = pendingResponse?.exchange?.lane == .light
         delivered()
-        let pacing = paced ? core.configuration.lightPacing.nanoseconds : nil
+        let now = Self.now
+        let pacing = light && core.pool.hasHeavyWork ? core.lightPacer?.reserve(at: now) : nil
         if let pacing, pacing > 0 { core.metrics.lightAnswerPaced() }
-        perform(machine.writeDone(canLinger: readSource != nil, pacing: pacing, now: Self.now))
+        perform(machine.writeDone(canLinger: readSource != nil, pacing: pacing, now: now))
     }
 
     /// The pacing time is over: the next request is parsed.

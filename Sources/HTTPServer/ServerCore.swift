@@ -10,6 +10,8 @@ final class ServerCore: Sendable {
     let pool: ComputePool
     let uploads: UploadBudget
     let costs: CostModel
+    /// Spaces light answers while heavy work is queued (nil: `lightRate` 0).
+    let lightPacer: LightPacer?
     let metrics: ServerMetrics
     let serializer: ResponseSerializer
     let logger: Logger
@@ -31,6 +33,7 @@ final class ServerCore: Sendable {
         self.lifecycle = lifecycle
         self.logger = logger
         self.pool = pool
+        lightPacer = configuration.lightPacer
         uploads = UploadBudget(limitBytes: max(configuration.uploadBudgetBytes, configuration.limits.maxBodyBytes))
         serializer = ResponseSerializer(corsOrigin: configuration.corsOrigin)
         let retryAfter = configuration.retryAfterSeconds

@@ -84,7 +84,7 @@ final class ServerMetrics: Sendable {
         pacedAnswers = registry.makeCounter(
             descriptor: Self.name(
                 "compute_light_paced", "total",
-                "Light answers after which the connection's next request waited --light-pacing (heavy work was queued)"
+                "Light answers over --light-rate while heavy work was queued: the connection's next request waited"
             ))
         bytesIn = registry.makeCounter(descriptor: Self.name("http_received", "bytes_total", "Bytes read from clients"))
         bytesOut = registry.makeCounter(descriptor: Self.name("http_sent", "bytes_total", "Bytes written to clients"))

@@ -29,11 +29,11 @@ struct ServerOptions: ParsableArguments {
         help: "Extra compute threads for light requests only. Env GRADSERVER_LIGHT_WORKERS.")
     var lightWorkers: Int = env("LIGHT_WORKERS").flatMap(Int.init) ?? defaults.lightWorkers
     @Option(
-        name: .customLong("light-pacing"),
+        name: .customLong("light-rate"),
         help:
-            "Seconds a connection waits before its next request is read after a light answer, while heavy work is queued (0: off). Env GRADSERVER_LIGHT_PACING."
+            "Light answers a second across the server while heavy work is queued; clients over it wait for their turn (0: no limit; default 400 a core). Env GRADSERVER_LIGHT_RATE."
     )
-    var lightPacing: Double = env("LIGHT_PACING").flatMap(Double.init) ?? seconds(defaults.lightPacing)
+    var lightRate: Double = env("LIGHT_RATE").flatMap(Double.init) ?? defaults.lightRate
     @Option(
         name: .customLong("compute-nice"),
         help:
@@ -89,8 +89,8 @@ struct ServerOptions: ParsableArguments {
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard (0...19).contains(computeNice) else { throw ValidationError("--compute-nice must be 0...19") }
-        guard queueDelayTarget > 0, lightWorkers >= 0, lightPacing >= 0 else {
-            throw ValidationError("--queue-delay-target must be positive, --light-workers and --light-pacing >= 0")
+        guard queueDelayTarget > 0, lightWorkers >= 0, lightRate >= 0 else {
+            throw ValidationError("--queue-delay-target must be positive, --light-workers and --light-rate >= 0")
         }
         guard workers >= 1, queueDepth >= 0, maxBodyBytes >= 0, uploadBudgetBytes >= 0, maxRequestsPerConnection >= 1
         else {
@@ -109,7 +109,7 @@ struct ServerOptions: ParsableArguments {
         configuration.queueDepth = queueDepth
         configuration.queueDelayTarget = .seconds(queueDelayTarget)
         configuration.lightWorkers = lightWorkers
-        configuration.lightPacing = .seconds(lightPacing)
+        configuration.lightRate = lightRate
         configuration.computeNice = computeNice
         configuration.limits.maxBodyBytes = maxBodyBytes
         configuration.uploadBudgetBytes = uploadBudgetBytes

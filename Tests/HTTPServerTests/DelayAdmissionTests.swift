@@ -106,36 +106,38 @@ import Testing
         #expect(harness.core.uploads.inUseBytes == 0)
     }
 
-    @Test func lightAnswerWhileHeavyWorkWaits_pacesTheConnection() {
+    @Test func lightAnswersOverTheRateWhileHeavyWorkWaits_waitForTheirSlot() {
         let harness = ConnectionHarness {
             $0.inlineCutoff = .microseconds(100)
-            $0.lightPacing = .seconds(60)
+            $0.lightRate = 1 / 60  // a slot a minute
+            $0.lightBurst = 1
         }
         harness.core.costs.record(CostModel.key(route: "/echo", bodyBytes: 2), seconds: 3e-6)
         let heavy = harness.core.pool.tryReserve(cost: 1.0)
         defer { heavy?.release() }
         let first = harness.onLoop {
-            harness.clientSends(Self.post("/echo", length: 2, body: "{}"))
-            harness.connection.readAvailable()
-            harness.clientSends(Self.post("/echo", length: 2, body: "{}"))
-            harness.connection.readAvailable()
+            for _ in 0..<3 {
+                harness.clientSends(Self.post("/echo", length: 2, body: "{}"))
+                harness.connection.readAvailable()
+            }
             return ConnectionHarness.statuses(harness.clientReceives())
         }
-        #expect(first == [200], "the second request waits out the pacing")
+        #expect(first == [200, 200], "the first answer took the one slot free now; the third request waits")
         #expect(harness.onLoop { harness.connection.machine.pacedUntil != nil && harness.connection.state == .reading })
         #expect(harness.onLoop { harness.connection.parser.bufferedByteCount > 0 }, "it read the next request")
         #expect(String(decoding: harness.core.metrics.render(), as: UTF8.self).contains("compute_light_paced_total 1"))
-        let second = harness.onLoop {
+        let third = harness.onLoop {
             harness.connection.paceEnded()
             return ConnectionHarness.statuses(harness.clientReceives())
         }
-        #expect(second == [200], "answered once the pace ends")
+        #expect(third == [200], "answered at its slot")
     }
 
     @Test func lightAnswerWithNoHeavyWork_readsOnAtOnce() {
         let harness = ConnectionHarness {
             $0.inlineCutoff = .microseconds(100)
-            $0.lightPacing = .seconds(60)
+            $0.lightRate = 1 / 60  // a slot a minute
+            $0.lightBurst = 1
         }
         harness.core.costs.record(CostModel.key(route: "/echo", bodyBytes: 2), seconds: 3e-6)
         let both = harness.onLoop {

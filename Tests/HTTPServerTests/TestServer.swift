@@ -42,7 +42,7 @@ struct TestServer {
         // their own tests (ComputeSchedulingTests, DelayAdmissionTests).
         configuration.lightWorkers = 0
         configuration.inlineCutoff = .zero
-        configuration.lightPacing = .zero
+        configuration.lightRate = 0
         configuration.eventLoops = 2
         configuration.headerTimeout = .milliseconds(800)
         configuration.bodyTimeout = .milliseconds(800)
