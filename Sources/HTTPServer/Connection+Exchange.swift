@@ -73,24 +73,15 @@ extension Connection {
         answerBeforeBody(core.shedResponse(reason), head, closes: false)
     }
 
-    /// Bodies up to this size are read and dropped after an answer from the header section, to
-    /// keep the connection, as nginx's discard logic does: a client sends such a body without
-    /// waiting (curl asks with `Expect: 100-continue` only above 1 MiB), so it arrives anyway, and
-    /// a lingering close would read it too, then cost the client a new connection. Larger ones,
-    /// chunked ones and held-back ones (`Expect: 100-continue`) end the connection ("+close").
-    static let discardableBodyBytes = 1_048_576
-
-    /// An answer decided from the header section alone, before any body byte is read.
+    /// An answer decided from the header section alone, before any body byte is read: the machine
+    /// decides whether the body is dropped to keep the connection.
     private func answerBeforeBody(_ response: HTTPResponse, _ head: RequestHead, closes: Bool) {
-        var skippable = !closes
-        switch head.framing {
-        case .none: break
-        case .length(let length):
-            skippable = skippable && (length == 0 || (length <= Self.discardableBodyBytes && !head.expectsContinue))
-        case .chunked: skippable = false
-        }
-        if skippable && head.hasBody { parser.discardBody() }
-        respond(response, close: !skippable)
+        answer = response
+        perform(
+            machine.answeredBeforeBody(
+                framing: head.framing, expectsContinue: head.expectsContinue, closes: closes,
+                wanted: keepAliveWanted(close: false), now: Self.now))
+        answer = nil
     }
 
     /// A request's body is complete: the machine sends it to its handler, here or on the pool. A

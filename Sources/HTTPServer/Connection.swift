@@ -64,6 +64,7 @@ final class Connection: @unchecked Sendable {
             case .resumeReads: resumeReadSource()
             case .stopReading: stopReading()
             case .processInput: processInput()
+            case .discardBody: parser.discardBody()
             case .runInline: runInline()
             case .submit: submit()
             case .write(let keepAlive): write(keepAlive: keepAlive)

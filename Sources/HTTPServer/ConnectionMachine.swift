@@ -31,6 +31,8 @@ struct ConnectionMachine: Equatable {
         case stopReading
         /// Parse and answer what is buffered.
         case processInput
+        /// Read the current request's body and drop it (its answer came from the header section).
+        case discardBody
         /// Run the complete request's handler here, on the event loop.
         case runInline
         /// Queue the complete request's job on the compute pool.
@@ -144,6 +146,29 @@ struct ConnectionMachine: Equatable {
         clock.begin(at: now)
         requestsAnswered += 1
         return [.write(keepAlive: keepAlive)]
+    }
+
+    /// Bodies up to this size are read and dropped after an answer from the header section, to
+    /// keep the connection, as nginx's discard logic does: a client sends such a body without
+    /// waiting (curl asks with `Expect: 100-continue` only above 1 MiB), so it arrives anyway, and
+    /// a lingering close would read it too, then cost the client a new connection. Larger ones,
+    /// chunked ones and held-back ones (`Expect: 100-continue`) end the connection ("+close").
+    static let discardableBodyBytes = 1_048_576
+
+    /// An answer decided from the header section alone (an error, a shed, a 404), before any body
+    /// byte is read: the body is dropped and the connection kept when that is cheap (see
+    /// `discardableBodyBytes`) and the answer does not `close` it; else the answer ends it.
+    mutating func answeredBeforeBody(
+        framing: BodyFraming, expectsContinue: Bool, closes: Bool, wanted: Bool, now: UInt64
+    ) -> [Action] {
+        let keeps: Bool
+        switch framing {
+        case .none, .length(0): keeps = !closes
+        case .length(let length): keeps = !closes && length <= Self.discardableBodyBytes && !expectsContinue
+        case .chunked: keeps = false
+        }
+        let hasBody = framing != .none && framing != .length(0)
+        return (keeps && hasBody ? [.discardBody] : []) + responseReady(wanted: wanted && keeps, now: now)
     }
 
     /// The whole response is out: the next request (after `pacing` nanoseconds, if given), or

@@ -291,4 +291,31 @@ import Testing
         var idle = ConnectionMachine(now: 0, maxRequests: 10)
         #expect(idle.drainCheck(parser: .idle, openFor: 2 * Self.second, window: Self.second) == [.close])
     }
+
+    @Test func answerFromTheHeaderSection_dropsASmallBodyAndKeepsTheConnection_elseCloses() {
+        let big = ConnectionMachine.discardableBodyBytes + 1
+        let cases: [(BodyFraming, expectsContinue: Bool, closes: Bool, [ConnectionMachine.Action])] = [
+            (.none, false, false, [.write(keepAlive: true)]),
+            (.length(0), false, false, [.write(keepAlive: true)]),
+            (.length(10), false, false, [.discardBody, .write(keepAlive: true)]),
+            (.length(ConnectionMachine.discardableBodyBytes), false, false, [.discardBody, .write(keepAlive: true)]),
+            (.length(big), false, false, [.write(keepAlive: false)]),
+            (.length(10), true, false, [.write(keepAlive: false)]),
+            (.chunked, false, false, [.write(keepAlive: false)]),
+            (.length(10), false, true, [.write(keepAlive: false)]),
+            (.none, false, true, [.write(keepAlive: false)]),
+        ]
+        for (framing, expectsContinue, closes, expected) in cases {
+            var machine = ConnectionMachine(now: 0, maxRequests: 10)
+            machine.headReceived(now: 1)
+            let actions = machine.answeredBeforeBody(
+                framing: framing, expectsContinue: expectsContinue, closes: closes, wanted: true, now: 2)
+            #expect(actions == expected, "\(framing) continue \(expectsContinue) closes \(closes)")
+        }
+        var draining = ConnectionMachine(now: 0, maxRequests: 10)
+        #expect(
+            draining.answeredBeforeBody(
+                framing: .length(10), expectsContinue: false, closes: false, wanted: false, now: 2)
+                == [.discardBody, .write(keepAlive: false)])
+    }
 }
