@@ -112,6 +112,7 @@ extension Connection {
     /// The `runInline` action: the handler runs now, on this loop.
     func runInline() {
         guard let exchange, let request = exchange.request, let route = exchange.route else { return }
+        exchange.request = nil
         let context = Self.context(exchange)
         guard route.lane == .compute else { return finish(route.handler(request, context)) }
         exchange.lane = .light
@@ -137,7 +138,7 @@ extension Connection {
     /// now (the pool filled up while the body arrived: the body is read, the connection stays).
     func submit() {
         guard let exchange, let request = exchange.request, let route = exchange.route else { return }
-        exchange.request = nil  // the job is the body's last holder: it gives a large one back
+        exchange.request = nil  // the job holds it from here
         let key = CostModel.key(route: exchange.routeLabel, bodyBytes: request.body.count)
         let cost = core.costs.estimate(route: key.route, bodyBytes: request.body.count)
         guard let place = core.pool.tryReserve(cost: cost) else {
@@ -149,26 +150,14 @@ extension Connection {
         exchange.submitted = true
         exchange.lane = core.pool.policy.lane(cost)
         let (costs, upload, context) = (core.costs, exchange.upload, Self.context(exchange))
-        let carried = CarriedRequest(request)
         core.pool.submit(place, cost: cost) { [self] in
-            let response = Self.timed(route.handler, carried.request!, context, key, costs)
-            LargeBuffers.shared.giveBack(carried.takeBody())
+            let response = Self.timed(route.handler, request, context, key, costs)
+            // The job is the body's last holder (the exchange let go of it): a large one is kept.
+            LargeBuffers.shared.giveBack(request.body)
             // The place is free before the answer can reach the client, whose next request may need it.
             place.release()
             upload?.release()
             loop.queue.async { self.finish(response) }
-        }
-    }
-
-    /// The request a compute job holds, so that the job can let go of it and give its body back
-    /// as its last holder (a captured constant would keep a second reference until the job ends).
-    private final class CarriedRequest: @unchecked Sendable {
-        var request: HTTPRequest?
-        init(_ request: HTTPRequest) { self.request = request }
-
-        func takeBody() -> [UInt8] {
-            defer { request = nil }
-            return request?.body ?? []
         }
     }
 
