@@ -28,14 +28,23 @@ enum ComputeLane: String, CaseIterable, Sendable {
 /// first everywhere); heavy, `(backlog.light + backlog.heavy) / workers`. Virtual deadline:
 /// `enqueued + agingFactor x estimate`.
 struct AdmissionPolicy: Sendable {
-    /// Shed (503) once a new job would expect to wait longer than this, in seconds.
+    /// Shed (503) once a new job would expect to wait longer than this, in seconds, or than
+    /// `delayFactor` times its own estimate when that is longer.
     var delayTarget: Double = 0.25
+    /// A job may wait this many times its own estimate: a grader's 0.5 s job may queue behind
+    /// another (1 s), where a 0.25 s target alone would refuse any heavy job beyond the workers.
+    /// What a job waits relative to its size (its slowdown) is what its client feels; the count
+    /// bound and the upload budget still bound the memory.
+    var delayFactor: Double = 2
     /// Jobs estimated under this many seconds are light.
     var lightCutoff: Double = 0.002
     /// How many times its own estimate a job may be overtaken by later, shorter jobs.
     var agingFactor: Double = 8
 
     func lane(_ cost: Double) -> ComputeLane { cost < lightCutoff ? .light : .heavy }
+
+    /// Whether a job estimated at `cost` seconds may expect to wait `delay` seconds.
+    func allows(delay: Double, cost: Double) -> Bool { delay <= max(delayTarget, delayFactor * cost) }
 
     func expectedDelay(of lane: ComputeLane, backlog: ComputeLane.Backlog, workers: Int, lightWorkers: Int) -> Double {
         switch lane {

@@ -83,7 +83,7 @@ final class ComputePool: @unchecked Sendable {  // `state` is touched only while
         if state.stopped || state.reserved >= capacity { return .queueFull }
         let delay = policy.expectedDelay(
             of: policy.lane(cost), backlog: state.backlog, workers: workers, lightWorkers: lightWorkers)
-        return delay <= policy.delayTarget ? .admitted : .delayOverTarget
+        return policy.allows(delay: delay, cost: cost) ? .admitted : .delayOverTarget
     }
 
     /// True when no job at all would be let in.

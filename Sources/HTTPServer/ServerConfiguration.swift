@@ -17,6 +17,9 @@ public struct ServerConfiguration: Sendable {
     /// estimated work over the workers of its lane (AdmissionPolicy), is over this. An idle
     /// server admits any request.
     public var queueDelayTarget: Duration = .milliseconds(250)
+    /// ... or than this many times the request's own estimated work, when that is longer: heavy
+    /// requests may queue for about their own duration (AdmissionPolicy.delayFactor).
+    public var queueDelayFactor: Double = 2
     /// Requests estimated (CostModel) under this are light: served first, and by `lightWorkers`.
     public var lightCutoff: Duration = .milliseconds(2)
     /// Compute requests of a class measured (CostModel, not guessed) under this run inline on the
@@ -98,7 +101,8 @@ extension ServerConfiguration {
 
     var admissionPolicy: AdmissionPolicy {
         AdmissionPolicy(
-            delayTarget: queueDelayTarget.seconds, lightCutoff: lightCutoff.seconds, agingFactor: agingFactor)
+            delayTarget: queueDelayTarget.seconds, delayFactor: queueDelayFactor, lightCutoff: lightCutoff.seconds,
+            agingFactor: agingFactor)
     }
 }
 

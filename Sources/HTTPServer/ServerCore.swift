@@ -41,7 +41,8 @@ final class ServerCore: Sendable {
             HTTPError.overloaded("the compute queue is full; retry later", retryAfterSeconds: retryAfter).response
         queueDelayOverTarget =
             HTTPError.overloaded(
-                "the compute queue's expected wait is over \(configuration.queueDelayTarget); retry later",
+                "the compute queue's expected wait is over what this request may wait (\(configuration.queueDelayTarget), "
+                    + "or \(configuration.queueDelayFactor) times its estimated work); retry later",
                 retryAfterSeconds: retryAfter
             ).response
         uploadBudgetFull =

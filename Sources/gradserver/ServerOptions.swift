@@ -25,6 +25,12 @@ struct ServerOptions: ParsableArguments {
     )
     var queueDelayTarget: Double = env("QUEUE_DELAY_TARGET").flatMap(Double.init) ?? seconds(defaults.queueDelayTarget)
     @Option(
+        name: .customLong("queue-delay-factor"),
+        help:
+            "A compute request may also wait this many times its own estimated work, when that is longer than --queue-delay-target. Env GRADSERVER_QUEUE_DELAY_FACTOR."
+    )
+    var queueDelayFactor: Double = env("QUEUE_DELAY_FACTOR").flatMap(Double.init) ?? defaults.queueDelayFactor
+    @Option(
         name: .customLong("light-workers"),
         help: "Extra compute threads for light requests only. Env GRADSERVER_LIGHT_WORKERS.")
     var lightWorkers: Int = env("LIGHT_WORKERS").flatMap(Int.init) ?? defaults.lightWorkers
@@ -89,8 +95,9 @@ struct ServerOptions: ParsableArguments {
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard (0...19).contains(computeNice) else { throw ValidationError("--compute-nice must be 0...19") }
-        guard queueDelayTarget > 0, lightWorkers >= 0, lightRate >= 0 else {
-            throw ValidationError("--queue-delay-target must be positive, --light-workers and --light-rate >= 0")
+        guard queueDelayTarget > 0, queueDelayFactor >= 0, lightWorkers >= 0, lightRate >= 0 else {
+            throw ValidationError(
+                "--queue-delay-target must be positive, --queue-delay-factor, --light-workers and --light-rate >= 0")
         }
         guard workers >= 1, queueDepth >= 0, maxBodyBytes >= 0, uploadBudgetBytes >= 0, maxRequestsPerConnection >= 1
         else {
@@ -108,6 +115,7 @@ struct ServerOptions: ParsableArguments {
         configuration.workers = workers
         configuration.queueDepth = queueDepth
         configuration.queueDelayTarget = .seconds(queueDelayTarget)
+        configuration.queueDelayFactor = queueDelayFactor
         configuration.lightWorkers = lightWorkers
         configuration.lightRate = lightRate
         configuration.computeNice = computeNice

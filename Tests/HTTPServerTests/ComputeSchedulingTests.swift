@@ -7,9 +7,9 @@ import Testing
 /// Issue 18: admission by expected queueing delay, shortest job first with aging, and the light
 /// lane's own workers. Jobs are held on a gate, so every order below is decided before any runs.
 @Suite struct ComputeSchedulingTests {
-    static let policy = AdmissionPolicy(delayTarget: 0.25, lightCutoff: 0.002, agingFactor: 8)
+    static let policy = AdmissionPolicy(delayTarget: 0.25, delayFactor: 0, lightCutoff: 0.002, agingFactor: 8)
     /// The same order, with a target no test's backlog reaches.
-    static let ordering = AdmissionPolicy(delayTarget: 1_000, lightCutoff: 0.002, agingFactor: 8)
+    static let ordering = AdmissionPolicy(delayTarget: 1_000, delayFactor: 0, lightCutoff: 0.002, agingFactor: 8)
 
     @Test func idlePool_admitsAJobLongerThanTheTarget() {
         let pool = ComputePool(workers: 2, queueDepth: 10, policy: Self.policy)
@@ -26,6 +26,21 @@ import Testing
         #expect(pool.admission(cost: 0.0001) == .admitted)
         held[0]?.release()
         #expect(pool.admission(cost: 0.3) == .admitted)
+    }
+
+    @Test func heavyJob_mayWaitTwiceItsOwnEstimate_beyondTheTarget() {
+        let pool = ComputePool(
+            workers: 2, queueDepth: 10,
+            policy: AdmissionPolicy(delayTarget: 0.25, delayFactor: 2, lightCutoff: 0.002, agingFactor: 8))
+        defer { pool.stop() }
+        // A grader's four 0.4 s jobs on 2 workers: the third expects 0.4 s, the fourth 0.6 s, both
+        // under twice their own 0.4 s (0.25 s alone would refuse them).
+        let held = (0..<4).map { _ in pool.tryReserve(cost: 0.4) }
+        #expect(held.allSatisfy { $0 != nil })
+        // Now 0.8 s expected:
+        #expect(pool.admission(cost: 0.35) == .delayOverTarget, "a 0.35 s job may wait 0.7 s")
+        #expect(pool.admission(cost: 0.1) == .delayOverTarget, "a 0.1 s job may wait 0.25 s")
+        #expect(pool.admission(cost: 0.45) == .admitted, "a 0.45 s job may wait 0.9 s")
     }
 
     @Test func countBound_shedsWhateverTheEstimate() {
