@@ -7,8 +7,8 @@
 /// Decimal-to-binary64 conversion, correctly rounded (round to nearest, ties to even).
 ///
 /// A decimal `w × 10^q` (w < 10^19 exactly) goes through three paths, fastest first:
-/// 1. Clinger's fast path: `w <= 2^53` and `0 <= q <= 22`, so `w` and `10^q` are exact doubles and
-///    one IEEE multiplication rounds once, correctly.
+/// 1. Clinger's fast path for integers: `w <= 2^53` and `0 <= q <= 22`, so `w` and `10^q` are
+///    exact doubles and one IEEE multiplication rounds once, correctly.
 /// 2. Eisel-Lemire (Lemire, "Number Parsing at a Gigabyte per Second", 2021, and Mushtak & Lemire,
 ///    "Fast Number Parsing Without Fallback", 2023): a 64x128-bit product with a truncated power
 ///    of five, which is exact enough for every 19-digit `w`.
@@ -31,9 +31,8 @@ enum DecimalToDouble {
         let magnitude: Double
         // Clinger's path only for integers: for fractions, whether `w` fits 53 bits is a coin toss
         // on tensor data (16 or 17 digits), and a mispredicted branch costs more than Eisel-Lemire.
-        if w <= 1 << 53 && q >= -22 && q <= 22 {
-            let exact = Double(w)
-            magnitude = q < 0 ? exact / exactPowersOfTen[-q] : exact * exactPowersOfTen[q]
+        if w <= 1 << 53 && q >= 0 && q <= 22 {
+            magnitude = Double(w) * exactPowersOfTen[q]
         } else {
             magnitude = eiselLemire(w, q)
         }

@@ -11,30 +11,44 @@ extension JSONScanner {
     /// Reads numbers into `row` from the current position (just after `[` or `,`). Returns true
     /// when the row's `]` was consumed; false with `position` at the first token not read.
     mutating func readCommonRow(into row: inout RowBuffer) -> Bool {
-        let window = 64  // bytes scanned at once; at most 32 numbers end in them
-        while position &+ window &+ Self.commonNumberReach <= count {
-            let windowStart = position
-            var separators = separatorMask(at: windowStart)
-            var tokenStart = windowStart
-            row.reserve(32)
-            while separators != 0 {
-                let end = windowStart &+ separators.trailingZeroBitCount
-                guard let value = commonToken(from: tokenStart, to: end) else {
-                    position = tokenStart
-                    return false
-                }
+        while position &+ Self.commonNumberReach <= count {
+            // The shortest-form shape needs no separator scan: its own last word says where it ends.
+            if let (value, end) = shortestFormNumber(at: position) {
+                row.reserve(1)
                 row.appendReserved(value)
-                tokenStart = end &+ 1
-                if base[end] == UInt8(ascii: "]") {
-                    position = tokenStart
-                    return true
-                }
-                separators &= separators &- 1
+                position = end &+ 1
+                if base[end] == UInt8(ascii: "]") { return true }
+                continue
             }
-            if tokenStart == windowStart { return false }  // a token longer than the window
-            position = tokenStart
+            if !readCommonWindow(into: &row) { return false }
+            if base[position &- 1] == UInt8(ascii: "]") { return true }
         }
         return false
+    }
+
+    /// One 64-byte window of the row: the separators are found first, then each number between
+    /// two of them is read with its length known. Returns false (with `position` at the token)
+    /// at a token it does not take or a row end beyond the window; true after the last complete
+    /// number, with `position` after its separator.
+    private mutating func readCommonWindow(into row: inout RowBuffer) -> Bool {
+        let windowStart = position
+        guard windowStart &+ 64 &+ Self.commonNumberReach <= count else { return false }
+        var separators = separatorMask(at: windowStart)
+        var tokenStart = windowStart
+        row.reserve(32)  // at most 32 numbers end in 64 bytes
+        while separators != 0 {
+            let end = windowStart &+ separators.trailingZeroBitCount
+            guard let value = commonToken(from: tokenStart, to: end) else {
+                position = tokenStart
+                return false
+            }
+            row.appendReserved(value)
+            tokenStart = end &+ 1
+            position = tokenStart
+            if base[end] == UInt8(ascii: "]") { return true }
+            separators &= separators &- 1
+        }
+        return tokenStart != windowStart  // false: a token longer than the window
     }
 
     /// Bit i set when byte `offset + i` (i < 64) is `,` or `]`.
@@ -117,5 +131,31 @@ extension JSONScanner {
             &+ Self.valueOfEightDigits(second)
         let mantissa = sixteen &* DoubleText.powersOfTen[tail] &+ Self.valueOfLeadingDigits(third, count: tail)
         return DecimalToDouble.convert(mantissa: mantissa, exponent: -(16 &+ tail), negative: negative)
+    }
+
+    /// `-?d.dddddddddddddddd[ddd]` followed by `,` or `]` at `start`: the value and the offset of
+    /// that separator. The third fraction word's first non-digit is where the number ends, so
+    /// no separate scan is needed. Nil for any other token.
+    @inline(__always)
+    private func shortestFormNumber(at start: Int) -> (Double, Int)? {
+        let negative = base[start] == UInt8(ascii: "-")
+        let integerStart = start &+ (negative ? 1 : 0)
+        let leading = UInt64(base[integerStart] &- UInt8(ascii: "0"))
+        guard leading < 10, base[integerStart &+ 1] == UInt8(ascii: ".") else { return nil }
+        let fractionStart = integerStart &+ 2
+        let first = loadWord(at: fractionStart)
+        let second = loadWord(at: fractionStart &+ 8)
+        let third = loadWord(at: fractionStart &+ 16)
+        let tail = Self.notDigitBytes(third).trailingZeroBitCount >> 3
+        let end = fractionStart &+ 16 &+ tail
+        let separator = base[end]
+        guard Self.notDigitBytes(first) | Self.notDigitBytes(second) == 0, tail <= (leading == 0 ? 3 : 2),
+            separator == UInt8(ascii: ",") || separator == UInt8(ascii: "]"), end &- start <= limits.maxNumberLength
+        else { return nil }
+        let sixteen =
+            leading &* 10_000_000_000_000_000 &+ Self.valueOfEightDigits(first) &* 100_000_000
+            &+ Self.valueOfEightDigits(second)
+        let mantissa = sixteen &* DoubleText.powersOfTen[tail] &+ Self.valueOfLeadingDigits(third, count: tail)
+        return (DecimalToDouble.convert(mantissa: mantissa, exponent: -(16 &+ tail), negative: negative), end)
     }
 }
