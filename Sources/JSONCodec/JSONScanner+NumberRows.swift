@@ -1,12 +1,15 @@
-/// Rows of numbers (`n,n,...,n]`, a tensor's innermost arrays) read in two steps: the commas and
-/// the closing bracket of the next 64 bytes are found first, eight bytes at a time, and then each
-/// number between two of them is read with its length known. No number's reading waits for the
-/// previous one to find its end, so the processor overlaps them (a byte loop, or the common
-/// reader in JSONScanner+CommonNumbers.swift, chains every number on the last one's length).
+/// Rows of numbers (`n,n,...,n]`, a tensor's innermost arrays) read without the general
+/// reader's byte loop, in two ways:
+/// - the shape a shortest round-trip double below 10 takes (`-?d.` and 16 to 19 fraction digits,
+///   most of a tensor) is read one number after another: its three fraction words are loaded at
+///   once, and the first non-digit of the third says where it ends;
+/// - any other `-?(0|[1-9]d{0,6})(.d{1,19})?` token is read a 64-byte window at a time: the
+///   commas and the closing bracket are found first, eight bytes at a time, then each number
+///   between two of them with its length known.
 ///
-/// Only `-?(0|[1-9]d{0,6})(.d{1,19})?` tokens with no whitespace are taken here; at the first
-/// other token the row reader stops at that token's first byte and the general reader carries on,
-/// so what is accepted, and every error, stays the general reader's.
+/// At the first token neither takes (exponents, whitespace, long mantissas, non-numbers, errors)
+/// the row reader stops at that token's first byte and the general reader carries on, so what is
+/// accepted, and every error, stays the general reader's (JSONScanner+Numbers.swift).
 extension JSONScanner {
     /// Reads numbers into `row` from the current position (just after `[` or `,`). Returns true
     /// when the row's `]` was consumed; false with `position` at the first token not read.
