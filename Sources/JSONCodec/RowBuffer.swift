@@ -1,17 +1,13 @@
 /// The numbers of the row being read, in memory the parser owns and reuses for every row: one
 /// `[Double]` is made per row when it is complete (`Array.append` per number costs a uniqueness
-/// check and a capacity check, and a call when it grows).
+/// check and a capacity check, and a call when it grows). Nothing is allocated until a row needs
+/// it, so documents without number rows cost no allocation.
 struct RowBuffer {
-    private var start: UnsafeMutablePointer<Double>
-    private var capacity: Int
+    private var start: UnsafeMutablePointer<Double>? = nil
+    private var capacity = 0
     private(set) var count = 0
 
-    init(capacity: Int = 256) {
-        self.start = .allocate(capacity: capacity)
-        self.capacity = capacity
-    }
-
-    func free() { start.deallocate() }
+    func free() { start?.deallocate() }
 
     mutating func removeAll() { count = 0 }
 
@@ -24,24 +20,27 @@ struct RowBuffer {
     /// Appends `value`; the room must have been reserved.
     @inline(__always)
     mutating func appendReserved(_ value: Double) {
-        start[count] = value
+        start.unsafelyUnwrapped[count] = value
         count &+= 1
     }
 
     /// The numbers as an array, copied in one block (`Array(UnsafeBufferPointer)` copies
     /// element by element through the generic sequence path).
     var array: [Double] {
-        [Double](unsafeUninitializedCapacity: count) { values, initialized in
+        guard let start, count > 0 else { return [] }
+        return [Double](unsafeUninitializedCapacity: count) { values, initialized in
             values.baseAddress!.initialize(from: start, count: count)
             initialized = count
         }
     }
 
     private mutating func grow(to needed: Int) {
-        let newCapacity = max(needed, 2 * capacity)
+        let newCapacity = max(needed, 2 * capacity, 256)
         let newStart = UnsafeMutablePointer<Double>.allocate(capacity: newCapacity)
-        newStart.moveInitialize(from: start, count: count)
-        start.deallocate()
+        if let start {
+            newStart.moveInitialize(from: start, count: count)
+            start.deallocate()
+        }
         start = newStart
         capacity = newCapacity
     }
