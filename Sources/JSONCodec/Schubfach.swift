@@ -35,9 +35,7 @@ enum Schubfach {
     /// the scaled value `vb`, then one digit fewer (`s / 10`) if that still lies inside.
     @inline(__always)
     private static func interval(c: UInt64, q: Int, lowerIsCloser: Bool) -> (digits: UInt64, exponent: Int) {
-        // 1 when c is odd: the interval is then open, its ends one quarter-unit inside (as an
-        // integer, not a branch: c's parity is random in a tensor).
-        let odd = c & 1
+        let isEven = c & 1 == 0
         // Wrapping arithmetic throughout: every value here is bounded (c < 2^53, |q| < 1100),
         // and overflow checks would be a third of the instructions.
         let cb = c &<< 2
@@ -56,8 +54,8 @@ enum Schubfach {
                 roundToOdd(gHigh, gLow, cbr &<< h)
             )
         }
-        let lower = vbl &+ odd
-        let upper = vbr &- odd
+        let lower = vbl &+ (isEven ? 0 : 1)
+        let upper = vbr &- (isEven ? 0 : 1)
         // Both candidates are computed and one is selected with masks: on tensor data which one
         // wins is a coin toss, so a branch would be mispredicted half the time (`&&`, `||` and
         // nested `?:` compile to branches here, so the flags are 0/1 integers).
