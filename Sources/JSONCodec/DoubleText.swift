@@ -37,8 +37,19 @@ enum DoubleText {
         }
         let (digits, exponent) = Schubfach.shortest(magnitude)
         let count = decimalLength(digits)
-        let text = SeventeenDigits(digits &* powersOfTen[17 - count])
         let pointPosition = count + exponent  // digits before the decimal point
+        // Nearly every double of a tensor has 16 or 17 shortest digits: their text is made from
+        // `digits` as they are (at most one leading zero in 17 places), so the digit arithmetic
+        // does not wait for the digit count and the normalising multiplication.
+        let leadingZeros = 17 &- count
+        if leadingZeros <= 1 && pointPosition >= -3 && pointPosition <= 16 && magnitude <= 0x1p53 {
+            let text = SeventeenDigits(digits)
+            if pointPosition <= 0 {
+                return p + writeFraction(text, leadingZeros: leadingZeros, pointPosition: pointPosition, to: p) - out
+            }
+            return p + writeDecimal(text, leadingZeros: leadingZeros, pointPosition: pointPosition, to: p) - out
+        }
+        let text = SeventeenDigits(digits &* powersOfTen[17 - count])
         if pointPosition < -3 || magnitude > 0x1p53 {
             return p + writeExponential(text, exponent: pointPosition - 1, to: p) - out
         }
@@ -73,6 +84,36 @@ enum DoubleText {
         p[pointPosition] = UInt8(ascii: ".")
         let significant = text.significantCount
         return significant > pointPosition ? significant + 1 : pointPosition + 2
+    }
+
+    /// `writeFraction` for a text with `leadingZeros` (0 or 1) zeros before its digits: the text
+    /// goes that much further left, over the "0." (whose `.` is put back).
+    @inline(__always)
+    private static func writeFraction(
+        _ text: SeventeenDigits, leadingZeros: Int, pointPosition: Int, to p: UnsafeMutablePointer<UInt8>
+    ) -> Int {
+        UnsafeMutableRawPointer(p).storeBytes(of: UInt64(0x3030_3030_3030_2E30).littleEndian, as: UInt64.self)
+        text.store(at: p + 2 - pointPosition - leadingZeros)
+        p[1] = UInt8(ascii: ".")
+        return 2 - pointPosition + text.significantCount - leadingZeros
+    }
+
+    /// `writeDecimal` for a text with `leadingZeros` (0 or 1) zeros before its digits; an integer
+    /// of 16 digits has no padding zero after it, so its `0` after the point is written.
+    @inline(__always)
+    private static func writeDecimal(
+        _ text: SeventeenDigits, leadingZeros: Int, pointPosition: Int, to p: UnsafeMutablePointer<UInt8>
+    ) -> Int {
+        text.store(at: p + 1 - leadingZeros)
+        let integerPart = load16(p + 1)
+        let fraction = load16(p + pointPosition + 1)
+        store16(integerPart, at: p)
+        store16(fraction, at: p + pointPosition + 1)
+        p[pointPosition] = UInt8(ascii: ".")
+        let significant = text.significantCount - leadingZeros
+        if significant > pointPosition { return significant + 1 }
+        p[pointPosition + 1] = UInt8(ascii: "0")
+        return pointPosition + 2
     }
 
     @inline(__always)

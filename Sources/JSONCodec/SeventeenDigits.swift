@@ -14,7 +14,7 @@ struct SeventeenDigits {
     /// Digits up to and including the last non-zero one (1...17).
     let significantCount: Int
 
-    /// Precondition: `10^16 <= value < 10^17`.
+    /// Precondition: `value < 10^17` (below 10^16 the text starts with zeros).
     @inline(__always)
     init(_ value: UInt64) {
         let high = value / 100_000_000
