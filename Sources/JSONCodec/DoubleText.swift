@@ -19,14 +19,15 @@ enum DoubleText {
     static let hexDigits: StaticString = "0123456789abcdef"
 
     /// Writes `value` at `out` (which must have `scratchLength` bytes of room); returns the length.
+    ///
+    /// Branch-light on purpose: tensors are random signs and digit counts, so the sign is a store
+    /// and an offset, the digit count is arithmetic, and the digits always take three stores
+    /// (`SeventeenDigits`); only the layout (plain or exponential) branches.
     @inline(__always)
     static func write(_ value: Double, to out: UnsafeMutablePointer<UInt8>) -> Int {
         precondition(value.isFinite, "JSON has no non-finite numbers")
-        var p = out
-        if value.sign == .minus {
-            p.pointee = UInt8(ascii: "-")
-            p += 1
-        }
+        out.pointee = UInt8(ascii: "-")
+        let p = out + Int(truncatingIfNeeded: value.bitPattern >> 63)
         let magnitude = value.magnitude
         if magnitude == 0 {
             p[0] = UInt8(ascii: "0")
@@ -34,52 +35,85 @@ enum DoubleText {
             p[2] = UInt8(ascii: "0")
             return p + 3 - out
         }
-        var (digits, exponent) = Schubfach.shortest(magnitude)
-        while digits % 10 == 0 {
-            digits /= 10
-            exponent += 1
-        }
+        let (digits, exponent) = Schubfach.shortest(magnitude)
         let count = decimalLength(digits)
         let pointPosition = count + exponent  // digits before the decimal point
-        if pointPosition < -3 || magnitude > 0x1p53 {
-            return p + writeExponential(digits, count: count, exponent: pointPosition - 1, to: p) - out
+        // Nearly every double of a tensor has 16 or 17 shortest digits: their text is made from
+        // `digits` as they are (at most one leading zero in 17 places), so the digit arithmetic
+        // does not wait for the digit count and the normalising multiplication.
+        let leadingZeros = 17 &- count
+        if leadingZeros <= 1 && pointPosition >= -3 && pointPosition <= 16 && magnitude <= 0x1p53 {
+            let text = SeventeenDigits(digits)
+            if pointPosition <= 0 {
+                return p + writeFraction(text, leadingZeros: leadingZeros, pointPosition: pointPosition, to: p) - out
+            }
+            return p + writeDecimal(text, leadingZeros: leadingZeros, pointPosition: pointPosition, to: p) - out
         }
-        return p + writeDecimal(digits, count: count, pointPosition: pointPosition, to: p) - out
+        let text = SeventeenDigits(digits &* powersOfTen[17 - count])
+        if pointPosition < -3 || magnitude > 0x1p53 {
+            return p + writeExponential(text, exponent: pointPosition - 1, to: p) - out
+        }
+        if pointPosition <= 0 { return p + writeFraction(text, pointPosition: pointPosition, to: p) - out }
+        return p + writeDecimal(text, pointPosition: pointPosition, to: p) - out
     }
 
-    /// `0.000ddd`, `dd.ddd` or `ddd000.0`.
+    /// `0.ddd`, `0.000ddd` (`pointPosition` in -3...0): "0.000" in one store, the digits over the
+    /// extra zeros.
+    @inline(__always)
+    private static func writeFraction(_ text: SeventeenDigits, pointPosition: Int, to p: UnsafeMutablePointer<UInt8>)
+        -> Int
+    {
+        UnsafeMutableRawPointer(p).storeBytes(of: UInt64(0x3030_3030_3030_2E30).littleEndian, as: UInt64.self)
+        text.store(at: p + 2 - pointPosition)
+        return 2 - pointPosition + text.significantCount
+    }
+
+    /// `dd.ddd` or `ddd000.0` (`pointPosition` in 1...16, the value at most 2^53): the 17 digits
+    /// one to the right, then the integer part (at most 16 digits) moved left by one with fixed
+    /// 16-byte copies, not a variable-length memmove. The padding zeros of the 17 digits are
+    /// already an integer's trailing zeros and the `0` after its point.
+    @inline(__always)
+    private static func writeDecimal(_ text: SeventeenDigits, pointPosition: Int, to p: UnsafeMutablePointer<UInt8>)
+        -> Int
+    {
+        text.store(at: p + 1)
+        let integerPart = load16(p + 1)
+        let fraction = load16(p + pointPosition + 1)
+        store16(integerPart, at: p)
+        store16(fraction, at: p + pointPosition + 1)
+        p[pointPosition] = UInt8(ascii: ".")
+        let significant = text.significantCount
+        return significant > pointPosition ? significant + 1 : pointPosition + 2
+    }
+
+    /// `writeFraction` for a text with `leadingZeros` (0 or 1) zeros before its digits: the text
+    /// goes that much further left, over the "0." (whose `.` is put back).
+    @inline(__always)
+    private static func writeFraction(
+        _ text: SeventeenDigits, leadingZeros: Int, pointPosition: Int, to p: UnsafeMutablePointer<UInt8>
+    ) -> Int {
+        UnsafeMutableRawPointer(p).storeBytes(of: UInt64(0x3030_3030_3030_2E30).littleEndian, as: UInt64.self)
+        text.store(at: p + 2 - pointPosition - leadingZeros)
+        p[1] = UInt8(ascii: ".")
+        return 2 - pointPosition + text.significantCount - leadingZeros
+    }
+
+    /// `writeDecimal` for a text with `leadingZeros` (0 or 1) zeros before its digits; an integer
+    /// of 16 digits has no padding zero after it, so its `0` after the point is written.
     @inline(__always)
     private static func writeDecimal(
-        _ digits: UInt64, count: Int, pointPosition: Int, to p: UnsafeMutablePointer<UInt8>
+        _ text: SeventeenDigits, leadingZeros: Int, pointPosition: Int, to p: UnsafeMutablePointer<UInt8>
     ) -> Int {
-        if pointPosition <= 0 {
-            // "0.000" (at most three zeros here) in one store; the digits overwrite the extra zeros.
-            store8(0x3030_3030_3030_2E30, at: p)  // "0.000000" little-endian
-            writeDigits(digits, count: count, to: p + 2 - pointPosition)
-            return 2 - pointPosition + count
-        }
-        if pointPosition < count {
-            // Digits one to the right: the fraction is in place; the integer part (at most 16
-            // digits) moves left by one with fixed 16-byte copies, not a variable-length memmove.
-            writeDigits(digits, count: count, to: p + 1)
-            let integerPart = load16(p + 1)
-            let fraction = load16(p + pointPosition + 1)
-            store16(integerPart, at: p)
-            store16(fraction, at: p + pointPosition + 1)
-            p[pointPosition] = UInt8(ascii: ".")
-            return count + 1
-        }
-        // An integer below 2^53: at most 16 digits, so at most 15 trailing zeros.
-        writeDigits(digits, count: count, to: p)
-        store16((0x3030_3030_3030_3030, 0x3030_3030_3030_3030), at: p + count)
+        text.store(at: p + 1 - leadingZeros)
+        let integerPart = load16(p + 1)
+        let fraction = load16(p + pointPosition + 1)
+        store16(integerPart, at: p)
+        store16(fraction, at: p + pointPosition + 1)
         p[pointPosition] = UInt8(ascii: ".")
+        let significant = text.significantCount - leadingZeros
+        if significant > pointPosition { return significant + 1 }
         p[pointPosition + 1] = UInt8(ascii: "0")
         return pointPosition + 2
-    }
-
-    @inline(__always)
-    private static func store8(_ word: UInt64, at p: UnsafeMutablePointer<UInt8>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: word, as: UInt64.self)
     }
 
     @inline(__always)
@@ -97,19 +131,13 @@ enum DoubleText {
 
     /// `d[.ddd]e±XX[X]`.
     @inline(__always)
-    private static func writeExponential(_ digits: UInt64, count: Int, exponent: Int, to p: UnsafeMutablePointer<UInt8>)
+    private static func writeExponential(_ text: SeventeenDigits, exponent: Int, to p: UnsafeMutablePointer<UInt8>)
         -> Int
     {
-        var length: Int
-        if count == 1 {
-            p[0] = UInt8(truncatingIfNeeded: digits) + UInt8(ascii: "0")
-            length = 1
-        } else {
-            writeDigits(digits, count: count, to: p + 1)
-            p[0] = p[1]
-            p[1] = UInt8(ascii: ".")
-            length = count + 1
-        }
+        text.store(at: p + 1)
+        p[0] = p[1]
+        p[1] = UInt8(ascii: ".")
+        let length = text.significantCount == 1 ? 1 : text.significantCount + 1
         p[length] = UInt8(ascii: "e")
         p[length + 1] = exponent < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
         let e = exponent.magnitude
@@ -126,87 +154,19 @@ enum DoubleText {
         return length + 4
     }
 
-    /// Writes exactly `count` decimal digits of `value` (at most 17). Eight-digit blocks are
-    /// split into independent 4- and 2-digit halves, so the divisions (multiplications by
-    /// reciprocals) do not wait on each other.
-    @inline(__always)
-    static func writeDigits(_ value: UInt64, count: Int, to p: UnsafeMutablePointer<UInt8>) {
-        if count > 8 {
-            let high = value / 100_000_000
-            write8(UInt32(truncatingIfNeeded: value &- high &* 100_000_000), to: p + count - 8)
-            writeUpTo9(UInt32(truncatingIfNeeded: high), count: count - 8, to: p)
-        } else {
-            writeUpTo9(UInt32(truncatingIfNeeded: value), count: count, to: p)
-        }
-    }
+    /// 10^0 ... 10^19, every power of ten a `UInt64` holds.
+    static let powersOfTen: [UInt64] = [
+        1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000,
+        10_000_000_000, 100_000_000_000, 1_000_000_000_000, 10_000_000_000_000, 100_000_000_000_000,
+        1_000_000_000_000_000, 10_000_000_000_000_000, 100_000_000_000_000_000, 1_000_000_000_000_000_000,
+        10_000_000_000_000_000_000,
+    ]
 
-    /// Exactly `count` (1...9) digits of `value`.
-    @inline(__always)
-    private static func writeUpTo9(_ value: UInt32, count: Int, to p: UnsafeMutablePointer<UInt8>) {
-        if count == 9 {
-            let first = value / 100_000_000
-            p[0] = UInt8(truncatingIfNeeded: first) + UInt8(ascii: "0")
-            write8(value &- first &* 100_000_000, to: p + 1)
-            return
-        }
-        if count == 8 {
-            write8(value, to: p)
-            return
-        }
-        let pairs = digitPairs.utf8Start
-        var end = count
-        var v = value
-        while v >= 100 {
-            let pair = Int(v % 100)
-            v /= 100
-            end -= 2
-            p[end] = pairs[2 * pair]
-            p[end + 1] = pairs[2 * pair + 1]
-        }
-        if v >= 10 {
-            p[end - 2] = pairs[2 * Int(v)]
-            p[end - 1] = pairs[2 * Int(v) + 1]
-        } else {
-            p[end - 1] = UInt8(truncatingIfNeeded: v) + UInt8(ascii: "0")
-        }
-    }
-
-    /// Exactly eight digits of `value` (< 10^8), leading zeros included.
-    @inline(__always)
-    private static func write8(_ value: UInt32, to p: UnsafeMutablePointer<UInt8>) {
-        let high = value / 10_000
-        let low = value &- high &* 10_000
-        write4(high, to: p)
-        write4(low, to: p + 4)
-    }
-
-    /// Exactly four digits of `value` (< 10^4), leading zeros included.
-    @inline(__always)
-    private static func write4(_ value: UInt32, to p: UnsafeMutablePointer<UInt8>) {
-        let high = Int(value / 100)
-        let low = Int(value) &- high &* 100
-        write2(high, to: p)
-        write2(low, to: p + 2)
-    }
-
-    /// The two digits of `pair` (< 100) as one 16-bit copy from `digitPairs`.
-    @inline(__always)
-    private static func write2(_ pair: Int, to p: UnsafeMutablePointer<UInt8>) {
-        let digits = UnsafeRawPointer(digitPairs.utf8Start + 2 * pair).loadUnaligned(as: UInt16.self)
-        UnsafeMutableRawPointer(p).storeBytes(of: digits, as: UInt16.self)
-    }
-
-    /// Number of decimal digits of `v` (1...17), testing the common 17- and 16-digit cases first.
+    /// Number of decimal digits of `v` (>= 1), with no loop or data-dependent branch: the bit
+    /// length times log10(2) (1233 / 4096) is the count or one less, and one comparison decides.
     @inline(__always)
     static func decimalLength(_ v: UInt64) -> Int {
-        if v >= 10_000_000_000_000_000 { return 17 }
-        if v >= 1_000_000_000_000_000 { return 16 }
-        var length = 1
-        var threshold: UInt64 = 10
-        while v >= threshold {
-            length += 1
-            threshold *= 10
-        }
-        return length
+        let guess = ((64 - v.leadingZeroBitCount) &* 1233) >> 12
+        return guess + (v >= powersOfTen[guess] ? 1 : 0)
     }
 }

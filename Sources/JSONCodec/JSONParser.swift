@@ -45,10 +45,14 @@ struct JSONDocumentParser {
     var stack: [ContainerFrame] = []
     /// Length of the last all-number row, to size the next one (tensor rows repeat).
     var rowLengthHint = 0
+    /// Where the row reader puts a row's numbers (JSONScanner+NumberRows.swift); freed by
+    /// `parseDocument`.
+    var rowBuffer = RowBuffer()
 
     init(_ scanner: JSONScanner) { self.scanner = scanner }
 
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+        defer { rowBuffer.free() }
         scanner.skipWhitespace()
         if scanner.isAtEnd { throw scanner.error("empty document, expected a JSON value", at: scanner.position) }
         stack.reserveCapacity(max(0, min(scanner.limits.maxDepth, 64)))
@@ -134,11 +138,26 @@ struct JSONDocumentParser {
         return nil
     }
 
-    /// Reads `n, n, ..., n]` straight into `[Double]`. If a non-number element turns up, the
-    /// numbers so far become a pushed frame and the generic loop carries on from that element.
+    /// Reads `n, n, ..., n]` straight into `[Double]`: first with the row reader
+    /// (JSONScanner+NumberRows.swift), then number by number from wherever it stopped. If a
+    /// non-number element turns up, the numbers so far become a pushed frame and the generic loop
+    /// carries on from that element.
     private mutating func readNumberRow() throws(JSONParseError) -> JSONValue? {
-        var row: [Double] = []
+        rowBuffer.removeAll()
+        if scanner.readCommonRow(into: &rowBuffer) {
+            rowLengthHint = rowBuffer.count
+            return .numbers(rowBuffer.array)
+        }
+        var row = rowBuffer.array
         row.reserveCapacity(rowLengthHint)
+        // The row reader stopped at an element it does not take (after a comma if `row` has numbers).
+        if !row.isEmpty {
+            scanner.skipWhitespace()
+            if !JSONScanner.startsNumber(scanner.current) {
+                stack.append(.array(numbers: row))
+                return nil
+            }
+        }
         while true {
             row.append(try scanner.readNumber())
             scanner.skipWhitespace()

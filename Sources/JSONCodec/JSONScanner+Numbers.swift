@@ -14,6 +14,12 @@ extension JSONScanner {
     /// 19 significant digits and the conversion is told the rest were dropped.
     @inline(__always)
     mutating func readNumber() throws(JSONParseError) -> Double {
+        if let common = readCommonNumber() { return common }
+        return try readAnyNumber()
+    }
+
+    /// `readNumber` for any shape the common reader (JSONScanner+CommonNumbers.swift) declines.
+    mutating func readAnyNumber() throws(JSONParseError) -> Double {
         let start = position
         var p = position
         let negative = byte(at: p) == UInt8(ascii: "-")

@@ -54,16 +54,27 @@ extension JSONWriter {
                 for _ in 0..<rolled { chunk.put(UInt8(ascii: "[")) }
             }
             chunk.put(UInt8(ascii: "["))
-            let base = row * rowLength
-            for i in 0..<rowLength {
-                if chunk.room < DoubleText.scratchLength + 2 * rank + 2 { chunk.flush(into: &self) }
-                if i > 0 { chunk.put(UInt8(ascii: ",")) }
-                chunk.put(values[base + i])
-            }
-            chunk.put(UInt8(ascii: "]"))
+            writeRow(values.extracting(row * rowLength..<(row + 1) * rowLength), into: &chunk)
         }
         for _ in 0..<rank - 1 { chunk.put(UInt8(ascii: "]")) }
         chunk.flush(into: &self)
+    }
+
+    /// `v,v,...,v]`: each number followed by a comma, the last comma turned into `]`. Room is
+    /// checked once per block of numbers, not per number.
+    @inline(__always)
+    private mutating func writeRow(_ row: UnsafeBufferPointer<Double>, into chunk: inout ByteChunk) {
+        let blockLength = 1024
+        var blockStart = 0
+        while blockStart < row.count {
+            let blockEnd = min(row.count, blockStart + blockLength)
+            if chunk.room < (blockEnd - blockStart) * (DoubleText.maxLength + 1) + DoubleText.scratchLength {
+                chunk.flush(into: &self)
+            }
+            for i in blockStart..<blockEnd { chunk.putWithComma(row[i]) }
+            blockStart = blockEnd
+        }
+        chunk.replaceLast(with: UInt8(ascii: "]"))
     }
 
     private mutating func appendByte(_ byte: UInt8) {
@@ -96,6 +107,17 @@ struct ByteChunk {
     mutating func put(_ value: Double) {
         used += DoubleText.write(value, to: start + used)
     }
+
+    /// `value` and a comma after it.
+    @inline(__always)
+    mutating func putWithComma(_ value: Double) {
+        used += DoubleText.write(value, to: start + used)
+        start[used] = UInt8(ascii: ",")
+        used += 1
+    }
+
+    /// Overwrites the last byte put (a row's trailing comma).
+    mutating func replaceLast(with byte: UInt8) { start[used - 1] = byte }
 
     mutating func flush(into writer: inout JSONWriter) {
         writer.appendBytes(start, count: used)

@@ -18,7 +18,7 @@ enum Schubfach {
         let q: Int
         if biasedExponent != 0 {
             c = fraction | 1 << 52
-            q = biasedExponent - 1075
+            q = biasedExponent &- 1075
             // Integers below 2^53 are their own shortest form.
             if q <= 0 && q > -53 {
                 let integer = c >> UInt64(-q)
@@ -36,37 +36,48 @@ enum Schubfach {
     @inline(__always)
     private static func interval(c: UInt64, q: Int, lowerIsCloser: Bool) -> (digits: UInt64, exponent: Int) {
         let isEven = c & 1 == 0
-        let cbl = 4 * c - 2 + (lowerIsCloser ? 1 : 0)
-        let cb = 4 * c
-        let cbr = 4 * c + 2
+        // Wrapping arithmetic throughout: every value here is bounded (c < 2^53, |q| < 1100),
+        // and overflow checks would be a third of the instructions.
+        let cb = c &<< 2
         // floor(log10(2^q)), or floor(log10(3/4 × 2^q)) when the lower neighbour is closer.
-        let k = (q * 1_262_611 - (lowerIsCloser ? 524_031 : 0)) >> 22
+        let k = (q &* 1_262_611 &- (lowerIsCloser ? 524_031 : 0)) >> 22
         // h = q + floor(log2(10^-k)) + 1, in 1...4, so (cb << h) × g / 2^128 = cb × 2^q × 10^-k.
-        let h = UInt64(q + ((-k * 1_741_647) >> 19) + 1)
-        let index = 2 * (-k - schubfachMinExponent)
+        let h = UInt64(truncatingIfNeeded: q &+ ((0 &- k) &* 1_741_647) >> 19 &+ 1)
+        let index = 2 &* (0 &- k &- schubfachMinExponent)
+        let cbl = cb &- 2 &+ (lowerIsCloser ? 1 : 0)
+        let cbr = cb &+ 2
         let (vbl, vb, vbr) = schubfachPowersOfTen.withUnsafeBufferPointer { table in
             let gHigh = table[index]
-            let gLow = table[index + 1]
+            let gLow = table[index &+ 1]
             return (
-                roundToOdd(gHigh, gLow, cbl << h), roundToOdd(gHigh, gLow, cb << h), roundToOdd(gHigh, gLow, cbr << h)
+                roundToOdd(gHigh, gLow, cbl &<< h), roundToOdd(gHigh, gLow, cb &<< h),
+                roundToOdd(gHigh, gLow, cbr &<< h)
             )
         }
-        let lower = vbl + (isEven ? 0 : 1)
-        let upper = vbr - (isEven ? 0 : 1)
-        let s = vb / 4
-        if s >= 10 {
-            let sp = s / 10
-            let upInside = lower <= 40 * sp
-            let wpInside = 40 * sp + 40 <= upper
-            if upInside != wpInside { return (sp + (wpInside ? 1 : 0), k + 1) }
-        }
-        let uInside = lower <= 4 * s
-        let wInside = 4 * s + 4 <= upper
-        if uInside != wInside { return (s + (wInside ? 1 : 0), k) }
-        let mid = 4 * s + 2
-        let roundUp = vb > mid || (vb == mid && s & 1 != 0)
-        return (s + (roundUp ? 1 : 0), k)
+        let lower = vbl &+ (isEven ? 0 : 1)
+        let upper = vbr &- (isEven ? 0 : 1)
+        // Both candidates are computed and one is selected with masks: on tensor data which one
+        // wins is a coin toss, so a branch would be mispredicted half the time (`&&`, `||` and
+        // nested `?:` compile to branches here, so the flags are 0/1 integers).
+        let s = vb &>> 2
+        let sp = s / 10
+        let upInside = bit(lower <= 40 &* sp)
+        let wpInside = bit(40 &* sp &+ 40 <= upper)
+        let shorterFits = bit(s >= 10) & (upInside ^ wpInside)
+        let uInside = bit(lower <= 4 &* s)
+        let wInside = bit(4 &* s &+ 4 <= upper)
+        let mid = 4 &* s &+ 2
+        let roundUp = bit(vb > mid) | (bit(vb == mid) & s & 1)
+        let oneEndInside = uInside ^ wInside
+        let longer = s &+ ((oneEndInside & wInside) | ((oneEndInside ^ 1) & roundUp))
+        let shorter = sp &+ wpInside
+        let pickShorter = 0 &- shorterFits
+        return ((shorter & pickShorter) | (longer & ~pickShorter), k &+ Int(truncatingIfNeeded: shorterFits))
     }
+
+    /// 1 for true, 0 for false.
+    @inline(__always)
+    private static func bit(_ condition: Bool) -> UInt64 { condition ? 1 : 0 }
 
     /// `floor(g × cp / 2^128)` with its lowest bit set when the discarded part is not (near) zero:
     /// rounding to odd keeps "exact or not" through the one later division by 4.
