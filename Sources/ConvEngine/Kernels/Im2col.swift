@@ -117,29 +117,14 @@ enum Im2col {
         }
     }
 
-    /// `to[t] = from[t * stride]` for `t < count`: a block copy for stride 1; for stride 2 four
-    /// values at a time from the even lanes of one 8-wide load (the load ends before the last
-    /// element read, so it stays inside the row), the rest one by one.
+    /// `to[t] = from[t * stride]` for `t < count`: a block copy (memmove) for stride 1, else
+    /// `copyStrided` (PhasePlanes.swift), which the implicit lowering shares.
     @inline(__always)
     private static func copyRow(
         _ from: UnsafePointer<Double>, stride: Int, into to: UnsafeMutablePointer<Double>, count: Int
     ) {
-        if stride == 1 {
-            to.update(from: from, count: count)
-            return
-        }
-        var t = 0
-        if stride == 2 {
-            while t + 4 < count {
-                let eight = UnsafeRawPointer(from + 2 * t).loadUnaligned(as: SIMD8<Double>.self)
-                UnsafeMutableRawPointer(to + t).storeBytes(of: eight.evenHalf, as: SIMD4<Double>.self)
-                t += 4
-            }
-        }
-        while t < count {
-            to[t] = from[t * stride]
-            t += 1
-        }
+        if stride == 1 { return to.update(from: from, count: count) }
+        copyStrided(from, stride: stride, into: to, count: count)
     }
 
     /// `dst[t * stride] += src[t]` for `t < count`; the unit-stride case is a plain vectorizable loop.
