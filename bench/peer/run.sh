@@ -2,27 +2,32 @@
 # Issue 17's HTTP comparison: gradserver (release) against the FastAPI + uvicorn + orjson + PyTorch
 # peer (bench/peer/app.py: 2 workers x 1 torch thread, float64), wrk on loopback, one run.
 #
-# usage: bench/peer/run.sh [-d SECONDS] [-b BIGCONV_SECONDS] [-r ROUNDS] [--no-build] [--log FILE] [NAME ...]
+# usage: bench/peer/run.sh [-d SECONDS] [-b BIGCONV_SECONDS] [-r ROUNDS] [--admit-all] [--no-build] [--log FILE]
+#                          [NAME ...]
 #   NAME: seed mnist cifar bigconv (default: all, in that order)
 #   -d  wrk duration for seed, mnist, cifar (default 10)
 #   -b  wrk duration for bigconv (default 20)
 #   -r  rounds per workload (default 2): ours, peer, ours, peer, ... then the next workload
+#   --admit-all  start gradserver with GRADSERVER_QUEUE_DELAY_TARGET=3600: every request waits its
+#       turn, as in the peer (by default gradserver answers 503 once the expected queueing delay
+#       passes 0.25 s, which at 4 connections sheds most bigconv requests; wrk resends at once)
 #   --no-build  use the release gradserver already built
 #   --log FILE  also write everything to FILE (default /tmp/peer-YYYYmmdd-HHMM.log)
 # Environment:
 #   PEER_PYTHON  a python with torch, fastapi, uvicorn, orjson and numpy; without it the script
 #       creates bench/peer/.venv (gitignored) once: pip install fastapi "uvicorn[standard]" orjson
 #       numpy, and torch from https://download.pytorch.org/whl/cpu, else plain `pip install torch`
-#   GRADSERVER_KERNELS  passed to gradserver (avx512|avx2|portable); the path that ran is read from
+#   GRADSERVER_KERNELS and the other GRADSERVER_* settings  passed to gradserver (avx512|avx2|portable); the path that ran is read from
 #       its /metrics `server_info{kernels=...}` line and printed
 #   PEER_ENCODE=tolist, PEER_HTTP=h11  peer variants (run_peer.py, app.py)
 #
 # First one POST of each body to both servers, compared within the contract's 1e-9 relative
 # (compare.py; a disagreement stops the run). Then per workload wrk -t2 with bench/http/post.lua,
 # 32 connections for seed and 4 for the others (as bench/http/run.sh), each run after both servers
-# have gone quiet. Prints 2xx/s, p50, p99, each server's CPU per request (utime+stime from
-# /proc/PID/stat, for the peer summed over uvicorn and its workers), the 1-minute load average
-# at the start of the run, and the ratio ours/peer of 2xx/s per round. Loopback only, bounded by
+# have gone quiet. Prints 2xx/s, p50, p99 (wrk's, over every answer: fast 503s included), each
+# server's CPU per 2xx answer (utime+stime from /proc/PID/stat, for the peer summed over uvicorn
+# and its workers), the 1-minute load average at the start of the run, the ratio ours/peer of
+# 2xx/s per round, and gradserver's 503s by reason (compute_shed_total on /metrics). Loopback only, bounded by
 # the durations; both servers are stopped on exit (trap).
 set -euo pipefail
 
@@ -35,10 +40,11 @@ while (($#)); do
         -d) duration=$2; shift 2 ;;
         -b) big_duration=$2; shift 2 ;;
         -r) rounds=$2; shift 2 ;;
+        --admit-all) export GRADSERVER_QUEUE_DELAY_TARGET=3600; shift ;;
         --no-build) build=0; shift ;;
         --log) log=$2; shift 2 ;;
         seed | mnist | cifar | bigconv) names+=("$1"); shift ;;
-        *) sed -n '2,28p' "$0" >&2; exit 2 ;;
+        *) sed -n '2,33p' "$0" >&2; exit 2 ;;
     esac
 done
 ((${#names[@]})) || names=(seed mnist cifar bigconv)
@@ -107,8 +113,8 @@ peer_pid=$!
 ours_url=$(listening_url "$tmp/ours.out" "$ours_pid") || { cat "$tmp/ours.err"; exit 1; }
 peer_url=$(listening_url "$tmp/peer.out" "$peer_pid") || { cat "$tmp/peer.err"; exit 1; }
 kernels=$(curl -sS "$ours_url/metrics" | sed -n 's/^server_info{.*kernels="\([^"]*\)".*/\1/p')
-echo "ours: gradserver pid $ours_pid at $ours_url, kernels ${kernels:-unknown (no server_info on /metrics)}" \
-    "(GRADSERVER_KERNELS=${GRADSERVER_KERNELS:-unset})"
+echo "ours: gradserver pid $ours_pid at $ours_url, kernels ${kernels:-unknown (no server_info on /metrics)};" \
+    "settings: $(env | grep '^GRADSERVER_' | sort | tr '\n' ' ' || true)"
 echo "peer: uvicorn pid $peer_pid at $peer_url; $(sed -n 's/^peer: //p' "$tmp/peer.out")"
 
 "$py" "$here/compare.py" "$ours_url" "$peer_url" "$tmp" "${names[@]}" || {
@@ -159,7 +165,8 @@ run_wrk() {
     after=$(cpu_ticks "$pid")
     line=$(grep '^RESULT' <<< "$out") || { echo "$out" >&2; return 1; }
     local requests=$(field requests "$line")
-    local cpu_ms=$(awk -v t=$((after - before)) -v hz="$ticks_per_second" -v n="$requests" \
+    local answered=$((requests - $(field non2xx "$line")))
+    local cpu_ms=$(awk -v t=$((after - before)) -v hz="$ticks_per_second" -v n="$answered" \
         'BEGIN { printf "%.2f", (n > 0 ? 1000 * t / hz / n : 0) }')
     printf '%-8s %5s %-5s %5s %5s %9s %10s %9s %9s %7s %7s %11s %5s\n' "$name" "$round" "$server" \
         "$connections" "$seconds" "$requests" "$(field ok_rps "$line")" "$(field p50_ms "$line")" \
@@ -169,7 +176,7 @@ run_wrk() {
 
 header() {
     printf '%-8s %5s %-5s %5s %5s %9s %10s %9s %9s %7s %7s %11s %5s\n' workload round server conns \
-        secs requests 2xx/s p50_ms p99_ms non2xx errors cpu_ms/req load
+        secs requests 2xx/s p50_ms p99_ms non2xx errors cpu_ms/2xx load
 }
 echo
 header
@@ -189,4 +196,5 @@ header
 cat "$results"
 echo
 "$py" "$here/summarize_peer.py" < "$results"
+echo "gradserver's 503s: $(curl -sS "$ours_url/metrics" | grep '^compute_shed_total' | tr '\n' ' ')"
 echo "== log: $log"

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """run.sh's result rows (stdin) as one markdown table: per workload, each round's 2xx/s, p50, p99
-and CPU per request for gradserver and the peer, the ratio ours/peer of 2xx/s per round, and
+and CPU per 2xx answer for gradserver and the peer, the ratio ours/peer of 2xx/s per round, and
 issue 17's target for that ratio.
 
-Row fields: workload round server conns secs requests 2xx/s p50_ms p99_ms non2xx errors cpu_ms/req load
+Row fields: workload round server conns secs requests 2xx/s p50_ms p99_ms non2xx errors cpu_ms/2xx load
 """
 import sys
 from collections import defaultdict
@@ -23,6 +23,10 @@ def rows(lines):
     return table
 
 
+def rate(value):
+    return f"{value:,.0f}" if value >= 100 else f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+
+
 def ms(value):
     return f"{value / 1000:.2f} s" if value >= 1000 else f"{value:.3g} ms"
 
@@ -33,21 +37,26 @@ def joined(rounds, server, key, fmt):
 
 def main():
     table = rows(sys.stdin)
-    print("| workload | ours 2xx/s | peer 2xx/s | **ours / peer** | target | ours p50 / p99 | peer p50 / p99 "
-          "| CPU/req ours / peer | load |")
+    print("| workload | ours 2xx/s | peer 2xx/s | **ours / peer** | target | ours p50, p99 | peer p50, p99 "
+          "| CPU/2xx ours, peer | load |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    notes = []
     for name, by_round in table.items():
         rounds = [by_round[r] for r in sorted(by_round)]
         ratios = [r["ours"]["rps"] / r["peer"]["rps"] for r in rounds if "ours" in r and r.get("peer", {}).get("rps")]
         latency = lambda s: " / ".join(f"{ms(r[s]['p50'])}, {ms(r[s]['p99'])}" for r in rounds if s in r)  # noqa: E731
         cpu = " / ".join(f"{ms(r['ours']['cpu'])}, {ms(r['peer']['cpu'])}" for r in rounds if len(r) == 2)
         bad = sum(r[s]["bad"] for r in rounds for s in r)
-        print(f"| {name} | {joined(rounds, 'ours', 'rps', lambda v: f'{v:,.1f}')} "
-              f"| {joined(rounds, 'peer', 'rps', lambda v: f'{v:,.1f}')} "
+        print(f"| {name} | {joined(rounds, 'ours', 'rps', rate)} "
+              f"| {joined(rounds, 'peer', 'rps', rate)} "
               f"| **{' / '.join(f'{x:.1f}x' for x in ratios)}** | >= {TARGET.get(name, 0):g}x "
               f"| {latency('ours')} | {latency('peer')} | {cpu} "
-              f"| {' / '.join(r['ours']['load'] for r in rounds if 'ours' in r)} |"
-              + (f" ({bad} non-2xx or socket errors)" if bad else ""))
+              f"| {' / '.join(r['ours']['load'] for r in rounds if 'ours' in r)} |")
+        if bad:
+            notes.append(f"{name}: {bad} non-2xx answers or socket errors (wrk's latencies include them)")
+    print("\nRounds are separated by ' / '; load is the 1-minute load average before ours' run.")
+    for note in notes:
+        print(note)
     return 0
 
 
