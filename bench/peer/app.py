@@ -34,8 +34,8 @@ class Invalid(Exception):
 
 
 def tensor(value, *, requires_grad=False):
-    """A nested JSON array as a float64 tensor (through numpy: torch.tensor of nested lists is
-    several times slower)."""
+    """A nested JSON array as a float64 tensor, through numpy (torch.tensor of the nested lists
+    took 3x as long on mnist's input: 3.5 against 1.2 ms)."""
     array = np.asarray(value, dtype=np.float64)
     return torch.from_numpy(array).requires_grad_(requires_grad)
 
