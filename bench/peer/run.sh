@@ -17,8 +17,8 @@
 #   PEER_PYTHON  a python with torch, fastapi, uvicorn, orjson and numpy; without it the script
 #       creates bench/peer/.venv (gitignored) once: pip install fastapi "uvicorn[standard]" orjson
 #       numpy, and torch from https://download.pytorch.org/whl/cpu, else plain `pip install torch`
-#   GRADSERVER_KERNELS and the other GRADSERVER_* settings  passed to gradserver (avx512|avx2|portable); the path that ran is read from
-#       its /metrics `server_info{kernels=...}` line and printed
+#   GRADSERVER_KERNELS (avx512|avx2|portable) and the other GRADSERVER_* settings  passed to
+#       gradserver; the kernel path that ran is read from its /metrics `server_info{kernels=...}`
 #   PEER_ENCODE=tolist, PEER_HTTP=h11  peer variants (run_peer.py, app.py)
 #
 # First one POST of each body to both servers, compared within the contract's 1e-9 relative
@@ -27,8 +27,8 @@
 # have gone quiet. Prints 2xx/s, p50, p99 (wrk's, over every answer: fast 503s included), each
 # server's CPU per 2xx answer (utime+stime from /proc/PID/stat, for the peer summed over uvicorn
 # and its workers), the 1-minute load average at the start of the run, the ratio ours/peer of
-# 2xx/s per round, and gradserver's 503s by reason (compute_shed_total on /metrics). Loopback only, bounded by
-# the durations; both servers are stopped on exit (trap).
+# 2xx/s per round, and gradserver's 503s by reason (compute_shed_total on /metrics). Loopback
+# only, bounded by the durations; both servers are stopped on exit (trap).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -44,7 +44,7 @@ while (($#)); do
         --no-build) build=0; shift ;;
         --log) log=$2; shift 2 ;;
         seed | mnist | cifar | bigconv) names+=("$1"); shift ;;
-        *) sed -n '2,33p' "$0" >&2; exit 2 ;;
+        *) sed -n '2,31p' "$0" >&2; exit 2 ;;
     esac
 done
 ((${#names[@]})) || names=(seed mnist cifar bigconv)
