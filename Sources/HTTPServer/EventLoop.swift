@@ -15,6 +15,9 @@ final class EventLoop: @unchecked Sendable {
     /// they arrive in is the order they are due in.
     private var paced: [(connection: Connection, due: UInt64)] = []
     private var pacingTimerArmed = false
+    private var pacingTimer: DispatchSourceTimer?
+    /// Times the pacing timer fired (tests: one timer at a time, not one per answer and growing).
+    private(set) var pacingFires = 0
 
     init(index: Int) {
         queue = DispatchQueue(label: "gradserver.loop.\(index)")
@@ -40,6 +43,8 @@ final class EventLoop: @unchecked Sendable {
     func stopSweeping() {
         sweepTimer?.cancel()
         sweepTimer = nil
+        pacingTimer?.cancel()
+        pacingTimer = nil
     }
 
     func add(_ connection: Connection) { connections[ObjectIdentifier(connection)] = connection }
@@ -54,19 +59,34 @@ final class EventLoop: @unchecked Sendable {
         if !pacingTimerArmed { armPacingTimer(for: due) }
     }
 
+    /// One timer source for the loop, rescheduled for each due time with a 0.1 ms leeway
+    /// (`asyncAfter` allows a tenth of the delay and at least 1 ms: late slots, longer waits).
     private func armPacingTimer(for due: UInt64) {
         pacingTimerArmed = true
-        queue.asyncAfter(deadline: DispatchTime(uptimeNanoseconds: due)) { [weak self] in self?.endDuePacing() }
+        let timer = pacingTimer ?? makePacingTimer()
+        timer.schedule(deadline: DispatchTime(uptimeNanoseconds: due), repeating: .never, leeway: .microseconds(100))
     }
 
+    private func makePacingTimer() -> DispatchSourceTimer {
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.setEventHandler { [weak self] in self?.endDuePacing() }
+        timer.resume()
+        pacingTimer = timer
+        return timer
+    }
+
+    /// Ends the pacing of every connection now due, then arms the timer for the next one unless a
+    /// connection released here has armed it already (its answer paced it again): one timer at a
+    /// time, or the fires would multiply.
     private func endDuePacing() {
         pacingTimerArmed = false
+        pacingFires += 1
         let now = DispatchTime.now().uptimeNanoseconds
         let dueCount = paced.firstIndex { $0.due > now } ?? paced.count
         let due = paced[..<dueCount].map(\.connection)
         paced.removeFirst(dueCount)
         for connection in due { connection.paceEnded() }
-        if let next = paced.first { armPacingTimer(for: next.due) }
+        if !pacingTimerArmed, let next = paced.first { armPacingTimer(for: next.due) }
     }
 
     /// The `Date` field value, formatted once per second.

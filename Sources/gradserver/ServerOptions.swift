@@ -37,7 +37,7 @@ struct ServerOptions: ParsableArguments {
     @Option(
         name: .customLong("light-rate"),
         help:
-            "Light answers a second across the server while heavy work is queued; clients over it wait for their turn (0: no limit; default 400 a core). Env GRADSERVER_LIGHT_RATE."
+            "Light answers a second across the server while heavy work is queued; clients over it wait for their turn (0: no limit; default 450 a core). Env GRADSERVER_LIGHT_RATE."
     )
     var lightRate: Double = env("LIGHT_RATE").flatMap(Double.init) ?? defaults.lightRate
     @Option(
