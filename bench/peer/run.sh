@@ -10,7 +10,7 @@
 #   -r  rounds per workload (default 2): ours, peer, ours, peer, ... then the next workload
 #   --admit-all  start gradserver with GRADSERVER_QUEUE_DELAY_TARGET=3600: every request waits its
 #       turn, as in the peer (by default gradserver answers 503 once the expected queueing delay
-#       passes 0.25 s, which at 4 connections sheds most bigconv requests; wrk resends at once)
+#       passes 0.25 s and twice the request's own estimate: bench/README.md)
 #   --no-build  use the release gradserver already built
 #   --log FILE  also write everything to FILE (default /tmp/peer-YYYYmmdd-HHMM.log)
 # Environment:
