@@ -11,8 +11,9 @@ final class EventLoop: @unchecked Sendable {
     private var connections: [ObjectIdentifier: Connection] = [:]
     private var sweepTimer: DispatchSourceTimer?
     private var cachedDate: (second: Int, text: String) = (-1, "")
-    /// Connections waiting out their light pacing, in due order: one delay for all, so the order
-    /// they arrive in is the order they are due in.
+    /// Connections waiting out their light pacing, in due order: their slots come from one
+    /// schedule (LightPacer), a later reservation never before an earlier one, so the order they
+    /// arrive in is the order they are due in.
     private var paced: [(connection: Connection, due: UInt64)] = []
     private var pacingTimerArmed = false
     private var pacingTimer: DispatchSourceTimer?
