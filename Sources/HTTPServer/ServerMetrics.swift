@@ -1,3 +1,4 @@
+import HTTP1
 import Prometheus
 import Synchronization
 
@@ -18,6 +19,7 @@ final class ServerMetrics: Sendable {
     private let openFileDescriptors: Gauge
     private let heapInUse: Gauge
     private let heapKept: Gauge
+    private let largeBuffersKept: Gauge
     private let inFlightCount = Atomic<Int>(0)
     private let startedCount = Atomic<Int>(0)
     /// Per-request series, made once per label set (the registry validates names on every lookup).
@@ -93,6 +95,11 @@ final class ServerMetrics: Sendable {
         openFileDescriptors = registry.makeGauge(descriptor: Self.name("process_open_fds", "", "Open file descriptors"))
         heapInUse = registry.makeGauge(
             descriptor: Self.name("process_heap_in_use", "bytes", "Heap bytes in live allocations (glibc malloc_info)"))
+        largeBuffersKept = registry.makeGauge(
+            descriptor: Self.name(
+                "process_large_buffers_kept", "bytes",
+                "Capacity of request bodies and answers over glibc's mmap threshold kept for reuse (HTTP1.LargeBuffers)"
+            ))
         heapKept = registry.makeGauge(
             descriptor: Self.name(
                 "process_heap_kept", "bytes", "Free heap bytes the allocator keeps for reuse (glibc malloc_info)"))
@@ -158,6 +165,7 @@ final class ServerMetrics: Sendable {
             heapInUse.set(to: Double(heap.inUse))
             heapKept.set(to: Double(heap.kept))
         }
+        largeBuffersKept.set(to: Double(LargeBuffers.shared.keptBytes))
         return registry.emitToBuffer()
     }
 }

@@ -57,7 +57,7 @@ import Testing
             "compute_queue_depth ", "http_requests_shed_total ", "http_client_aborts_total ",
             "http_open_connections ", "http_received_bytes_total ", "http_sent_bytes_total ",
             "process_open_fds ", "process_resident_memory_bytes ", "process_heap_in_use_bytes ",
-            "process_heap_kept_bytes ", "compute_light_paced_total ",
+            "process_heap_kept_bytes ", "compute_light_paced_total ", "process_large_buffers_kept_bytes ",
         ] {
             #expect(metrics.text.contains(name), "missing \(name)")
         }
