@@ -15,7 +15,6 @@ final class EventLoop: @unchecked Sendable {
     /// schedule (LightPacer), a later reservation never before an earlier one, so the order they
     /// arrive in is the order they are due in.
     private var paced: [(connection: Connection, due: UInt64)] = []
-    private var pacingTimerArmed = false
     private var pacingTimer: DispatchSourceTimer?
     /// Times the pacing timer fired (tests: one timer at a time, not one per answer and growing).
     private(set) var pacingFires = 0
@@ -55,15 +54,15 @@ final class EventLoop: @unchecked Sendable {
     var all: [Connection] { Array(connections.values) }
 
     /// Ends `connection`'s pacing at `due` (monotonic nanoseconds), with one timer for the loop.
+    /// The timer is armed for the head of `paced` whenever `paced` is not empty.
     func pace(_ connection: Connection, until due: UInt64) {
         paced.append((connection, due))
-        if !pacingTimerArmed { armPacingTimer(for: due) }
+        if paced.count == 1 { armPacingTimer(for: due) }
     }
 
     /// One timer source for the loop, rescheduled for each due time with a 0.1 ms leeway
     /// (`asyncAfter` allows a tenth of the delay and at least 1 ms: late slots, longer waits).
     private func armPacingTimer(for due: UInt64) {
-        pacingTimerArmed = true
         let timer = pacingTimer ?? makePacingTimer()
         timer.schedule(deadline: DispatchTime(uptimeNanoseconds: due), repeating: .never, leeway: .microseconds(100))
     }
@@ -76,18 +75,17 @@ final class EventLoop: @unchecked Sendable {
         return timer
     }
 
-    /// Ends the pacing of every connection now due, then arms the timer for the next one unless a
-    /// connection released here has armed it already (its answer paced it again): one timer at a
-    /// time, or the fires would multiply.
+    /// Ends the pacing of every connection now due, then arms the timer for the head of what is
+    /// left. A connection released here may be paced again at once (its answer went out): its
+    /// slot is later than the head's, so the timer is rescheduled for the head, whoever armed it.
     private func endDuePacing() {
-        pacingTimerArmed = false
         pacingFires += 1
         let now = DispatchTime.now().uptimeNanoseconds
         let dueCount = paced.firstIndex { $0.due > now } ?? paced.count
         let due = paced[..<dueCount].map(\.connection)
         paced.removeFirst(dueCount)
         for connection in due { connection.paceEnded() }
-        if !pacingTimerArmed, let next = paced.first { armPacingTimer(for: next.due) }
+        if let next = paced.first { armPacingTimer(for: next.due) }
     }
 
     /// The `Date` field value, formatted once per second.
