@@ -76,12 +76,11 @@ extension Connection {
     /// An answer decided from the header section alone, before any body byte is read: the machine
     /// decides whether the body is dropped to keep the connection.
     private func answerBeforeBody(_ response: HTTPResponse, _ head: RequestHead, closes: Bool) {
-        answer = response
         perform(
             machine.answeredBeforeBody(
                 framing: head.framing, expectsContinue: head.expectsContinue, closes: closes,
-                wanted: keepAliveWanted(close: false), now: Self.now))
-        answer = nil
+                wanted: keepAliveWanted(close: false), now: Self.now),
+            answering: response)
     }
 
     /// A request's body is complete: the machine sends it to its handler, here or on the pool. A
@@ -175,11 +174,10 @@ extension Connection {
     /// The handler's answer; dropped with the connection if the client has gone meanwhile.
     private func finish(_ response: HTTPResponse) {
         guard let exchange else { return }
-        answer = response
         perform(
             machine.handlerFinished(
-                cancelled: exchange.cancellation.isCancelled, wanted: keepAliveWanted(close: false), now: Self.now))
-        answer = nil
+                cancelled: exchange.cancellation.isCancelled, wanted: keepAliveWanted(close: false), now: Self.now),
+            answering: response)
     }
 
     /// The client vanished before its answer was delivered: one counter increment, and the
@@ -194,9 +192,7 @@ extension Connection {
     /// Answers the current request (or a framing failure): "+close" when `close`, else as the
     /// machine decides.
     func respond(_ response: HTTPResponse, close: Bool) {
-        answer = response
-        perform(machine.responseReady(wanted: keepAliveWanted(close: close), now: Self.now))
-        answer = nil
+        perform(machine.responseReady(wanted: keepAliveWanted(close: close), now: Self.now), answering: response)
     }
 
     /// The request and the server allow keep-alive (not draining, no framing error).
@@ -210,9 +206,7 @@ extension Connection {
     static let copiedBodyBytes = 65_536
 
     /// The `write` action: serializes the answer with its `Connection` header and writes it.
-    func write(keepAlive: Bool) {
-        guard let response = answer else { return }
-        answer = nil
+    func write(_ response: HTTPResponse, keepAlive: Bool) {
         let framing = ResponseFraming(
             isHead: exchange?.head.method == HTTPMethod.head.rawValue, keepAlive: keepAlive, date: loop.date())
         var bytes = core.serializer.head(response, framing: framing)

@@ -23,8 +23,6 @@ final class Connection: @unchecked Sendable {
     var peerClosed: Bool { machine.peerClosed }
     /// The request being answered, from its head to its response.
     var exchange: Exchange?
-    /// The answer the machine's next `write` action serializes.
-    var answer: HTTPResponse?
     /// The response being written, counted once it is out.
     var pendingResponse: PendingResponse?
     /// True while `processInput` runs, so a response finishing inside it does not recurse.
@@ -56,8 +54,9 @@ final class Connection: @unchecked Sendable {
 
     static var now: UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-    /// Carries out what the machine decided, in order.
-    func perform(_ actions: [ConnectionMachine.Action]) {
+    /// Carries out what the machine decided, in order; a `write` writes `response`, the answer the
+    /// event that returned these actions was about.
+    func perform(_ actions: [ConnectionMachine.Action], answering response: HTTPResponse? = nil) {
         for action in actions {
             switch action {
             case .pauseReads: suspendReadSource()
@@ -67,7 +66,7 @@ final class Connection: @unchecked Sendable {
             case .discardBody: parser.discardBody()
             case .runInline: runInline()
             case .submit: submit()
-            case .write(let keepAlive): write(keepAlive: keepAlive)
+            case .write(let keepAlive): if let response { write(response, keepAlive: keepAlive) }
             case .timeOut(let header): timedOut(header: header)
             case .pace(let until): loop.pace(self, until: until)
             case .shutWriteSide: shutdown(fd, Int32(SHUT_WR))
