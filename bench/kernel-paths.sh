@@ -4,7 +4,8 @@
 #   1. numpy's dgemm on 2 threads, wall and per CPU-second, with OpenBLAS's own kernel and with
 #      OPENBLAS_CORETYPE=Haswell (the AVX2 ceiling our avx2 path is held to);
 #   2. ROUNDS rounds of: gradbench's workloads (mnist, cifar, bigconv: Network.backward in-process)
-#      on each path, then PyTorch float64 on 2 threads (bench/torch/bench_torch.py), interleaved;
+#      on each path, then PyTorch float64 on 2 threads (bench/torch/bench_torch.py) with its own
+#      kernels and limited to AVX2, interleaved;
 #   3. numpy's dgemm again;
 #   4. JSON: gradbench's json section and orjson on the same kind of tensor;
 #   5. HTTP against the FastAPI + orjson + PyTorch peer, once per path (bench/peer/run.sh);
@@ -80,9 +81,16 @@ for round in $(seq "$rounds"); do
         "$gradbench" --kernels "$path" --no-numpy workloads mnist cifar bigconv 2>&1 |
             grep -E '^(mnist|cifar|bigconv):' | sed "s/^/OURS $path /"
     done
-    echo "## round $round torch, load:$(cut -d' ' -f1 /proc/loadavg)"
-    "${TORCH_PYTHON:-python3}" "$here/torch/bench_torch.py" --threads 2 --no-numpy mnist cifar bigconv 2>&1 |
-        sed -E 's/^(mnist|cifar|bigconv):/TORCH \1:/'
+    # PyTorch with its own kernels (AVX-512 here), then limited to AVX2 as on an AVX2 CPU: ATen's
+    # vectorized kernels (ATEN_CPU_CAPABILITY) and MKL's BLAS (MKL_ENABLE_INSTRUCTIONS), which runs
+    # its float64 convolutions. Our avx2 path is compared with the second.
+    for isa in native avx2; do
+        echo "## round $round torch $isa, load:$(cut -d' ' -f1 /proc/loadavg)"
+        limits=()
+        [[ $isa == avx2 ]] && limits=(ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2)
+        env "${limits[@]}" "${TORCH_PYTHON:-python3}" "$here/torch/bench_torch.py" --threads 2 --no-numpy \
+            mnist cifar bigconv 2>&1 | sed -E "s/^(mnist|cifar|bigconv):/TORCH $isa \1:/"
+    done
 done
 
 echo; echo "######## 3. dgemm again"

@@ -7,7 +7,9 @@ usage: kernel_paths_tables.py LOG
   conv GFLOP/s per CPU-second and its share of the same run's numpy dgemm per CPU-second (OpenBLAS's
   own kernel for avx512, its Haswell kernel for avx2 and portable: the mean of the runs before and
   after), and PyTorch's wall time over ours (the median of the per-round ratios: each round runs
-  ours and then PyTorch, minutes apart at most).
+  ours and then PyTorch, minutes apart at most). The avx512 and portable paths are compared with
+  PyTorch on its own kernels (AVX-512 here), the avx2 path with PyTorch limited to AVX2
+  (ATEN_CPU_CAPABILITY=avx2, MKL_ENABLE_INSTRUCTIONS=AVX2), as both would run on an AVX2 CPU.
 - JSON: ours and orjson, MB/s.
 - HTTP: bench/peer/summarize_peer.py's table per path.
 Issue 17's targets are in the last column of each table.
@@ -25,7 +27,7 @@ TORCH_RATIO_TARGET = {"cifar": ">= 2.5x", "bigconv": ">= 2.5x"}
 
 OURS = re.compile(
     r"^OURS (\S+) (\w+): ([\d.]+) ms .*?CPU ([\d.]+) ms/run, conv ([\d.]+) GFLOP/s")
-TORCH = re.compile(r"^TORCH (\w+): ([\d.]+) (ms|us) ")
+TORCH = re.compile(r"^TORCH (native|avx2) (\w+): ([\d.]+) (ms|us) ")
 ROUND = re.compile(r"^## round (\d+) ")
 DGEMM = re.compile(r"^DGEMM (\S+) n=2048 wall ([\d.]+) GFLOP/s, ([\d.]+) per CPU-second")
 JSON_OURS = re.compile(r"^(write|parse) \((\w+)\):\s+(\d+) MB/s")
@@ -35,7 +37,7 @@ PEER_ROW = re.compile(r"^PEER (\S+) \| (\w+ +\d+ +(?:ours|peer) .*)$")
 
 def read(log_lines):
     ours = defaultdict(list)  # (path, workload) -> [(round, wall ms, cpu ms, gflops by wall)]
-    torch = defaultdict(list)  # workload -> [(round, wall ms)]
+    torch = defaultdict(list)  # (isa, workload) -> [(round, wall ms)]
     dgemm = defaultdict(list)  # coretype -> [per CPU-second GFLOP/s]
     json_rows, peer_rows = [], defaultdict(list)
     current_round = 0
@@ -46,8 +48,8 @@ def read(log_lines):
         elif m := OURS.match(line):
             ours[(m[1], m[2])].append((current_round, float(m[3]), float(m[4]), float(m[5])))
         elif m := TORCH.match(line):
-            wall = float(m[2]) / (1000 if m[3] == "us" else 1)
-            torch[m[1]].append((current_round, wall))
+            wall = float(m[3]) / (1000 if m[4] == "us" else 1)
+            torch[(m[1], m[2])].append((current_round, wall))
         elif m := DGEMM.match(line):
             dgemm[m[1]].append(float(m[3]))
         elif m := JSON_OURS.match(line):
@@ -67,9 +69,9 @@ def ceiling(dgemm, path):
 
 def in_process_table(ours, torch, dgemm):
     print("| workload | path | CPU / step | wall / step | conv GFLOP/s per CPU-second | % of same-run dgemm "
-          "| target | PyTorch wall | **PyTorch / ours** | target |")
+          "| target | PyTorch (its kernels) wall | **PyTorch / ours** | target |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-    torch_by_round = {w: dict(rows) for w, rows in torch.items()}
+    torch_by_round = {key: dict(rows) for key, rows in torch.items()}
     paths = sorted({path for path, _ in ours}, key=lambda p: ("avx512", "avx2", "portable").index(p))
     for workload in WORKLOADS:
         for path in paths:
@@ -83,12 +85,13 @@ def in_process_table(ours, torch, dgemm):
             per_cpu = flops / (cpu / 1e3)
             top, coretype = ceiling(dgemm, path)
             share = f"{100 * per_cpu / top:.0f}% (of {top:.1f}, {coretype})" if top else "-"
-            ratios = [torch_by_round[workload][r[0]] / r[1] for r in rows
-                      if r[0] in torch_by_round.get(workload, {})]
-            torch_wall = statistics.median(torch_by_round[workload].values()) if workload in torch_by_round else None
+            isa = "avx2" if path == "avx2" else "native"
+            theirs = torch_by_round.get((isa, workload), {})
+            ratios = [theirs[r[0]] / r[1] for r in rows if r[0] in theirs]
+            torch_wall = statistics.median(theirs.values()) if theirs else None
             print(f"| {workload} | {path} | {cpu:.2f} ms | {wall:.2f} ms | {per_cpu:.1f} | {share} "
                   f"| {DGEMM_SHARE_TARGET.get(workload, '-')} "
-                  f"| {f'{torch_wall:.2f} ms' if torch_wall else '-'} "
+                  f"| {f'{torch_wall:.2f} ms ({isa})' if torch_wall else '-'} "
                   f"| **{f'{statistics.median(ratios):.2f}x' if ratios else '-'}** "
                   f"| {TORCH_RATIO_TARGET.get(workload, '-')} |")
     for coretype, values in dgemm.items():
