@@ -8,7 +8,8 @@
 #      kernels and limited to AVX2, interleaved;
 #   3. numpy's dgemm again;
 #   4. JSON: gradbench's json section and orjson on the same kind of tensor;
-#   5. HTTP against the FastAPI + orjson + PyTorch peer, once per path (bench/peer/run.sh);
+#   5. HTTP against the FastAPI + orjson + PyTorch peer, once per path (bench/peer/run.sh; on the
+#      avx2 path the peer's PyTorch is limited to AVX2 as in step 2);
 #   6. the tables (bench/kernel_paths_tables.py).
 #
 # usage: bench/kernel-paths.sh [-r ROUNDS] [-d SECONDS] [-b BIGCONV_SECONDS] [--paths LIST] [--no-http]
@@ -103,8 +104,11 @@ echo; echo "######## 4. JSON"
 if ((http)); then
     for path in "${path_list[@]}"; do
         echo; echo "######## 5. HTTP against the peer, kernels $path"
-        GRADSERVER_KERNELS=$path "$here/peer/run.sh" --no-build -d "$duration" -b "$big_duration" \
-            --log "${log%.log}-peer-$path.log" | sed "s/^/PEER $path | /"
+        # On the avx2 path the peer's PyTorch is limited to AVX2 too (see step 2).
+        limits=()
+        [[ $path == avx2 ]] && limits=(ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2)
+        env "${limits[@]}" GRADSERVER_KERNELS="$path" "$here/peer/run.sh" --no-build -d "$duration" \
+            -b "$big_duration" --log "${log%.log}-peer-$path.log" | sed "s/^/PEER $path | /"
     done
 fi
 
