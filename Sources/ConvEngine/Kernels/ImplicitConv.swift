@@ -58,10 +58,11 @@ struct ImplicitConv {
         return wq <= 2 * p.outWidth
     }
 
-    /// `y = conv(x, w) + b`, one image per work item; every element of y is written once.
+    /// `y = conv(x, w) + b`, one image per work item; every element of y is written once, then
+    /// `imageDone(n)` runs on the image's thread.
     func forward(
         _ x: UnsafePointer<Double>, weight w: UnsafePointer<Double>, bias: UnsafePointer<Double>?,
-        into y: UnsafeMutablePointer<Double>
+        into y: UnsafeMutablePointer<Double>, imageDone: ((Int) -> Void)? = nil
     ) {
         Parallel.forEachOnCallersKernels(p.batch) { n in
             let source = UnsafeMutablePointer<Double>.allocate(capacity: sourceCount)
@@ -83,6 +84,7 @@ struct ImplicitConv {
                 let firstChannel = n * p.outChannels + g * p.outPerGroup
                 storeOutput(c, into: y + firstChannel * p.outPlane, bias: bias.map { $0 + g * p.outPerGroup })
             }
+            imageDone?(n)
         }
     }
 
