@@ -57,7 +57,9 @@ private func expectSameAsUnfused(
 private func expectBits(_ got: Tensor, _ want: Tensor, _ what: String) {
     #expect(got.shape == want.shape, "\(what): shape \(got.shape) against \(want.shape)")
     let mismatch = zip(got.data, want.data).enumerated().first { $0.element.0.bitPattern != $0.element.1.bitPattern }
-    #expect(mismatch == nil, "\(what): index \(mismatch?.offset ?? -1) got \(mismatch?.element.0 ?? 0) want \(mismatch?.element.1 ?? 0)")
+    #expect(
+        mismatch == nil,
+        "\(what): index \(mismatch?.offset ?? -1) got \(mismatch?.element.0 ?? 0) want \(mismatch?.element.1 ?? 0)")
 }
 
 @Test(arguments: shapes)

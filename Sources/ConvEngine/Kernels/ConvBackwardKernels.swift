@@ -50,32 +50,32 @@ extension ConvKernels {
             weight.data.withUnsafeBufferPointer { wb in
                 dx.withUnsafeMutableBufferPointer { dxb in
                     partials.withUnsafeMutableBufferPointer { pb in
-                            let io = BackwardBuffers(
-                                x: xb.baseAddress!, w: wb.baseAddress!, dy: dy, dx: dxb.baseAddress!,
-                                dw: pb.baseAddress!)
-                            if implicit {
-                                planeSums.withUnsafeMutableBufferPointer { sums in
-                                    ImplicitConv(p, kernel: kernel).backward(
-                                        x: io.x, w: io.w, dy: io.dy, dx: io.dx, partials: io.dw, chunks: chunks,
-                                        inputGradient: inputGradient, planeSums: wantsBias ? sums.baseAddress : nil,
-                                        imageReady: imageReady)
-                                }
-                                return
+                        let io = BackwardBuffers(
+                            x: xb.baseAddress!, w: wb.baseAddress!, dy: dy, dx: dxb.baseAddress!,
+                            dw: pb.baseAddress!)
+                        if implicit {
+                            planeSums.withUnsafeMutableBufferPointer { sums in
+                                ImplicitConv(p, kernel: kernel).backward(
+                                    x: io.x, w: io.w, dy: io.dy, dx: io.dx, partials: io.dw, chunks: chunks,
+                                    inputGradient: inputGradient, planeSums: wantsBias ? sums.baseAddress : nil,
+                                    imageReady: imageReady)
                             }
-                            if p.batch == 1 && p.groups > 1
-                                && p.outChannels * p.outPlane * p.patchSize >= singleImageParallelWork
-                            {
-                                // One image, several groups: the groups' gradients are disjoint slices.
-                                Parallel.forEachOnCallersKernels(p.groups) { g in
-                                    let scratch = ConvScratch(p, needsGradient: true)
-                                    defer { scratch.release() }
-                                    backwardGroup(io, group: g, firstInChunk: true, scratch, p)
-                                }
-                                return
+                            return
+                        }
+                        if p.batch == 1 && p.groups > 1
+                            && p.outChannels * p.outPlane * p.patchSize >= singleImageParallelWork
+                        {
+                            // One image, several groups: the groups' gradients are disjoint slices.
+                            Parallel.forEachOnCallersKernels(p.groups) { g in
+                                let scratch = ConvScratch(p, needsGradient: true)
+                                defer { scratch.release() }
+                                backwardGroup(io, group: g, firstInChunk: true, scratch, p)
                             }
-                            Parallel.forEachOnCallersKernels(chunks) { chunk in
-                                backwardChunk(io, chunk: chunk, of: chunks, weightCount: weightCount, p)
-                            }
+                            return
+                        }
+                        Parallel.forEachOnCallersKernels(chunks) { chunk in
+                            backwardChunk(io, chunk: chunk, of: chunks, weightCount: weightCount, p)
+                        }
                     }
                 }
             }
