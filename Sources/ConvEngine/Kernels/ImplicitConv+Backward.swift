@@ -118,8 +118,7 @@ private final class BackwardWork {
         partialSize = roundUp(p.patchSize, kernel.mr) * ldT
         partials = .allocate(capacity: p.groups * partialSize)
         dySource = .allocate(capacity: inputGradient?.sourceCount ?? 1)
-        let cSize = roundUp(p.inPerGroup, kernel.mr) * roundUp(inputGradient?.maxColumns ?? 1, kernel.nr)
-        c = .allocate(capacity: cSize)
+        c = .allocate(capacity: inputGradient?.cCount(kernel) ?? 1)
         scratch = inputGradient == nil ? ConvScratch(p, needsGradient: true) : nil
     }
 
