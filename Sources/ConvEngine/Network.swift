@@ -68,7 +68,8 @@ public struct Network: Sendable {
 
     /// Runs every layer in order; with a loss, evaluates it on the output.
     ///
-    /// Checks `cancel` before each layer and throws `CancelledError` when it says stop.
+    /// Checks `cancel` before each layer (a conv and the activation it fuses, LayerFusion.swift, count
+    /// as one) and throws `CancelledError` when it says stop.
     public func forward(_ input: Tensor, loss: LossSpec? = nil, cancel: CancellationCheck? = nil) throws
         -> ForwardResult
     {
