@@ -76,13 +76,12 @@ final class ReadinessPoller: @unchecked Sendable {
         _ = epoll_ctl(epoll, operation, fd, &event)
     }
 
-    /// Every readable connection reads; a full batch is followed by another at once.
+    /// Every readable connection reads. After a full batch the next one waits its turn on the
+    /// queue, behind the loop's timers (deadlines, pacing) and answers coming back from compute.
     private func dispatchReady() {
-        while true {
-            let count = epoll_wait(epoll, events, Self.batch, 0)
-            guard count > 0 else { return }
-            for i in 0..<Int(count) { connections[events[i].data.fd]?.readAvailable() }
-            guard count == Self.batch else { return }
-        }
+        let count = epoll_wait(epoll, events, Self.batch, 0)
+        guard count > 0 else { return }
+        for i in 0..<Int(count) { connections[events[i].data.fd]?.readAvailable() }
+        if count == Self.batch { queue.async { [weak self] in self?.dispatchReady() } }
     }
 }
