@@ -1,5 +1,5 @@
 /// Writes a finite double as exactly the bytes of Swift's `Double.description` (Python's `repr`
-/// format): the shortest round-trip digits (`Schubfach`), laid out as
+/// format): the shortest round-trip digits (`ShortestDecimal`), laid out as
 /// - `0.0` / `-0.0` for zeros;
 /// - plain decimal with at least one fractional digit (`2.0`, `0.001`, `123.456`) when
 ///   `1e-4 <= |v| <= 2^53`;
@@ -35,7 +35,7 @@ enum DoubleText {
             p[2] = UInt8(ascii: "0")
             return p + 3 - out
         }
-        let (digits, exponent) = Schubfach.shortest(magnitude)
+        let (digits, exponent) = ShortestDecimal.shortest(magnitude)
         let count = decimalLength(digits)
         let pointPosition = count + exponent  // digits before the decimal point
         // Nearly every double of a tensor has 16 or 17 shortest digits: their text is made from
