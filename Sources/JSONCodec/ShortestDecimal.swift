@@ -44,21 +44,27 @@ enum ShortestDecimal {
             let (high, low) = highBits(powerHigh, powerLow, c &<< shift)
             return (high, low, powerHigh)
         }
-        var integral = high >> extraShift
+        let integral = high >> extraShift
         let fractional = high << (64 &- extraShift) | low >> extraShift
         let halfUlp = (powerHigh >> (extraShift &+ 1 &- shift)) &+ (1 &- (c & 1))
-        let roundUp = fractional.addingReportingOverflow(halfUlp).overflow
-        let roundDown = halfUlp > fractional
-        integral &+= roundUp ? 1 : 0
+        // The shorter candidate is inside the interval: rounded up, or as it is.
+        let roundUp = bit(fractional.addingReportingOverflow(halfUlp).overflow)
+        let shorterFits = roundUp | bit(halfUlp > fractional)
         // The longer candidate's last digit: the fraction's first decimal, rounded to nearest
-        // (zmij's bias of 6 and its one exact tie, 0.25 × 10 = 2.5, made even).
-        var digit = UInt64(10).multipliedFullWidth(by: fractional).high
-        let (_, carry) = (10 &* fractional).addingReportingOverflow((1 << 63) &+ 6)
-        digit &+= carry ? 1 : 0
-        if fractional == 1 << 62 { digit = 2 }
-        let shorter = roundUp || roundDown
-        return shorter ? (integral, k &+ 1) : (integral &* 10 &+ digit, k)
+        // (zmij's bias of 6, and its one exact tie, 0.25 × 10 = 2.5, made even).
+        let (tenths, tenthsLow) = UInt64(10).multipliedFullWidth(by: fractional)
+        let digit =
+            fractional == 1 << 62 ? 2 : tenths &+ bit(tenthsLow.addingReportingOverflow((1 << 63) &+ 6).overflow)
+        // Which one wins is a coin toss on tensor data: selected with a mask, not a branch.
+        let shorter = integral &+ roundUp
+        let longer = integral &* 10 &+ digit
+        let pickShorter = 0 &- shorterFits
+        return ((shorter & pickShorter) | (longer & ~pickShorter), k &+ Int(truncatingIfNeeded: shorterFits))
     }
+
+    /// 1 for true, 0 for false.
+    @inline(__always)
+    private static func bit(_ condition: Bool) -> UInt64 { condition ? 1 : 0 }
 
     /// The high 128 bits of the 192-bit product `(gHigh × 2^64 + gLow) × y`.
     @inline(__always)
