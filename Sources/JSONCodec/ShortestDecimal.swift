@@ -13,23 +13,45 @@ enum ShortestDecimal {
     /// Bits below the integer part in the scaled product's high word (zmij's `extra_shift`).
     private static let extraShift: UInt64 = 9
 
-    /// `(digits, exponent)` with `value == digits × 10^exponent` after reading back; `digits` may
-    /// carry trailing zeros. Precondition: `value` is finite and positive.
+    /// A decimal `(head × 10 + last) × 10^exponent` of `count` digits (`head × 10 + last` may end
+    /// in zeros): the last digit apart, so that the text of the 16 before it does not wait for it.
+    struct Digits {
+        var head: UInt64
+        /// 0...9.
+        var last: UInt64
+        var count: Int
+        var exponent: Int
+
+        var significand: UInt64 { head &* 10 &+ last }
+    }
+
+    /// The shortest decimal that reads back as `value`. Precondition: `value` is finite and positive.
     @inline(__always)
-    static func shortest(_ value: Double) -> (digits: UInt64, exponent: Int) {
+    static func digits(_ value: Double) -> Digits {
         let bits = value.bitPattern
         let fraction = bits & ((1 << 52) - 1)
         let biasedExponent = Int(bits >> 52)
-        // Subnormals take the same path with the smallest normal's exponent.
-        let c = biasedExponent == 0 ? fraction : fraction | 1 << 52
-        let q = max(biasedExponent, 1) &- 1075
+        let c = fraction | 1 << 52
+        let q = biasedExponent &- 1075
         let isInteger = q <= 0 && q > -53 && (c >> UInt64(0 &- q)) << UInt64(0 &- q) == c
-        guard fraction != 0, q < 960, !isInteger else { return Schubfach.shortest(value) }
+        guard fraction != 0, biasedExponent != 0, q < 960, !isInteger else {
+            let (digits, exponent) = Schubfach.shortest(value)
+            return Digits(
+                head: digits / 10, last: digits % 10, count: DoubleText.decimalLength(digits), exponent: exponent)
+        }
         return scaled(c: c, q: q)
     }
 
+    /// `(digits, exponent)` with `value == digits × 10^exponent`: `digits(value)` as one integer.
+    static func shortest(_ value: Double) -> (digits: UInt64, exponent: Int) {
+        let decimal = digits(value)
+        return (decimal.significand, decimal.exponent)
+    }
+
+    /// A normal double that is neither an integer nor a power of two: 16 or 17 digits, the last
+    /// a zero when the shorter candidate wins.
     @inline(__always)
-    private static func scaled(c: UInt64, q: Int) -> (digits: UInt64, exponent: Int) {
+    private static func scaled(c: UInt64, q: Int) -> Digits {
         let k = (q &* 315_653) >> 20  // floor(log10(2^q))
         // floor(log2(10^-(k+1))) + q + 1 + extraShift: puts the integer part above bit 9 of
         // the high word whatever q is within its decade.
@@ -44,6 +66,7 @@ enum ShortestDecimal {
             let (high, low) = highBits(powerHigh, powerLow, c &<< shift)
             return (high, low, powerHigh)
         }
+        // The integer part: the shorter candidate, 15 or 16 digits (c >= 2^52).
         let integral = high >> extraShift
         let fractional = high << (64 &- extraShift) | low >> extraShift
         let halfUlp = (powerHigh >> (extraShift &+ 1 &- shift)) &+ (1 &- (c & 1))
@@ -55,11 +78,12 @@ enum ShortestDecimal {
         let (tenths, tenthsLow) = UInt64(10).multipliedFullWidth(by: fractional)
         let digit =
             fractional == 1 << 62 ? 2 : tenths &+ bit(tenthsLow.addingReportingOverflow((1 << 63) &+ 6).overflow)
-        // Which one wins is a coin toss on tensor data: selected with a mask, not a branch.
-        let shorter = integral &+ roundUp
-        let longer = integral &* 10 &+ digit
-        let pickShorter = 0 &- shorterFits
-        return ((shorter & pickShorter) | (longer & ~pickShorter), k &+ Int(truncatingIfNeeded: shorterFits))
+        // Which one wins is a coin toss on tensor data: no branch. The shorter one is the head
+        // (rounded up or not) and a last digit 0, the longer one the head and `digit`.
+        let head = integral &+ roundUp
+        let last = digit & (shorterFits &- 1)
+        let count = 16 &+ Int(truncatingIfNeeded: bit(head >= 1_000_000_000_000_000))
+        return Digits(head: head, last: last, count: count, exponent: k)
     }
 
     /// 1 for true, 0 for false.

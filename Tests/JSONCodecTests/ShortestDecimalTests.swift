@@ -83,3 +83,19 @@ private func expectSameDigits(_ values: [Double], _ label: String) {
         #expect(written(value) == value.description)
     }
 }
+
+/// The writer relies on `Digits` being consistent: `count` is the significand's digit count and
+/// `last` one digit, and normal non-integers have 16 or 17 digits (its no-normalising layout).
+@Test func digits_countAndLastDigitAreConsistent() {
+    var rng = SplitMix64(state: 37)
+    for _ in 0..<300_000 {
+        let value = Double(bitPattern: rng.next() & ~(1 << 63))
+        guard value.isFinite, value > 0 else { continue }
+        let decimal = ShortestDecimal.digits(value)
+        #expect(decimal.last < 10)
+        #expect(decimal.count == DoubleText.decimalLength(decimal.significand), "\(value)")
+        if value.isNormal && value != value.rounded() && value.significandBitPattern != 0 {
+            #expect(decimal.count >= 16, "\(value)")
+        }
+    }
+}
