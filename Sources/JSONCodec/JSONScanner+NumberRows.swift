@@ -134,7 +134,7 @@ extension JSONScanner {
             leading &* 10_000_000_000_000_000 &+ Self.valueOfEightDigits(first) &* 100_000_000
             &+ Self.valueOfEightDigits(second)
         let mantissa = sixteen &* DoubleText.powersOfTen[tail] &+ Self.valueOfLeadingDigits(third, count: tail)
-        return DecimalToDouble.convert(mantissa: mantissa, exponent: -(16 &+ tail), negative: negative)
+        return DecimalToDouble.convertFraction(mantissa: mantissa, fractionDigits: 16 &+ tail, negative: negative)
     }
 
     /// `-?d.dddddddddddddddd[ddd]` followed by `,` or `]` at `start`: the value and the offset of
@@ -164,7 +164,9 @@ extension JSONScanner {
             leading &* 10_000_000_000_000_000 &+ Self.valueOfEightDigits(first) &* 100_000_000
             &+ Self.valueOfEightDigits(second)
         let mantissa = sixteen &* DoubleText.powersOfTen[tail] &+ Self.valueOfLeadingDigits(third, count: tail)
-        return (DecimalToDouble.convert(mantissa: mantissa, exponent: -(16 &+ tail), negative: negative), end)
+        return (
+            DecimalToDouble.convertFraction(mantissa: mantissa, fractionDigits: 16 &+ tail, negative: negative), end
+        )
     }
 
     /// `shortestFormNumber` for 9 to 15 fraction digits (a shortest double with 15 or fewer
@@ -183,6 +185,6 @@ extension JSONScanner {
         else { return nil }
         let eight = leading &* 100_000_000 &+ Self.valueOfEightDigits(first)
         let mantissa = eight &* DoubleText.powersOfTen[tail] &+ Self.valueOfLeadingDigits(second, count: tail)
-        return (DecimalToDouble.convert(mantissa: mantissa, exponent: -(8 &+ tail), negative: negative), end)
+        return (DecimalToDouble.convertFraction(mantissa: mantissa, fractionDigits: 8 &+ tail, negative: negative), end)
     }
 }

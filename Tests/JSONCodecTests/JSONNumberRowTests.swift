@@ -138,3 +138,25 @@ private func expectRowReads(_ tokens: [String], prefix: String = "", sourceLocat
     let mismatched = zip(back, values).filter { $0.bitPattern != $1.bitPattern }
     #expect(back.count == values.count && mismatched.isEmpty, "\(mismatched.prefix(8))")
 }
+
+/// The row reader's conversion without Eisel-Lemire's range and halfway checks gives what the
+/// general conversion gives, for every fraction length it is used with and mantissas up to 19
+/// digits, including those that round up into the next binade (`0.99999999999999999`).
+@Test func convertFraction_matchesConvert() {
+    var rng = SplitMix64(state: 41)
+    var mantissas: [UInt64] = [0, 1, 9, 99_999_999_999_999_999, 9_999_999_999_999_999_999, 1 << 53, (1 << 53) + 1]
+    for digits in 1...19 {
+        for _ in 0..<1_000 { mantissas.append(rng.next() % DoubleText.powersOfTen[digits]) }
+        mantissas.append(DoubleText.powersOfTen[digits] - 1)
+    }
+    for w in mantissas {
+        for fractionDigits in 1...19 {
+            for negative in [false, true] {
+                let fast = DecimalToDouble.convertFraction(
+                    mantissa: w, fractionDigits: fractionDigits, negative: negative)
+                let general = DecimalToDouble.convert(mantissa: w, exponent: -fractionDigits, negative: negative)
+                #expect(fast.bitPattern == general.bitPattern, "\(w)e-\(fractionDigits)")
+            }
+        }
+    }
+}
