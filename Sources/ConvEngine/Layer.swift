@@ -150,6 +150,8 @@ struct LayerStep {
     var output: Tensor
     var buffers: [NamedTensor]
     var backward: LayerBackward
+    /// This layer's and the next one's backward passes as one (LayerFusion.swift), when they ran fused.
+    var backwardWithNext: FusedBackward? = nil
 }
 
 /// A layer's backward pass bound to the forward pass it belongs to: dL/d(output) in, gradients out.

@@ -68,7 +68,8 @@ public struct Network: Sendable {
 
     /// Runs every layer in order; with a loss, evaluates it on the output.
     ///
-    /// Checks `cancel` before each layer and throws `CancelledError` when it says stop.
+    /// Checks `cancel` before each layer (a conv and the activation it fuses, LayerFusion.swift, count
+    /// as one) and throws `CancelledError` when it says stop.
     public func forward(_ input: Tensor, loss: LossSpec? = nil, cancel: CancellationCheck? = nil) throws
         -> ForwardResult
     {
@@ -93,12 +94,23 @@ public struct Network: Sendable {
         var (loss, gradient) = try start(seed, output: output)
         var parameterGradients = [[NamedTensor]](repeating: [], count: layers.count)
         var activationGradients = [Tensor](repeating: Tensor(shape: []), count: layers.count)
-        for i in layers.indices.reversed() {
+        var i = layers.count - 1
+        while i >= 0 {
             if cancel?() == true { throw CancelledError() }
             activationGradients[i] = gradient
+            if i >= 1, let pair = steps[i - 1].backwardWithNext {
+                let (second, first) = pair(gradient)
+                parameterGradients[i] = second.parameters
+                activationGradients[i - 1] = second.input
+                parameterGradients[i - 1] = first.parameters
+                gradient = first.input
+                i -= 2
+                continue
+            }
             let step = steps[i].backward(gradient)
             parameterGradients[i] = step.parameters
             gradient = step.input
+            i -= 1
         }
         return BackwardResult(
             output: output, activations: steps.map(\.output), loss: loss, inputGradient: gradient,
@@ -125,16 +137,27 @@ public struct Network: Sendable {
         steps.contains { !$0.buffers.isEmpty } ? steps.map(\.buffers) : []
     }
 
-    /// Each layer's forward pass, in order, with its backward pass bound to what it saved.
+    /// Each layer's forward pass, in order, with its backward pass bound to what it saved; a layer
+    /// and the activation after it run as one where the layer fuses it (LayerFusion.swift).
     private func run(_ input: Tensor, cancel: CancellationCheck?) throws -> [LayerStep] {
         var steps: [LayerStep] = []
         steps.reserveCapacity(layers.count)
         var x = input
-        for (i, layer) in layers.enumerated() {
+        var i = 0
+        while i < layers.count {
             if cancel?() == true { throw CancelledError() }
-            let step = try layer.step(x, index: i)
+            if let pair = try fusedSteps(at: i, x) {
+                steps.append(pair.first)
+                steps[i].backwardWithNext = pair.backward
+                steps.append(pair.second)
+                x = pair.second.output
+                i += 2
+                continue
+            }
+            let step = try layers[i].step(x, index: i)
             x = step.output
             steps.append(step)
+            i += 1
         }
         return steps
     }

@@ -49,7 +49,7 @@ extension RequestParser {
 
     mutating func readChunkData(_ remaining: Int) -> Bool {
         let take = min(remaining, input.count)
-        keepBody(take, remaining: remaining)
+        keepBody(input.bytes(0..<take), remaining: remaining)
         consume(take)
         state = remaining == take ? .chunkDataEnd : .chunkData(remaining: remaining - take)
         return remaining == take

@@ -53,8 +53,17 @@ public struct RequestParser {
 
     public init(limits: HTTPLimits = HTTPLimits()) { self.limits = limits }
 
-    /// Buffers received bytes; nothing is parsed until `next()`.
-    public mutating func append(_ bytes: some Collection<UInt8>) { input.append(bytes) }
+    /// Buffers received bytes; nothing is parsed until `next()`. Bytes of a `Content-Length` body
+    /// with nothing buffered before them go straight to the body (one copy, not two: into the
+    /// buffer, then out of it); the bytes after the body's end are buffered.
+    public mutating func append(_ bytes: some Collection<UInt8>) {
+        guard case .lengthBody(let remaining) = state, input.count == 0 else { return input.append(bytes) }
+        let take = min(remaining, bytes.count)
+        keepBody(bytes.prefix(take), remaining: remaining)
+        consumedForRequest += take
+        state = remaining == take ? .complete : .lengthBody(remaining: remaining - take)
+        if take < bytes.count { input.append(bytes.dropFirst(take)) }
+    }
 
     /// Bytes of the current request parsed so far (request line to last body byte), for logs.
     public var requestByteCount: Int { consumedForRequest }
@@ -154,7 +163,7 @@ public struct RequestParser {
 
     private mutating func readLengthBody(_ remaining: Int) -> Bool {
         let take = min(remaining, input.count)
-        keepBody(take, remaining: remaining)
+        keepBody(input.bytes(0..<take), remaining: remaining)
         consume(take)
         state = remaining == take ? .complete : .lengthBody(remaining: remaining - take)
         return remaining == take
@@ -166,12 +175,13 @@ public struct RequestParser {
         consumedForRequest += count
     }
 
-    /// Appends the next `count` input bytes to the body unless it is being discarded.
-    mutating func keepBody(_ count: Int, remaining: Int) {
-        bodyLength += count
+    /// Appends `bytes`, the body's next, to the body unless it is being discarded; `remaining`
+    /// counts them and the body's bytes still to come.
+    mutating func keepBody(_ bytes: some Collection<UInt8>, remaining: Int) {
+        bodyLength += bytes.count
         guard !discardingBody else { return }
-        if body.count + count > body.capacity { growBody(toHold: body.count + remaining) }
-        body.append(contentsOf: input.bytes(0..<count))
+        if body.count + bytes.count > body.capacity { growBody(toHold: body.count + remaining) }
+        body.append(contentsOf: bytes)
     }
 
     /// Room for `needed` body bytes: at least double the capacity (a chunked body grows chunk by

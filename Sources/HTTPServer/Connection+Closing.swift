@@ -4,13 +4,13 @@ import Dispatch
     import Glibc
 #endif
 
-/// Ending a connection: closing the socket once its sources are cancelled ("+close" lingering is
-/// `ConnectionMachine.writeDone`'s `shutWriteSide`).
+/// Ending a connection: closing the socket once it is out of the poller and its write source is
+/// cancelled ("+close" lingering is `ConnectionMachine.writeDone`'s `shutWriteSide`).
 extension Connection {
     /// Ends the connection now (the machine decides whether anything is left to do).
     func close() { perform(machine.close()) }
 
-    /// Closes the socket once its sources are cancelled, and gives back what the connection holds.
+    /// Closes the socket once its write source is cancelled, and gives back what the connection holds.
     func closeSocket() {
         abandonResponse()
         if let exchange, !exchange.answered {
@@ -31,7 +31,7 @@ extension Connection {
         core.connectionClosed()
     }
 
-    /// The fd is closed only after every Dispatch source on it is cancelled.
+    /// The fd is closed only after its Dispatch write source is cancelled.
     func sourceCancelled() {
         pendingCancels -= 1
         if pendingCancels == 0 && state == .closed { Glibc.close(fd) }

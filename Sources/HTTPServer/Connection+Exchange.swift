@@ -263,7 +263,7 @@ extension Connection {
         let now = Self.now
         let pacing = light && core.pool.hasHeavyWork ? core.lightPacer?.reserve(at: now) : nil
         if let pacing, pacing > 0 { core.metrics.lightAnswerPaced() }
-        perform(machine.writeDone(canLinger: readSource != nil, pacing: pacing, now: now))
+        perform(machine.writeDone(canLinger: readsWatched, pacing: pacing, now: now))
     }
 
     /// The pacing time is over: the next request is parsed.

@@ -30,9 +30,10 @@ final class Connection: @unchecked Sendable {
     /// When the connection was accepted, monotonic nanoseconds.
     let openedAt = DispatchTime.now().uptimeNanoseconds
 
-    var readSource: DispatchSourceRead?
-    /// Dispatch's own count: a suspended source must be resumed before it is released.
-    var readSourceSuspended = false
+    /// Whether the loop's poller tells this connection of arriving bytes (`start` to `stopReading`).
+    var readsWatched = false
+    /// Reads paused by back-pressure: out of the poller's set until resumed.
+    var readsPaused = false
     var writeSource: DispatchSourceWrite?
     var writeArmed = false
     var pendingCancels = 0
@@ -59,8 +60,8 @@ final class Connection: @unchecked Sendable {
     func perform(_ actions: [ConnectionMachine.Action], answering response: HTTPResponse? = nil) {
         for action in actions {
             switch action {
-            case .pauseReads: suspendReadSource()
-            case .resumeReads: resumeReadSource()
+            case .pauseReads: pauseWatchingReads()
+            case .resumeReads: resumeWatchingReads()
             case .stopReading: stopReading()
             case .processInput: processInput()
             case .discardBody: parser.discardBody()
@@ -80,21 +81,17 @@ final class Connection: @unchecked Sendable {
     func start() {
         loop.add(self)
         core.metrics.connectionOpened()
-        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: loop.queue)
-        source.setEventHandler { [unowned self] in readAvailable() }
-        source.setCancelHandler { [self] in sourceCancelled() }
-        pendingCancels += 1
-        readSource = source
-        source.resume()
+        readsWatched = true
+        loop.poller.watch(fd, for: self)
     }
 
     // MARK: Reading
 
     /// Reads until the socket says EAGAIN: a short read does not mean it is drained (a reset or
-    /// more data may have arrived meanwhile, and Dispatch does not report it again on Linux).
+    /// more data may have arrived meanwhile, and the edge-triggered poller does not report it again).
     /// After `readBudget` reads the rest waits its turn behind other connections on the loop.
     func readAvailable() {
-        guard state != .closed, readSource != nil, !readSourceSuspended else { return }
+        guard state != .closed, readsWatched, !readsPaused else { return }
         for _ in 0..<Self.readBudget {
             let count = Glibc.read(fd, loop.scratch.baseAddress, loop.scratch.count)
             if count > 0 {
@@ -122,7 +119,7 @@ final class Connection: @unchecked Sendable {
     private func backPressure() -> Bool {
         perform(
             machine.readFinished(buffered: parser.bufferedByteCount, limit: Self.pipelineBufferLimit, now: Self.now))
-        return readSourceSuspended
+        return readsPaused
     }
 
     private func received(_ bytes: UnsafeRawBufferPointer) {
@@ -157,27 +154,24 @@ final class Connection: @unchecked Sendable {
     /// Resumes reading paused by `pauseReads`.
     func resumeReads() { perform(machine.resumeReads(now: Self.now)) }
 
-    private func suspendReadSource() {
-        guard let readSource, !readSourceSuspended else { return }
-        readSource.suspend()
-        readSourceSuspended = true
+    private func pauseWatchingReads() {
+        guard readsWatched, !readsPaused else { return }
+        loop.poller.pause(fd)
+        readsPaused = true
     }
 
-    /// Resumes the source, and reads at once what arrived while paused (no new event may come for it).
-    private func resumeReadSource() {
-        guard let readSource, readSourceSuspended else { return }
-        readSourceSuspended = false
-        readSource.resume()
+    /// Watches again, and reads at once what arrived while paused (its edge has passed).
+    private func resumeWatchingReads() {
+        guard readsWatched, readsPaused else { return }
+        readsPaused = false
+        loop.poller.resume(fd)
         loop.queue.async { [self] in readAvailable() }
     }
 
     func stopReading() {
-        guard let source = readSource else { return }
-        readSource = nil
-        source.cancel()
-        if readSourceSuspended {
-            readSourceSuspended = false
-            source.resume()
-        }
+        guard readsWatched else { return }
+        loop.poller.unwatch(fd, paused: readsPaused)
+        readsWatched = false
+        readsPaused = false
     }
 }

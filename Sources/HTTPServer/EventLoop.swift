@@ -1,11 +1,14 @@
 import Dispatch
 import HTTP1
 
-/// One serial Dispatch queue driving many connections, with their read buffer and deadline sweep.
+/// One serial Dispatch queue driving many connections, with their readiness set, read buffer and
+/// deadline sweep.
 ///
 /// Everything here is touched only on `queue` (that is why it is `@unchecked Sendable`).
 final class EventLoop: @unchecked Sendable {
     let queue: DispatchQueue
+    /// Tells the loop's connections when they have bytes to read (one Dispatch source for all).
+    let poller: ReadinessPoller
     /// Reused for every read on this loop; connections keep no receive buffer of their own.
     let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
     private var connections: [ObjectIdentifier: Connection] = [:]
@@ -19,8 +22,9 @@ final class EventLoop: @unchecked Sendable {
     /// Times the pacing timer fired (tests: one timer at a time, not one per answer and growing).
     private(set) var pacingFires = 0
 
-    init(index: Int) {
+    init(index: Int) throws {
         queue = DispatchQueue(label: "gradserver.loop.\(index)")
+        poller = try ReadinessPoller(queue: queue)
     }
 
     deinit { scratch.deallocate() }

@@ -19,7 +19,10 @@ public final class Server: Sendable {
     private let listener = ListenerSlot()
     private let nextLoop = Atomic<Int>(0)
 
-    public init(configuration: ServerConfiguration, routes: [Route], logger: Logger = Logger(label: "gradserver")) {
+    /// Throws when an event loop cannot get its epoll set (out of descriptors or memory).
+    public init(configuration: ServerConfiguration, routes: [Route], logger: Logger = Logger(label: "gradserver"))
+        throws
+    {
         self.configuration = configuration
         let metrics = ServerMetrics(info: configuration.infoLabels)
         let lifecycle = Lifecycle()
@@ -33,7 +36,7 @@ public final class Server: Sendable {
         core = ServerCore(
             configuration: configuration, router: router, pool: pool, metrics: metrics, lifecycle: lifecycle,
             logger: logger)
-        loops = (0..<max(1, configuration.eventLoops)).map { EventLoop(index: $0) }
+        loops = try (0..<max(1, configuration.eventLoops)).map { try EventLoop(index: $0) }
     }
 
     /// Binds, listens and starts accepting; returns the bound port (useful with port 0).

@@ -36,7 +36,7 @@ struct GradServerCommand: ParsableCommand {
             configuration.accessControl = access
             return SignalReload(keyFile: keyFile, access: access, logger: logger)
         }
-        let httpServer = Server(configuration: configuration, routes: api.routes(), logger: logger)
+        let httpServer = try Server(configuration: configuration, routes: api.routes(), logger: logger)
         // Signal sources first: a SIGTERM sent as soon as the line below is read must not be lost.
         let signals = SignalDrain(server: httpServer, logger: logger)
         signals.install()

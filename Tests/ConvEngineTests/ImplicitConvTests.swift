@@ -18,6 +18,7 @@ private let shapes: [[Int]] = [
     [2, 8, 10, 9, 12, 2, 4, 1, -1, 1, 1],  // 'same' with even kernels: asymmetric padding
     [2, 8, 11, 11, 8, 2, 2, 3, 0, 1, 1],  // stride 3 > kernel: dx phases no tap reaches
     [2, 9, 7, 12, 5, 3, 1, 2, 1, 1, 1],  // odd sizes, stride 2, 3×1 kernel
+    [2, 8, 9, 11, 8, 3, 3, 2, 1, 1, 1],  // stride 2 across an odd width: dx's column phases 6 and 5 wide
 ]
 
 private func conv(_ c: [Int], _ rng: inout CaseGenerator, bias: Bool = true) -> Conv2d {

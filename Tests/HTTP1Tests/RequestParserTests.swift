@@ -25,6 +25,55 @@ import Testing
                     expectsContinue: false))
     }
 
+    /// Body bytes that arrive after the head is parsed skip the input buffer; the bytes past the body
+    /// (a pipelined request) are buffered and parsed as before.
+    @Test func contentLengthBody_arrivingAfterItsHead_isNotBufferedAndThePipelinedRestIs() {
+        var parser = RequestParser()
+        parser.append(Array("POST /f HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n".utf8))
+        guard case .head = parser.next() else {
+            Issue.record("no head")
+            return
+        }
+        #expect(parser.next() == nil)
+        parser.append(Array("0123".utf8))
+        #expect(parser.bufferedByteCount == 0)
+        #expect(parser.next() == nil)
+        parser.append(Array("456789GET /h HTTP/1.1\r\nHost: a\r\n\r\n".utf8))
+        #expect(parser.bufferedByteCount == "GET /h HTTP/1.1\r\nHost: a\r\n\r\n".utf8.count)
+        guard case .request(let request) = parser.next() else {
+            Issue.record("no request")
+            return
+        }
+        #expect(request.body == Array("0123456789".utf8))
+        #expect(
+            parser.completedRequestByteCount == "POST /f HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n".utf8.count
+                + 10)
+        guard case .head(let next) = parser.next() else {
+            Issue.record("no second head")
+            return
+        }
+        #expect(next.target == "/h")
+    }
+
+    @Test func discardedContentLengthBody_arrivingAfterItsHead_isCountedAndDropped() {
+        var parser = RequestParser()
+        parser.append(Array("POST /f HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\n\r\n".utf8))
+        guard case .head = parser.next() else {
+            Issue.record("no head")
+            return
+        }
+        parser.discardBody()
+        parser.append(Array("abc".utf8))
+        #expect(parser.next() == nil)
+        parser.append(Array("def".utf8))
+        guard case .request(let request) = parser.next() else {
+            Issue.record("no request")
+            return
+        }
+        #expect(request.body.isEmpty)
+        #expect(parser.phase == .idle)
+    }
+
     @Test func contentLengthZero_isARequestWithoutBody() {
         let result = outcomesAtEverySplit("POST /f HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n")
         #expect(result.last == .request(method: "POST", target: "/f", body: []))

@@ -33,7 +33,7 @@ import Testing
             $0.queueDepth = 2
         }
         configuration.idleTimeout = .seconds(10)
-        let server = Server(
+        let server = try Server(
             configuration: configuration, routes: [Self.busyRoute],
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         let port = try server.start()

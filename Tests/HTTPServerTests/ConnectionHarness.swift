@@ -10,7 +10,7 @@ import Logging
 /// connection's entry points (`readAvailable`, `checkDeadlines`) itself, and reads what came back.
 final class ConnectionHarness {
     let core: ServerCore
-    let loop = EventLoop(index: 0)
+    let loop = try! EventLoop(index: 0)
     let connection: Connection
     let peer: Int32
 

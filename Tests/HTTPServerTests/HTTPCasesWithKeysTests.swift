@@ -29,7 +29,7 @@ import Testing
                     .metrics),
                 Route("POST", "/echo", lane: .compute) { request, _ in .json(200, request.body) }.requiring(.compute),
             ]
-            server = Server(
+            server = try Server(
                 configuration: configuration, routes: routes,
                 logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
             port = try server.start()

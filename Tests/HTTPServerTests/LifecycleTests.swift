@@ -92,8 +92,8 @@ import Testing
             })
     }
 
-    @Test func drainBeforeStart_completes() {
-        let server = Server(configuration: TestServer.configuration(), routes: [])
+    @Test func drainBeforeStart_completes() throws {
+        let server = try Server(configuration: TestServer.configuration(), routes: [])
         defer { server.stop() }
         let drained = Flag()
         server.drain { drained.set() }

@@ -58,7 +58,7 @@ struct TestServer {
     init(_ tweak: (inout ServerConfiguration) -> Void = { _ in }) throws {
         let gate = self.gate
         let probe = self.probe
-        server = Server(
+        server = try Server(
             configuration: Self.configuration(tweak), routes: Self.routes(gate: gate, probe: probe),
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         port = try server.start()

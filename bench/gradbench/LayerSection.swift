@@ -16,6 +16,25 @@ enum LayerSection {
                 weight: random([channels], &rng), bias: random([channels], &rng),
                 runningMean: random([channels], &rng), runningVar: Tensor(shape: [channels], repeating: 1)))
         report("batchnorm2d (training, affine, running stats)", norm, rng: &rng, runs: options.quick ? 5 : 15)
+        reportDense(rng: &rng, runs: options.quick ? 20 : 100)
+    }
+
+    /// cifar's dense layer (`[32, 8192]` -> 10) on its own: its three products are skinny
+    /// (k = 10 or 32, or m = 10), so they run far below the conv kernels' rate.
+    private static func reportDense(rng: inout SplitMix64, runs: Int) {
+        let layer = Linear(weight: random([10, 8192], &rng), bias: random([10], &rng))
+        let input = random([32, 8192], &rng)
+        let network = Network(layers: [layer])
+        let seed = BackwardSeed.gradOutput(random([32, 10], &rng))
+        do {
+            let samples = try Samples.measure(runs: runs) { _ = try network.backward(input, seed: seed) }
+            let flops = 3 * 2 * 32.0 * 8192 * 10
+            print(
+                "linear [32, 8192] -> 10 (cifar's): \(samples.summary), \(samples.cpuSummary), \(fmt(flops / samples.median / 1e9, digits: 1)) GFLOP/s"
+            )
+        } catch {
+            print("linear: not run: \(error)")
+        }
     }
 
     private static func report(_ name: String, _ layer: any Layer, rng: inout SplitMix64, runs: Int) {

@@ -154,6 +154,7 @@ async def post_backward(request: Request):
 
 @app.get("/healthz")
 async def healthz():
-    """The worker's pid and torch's thread count, so run_peer.py can see both workers answer."""
-    return Response(orjson.dumps({"status": "ok", "pid": os.getpid(), "threads": torch.get_num_threads()}),
+    """The worker's pid, torch's thread count and vector ISA, so run_peer.py can see both workers answer."""
+    return Response(orjson.dumps({"status": "ok", "pid": os.getpid(), "threads": torch.get_num_threads(),
+                                  "cpu_capability": torch.backends.cpu.get_cpu_capability()}),
                     media_type="application/json")

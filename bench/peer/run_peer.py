@@ -58,8 +58,10 @@ def announce(url, workers):
 
     pids = wait_for_workers(url, workers)
     threads = sorted({info["threads"] for info in pids.values()})
+    isas = sorted({info.get("cpu_capability", "?") for info in pids.values()})
     print(f"listening on {url}", flush=True)
     print(f"peer: {len(pids)} of {workers} workers answered (pids {sorted(pids)}), torch threads {threads}, "
+          f"torch cpu capability {isas} (MKL_ENABLE_INSTRUCTIONS={os.environ.get('MKL_ENABLE_INSTRUCTIONS', 'unset')}), "
           f"torch {torch.__version__}, fastapi {fastapi.__version__}, uvicorn {uvicorn.__version__}, "
           f"orjson {orjson.__version__}, http {HTTP}, loop {LOOP}, "
           f"encode {os.environ.get('PEER_ENCODE', 'numpy')}", flush=True)

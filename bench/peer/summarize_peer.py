@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """run.sh's result rows (stdin) as one markdown table: per workload, each round's 2xx/s, p50, p99
-and CPU per 2xx answer for gradserver and the peer, the ratio ours/peer of 2xx/s per round, and
-issue 17's target for that ratio.
+and CPU per 2xx answer for gradserver and the peer, the ratio ours/peer of 2xx/s per round,
+issue 17's target for that ratio, and the ratio of CPU per answer (peer over ours), which moves
+far less with the machine's other load than the ratio of 2xx/s does.
 
 Row fields: workload round server conns secs requests 2xx/s p50_ms p99_ms non2xx errors cpu_ms/2xx load
 """
@@ -38,19 +39,21 @@ def joined(rounds, server, key, fmt):
 def main():
     table = rows(sys.stdin)
     print("| workload | ours 2xx/s | peer 2xx/s | **ours / peer** | target | ours p50, p99 | peer p50, p99 "
-          "| CPU/2xx ours, peer | load |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+          "| CPU/2xx ours, peer | CPU/2xx peer / ours | load |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     notes = []
     for name, by_round in table.items():
         rounds = [by_round[r] for r in sorted(by_round)]
         ratios = [r["ours"]["rps"] / r["peer"]["rps"] for r in rounds if "ours" in r and r.get("peer", {}).get("rps")]
         latency = lambda s: " / ".join(f"{ms(r[s]['p50'])}, {ms(r[s]['p99'])}" for r in rounds if s in r)  # noqa: E731
         cpu = " / ".join(f"{ms(r['ours']['cpu'])}, {ms(r['peer']['cpu'])}" for r in rounds if len(r) == 2)
+        cpu_ratio = " / ".join(f"{r['peer']['cpu'] / r['ours']['cpu']:.1f}x" for r in rounds
+                               if len(r) == 2 and r["ours"]["cpu"] and r["peer"]["cpu"])
         bad = sum(r[s]["bad"] for r in rounds for s in r)
         print(f"| {name} | {joined(rounds, 'ours', 'rps', rate)} "
               f"| {joined(rounds, 'peer', 'rps', rate)} "
               f"| **{' / '.join(f'{x:.1f}x' for x in ratios)}** | >= {TARGET.get(name, 0):g}x "
-              f"| {latency('ours')} | {latency('peer')} | {cpu} "
+              f"| {latency('ours')} | {latency('peer')} | {cpu} | {cpu_ratio} "
               f"| {' / '.join(r['ours']['load'] for r in rounds if 'ours' in r)} |")
         if bad:
             notes.append(f"{name}: {bad} non-2xx answers or socket errors (wrk's latencies include them)")

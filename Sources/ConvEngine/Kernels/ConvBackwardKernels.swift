@@ -14,10 +14,26 @@ extension ConvKernels {
         _ x: Tensor, weight: Tensor, gradOutput: Tensor, _ p: ConvPlan, biasGradient wantsBias: Bool = false,
         implicitAllowed: Bool = true
     ) -> (input: Tensor, weight: Tensor, bias: Tensor?) {
+        gradOutput.data.withUnsafeBufferPointer { gb in
+            backward(
+                x, weight: weight, dy: gb.baseAddress!, p, biasGradient: wantsBias, implicitAllowed: implicitAllowed,
+                imageReady: nil)
+        }
+    }
+
+    /// `backward` with the output gradient `dy` (`N * C_out * H_out * W_out` doubles) written as it
+    /// goes: when `imageReady` is given, image n of `dy` holds its values only after `imageReady(n)`
+    /// has run; it is called once per image before the image is read (Kernels/ConvActivationFusion.swift
+    /// writes dy there while it is in the core's cache), all of them first on the im2col lowering.
+    static func backward(
+        _ x: Tensor, weight: Tensor, dy: UnsafePointer<Double>, _ p: ConvPlan, biasGradient wantsBias: Bool,
+        implicitAllowed: Bool, imageReady: ((Int) -> Void)?
+    ) -> (input: Tensor, weight: Tensor, bias: Tensor?) {
         let weightCount = weight.count
         let chunks = chunkCount(p, weightCount: weightCount)
         let kernel = KernelPath.active
         let implicit = implicitAllowed && ImplicitConv.applies(p, kernel: kernel)
+        if !implicit, let imageReady { Parallel.forEach(p.batch, imageReady) }
         let inputGradient = implicit ? ImplicitInputGradient(p, kernel: kernel) : nil
         // The implicit input gradient writes every element of dx; col2im adds into zeros.
         let dxCount = p.batch * p.inChannels * p.inPlane
@@ -32,34 +48,33 @@ extension ConvKernels {
         }
         x.data.withUnsafeBufferPointer { xb in
             weight.data.withUnsafeBufferPointer { wb in
-                gradOutput.data.withUnsafeBufferPointer { gb in
-                    dx.withUnsafeMutableBufferPointer { dxb in
-                        partials.withUnsafeMutableBufferPointer { pb in
-                            let io = BackwardBuffers(
-                                x: xb.baseAddress!, w: wb.baseAddress!, dy: gb.baseAddress!, dx: dxb.baseAddress!,
-                                dw: pb.baseAddress!)
-                            if implicit {
-                                planeSums.withUnsafeMutableBufferPointer { sums in
-                                    ImplicitConv(p, kernel: kernel).backward(
-                                        x: io.x, w: io.w, dy: io.dy, dx: io.dx, partials: io.dw, chunks: chunks,
-                                        inputGradient: inputGradient, planeSums: wantsBias ? sums.baseAddress : nil)
-                                }
-                                return
+                dx.withUnsafeMutableBufferPointer { dxb in
+                    partials.withUnsafeMutableBufferPointer { pb in
+                        let io = BackwardBuffers(
+                            x: xb.baseAddress!, w: wb.baseAddress!, dy: dy, dx: dxb.baseAddress!,
+                            dw: pb.baseAddress!)
+                        if implicit {
+                            planeSums.withUnsafeMutableBufferPointer { sums in
+                                ImplicitConv(p, kernel: kernel).backward(
+                                    x: io.x, w: io.w, dy: io.dy, dx: io.dx, partials: io.dw, chunks: chunks,
+                                    inputGradient: inputGradient, planeSums: wantsBias ? sums.baseAddress : nil,
+                                    imageReady: imageReady)
                             }
-                            if p.batch == 1 && p.groups > 1
-                                && p.outChannels * p.outPlane * p.patchSize >= singleImageParallelWork
-                            {
-                                // One image, several groups: the groups' gradients are disjoint slices.
-                                Parallel.forEachOnCallersKernels(p.groups) { g in
-                                    let scratch = ConvScratch(p, needsGradient: true)
-                                    defer { scratch.release() }
-                                    backwardGroup(io, group: g, firstInChunk: true, scratch, p)
-                                }
-                                return
+                            return
+                        }
+                        if p.batch == 1 && p.groups > 1
+                            && p.outChannels * p.outPlane * p.patchSize >= singleImageParallelWork
+                        {
+                            // One image, several groups: the groups' gradients are disjoint slices.
+                            Parallel.forEachOnCallersKernels(p.groups) { g in
+                                let scratch = ConvScratch(p, needsGradient: true)
+                                defer { scratch.release() }
+                                backwardGroup(io, group: g, firstInChunk: true, scratch, p)
                             }
-                            Parallel.forEachOnCallersKernels(chunks) { chunk in
-                                backwardChunk(io, chunk: chunk, of: chunks, weightCount: weightCount, p)
-                            }
+                            return
+                        }
+                        Parallel.forEachOnCallersKernels(chunks) { chunk in
+                            backwardChunk(io, chunk: chunk, of: chunks, weightCount: weightCount, p)
                         }
                     }
                 }
@@ -68,8 +83,9 @@ extension ConvKernels {
         if implicit && !partials.withUnsafeBufferPointer(ImplicitConv.allFinite) {
             // A non-finite input times a discarded column's zero (ImplicitConv+Backward.swift)
             // may have made a NaN the im2col lowering would not: that lowering decides.
+            // Every image's `imageReady` has run: dy is complete.
             return backward(
-                x, weight: weight, gradOutput: gradOutput, p, biasGradient: wantsBias, implicitAllowed: false)
+                x, weight: weight, dy: dy, p, biasGradient: wantsBias, implicitAllowed: false, imageReady: nil)
         }
         var dw = [Double](partials[0..<weightCount])
         for chunk in 1..<chunks {
@@ -78,7 +94,7 @@ extension ConvKernels {
         }
         var db: Tensor?
         if wantsBias {
-            db = implicit ? sumPlanes(planeSums, p) : biasGradient(gradOutput, p)
+            db = implicit ? sumPlanes(planeSums, p) : biasGradient(dy, p)
         }
         return (
             Tensor(shape: [p.batch, p.inChannels, p.height, p.width], data: dx), Tensor(shape: weight.shape, data: dw),

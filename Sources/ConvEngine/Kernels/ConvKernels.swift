@@ -20,32 +20,44 @@ enum ConvKernels {
     static func forward(_ x: Tensor, weight: Tensor, bias: Tensor?, _ p: ConvPlan) -> Tensor {
         let count = p.batch * p.outChannels * p.outPlane
         // Every element is written by exactly one GEMM (accumulate: false), so no zero fill.
-        let kernel = KernelPath.active
         let out = [Double](unsafeUninitializedCapacity: count) { ob, initialized in
-            x.data.withUnsafeBufferPointer { xb in
-                weight.data.withUnsafeBufferPointer { wb in
-                    let (xs, ws, os) = (xb.baseAddress!, wb.baseAddress!, ob.baseAddress!)
-                    if ImplicitConv.applies(p, kernel: kernel) {
-                        bias?.data.withUnsafeBufferPointer { bb in
-                            ImplicitConv(p, kernel: kernel).forward(xs, weight: ws, bias: bb.baseAddress!, into: os)
-                        } ?? ImplicitConv(p, kernel: kernel).forward(xs, weight: ws, bias: nil, into: os)
-                        return
-                    }
-                    if p.batch == 1 {
-                        forwardSingleImage(xs, ws, os, p)
-                        if let bias { addBias(bias.data, to: os, p) }
-                        return
-                    }
-                    Parallel.forEachOnCallersKernels(p.batch) { n in
-                        let y = os + n * p.outChannels * p.outPlane
-                        forwardOne(xs + n * p.inChannels * p.inPlane, ws, y, p)
-                        if let bias { addBias(bias.data, to: y, p) }
-                    }
-                }
-            }
+            forward(x, weight: weight, bias: bias, p, into: ob.baseAddress!, imageDone: nil)
             initialized = count
         }
         return Tensor(shape: p.outputShape, data: out)
+    }
+
+    /// The forward pass into `y` (`count` of the output shape), calling `imageDone(n)` once image
+    /// n's output is complete, on the thread that wrote it (while it is in that core's cache).
+    static func forward(
+        _ x: Tensor, weight: Tensor, bias: Tensor?, _ p: ConvPlan, into os: UnsafeMutablePointer<Double>,
+        imageDone: ((Int) -> Void)?
+    ) {
+        let kernel = KernelPath.active
+        x.data.withUnsafeBufferPointer { xb in
+            weight.data.withUnsafeBufferPointer { wb in
+                let (xs, ws) = (xb.baseAddress!, wb.baseAddress!)
+                if ImplicitConv.applies(p, kernel: kernel) {
+                    let conv = ImplicitConv(p, kernel: kernel)
+                    bias?.data.withUnsafeBufferPointer { bb in
+                        conv.forward(xs, weight: ws, bias: bb.baseAddress!, into: os, imageDone: imageDone)
+                    } ?? conv.forward(xs, weight: ws, bias: nil, into: os, imageDone: imageDone)
+                    return
+                }
+                if p.batch == 1 {
+                    forwardSingleImage(xs, ws, os, p)
+                    if let bias { addBias(bias.data, to: os, p) }
+                    imageDone?(0)
+                    return
+                }
+                Parallel.forEachOnCallersKernels(p.batch) { n in
+                    let y = os + n * p.outChannels * p.outPlane
+                    forwardOne(xs + n * p.inChannels * p.inPlane, ws, y, p)
+                    if let bias { addBias(bias.data, to: y, p) }
+                    imageDone?(n)
+                }
+            }
+        }
     }
 
     /// One batch element: for each group, unroll its channels and multiply by the group's filters.
@@ -107,12 +119,15 @@ enum ConvKernels {
     /// `db[c] = sum over n of (sum over h, w of dy[n, c, h, w])`, each plane summed by `planeSum`,
     /// the planes added in batch order.
     static func biasGradient(_ gradOutput: Tensor, _ p: ConvPlan) -> Tensor {
+        gradOutput.data.withUnsafeBufferPointer { biasGradient($0.baseAddress!, p) }
+    }
+
+    /// `biasGradient` of an output gradient given by its first element.
+    static func biasGradient(_ dy: UnsafePointer<Double>, _ p: ConvPlan) -> Tensor {
         var db = [Double](repeating: 0, count: p.outChannels)
-        gradOutput.data.withUnsafeBufferPointer { gb in
-            for n in 0..<p.batch {
-                for c in 0..<p.outChannels {
-                    db[c] += planeSum(gb.baseAddress! + (n * p.outChannels + c) * p.outPlane, p.outPlane)
-                }
+        for n in 0..<p.batch {
+            for c in 0..<p.outChannels {
+                db[c] += planeSum(dy + (n * p.outChannels + c) * p.outPlane, p.outPlane)
             }
         }
         return Tensor(shape: [p.outChannels], data: db)

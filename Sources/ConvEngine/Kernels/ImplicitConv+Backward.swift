@@ -30,11 +30,12 @@ extension ImplicitConv {
 
     /// Fills `dx` (every element when `inputGradient` is set; else added to a zeroed `dx`),
     /// `partials` (`chunks` weight gradients, each `weightCount` doubles, `(C_out, C_in/groups, kh, kw)`)
-    /// and `planeSums[n][c]` (`ConvKernels.planeSum` of each plane of dy) when given.
+    /// and `planeSums[n][c]` (`ConvKernels.planeSum` of each plane of dy) when given; `imageReady(n)`
+    /// runs before image n of dy is read, on the thread that reads it.
     func backward(
         x: UnsafePointer<Double>, w: UnsafePointer<Double>, dy: UnsafePointer<Double>, dx: UnsafeMutablePointer<Double>,
         partials: UnsafeMutablePointer<Double>, chunks: Int, inputGradient: ImplicitInputGradient?,
-        planeSums: UnsafeMutablePointer<Double>?
+        planeSums: UnsafeMutablePointer<Double>?, imageReady: ((Int) -> Void)? = nil
     ) {
         Parallel.forEachOnCallersKernels(chunks) { chunk in
             let work = BackwardWork(self, inputGradient: inputGradient)
@@ -43,6 +44,7 @@ extension ImplicitConv {
             }
             let batch = Parallel.range(chunk, of: chunks, total: p.batch)
             for n in batch {
+                imageReady?(n)
                 for g in 0..<p.groups {
                     let xGroup = x + (n * p.inChannels + g * p.inPerGroup) * p.inPlane
                     let dyGroup = dy + (n * p.outChannels + g * p.outPerGroup) * p.outPlane
@@ -116,8 +118,7 @@ private final class BackwardWork {
         partialSize = roundUp(p.patchSize, kernel.mr) * ldT
         partials = .allocate(capacity: p.groups * partialSize)
         dySource = .allocate(capacity: inputGradient?.sourceCount ?? 1)
-        let cSize = roundUp(p.inPerGroup, kernel.mr) * roundUp(inputGradient?.maxColumns ?? 1, kernel.nr)
-        c = .allocate(capacity: cSize)
+        c = .allocate(capacity: inputGradient?.cCount(kernel) ?? 1)
         scratch = inputGradient == nil ? ConvScratch(p, needsGradient: true) : nil
     }
 

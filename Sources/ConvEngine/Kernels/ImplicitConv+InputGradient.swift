@@ -26,6 +26,11 @@ struct ImplicitInputGradient {
 
     static let minChannels = 8
 
+    /// Input channels per group: the rows of every phase's product.
+    let channels: Int
+    /// Stride 2 across: each row of dx is written from its two column phases at once (`scatterPair`).
+    let pairsColumnPhases: Bool
+
     let dyPlanes: PhasePlanes
     let phases: [Phase]
     let sourceCount: Int
@@ -35,6 +40,8 @@ struct ImplicitInputGradient {
     /// nil when `p`'s input gradient keeps the im2col lowering.
     init?(_ p: ConvPlan, kernel: KernelPath) {
         guard p.inPerGroup >= ImplicitInputGradient.minChannels else { return nil }
+        channels = p.inPerGroup
+        pairsColumnPhases = p.stride.w == 2
         let rowTaps = ImplicitInputGradient.taps(
             phases: p.stride.h, pad: p.pad.top, dilation: p.dilation.h, kernel: p.kernel.h)
         let colTaps = ImplicitInputGradient.taps(
@@ -110,24 +117,65 @@ struct ImplicitInputGradient {
         }
     }
 
+    /// Doubles of one phase's product: `C_in/groups` rows rounded up to `mr`, times the widest
+    /// phase's columns rounded up to `nr`.
+    func cStride(_ kernel: KernelPath) -> Int { roundUp(channels, kernel.mr) * roundUp(maxColumns, kernel.nr) }
+
+    /// Doubles of the C buffer `run` takes: two phases' products with stride 2 across (the two
+    /// column phases of a row of dx are written together, `scatterPair`), else one.
+    func cCount(_ kernel: KernelPath) -> Int { (pairsColumnPhases ? 2 : 1) * cStride(kernel) }
+
     /// dx of one image and group: `dy` its `(C_out/groups, H_out, W_out)` planes, `dx` its
     /// `(C_in/groups, H, W)` planes (every element written); `source` holds `sourceCount`
-    /// doubles (`sourceFilled`: another image's planes, whose zeros are reused) and `c` `roundUp(C_in/groups, mr) * roundUp(maxColumns, nr)`.
+    /// doubles (`sourceFilled`: another image's planes, whose zeros are reused) and `c` `cCount` doubles.
     func run(
         dy: UnsafePointer<Double>, dx: UnsafeMutablePointer<Double>, weights: [PackedWeights?], conv: ImplicitConv,
         source: UnsafeMutablePointer<Double>, sourceFilled: Bool, c: UnsafeMutablePointer<Double>
     ) {
         let p = conv.p
         dyPlanes.fill(dy, into: source, count: sourceCount, interiorOnly: sourceFilled)
-        for (index, phase) in phases.enumerated() {
-            let columns = phase.rows * dyPlanes.wq
-            let ldc = roundUp(columns, conv.kernel.nr)
-            if let packed = weights[index] {
-                conv.multiply(packed, source: source, offsets: phase.offsets, columns: columns, c: c)
-            } else {
-                c.update(repeating: 0, count: p.inPerGroup * ldc)
+        var index = 0
+        while index < phases.count {
+            let phase = phases[index]
+            let ldc = roundUp(phase.rows * dyPlanes.wq, conv.kernel.nr)
+            product(index, weights, conv: conv, source: source, into: c, ldc: ldc)
+            if pairsColumnPhases, phase.b == 0, index + 1 < phases.count, phases[index + 1].a == phase.a {
+                // Phases (a, 0) and (a, 1): same rows, so the same ldc.
+                let odd = c + cStride(conv.kernel)
+                product(index + 1, weights, conv: conv, source: source, into: odd, ldc: ldc)
+                scatterPair(c, odd, ldc: ldc, even: phase, odd: phases[index + 1], into: dx, p)
+                index += 2
+                continue
             }
-            scatter(UnsafePointer(c), ldc: ldc, phase: phase, into: dx, p)
+            scatter(c, ldc: ldc, phase: phase, into: dx, p)
+            index += 1
+        }
+    }
+
+    /// Phase `index`'s product into `c` (zeros for a phase no tap reaches).
+    private func product(
+        _ index: Int, _ weights: [PackedWeights?], conv: ImplicitConv, source: UnsafeMutablePointer<Double>,
+        into c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        let phase = phases[index]
+        guard let packed = weights[index] else { return c.update(repeating: 0, count: channels * ldc) }
+        conv.multiply(packed, source: source, offsets: phase.offsets, columns: phase.rows * dyPlanes.wq, c: c)
+    }
+
+    /// The rows of phases `(a, 0)` and `(a, 1)` of stride-2 dx interleaved into dx's rows: whole
+    /// vectors stored, dx never read (`scatter` would write every other element of each row twice
+    /// over, reading the row each time).
+    private func scatterPair(
+        _ even: UnsafePointer<Double>, _ odd: UnsafePointer<Double>, ldc: Int, even evenPhase: Phase,
+        odd oddPhase: Phase, into dx: UnsafeMutablePointer<Double>, _ p: ConvPlan
+    ) {
+        let wq = dyPlanes.wq
+        for ch in 0..<channels {
+            for u in 0..<evenPhase.rows {
+                let dst = dx + ch * p.inPlane + (evenPhase.a + p.stride.h * u) * p.width
+                let offset = ch * ldc + u * wq
+                interleave(even + offset, odd + offset, into: dst, evenCount: evenPhase.cols, oddCount: oddPhase.cols)
+            }
         }
     }
 
@@ -145,5 +193,27 @@ struct ImplicitInputGradient {
                 scatterStrided(src, into: dst, stride: sw, count: phase.cols)
             }
         }
+    }
+}
+
+/// `dst[2t] = even[t]` for `t < evenCount` and `dst[2t + 1] = odd[t]` for `t < oddCount`
+/// (`oddCount` is `evenCount` or one less), eight values per store.
+@inline(__always)
+private func interleave(
+    _ even: UnsafePointer<Double>, _ odd: UnsafePointer<Double>, into dst: UnsafeMutablePointer<Double>,
+    evenCount: Int, oddCount: Int
+) {
+    var t = 0
+    while t + 4 <= oddCount {
+        var eight = SIMD8<Double>()
+        eight.evenHalf = load4(even + t)
+        eight.oddHalf = load4(odd + t)
+        UnsafeMutableRawPointer(dst + 2 * t).storeBytes(of: eight, as: SIMD8<Double>.self)
+        t += 4
+    }
+    while t < evenCount {
+        dst[2 * t] = even[t]
+        if t < oddCount { dst[2 * t + 1] = odd[t] }
+        t += 1
     }
 }

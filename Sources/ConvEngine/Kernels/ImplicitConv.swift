@@ -58,30 +58,42 @@ struct ImplicitConv {
         return wq <= 2 * p.outWidth
     }
 
-    /// `y = conv(x, w) + b`, one image per work item; every element of y is written once.
+    /// Work items of the forward pass: a few per core, each a contiguous run of images, so the
+    /// buffers, their zeros and the packed weights serve several images.
+    static let forwardChunks = 8
+
+    /// `y = conv(x, w) + b`, a run of images per work item; every element of y is written once,
+    /// then `imageDone(n)` runs on the image's thread. Images are independent: the chunking
+    /// changes no value.
     func forward(
         _ x: UnsafePointer<Double>, weight w: UnsafePointer<Double>, bias: UnsafePointer<Double>?,
-        into y: UnsafeMutablePointer<Double>
+        into y: UnsafeMutablePointer<Double>, imageDone: ((Int) -> Void)? = nil
     ) {
-        Parallel.forEachOnCallersKernels(p.batch) { n in
+        let chunks = min(p.batch, ImplicitConv.forwardChunks)
+        Parallel.forEachOnCallersKernels(chunks) { chunk in
             let source = UnsafeMutablePointer<Double>.allocate(capacity: sourceCount)
             let c = UnsafeMutablePointer<Double>.allocate(capacity: roundUp(p.outPerGroup, kernel.mr) * paddedColumns)
             defer {
                 source.deallocate()
                 c.deallocate()
             }
-            var filled = false
-            for g in 0..<p.groups {
-                let packed = PackedWeights(
+            let weights = (0..<p.groups).map { g in
+                PackedWeights(
                     m: p.outPerGroup, k: p.patchSize, a: w + g * p.outPerGroup * p.patchSize, lda: p.patchSize,
                     kernel: kernel)
-                input.fill(
-                    x + (n * p.inChannels + g * p.inPerGroup) * p.inPlane, into: source, count: sourceCount,
-                    interiorOnly: filled)
-                filled = true
-                multiply(packed, source: source, offsets: offsets, columns: columns, c: c)
-                let firstChannel = n * p.outChannels + g * p.outPerGroup
-                storeOutput(c, into: y + firstChannel * p.outPlane, bias: bias.map { $0 + g * p.outPerGroup })
+            }
+            var filled = false
+            for n in Parallel.range(chunk, of: chunks, total: p.batch) {
+                for g in 0..<p.groups {
+                    input.fill(
+                        x + (n * p.inChannels + g * p.inPerGroup) * p.inPlane, into: source, count: sourceCount,
+                        interiorOnly: filled)
+                    filled = true
+                    multiply(weights[g], source: source, offsets: offsets, columns: columns, c: c)
+                    let firstChannel = n * p.outChannels + g * p.outPerGroup
+                    storeOutput(c, into: y + firstChannel * p.outPlane, bias: bias.map { $0 + g * p.outPerGroup })
+                }
+                imageDone?(n)
             }
         }
     }

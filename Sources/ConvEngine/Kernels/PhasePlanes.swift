@@ -27,35 +27,52 @@ struct PhasePlanes {
     /// Writes the phase planes of the `channels` planes (`height × width`, contiguous) at `x`
     /// into `dst`, and zeros from `contentCount` up to `count`. With `interiorOnly`, `dst` already
     /// holds this layout's planes of another image: the zeros (padding and slack) are the same
-    /// and are not written again.
+    /// and are not written again; without it, only the zeros are written besides the copies (each
+    /// element once).
     func fill(
         _ x: UnsafePointer<Double>, into dst: UnsafeMutablePointer<Double>, count: Int, interiorOnly: Bool = false
     ) {
-        if !interiorOnly { dst.update(repeating: 0, count: max(count, contentCount)) }
+        if !interiorOnly && count > contentCount {
+            (dst + contentCount).update(repeating: 0, count: count - contentCount)
+        }
         for c in 0..<channels {
             for a in 0..<strideH {
                 for b in 0..<strideW {
                     fillPlane(
-                        x + c * height * width, phase: (a, b), into: dst + ((c * strideH + a) * strideW + b) * planeSize
-                    )
+                        x + c * height * width, phase: (a, b),
+                        into: dst + ((c * strideH + a) * strideW + b) * planeSize, zeroing: !interiorOnly)
                 }
             }
         }
     }
 
-    /// Copies the input's elements into one phase plane (its zeros are already there).
+    /// Copies the input's elements into one phase plane; with `zeroing`, writes its zeros too
+    /// (else they are already there).
     private func fillPlane(
-        _ plane: UnsafePointer<Double>, phase: (a: Int, b: Int), into dst: UnsafeMutablePointer<Double>
+        _ plane: UnsafePointer<Double>, phase: (a: Int, b: Int), into dst: UnsafeMutablePointer<Double>, zeroing: Bool
     ) {
         // Columns v whose source column v*sw + b - left lies in 0 ..< width; rows u likewise.
         let lo = min(wq, max(0, (left - phase.b + strideW - 1) / strideW))
         let hi = max(lo, min(wq, floorDivide(width - 1 + left - phase.b, strideW) + 1))
         let first = min(hq, max(0, (top - phase.a + strideH - 1) / strideH))
         let last = max(first, min(hq, floorDivide(height - 1 + top - phase.a, strideH) + 1))
-        guard lo < hi else { return }
+        guard lo < hi, first < last else {
+            if zeroing { dst.update(repeating: 0, count: planeSize) }
+            return
+        }
+        if zeroing {
+            dst.update(repeating: 0, count: first * wq + lo)
+            let end = (last - 1) * wq + hi
+            (dst + end).update(repeating: 0, count: planeSize - end)
+        }
         for u in first..<last {
+            let row = dst + u * wq
+            if zeroing && u > first {
+                // The gap between the previous row's last copied column and this row's first.
+                (row - wq + hi).update(repeating: 0, count: wq - hi + lo)
+            }
             let from = plane + (u * strideH + phase.a - top) * width + lo * strideW + phase.b - left
-            copyStrided(from, stride: strideW, into: dst + u * wq + lo, count: hi - lo)
+            copyStrided(from, stride: strideW, into: row + lo, count: hi - lo)
         }
     }
 }

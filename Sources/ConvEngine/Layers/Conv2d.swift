@@ -54,18 +54,25 @@ public struct Conv2d: Layer, Equatable {
 
     /// The output for a checked plan.
     func forward(_ x: Tensor, plan: ConvPlan) -> Tensor {
-        let source = plan.modePadding == nil ? x : ModePadding.pad(x, plan)
-        return ConvKernels.forward(source, weight: spec.weight, bias: spec.bias, plan)
+        ConvKernels.forward(source(x, plan), weight: spec.weight, bias: spec.bias, plan)
     }
 
     public func backward(_ gradOutput: Tensor, input: Tensor, output: Tensor, saved plan: ConvPlan) -> LayerGradients {
-        let source = plan.modePadding == nil ? input : ModePadding.pad(input, plan)
         let grads = ConvKernels.backward(
-            source, weight: spec.weight, gradOutput: gradOutput, plan, biasGradient: spec.bias != nil)
+            source(input, plan), weight: spec.weight, gradOutput: gradOutput, plan, biasGradient: spec.bias != nil)
+        return layerGradients(grads, plan)
+    }
+
+    /// What the kernels slide over: `x`, or `x` padded by the padding mode.
+    func source(_ x: Tensor, _ plan: ConvPlan) -> Tensor {
+        plan.modePadding == nil ? x : ModePadding.pad(x, plan)
+    }
+
+    /// The kernels' gradients as the layer's: dx folded back through a padding mode, weight before bias.
+    func layerGradients(_ grads: (input: Tensor, weight: Tensor, bias: Tensor?), _ plan: ConvPlan) -> LayerGradients {
         let dx = plan.modePadding == nil ? grads.input : ModePadding.fold(grads.input, plan)
-        let db = grads.bias
         let dW = NamedTensor("weight", grads.weight)
-        return LayerGradients(input: dx, parameters: db.map { [dW, NamedTensor("bias", $0)] } ?? [dW])
+        return LayerGradients(input: dx, parameters: grads.bias.map { [dW, NamedTensor("bias", $0)] } ?? [dW])
     }
 
     public var parameters: [NamedTensor] {

@@ -62,8 +62,9 @@ public struct Linear: StatelessLayer, Equatable {
             return .zeros(input: input.shape, parameters: parameters)
         }
         let (n, fIn, fOut) = (input.shape[0], input.shape[1], weight.shape[0])
-        var dx = [Double](repeating: 0, count: n * fIn)
-        var dw = [Double](repeating: 0, count: fOut * fIn)
+        // Both products overwrite every element (accumulate: false): no zero fill.
+        var dx = [Double](unsafeUninitializedCapacity: n * fIn) { _, count in count = n * fIn }
+        var dw = [Double](unsafeUninitializedCapacity: fOut * fIn) { _, count in count = fOut * fIn }
         input.data.withUnsafeBufferPointer { xb in
             weight.data.withUnsafeBufferPointer { wb in
                 gradOutput.data.withUnsafeBufferPointer { gb in

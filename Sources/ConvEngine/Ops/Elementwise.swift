@@ -31,8 +31,7 @@ extension ElementwiseActivation {
             x.data.withUnsafeBufferPointer { xb in
                 let (src, dst) = (xb.baseAddress!, out.baseAddress!)
                 Parallel.forEachChunk(total: x.count, grain: elementwiseGrain) { range in
-                    if Self.self == ReLU.self { return ReLUVectorLoops.forward(src, dst, range) }
-                    apply(src, dst, range)
+                    applyLoop(src, dst, range)
                 }
             }
             count = x.count
@@ -53,8 +52,7 @@ extension ElementwiseActivation {
                     gradOutput.data.withUnsafeBufferPointer { gb in
                         let (x, y, g, dx) = (xb.baseAddress!, yb.baseAddress!, gb.baseAddress!, out.baseAddress!)
                         Parallel.forEachChunk(total: input.count, grain: elementwiseGrain) { range in
-                            if Self.self == ReLU.self { return ReLUVectorLoops.backward(x, g, dx, range) }
-                            applyDerivative(x, y, g, dx, range)
+                            applyDerivativeLoop(x, y, g, dx, range)
                         }
                     }
                 }
@@ -62,6 +60,25 @@ extension ElementwiseActivation {
             count = input.count
         }
         return LayerGradients(input: Tensor(shape: input.shape, data: data))
+    }
+
+    /// `apply` on `range`, through ReLU's vector loop for ReLU: the loop every forward pass runs
+    /// (this file's `forward`, and a conv's fused output in Kernels/ConvActivationFusion.swift).
+    @inline(__always)
+    func applyLoop(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ range: Range<Int>) {
+        if Self.self == ReLU.self { return ReLUVectorLoops.forward(x, y, range) }
+        apply(x, y, range)
+    }
+
+    /// `applyDerivative` on `range`, through ReLU's vector loop for ReLU: the loop every backward
+    /// pass runs.
+    @inline(__always)
+    func applyDerivativeLoop(
+        _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ g: UnsafePointer<Double>,
+        _ dx: UnsafeMutablePointer<Double>, _ range: Range<Int>
+    ) {
+        if Self.self == ReLU.self { return ReLUVectorLoops.backward(x, g, dx, range) }
+        applyDerivative(x, y, g, dx, range)
     }
 
     /// `f(x)` of one value.
