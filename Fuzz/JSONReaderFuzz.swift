@@ -25,6 +25,7 @@ private func isFinite(_ value: JSONValue) -> Bool {
     switch value {
     case .number(let x): x.isFinite
     case .numbers(let xs): xs.allSatisfy(\.isFinite)
+    case .numberBlock(let block): block.data.allSatisfy(\.isFinite)
     case .array(let items): items.allSatisfy(isFinite)
     case .object(let object): object.members.allSatisfy { isFinite($0.value) }
     default: true

@@ -98,6 +98,7 @@ extension APIError {
         case .string(let s): return s.utf8.count <= 40 ? "the string \"\(s)\"" : "a string"
         case .array(let elements): return elements.isEmpty ? "an empty array" : "an array of \(elements.count)"
         case .numbers(let numbers): return "an array of \(numbers.count) numbers"
+        case .numberBlock(let block): return "an array of \(block.shape[0])"
         case .object: return "an object"
         }
     }

@@ -13,6 +13,7 @@ enum NonFiniteScan {
         switch value {
         case .number(let number): return !number.isFinite
         case .numbers(let numbers): return !numbers.allSatisfy(\.isFinite)
+        case .numberBlock(let block): return !block.data.allSatisfy(\.isFinite)
         case .array(let elements): return elements.contains(where: containsNonFinite)
         case .object(let object): return object.members.contains { containsNonFinite($0.value) }
         case .null, .bool, .string: return false
@@ -26,6 +27,8 @@ enum NonFiniteScan {
             return number.isFinite ? nil : path
         case .numbers(let numbers):
             return numbers.firstIndex { !$0.isFinite }.map { path.index($0) }
+        case .numberBlock(let block):
+            return firstNonFinite(in: block.nestedValue, at: path)
         case .array(let elements):
             for (i, element) in elements.enumerated() {
                 if let found = firstNonFinite(in: element, at: path.index(i)) { return found }

@@ -18,6 +18,7 @@ public struct TensorDecoder: Sendable {
         switch value {
         case .number(let scalar): return Tensor(scalar: scalar)
         case .numbers(let row): return try checked(Tensor(shape: [row.count], data: row), at: path)
+        case .numberBlock(let block): return try decodeBlock(block, at: path)
         case .array: return try decodeNested(value, at: path)
         case .object(let object): return try decodeObject(FieldReader(object, at: path()))
         default: throw APIError.wrongType(at: path(), expected: Self.expectedForms, found: value)
@@ -47,13 +48,29 @@ public struct TensorDecoder: Sendable {
 
     // MARK: nested arrays
 
-    private func decodeNested(_ value: JSONValue, at path: () -> JSONPath) throws -> Tensor {
-        let shape = try nestedShape(value, at: path)
+    /// A rectangular nested array as the parser read it (JSONCodec's NumberBlock.swift): its
+    /// numbers are the tensor's, taken with no copy. Deeper than `nestedShape` reads is its error.
+    private func decodeBlock(_ block: NumberBlock, at path: () -> JSONPath) throws -> Tensor {
+        guard block.shape.count <= Self.maxNestedDims else { return try decodeNested(block.nestedValue, at: path) }
+        try checkNestedCount(block.shape, at: path)
+        return Tensor(shape: block.shape, data: block.data)
+    }
+
+    /// The most dims `nestedShape` reads: 8 nested arrays, and the rows of numbers inside them.
+    private static let maxNestedDims = 9
+
+    private func checkNestedCount(_ shape: [Int], at path: () -> JSONPath) throws {
         let count = Self.elementCount(shape)
         guard count <= maxElements else {
             throw APIError.tooLarge(
                 "\(path()) has shape \(shape) (\(count) elements); the limit is \(maxElements)", at: path())
         }
+    }
+
+    private func decodeNested(_ value: JSONValue, at path: () -> JSONPath) throws -> Tensor {
+        let shape = try nestedShape(value, at: path)
+        try checkNestedCount(shape, at: path)
+        let count = Self.elementCount(shape)
         var data: [Double] = []
         data.reserveCapacity(count)
         try fill(&data, from: value, shape: shape, depth: 0, at: path)
@@ -203,8 +220,8 @@ public struct TensorDecoder: Sendable {
     private func flatData(_ value: JSONValue, at path: JSONPath) throws -> [Double] {
         switch value {
         case .numbers(let numbers): return numbers
-        case .array(let elements):
-            return try elements.enumerated().map { i, element in
+        case .array, .numberBlock:
+            return try (value.arrayElements ?? []).enumerated().map { i, element in
                 guard case .number(let number) = element else {
                     throw APIError.wrongType(at: path.index(i), expected: "a number", found: element)
                 }

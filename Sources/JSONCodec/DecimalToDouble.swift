@@ -39,6 +39,28 @@ enum DecimalToDouble {
         return withSign(magnitude, negative: negative)
     }
 
+    /// `convert` for `w × 10^-fractionDigits` with 1 to 19 fraction digits, the row reader's
+    /// numbers (JSONScanner+NumberRows.swift): Eisel-Lemire without the checks that such an
+    /// exponent cannot need. The value is at least 10^-19 unless zero, so never subnormal and never
+    /// infinite, and an exact halfway case needs `q >= -4` with `w × 10^q` not an integer, which
+    /// a 64-bit `w` cannot give below -4 (Lemire 2021, §8): only `fractionDigits <= 4` can tie.
+    @inline(__always)
+    static func convertFraction(mantissa w: UInt64, fractionDigits: Int, negative: Bool) -> Double {
+        guard fractionDigits > 4 else { return convert(mantissa: w, exponent: -fractionDigits, negative: negative) }
+        let q = 0 &- fractionDigits
+        let leadingZeros = w.leadingZeroBitCount
+        let high = productApproximation(w << UInt64(leadingZeros), q).high
+        let upperBit = high >> 63
+        var mantissa = high >> (upperBit &+ 9)
+        mantissa = (mantissa &+ (mantissa & 1)) >> 1
+        // Rounding up to 2^53 moves to the next binade: one more in the exponent, same bits below.
+        let carry = mantissa >> 53
+        let power2 =
+            UInt64(truncatingIfNeeded: ((217_706 &* q) >> 16) &+ 63 &- leadingZeros &+ 1023) &+ upperBit &+ carry
+        let bits = power2 << 52 | (mantissa & ((1 << 52) - 1)) | UInt64(negative ? 1 : 0) << 63
+        return w == 0 ? withSign(0, negative: negative) : Double(bitPattern: bits)
+    }
+
     /// `magnitude` with its sign bit set when `negative`, as a bit operation: on tensor data the
     /// sign is random, and a branch on it is mispredicted half the time.
     @inline(__always)

@@ -1,5 +1,5 @@
 /// Writes a finite double as exactly the bytes of Swift's `Double.description` (Python's `repr`
-/// format): the shortest round-trip digits (`Schubfach`), laid out as
+/// format): the shortest round-trip digits (`ShortestDecimal`), laid out as
 /// - `0.0` / `-0.0` for zeros;
 /// - plain decimal with at least one fractional digit (`2.0`, `0.001`, `123.456`) when
 ///   `1e-4 <= |v| <= 2^53`;
@@ -35,21 +35,21 @@ enum DoubleText {
             p[2] = UInt8(ascii: "0")
             return p + 3 - out
         }
-        let (digits, exponent) = Schubfach.shortest(magnitude)
-        let count = decimalLength(digits)
-        let pointPosition = count + exponent  // digits before the decimal point
-        // Nearly every double of a tensor has 16 or 17 shortest digits: their text is made from
-        // `digits` as they are (at most one leading zero in 17 places), so the digit arithmetic
+        let decimal = ShortestDecimal.digits(magnitude)
+        let count = decimal.count
+        let pointPosition = count + decimal.exponent  // digits before the decimal point
+        // Nearly every double of a tensor has 16 or 17 digits here: their text is made from the
+        // digits as they are (at most one leading zero in 17 places), so the digit arithmetic
         // does not wait for the digit count and the normalising multiplication.
         let leadingZeros = 17 &- count
         if leadingZeros <= 1 && pointPosition >= -3 && pointPosition <= 16 && magnitude <= 0x1p53 {
-            let text = SeventeenDigits(digits)
+            let text = SeventeenDigits(head: decimal.head, last: decimal.last)
             if pointPosition <= 0 {
                 return p + writeFraction(text, leadingZeros: leadingZeros, pointPosition: pointPosition, to: p) - out
             }
             return p + writeDecimal(text, leadingZeros: leadingZeros, pointPosition: pointPosition, to: p) - out
         }
-        let text = SeventeenDigits(digits &* powersOfTen[17 - count])
+        let text = SeventeenDigits(decimal.significand &* powersOfTen[17 - count])
         if pointPosition < -3 || magnitude > 0x1p53 {
             return p + writeExponential(text, exponent: pointPosition - 1, to: p) - out
         }

@@ -40,14 +40,24 @@ public func parseJSON(_ buffer: UnsafeBufferPointer<UInt8>, limits: JSONLimits =
 }
 
 /// The parse loop: reads values with an explicit stack of open containers.
+///
+/// Rows of numbers are read into `rowBuffer`, and stay there while the arrays around them are
+/// rectangular blocks (`ContainerFrame.takesAsBlock`): the outermost such array becomes one
+/// `.numberBlock` with one copy of its numbers, and no row is ever its own array. Where a block
+/// meets anything else (an object member is not; a ragged or mixed array, or the document's top
+/// is), its numbers become the values they stand for (`settle`).
 struct JSONDocumentParser {
     var scanner: JSONScanner
     var stack: [ContainerFrame] = []
-    /// Length of the last all-number row, to size the next one (tensor rows repeat).
-    var rowLengthHint = 0
-    /// Where the row reader puts a row's numbers (JSONScanner+NumberRows.swift); freed by
+    /// Where the row reader puts rows' numbers (JSONScanner+NumberRows.swift); freed by
     /// `parseDocument`.
     var rowBuffer = RowBuffer()
+
+    /// A value read, or a row or block whose numbers are still in `rowBuffer`.
+    enum Completed {
+        case value(JSONValue)
+        case part(BlockPart)
+    }
 
     init(_ scanner: JSONScanner) { self.scanner = scanner }
 
@@ -56,51 +66,93 @@ struct JSONDocumentParser {
         scanner.skipWhitespace()
         if scanner.isAtEnd { throw scanner.error("empty document, expected a JSON value", at: scanner.position) }
         stack.reserveCapacity(max(0, min(scanner.limits.maxDepth, 64)))
-        var value = try readValueOrOpen()
+        var next = try readValueOrOpen()
         while true {
-            guard let completed = value else {
+            guard let completed = next else {
                 // A container was opened or a ',' read: the next element (or member value) follows.
-                value = try readValueOrOpen()
+                next = try readValueOrOpen()
                 continue
             }
-            guard !stack.isEmpty else { break }
-            stack[stack.count - 1].append(completed)
-            value = try continueContainer()
+            guard !stack.isEmpty else {
+                next = completed
+                break
+            }
+            addToTop(completed)
+            next = try continueContainer()
         }
         scanner.skipWhitespace()
         if !scanner.isAtEnd { throw scanner.unexpected("expected end of input after the JSON value") }
-        return value!
+        return settle(next!, asBlock: true)
+    }
+
+    /// Adds a finished element to the open container on top of the stack: a block part stays
+    /// in `rowBuffer` if the array takes it as a block; otherwise it is settled, and an array that
+    /// was a block until now settles its own elements first.
+    private mutating func addToTop(_ completed: Completed) {
+        let top = stack.count - 1
+        if case .part(let part) = completed, stack[top].takesAsBlock(part) {
+            stack[top].appendBlockPart(part)
+            return
+        }
+        let value = settle(completed, asBlock: stack[top].isObject)
+        if stack[top].element != nil { stack[top].leaveBlock(elements: settleBlockElements(of: stack[top])) }
+        stack[top].append(value)
+    }
+
+    /// The value of `completed`; a part's numbers leave `rowBuffer`. A block is a `.numberBlock`
+    /// if `asBlock`, else the `.array` tree of `.numbers` rows (what an array that is not a block
+    /// holds, so a ragged tensor reads as it always has).
+    private mutating func settle(_ completed: Completed, asBlock: Bool) -> JSONValue {
+        let part: BlockPart
+        switch completed {
+        case .value(let value): return value
+        case .part(let finished): part = finished
+        }
+        let data = rowBuffer.array(from: part.start)
+        rowBuffer.truncate(to: part.start)
+        if part.outer.isEmpty { return .numbers(data) }
+        let block = NumberBlock(shape: part.outer + [part.rowLength], data: data)
+        return asBlock ? .numberBlock(block) : block.nestedValue
+    }
+
+    /// The elements of the block `frame` holds (on top of the stack, so its numbers end
+    /// `rowBuffer`), as an array that is not a block holds them; their numbers leave `rowBuffer`.
+    private mutating func settleBlockElements(of frame: ContainerFrame) -> [JSONValue] {
+        let block = frame.finishedBlock()
+        let value = settle(.part(block), asBlock: false)
+        guard case .array(let elements) = value else { return [value] }
+        return elements
     }
 
     /// Reads one value at the current position (after whitespace). Returns nil when it opened
     /// a non-empty container (pushed on the stack) whose elements come next.
-    private mutating func readValueOrOpen() throws(JSONParseError) -> JSONValue? {
+    private mutating func readValueOrOpen() throws(JSONParseError) -> Completed? {
         scanner.skipWhitespace()
         let c = scanner.current
         switch c {
         case UInt8(ascii: "["): return try openArray()
-        case UInt8(ascii: "{"): return try openObject()
-        case UInt8(ascii: "\""): return .string(try scanner.readString())
+        case UInt8(ascii: "{"): return try openObject().map(Completed.value)
+        case UInt8(ascii: "\""): return .value(.string(try scanner.readString()))
         case UInt8(ascii: "t"):
             try scanner.expectLiteral("true")
-            return .bool(true)
+            return .value(.bool(true))
         case UInt8(ascii: "f"):
             try scanner.expectLiteral("false")
-            return .bool(false)
+            return .value(.bool(false))
         case UInt8(ascii: "n"):
             try scanner.expectLiteral("null")
-            return .null
+            return .value(.null)
         case UInt8(ascii: "N"), UInt8(ascii: "I"):
             throw scanner.error("NaN and Infinity are not JSON numbers", at: scanner.position)
         default:
-            if JSONScanner.startsNumber(c) { return .number(try scanner.readNumber()) }
+            if JSONScanner.startsNumber(c) { return .value(.number(try scanner.readNumber())) }
             throw scanner.unexpected("expected a JSON value")
         }
     }
 
     /// After an element or member: `,` and the next one, or the closing bracket (which finishes
     /// the container). Returns the finished container, or nil when another element follows.
-    private mutating func continueContainer() throws(JSONParseError) -> JSONValue? {
+    private mutating func continueContainer() throws(JSONParseError) -> Completed? {
         scanner.skipWhitespace()
         let isObject = stack[stack.count - 1].isObject
         let c = scanner.current
@@ -111,7 +163,8 @@ struct JSONDocumentParser {
         }
         if c == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
             scanner.position += 1
-            return stack.removeLast().finish()
+            let frame = stack.removeLast()
+            return frame.element != nil ? .part(frame.finishedBlock()) : .value(frame.finish())
         }
         throw scanner.unexpected(
             isObject ? "expected ',' or '}' after object member" : "expected ',' or ']' after array element")
@@ -124,58 +177,61 @@ struct JSONDocumentParser {
     }
 
     /// At `[`: an empty array, a row of numbers read in one tight loop, or a pushed frame.
-    private mutating func openArray() throws(JSONParseError) -> JSONValue? {
+    private mutating func openArray() throws(JSONParseError) -> Completed? {
         try checkDepth()
         scanner.position += 1
         scanner.skipWhitespace()
         let c = scanner.current
         if c == UInt8(ascii: "]") {
             scanner.position += 1
-            return .array([])
+            return .value(.array([]))
         }
         if JSONScanner.startsNumber(c) { return try readNumberRow() }
         stack.append(.array())
         return nil
     }
 
-    /// Reads `n, n, ..., n]` straight into `[Double]`: first with the row reader
+    /// Reads `n, n, ..., n]` onto the end of `rowBuffer`: first with the row reader
     /// (JSONScanner+NumberRows.swift), then number by number from wherever it stopped. If a
     /// non-number element turns up, the numbers so far become a pushed frame and the generic loop
     /// carries on from that element.
-    private mutating func readNumberRow() throws(JSONParseError) -> JSONValue? {
-        rowBuffer.removeAll()
-        if scanner.readCommonRow(into: &rowBuffer) {
-            rowLengthHint = rowBuffer.count
-            return .numbers(rowBuffer.array)
-        }
-        var row = rowBuffer.array
-        row.reserveCapacity(rowLengthHint)
-        // The row reader stopped at an element it does not take (after a comma if `row` has numbers).
-        if !row.isEmpty {
+    private mutating func readNumberRow() throws(JSONParseError) -> Completed? {
+        let start = rowBuffer.count
+        if scanner.readCommonRow(into: &rowBuffer) { return .part(rowPart(from: start)) }
+        // The row reader stopped at an element it does not take (after a comma if it read numbers).
+        if rowBuffer.count > start {
             scanner.skipWhitespace()
-            if !JSONScanner.startsNumber(scanner.current) {
-                stack.append(.array(numbers: row))
-                return nil
-            }
+            if !JSONScanner.startsNumber(scanner.current) { return pushNumbers(from: start) }
         }
         while true {
-            row.append(try scanner.readNumber())
+            let number = try scanner.readNumber()
+            rowBuffer.reserve(1)
+            rowBuffer.appendReserved(number)
             scanner.skipWhitespace()
             let c = scanner.current
             if c == UInt8(ascii: ",") {
                 scanner.position += 1
                 scanner.skipWhitespace()
                 if JSONScanner.startsNumber(scanner.current) { continue }
-                stack.append(.array(numbers: row))
-                return nil
+                return pushNumbers(from: start)
             }
             if c == UInt8(ascii: "]") {
                 scanner.position += 1
-                rowLengthHint = row.count
-                return .numbers(row)
+                return .part(rowPart(from: start))
             }
             throw scanner.unexpected("expected ',' or ']' after array element")
         }
+    }
+
+    private func rowPart(from start: Int) -> BlockPart {
+        BlockPart(start: start, rowLength: rowBuffer.count - start, outer: [])
+    }
+
+    /// An array whose first elements were numbers and whose next is not: a frame holding them.
+    private mutating func pushNumbers(from start: Int) -> Completed? {
+        stack.append(.array(numbers: rowBuffer.array(from: start)))
+        rowBuffer.truncate(to: start)
+        return nil
     }
 
     /// At `{`: an empty object, or a pushed frame with its first key read.

@@ -2,7 +2,8 @@
 /// reader's byte loop, in two ways:
 /// - the shape a shortest round-trip double below 10 takes (`-?d.` and 16 to 19 fraction digits,
 ///   most of a tensor) is read one number after another: its three fraction words are loaded at
-///   once, and the first non-digit of the third says where it ends;
+///   once, and the first non-digit of the third says where it ends (of the second, for 9 to 15
+///   fraction digits);
 /// - any other `-?(0|[1-9]d{0,6})(.d{1,19})?` token is read a 64-byte window at a time: the
 ///   commas and the closing bracket are found first, eight bytes at a time, then each number
 ///   between two of them with its length known.
@@ -133,7 +134,7 @@ extension JSONScanner {
             leading &* 10_000_000_000_000_000 &+ Self.valueOfEightDigits(first) &* 100_000_000
             &+ Self.valueOfEightDigits(second)
         let mantissa = sixteen &* DoubleText.powersOfTen[tail] &+ Self.valueOfLeadingDigits(third, count: tail)
-        return DecimalToDouble.convert(mantissa: mantissa, exponent: -(16 &+ tail), negative: negative)
+        return DecimalToDouble.convertFraction(mantissa: mantissa, fractionDigits: 16 &+ tail, negative: negative)
     }
 
     /// `-?d.dddddddddddddddd[ddd]` followed by `,` or `]` at `start`: the value and the offset of
@@ -148,17 +149,42 @@ extension JSONScanner {
         let fractionStart = integerStart &+ 2
         let first = loadWord(at: fractionStart)
         let second = loadWord(at: fractionStart &+ 8)
+        let secondNotDigits = Self.notDigitBytes(second)
+        if secondNotDigits != 0 {
+            return shorterFormNumber(leading, first, second, secondNotDigits, at: start, negative: negative)
+        }
         let third = loadWord(at: fractionStart &+ 16)
         let tail = Self.notDigitBytes(third).trailingZeroBitCount >> 3
         let end = fractionStart &+ 16 &+ tail
         let separator = base[end]
-        guard Self.notDigitBytes(first) | Self.notDigitBytes(second) == 0, tail <= (leading == 0 ? 3 : 2),
+        guard Self.notDigitBytes(first) == 0, tail <= (leading == 0 ? 3 : 2),
             separator == UInt8(ascii: ",") || separator == UInt8(ascii: "]"), end &- start <= limits.maxNumberLength
         else { return nil }
         let sixteen =
             leading &* 10_000_000_000_000_000 &+ Self.valueOfEightDigits(first) &* 100_000_000
             &+ Self.valueOfEightDigits(second)
         let mantissa = sixteen &* DoubleText.powersOfTen[tail] &+ Self.valueOfLeadingDigits(third, count: tail)
-        return (DecimalToDouble.convert(mantissa: mantissa, exponent: -(16 &+ tail), negative: negative), end)
+        return (
+            DecimalToDouble.convertFraction(mantissa: mantissa, fractionDigits: 16 &+ tail, negative: negative), end
+        )
+    }
+
+    /// `shortestFormNumber` for 9 to 15 fraction digits (a shortest double with 15 or fewer
+    /// significant digits, about one in ten of a tensor's): the second fraction word ends the
+    /// number. The mantissa has at most 16 digits, so it is exact.
+    @inline(never)
+    private func shorterFormNumber(
+        _ leading: UInt64, _ first: UInt64, _ second: UInt64, _ secondNotDigits: UInt64, at start: Int, negative: Bool
+    ) -> (Double, Int)? {
+        let tail = secondNotDigits.trailingZeroBitCount >> 3  // fraction digits past the 8th
+        let fractionStart = start &+ (negative ? 3 : 2)
+        let end = fractionStart &+ 8 &+ tail
+        let separator = base[end]
+        guard Self.notDigitBytes(first) == 0, tail >= 1,
+            separator == UInt8(ascii: ",") || separator == UInt8(ascii: "]")
+        else { return nil }
+        let eight = leading &* 100_000_000 &+ Self.valueOfEightDigits(first)
+        let mantissa = eight &* DoubleText.powersOfTen[tail] &+ Self.valueOfLeadingDigits(second, count: tail)
+        return (DecimalToDouble.convertFraction(mantissa: mantissa, fractionDigits: 8 &+ tail, negative: negative), end)
     }
 }

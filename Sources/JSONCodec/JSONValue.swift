@@ -2,7 +2,10 @@
 ///
 /// Objects keep their members in document order (duplicate keys are a parse error), so a value
 /// re-encodes to the same bytes. Arrays whose elements are all numbers are stored as `numbers`, so a
-/// tensor's innermost rows arrive as `[Double]` with no per-element boxing.
+/// tensor's innermost rows arrive as `[Double]` with no per-element boxing; a rectangular array of
+/// such arrays (of any depth) is one `numberBlock`, its numbers in one flat `[Double]`.
+///
+/// Equality is the JSON's: a `numberBlock` equals the `.array` tree of `.numbers` rows it stands for.
 public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
@@ -12,7 +15,26 @@ public enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     /// A non-empty array of numbers only.
     case numbers([Double])
+    /// A rectangular array of arrays of numbers, 2 or more dims (JSONParser.swift makes one for
+    /// every such array that is not itself inside such an array).
+    case numberBlock(NumberBlock)
     case object(JSONObject)
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.number(let a), .number(let b)): return a == b
+        case (.string(let a), .string(let b)): return a == b
+        case (.array(let a), .array(let b)): return a == b
+        case (.numbers(let a), .numbers(let b)): return a == b
+        case (.numberBlock(let a), .numberBlock(let b)): return a == b
+        case (.numberBlock(let a), .array): return a.nestedValue == rhs
+        case (.array, .numberBlock(let b)): return lhs == b.nestedValue
+        case (.object(let a), .object(let b)): return a == b
+        default: return false
+        }
+    }
 }
 
 /// A JSON object: members in document order, looked up by key.
@@ -40,6 +62,7 @@ extension JSONValue {
         switch self {
         case .array(let elements): return elements
         case .numbers(let values): return values.map(JSONValue.number)
+        case .numberBlock(let block): return block.elements
         default: return nil
         }
     }
@@ -71,7 +94,7 @@ extension JSONValue {
         case .bool: return "boolean"
         case .number: return "number"
         case .string: return "string"
-        case .array, .numbers: return "array"
+        case .array, .numbers, .numberBlock: return "array"
         case .object: return "object"
         }
     }

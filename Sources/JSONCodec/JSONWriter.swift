@@ -101,6 +101,7 @@ public struct JSONWriter: Sendable {
         case .number(let n): number(n)
         case .string(let s): string(s)
         case .numbers(let ns): numbers(ns)
+        case .numberBlock(let block): tensor(shape: block.shape, data: block.data)
         case .array(let elements):
             beginArray()
             for e in elements { self.value(e) }

@@ -1,7 +1,8 @@
-/// The numbers of the row being read, in memory the parser owns and reuses for every row: one
-/// `[Double]` is made per row when it is complete (`Array.append` per number costs a uniqueness
-/// check and a capacity check, and a call when it grows). Nothing is allocated until a row needs
-/// it, so documents without number rows cost no allocation.
+/// The numbers of the rows being read, in memory the parser owns and reuses: the rows of an open
+/// rectangular block follow one another here (ContainerFrame.swift), and one `[Double]` is made
+/// when a row or a block is complete (`Array.append` per number costs a uniqueness check and a
+/// capacity check, and a call when it grows). Nothing is allocated until a row needs it, so
+/// documents without number rows cost no allocation.
 struct RowBuffer {
     private var start: UnsafeMutablePointer<Double>? = nil
     private var capacity = 0
@@ -9,7 +10,8 @@ struct RowBuffer {
 
     func free() { start?.deallocate() }
 
-    mutating func removeAll() { count = 0 }
+    /// Drops the numbers from offset `start` on.
+    mutating func truncate(to start: Int) { count = start }
 
     /// Makes room for `extra` more numbers.
     @inline(__always)
@@ -24,13 +26,14 @@ struct RowBuffer {
         count &+= 1
     }
 
-    /// The numbers as an array, copied in one block (`Array(UnsafeBufferPointer)` copies
-    /// element by element through the generic sequence path).
-    var array: [Double] {
-        guard let start, count > 0 else { return [] }
-        return [Double](unsafeUninitializedCapacity: count) { values, initialized in
-            values.baseAddress!.initialize(from: start, count: count)
-            initialized = count
+    /// The numbers from offset `first` on as an array, copied in one block
+    /// (`Array(UnsafeBufferPointer)` copies element by element through the generic sequence path).
+    func array(from first: Int) -> [Double] {
+        let length = count - first
+        guard let start, length > 0 else { return [] }
+        return [Double](unsafeUninitializedCapacity: length) { values, initialized in
+            values.baseAddress!.initialize(from: start + first, count: length)
+            initialized = length
         }
     }
 

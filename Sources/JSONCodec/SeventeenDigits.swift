@@ -33,6 +33,25 @@ struct SeventeenDigits {
         significantCount = 17 - trailingZeros
     }
 
+    /// The 17 digits of `head × 10 + last` (`head < 10^16`, `last` < 10): the 16 of `head` are
+    /// two 8-digit words, the last digit a byte put after them, so they need not wait for it.
+    @inline(__always)
+    init(head: UInt64, last lastDigit: UInt64) {
+        let high = head / 100_000_000
+        let low = head &- high &* 100_000_000
+        let highDigits = Self.unpackedDigits(UInt32(truncatingIfNeeded: high))
+        let lowDigits = Self.unpackedDigits(UInt32(truncatingIfNeeded: low))
+        let middleDigits = highDigits >> 8 | lowDigits << 56
+        let lastDigits = lowDigits >> 8 | lastDigit << 56
+        let lastZeros = lastDigits.leadingZeroBitCount >> 3
+        let middleZeros = middleDigits.leadingZeroBitCount >> 3
+        let trailingZeros = lastZeros == 8 ? 8 + middleZeros : lastZeros
+        first = UInt8(truncatingIfNeeded: highDigits) | UInt8(ascii: "0")
+        middle = middleDigits | 0x3030_3030_3030_3030
+        last = lastDigits | 0x3030_3030_3030_3030
+        significantCount = 17 - trailingZeros
+    }
+
     /// Stores the 17 digits at `p...p+16`.
     @inline(__always)
     func store(at p: UnsafeMutablePointer<UInt8>) {

@@ -106,6 +106,7 @@ import Testing
         switch value {
         case .number(let n): [n]
         case .numbers(let ns): ns
+        case .numberBlock(let block): block.data
         case .array(let elements): elements.flatMap(numbers)
         case .object(let object): object.members.flatMap { numbers($0.value) }
         case .string(let text): numbersInText(text)

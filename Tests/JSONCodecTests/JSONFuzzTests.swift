@@ -50,6 +50,7 @@ private func containsNonFinite(_ value: JSONValue) -> Bool {
     switch value {
     case .number(let x): return !x.isFinite
     case .numbers(let xs): return xs.contains { !$0.isFinite }
+    case .numberBlock(let block): return block.data.contains { !$0.isFinite }
     case .array(let items): return items.contains(where: containsNonFinite)
     case .object(let object): return object.members.contains { containsNonFinite($0.value) }
     default: return false

@@ -61,6 +61,7 @@ private func expectRowReads(_ tokens: [String], prefix: String = "", sourceLocat
         "[0.5,[1,2],0.25]", "[0.5,null,true]", "[1.5,{\"a\":1}]", "[0.12345678901234567,0.1234567890123456789012]",
         "[12345678.5,123456789012345678901234,0.0000000000000000001]", "[-0.0,0.0,-0,0]",
         "[1.7976931348623157e308,5e-324,2.2250738585072014e-308]", "[0.5]", "[0.5,-0.25]",
+        "[0.123456789,1.12345678901234,-0.5]", "[0.123456789 ,1.123456789012\n]",
     ]
     for document in documents {
         let plain = try parse(document)
@@ -77,6 +78,7 @@ private func expectRowReads(_ tokens: [String], prefix: String = "", sourceLocat
         "[0.5,,1]", "[0.5,1.]", "[0.5,01]", "[0.5,-]", "[0.5,1.e5]", "[0.5,1e]", "[0.5,2,]", "[0.5 0.25]",
         "[0.5,0.1234567890123456x]", "[0.5,.5]", "[0.5,+1]", "[0.5,1.5.5]",
         "[0.1234567890123456,0x10]", "[0.5,-01.5]", "[0.5,0.5]]", "[0.5;0.5]",
+        "[0.5,0.123456789x]", "[0.5,1.1234567890.5]", "[0.5,-1.123456789012e]",
     ]
     for document in documents {
         let plain = parseError(document)
@@ -135,4 +137,26 @@ private func expectRowReads(_ tokens: [String], prefix: String = "", sourceLocat
     }
     let mismatched = zip(back, values).filter { $0.bitPattern != $1.bitPattern }
     #expect(back.count == values.count && mismatched.isEmpty, "\(mismatched.prefix(8))")
+}
+
+/// The row reader's conversion without Eisel-Lemire's range and halfway checks gives what the
+/// general conversion gives, for every fraction length it is used with and mantissas up to 19
+/// digits, including those that round up into the next binade (`0.99999999999999999`).
+@Test func convertFraction_matchesConvert() {
+    var rng = SplitMix64(state: 41)
+    var mantissas: [UInt64] = [0, 1, 9, 99_999_999_999_999_999, 9_999_999_999_999_999_999, 1 << 53, (1 << 53) + 1]
+    for digits in 1...19 {
+        for _ in 0..<1_000 { mantissas.append(rng.next() % DoubleText.powersOfTen[digits]) }
+        mantissas.append(DoubleText.powersOfTen[digits] - 1)
+    }
+    for w in mantissas {
+        for fractionDigits in 1...19 {
+            for negative in [false, true] {
+                let fast = DecimalToDouble.convertFraction(
+                    mantissa: w, fractionDigits: fractionDigits, negative: negative)
+                let general = DecimalToDouble.convert(mantissa: w, exponent: -fractionDigits, negative: negative)
+                #expect(fast.bitPattern == general.bitPattern, "\(w)e-\(fractionDigits)")
+            }
+        }
+    }
 }

@@ -52,6 +52,7 @@ private func tensorText(_ shape: [Int], _ data: [Double]) -> String {
     func collect(_ v: JSONValue) {
         switch v {
         case .numbers(let row): flat.append(contentsOf: row)
+        case .numberBlock(let block): flat.append(contentsOf: block.data)
         case .array(let items): items.forEach(collect)
         default: Issue.record("unexpected \(v.typeName)")
         }
@@ -59,4 +60,9 @@ private func tensorText(_ shape: [Int], _ data: [Double]) -> String {
     collect(value)
     #expect(flat.map(\.bitPattern) == data.map(\.bitPattern))
     #expect(value.arrayElements?.count == 3)
+    guard case .numberBlock(let block) = value else {
+        Issue.record("a rectangular tensor should read as one block, not \(value)")
+        return
+    }
+    #expect(block.shape == shape)
 }

@@ -63,7 +63,7 @@ extension Conv2d: RegisteredLayer, ShortFormLayer {
             throw APIError.invalid(
                 .invalidValue, "\(path()) must be an integer, [ph, pw], \"valid\" or \"same\"; found \"\(text)\"",
                 at: path())
-        case .number, .numbers, .array:
+        case .number, .numbers, .numberBlock, .array:
             return .explicit(try FieldReader.pair(value, at: path(), range: LayerDecoder.nonNegative))
         default:
             throw APIError.wrongType(at: path(), expected: "an integer, [ph, pw], \"valid\" or \"same\"", found: value)
