@@ -62,97 +62,85 @@ private func expectBits(_ got: Tensor, _ want: Tensor, _ what: String) {
         "\(what): index \(mismatch?.offset ?? -1) got \(mismatch?.element.0 ?? 0) want \(mismatch?.element.1 ?? 0)")
 }
 
-@Test(arguments: shapes)
-func convReLU_fusedBitIdenticalToUnfusedOnEveryPath(_ c: [Int]) throws {
-    for path in KernelPath.supported {
-        try KernelPath.$override.withValue(path) {
-            var rng = CaseGenerator(seed: UInt64(c.reduce(11, +)))
-            let layer = conv(c, &rng)
-            let x = rng.tensor([c[0], c[1], c[2], c[3]])
-            let outShape = try layer.outputShape(inputShape: x.shape)
-            let dr = rng.tensor(outShape)
-            try expectSameAsUnfused([layer, ReLU()], input: x, gradOutput: dr, case: "\(c) \(path)")
-        }
+@Test(arguments: shapes, KernelPath.supported)
+func convReLU_fusedBitIdenticalToUnfusedOnEveryPath(_ c: [Int], path: KernelPath) throws {
+    try KernelPath.$override.withValue(path) {
+        var rng = CaseGenerator(seed: UInt64(c.reduce(11, +)))
+        let layer = conv(c, &rng)
+        let x = rng.tensor([c[0], c[1], c[2], c[3]])
+        let outShape = try layer.outputShape(inputShape: x.shape)
+        let dr = rng.tensor(outShape)
+        try expectSameAsUnfused([layer, ReLU()], input: x, gradOutput: dr, case: "\(c) \(path)")
     }
 }
 
-@Test
-func convActivations_fusedBitIdenticalForLeakyReLUTanhAndAChain() throws {
-    let c = [2, 8, 9, 9, 8, 3, 2, 1, 1]
-    for path in KernelPath.supported {
-        try KernelPath.$override.withValue(path) {
-            var rng = CaseGenerator(seed: 21)
-            let first = conv(c, &rng)
-            let second = conv([2, 8, 5, 5, 8, 3, 1, 1, 1], &rng)
-            let x = rng.tensor([2, 8, 9, 9])
-            let layers: [any Layer] = [first, LeakyReLU(negativeSlope: 0.1), second, Tanh(), ReLU()]
-            let dr = rng.tensor([2, 8, 5, 5])
-            try expectSameAsUnfused(layers, input: x, gradOutput: dr, case: "chain \(path)")
-        }
+@Test(arguments: KernelPath.supported)
+func convActivations_fusedBitIdenticalForLeakyReLUTanhAndAChain(path: KernelPath) throws {
+    try KernelPath.$override.withValue(path) {
+        let c = [2, 8, 9, 9, 8, 3, 2, 1, 1]
+        var rng = CaseGenerator(seed: 21)
+        let first = conv(c, &rng)
+        let second = conv([2, 8, 5, 5, 8, 3, 1, 1, 1], &rng)
+        let x = rng.tensor([2, 8, 9, 9])
+        let layers: [any Layer] = [first, LeakyReLU(negativeSlope: 0.1), second, Tanh(), ReLU()]
+        let dr = rng.tensor([2, 8, 5, 5])
+        try expectSameAsUnfused(layers, input: x, gradOutput: dr, case: "chain \(path)")
     }
 }
 
-@Test
-func convReLU_fusedWithReflectPaddingBitIdentical() throws {
-    let c = [2, 8, 9, 9, 8, 3, 1, 1, 1]
-    for path in KernelPath.supported {
-        try KernelPath.$override.withValue(path) {
-            var rng = CaseGenerator(seed: 31)
-            let layer = conv(c, &rng, mode: .reflect)
-            let x = rng.tensor([2, 8, 9, 9])
-            try expectSameAsUnfused([layer, ReLU()], input: x, gradOutput: rng.tensor([2, 8, 9, 9]), case: "\(path)")
-        }
+@Test(arguments: KernelPath.supported)
+func convReLU_fusedWithReflectPaddingBitIdentical(path: KernelPath) throws {
+    try KernelPath.$override.withValue(path) {
+        let c = [2, 8, 9, 9, 8, 3, 1, 1, 1]
+        var rng = CaseGenerator(seed: 31)
+        let layer = conv(c, &rng, mode: .reflect)
+        let x = rng.tensor([2, 8, 9, 9])
+        try expectSameAsUnfused([layer, ReLU()], input: x, gradOutput: rng.tensor([2, 8, 9, 9]), case: "\(path)")
     }
 }
 
-@Test
-func convReLU_fusedWithNonFiniteInputAndGradientBitIdentical() throws {
-    let c = [2, 8, 9, 9, 8, 3, 2, 1, 1]
-    for path in KernelPath.supported {
-        try KernelPath.$override.withValue(path) {
-            var rng = CaseGenerator(seed: 41)
-            let layer = conv(c, &rng)
-            var x = rng.tensor([2, 8, 9, 9])
-            x.data[5] = .nan
-            x.data[200] = .infinity
-            x.data[700] = -.infinity
-            var dr = rng.tensor([2, 8, 5, 5])
-            dr.data[3] = .nan
-            dr.data[77] = .infinity
-            // A zero output gives ReLU's gradient 0 whatever dr is.
-            try expectSameAsUnfused([layer, ReLU()], input: x, gradOutput: dr, case: "\(path)")
-        }
+@Test(arguments: KernelPath.supported)
+func convReLU_fusedWithNonFiniteInputAndGradientBitIdentical(path: KernelPath) throws {
+    try KernelPath.$override.withValue(path) {
+        let c = [2, 8, 9, 9, 8, 3, 2, 1, 1]
+        var rng = CaseGenerator(seed: 41)
+        let layer = conv(c, &rng)
+        var x = rng.tensor([2, 8, 9, 9])
+        x.data[5] = .nan
+        x.data[200] = .infinity
+        x.data[700] = -.infinity
+        var dr = rng.tensor([2, 8, 5, 5])
+        dr.data[3] = .nan
+        dr.data[77] = .infinity
+        // A zero output gives ReLU's gradient 0 whatever dr is.
+        try expectSameAsUnfused([layer, ReLU()], input: x, gradOutput: dr, case: "\(path)")
     }
 }
 
-@Test
-func convReLU_fusesOnTheFusedPathsOnly() throws {
-    var rng = CaseGenerator(seed: 51)
-    let layer = conv(shapes[1], &rng)
-    let network = Network(layers: [layer, ReLU(), Flatten()])
-    let x = rng.tensor([3, 8, 11, 9])
-    for path in KernelPath.supported {
-        try KernelPath.$override.withValue(path) {
-            let fused = try network.fusedSteps(at: 0, x)
-            #expect((fused != nil) == path.fusesMultiplyAdd, "\(path)")
-            let notFused = try network.fusedSteps(at: 1, x)
-            #expect(notFused == nil, "relu then flatten: \(path)")
-        }
+@Test(arguments: KernelPath.supported)
+func convReLU_fusesOnTheFusedPathsOnly(path: KernelPath) throws {
+    try KernelPath.$override.withValue(path) {
+        var rng = CaseGenerator(seed: 51)
+        let layer = conv(shapes[1], &rng)
+        let network = Network(layers: [layer, ReLU(), Flatten()])
+        let x = rng.tensor([3, 8, 11, 9])
+        let fused = try network.fusedSteps(at: 0, x)
+        #expect((fused != nil) == path.fusesMultiplyAdd, "\(path)")
+        let notFused = try network.fusedSteps(at: 1, x)
+        #expect(notFused == nil, "relu then flatten: \(path)")
     }
 }
 
-@Test
-func convReLU_fusedForwardKeepsBothActivations() throws {
-    var rng = CaseGenerator(seed: 61)
-    let layer = conv(shapes[0], &rng)
-    let x = rng.tensor([2, 3, 12, 12])
-    for path in KernelPath.supported {
-        try KernelPath.$override.withValue(path) {
-            let got = try Network(layers: [layer, ReLU()]).forward(x)
-            let y = try layer.forward(x)
-            expectBits(got.activations[0], y, "\(path) conv output")
-            expectBits(got.activations[1], ReLU().forward(y), "\(path) relu output")
-            #expect(got.activations[1].data.allSatisfy { $0 >= 0 }, "\(path)")
-        }
+@Test(arguments: KernelPath.supported)
+func convReLU_fusedForwardKeepsBothActivations(path: KernelPath) throws {
+    try KernelPath.$override.withValue(path) {
+        var rng = CaseGenerator(seed: 61)
+        let layer = conv(shapes[0], &rng)
+        let x = rng.tensor([2, 3, 12, 12])
+        let got = try Network(layers: [layer, ReLU()]).forward(x)
+        let y = try layer.forward(x)
+        expectBits(got.activations[0], y, "\(path) conv output")
+        expectBits(got.activations[1], ReLU().forward(y), "\(path) relu output")
+        #expect(got.activations[1].data.allSatisfy { $0 >= 0 }, "\(path)")
     }
 }
