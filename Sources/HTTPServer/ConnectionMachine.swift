@@ -8,7 +8,8 @@ import HTTP1
 ///
 /// Reading -> (request complete) handling -> (response ready) writing -> (write done) reading,
 /// or lingering ("+close": write side shut, reads drained) -> closed. Between a light answer and
-/// the next request a connection may be paced: it reads, but parses nothing until `paceEnded`.
+/// the next request a connection may be paced: its reads pause until `paceEnded`, so the next
+/// request waits in the socket and wakes nobody (the slot's timer is the one wake-up).
 struct ConnectionMachine: Equatable {
     enum State: Equatable {
         /// Reading (idle, head or body); no response in progress.
@@ -23,9 +24,10 @@ struct ConnectionMachine: Equatable {
     }
 
     enum Action: Equatable {
-        /// Suspend the read source (pipelined bytes pile up while a response is pending).
+        /// Stop watching for bytes (pipelined bytes pile up while a response is pending, or the
+        /// connection is paced).
         case pauseReads
-        /// Resume it and read what arrived meanwhile.
+        /// Watch again and read what arrived meanwhile.
         case resumeReads
         /// Cancel the read source: the client sent its last byte.
         case stopReading
@@ -57,8 +59,10 @@ struct ConnectionMachine: Equatable {
     /// The client closed or reset its side.
     private(set) var peerClosed = false
     private(set) var readsPaused = false
-    /// Reading, but the next request is not parsed before this (light pacing).
+    /// Reading, but the next request is not read or parsed before this (light pacing).
     private(set) var pacedUntil: UInt64?
+    /// The reads were paused by the pacing (not by back-pressure), so its end resumes them.
+    private var readsPausedForPace = false
     private(set) var requestsAnswered = 0
     private(set) var clock: PhaseClock
     let maxRequests: Int
@@ -97,6 +101,7 @@ struct ConnectionMachine: Equatable {
     mutating func resumeReads(now: UInt64) -> [Action] {
         guard readsPaused else { return [] }
         readsPaused = false
+        readsPausedForPace = false
         if pacedUntil == nil { clock.resume(at: now) }
         return [.resumeReads]
     }
@@ -178,19 +183,24 @@ struct ConnectionMachine: Equatable {
         if closeAfterWrite { return linger(canLinger: canLinger, now: now) }
         state = .reading
         clock.begin(at: now)
-        let resumed = resumeReads(now: now)
-        guard let pacing, pacing > 0 else { return resumed + [.processInput] }
+        guard let pacing, pacing > 0 else { return resumeReads(now: now) + [.processInput] }
         pacedUntil = now &+ pacing
         clock.pause(at: now)
-        return resumed + [.pace(until: now &+ pacing)]
+        // Paused already (pipelined bytes past the limit): they stay paused, and the pace's end
+        // resumes them.
+        let paused = pauseReads(now: now)
+        readsPausedForPace = true
+        return paused + [.pace(until: now &+ pacing)]
     }
 
-    /// The pacing time is over: parse what arrived meanwhile.
+    /// The pacing time is over: parse what was read before it, and read on.
     mutating func paceEnded(now: UInt64) -> [Action] {
         guard pacedUntil != nil else { return [] }
         pacedUntil = nil
+        let resumed = readsPausedForPace ? resumeReads(now: now) : []
+        readsPausedForPace = false
         if !readsPaused { clock.resume(at: now) }
-        return state == .reading ? [.processInput] : []
+        return resumed + (state == .reading ? [.processInput] : [])
     }
 
     private mutating func linger(canLinger: Bool, now: UInt64) -> [Action] {
@@ -208,8 +218,9 @@ struct ConnectionMachine: Equatable {
     mutating func clientClosed(reset: Bool, now: UInt64) -> [Action] {
         peerClosed = true
         _ = paceEnded(now: now)  // what the client sent in full is answered now
-        if readsPaused {  // the read source is cancelled: nothing is paused any more
+        if readsPaused {  // reads stop for good: nothing is paused any more
             readsPaused = false
+            readsPausedForPace = false
             if pacedUntil == nil { clock.resume(at: now) }
         }
         switch state {

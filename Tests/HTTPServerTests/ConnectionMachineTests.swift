@@ -230,15 +230,16 @@ import Testing
         #expect(machine.requestsAnswered == 1)
     }
 
-    @Test func pacedConnection_parsesNothingUntilThePaceEnds_andItsDeadlinesStop() {
+    @Test func pacedConnection_readsNothingUntilThePaceEnds_andItsDeadlinesStop() {
         var machine = Self.handling()
         _ = machine.responseReady(wanted: true, now: 20)
-        #expect(machine.writeDone(canLinger: true, pacing: 2_000_000, now: 30) == [.pace(until: 2_000_030)])
-        #expect(machine.state == .reading && !machine.parsesInput)
+        #expect(
+            machine.writeDone(canLinger: true, pacing: 2_000_000, now: 30) == [.pauseReads, .pace(until: 2_000_030)])
+        #expect(machine.state == .reading && !machine.parsesInput && machine.readsPaused)
         let d = Self.deadlines
         #expect(machine.expiry(at: 30 + 10 * d.idle, parser: .idle, deadlines: d) == nil, "paced time is the server's")
-        #expect(machine.paceEnded(now: 2_000_030) == [.processInput])
-        #expect(machine.parsesInput)
+        #expect(machine.paceEnded(now: 2_000_030) == [.resumeReads, .processInput])
+        #expect(machine.parsesInput && !machine.readsPaused)
         #expect(machine.paceEnded(now: 2_000_031) == [], "ended once")
         #expect(machine.expiry(at: 2_000_030 + d.idle + 1, parser: .idle, deadlines: d) == .close)
     }
@@ -259,15 +260,17 @@ import Testing
         #expect(machine.paceEnded(now: 1_030) == [], "the loop's timer finds nothing left to end")
     }
 
-    @Test func pacedConnection_pausesReadsPastThePipelineLimit_andTheClockWaitsForBoth() {
+    /// Reads paused for pipelined bytes past the limit stay paused through the pace (no resume
+    /// and pause again), and its end resumes them; the clock counts neither pause.
+    @Test func pipelinePausedConnection_staysPausedThroughThePace_andItsEndResumes() {
         var machine = Self.handling()
+        #expect(machine.readFinished(buffered: 2 << 20, limit: 1 << 20, now: 15) == [.pauseReads])
         _ = machine.responseReady(wanted: true, now: 20)
-        _ = machine.writeDone(canLinger: true, pacing: 1_000, now: 30)
-        #expect(machine.readFinished(buffered: 2 << 20, limit: 1 << 20, now: 40) == [.pauseReads])
-        #expect(machine.paceEnded(now: 1_030) == [.processInput])
+        #expect(machine.writeDone(canLinger: true, pacing: 1_000, now: 30) == [.pace(until: 1_030)])
+        #expect(machine.readsPaused)
         let d = Self.deadlines
-        #expect(machine.expiry(at: 30 + 10 * d.idle, parser: .head, deadlines: d) == nil, "reads are still paused")
-        #expect(machine.resumeReads(now: 5_000) == [.resumeReads])
+        #expect(machine.expiry(at: 30 + 10 * d.idle, parser: .head, deadlines: d) == nil, "reads are paused")
+        #expect(machine.paceEnded(now: 5_000) == [.resumeReads, .processInput])
         #expect(machine.expiry(at: 5_000 + d.header + 1, parser: .head, deadlines: d) == .requestTimeout(header: true))
     }
 
