@@ -32,7 +32,7 @@ final class Connection: @unchecked Sendable {
 
     /// Whether the loop's poller tells this connection of arriving bytes (`start` to `stopReading`).
     var readsWatched = false
-    /// Reads paused by back-pressure: out of the poller's set until resumed.
+    /// Reads paused (back-pressure or light pacing): out of the poller's set until resumed.
     var readsPaused = false
     var writeSource: DispatchSourceWrite?
     var writeArmed = false
@@ -82,7 +82,7 @@ final class Connection: @unchecked Sendable {
         loop.add(self)
         core.metrics.connectionOpened()
         readsWatched = true
-        loop.poller.watch(fd, for: self)
+        loop.poller.watch(fd)
     }
 
     // MARK: Reading
@@ -156,7 +156,7 @@ final class Connection: @unchecked Sendable {
 
     private func pauseWatchingReads() {
         guard readsWatched, !readsPaused else { return }
-        loop.poller.pause(fd)
+        loop.poller.unwatch(fd)
         readsPaused = true
     }
 
@@ -164,13 +164,13 @@ final class Connection: @unchecked Sendable {
     private func resumeWatchingReads() {
         guard readsWatched, readsPaused else { return }
         readsPaused = false
-        loop.poller.resume(fd)
+        loop.poller.watch(fd)
         loop.queue.async { [self] in readAvailable() }
     }
 
     func stopReading() {
         guard readsWatched else { return }
-        loop.poller.unwatch(fd, paused: readsPaused)
+        if !readsPaused { loop.poller.unwatch(fd) }
         readsWatched = false
         readsPaused = false
     }

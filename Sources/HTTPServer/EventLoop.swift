@@ -11,7 +11,8 @@ final class EventLoop: @unchecked Sendable {
     let poller: ReadinessPoller
     /// Reused for every read on this loop; connections keep no receive buffer of their own.
     let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
-    private var connections: [ObjectIdentifier: Connection] = [:]
+    /// By socket descriptor: the poller reports descriptors.
+    private var connections: [Int32: Connection] = [:]
     private var sweepTimer: DispatchSourceTimer?
     private var cachedDate: (second: Int, text: String) = (-1, "")
     /// Connections waiting out their light pacing, in due order: their slots come from one
@@ -25,6 +26,7 @@ final class EventLoop: @unchecked Sendable {
     init(index: Int) throws {
         queue = DispatchQueue(label: "gradserver.loop.\(index)")
         poller = try ReadinessPoller(queue: queue)
+        poller.onReadable = { [unowned self] fd in connections[fd]?.readAvailable() }
     }
 
     deinit { scratch.deallocate() }
@@ -51,8 +53,11 @@ final class EventLoop: @unchecked Sendable {
         pacingTimer = nil
     }
 
-    func add(_ connection: Connection) { connections[ObjectIdentifier(connection)] = connection }
-    func remove(_ connection: Connection) { connections[ObjectIdentifier(connection)] = nil }
+    func add(_ connection: Connection) { connections[connection.fd] = connection }
+
+    func remove(_ connection: Connection) {
+        if connections[connection.fd] === connection { connections[connection.fd] = nil }
+    }
 
     /// Every connection on this loop (for draining and stopping).
     var all: [Connection] { Array(connections.values) }

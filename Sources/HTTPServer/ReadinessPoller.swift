@@ -21,9 +21,10 @@ final class ReadinessPoller: @unchecked Sendable {
     private let epoll: Int32
     private let queue: DispatchQueue
     private var source: DispatchSourceRead?
-    /// The connection on each watched descriptor (paused ones included). A descriptor is removed
-    /// from the set before it is closed, so a number the kernel reuses never meets an old event.
-    private var connections: [Int32: Connection] = [:]
+    /// Called with each descriptor that has bytes, a FIN or an error (the loop reads that
+    /// connection). A descriptor leaves the set before it is closed, so a number the kernel reuses
+    /// never meets an old event.
+    var onReadable: (Int32) -> Void = { _ in }
     private let events: UnsafeMutablePointer<epoll_event>
     private static let batch: Int32 = 64
 
@@ -50,22 +51,12 @@ final class ReadinessPoller: @unchecked Sendable {
         events.deallocate()
     }
 
-    /// Starts telling `connection` when its descriptor has bytes, a FIN or an error.
-    func watch(_ fd: Int32, for connection: Connection) {
-        connections[fd] = connection
-        control(EPOLL_CTL_ADD, fd)
-    }
+    /// Starts telling when the descriptor has bytes, a FIN or an error; `resume` after `pause`.
+    func watch(_ fd: Int32) { control(EPOLL_CTL_ADD, fd) }
 
-    /// Stops telling (back-pressure); `resume` tells again, at once if bytes are waiting.
-    func pause(_ fd: Int32) { control(EPOLL_CTL_DEL, fd) }
-
-    func resume(_ fd: Int32) { control(EPOLL_CTL_ADD, fd) }
-
-    /// Forgets the descriptor; call before closing it. `paused`: it is out of the set already.
-    func unwatch(_ fd: Int32, paused: Bool) {
-        if !paused { control(EPOLL_CTL_DEL, fd) }
-        connections[fd] = nil
-    }
+    /// Stops telling (back-pressure, pacing, or before the descriptor is closed); `watch` again
+    /// tells at once if bytes are waiting.
+    func unwatch(_ fd: Int32) { control(EPOLL_CTL_DEL, fd) }
 
     private func control(_ operation: Int32, _ fd: Int32) {
         var event = epoll_event()
@@ -81,7 +72,7 @@ final class ReadinessPoller: @unchecked Sendable {
     private func dispatchReady() {
         let count = epoll_wait(epoll, events, Self.batch, 0)
         guard count > 0 else { return }
-        for i in 0..<Int(count) { connections[events[i].data.fd]?.readAvailable() }
+        for i in 0..<Int(count) { onReadable(events[i].data.fd) }
         if count == Self.batch { queue.async { [weak self] in self?.dispatchReady() } }
     }
 }
