@@ -37,10 +37,15 @@ struct GradServerCommand: ParsableCommand {
             return SignalReload(keyFile: keyFile, access: access, logger: logger)
         }
         let httpServer = try Server(configuration: configuration, routes: api.routes(), logger: logger)
-        // Signal sources first: a SIGTERM sent as soon as the line below is read must not be lost.
+        // Signal sources first: a SIGTERM sent as soon as the line below is read must not be lost,
+        // so the line waits until Dispatch has registered them.
         let signals = SignalDrain(server: httpServer, logger: logger)
         signals.install()
         reload?.install()
+        let handled = [SIGTERM, SIGINT] + (reload == nil ? [] : [SIGHUP])
+        if !SignalRegistration.awaitDispatch(handling: handled) {
+            logger.warning("signal handlers not registered yet; a signal sent now may be lost")
+        }
         let port = try httpServer.start()
         print("listening on http://\(server.displayHost):\(port)")
         fflush(nil)  // all output streams: stdout may be a pipe

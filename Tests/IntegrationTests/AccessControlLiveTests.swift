@@ -206,6 +206,20 @@ struct KeyFileReloadTests {
         #expect(server.terminate() == 0)
     }
 
+    /// Dispatch registers a signal source later, on its manager thread; until then SIGHUP is
+    /// ignored. gradserver prints its `listening on` line only once the sources are registered
+    /// (SignalRegistration.swift), so a SIGHUP sent the moment the line appears is handled.
+    @Test("a SIGHUP sent as soon as the server listens is handled, start after start")
+    func sighup_atOnceAfterListening_isHandled() throws {
+        let path = try KeyFiles.write(KeyFiles.standard)
+        for round in 0..<5 {
+            let server = try ServerProcess.start(extraArguments: ["--api-keys", path])
+            defer { server.terminate() }
+            kill(server.process.processIdentifier, SIGHUP)
+            #expect(eventually { server.log.contains("key file reloaded") }, "round \(round): \(server.log)")
+        }
+    }
+
     @Test("a bad file on SIGHUP keeps the old keys and logs the line at fault")
     func sighup_badFile_keepsOldKeys() throws {
         let path = try KeyFiles.write(KeyFiles.standard)
