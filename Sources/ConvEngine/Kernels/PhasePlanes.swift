@@ -105,13 +105,10 @@ func copyStrided(_ from: UnsafePointer<Double>, stride: Int, into to: UnsafeMuta
 /// element written, and only the caller's work item touches these rows).
 @inline(__always)
 func scatterStrided(_ from: UnsafePointer<Double>, into to: UnsafeMutablePointer<Double>, stride: Int, count: Int) {
+    // With stride 1 gathering and scattering are the same copy.
+    if stride == 1 { return copyStrided(from, stride: 1, into: to, count: count) }
     var t = 0
-    if stride == 1 {
-        while t + 4 <= count {
-            UnsafeMutableRawPointer(to + t).storeBytes(of: load4(from + t), as: SIMD4<Double>.self)
-            t += 4
-        }
-    } else if stride == 2 {
+    if stride == 2 {
         while t + 4 < count {
             var eight = UnsafeRawPointer(to + 2 * t).loadUnaligned(as: SIMD8<Double>.self)
             eight.evenHalf = UnsafeRawPointer(from + t).loadUnaligned(as: SIMD4<Double>.self)
