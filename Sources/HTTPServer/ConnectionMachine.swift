@@ -61,8 +61,6 @@ struct ConnectionMachine: Equatable {
     private(set) var readsPaused = false
     /// Reading, but the next request is not read or parsed before this (light pacing).
     private(set) var pacedUntil: UInt64?
-    /// The reads were paused by the pacing (not by back-pressure), so its end resumes them.
-    private var readsPausedForPace = false
     private(set) var requestsAnswered = 0
     private(set) var clock: PhaseClock
     let maxRequests: Int
@@ -101,7 +99,6 @@ struct ConnectionMachine: Equatable {
     mutating func resumeReads(now: UInt64) -> [Action] {
         guard readsPaused else { return [] }
         readsPaused = false
-        readsPausedForPace = false
         if pacedUntil == nil { clock.resume(at: now) }
         return [.resumeReads]
     }
@@ -188,18 +185,16 @@ struct ConnectionMachine: Equatable {
         clock.pause(at: now)
         // Paused already (pipelined bytes past the limit): they stay paused, and the pace's end
         // resumes them.
-        let paused = pauseReads(now: now)
-        readsPausedForPace = true
-        return paused + [.pace(until: now &+ pacing)]
+        return pauseReads(now: now) + [.pace(until: now &+ pacing)]
     }
 
     /// The pacing time is over: parse what was read before it, and read on.
     mutating func paceEnded(now: UInt64) -> [Action] {
         guard pacedUntil != nil else { return [] }
         pacedUntil = nil
-        let resumed = readsPausedForPace ? resumeReads(now: now) : []
-        readsPausedForPace = false
-        if !readsPaused { clock.resume(at: now) }
+        // Reads are paused for the whole pace (writeDone), unless resumed during it.
+        let resumed = resumeReads(now: now)
+        clock.resume(at: now)
         return resumed + (state == .reading ? [.processInput] : [])
     }
 
@@ -220,7 +215,6 @@ struct ConnectionMachine: Equatable {
         _ = paceEnded(now: now)  // what the client sent in full is answered now
         if readsPaused {  // reads stop for good: nothing is paused any more
             readsPaused = false
-            readsPausedForPace = false
             if pacedUntil == nil { clock.resume(at: now) }
         }
         switch state {
